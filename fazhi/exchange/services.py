@@ -1,0 +1,1 @@
+"""exchange state changes (service functions)."""

@@ -1,0 +1,1 @@
+"""patrol state changes (service functions)."""

@@ -1,0 +1,198 @@
+"""The closed enumerations of FZX v1 (exchange-format.md), as Django ``TextChoices``.
+
+The stored value *is* the Chinese term police systems use, so a value is its own label.
+"""
+
+from django.db import models
+
+
+class UnitKind(models.TextChoices):
+    CITY_BUREAU = "市局"
+    COUNTY_BUREAU = "县局"
+    BRANCH_BUREAU = "分局"
+    POLICE_STATION = "派出所"
+    CRIMINAL_BRIGADE = "刑侦大队"
+    PUBLIC_ORDER_BRIGADE = "治安大队"
+    TRAFFIC_BRIGADE = "交警大队"
+    ECONOMIC_BRIGADE = "经侦大队"
+    NARCOTICS_BRIGADE = "禁毒大队"
+    CYBER_BRIGADE = "网安大队"
+    LEGAL_BRIGADE = "法制大队"
+    CASE_CENTRE = "执法办案管理中心"
+    OTHER = "其他"
+
+
+class OfficerRole(models.TextChoices):
+    OFFICER = "民警"
+    AUXILIARY = "辅警"
+    LEGAL_OFFICER = "法制员"
+    BUSINESS_LEAD = "业务负责人"
+    LEGAL_LEADER = "分管法制领导"
+    CHIEF = "所队长"
+    BUREAU_LEADER = "局领导"
+
+
+class Qualification(models.TextChoices):
+    NONE = "无"
+    BASIC = "基本级"
+    INTERMEDIATE = "中级"
+    ADVANCED = "高级"
+
+
+class IncidentSource(models.TextChoices):
+    HOTLINE_110 = "110"
+    COUNTER = "窗口"
+    ONLINE = "网络"
+    PHONE = "电话"
+    OTHER = "其他"
+
+
+class IncidentCategory(models.TextChoices):
+    CRIMINAL = "刑事"
+    PUBLIC_ORDER = "治安"
+    DISPUTE = "纠纷"
+    TRAFFIC = "交通"
+    ASSISTANCE = "求助"
+    FIRE = "火灾"
+    OTHER = "其他"
+
+
+class Disposition(models.TextChoices):
+    ACCEPTED = "受案"
+    MEDIATED = "调解"
+    TRANSFERRED = "移交"
+    NOT_ACCEPTED = "不予受案"
+    ON_SITE = "现场处置"
+    INVALID = "无效警情"
+
+
+class DisputeType(models.TextChoices):
+    FAMILY = "婚恋家庭"
+    NEIGHBOUR = "邻里"
+    ECONOMIC = "经济"
+    LABOUR = "劳资"
+    MEDICAL = "医患"
+    PROPERTY_MANAGEMENT = "物业"
+    TRAFFIC_ACCIDENT = "交通事故"
+    LAND = "土地山林"
+    OTHER = "其他"
+
+
+class CaseKind(models.TextChoices):
+    CRIMINAL = "刑事"
+    ADMINISTRATIVE = "行政"
+
+
+class CaseStatus(models.TextChoices):
+    ACCEPTED = "受案"
+    FILED = "立案"
+    NOT_FILED = "不予立案"
+    INVESTIGATING = "侦查中"
+    PROSECUTION = "移送审查起诉"
+    REVOKED = "撤销案件"
+    TERMINATED = "终止侦查"
+    PUNISHED = "已处罚"
+    NOT_PUNISHED = "不予处罚"
+    CLOSED = "结案"
+
+
+class Gender(models.TextChoices):
+    MALE = "男"
+    FEMALE = "女"
+
+
+class PersonRole(models.TextChoices):
+    SUSPECT = "犯罪嫌疑人"
+    OFFENDER = "违法行为人"
+    VICTIM = "被害人"
+    WITNESS = "证人"
+    REPORTER = "报案人"
+
+
+class MeasureKind(models.TextChoices):
+    SUMMONS = "传唤"
+    COMPELLED_APPEARANCE = "拘传"
+    CRIMINAL_DETENTION = "刑事拘留"
+    ARREST = "逮捕"
+    BAIL = "取保候审"
+    RESIDENTIAL_SURVEILLANCE = "监视居住"
+    DESIGNATED_RESIDENCE = "指定居所监视居住"
+    ADMIN_SUMMONS = "行政传唤"
+    ADMIN_DETENTION = "行政拘留"
+    SEIZURE = "扣押"
+    SEALING = "查封"
+    FREEZING = "冻结"
+
+
+class EventKind(models.TextChoices):
+    ACCEPTANCE_RECEIPT = "受案回执"
+    FILING = "立案"
+    NOT_FILING = "不予立案"
+    FILING_NOTICE = "立案告知"
+    NOT_FILING_NOTICE = "不立案告知"
+    FAMILY_NOTIFIED = "通知家属"
+    FAMILY_UNREACHABLE = "无法通知家属"
+    TO_DETENTION_HOUSE = "送看守所"
+    INTERROGATION = "讯问"
+    ARREST_REQUESTED = "提请批准逮捕"
+    ARREST_APPROVED = "批准逮捕"
+    ARREST_REFUSED = "不批准逮捕"
+    EXTENSION = "延长期限"
+    TO_PROSECUTION = "移送审查起诉"
+    PENALTY_DECISION = "处罚决定"
+    NO_PENALTY_DECISION = "不予处罚决定"
+    PENALTY_NOTICE = "告知处罚"
+    HEARING_NOTICE = "听证告知"
+    SERVICE = "送达"
+    CLOSING = "结案"
+    CASE_REVOKED = "撤销案件"
+    RELEASE = "释放"
+    MEASURE_CHANGED = "变更强制措施"
+    MEASURE_LIFTED = "解除强制措施"
+    DEPOSIT_RETURNED = "退还保证金"
+    DEPOSIT_FORFEITED = "没收保证金"
+    PROPERTY_STORED = "财物入库"
+    PROPERTY_RETURNED = "财物返还"
+    PROPERTY_DISPOSED = "财物处置"
+    RIGHTS_NOTICE = "权利义务告知"
+
+
+class TranscriptKind(models.TextChoices):
+    INQUIRY = "询问"
+    INTERROGATION = "讯问"
+
+
+class PropertyCategory(models.TextChoices):
+    CASH = "现金"
+    VEHICLE = "车辆"
+    ELECTRONICS = "电子设备"
+    CONTROLLED_KNIFE = "管制刀具"
+    DRUGS = "毒品"
+    PAPERS = "文件"
+    OTHER = "其他"
+
+
+class PropertyStatus(models.TextChoices):
+    AWAITING_STORAGE = "待入库"
+    STORED = "在库"
+    RETURNED = "已返还"
+    CONFISCATED = "已没收"
+    DESTROYED = "已销毁"
+    TRANSFERRED = "已移送"
+
+
+class VenueKind(models.TextChoices):
+    CASE_AREA = "办案区"
+    INQUIRY_ROOM = "询问室"
+    INTERROGATION_ROOM = "讯问室"
+    WAITING_ROOM = "候问室"
+    DETENTION_HOUSE = "看守所"
+    ADMIN_DETENTION_CENTRE = "拘留所"
+    OTHER = "其他"
+
+
+class FollowupResult(models.TextChoices):
+    RESOLVED = "已化解"
+    UNRESOLVED = "未化解"
+    ESCALATING = "有激化风险"
+    UNREACHABLE = "无法联系"

@@ -1,0 +1,1 @@
+"""standards state changes (service functions)."""

@@ -1,0 +1,1 @@
+"""synth state changes (service functions)."""
