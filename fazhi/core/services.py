@@ -1,4 +1,4 @@
-"""core: read-side summaries for the first page (no state changes live here yet)."""
+"""core services: the audit writer, and read-side summaries for the first page."""
 
 from __future__ import annotations
 
@@ -6,8 +6,32 @@ from typing import Any
 
 from django.db.models import Count
 
+from fazhi.core.models import AuditEvent
 from fazhi.records import models as m
 from fazhi.records.schema import RECORD_TYPES
+
+SYSTEM_ACTOR = "system"
+
+
+def record_audit(
+    actor: str,
+    action: str,
+    *,
+    target_type: str = "",
+    target_id: str = "",
+    remote_addr: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit row. Call it inside the transaction of the change it describes."""
+    return AuditEvent.objects.create(
+        actor=actor or SYSTEM_ACTOR,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        remote_addr=remote_addr,
+        details=details or {},
+    )
+
 
 # How each record type reaches its unit: the path from the record to Unit.
 _UNIT_PATH = {
