@@ -1,1 +1,181 @@
-"""patrol models."""
+"""patrol: the rules (from the pack, with the bureau's settings), patrol runs and findings."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from fazhi.patrol.calendar_models import HolidayNotice, HolidayNoticeDay
+from fazhi.records import models as records
+
+__all__ = [
+    "Finding",
+    "FindingStatus",
+    "HolidayNotice",
+    "HolidayNoticeDay",
+    "PatrolRun",
+    "Rule",
+    "RuleChange",
+    "RuleKind",
+    "RunMode",
+    "Severity",
+]
+
+
+class RuleKind(models.TextChoices):
+    DEADLINE = "deadline", "时限"
+    CONDITION = "condition", "规范"
+    ANALYSIS = "analysis", "研判"
+
+
+class Severity(models.TextChoices):
+    MINOR = "一般"
+    SERIOUS = "较重"
+    GRAVE = "严重"
+
+
+class FindingStatus(models.TextChoices):
+    WARNING = "warning", "提醒"
+    OVERDUE = "overdue", "超期"
+    LATE = "late", "超期办理"
+    VIOLATION = "violation", "违规"
+    SUSPICION = "suspicion", "疑点"
+
+
+class Rule(models.Model):
+    """A rule of the loaded pack, with the bureau's settings over the pack's defaults.
+
+    The definition (name, kind, check, basis, defaults) is synced from the pack file on every
+    run; the settings (enabled, warn-only, severity, local-standard values) belong to the bureau
+    and change only through ``services.change_rule``, which records who, when and why.
+    """
+
+    code = models.CharField("规则编号", max_length=16, primary_key=True)
+    pack = models.CharField("规则包", max_length=32)
+    name = models.CharField("名称", max_length=64)
+    kind = models.CharField("类型", max_length=16, choices=RuleKind.choices)
+    subject_type = models.CharField("对象类型", max_length=16)
+    check_name = models.CharField("检查", max_length=64)
+    default_severity = models.CharField("默认严重程度", max_length=4, choices=Severity.choices)
+    basis = models.TextField("法律依据")
+    help_text = models.TextField("说明", blank=True)
+    defaults = models.JSONField("默认设置", default=dict)
+    # the bureau's settings
+    enabled = models.BooleanField("启用", default=True)
+    warn_only = models.BooleanField("仅提醒", default=False)
+    severity = models.CharField("严重程度", max_length=4, choices=Severity.choices, blank=True)
+    overrides = models.JSONField("本地标准设置", default=dict, blank=True)
+    settings_changed_at = models.DateTimeField("设置变更时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查规则"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def effective_severity(self) -> str:
+        return self.severity or self.default_severity
+
+    @property
+    def settings(self) -> dict[str, object]:
+        return {**self.defaults, **self.overrides}
+
+
+class RuleChange(models.Model):
+    """One change of a rule's settings: who, when, why, from what to what."""
+
+    rule = models.ForeignKey(Rule, models.CASCADE, related_name="changes", verbose_name="规则")
+    changed_at = models.DateTimeField("时间", default=timezone.now)
+    changed_by = models.CharField("修改人", max_length=150)
+    reason = models.TextField("理由")
+    before = models.JSONField("修改前")
+    after = models.JSONField("修改后")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则设置变更"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.changed_at:%Y-%m-%d %H:%M} {self.changed_by}"
+
+
+class RunMode(models.TextChoices):
+    FULL = "full", "全量"
+    INCREMENTAL = "incremental", "增量"
+
+
+class PatrolRun(models.Model):
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    as_of = models.DateTimeField("巡查时点")
+    mode = models.CharField("方式", max_length=16, choices=RunMode.choices)
+    actor = models.CharField("执行人", max_length=150)
+    # Records changed after this instant are re-examined by the next incremental run.
+    watermark = models.DateTimeField("变更水位")
+    stats = models.JSONField("统计", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查运行"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()}巡查 {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def open(self) -> FindingQuerySet:
+        return self.filter(is_open=True)
+
+
+class Finding(models.Model):
+    """What a rule found about one record. (rule, subject) is its identity across runs."""
+
+    rule = models.ForeignKey(Rule, models.PROTECT, related_name="findings", verbose_name="规则")
+    subject_type = models.CharField("对象类型", max_length=16)
+    subject_id = models.CharField("对象编号", max_length=records.ID_LENGTH)
+    status = models.CharField("状态", max_length=16, choices=FindingStatus.choices)
+    severity = models.CharField("严重程度", max_length=4, choices=Severity.choices)
+    # Plain columns, not constrained: a finding outlives re-imports of the records it names.
+    unit = models.ForeignKey(
+        records.Unit, models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        records.Officer, models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    case = models.ForeignKey(
+        records.Case, models.DO_NOTHING, db_constraint=False, null=True, related_name="findings"
+    )
+    trigger_at = models.DateTimeField("起算时间", null=True, blank=True)
+    due_at = models.DateTimeField("期限", null=True, blank=True)
+    done_at = models.DateTimeField("办理时间", null=True, blank=True)
+    facts = models.JSONField("事实", default=list)
+    explanation = models.TextField("计算说明", blank=True)
+    score = models.FloatField("研判分值", null=True, blank=True)
+    is_open = models.BooleanField("有效", default=True)
+    first_seen_at = models.DateTimeField("首次发现", default=timezone.now)
+    last_changed_at = models.DateTimeField("最近变化", default=timezone.now)
+    closed_at = models.DateTimeField("消除时间", null=True, blank=True)
+    close_reason = models.CharField("消除原因", max_length=64, blank=True)
+    # Hash of the evaluated content: a rerun that finds the same thing writes nothing.
+    digest = models.CharField(max_length=32)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查发现"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_type", "subject_id"], name="uniq_finding_subject"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["is_open", "rule"]),
+            models.Index(fields=["unit", "is_open"]),
+            models.Index(fields=["officer", "is_open"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.subject_type} {self.subject_id} {self.status}"

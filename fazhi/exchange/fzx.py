@@ -1,0 +1,753 @@
+"""FZX v1 as a stream of records: reading bundles, checking records, writing them back.
+
+Reading turns every input form (JSON Lines, gzip-compressed JSON Lines, a folder of per-type CSV
+files, an XLSX workbook with one sheet per type) into one stream of ``(source, row, object)``
+triples, where the object looks like a decoded JSON line whatever the file was. Tabular cells are
+typed on the way in from the schema (``;``-separated lists, ``true/false/1/0/是/否``, decimal
+strings), so one decoder checks every form the same way.
+
+Decoding checks one object against ``fazhi.records.schema`` and yields either the column values
+to store or every problem found in it. It checks format only (JSON types, enumerations, times,
+required fields, lengths); whether the facts are plausible (身份证号 checksums, an end before its
+start …) is the patrol's business, and references between records are checked set-based by the
+importer once the whole bundle is known.
+
+Encoding is the inverse, for the exporter: one stored record back to one FZX line.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+import orjson
+from django.db import models
+
+from fazhi.records.models import ID_LENGTH
+from fazhi.records.schema import BY_NAME, FieldSpec, Kind, RecordType
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Exported times carry a fixed +08:00: ZoneInfo would print historical offsets (+08:05:43 LMT,
+# +09:00 in the 1986–1991 summers) that are correct but surprise every reader of the file.
+BEIJING = timezone(timedelta(hours=8))
+_EIGHT_HOURS = timedelta(hours=8)
+# Asia/Shanghai has kept +08:00 all year since the summer time of 1991 ended; before that the
+# slow, exact zoneinfo path is taken.
+_FIXED_OFFSET_SINCE = 1992
+
+RESERVED = frozenset({"type", "id", "deleted"})
+TRUE_WORDS = frozenset({"true", "1", "是"})
+FALSE_WORDS = frozenset({"false", "0", "否"})
+LIST_SEPARATOR = ";"
+_ENUM_SHOWN = 8  # allowed values listed in an error message before "等 N 项"
+_SHOWN_CHARS = 40  # longest offending value quoted in an error message
+
+
+class SourceError(Exception):
+    """A bundle file that cannot be read at all: missing, of an unknown kind, or corrupt.
+
+    Unlike a bad record this stops the import, since nothing after the damage can be trusted.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class Source:
+    """One stream of rows: a JSON Lines file, one CSV file or one worksheet."""
+
+    label: str  # "clean.jsonl", "case.csv", "bundle.xlsx 工作表 case"
+
+    def location(self, row: int) -> str:
+        return f"{self.label} 第{row}行"
+
+
+class Malformed(NamedTuple):
+    """A row that is not a record at all (bad JSON, more cells than the header)."""
+
+    message: str
+
+
+RawRecord = tuple[int, int, "dict[str, Any] | Malformed"]  # (source index, row, object)
+
+
+def _json_kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith((".jsonl.gz", ".ndjson.gz", ".json.gz")):
+        return "jsonl.gz"
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    if name.endswith(".csv"):
+        return "csv"
+    return None
+
+
+class Bundle:
+    """The files of one import, read as one stream of records in the order given."""
+
+    def __init__(self, paths: Sequence[str | Path]) -> None:
+        self.inputs: list[tuple[Path, str]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                kind: str | None = "csv-folder"
+            elif path.is_file():
+                kind = _json_kind(path)
+                if kind is None:
+                    raise SourceError(
+                        f"无法识别的文件类型：{path.name}"
+                        "（应为 .jsonl、.jsonl.gz、.xlsx、.csv 或 CSV 文件夹）"
+                    )
+            else:
+                raise SourceError(f"找不到文件或目录：{raw}")
+            self.inputs.append((path, kind))
+        # Grows while reading: a worksheet or CSV file becomes a source when it is reached.
+        self.sources: list[Source] = []
+
+    @property
+    def names(self) -> list[str]:
+        return [str(path) for path, _kind in self.inputs]
+
+    def records(self) -> Iterator[RawRecord]:
+        for path, kind in self.inputs:
+            if kind == "jsonl":
+                yield from self._jsonl(path, compressed=False)
+            elif kind == "jsonl.gz":
+                yield from self._jsonl(path, compressed=True)
+            elif kind == "csv":
+                yield from self._csv(path)
+            elif kind == "csv-folder":
+                files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+                if not files:
+                    raise SourceError(f"文件夹 {path} 中没有 CSV 文件")
+                for file in files:
+                    yield from self._csv(file)
+            else:
+                yield from self._xlsx(path)
+
+    def estimated_records(self) -> int | None:
+        """Record count when it is cheap to know (plain files), for a progress bar."""
+        total = 0
+        for path, kind in self.inputs:
+            if kind == "jsonl":
+                total += _count_lines(path)
+            elif kind == "csv":
+                total += max(_count_lines(path) - 1, 0)
+            elif kind == "csv-folder":
+                for file in path.iterdir():
+                    if file.suffix.lower() == ".csv":
+                        total += max(_count_lines(file) - 1, 0)
+            else:
+                return None
+        return total
+
+    def _source(self, label: str) -> int:
+        self.sources.append(Source(label))
+        return len(self.sources) - 1
+
+    def _jsonl(self, path: Path, *, compressed: bool) -> Iterator[RawRecord]:
+        src = self._source(path.name)
+        loads = orjson.loads
+        row = 0
+        try:
+            with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
+                for row, line in enumerate(stream, 1):  # noqa: B007 (row is read after the loop)
+                    if row == 1 and line.startswith(b"\xef\xbb\xbf"):
+                        line = line[3:]
+                    try:
+                        obj = loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        if not line.strip():
+                            continue
+                        yield src, row, Malformed(f"不是有效的 JSON（第{exc.colno}列附近）")
+                        continue
+                    if type(obj) is not dict:
+                        yield src, row, Malformed("应为 JSON 对象（{…}）")
+                        continue
+                    yield src, row, obj
+        except (OSError, EOFError, zlib.error) as exc:
+            raise SourceError(f"{path.name} 第{row + 1}行附近无法读取：{exc}") from exc
+
+    def _csv(self, path: Path) -> Iterator[RawRecord]:
+        src = self._source(path.name)
+        rtype = path.stem
+        row = 1
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                reader = csv.reader(stream)
+                header = next(reader, None)
+                if header is None:
+                    return
+                cells = _column_readers(rtype, header, _csv_cell)
+                for row, values in enumerate(reader, 2):  # noqa: B007 (row is read after the loop)
+                    yield src, row, _tabular_record(rtype, cells, values, "")
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise SourceError(f"{path.name} 第{row + 1}行附近无法读取：{exc}") from exc
+
+    def _xlsx(self, path: Path) -> Iterator[RawRecord]:
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises zipfile/KeyError/… for a damaged file
+            raise SourceError(f"{path.name} 不是可读取的 XLSX 工作簿：{exc}") from exc
+        try:
+            for sheet in book.worksheets:
+                src = self._source(f"{path.name} 工作表 {sheet.title}")
+                rows = sheet.iter_rows()
+                first = next(rows, None)
+                if first is None:
+                    continue
+                header = ["" if c.value is None else str(c.value).strip() for c in first]
+                cells = _column_readers(sheet.title, header, _xlsx_cell)
+                for row, xl_cells in enumerate(rows, 2):
+                    yield src, row, _tabular_record(sheet.title, cells, xl_cells, None)
+        finally:
+            book.close()
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    last = b"\n"
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+# A cell reader turns one raw cell into the value a JSON line would hold; it never fails,
+# leaving what it cannot read as a string for the decoder to report.
+CellReader = Callable[[Any], Any]
+
+
+def _column_readers(
+    rtype: str, header: list[str], reader_for: Callable[[Kind | None], CellReader]
+) -> list[tuple[str, CellReader] | None]:
+    rt = BY_NAME.get(rtype)
+    readers: list[tuple[str, CellReader] | None] = []
+    for raw_name in header:
+        name = raw_name.strip()
+        if not name or name == "type":
+            readers.append(None)  # the file or sheet name is the type
+            continue
+        spec = rt.field(name) if rt else None
+        if name == "deleted":
+            readers.append((name, reader_for(Kind.BOOL)))
+        else:
+            readers.append((name, reader_for(spec.kind if spec else None)))
+    return readers
+
+
+def _tabular_record(
+    rtype: str,
+    readers: list[tuple[str, CellReader] | None],
+    cells: Sequence[Any],
+    empty: object,
+) -> dict[str, Any] | Malformed:
+    obj: dict[str, Any] = {"type": rtype}
+    for index, cell in enumerate(cells):
+        if index >= len(readers):
+            if _cell_value(cell) not in (None, ""):
+                return Malformed(f"第{index + 1}列没有表头")
+            continue
+        reader = readers[index]
+        if reader is None:
+            continue
+        value = _cell_value(cell)
+        if value is None or value == "" or value == empty:
+            continue  # an empty cell is null, and null is the same as absent
+        name, read = reader
+        obj[name] = read(cell)
+    return obj
+
+
+def _cell_value(cell: Any) -> Any:
+    return cell if isinstance(cell, str) else getattr(cell, "value", cell)
+
+
+def _read_bool_word(text: str) -> bool | str:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return text
+
+
+def _read_number_text(text: str) -> Decimal | str:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return text
+    return number if number.is_finite() else text
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _csv_cell(kind: Kind | None) -> CellReader:
+    if kind is Kind.BOOL:
+        return _read_bool_word
+    if kind is Kind.NUMBER:
+        return _read_number_text
+    if kind is Kind.REFS:
+        return _split_list
+    return _identity
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _xlsx_cell(kind: Kind | None) -> CellReader:
+    def read(cell: Any) -> Any:
+        value = cell.value
+        if isinstance(value, str):
+            return _csv_cell(kind)(value)
+        if kind is Kind.TIME and isinstance(value, datetime):
+            # A cell formatted as a date only holds a date even though openpyxl returns a
+            # datetime at midnight; it must fail like "2026-03-05" would.
+            fmt = (cell.number_format or "").lower()
+            return value.isoformat() if "h" in fmt else value.date().isoformat()
+        if kind is Kind.TIME and isinstance(value, date):
+            return value.isoformat()
+        if kind is Kind.DATE and isinstance(value, datetime):
+            return value.date().isoformat() if value.time() == datetime.min.time() else value
+        if kind is Kind.BOOL:
+            return value if isinstance(value, bool) or value not in (0, 1) else bool(value)
+        if kind is Kind.NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
+            return _read_number_text(repr(value))
+        if kind in (Kind.STR, Kind.TEXT, Kind.ENUM, Kind.REF, Kind.REFS) and isinstance(
+            value, int | float
+        ):
+            # Spreadsheets turn ids and codes such as 110 into numbers.
+            text = str(int(value)) if float(value).is_integer() else repr(value)
+            return [text] if kind is Kind.REFS else text
+        if kind is None and isinstance(value, datetime | date):
+            return value.isoformat()
+        return value
+
+    return read
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+class Problem(NamedTuple):
+    """What is wrong with one field of one record (``field`` is "" for the record as a whole)."""
+
+    field: str
+    message: str
+
+
+class Upsert(NamedTuple):
+    rt: RecordType
+    id: str
+    values: tuple[Any, ...]  # in ``TypeCodec.columns`` order, adapted for the database
+    lists: tuple[list[str], ...]  # in ``TypeCodec.lists`` order
+    extra: str  # JSON text of the fields FZX does not define
+
+
+class Delete(NamedTuple):
+    rt: RecordType
+    id: str
+
+
+class Invalid(NamedTuple):
+    rtype: str  # as given, possibly unknown or ""
+    id: str  # as given, possibly ""
+    label: str  # "案件 C001", "记录"
+    problems: list[Problem]
+    stageable: bool  # type and id are valid, so the refusal can be recorded under that id
+
+
+Decoded = Upsert | Delete | Invalid
+
+
+class _Bad(Exception):
+    """A value that cannot be stored; carries the Chinese reason."""
+
+
+def shown(value: object) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+_JSON_TYPE_NAMES: dict[type, str] = {
+    str: "字符串",
+    int: "数字",
+    float: "数字",
+    Decimal: "数字",
+    bool: "布尔值",
+    list: "列表",
+    dict: "对象",
+}
+
+
+def _wrong_type(expected: str, value: object) -> _Bad:
+    actual = _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+    return _Bad(f"应为{expected}，实际为{actual} {shown(value)}")
+
+
+@dataclass(frozen=True)
+class DbAdapter:
+    """How decoded values are handed to the database driver.
+
+    SQLite keeps times as text in UTC exactly as Django writes them, so that stored and staged
+    values compare equal as text; PostgreSQL takes aware datetimes as they are.
+    """
+
+    time: Callable[[datetime], Any]
+    date: Callable[[date], Any]
+    number: Callable[[Decimal], Any]
+
+
+def _sqlite_time(value: datetime) -> str:
+    offset = value.utcoffset()
+    if offset is not None:
+        value = value.replace(tzinfo=None) - offset
+    return value.isoformat(" ")
+
+
+SQLITE_ADAPTER = DbAdapter(time=_sqlite_time, date=date.isoformat, number=str)
+NATIVE_ADAPTER = DbAdapter(time=_identity, date=_identity, number=_identity)
+
+
+def parse_time(value: object) -> datetime:
+    """An FZX time as an aware datetime; without an offset it is Asia/Shanghai local time."""
+    if type(value) is not str:
+        raise _wrong_type("时间字符串", value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _Bad(f"时间格式无效“{shown(value)}”") from None
+    if parsed.tzinfo is None:
+        if len(value) <= 10 and "T" not in value:
+            raise _Bad(f"只有日期“{value}”，缺少时刻（应为如 2026-03-05T14:20:00+08:00）")
+        parsed = parsed.replace(tzinfo=SHANGHAI)
+    return parsed
+
+
+def _time_converter(adapter: DbAdapter) -> Callable[[object], Any]:
+    fromisoformat = datetime.fromisoformat
+    adapt = adapter.time
+    sqlite = adapter is SQLITE_ADAPTER
+
+    def convert(value: object) -> Any:
+        # The common shapes (+08:00 or no offset, after 1991) skip timezone arithmetic: this
+        # runs for several fields of every record.
+        if sqlite and type(value) is str and len(value) >= 19:
+            tail = value[19:]
+            if tail == "+08:00" or tail == "":
+                try:
+                    naive = fromisoformat(value[:19])
+                except ValueError:
+                    raise _Bad(f"时间格式无效“{shown(value)}”") from None
+                if naive.year >= _FIXED_OFFSET_SINCE:
+                    return (naive - _EIGHT_HOURS).isoformat(" ")
+        parsed = parse_time(value)
+        try:
+            return adapt(parsed)
+        except OverflowError:
+            raise _Bad(f"时间超出范围“{shown(value)}”") from None
+
+    return convert
+
+
+def parse_date(value: object) -> date:
+    if type(value) is not str:
+        raise _wrong_type("日期字符串", value)
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise _Bad(f"日期格式无效“{shown(value)}”（应为 YYYY-MM-DD）")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _Bad(f"日期无效“{value}”") from None
+
+
+def _date_converter(adapter: DbAdapter) -> Callable[[object], Any]:
+    adapt = adapter.date
+
+    def convert(value: object) -> Any:
+        return adapt(parse_date(value))
+
+    return convert
+
+
+def _str_converter(max_length: int | None) -> Callable[[object], Any]:
+    def convert(value: object) -> Any:
+        if type(value) is not str:
+            raise _wrong_type("字符串", value)
+        if max_length is not None and len(value) > max_length:
+            raise _Bad(f"长度 {len(value)} 超过上限 {max_length} 个字符")
+        if "\x00" in value:
+            raise _Bad("含有空字符（\\u0000）")
+        return value
+
+    return convert
+
+
+def _enum_converter(choices: type[models.TextChoices]) -> Callable[[object], Any]:
+    allowed = frozenset(choices.values)
+    listed = "、".join(choices.values[:_ENUM_SHOWN])
+    if len(choices.values) > _ENUM_SHOWN:
+        listed += f" 等 {len(choices.values)} 项"
+
+    def convert(value: object) -> Any:
+        if value in allowed:
+            return value
+        if type(value) is not str:
+            raise _wrong_type("字符串", value)
+        raise _Bad(f"取值“{shown(value)}”不在允许范围内（{listed}）")
+
+    return convert
+
+
+def _bool_converter(value: object) -> Any:
+    if value is True or value is False:
+        return value
+    raise _wrong_type("布尔值 true/false", value)
+
+
+def _number_converter(field: models.DecimalField[Any], adapter: DbAdapter) -> Callable[[object], Any]:
+    places = field.decimal_places or 0
+    quantum = Decimal(1).scaleb(-places)
+    limit = Decimal(10) ** ((field.max_digits or 0) - places)
+    adapt = adapter.number
+
+    def convert(value: object) -> Any:
+        kind = type(value)
+        if kind is int:
+            number = Decimal(value)  # type: ignore[arg-type]
+        elif kind is float:
+            number = Decimal(repr(value))
+        elif kind is Decimal:
+            number = value  # type: ignore[assignment]
+        else:
+            raise _wrong_type("数字", value)
+        if not number.is_finite() or abs(number) >= limit:
+            raise _Bad(f"数值 {shown(value)} 超出范围（整数部分最多 {len(str(limit)) - 1} 位）")
+        # Precision beyond the column (fractions of a 分) is rounded here rather than by the
+        # database, so that both databases store the same value and re-import compares equal.
+        return adapt(number.quantize(quantum, rounding=ROUND_HALF_UP))
+
+    return convert
+
+
+def _ref_converter(value: object) -> Any:
+    if type(value) is not str:
+        raise _wrong_type("编号字符串", value)
+    if not value or len(value) > ID_LENGTH:
+        raise _Bad(f"编号“{shown(value)}”无效（应为 1–{ID_LENGTH} 个字符）")
+    return value
+
+
+def _refs_converter(target_label: str) -> Callable[[object], list[str]]:
+    def convert(value: object) -> list[str]:
+        if type(value) is not list:
+            raise _wrong_type("编号列表", value)
+        seen: set[str] = set()
+        for position, item in enumerate(value, 1):
+            if type(item) is not str or not item or len(item) > ID_LENGTH:
+                raise _Bad(f"第{position}项“{shown(item)}”不是有效的编号")
+            if item in seen:
+                raise _Bad(f"{target_label} {item} 在列表中重复")
+            seen.add(item)
+        return value  # type: ignore[return-value]
+
+    return convert
+
+
+class TypeCodec:
+    """Decoding of one record type, compiled once from its schema."""
+
+    def __init__(self, rt: RecordType, adapter: DbAdapter) -> None:
+        self.rt = rt
+        meta = rt.model._meta
+        self.scalars: list[FieldSpec] = [s for s in rt.fields if s.kind is not Kind.REFS]
+        self.lists: list[FieldSpec] = [s for s in rt.fields if s.kind is Kind.REFS]
+        self.columns: list[str] = [meta.get_field(s.column).column for s in self.scalars]
+        self.known = RESERVED | rt.field_names
+        # (name, converter, required, stored default) per scalar field, in column order
+        self._steps: list[tuple[str, Callable[[object], Any], bool, Any]] = []
+        for spec in self.scalars:
+            field = meta.get_field(spec.column)
+            self._steps.append((spec.name, self._converter(spec, field, adapter), spec.required,
+                                spec.default))  # fmt: skip
+        self._list_steps = [
+            (s.name, _refs_converter(BY_NAME[s.target or ""].label)) for s in self.lists
+        ]
+
+    @staticmethod
+    def _converter(spec: FieldSpec, field: Any, adapter: DbAdapter) -> Callable[[object], Any]:
+        kind = spec.kind
+        if kind in (Kind.STR, Kind.TEXT):
+            return _str_converter(getattr(field, "max_length", None))
+        if kind is Kind.ENUM:
+            assert spec.choices is not None
+            return _enum_converter(spec.choices)
+        if kind is Kind.TIME:
+            return _time_converter(adapter)
+        if kind is Kind.DATE:
+            return _date_converter(adapter)
+        if kind is Kind.BOOL:
+            return _bool_converter
+        if kind is Kind.NUMBER:
+            return _number_converter(field, adapter)
+        return _ref_converter
+
+    def decode(self, rid: str, obj: dict[str, Any]) -> Upsert | Invalid:
+        values: list[Any] = []
+        append = values.append
+        problems: list[Problem] | None = None
+        get = obj.get
+        for name, convert, required, default in self._steps:
+            value = get(name)
+            if value is None:
+                if required:
+                    problems = problems or []
+                    problems.append(Problem(name, "缺少必填字段"))
+                append(default)
+                continue
+            try:
+                append(convert(value))
+            except _Bad as bad:
+                problems = problems or []
+                problems.append(Problem(name, str(bad)))
+        lists: list[list[str]] = []
+        for name, convert_list in self._list_steps:
+            value = get(name)
+            if value is None:
+                lists.append([])
+                continue
+            try:
+                lists.append(convert_list(value))
+            except _Bad as bad:
+                problems = problems or []
+                problems.append(Problem(name, str(bad)))
+        extra_keys = obj.keys() - self.known
+        extra = "{}"
+        if extra_keys:
+            extra_map = {key: obj[key] for key in obj if key in extra_keys}
+            extra = orjson.dumps(extra_map, default=_extra_default).decode()
+            if "\\u0000" in extra:
+                problems = problems or []
+                problems.append(Problem("", "扩展字段含有空字符（\\u0000）"))
+        if problems:
+            return Invalid(self.rt.name, rid, f"{self.rt.label} {rid}", problems, True)
+        return Upsert(self.rt, rid, tuple(values), tuple(lists), extra)
+
+
+def _extra_default(value: object) -> object:
+    # Only tabular cells reach here (JSON input is plain already): keep them as text.
+    return str(value)
+
+
+class Decoder:
+    """Checks decoded objects against the schema, one record at a time."""
+
+    def __init__(self, adapter: DbAdapter) -> None:
+        self.codecs: dict[str, TypeCodec] = {
+            name: TypeCodec(rt, adapter) for name, rt in BY_NAME.items()
+        }
+
+    def decode(self, obj: dict[str, Any] | Malformed) -> Decoded:
+        if type(obj) is Malformed:
+            return Invalid("", "", "记录", [Problem("", obj.message)], False)
+        assert isinstance(obj, dict)
+        rtype = obj.get("type")
+        rid = obj.get("id")
+        codec = self.codecs.get(rtype) if type(rtype) is str else None
+        if codec is None:
+            rid_text = rid if type(rid) is str else ""
+            label = f"记录 {rid_text}" if rid_text else "记录"
+            if rtype is None:
+                problem = Problem("type", "缺少记录类型 type")
+            else:
+                problem = Problem("type", f"未知的记录类型“{shown(rtype)}”")
+            return Invalid(shown(rtype) if rtype is not None else "", rid_text, label, [problem],
+                           False)  # fmt: skip
+        label = codec.rt.label
+        if type(rid) is not str or not rid or len(rid) > ID_LENGTH:
+            if rid is None or rid == "":
+                problem = Problem("id", "缺少编号 id")
+            elif type(rid) is not str:
+                problem = Problem("id", str(_wrong_type("字符串", rid)))
+            else:
+                problem = Problem("id", f"编号长度 {len(rid)} 超过上限 {ID_LENGTH} 个字符")
+            shown_id = shown(rid) if rid not in (None, "") else ""
+            return Invalid(codec.rt.name, shown_id, label, [problem], False)
+        deleted = obj.get("deleted")
+        if deleted is True:
+            return Delete(codec.rt, rid)
+        if deleted is not None and deleted is not False:
+            problem = Problem("deleted", str(_wrong_type("布尔值 true/false", deleted)))
+            return Invalid(codec.rt.name, rid, f"{label} {rid}", [problem], True)
+        return codec.decode(rid, obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding
+
+
+def encode_number(value: Decimal) -> int | float:
+    """A stored decimal as a JSON number: integral values as integers (1, not 1.000)."""
+    integral = value.to_integral_value()
+    return int(integral) if integral == value else float(value)
+
+
+class TypeEncoder:
+    """Writes stored records of one type back as FZX objects (spec fields, then extra)."""
+
+    def __init__(self, rt: RecordType) -> None:
+        self.rt = rt
+        self.scalars = [s for s in rt.fields if s.kind is not Kind.REFS]
+        self.lists = [s for s in rt.fields if s.kind is Kind.REFS]
+        self._encoders: list[tuple[str, Callable[[Any], Any] | None]] = []
+        for spec in self.scalars:
+            encode: Callable[[Any], Any] | None = None
+            if spec.kind is Kind.TIME:
+                encode = _encode_time
+            elif spec.kind is Kind.DATE:
+                encode = date.isoformat
+            elif spec.kind is Kind.NUMBER:
+                encode = encode_number
+            self._encoders.append((spec.name, encode))
+        self._order = [s.name for s in rt.fields]
+        self.reserved = RESERVED | rt.field_names
+
+    def encode(
+        self, rid: str, values: Sequence[Any], lists: Mapping[str, list[str]], extra: Any
+    ) -> bytes:
+        fields: dict[str, Any] = {}
+        for (name, encode), value in zip(self._encoders, values, strict=True):
+            fields[name] = value if value is None or encode is None else encode(value)
+        obj: dict[str, Any] = {"type": self.rt.name, "id": rid}
+        for name in self._order:
+            obj[name] = fields[name] if name in fields else lists.get(name, [])
+        if extra:
+            for key, value in extra.items():
+                if key not in self.reserved:
+                    obj[key] = value
+        return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _encode_time(value: datetime) -> str:
+    if value.tzinfo is None:  # only if USE_TZ were off; stored times are UTC then
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(BEIJING).isoformat()

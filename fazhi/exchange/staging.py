@@ -1,0 +1,452 @@
+"""The import's scratch space: temporary tables that hold a whole bundle while it is checked.
+
+Why stage at all: a bundle may hold tens of millions of records, so nothing per record may stay in
+Python memory, yet references can only be judged once the whole bundle is known (records come in
+any order, a later line may delete or replace an earlier one). Each record type gets a temporary
+table with the model's columns plus its place in the bundle; the importer streams decoded records
+into them in batches, and everything after that is set-based SQL inside the one transaction:
+
+1. ``finish``: a later line for the same ``(type, id)`` wins (ordinary upsert semantics), so
+   earlier copies are dropped; the tables are indexed once, after loading, which is cheaper than
+   maintaining an index row by row.
+2. ``reference_problems``: every reference must name a record that the bundle brings (and does
+   not refuse) or the store already has; deleting a record that something still references —
+   a stored record the bundle leaves alone, or a bundled one — is an error of the deletion.
+3. ``apply``: new records are inserted, records whose columns or officer lists differ are
+   replaced, identical ones are left alone (their ``changed_at`` too), deletions leave a
+   tombstone.
+
+Row states in a stage table: ``op`` is ``u`` (upsert), ``d`` (delete) or ``r`` (refused: the
+store's current version, if any, stays); ``st`` is set by ``apply``: ``n`` new, ``c`` changed,
+``x`` deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from django.db import connection, models
+
+from fazhi.exchange.fzx import DbAdapter, Decoded, Delete, TypeCodec, Upsert
+from fazhi.records import models as m
+from fazhi.records.schema import BY_NAME, TYPE_ORDER, Kind
+
+STAGE_PREFIX = "fzx_stage_"
+
+
+class StageProblem(NamedTuple):
+    """A reference problem found in SQL, located by the staged row it belongs to."""
+
+    src: int
+    line: int
+    rtype: str
+    rid: str
+    field: str
+    message: str
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """One reference column (or officer list) of a record type."""
+
+    field: str  # FZX field name
+    target: str  # record type referenced
+    column: str = ""  # stage/main column of a single reference
+    link: _Link | None = None  # the link tables of a list of references
+
+
+@dataclass(frozen=True)
+class _Link:
+    field: str
+    stage: str  # temporary table: owner_id, seq, target_id, position
+    main: str  # the model's link table
+    owner: str  # its column naming the owner record
+    target: str  # its column naming the referenced record
+
+
+class _Table:
+    def __init__(self, codec: TypeCodec) -> None:
+        rt = codec.rt
+        q = connection.ops.quote_name
+        self.rtype = rt.name
+        self.label = rt.label
+        self.stage = q(STAGE_PREFIX + rt.name)
+        self.main = q(rt.model._meta.db_table)
+        meta = rt.model._meta
+        self.columns = list(codec.columns)
+        self.db_types = [meta.get_field(s.column).db_type(connection) or "text"
+                         for s in codec.scalars]  # fmt: skip
+        self.refs: list[_Ref] = []
+        self.links: list[_Link] = []
+        for spec, column in zip(codec.scalars, self.columns, strict=True):
+            if spec.kind is Kind.REF:
+                self.refs.append(_Ref(spec.name, spec.target or "", column=q(column)))
+        for spec in codec.lists:
+            link_model, owner = rt.links[spec.name]
+            target_model = BY_NAME[spec.target or ""].model
+            target = next(
+                f.column
+                for f in link_model._meta.concrete_fields
+                if isinstance(f, models.ForeignKey) and f.related_model is target_model
+            )
+            link = _Link(
+                spec.name,
+                q(f"{STAGE_PREFIX}{rt.name}__{spec.name}"),
+                q(link_model._meta.db_table),
+                q(link_model._meta.get_field(owner).column),
+                q(target),
+            )
+            self.links.append(link)
+            self.refs.append(_Ref(spec.name, spec.target or "", link=link))
+        self.quoted = [q(c) for c in self.columns]
+        self.nulls: tuple[None, ...] = (None,) * (len(self.columns) + 1)  # columns + extra
+        self.upserts = 0  # rows staged, before duplicates are dropped
+        self.deletes = 0
+        self.rows: list[tuple[Any, ...]] = []
+        self.link_rows: list[list[tuple[Any, ...]]] = [[] for _ in self.links]
+
+
+class Staging:
+    """Temporary tables of one import on the default connection; use inside one transaction."""
+
+    def __init__(self, codecs: Iterable[TypeCodec], adapter: DbAdapter) -> None:
+        self.adapter = adapter
+        self.postgres = connection.vendor == "postgresql"
+        self.tables = {codec.rt.name: _Table(codec) for codec in codecs}
+        self.ordered = [self.tables[name] for name in TYPE_ORDER]
+        self.pending = 0
+        # referrers[target type] = (referring table, reference) pairs, for deletion checks
+        self.referrers: dict[str, list[tuple[_Table, _Ref]]] = {name: [] for name in TYPE_ORDER}
+        for table in self.ordered:
+            for ref in table.refs:
+                self.referrers[ref.target].append((table, ref))
+
+    def _distinct(self, a: str, b: str) -> str:
+        return f"{a} IS DISTINCT FROM {b}" if self.postgres else f"{a} IS NOT {b}"
+
+    def _json(self, expr: str) -> str:
+        # Staged extra is JSON text; PostgreSQL stores jsonb, SQLite the text itself.
+        return f"{expr}::jsonb" if self.postgres else expr
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def create(self) -> None:
+        with connection.cursor() as cursor:
+            for table in self.ordered:
+                columns = ", ".join(
+                    f"{name} {db_type}"
+                    for name, db_type in zip(table.quoted, table.db_types, strict=True)
+                )
+                cursor.execute(f"DROP TABLE IF EXISTS {table.stage}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {table.stage} (seq bigint NOT NULL, "
+                    "op char(1) NOT NULL, src integer NOT NULL, line bigint NOT NULL, "
+                    f"st char(1), id varchar({m.ID_LENGTH}) NOT NULL, {columns}, extra text)"
+                )
+                for link in table.links:
+                    cursor.execute(f"DROP TABLE IF EXISTS {link.stage}")
+                    cursor.execute(
+                        f"CREATE TEMPORARY TABLE {link.stage} (owner_id varchar({m.ID_LENGTH}) "
+                        f"NOT NULL, seq bigint NOT NULL, target_id varchar({m.ID_LENGTH}) "
+                        "NOT NULL, position integer NOT NULL)"
+                    )
+
+    def add(self, seq: int, src: int, line: int, record: Decoded) -> None:
+        """Queue one decoded record (an Invalid one only if it has a valid type and id)."""
+        if type(record) is Upsert:
+            table = self.tables[record.rt.name]
+            rid = record.id
+            table.rows.append((seq, "u", src, line, rid, *record.values, record.extra))
+            table.upserts += 1
+            for link_rows, ids in zip(table.link_rows, record.lists, strict=True):
+                link_rows.extend([(rid, seq, officer, pos) for pos, officer in enumerate(ids)])
+        elif type(record) is Delete:
+            table = self.tables[record.rt.name]
+            table.rows.append((seq, "d", src, line, record.id, *table.nulls))
+            table.deletes += 1
+        else:
+            table = self.tables[record.rtype]  # type: ignore[union-attr]
+            table.rows.append((seq, "r", src, line, record.id, *table.nulls))
+        self.pending += 1
+
+    def flush(self) -> None:
+        with connection.cursor() as cursor:
+            for table in self.ordered:
+                if table.rows:
+                    columns = ["seq", "op", "src", "line", "id", *table.quoted, "extra"]
+                    self._load(cursor, table.stage, columns, table.rows)
+                    table.rows.clear()
+                for link, rows in zip(table.links, table.link_rows, strict=True):
+                    if rows:
+                        columns = ["owner_id", "seq", "target_id", "position"]
+                        self._load(cursor, link.stage, columns, rows)
+                        rows.clear()
+        self.pending = 0
+
+    def _load(
+        self, cursor: Any, stage: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        names = ", ".join(columns)
+        if self.postgres:
+            # COPY is several times faster than batched INSERTs on PostgreSQL.
+            with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows)
+
+    def finish(self) -> None:
+        """Drop superseded copies of a record and index the stage tables."""
+        with connection.cursor() as cursor:
+            for table in self.ordered:
+                stage = table.stage
+                index = connection.ops.quote_name(f"{STAGE_PREFIX}{table.rtype}_id")
+                cursor.execute(f"CREATE INDEX {index} ON {stage} (id, seq)")
+                if table.upserts + table.deletes:
+                    cursor.execute(
+                        f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {stage} later "
+                        f"WHERE later.id = {stage}.id AND later.seq > {stage}.seq)"
+                    )
+                    superseded = cursor.rowcount
+                else:
+                    superseded = 0
+                for link in table.links:
+                    if superseded:
+                        cursor.execute(
+                            f"DELETE FROM {link.stage} WHERE NOT EXISTS (SELECT 1 FROM {stage} s "
+                            f"WHERE s.id = {link.stage}.owner_id AND s.seq = {link.stage}.seq)"
+                        )
+                    index = connection.ops.quote_name(
+                        f"{STAGE_PREFIX}{table.rtype}__{link.field}_owner"
+                    )
+                    cursor.execute(f"CREATE INDEX {index} ON {link.stage} (owner_id)")
+                    if self.postgres:
+                        cursor.execute(f"ANALYZE {link.stage}")
+                if self.postgres:
+                    # Autovacuum never analyses temporary tables; without statistics the
+                    # planner takes them for empty and picks nested loops over millions of rows.
+                    cursor.execute(f"ANALYZE {stage}")
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def reference_problems(self, *, report_refused_targets: bool) -> list[StageProblem]:
+        """Every dangling reference and every blocked deletion among the staged rows.
+
+        A reference to a record that this bundle refuses (and the store lacks) is reported only
+        when ``report_refused_targets``: with ``--skip-invalid`` the referrer must be refused
+        too, while a refused bundle needs only the first cause fixed.
+        """
+        problems: list[StageProblem] = []
+        with connection.cursor() as cursor:
+            for table in self.ordered:
+                if table.upserts:
+                    for ref in table.refs:
+                        problems += self._dangling(cursor, table, ref, report_refused_targets)
+            for table in self.ordered:
+                if table.deletes:
+                    problems += self._blocked_deletions(cursor, table)
+        return problems
+
+    def _dangling(
+        self, cursor: Any, table: _Table, ref: _Ref, report_refused_targets: bool
+    ) -> list[StageProblem]:
+        target = self.tables[ref.target]
+        if ref.link is None:
+            source = f"{table.stage} s"
+            value = f"s.{ref.column}"
+            where = f"s.op = 'u' AND {value} IS NOT NULL"
+        else:
+            source = f"{ref.link.stage} l JOIN {table.stage} s ON s.id = l.owner_id"
+            value = "l.target_id"
+            where = "s.op = 'u'"
+        cursor.execute(
+            f"SELECT s.src, s.line, s.id, {value}, CASE WHEN EXISTS (SELECT 1 FROM "
+            f"{target.stage} g WHERE g.id = {value} AND g.op = 'r') THEN 1 ELSE 0 END "
+            f"FROM {source} WHERE {where} "
+            f"AND NOT EXISTS (SELECT 1 FROM {target.main} t WHERE t.id = {value}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {target.stage} g WHERE g.id = {value} "
+            "AND g.op = 'u')"
+        )
+        problems = []
+        for src, line, rid, missing, refused in cursor.fetchall():
+            if refused:
+                if not report_refused_targets:
+                    continue
+                reason = f"引用的{target.label} {missing} 有错误未能导入，本记录一并拒绝"
+            else:
+                reason = f"引用的{target.label} {missing} 不存在"
+            problems.append(StageProblem(src, line, table.rtype, rid, ref.field, reason))
+        return problems
+
+    def _blocked_deletions(self, cursor: Any, table: _Table) -> list[StageProblem]:
+        # blocked[(src, line, id)] = [count, (label, id, field) of one referrer]
+        blocked: dict[tuple[int, int, str], list[Any]] = {}
+        deleting = (
+            f"d.op = 'd' AND EXISTS (SELECT 1 FROM {table.main} x WHERE x.id = d.id)"
+        )
+        for referrer, ref in self.referrers[table.rtype]:
+            overridden = (
+                f"EXISTS (SELECT 1 FROM {referrer.stage} o WHERE o.id = {{owner}} "
+                "AND o.op IN ('u', 'd'))"
+            )
+            if ref.link is None:
+                bundled = (
+                    f"SELECT d.src, d.line, d.id, count(*), min(s.id) FROM {referrer.stage} s "
+                    f"JOIN {table.stage} d ON d.id = s.{ref.column} WHERE s.op = 'u' AND "
+                    f"{deleting} GROUP BY d.src, d.line, d.id"
+                )
+                stored = (
+                    f"SELECT d.src, d.line, d.id, count(*), min(r.id) FROM {table.stage} d "
+                    f"JOIN {referrer.main} r ON r.{ref.column} = d.id WHERE {deleting} AND "
+                    f"NOT {overridden.format(owner='r.id')} GROUP BY d.src, d.line, d.id"
+                )
+            else:
+                link = ref.link
+                bundled = (
+                    f"SELECT d.src, d.line, d.id, count(*), min(s.id) FROM {link.stage} l "
+                    f"JOIN {referrer.stage} s ON s.id = l.owner_id "
+                    f"JOIN {table.stage} d ON d.id = l.target_id WHERE s.op = 'u' AND "
+                    f"{deleting} GROUP BY d.src, d.line, d.id"
+                )
+                stored = (
+                    f"SELECT d.src, d.line, d.id, count(*), min(r.{link.owner}) "
+                    f"FROM {table.stage} d JOIN {link.main} r ON r.{link.target} = d.id "
+                    f"WHERE {deleting} AND NOT {overridden.format(owner=f'r.{link.owner}')} "
+                    f"GROUP BY d.src, d.line, d.id"
+                )
+            for sql in (bundled, stored):
+                cursor.execute(sql)
+                for src, line, rid, count, example in cursor.fetchall():
+                    entry = blocked.setdefault((src, line, rid), [0, None])
+                    entry[0] += count
+                    if entry[1] is None:
+                        entry[1] = (referrer.label, example, ref.field)
+        problems = []
+        for (src, line, rid), (count, (label, example, field)) in blocked.items():
+            many = f"等 {count} 条记录" if count > 1 else ""
+            reason = f"仍被{label} {example}（字段 {field}）{many}引用，不能删除"
+            problems.append(StageProblem(src, line, table.rtype, rid, "deleted", reason))
+        return problems
+
+    def refuse(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Refuse staged records: the store keeps its current version of them, if any."""
+        by_type: dict[str, list[tuple[str]]] = {}
+        for rtype, rid in keys:
+            by_type.setdefault(rtype, []).append((rid,))
+        with connection.cursor() as cursor:
+            for rtype, ids in by_type.items():
+                stage = self.tables[rtype].stage
+                cursor.executemany(f"UPDATE {stage} SET op = 'r' WHERE id = %s", ids)
+
+    # -- applying ------------------------------------------------------------------------------
+
+    def apply(self, now: datetime) -> dict[str, Counts]:
+        stamp = self.adapter.time(now)
+        counts: dict[str, Counts] = {}
+        with connection.cursor() as cursor:
+            for table in self.ordered:
+                if table.upserts:
+                    self._mark_changes(cursor, table)
+                    self._write(cursor, table, stamp)
+            for table in reversed(self.ordered):
+                if table.deletes:
+                    self._delete(cursor, table, stamp)
+            for table in self.ordered:
+                result = Counts()
+                if table.upserts or table.deletes:
+                    cursor.execute(
+                        f"SELECT op, st, count(*) FROM {table.stage} GROUP BY op, st"
+                    )
+                    for op, st, count in cursor.fetchall():
+                        if st == "n":
+                            result.created += count
+                        elif st == "c":
+                            result.updated += count
+                        elif st == "x":
+                            result.deleted += count
+                        elif op == "u":
+                            result.unchanged += count
+                counts[table.rtype] = result
+        return counts
+
+    def _mark_changes(self, cursor: Any, table: _Table) -> None:
+        stage, main = table.stage, table.main
+        differs = " OR ".join(
+            [self._distinct(f"t.{c}", f"{stage}.{c}") for c in table.quoted]
+            + [self._distinct("t.extra", self._json(f"{stage}.extra"))]
+        )
+        cursor.execute(
+            f"UPDATE {stage} SET st = CASE "
+            f"WHEN NOT EXISTS (SELECT 1 FROM {main} t WHERE t.id = {stage}.id) THEN 'n' "
+            f"WHEN EXISTS (SELECT 1 FROM {main} t WHERE t.id = {stage}.id AND ({differs})) "
+            "THEN 'c' END WHERE op = 'u'"
+        )
+        for link in table.links:
+            # Same row, other officers (or the same ones in another order): changed too.
+            cursor.execute(
+                f"UPDATE {stage} SET st = 'c' WHERE op = 'u' AND st IS NULL AND ("
+                f"(SELECT count(*) FROM {link.main} t WHERE t.{link.owner} = {stage}.id) <> "
+                f"(SELECT count(*) FROM {link.stage} l WHERE l.owner_id = {stage}.id) OR "
+                f"EXISTS (SELECT 1 FROM {link.stage} l WHERE l.owner_id = {stage}.id AND "
+                f"NOT EXISTS (SELECT 1 FROM {link.main} t WHERE t.{link.owner} = l.owner_id "
+                f"AND t.{link.target} = l.target_id AND t.position = l.position)))"
+            )
+
+    def _write(self, cursor: Any, table: _Table, stamp: Any) -> None:
+        stage, main = table.stage, table.main
+        columns = ", ".join(table.quoted)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in [*table.quoted, "extra", "changed_at"])
+        cursor.execute(
+            f"INSERT INTO {main} (id, {columns}, extra, changed_at) "
+            f"SELECT id, {columns}, {self._json('extra')}, %s FROM {stage} "
+            f"WHERE st IN ('n', 'c') ON CONFLICT (id) DO UPDATE SET {updates}",
+            [stamp],
+        )
+        for link in table.links:
+            cursor.execute(
+                f"DELETE FROM {link.main} WHERE {link.owner} IN "
+                f"(SELECT id FROM {stage} WHERE st = 'c')"
+            )
+            cursor.execute(
+                f"INSERT INTO {link.main} ({link.owner}, {link.target}, position) "
+                f"SELECT l.owner_id, l.target_id, l.position FROM {link.stage} l "
+                f"JOIN {stage} s ON s.id = l.owner_id WHERE s.st IN ('n', 'c')"
+            )
+
+    def _delete(self, cursor: Any, table: _Table, stamp: Any) -> None:
+        stage, main = table.stage, table.main
+        tombstones = connection.ops.quote_name(m.Tombstone._meta.db_table)
+        cursor.execute(
+            f"UPDATE {stage} SET st = 'x' WHERE op = 'd' AND "
+            f"EXISTS (SELECT 1 FROM {main} t WHERE t.id = {stage}.id)"
+        )
+        cursor.execute(
+            f"INSERT INTO {tombstones} (record_type, record_id, deleted_at) "
+            f"SELECT %s, id, %s FROM {stage} WHERE st = 'x'",
+            [table.rtype, stamp],
+        )
+        for link in table.links:
+            cursor.execute(
+                f"DELETE FROM {link.main} WHERE {link.owner} IN "
+                f"(SELECT id FROM {stage} WHERE st = 'x')"
+            )
+        cursor.execute(f"DELETE FROM {main} WHERE id IN (SELECT id FROM {stage} WHERE st = 'x')")
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            for table in self.ordered:
+                cursor.execute(f"DROP TABLE IF EXISTS {table.stage}")
+                for link in table.links:
+                    cursor.execute(f"DROP TABLE IF EXISTS {link.stage}")

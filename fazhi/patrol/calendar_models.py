@@ -1,0 +1,136 @@
+"""The State Council's holiday notices (国务院办公厅节假日安排通知) entered as data.
+
+chinese_calendar knows the years up to its release; a 12-month limit started today already
+reaches a year it may not know. An administrator loads that year's notice here (command
+``fazhi holiday_notice load``), and ``HolidayCalendar.from_database()`` overlays it. The models
+live in their own module so that the rule engine's models in ``models.py`` stay separate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from fazhi.core.services import record_audit
+from fazhi.patrol.periods import HolidayNoticeData
+
+
+class HolidayNotice(models.Model):
+    """One year's notice; it is the complete arrangement of that year (see HolidayNoticeData)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    title = models.CharField("通知标题", max_length=200)
+    number = models.CharField("文号", max_length=100, blank=True, default="")
+    entered_by = models.CharField("录入人", max_length=150)
+    entered_at = models.DateTimeField("录入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排通知"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.title}"
+
+    def as_data(self) -> HolidayNoticeData:
+        days = list(self.days.all())
+        return HolidayNoticeData(
+            year=self.year,
+            title=self.title,
+            number=self.number,
+            rest_days=frozenset(d.date for d in days if d.kind == HolidayNoticeDay.Kind.REST),
+            work_days=frozenset(d.date for d in days if d.kind == HolidayNoticeDay.Kind.WORK),
+        )
+
+    @classmethod
+    def all_as_data(cls) -> list[HolidayNoticeData]:
+        """Every notice with its days, in two queries."""
+        return [n.as_data() for n in cls.objects.prefetch_related("days")]
+
+
+class HolidayNoticeDay(models.Model):
+    """A day the notice makes a rest day (放假) or a working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        REST = "rest", "休息日"
+        WORK = "work", "工作日"
+
+    notice = models.ForeignKey(
+        HolidayNotice, on_delete=models.CASCADE, related_name="days", verbose_name="通知"
+    )
+    date = models.DateField("日期")
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排日期"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "date"], name="patrol_holiday_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+def save_notice(
+    data: HolidayNoticeData, *, actor: str, replace: bool = False, source: str = ""
+) -> tuple[HolidayNotice, bool]:
+    """Store a validated notice with its audit row, in one transaction.
+
+    Returns the notice and whether an existing notice of that year was replaced. Refuses (with a
+    Chinese ValueError) to overwrite a year's notice unless ``replace`` is given: a second load is
+    more often a mistake than a correction, and a correction should be deliberate.
+    """
+    with transaction.atomic():
+        existing = HolidayNotice.objects.select_for_update().filter(year=data.year).first()
+        if existing is not None and not replace:
+            entered = timezone.localtime(existing.entered_at)
+            raise ValueError(
+                f"{data.year}年的节假日安排通知已录入（《{existing.title}》，"
+                f"{existing.entered_by}于{entered:%Y-%m-%d %H:%M}录入）；"
+                "如需更正，请加 --replace 重新录入"
+            )
+        previous: dict[str, Any] | None = None
+        if existing is not None:
+            previous = _audit_days(existing.as_data())
+            existing.days.all().delete()
+            notice = existing
+            notice.title, notice.number = data.title, data.number
+            notice.entered_by, notice.entered_at = actor, timezone.now()
+            notice.save()
+        else:
+            notice = HolidayNotice.objects.create(
+                year=data.year, title=data.title, number=data.number, entered_by=actor
+            )
+        HolidayNoticeDay.objects.bulk_create(
+            [HolidayNoticeDay(notice=notice, date=d, kind=HolidayNoticeDay.Kind.REST)
+             for d in sorted(data.rest_days)]
+            + [HolidayNoticeDay(notice=notice, date=d, kind=HolidayNoticeDay.Kind.WORK)
+               for d in sorted(data.work_days)]
+        )  # fmt: skip
+        details: dict[str, Any] = {**_audit_days(data), "source": source}
+        if previous is not None:
+            details["replaced"] = previous
+        record_audit(
+            actor,
+            "holiday_notice.load",
+            target_type="holiday_notice",
+            target_id=str(data.year),
+            details=details,
+        )
+    return notice, existing is not None
+
+
+def _audit_days(data: HolidayNoticeData) -> dict[str, Any]:
+    def iso(days: frozenset[date]) -> list[str]:
+        return [d.isoformat() for d in sorted(days)]
+
+    return {
+        "year": data.year,
+        "title": data.title,
+        "number": data.number,
+        "rest_days": iso(data.rest_days),
+        "work_days": iso(data.work_days),
+    }

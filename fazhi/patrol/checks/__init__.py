@@ -1,0 +1,3 @@
+"""The checks of the rule packs; importing this package registers them all."""
+
+from fazhi.patrol.checks import conditions, deadlines, quality  # noqa: F401

@@ -1,0 +1,418 @@
+"""Condition checks (规范): the records for which a required condition does not hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Lead, Length
+
+from fazhi.patrol.checks.common import by_case, for_measure
+from fazhi.patrol.checks.idnumbers import date_number, person_birth_number
+from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope
+from fazhi.patrol.models import RuleKind
+from fazhi.patrol.registry import register
+from fazhi.patrol.sql import seconds_between
+from fazhi.records import models as m
+from fazhi.records.enums import EventKind, OfficerRole, PropertyStatus, Qualification
+
+CONDITION = RuleKind.CONDITION
+ADULT = 180000  # YYYYMMDD difference of an 18th birthday
+
+TRANSCRIPT_FACTS = {
+    "transcript.kind": ("笔录类别", "kind"),
+    "transcript.started_at": ("开始时间", "started_at"),
+    "transcript.ended_at": ("结束时间", "ended_at"),
+    "person.name": ("被询问/讯问人", "person__name"),
+    "case.id": ("案件编号", "case_id"),
+}
+
+
+def _transcripts(qs: Any, facts: dict[str, tuple[str, str]] | None = None, **kw: Any) -> RecordQuery:
+    return RecordQuery(
+        subject_type="transcript",
+        queryset=qs,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        facts={**TRANSCRIPT_FACTS, **(facts or {})},
+        narrow=by_case("case_id"),
+        **kw,
+    )
+
+
+def with_age_gap(qs: Any, moment_field: str, person_prefix: str) -> Any:
+    """Annotate ``_birth`` (YYYYMMDD) and ``_age_gap``: under 18 at the moment iff < ADULT."""
+    return qs.annotate(_birth=person_birth_number(person_prefix)).annotate(
+        _age_gap=date_number(moment_field) - F("_birth")
+    )
+
+
+@dataclass(frozen=True)
+class DepositParams:
+    measure_kinds: list[str]
+
+
+@register(
+    "deposit_amount",
+    kind=CONDITION,
+    subject="measure",
+    params=DepositParams,
+    settings={"min_deposit": "number", "min_deposit_minor": "number"},
+)
+def deposit_amount(p: DepositParams, ctx: EvalContext) -> RecordQuery:
+    """保证金 below the legal minimum (lower for a minor at the time of the measure)."""
+    adult_min = ctx.settings.get("min_deposit", 1000)
+    minor_min = ctx.settings.get("min_deposit_minor", 500)
+    qs = with_age_gap(
+        m.Measure.objects.filter(kind__in=p.measure_kinds, deposit_amount__lt=adult_min),
+        "started_at",
+        "person__",
+    ).filter(
+        Q(deposit_amount__lt=minor_min) | Q(_birth__isnull=True) | Q(_age_gap__gte=ADULT)
+    )
+    return RecordQuery(
+        subject_type="measure",
+        queryset=qs,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        facts={
+            "measure.kind": ("措施类别", "kind"),
+            "measure.deposit_amount": ("保证金（元）", "deposit_amount"),
+            "measure.started_at": ("执行时间", "started_at"),
+            "person.name": ("人员", "person__name"),
+        },
+        narrow=by_case("case_id"),
+        extra_facts=lambda row: [
+            Fact("rule.min_deposit", "法定最低数额（元）", adult_min),
+            Fact("rule.min_deposit_minor", "未成年人最低数额（元）", minor_min),
+        ],
+    )
+
+
+@register("rights_notice", kind=CONDITION, subject="transcript")
+def rights_notice(_p: object, ctx: EvalContext) -> RecordQuery:
+    """The first 讯问 of a person must be preceded by the notice of rights and duties."""
+    earlier = m.Transcript.objects.filter(
+        kind="讯问", person_id=OuterRef("person_id"), started_at__lt=OuterRef("started_at")
+    )
+    notice = m.Event.objects.filter(
+        kind=EventKind.RIGHTS_NOTICE, person_id=OuterRef("person_id"),
+        at__lte=OuterRef("started_at"),
+    )  # fmt: skip
+    qs = m.Transcript.objects.filter(kind="讯问").filter(~Exists(earlier), ~Exists(notice))
+    return _transcripts(qs)
+
+
+@dataclass(frozen=True)
+class UnrecordedParams:
+    transcript_kinds: list[str]
+    case_kind: str | None = None
+    venue_kinds: list[str] | None = None
+
+
+@register("transcript_unrecorded", kind=CONDITION, subject="transcript", params=UnrecordedParams)
+def transcript_unrecorded(p: UnrecordedParams, ctx: EvalContext) -> RecordQuery:
+    """A transcript that had to be recorded (同步录音录像) and was not."""
+    qs = m.Transcript.objects.filter(kind__in=p.transcript_kinds, recorded=False)
+    if p.case_kind:
+        qs = qs.filter(case__kind=p.case_kind)
+    if p.venue_kinds:
+        qs = qs.filter(venue__kind__in=p.venue_kinds)
+    return _transcripts(qs, {"transcript.recorded": ("同步录音录像", "recorded")})
+
+
+@register("transcript_officers", kind=CONDITION, subject="transcript", settings={"min_officers": "int"})
+def transcript_officers(_p: object, ctx: EvalContext) -> RecordQuery:
+    """Fewer than two police officers (辅警 do not count) took the statement."""
+    need = int(ctx.settings.get("min_officers", 2))
+    qs = m.Transcript.objects.annotate(
+        officer_count=Count(
+            "officer_links", filter=~Q(officer_links__officer__role=OfficerRole.AUXILIARY)
+        )
+    ).filter(officer_count__lt=need)
+    return _transcripts(qs, {"transcript.officer_count": ("民警人数（不含辅警）", "officer_count")})
+
+
+@register("minor_guardian", kind=CONDITION, subject="transcript")
+def minor_guardian(_p: object, ctx: EvalContext) -> RecordQuery:
+    """A minor was questioned without a guardian or appropriate adult present."""
+    qs = with_age_gap(
+        m.Transcript.objects.exclude(guardian_present=True), "started_at", "person__"
+    ).filter(_birth__isnull=False, _age_gap__lt=ADULT)
+    return _transcripts(
+        qs,
+        {
+            "person.birth": ("出生日期（YYYYMMDD）", "_birth"),
+            "transcript.guardian_present": ("监护人在场", "guardian_present"),
+        },
+    )
+
+
+def _overlapping_transcripts() -> Any:
+    order = [F("transcript__started_at").asc(), F("transcript_id").asc()]
+    links = m.TranscriptOfficer.objects.annotate(
+        start=F("transcript__started_at"),
+        end=F("transcript__ended_at"),
+        prev_end=Window(
+            Max("transcript__ended_at"),
+            partition_by=[F("officer_id")],
+            order_by=order,
+            frame=RowRange(start=None, end=-1),
+        ),
+        next_start=Window(
+            Lead("transcript__started_at"), partition_by=[F("officer_id")], order_by=order
+        ),
+    )
+    return links.filter(Q(prev_end__gt=F("start")) | Q(next_start__lt=F("end"))).values(
+        "transcript_id"
+    )
+
+
+def _overlap_partners(row: dict[str, Any]) -> list[Fact]:
+    mine = m.Transcript.objects.get(pk=row["pk"])
+    partners = (
+        m.TranscriptOfficer.objects.filter(
+            officer_id__in=mine.officer_links.values("officer_id"),
+            transcript__started_at__lt=mine.ended_at,
+            transcript__ended_at__gt=mine.started_at,
+        )
+        .exclude(transcript_id=mine.pk)
+        .order_by("transcript__started_at", "transcript_id")
+        .values_list("officer__name", "transcript_id")
+    )
+    return [
+        Fact("overlap.with", "时间重叠的笔录", [f"{name}：{tid}" for name, tid in partners])
+    ]
+
+
+def _same_officers(scope: Scope) -> Q:
+    officers = m.TranscriptOfficer.objects.filter(
+        Q(transcript_id__in=scope.transcript_ids) | Q(transcript__case_id__in=scope.case_ids)
+    ).values("officer_id")
+    return Q(pk__in=m.TranscriptOfficer.objects.filter(officer_id__in=officers).values("transcript_id"))
+
+
+@register("officer_overlap", kind=CONDITION, subject="transcript")
+def officer_overlap(_p: object, ctx: EvalContext) -> RecordQuery:
+    """One officer in two transcripts whose [start, end) overlap: he cannot have been present."""
+    qs = m.Transcript.objects.filter(pk__in=_overlapping_transcripts())
+    query = _transcripts(qs, extra_facts=_overlap_partners)
+    return RecordQuery(**{**query.__dict__, "narrow": _same_officers})
+
+
+@register("transcript_speed", kind=CONDITION, subject="transcript", settings={"chars_per_minute": "int"})
+def transcript_speed(_p: object, ctx: EvalContext) -> RecordQuery:
+    """More text than can be written in the transcript's duration (local standard)."""
+    rate = int(ctx.settings.get("chars_per_minute", 250))
+    qs = (
+        m.Transcript.objects.annotate(
+            seconds=seconds_between("started_at", "ended_at"), chars=Length("text")
+        )
+        .filter(seconds__gte=0)
+        .filter(chars__gt=F("seconds") * rate / 60.0)
+    )
+    return _transcripts(
+        qs,
+        {"transcript.chars": ("笔录字数", "chars"), "transcript.seconds": ("用时（秒）", "seconds")},
+        extra_facts=lambda row: [Fact("rule.chars_per_minute", "每分钟字数上限", rate)],
+    )
+
+
+@register("lead_qualification", kind=CONDITION, subject="case")
+def lead_qualification(_p: object, ctx: EvalContext) -> RecordQuery:
+    """The case's lead officer had no law-enforcement qualification when the case was accepted."""
+    qs = (
+        m.Case.objects.filter(lead_officer__isnull=False)
+        .annotate(
+            _qualified=date_number("lead_officer__qualified_at"),
+            _accepted=date_number("accepted_at"),
+        )
+        .filter(
+            Q(lead_officer__role=OfficerRole.AUXILIARY)
+            | Q(lead_officer__qualification=Qualification.NONE)
+            # qualified only after the case was accepted: not qualified when it mattered
+            | Q(lead_officer__qualified_at__isnull=False, _qualified__gt=F("_accepted"))
+        )
+    )
+    return RecordQuery(
+        subject_type="case",
+        queryset=qs,
+        unit="unit_id",
+        officer="lead_officer_id",
+        case="pk",
+        facts={
+            "case.accepted_at": ("受案时间", "accepted_at"),
+            "officer.name": ("主办民警", "lead_officer__name"),
+            "officer.role": ("角色", "lead_officer__role"),
+            "officer.qualification": ("执法资格", "lead_officer__qualification"),
+            "officer.qualified_at": ("取得资格日期", "lead_officer__qualified_at"),
+        },
+        narrow=by_case("pk"),
+    )
+
+
+@dataclass(frozen=True)
+class MeasureDocumentParams:
+    measure_kinds: list[str]
+    document_kinds: list[str]
+
+
+@register("measure_document", kind=CONDITION, subject="measure", params=MeasureDocumentParams)
+def measure_document(p: MeasureDocumentParams, ctx: EvalContext) -> RecordQuery:
+    """A coercive measure without the legal document it requires."""
+    documents = m.Document.objects.filter(kind__in=p.document_kinds).filter(for_measure())
+    qs = m.Measure.objects.filter(kind__in=p.measure_kinds).filter(~Exists(documents))
+    return RecordQuery(
+        subject_type="measure",
+        queryset=qs,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        facts={
+            "measure.kind": ("措施类别", "kind"),
+            "measure.started_at": ("执行时间", "started_at"),
+            "measure.document_no": ("文书编号", "document_no"),
+            "person.name": ("人员", "person__name"),
+        },
+        narrow=by_case("case_id"),
+        extra_facts=lambda row: [Fact("rule.document_kinds", "缺少的文书", p.document_kinds)],
+    )
+
+
+@dataclass(frozen=True)
+class EventDocumentParams:
+    event_kinds: list[str]
+    document_kinds: list[str]
+
+
+@register("event_document", kind=CONDITION, subject="event", params=EventDocumentParams)
+def event_document(p: EventDocumentParams, ctx: EvalContext) -> RecordQuery:
+    """A decision without its written decision in the case file."""
+    documents = m.Document.objects.filter(kind__in=p.document_kinds, case_id=OuterRef("case_id"))
+    qs = m.Event.objects.filter(kind__in=p.event_kinds, case_id__isnull=False).filter(
+        ~Exists(documents)
+    )
+    return RecordQuery(
+        subject_type="event",
+        queryset=qs,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        facts={
+            "event.kind": ("行为", "kind"),
+            "event.at": ("时间", "at"),
+            "case.id": ("案件编号", "case_id"),
+        },
+        narrow=by_case("case_id"),
+        extra_facts=lambda row: [Fact("rule.document_kinds", "缺少的文书", p.document_kinds)],
+    )
+
+
+@dataclass(frozen=True)
+class UnsignedParams:
+    document_kinds: list[str]
+
+
+@register("unsigned_document", kind=CONDITION, subject="document", params=UnsignedParams)
+def unsigned_document(p: UnsignedParams, ctx: EvalContext) -> RecordQuery:
+    """A document that needs the party's signature or fingerprint, without it."""
+    qs = m.Document.objects.filter(kind__in=p.document_kinds, signed=False)
+    return RecordQuery(
+        subject_type="document",
+        queryset=qs,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        facts={
+            "document.kind": ("文书", "kind"),
+            "document.number": ("文号", "number"),
+            "document.issued_at": ("开具时间", "issued_at"),
+            "document.signed": ("签名捺印", "signed"),
+        },
+        narrow=by_case("case_id"),
+    )
+
+
+@register("closed_case_property", kind=CONDITION, subject="case", settings={"days": "int"})
+def closed_case_property(_p: object, ctx: EvalContext) -> RecordQuery:
+    """A case closed for longer than the local standard still holds property not disposed of."""
+    days = timedelta(days=int(ctx.settings.get("days", 30)))
+    pending = m.Property.objects.filter(
+        case_id=OuterRef("pk"),
+        status__in=[PropertyStatus.AWAITING_STORAGE, PropertyStatus.STORED],
+    )
+    qs = m.Case.objects.filter(closed_at__isnull=False, closed_at__lt=ctx.as_of - days).filter(
+        Exists(pending)
+    )
+
+    def narrow(scope: Scope) -> Q:
+        # the finding appears with time: when closed_at + days passes between the two runs
+        return Q(pk__in=scope.case_ids) | Q(
+            closed_at__gte=scope.prev_as_of - days, closed_at__lt=ctx.as_of - days
+        )
+
+    return RecordQuery(
+        subject_type="case",
+        queryset=qs,
+        unit="unit_id",
+        officer="lead_officer_id",
+        case="pk",
+        facts={
+            "case.closed_at": ("结案时间", "closed_at"),
+            "case.status": ("状态", "status"),
+        },
+        narrow=narrow,
+        extra_facts=lambda row: [
+            Fact(
+                "property.pending",
+                "未处置财物",
+                list(
+                    m.Property.objects.filter(
+                        case_id=row["pk"],
+                        status__in=[PropertyStatus.AWAITING_STORAGE, PropertyStatus.STORED],
+                    )
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                ),
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class VisitFlagParams:
+    flag: str
+
+
+VISIT_FLAGS = {
+    "safety_checked": "人身安全检查",
+    "belongings_registered": "随身物品登记",
+    "recorded": "全程录音录像",
+}
+
+
+@register("visit_flag", kind=CONDITION, subject="venue_visit", params=VisitFlagParams)
+def visit_flag(p: VisitFlagParams, ctx: EvalContext) -> RecordQuery:
+    """A case-area visit without a required safeguard (check, registration, recording)."""
+    if p.flag not in VISIT_FLAGS:
+        raise ValueError(f"办案区检查项 {p.flag} 不存在")
+    qs = m.VenueVisit.objects.filter(**{p.flag: False})
+    return RecordQuery(
+        subject_type="venue_visit",
+        queryset=qs,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        facts={
+            "venue.name": ("场所", "venue__name"),
+            "person.name": ("人员", "person__name"),
+            "venue_visit.entered_at": ("进入时间", "entered_at"),
+            f"venue_visit.{p.flag}": (VISIT_FLAGS[p.flag], p.flag),
+        },
+        narrow=by_case("case_id"),
+    )

@@ -1,0 +1,457 @@
+"""The patrol engine: evaluators per rule kind, and their query contracts.
+
+Each check builds one set-based query (SQL through the ORM). For deadline rules the query
+computes, per trigger record, the time of the first required act in [trigger, as_of], and keeps
+only the rows that are not provably done in time: a due time is never earlier than the trigger
+plus the period's shortest length (N h, N days, 28 days a month), so an act before that bound is in
+time whatever the calendar says. Only the remaining candidates (pending, late or extended rows:
+the few that become or nearly become findings) get their exact due time from ``periods``, with
+holidays. The engine never loops over all records in Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q, QuerySet
+
+from fazhi.patrol.models import FindingStatus, RuleKind
+from fazhi.patrol.periods import (
+    Deadline,
+    HolidayCalendar,
+    Period,
+    compute_deadline,
+)
+from fazhi.patrol.periods import Unit as PeriodUnit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an incremental run re-checks: subjects tied to changed records, and subjects whose
+    status may have changed with time between the previous ``as_of`` and this one."""
+
+    prev_as_of: datetime
+    case_ids: frozenset[str]
+    incident_ids: frozenset[str]
+    transcript_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class EvalContext:
+    as_of: datetime
+    calendar: HolidayCalendar
+    scope: Scope | None = None  # None: a full evaluation
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the rule's effective settings
+
+
+@dataclass(frozen=True)
+class Fact:
+    field: str  # "measure.started_at"
+    label: str  # "执行时间"
+    value: Any
+
+    def as_json(self) -> dict[str, Any]:
+        return {"field": self.field, "label": self.label, "value": self.value}
+
+
+@dataclass
+class Result:
+    subject_type: str
+    subject_id: str
+    status: FindingStatus
+    unit_id: str | None
+    officer_id: str | None
+    case_id: str | None
+    facts: list[Fact]
+    explanation: str
+    trigger_at: datetime | None = None
+    due_at: datetime | None = None
+    done_at: datetime | None = None
+    score: float | None = None
+
+    def digest(self, severity: str) -> str:
+        payload = [
+            self.status,
+            severity,
+            self.unit_id,
+            self.officer_id,
+            self.case_id,
+            [f.as_json() for f in self.facts],
+            self.explanation,
+            _iso(self.trigger_at),
+            _iso(self.due_at),
+            _iso(self.done_at),
+            self.score,
+        ]
+        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """A check's query. ``facts`` maps a fact field (``type.field``) to (label, values path)."""
+
+    subject_type: str
+    queryset: QuerySet[Any]
+    unit: str
+    officer: str | None
+    case: str | None
+    facts: Mapping[str, tuple[str, str]]
+    act: str = ""  # deadline rules: the required act, in Chinese
+    trigger: str = ""  # deadline rules: what starts the clock, in Chinese
+    # narrows the subject queryset for an incremental run (None: evaluate all subjects)
+    narrow: Any = None
+    # condition rules: Python predicate over a candidate row for what SQL cannot decide cheaply
+    refine: Any = None
+    extra_facts: Any = None  # (row) -> list[Fact], for facts computed from the row
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(SHANGHAI).isoformat() if value else None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def facts_of(row: Mapping[str, Any], query: RecordQuery) -> list[Fact]:
+    facts = [
+        Fact(name, label, _json_value(row[f"fact__{name}"]))
+        for name, (label, _path) in query.facts.items()
+    ]
+    if query.extra_facts is not None:
+        facts.extend(query.extra_facts(row))
+    return facts
+
+
+def _values(query: RecordQuery, *extra: str) -> QuerySet[Any]:
+    annotations = {f"fact__{name}": F(path) for name, (_label, path) in query.facts.items()}
+    refs = {"ref_unit": F(query.unit)}
+    if query.officer:
+        refs["ref_officer"] = F(query.officer)
+    if query.case:
+        refs["ref_case"] = F(query.case)
+    return query.queryset.annotate(**refs, **annotations).values(
+        "pk", *refs, *annotations, *extra
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods: the bounds that let SQL discard rows that are in time whatever the calendar says.
+
+
+def shortest(period: Period) -> timedelta:
+    amount = float(period.amount)
+    if period.unit is PeriodUnit.HOURS:
+        return timedelta(hours=amount)
+    if period.unit is PeriodUnit.MONTHS:
+        return timedelta(days=28 * amount)
+    return timedelta(days=amount)  # days, and working days (never fewer calendar days)
+
+
+def longest(period: Period) -> timedelta:
+    # Day periods end at 24:00 (one day more) and may roll over a holiday week (China's longest
+    # runs are 8-9 days; 14 is a safe margin). Working days stretch by weekends and holidays.
+    amount = float(period.amount)
+    if period.unit is PeriodUnit.HOURS:
+        return timedelta(hours=amount)
+    if period.unit is PeriodUnit.MONTHS:
+        return timedelta(days=31 * amount + 15)
+    if period.unit is PeriodUnit.WORKING_DAYS:
+        return timedelta(days=amount * 7 / 5 + 16)
+    return timedelta(days=amount + 15)
+
+
+def lead_time(settings: Mapping[str, Any], unit: PeriodUnit, span: timedelta) -> timedelta:
+    """The warning lead: a fraction of the period, within the bounds of its unit (rules.md)."""
+    from fazhi.patrol.pack import parse_period
+
+    fraction = float(settings.get("lead_fraction", 0.25))
+    if unit is PeriodUnit.HOURS:
+        low: timedelta | None = timedelta(hours=2)
+        high: timedelta | None = None
+    else:
+        low, high = timedelta(days=1), timedelta(days=7)
+    if "lead_min" in settings:
+        low = shortest(parse_period(settings["lead_min"]))
+    if "lead_max" in settings:
+        high = shortest(parse_period(settings["lead_max"]))
+    lead = span * fraction
+    if low is not None:
+        lead = max(lead, low)
+    if high is not None:
+        lead = min(lead, high)
+    return lead
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class DeadlineEvaluator:
+    """Deadline rules (时限): trigger → required act within a limit (rules.md)."""
+
+    def periods(self, settings: Mapping[str, Any]) -> list[Period]:
+        from fazhi.patrol.pack import parse_period
+
+        found = [parse_period(settings["limit"])]
+        for key in ("cap", "cap_complex", "extended_limit", "extended_limit_complex"):
+            if key in settings:
+                found.append(parse_period(settings[key]))
+        if "extension_step" in settings:
+            step = parse_period(settings["extension_step"])
+            total = found[0].amount + step.amount * int(settings.get("max_extensions", 0))
+            found.append(Period(total, found[0].unit))
+        return found
+
+    def scoped(self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext) -> Any:
+        qs = query.queryset.filter(trigger_at__lte=ctx.as_of)
+        if ctx.scope is None:
+            return qs
+        periods = self.periods(settings)
+        low = min(shortest(p) for p in periods)
+        high = max(longest(p) for p in periods)
+        lead = max(lead_time(settings, p.unit, longest(p)) for p in periods)
+        # A status can change with time only when as_of crosses a warning point or a due time
+        # that lies in (prev_as_of, as_of]; that bounds the triggers to look at.
+        crossing = Q(trigger_at__gt=ctx.scope.prev_as_of - high) & Q(
+            trigger_at__lte=ctx.as_of - low + lead
+        )
+        extended = Q()
+        names = set(query.queryset.query.annotations)
+        if "ext_to" in names:
+            extended |= Q(ext_to__isnull=False)
+        if "ext_count" in names:
+            extended |= Q(ext_count__gt=0)
+        narrowed = query.narrow(ctx.scope) if query.narrow is not None else Q()
+        return qs.filter(narrowed | crossing | extended)
+
+    def evaluate(
+        self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
+    ) -> Iterator[Result]:
+        from fazhi.patrol.pack import parse_period
+
+        limit = parse_period(settings["limit"])
+        periods = self.periods(settings)
+        low = min(shortest(p) for p in periods)
+        lead_bound = max(lead_time(settings, p.unit, longest(p)) for p in periods)
+        qs = self.scoped(query, settings, ctx)
+        candidate = Q(done_at__isnull=True, trigger_at__lte=ctx.as_of - low + lead_bound) | Q(
+            done_at__gt=F("trigger_at") + low
+        )
+        names = set(query.queryset.query.annotations)
+        extra = ["trigger_at", "done_at"]
+        for name in ("ext_to", "ext_count", "is_complex"):
+            if name in names:
+                extra.append(name)
+        if "ext_to" in names:
+            candidate |= Q(ext_to__isnull=False)
+        if "ext_count" in names:
+            candidate |= Q(ext_count__gt=0)
+        custody = bool(settings["custody"])
+        for row in _values(query, *extra).filter(pk__in=qs.filter(candidate).values("pk")):
+            result = self.judge(row, query, settings, limit, custody, ctx)
+            if result is not None:
+                yield result
+
+    def judge(
+        self,
+        row: Mapping[str, Any],
+        query: RecordQuery,
+        settings: Mapping[str, Any],
+        limit: Period,
+        custody: bool,
+        ctx: EvalContext,
+    ) -> Result | None:
+        from fazhi.patrol.pack import parse_period
+
+        trigger: datetime = row["trigger_at"]
+        done: datetime | None = row["done_at"]
+        notes: list[str] = []
+        beyond_cap = False
+        period = limit
+        ext_to: datetime | None = row.get("ext_to")
+        ext_count = int(row.get("ext_count") or 0)
+        complex_case = bool(row.get("is_complex"))
+        deadline: Deadline
+        if ext_to is not None and "cap" in settings:
+            cap_key = "cap_complex" if complex_case and "cap_complex" in settings else "cap"
+            cap = compute_deadline(
+                trigger, parse_period(settings[cap_key]), custody=custody, calendar=ctx.calendar
+            )
+            if ext_to > cap.due:
+                beyond_cap = True
+                deadline = cap
+                notes.append(
+                    f"记录的延长期限 {_fmt(ext_to)} 超过法定上限（{cap.period}），按上限计算期限，"
+                    "延长本身违规"
+                )
+            else:
+                deadline = cap
+                notes.append(f"已批准延长至 {_fmt(ext_to)}，以延长后的期限为准")
+        else:
+            if ext_count and "extended_limit" in settings:
+                key = (
+                    "extended_limit_complex"
+                    if complex_case and "extended_limit_complex" in settings
+                    else "extended_limit"
+                )
+                period = parse_period(settings[key])
+                notes.append(f"案件有延长期限审批，期限延长为 {period}")
+            elif ext_count and "extension_step" in settings:
+                step = parse_period(settings["extension_step"])
+                allowed = int(settings.get("max_extensions", 0))
+                used = min(ext_count, allowed)
+                period = Period(limit.amount + step.amount * used, limit.unit)
+                notes.append(f"延长期限 {used} 次，每次 {step}，期限为 {period}")
+                if ext_count > allowed:
+                    notes.append(f"记录了 {ext_count} 次延长，超过最多 {allowed} 次，多余的不计")
+            deadline = compute_deadline(trigger, period, custody=custody, calendar=ctx.calendar)
+        due = deadline.due
+        if ext_to is not None and "cap" in settings and not beyond_cap:
+            due = ext_to
+        span = (ext_to if (ext_to is not None and not beyond_cap) else deadline.nominal_due) - trigger
+        lead = lead_time(settings, period.unit, span)
+        status: FindingStatus | None = None
+        if beyond_cap:
+            status = FindingStatus.VIOLATION
+        elif done is not None:
+            if done > due:
+                status = FindingStatus.LATE
+        elif ctx.as_of > due:
+            status = FindingStatus.OVERDUE
+        elif ctx.as_of > due - lead:
+            status = FindingStatus.WARNING
+        if status is None:
+            return None
+        facts = facts_of(row, query)
+        facts.append(Fact("deadline.due_at", "期限", _json_value(due)))
+        if done is not None:
+            facts.append(Fact("deadline.done_at", f"{query.act}时间", _json_value(done)))
+            if done > due:
+                facts.append(Fact("deadline.late_by", "超期时长", _duration(done - due)))
+        else:
+            facts.append(Fact("deadline.done_at", f"{query.act}时间", None))
+        lines = [
+            f"起算：{query.trigger} {_fmt(trigger)}；应办：{query.act}；期限：{period}"
+            + ("（限制人身自由，期满遇节假日不顺延）" if custody else ""),
+            deadline.explain(),
+            *notes,
+            f"提前提醒：到期前 {_duration(lead)} 起提醒",
+        ]
+        return Result(
+            subject_type=query.subject_type,
+            subject_id=row["pk"],
+            status=status,
+            unit_id=row["ref_unit"],
+            officer_id=row.get("ref_officer"),
+            case_id=row.get("ref_case"),
+            facts=facts,
+            explanation="\n".join(line for line in lines if line),
+            trigger_at=trigger,
+            due_at=due,
+            done_at=done,
+        )
+
+
+class ConditionEvaluator:
+    """Condition rules (规范): a violation wherever the check's condition holds."""
+
+    def scoped(self, query: RecordQuery, ctx: EvalContext) -> QuerySet[Any]:
+        if ctx.scope is None or query.narrow is None:
+            return query.queryset
+        return query.queryset.filter(query.narrow(ctx.scope))
+
+    def evaluate(
+        self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
+    ) -> Iterator[Result]:
+        qs = self.scoped(query, ctx)
+        for row in _values(query).filter(pk__in=qs.values("pk")):
+            if query.refine is not None and not query.refine(row, settings, ctx):
+                continue
+            facts = facts_of(row, query)
+            yield Result(
+                subject_type=query.subject_type,
+                subject_id=row["pk"],
+                status=FindingStatus.VIOLATION,
+                unit_id=row["ref_unit"],
+                officer_id=row.get("ref_officer"),
+                case_id=row.get("ref_case"),
+                facts=facts,
+                explanation=f"{rule_name}：" + "；".join(
+                    f"{f.label}：{_display(f.value)}" for f in facts
+                ),
+            )
+
+
+class AnalysisEvaluator:
+    """Analysis rules (研判): the check itself yields scored suspicions (issue: ZN rules)."""
+
+    def evaluate(
+        self, results: Iterable[Result], settings: Mapping[str, Any], ctx: EvalContext
+    ) -> Iterator[Result]:
+        for result in results:
+            result.status = FindingStatus.SUSPICION
+            yield result
+
+
+EVALUATORS: dict[RuleKind, Any] = {
+    RuleKind.DEADLINE: DeadlineEvaluator(),
+    RuleKind.CONDITION: ConditionEvaluator(),
+    RuleKind.ANALYSIS: AnalysisEvaluator(),
+}
+
+
+def _fmt(value: datetime) -> str:
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return "未记录"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _duration(delta: timedelta) -> str:
+    total = int(delta.total_seconds())
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days}天")
+    if hours:
+        parts.append(f"{hours}小时")
+    if minutes and not days:
+        parts.append(f"{minutes}分钟")
+    return "".join(parts) or "0分钟"
+
+
+__all__ = [
+    "EVALUATORS",
+    "AnalysisEvaluator",
+    "ConditionEvaluator",
+    "DeadlineEvaluator",
+    "EvalContext",
+    "Fact",
+    "RecordQuery",
+    "Result",
+    "Scope",
+    "facts_of",
+]
