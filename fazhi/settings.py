@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "fazhi.core",
+    "fazhi.accounts",
     "fazhi.records",
     "fazhi.exchange",
     "fazhi.synth",
@@ -95,7 +96,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
 
 SESSION_COOKIE_AGE = env_int("FAZHI_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

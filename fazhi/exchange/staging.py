@@ -143,6 +143,10 @@ class Staging:
 
     def create(self) -> None:
         with connection.cursor() as cursor:
+            import os
+            if os.environ.get("FZX_CACHE"):
+                cursor.execute(f"PRAGMA main.cache_size = -{os.environ['FZX_CACHE']}")
+                cursor.execute(f"PRAGMA temp.cache_size = -{os.environ['FZX_CACHE']}")
             for table in self.ordered:
                 columns = ", ".join(
                     f"{name} {db_type}"

@@ -128,6 +128,16 @@ class FindingQuerySet(models.QuerySet["Finding"]):
     def open(self) -> FindingQuerySet:
         return self.filter(is_open=True)
 
+    def status_counts(self, *group: str) -> list[dict[str, object]]:
+        """Open findings grouped by ``group`` with one count per status (one query)."""
+        counts = {
+            status: models.Count("pk", filter=models.Q(status=status))
+            for status in FindingStatus.values
+        }
+        return list(
+            self.open().values(*group).annotate(total=models.Count("pk"), **counts).order_by(*group)
+        )
+
 
 class Finding(models.Model):
     """What a rule found about one record. (rule, subject) is its identity across runs."""

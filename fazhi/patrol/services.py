@@ -403,3 +403,30 @@ def run_patrol(
                      "fallback": stats.get("fallback", "")},
         )  # fmt: skip
     return run
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """The CLI/API form of a finding (issue contract: rule, subject_type, subject_id, status,
+    severity, due_at, unit_id, officer_id, facts, basis, and more)."""
+
+    def iso(value: datetime | None) -> str | None:
+        return timezone.localtime(value).isoformat() if value else None
+
+    return {
+        "rule": finding.rule_id,
+        "name": finding.rule.name,
+        "subject_type": finding.subject_type,
+        "subject_id": finding.subject_id,
+        "status": finding.status,
+        "severity": finding.severity,
+        "trigger_at": iso(finding.trigger_at),
+        "due_at": iso(finding.due_at),
+        "done_at": iso(finding.done_at),
+        "unit_id": finding.unit_id,
+        "officer_id": finding.officer_id,
+        "case_id": finding.case_id,
+        "facts": {fact["field"]: fact["value"] for fact in finding.facts},
+        "explanation": finding.explanation,
+        "basis": finding.rule.basis,
+        "score": finding.score,
+    }

@@ -1,1 +1,116 @@
-"""standards state changes (service functions)."""
+"""standards services: load the pack's standards, save a bureau's edits as new versions."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from fazhi.core.services import record_audit
+from fazhi.patrol.models import Rule
+from fazhi.standards.models import Standard, StandardCategory
+
+PACK_DIR = Path(__file__).resolve().parent / "packs"
+
+
+class StandardError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int
+    kept: int
+
+
+def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") -> SyncResult:
+    """Create the pack's standards that the store does not have yet (by code).
+
+    A standard already present is kept as it is, so that a bureau's edits survive upgrades.
+    The rules must have been synced first (run a patrol, or ``patrol.services.sync_rules``).
+    """
+    data = tomllib.loads((PACK_DIR / f"{pack}.toml").read_text(encoding="utf-8"))
+    effective = date.fromisoformat(data["pack"]["effective_from"])
+    problems: list[str] = []
+    known_rules = set(Rule.objects.values_list("code", flat=True))
+    created = kept = 0
+    with transaction.atomic():
+        for raw in data.get("standard", []):
+            code = raw["code"]
+            if raw["category"] not in StandardCategory.values:
+                problems.append(f"标准 {code}：类别“{raw['category']}”无效")
+                continue
+            missing = [r for r in raw.get("rules", []) if r not in known_rules]
+            if missing:
+                problems.append(f"标准 {code}：规则 {', '.join(missing)} 不存在（请先同步规则包）")
+                continue
+            if Standard.objects.filter(code=code).exists():
+                kept += 1
+                continue
+            standard = Standard.objects.create(
+                code=code,
+                title=raw["title"],
+                category=raw["category"],
+                text=raw["text"].strip(),
+                effective_from=effective,
+                source=f"规则包 {pack}",
+                updated_by=actor,
+            )
+            standard.rules.set(raw.get("rules", []))
+            created += 1
+        if problems:
+            raise StandardError("\n".join(problems))
+        if created:
+            record_audit(
+                actor, "standard.sync", target_type="standard_pack", target_id=pack,
+                details={"created": created, "kept": kept},
+            )  # fmt: skip
+    return SyncResult(created, kept)
+
+
+def revise_standard(
+    standard: Standard,
+    *,
+    actor: str,
+    title: str,
+    text: str,
+    rules: list[str],
+    effective_from: date,
+    reason: str,
+) -> Standard:
+    """Publish a new version of ``standard``: the old version ends the day before."""
+    if not reason.strip():
+        raise StandardError("修订标准必须填写理由")
+    if effective_from <= standard.effective_from:
+        raise StandardError(f"标准 {standard.code}：新版本生效日期必须晚于 {standard.effective_from}")
+    unknown = set(rules) - set(Rule.objects.filter(code__in=rules).values_list("code", flat=True))
+    if unknown:
+        raise StandardError(f"标准 {standard.code}：规则 {', '.join(sorted(unknown))} 不存在")
+    with transaction.atomic():
+        current = Standard.objects.select_for_update().get(pk=standard.pk)
+        latest = Standard.objects.filter(code=current.code).order_by("-version").first()
+        if latest is None or latest.pk != current.pk:
+            raise StandardError(f"标准 {standard.code}：只能修订最新版本")
+        current.effective_to = effective_from.fromordinal(effective_from.toordinal() - 1)
+        current.save(update_fields=["effective_to"])
+        new = Standard.objects.create(
+            code=current.code,
+            version=current.version + 1,
+            title=title,
+            category=current.category,
+            text=text,
+            effective_from=effective_from,
+            source=current.source,
+            updated_by=actor,
+            updated_at=timezone.now(),
+        )
+        new.rules.set(rules)
+        record_audit(
+            actor, "standard.revise", target_type="standard", target_id=current.code,
+            details={"version": new.version, "reason": reason, "rules": rules},
+        )  # fmt: skip
+    return new

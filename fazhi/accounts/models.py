@@ -1,0 +1,41 @@
+"""accounts: a sign-in user is an officer of a unit, with a role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from fazhi.records.models import Officer, Unit
+
+
+class Role(models.TextChoices):
+    OFFICER = "民警"
+    LEGAL_OFFICER = "法制员"
+    BUSINESS_LEAD = "业务负责人"
+    LEGAL_LEADER = "分管法制领导"
+    CHIEF = "所队长"
+    BUREAU_LEADER = "局领导"
+    LEGAL_BRIGADE = "法制大队"
+    ADMIN = "管理员"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name="用户"
+    )
+    # Not constrained: officers come and go with imports; a profile outlives a re-import.
+    officer = models.ForeignKey(
+        Officer, models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name="民警",
+    )  # fmt: skip
+    unit = models.ForeignKey(
+        Unit, models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name="单位",
+    )  # fmt: skip
+    role = models.CharField("角色", max_length=8, choices=Role.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}"

@@ -1,0 +1,1 @@
+"""accounts views (sign-in lives in core until the workbench issue)."""

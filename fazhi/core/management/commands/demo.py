@@ -1,0 +1,135 @@
+"""``fazhi demo``: one command from nothing to a running demo county.
+
+Migrates, generates the demo county (deterministic for the seed), imports it, loads the rule
+pack's standards, patrols at the generated data's ``as_of``, creates one login per role, and
+serves on http://127.0.0.1:8000. Safe to run again: existing data is kept unless ``--reset``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from fazhi.accounts.models import Role
+from fazhi.accounts.services import provision_user
+from fazhi.exchange.services import import_bundle
+from fazhi.patrol.models import Finding, PatrolRun
+from fazhi.patrol.services import run_patrol
+from fazhi.records import models as m
+from fazhi.records.enums import OfficerRole, UnitKind
+from fazhi.standards.services import sync_pack_standards
+
+ACTOR = "demo"
+
+# username → (role, the officer role to pick, prefer a 派出所 officer)
+DEMO_LOGINS: list[tuple[str, Role, str | None]] = [
+    ("minjing", Role.OFFICER, OfficerRole.OFFICER),
+    ("fazhiyuan", Role.LEGAL_OFFICER, OfficerRole.LEGAL_OFFICER),
+    ("yewu", Role.BUSINESS_LEAD, OfficerRole.BUSINESS_LEAD),
+    ("fenguan", Role.LEGAL_LEADER, OfficerRole.LEGAL_LEADER),
+    ("suozhang", Role.CHIEF, OfficerRole.CHIEF),
+    ("juzhang", Role.BUREAU_LEADER, OfficerRole.BUREAU_LEADER),
+    ("fazhidadui", Role.LEGAL_BRIGADE, None),
+]
+
+
+class Command(BaseCommand):
+    help = "一键演示：迁移数据库、生成并导入演示县数据、巡查、创建各角色账号并启动服务。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="模拟数据随机种子")
+        parser.add_argument("--reset", action="store_true", help="清空已有数据后重新生成")
+        parser.add_argument("--no-serve", action="store_true", help="准备好数据后不启动服务")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="服务地址（仅本机）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("① 迁移数据库 …")
+        call_command("migrate", verbosity=0, interactive=False)
+        if options["reset"]:
+            self._reset()
+        as_of = self._load(options["seed"])
+        self.stdout.write("③ 同步规则包与执法标准，执行巡查 …")
+        run = run_patrol(as_of=as_of, actor=ACTOR)
+        sync_pack_standards(actor=ACTOR)
+        self.stdout.write(
+            f"   巡查时点 {as_of:%Y-%m-%d %H:%M}，有效发现 {run.stats['found']} 条"
+        )
+        self.stdout.write("④ 创建演示账号（密码每次运行重新生成）：")
+        for username, role, password, who in self._logins():
+            self.stdout.write(f"   {role:<8} 用户名 {username:<12} 密码 {password}   {who}")
+        if options["no_serve"]:
+            return
+        addr = options["addr"]
+        if not addr.startswith(("127.", "localhost")):
+            raise CommandError("演示服务只监听本机地址（127.0.0.1）")
+        self.stdout.write(f"⑤ 服务已启动：http://{addr}/  （Ctrl-C 退出）")
+        call_command("runserver", addr, use_reloader=False, insecure=True, skip_checks=True)
+
+    def _reset(self) -> None:
+        self.stdout.write("   清空已有数据 …")
+        with transaction.atomic():
+            Finding.objects.all().delete()
+            PatrolRun.objects.all().delete()
+            for model in (
+                m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
+                m.Measure, m.Person, m.Case, m.Incident, m.Venue, m.Officer,
+            ):  # fmt: skip
+                model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
+            m.Unit.objects.update(parent=None)
+            m.Unit.objects.all()._raw_delete(m.Unit.objects.db)  # type: ignore[attr-defined]
+
+    def _load(self, seed: int) -> datetime:
+        out_dir = Path(settings.DATA_DIR) / "demo"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        bundle = out_dir / f"demo-{seed}.jsonl.gz"
+        truth = out_dir / f"demo-{seed}.truth.jsonl"
+        if not bundle.exists() or not truth.exists():
+            self.stdout.write(f"② 生成演示县数据（种子 {seed}）…")
+            call_command("generate", scale="demo", seed=seed, out=str(bundle), verbosity=0)
+        header = json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
+        as_of = datetime.fromisoformat(header["as_of"])
+        if m.Unit.objects.exists():
+            self.stdout.write("② 已有数据，跳过生成和导入（--reset 可重新生成）")
+            return as_of
+        self.stdout.write("   导入 …")
+        report = import_bundle([bundle], actor=ACTOR)
+        if not report.ok:
+            for error in report.errors[:20]:
+                self.stderr.write(str(error))
+            raise CommandError("演示数据导入失败")
+        self.stdout.write(f"   导入 {report.total} 条记录")
+        return as_of
+
+    def _logins(self) -> list[tuple[str, str, str, str]]:
+        stations = m.Unit.objects.filter(kind=UnitKind.POLICE_STATION).order_by("pk")
+        legal_brigade = m.Unit.objects.filter(kind=UnitKind.LEGAL_BRIGADE).first()
+        printed = []
+        for username, role, officer_role in DEMO_LOGINS:
+            officers = m.Officer.objects.filter(active=True).order_by("unit_id", "pk")
+            if officer_role is None:
+                officer = officers.filter(unit=legal_brigade).first() if legal_brigade else None
+            else:
+                officers = officers.filter(role=officer_role)
+                in_station = officers.filter(unit__in=stations)
+                officer = in_station.first() or officers.first()
+            password = secrets.token_urlsafe(9)
+            provision_user(
+                actor=ACTOR,
+                username=username,
+                password=password,
+                role=role,
+                officer=officer,
+                unit=officer.unit if officer else legal_brigade,
+                superuser=role == Role.LEGAL_BRIGADE,
+            )
+            who = f"{officer.unit.name} {officer.name}" if officer else ""
+            printed.append((username, role.label, password, who))
+        return printed

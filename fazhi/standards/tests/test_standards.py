@@ -1,0 +1,69 @@
+"""The standards library: shipped with the pack, linked to rules, revised as versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fazhi.core.models import AuditEvent
+from fazhi.patrol.pack import load_pack
+from fazhi.patrol.services import sync_rules
+from fazhi.standards.models import Standard
+from fazhi.standards.services import StandardError, revise_standard, sync_pack_standards
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rules() -> None:
+    sync_rules(load_pack())
+
+
+def test_every_rule_of_the_pack_is_enforcing_some_standard(rules: None) -> None:
+    # when the pack's standards are loaded
+    result = sync_pack_standards(actor="法制大队")
+    # then each of the pack's rules is linked to at least one standard
+    assert result.created >= 10
+    linked = set(Standard.objects.values_list("rules__code", flat=True))
+    assert {r.code for r in load_pack().rules} <= linked
+
+
+def test_loading_again_keeps_the_bureaus_edits(rules: None) -> None:
+    sync_pack_standards(actor="法制大队")
+    Standard.objects.filter(code="BZ-LC-01").update(text="本局标准：12小时内处置完毕。")
+    result = sync_pack_standards(actor="法制大队")
+    assert result.created == 0
+    assert Standard.objects.get(code="BZ-LC-01").text == "本局标准：12小时内处置完毕。"
+
+
+def test_revision_is_a_new_version_ending_the_old_one_and_is_audited(rules: None) -> None:
+    sync_pack_standards(actor="法制大队")
+    old = Standard.objects.get(code="BZ-LC-01")
+    new = revise_standard(
+        old, actor="吴敏", title=old.title, text="12小时内处置完毕。", rules=["JQ-01"],
+        effective_from=date(2026, 12, 1), reason="局务会决定收紧处置时限",
+    )  # fmt: skip
+    old.refresh_from_db()
+    assert (new.version, old.effective_to) == (2, date(2026, 11, 30))
+    assert list(Standard.objects.in_force(date(2026, 12, 2)).filter(code="BZ-LC-01")) == [new]
+    assert list(Standard.objects.in_force(date(2026, 11, 2)).filter(code="BZ-LC-01")) == [old]
+    assert AuditEvent.objects.filter(action="standard.revise", target_id="BZ-LC-01").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"reason": " "}, "理由"),
+        ({"effective_from": date(2025, 1, 1)}, "晚于"),
+        ({"rules": ["XX-99"]}, "XX-99"),
+    ],
+)
+def test_bad_revisions_are_refused(rules: None, changes: dict, message: str) -> None:
+    sync_pack_standards(actor="法制大队")
+    old = Standard.objects.get(code="BZ-LC-01")
+    args = {"actor": "吴敏", "title": "t", "text": "x", "rules": ["JQ-01"],
+            "effective_from": date(2026, 12, 1), "reason": "r", **changes}  # fmt: skip
+    with pytest.raises(StandardError, match=message):
+        revise_standard(old, **args)
+    assert Standard.objects.filter(code="BZ-LC-01").count() == 1
