@@ -22,6 +22,7 @@ import gzip
 import os
 import pstats
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -29,9 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = Path(
-    os.environ.get("FZX_EXAMPLE", "/work/shared/spec/examples/clean-cases.jsonl")
-)
+EXAMPLE = Path(os.environ.get("FZX_EXAMPLE", "/work/shared/spec/examples/clean-cases.jsonl"))
 ORGANISATION = {"unit", "officer", "venue"}
 
 
@@ -39,8 +38,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def synthesize(out: Path, records: int) -> int:
-    """Write about ``records`` records: the organisation once, the cases replicated."""
+def synthesize(out: Path, records: int, *, sequential: bool = False) -> int:
+    """Write about ``records`` records: the organisation once, the cases replicated.
+
+    Replica ids get a hashed suffix by default, so that ids (and the references to them) come
+    in no particular order, as in an export sorted by anything but the id: the hard case for
+    index maintenance. ``sequential`` numbers the replicas instead.
+    """
+    import hashlib
+
     import orjson
 
     from fazhi.records.schema import BY_NAME, Kind
@@ -63,7 +69,11 @@ def synthesize(out: Path, records: int) -> int:
             written += 1
         copy = 0
         while written < records:
-            suffix = f"-{copy}"
+            suffix = (
+                f"-{copy}"
+                if sequential
+                else "-" + hashlib.blake2b(str(copy).encode(), digest_size=6).hexdigest()
+            )
             for record in cases:
                 clone = dict(record)
                 clone["id"] = record["id"] + suffix
@@ -97,12 +107,18 @@ def drop_postgres(url: str, name: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("bundle", nargs="*", help="FZX files to import (default: synthesize)")
     parser.add_argument("--records", type=int, default=500_000, help="synthetic bundle size")
     parser.add_argument("--scale", help="use `fazhi generate --scale SCALE` instead")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--gzip", action="store_true", help="write the synthetic bundle gzipped")
+    parser.add_argument(
+        "--sequential-ids", action="store_true", help="synthetic ids in file order (easy case)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--database", help="postgres://… (default: SQLite in a temp folder)")
     parser.add_argument("--profile", action="store_true", help="print the cProfile top 30")
     parser.add_argument("--twice", action="store_true", help="import again (all unchanged)")
@@ -137,7 +153,7 @@ def main() -> None:
         else:
             paths = [workdir / ("synthetic.jsonl.gz" if args.gzip else "synthetic.jsonl")]
             started = time.perf_counter()
-            n = synthesize(paths[0], args.records)
+            n = synthesize(paths[0], args.records, sequential=args.sequential_ids)
             print(f"synthesized {n} records in {time.perf_counter() - started:.1f} s")
         size = sum(p.stat().st_size for p in paths)
         print(f"bundle: {', '.join(map(str, paths))} ({size / 1e6:.1f} MB)")
@@ -169,6 +185,10 @@ def main() -> None:
         connections.close_all()
         if pg_name and args.database:
             drop_postgres(args.database, pg_name)
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

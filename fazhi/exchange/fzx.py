@@ -112,7 +112,7 @@ class Bundle:
                     )
             else:
                 raise SourceError(f"找不到文件或目录：{raw}")
-            self.inputs.append((path, kind))
+            self.inputs.append((path, kind or ""))
         # Grows while reading: a worksheet or CSV file becomes a source when it is reached.
         self.sources: list[Source] = []
 
@@ -163,7 +163,7 @@ class Bundle:
         row = 0
         try:
             with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
-                for row, line in enumerate(stream, 1):  # noqa: B007 (row is read after the loop)
+                for row, line in enumerate(stream, 1):
                     if row == 1 and line.startswith(b"\xef\xbb\xbf"):
                         line = line[3:]
                     try:
@@ -191,8 +191,10 @@ class Bundle:
                 if header is None:
                     return
                 cells = _column_readers(rtype, header, _csv_cell)
-                for row, values in enumerate(reader, 2):  # noqa: B007 (row is read after the loop)
-                    yield src, row, _tabular_record(rtype, cells, values, "")
+                for row, values in enumerate(reader, 2):
+                    record = _tabular_record(rtype, cells, values)
+                    if record is not None:
+                        yield src, row, record
         except (UnicodeDecodeError, csv.Error) as exc:
             raise SourceError(f"{path.name} 第{row + 1}行附近无法读取：{exc}") from exc
 
@@ -213,7 +215,9 @@ class Bundle:
                 header = ["" if c.value is None else str(c.value).strip() for c in first]
                 cells = _column_readers(sheet.title, header, _xlsx_cell)
                 for row, xl_cells in enumerate(rows, 2):
-                    yield src, row, _tabular_record(sheet.title, cells, xl_cells, None)
+                    record = _tabular_record(sheet.title, cells, xl_cells)
+                    if record is not None:
+                        yield src, row, record
         finally:
             book.close()
 
@@ -246,32 +250,31 @@ def _column_readers(
         spec = rt.field(name) if rt else None
         if name == "deleted":
             readers.append((name, reader_for(Kind.BOOL)))
+        elif name == "id":
+            readers.append((name, reader_for(Kind.REF)))  # read as ids are: 1001 is "1001"
         else:
             readers.append((name, reader_for(spec.kind if spec else None)))
     return readers
 
 
 def _tabular_record(
-    rtype: str,
-    readers: list[tuple[str, CellReader] | None],
-    cells: Sequence[Any],
-    empty: object,
-) -> dict[str, Any] | Malformed:
+    rtype: str, readers: list[tuple[str, CellReader] | None], cells: Sequence[Any]
+) -> dict[str, Any] | Malformed | None:
+    """One row as a JSON-like object, or None for a blank row."""
     obj: dict[str, Any] = {"type": rtype}
+    blank = True
     for index, cell in enumerate(cells):
-        if index >= len(readers):
-            if _cell_value(cell) not in (None, ""):
-                return Malformed(f"第{index + 1}列没有表头")
-            continue
-        reader = readers[index]
-        if reader is None:
-            continue
         value = _cell_value(cell)
-        if value is None or value == "" or value == empty:
+        if value is None or value == "":
             continue  # an empty cell is null, and null is the same as absent
-        name, read = reader
-        obj[name] = read(cell)
-    return obj
+        blank = False
+        if index >= len(readers):
+            return Malformed(f"第{index + 1}列没有表头")
+        reader = readers[index]
+        if reader is not None:
+            name, read = reader
+            obj[name] = read(cell)
+    return None if blank else obj
 
 
 def _cell_value(cell: Any) -> Any:
@@ -326,7 +329,8 @@ def _xlsx_cell(kind: Kind | None) -> CellReader:
         if kind is Kind.TIME and isinstance(value, date):
             return value.isoformat()
         if kind is Kind.DATE and isinstance(value, datetime):
-            return value.date().isoformat() if value.time() == datetime.min.time() else value
+            midnight = value.time() == datetime.min.time()
+            return value.date().isoformat() if midnight else value.isoformat()
         if kind is Kind.BOOL:
             return value if isinstance(value, bool) or value not in (0, 1) else bool(value)
         if kind is Kind.NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
@@ -358,8 +362,9 @@ class Problem(NamedTuple):
 class Upsert(NamedTuple):
     rt: RecordType
     id: str
-    values: tuple[Any, ...]  # in ``TypeCodec.columns`` order, adapted for the database
-    lists: tuple[list[str], ...]  # in ``TypeCodec.lists`` order
+    # ``TypeCodec.columns`` in order, adapted for the database, then each of ``TypeCodec.lists``
+    # as JSON text (the importer expands the lists set-based, in SQL)
+    values: tuple[Any, ...]
     extra: str  # JSON text of the fields FZX does not define
 
 
@@ -440,6 +445,9 @@ def parse_time(value: object) -> datetime:
         if len(value) <= 10 and "T" not in value:
             raise _Bad(f"只有日期“{value}”，缺少时刻（应为如 2026-03-05T14:20:00+08:00）")
         parsed = parsed.replace(tzinfo=SHANGHAI)
+    if not 1 < parsed.year < 9999:
+        # Converting to UTC (and PostgreSQL's years before 1 AD) would fail at the edges.
+        raise _Bad(f"时间超出范围“{shown(value)}”")
     return parsed
 
 
@@ -524,10 +532,12 @@ def _bool_converter(value: object) -> Any:
     raise _wrong_type("布尔值 true/false", value)
 
 
-def _number_converter(field: models.DecimalField[Any], adapter: DbAdapter) -> Callable[[object], Any]:
+def _number_converter(field: models.Field[Any, Any], adapter: DbAdapter) -> Callable[[object], Any]:
+    assert isinstance(field, models.DecimalField)
     places = field.decimal_places or 0
     quantum = Decimal(1).scaleb(-places)
-    limit = Decimal(10) ** ((field.max_digits or 0) - places)
+    whole_digits = (field.max_digits or 0) - places
+    limit = Decimal(10) ** whole_digits
     adapt = adapter.number
 
     def convert(value: object) -> Any:
@@ -540,58 +550,159 @@ def _number_converter(field: models.DecimalField[Any], adapter: DbAdapter) -> Ca
             number = value  # type: ignore[assignment]
         else:
             raise _wrong_type("数字", value)
-        if not number.is_finite() or abs(number) >= limit:
-            raise _Bad(f"数值 {shown(value)} 超出范围（整数部分最多 {len(str(limit)) - 1} 位）")
-        # Precision beyond the column (fractions of a 分) is rounded here rather than by the
-        # database, so that both databases store the same value and re-import compares equal.
-        return adapt(number.quantize(quantum, rounding=ROUND_HALF_UP))
+        if number.is_finite() and abs(number) < limit:
+            # Precision beyond the column (fractions of a 分) is rounded here rather than by
+            # the database, so that both databases store the same value and a re-import
+            # compares equal.
+            number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+            if abs(number) < limit:
+                return adapt(number)
+        raise _Bad(f"数值 {shown(value)} 超出范围（整数部分最多 {whole_digits} 位）")
 
     return convert
+
+
+def _valid_id(value: object) -> bool:
+    return type(value) is str and 0 < len(value) <= ID_LENGTH and "\x00" not in value
 
 
 def _ref_converter(value: object) -> Any:
     if type(value) is not str:
         raise _wrong_type("编号字符串", value)
-    if not value or len(value) > ID_LENGTH:
+    if not _valid_id(value):
         raise _Bad(f"编号“{shown(value)}”无效（应为 1–{ID_LENGTH} 个字符）")
     return value
 
 
-def _refs_converter(target_label: str) -> Callable[[object], list[str]]:
-    def convert(value: object) -> list[str]:
-        if type(value) is not list:
-            raise _wrong_type("编号列表", value)
-        seen: set[str] = set()
-        for position, item in enumerate(value, 1):
-            if type(item) is not str or not item or len(item) > ID_LENGTH:
-                raise _Bad(f"第{position}项“{shown(item)}”不是有效的编号")
-            if item in seen:
-                raise _Bad(f"{target_label} {item} 在列表中重复")
-            seen.add(item)
-        return value  # type: ignore[return-value]
+def _refs_converter(target_label: str) -> Callable[[object], str]:
+    """Checks a list of ids and returns it as JSON text, as it is staged."""
+    dumps = orjson.dumps
+
+    def convert(value: object) -> str:
+        if type(value) is list:
+            for item in value:
+                if type(item) is not str or not 0 < len(item) <= ID_LENGTH or "\x00" in item:
+                    break
+            else:
+                if len(set(value)) == len(value):
+                    return dumps(value).decode()
+        return _explain_bad_list(value, target_label)
 
     return convert
 
 
+def _explain_bad_list(value: object, target_label: str) -> str:
+    if type(value) is not list:
+        raise _wrong_type("编号列表", value)
+    seen: set[str] = set()
+    for position, item in enumerate(value, 1):
+        if not _valid_id(item):
+            raise _Bad(f"第{position}项“{shown(item)}”不是有效的编号")
+        if item in seen:
+            raise _Bad(f"{target_label} {item} 在列表中重复")
+        seen.add(item)
+    raise AssertionError("a valid list was taken for an invalid one")
+
+
+def model_field(rt: RecordType, spec: FieldSpec) -> models.Field[Any, Any]:
+    """The model field that stores ``spec``."""
+    field = rt.model._meta.get_field(spec.column)
+    assert isinstance(field, models.Field)
+    return field
+
+
 class TypeCodec:
-    """Decoding of one record type, compiled once from its schema."""
+    """Decoding of one record type, compiled once from its schema.
+
+    ``decode`` runs for every record of a bundle, tens of millions of times, so it is generated
+    as straight-line Python from the schema (as ``dataclasses`` generates ``__init__``): one
+    block per field, with the common valid case checked inline and the converter called only
+    when the value needs converting or is wrong. The generated source is kept in ``source``.
+    """
 
     def __init__(self, rt: RecordType, adapter: DbAdapter) -> None:
         self.rt = rt
-        meta = rt.model._meta
         self.scalars: list[FieldSpec] = [s for s in rt.fields if s.kind is not Kind.REFS]
         self.lists: list[FieldSpec] = [s for s in rt.fields if s.kind is Kind.REFS]
-        self.columns: list[str] = [meta.get_field(s.column).column for s in self.scalars]
+        self.columns: list[str] = [model_field(rt, s).column for s in self.scalars]
         self.known = RESERVED | rt.field_names
-        # (name, converter, required, stored default) per scalar field, in column order
-        self._steps: list[tuple[str, Callable[[object], Any], bool, Any]] = []
-        for spec in self.scalars:
-            field = meta.get_field(spec.column)
-            self._steps.append((spec.name, self._converter(spec, field, adapter), spec.required,
-                                spec.default))  # fmt: skip
-        self._list_steps = [
-            (s.name, _refs_converter(BY_NAME[s.target or ""].label)) for s in self.lists
+        namespace: dict[str, Any] = {
+            "_Bad": _Bad,
+            "Invalid": Invalid,
+            "Upsert": Upsert,
+            "Problem": Problem,
+            "RT": rt,
+            "KNOWN": self.known,
+            "LABEL": rt.label,
+            "extra_json": _extra_json,
+        }
+        lines = [
+            "def decode(rid, obj):",
+            "    get = obj.get",
+            "    problems = []",
         ]
+        names: list[str] = []
+        for index, spec in enumerate(self.scalars):
+            var = f"v{index}"
+            names.append(var)
+            field = model_field(rt, spec)
+            namespace[f"c{index}"] = self._converter(spec, field, adapter)
+            namespace[f"d{index}"] = spec.default
+            fast = self._fast_check(spec, field, index, namespace)
+            lines += [
+                f"    {var} = get({spec.name!r})",
+                f"    if {var} is None:",
+                f"        problems.append(Problem({spec.name!r}, '缺少必填字段'))"
+                if spec.required
+                else f"        {var} = d{index}",
+            ]
+            if fast:
+                lines.append(f"    elif {fast.format(v=var)}: pass")
+            lines += [
+                "    else:",
+                f"        try: {var} = c{index}({var})",
+                "        except _Bad as bad:",
+                f"            problems.append(Problem({spec.name!r}, str(bad)))",
+            ]
+        for index, spec in enumerate(self.lists):
+            var = f"l{index}"
+            names.append(var)
+            namespace[f"lc{index}"] = _refs_converter(BY_NAME[spec.target or ""].label)
+            lines += [
+                f"    {var} = get({spec.name!r})",
+                f"    if {var} is None or {var} == []: {var} = '[]'",
+                "    else:",
+                f"        try: {var} = lc{index}({var})",
+                "        except _Bad as bad:",
+                f"            problems.append(Problem({spec.name!r}, str(bad)))",
+            ]
+        lines += [
+            "    extra = '{}'",
+            "    if obj.keys() - KNOWN:",
+            "        extra = extra_json(obj, KNOWN, problems)",
+            "    if problems:",
+            "        return Invalid(RT.name, rid, LABEL + ' ' + rid, problems, True)",
+            f"    return Upsert(RT, rid, ({', '.join(names)},), extra)",
+        ]
+        self.source = "\n".join(lines)
+        exec(compile(self.source, f"<fzx decoder {rt.name}>", "exec"), namespace)
+        self.decode: Callable[[str, dict[str, Any]], Upsert | Invalid] = namespace["decode"]
+
+    @staticmethod
+    def _fast_check(spec: FieldSpec, field: Any, index: int, namespace: dict[str, Any]) -> str:
+        """An inline test that accepts the common valid value as it is (or "" for none)."""
+        if spec.kind is Kind.ENUM:
+            assert spec.choices is not None
+            namespace[f"a{index}"] = frozenset(spec.choices.values)
+            return f"type({{v}}) is str and {{v}} in a{index}"
+        if spec.kind in (Kind.STR, Kind.TEXT, Kind.REF):
+            limit = ID_LENGTH if spec.kind is Kind.REF else getattr(field, "max_length", None)
+            length = f" and len({{v}}) <= {limit}" if limit else ""
+            nonempty = " and {v}" if spec.kind is Kind.REF else ""
+            return f"type({{v}}) is str{nonempty}{length} and '\\x00' not in {{v}}"
+        if spec.kind is Kind.BOOL:
+            return "{v} is True or {v} is False"
+        return ""
 
     @staticmethod
     def _converter(spec: FieldSpec, field: Any, adapter: DbAdapter) -> Callable[[object], Any]:
@@ -611,46 +722,16 @@ class TypeCodec:
             return _number_converter(field, adapter)
         return _ref_converter
 
-    def decode(self, rid: str, obj: dict[str, Any]) -> Upsert | Invalid:
-        values: list[Any] = []
-        append = values.append
-        problems: list[Problem] | None = None
-        get = obj.get
-        for name, convert, required, default in self._steps:
-            value = get(name)
-            if value is None:
-                if required:
-                    problems = problems or []
-                    problems.append(Problem(name, "缺少必填字段"))
-                append(default)
-                continue
-            try:
-                append(convert(value))
-            except _Bad as bad:
-                problems = problems or []
-                problems.append(Problem(name, str(bad)))
-        lists: list[list[str]] = []
-        for name, convert_list in self._list_steps:
-            value = get(name)
-            if value is None:
-                lists.append([])
-                continue
-            try:
-                lists.append(convert_list(value))
-            except _Bad as bad:
-                problems = problems or []
-                problems.append(Problem(name, str(bad)))
-        extra_keys = obj.keys() - self.known
-        extra = "{}"
-        if extra_keys:
-            extra_map = {key: obj[key] for key in obj if key in extra_keys}
-            extra = orjson.dumps(extra_map, default=_extra_default).decode()
-            if "\\u0000" in extra:
-                problems = problems or []
-                problems.append(Problem("", "扩展字段含有空字符（\\u0000）"))
-        if problems:
-            return Invalid(self.rt.name, rid, f"{self.rt.label} {rid}", problems, True)
-        return Upsert(self.rt, rid, tuple(values), tuple(lists), extra)
+
+def _extra_json(obj: dict[str, Any], known: frozenset[str], problems: list[Problem]) -> str:
+    """The fields FZX does not define, as JSON text for the ``extra`` column."""
+    text = orjson.dumps(
+        {key: value for key, value in obj.items() if key not in known}, default=_extra_default
+    ).decode()
+    if "\\u0000" in text:
+        # PostgreSQL cannot store NUL in jsonb; refuse on SQLite too, for one behaviour.
+        problems.append(Problem("", "扩展字段含有空字符（\\u0000）"))
+    return text
 
 
 def _extra_default(value: object) -> object:

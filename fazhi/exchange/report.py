@@ -72,21 +72,16 @@ class ImportReport:
         rows.append(["合计", *(str(sum(t.values())) for t in tallies)])
         widths = [max(_width(row[i]) for row in rows) for i in range(len(columns) + 1)]
         lines = [
-            "  ".join(
-                _pad(cell, widths[i], left=i == 0) for i, cell in enumerate(row)
-            ).rstrip()
+            "  ".join(_pad(cell, widths[i], left=i == 0) for i, cell in enumerate(row)).rstrip()
             for row in rows
         ]
         refused = sum(self.refused.values())
         if not self.ok:
             verdict = (
-                f"共读取 {self.total} 条记录，其中 {refused} 条有错误；"
-                "导入被拒绝，未写入任何数据。"
+                f"共读取 {self.total} 条记录，其中 {refused} 条有错误；导入被拒绝，未写入任何数据。"
             )
         elif refused:
-            verdict = (
-                f"共读取 {self.total} 条记录；已写入有效记录，跳过 {refused} 条有错误的记录。"
-            )
+            verdict = f"共读取 {self.total} 条记录；已写入有效记录，跳过 {refused} 条有错误的记录。"
         else:
             verdict = f"共读取 {self.total} 条记录；导入完成。"
         return "\n".join([*lines, verdict])

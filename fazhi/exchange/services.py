@@ -69,9 +69,10 @@ def import_bundle(
 ) -> ImportReport:
     """Import one FZX bundle made of ``paths``; all or nothing unless ``skip_invalid``.
 
-    ``progress`` is called with the number of records read so far after every batch. An
-    exception raised anywhere (including by ``progress``, or KeyboardInterrupt) rolls the
-    whole import back. Raises ``SourceError`` for a file that cannot be read.
+    ``progress`` is called with the number of records read so far after every batch, and once
+    more with the same count when reading is over (checking and writing follow). An exception
+    raised anywhere (including by ``progress``, or KeyboardInterrupt) rolls the whole import
+    back. Raises ``SourceError`` for a file that cannot be read.
     """
     bundle = Bundle(paths)
     adapter = SQLITE_ADAPTER if connection.vendor == "sqlite" else NATIVE_ADAPTER
@@ -81,11 +82,11 @@ def import_bundle(
     problems: list[tuple[int, int, str, str, str, str]] = []
     refused: dict[tuple[int, int], str] = {}
     now = timezone.now()
+    staging = Staging(decoder.codecs.values(), adapter)
     try:
         with transaction.atomic():
-            staging = Staging(decoder.codecs.values(), adapter)
             staging.create()
-            seq = 0
+            seq = reported = 0
             decode = decoder.decode
             add = staging.add
             for src, line, obj in bundle.records():
@@ -94,8 +95,10 @@ def import_bundle(
                 if type(record) is Invalid:
                     refused[src, line] = record.rtype
                     for field, message in record.problems:
-                        text = f"{record.label} 字段 {field}：{message}" if field else (
-                            f"{record.label}：{message}"
+                        text = (
+                            f"{record.label} 字段 {field}：{message}"
+                            if field
+                            else (f"{record.label}：{message}")
                         )
                         problems.append((src, line, record.rtype, record.id, field, text))
                     if not record.stageable:
@@ -105,17 +108,22 @@ def import_bundle(
                     staging.flush()
                     if progress is not None:
                         progress(seq)
+                        reported = seq
             staging.flush()
             report.total = seq
             if progress is not None:
-                progress(seq)
+                if reported != seq:
+                    progress(seq)
+                progress(seq)  # the same count again: reading is over
             staging.finish()
             while True:
                 found = staging.reference_problems(report_refused_targets=skip_invalid)
                 for p in found:
                     label = f"{BY_NAME[p.rtype].label} {p.rid}"
-                    text = f"{label} 字段 {p.field}：{p.message}" if p.field else (
-                        f"{label}：{p.message}"
+                    text = (
+                        f"{label} 字段 {p.field}：{p.message}"
+                        if p.field
+                        else (f"{label}：{p.message}")
                     )
                     problems.append((p.src, p.line, p.rtype, p.rid, p.field, text))
                     refused[p.src, p.line] = p.rtype
@@ -139,6 +147,8 @@ def import_bundle(
         # The attempt is audited although nothing was stored: who tried to load what matters.
         with transaction.atomic():
             _audit_import(actor, report, skip_invalid)
+    finally:
+        staging.release()
     return report
 
 
@@ -259,7 +269,7 @@ def _export_type(name: str, stream: IO[bytes]) -> int:
             if f.is_relation and f.related_model is BY_NAME[spec.target or ""].model
         )
         link_rows: Iterator[Any] = (
-            link_model.objects.order_by(owner, "position")
+            link_model._default_manager.order_by(owner, "position")
             .values_list(owner, target)
             .iterator(chunk_size=EXPORT_CHUNK)
         )

@@ -12,6 +12,7 @@ paths pass delays far inside every legal limit, injections pass deviant ones.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,16 +36,36 @@ TIME_FIELDS: dict[str, tuple[str, ...]] = {
     "followup": ("at",),
 }
 TERMINAL = frozenset({"不予立案", "移送审查起诉", "撤销案件", "终止侦查", "结案"})
-FILL_DOCS = ("调取证据通知书", "协查函", "鉴定聘请书", "查询财产通知书", "调取证据清单", "侦查实验笔录")
+FILL_DOCS = (
+    "调取证据通知书",
+    "协查函",
+    "鉴定聘请书",
+    "查询财产通知书",
+    "调取证据清单",
+    "侦查实验笔录",
+)
 SIGNED_KINDS = frozenset(
-    {"传唤证", "拘传证", "拘留证", "逮捕证", "取保候审决定书", "监视居住决定书", "行政处罚决定书",
-     "送达回执", "扣押清单"}
-)  # fmt: skip
+    {
+        "传唤证",
+        "拘传证",
+        "拘留证",
+        "逮捕证",
+        "取保候审决定书",
+        "监视居住决定书",
+        "行政处罚决定书",
+        "送达回执",
+        "扣押清单",
+    }
+)
 ITEMS: dict[str, tuple[tuple[str, str, int, int], ...]] = {
     # family: (name, property category, min value, max value)
-    "theft": (("电动车", "车辆", 1500, 4500), ("手机", "电子设备", 1200, 7000),
-              ("笔记本电脑", "电子设备", 3000, 9000), ("金项链", "其他", 3000, 15000),
-              ("电瓶", "其他", 300, 900)),
+    "theft": (
+        ("电动车", "车辆", 1500, 4500),
+        ("手机", "电子设备", 1200, 7000),
+        ("笔记本电脑", "电子设备", 3000, 9000),
+        ("金项链", "其他", 3000, 15000),
+        ("电瓶", "其他", 300, 900),
+    ),
     "fraud": (("作案手机", "电子设备", 800, 3000), ("银行卡", "文件", 0, 0)),
     "cards": (("银行卡", "文件", 0, 0), ("作案手机", "电子设备", 800, 3000)),
     "fight": (("木棍", "其他", 0, 0), ("啤酒瓶", "其他", 0, 0)),
@@ -55,7 +76,7 @@ ITEMS: dict[str, tuple[tuple[str, str, int, int], ...]] = {
     "vice": (("现金", "现金", 200, 1500), ("手机", "电子设备", 800, 4000)),
     "economic": (("账册", "文件", 0, 0), ("电脑主机", "电子设备", 2000, 6000)),
     "weapon": (("管制刀具", "管制刀具", 0, 0),),
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -67,6 +88,7 @@ class PersonH:
     seq: int = 0
     rights_at: int | None = None
     visit: Record | None = None
+    no_rights: bool = False  # XS-XW-01 injection: never told of his rights
 
 
 @dataclass
@@ -103,6 +125,7 @@ class CaseWork:
         town: names.Town,
         complex_case: bool = False,
         lead: Officer | None = None,
+        receipt_after: int | None = 0,
     ) -> None:
         self.ctx = ctx
         self.rng = ctx.rng
@@ -117,6 +140,12 @@ class CaseWork:
         self.status: list[tuple[int, str]] = [(accepted_at, "受案")]
         self.prop_status: dict[str, list[tuple[int, str]]] = {}
         self.silent_after: int | None = None  # GF-AJ-01: no activity after this time
+        # Path bookkeeping: when each suspect's branch lets the case close, and what stays open.
+        self.ends: list[tuple[int, PersonH]] = []
+        self.open_bails: list[Record] = []
+        self.open_surveils: list[Record] = []
+        self.closing = "prosecute"
+        self.props: list[Record] = []
         self.accepted_at = accepted_at
         day = accepted_at // DAY
         leads = unit.leads(day)
@@ -137,11 +166,17 @@ class CaseWork:
             "officer_ids": team,
             "incident_id": incident["id"] if incident else None,
             "accepted_at": accepted_at,
-            "filed_at": None,
+            # 行政 cases are filed when accepted (the exchange example does so too).
+            "filed_at": accepted_at if kind == "行政" else None,
             "status": "受案",
             "closed_at": None,
             "complex": complex_case,
         }
+        # 受案回执 (JQ-03: 24 h) and 受案登记表 at acceptance; 0 = the usual few minutes.
+        if receipt_after is not None:
+            delay = receipt_after or self.rng.randint(5, 90) * MINUTE
+            self.event("受案回执", accepted_at + delay)
+        self.doc("受案登记表", accepted_at, signed=False)
         family = transcripts.FAMILY_OF_CAUSE.get(cause.cause, "theft")
         at = (incident["received_at"] if incident else accepted_at) - self.rng.randint(
             10 * MINUTE, 20 * HOUR
@@ -163,6 +198,10 @@ class CaseWork:
         n = self.counts.get(letter, 0) + 1
         self.counts[letter] = n
         return f"{self.id}-{letter}{n}"
+
+    def doc_number(self, kind: str, year: int) -> str:
+        """文号 in the usual shape, e.g. 青溪公拘字〔2026〕123号."""
+        return f"{self.ctx.county.name[:2]}公{kind[:2]}字〔{year}〕{self.rng.randrange(1, 9999)}号"
 
     def pair(self) -> list[str]:
         return [self.lead.id, self.co[0].id] if self.co else [self.lead.id]
@@ -205,7 +244,7 @@ class CaseWork:
             "id": self._id("D"),
             "case_id": self.id,
             "kind": kind,
-            "number": f"{self.ctx.county.name[:2]}公{kind[:2]}字〔{year}〕{self.rng.randrange(1, 9999)}号",
+            "number": self.doc_number(kind, year),
             "issued_at": at,
             "measure_id": measure["id"] if measure else None,
             "person_id": person.rec["id"] if person else None,
@@ -224,7 +263,11 @@ class CaseWork:
         male: bool | None = None,
     ) -> PersonH:
         rng = self.rng
-        male = rng.random() < (0.8 if role in {"犯罪嫌疑人", "违法行为人"} else 0.5) if male is None else male
+        male = (
+            rng.random() < (0.8 if role in {"犯罪嫌疑人", "违法行为人"} else 0.5)
+            if male is None
+            else male
+        )
         on = date_of(self.accepted_at)
         if minor:
             # 14 to 16½ at acceptance: still a minor at every act of the case.
@@ -246,7 +289,9 @@ class CaseWork:
             "role": role,
             "phone": phone,
         }
-        key = {"犯罪嫌疑人": "suspect", "违法行为人": "suspect", "证人": "witness"}.get(role, "victim")
+        key = {"犯罪嫌疑人": "suspect", "违法行为人": "suspect", "证人": "witness"}.get(
+            role, "victim"
+        )
         speaker = transcripts.Speaker(
             name=name,
             male=male,
@@ -273,7 +318,7 @@ class CaseWork:
     # --- officers and transcripts ---------------------------------------------------------
 
     def _pairs(self) -> list[list[Officer]]:
-        team = [self.lead, *self.co]
+        team = [o for o in (self.lead, *self.co) if o.sworn]
         pairs = [[team[i], team[j]] for i in range(len(team)) for j in range(i + 1, len(team))]
         others = self.unit.sworn()
         for _ in range(8):
@@ -282,18 +327,32 @@ class CaseWork:
         return pairs
 
     def book(
-        self, start: int, duration: int, max_shift: int, pairs: list[list[Officer]] | None = None
+        self,
+        start: int,
+        duration: int,
+        max_shift: int,
+        pairs: list[list[Officer]] | None = None,
+        ignore: tuple[int, int] | None = None,
     ) -> tuple[list[Officer], int]:
-        """Two sworn officers free for the whole transcript (GF-XW-01, GF-XW-03)."""
+        """Officers free for the whole transcript: by default two sworn ones (GF-XW-01), never
+        double-booked (GF-XW-03) except for the one interval ``ignore`` names."""
+        custom = pairs is not None
         pairs = pairs or self._pairs()
         shift = 0
         while shift <= max_shift:
             s = start + shift
             e = s + duration
             for pair in pairs:
-                if pair[0] is not pair[1] and pair[0].is_free(s, e) and pair[1].is_free(s, e):
+                if len({o.id for o in pair}) == len(pair) and all(
+                    o.is_free(s, e, ignore) for o in pair
+                ):
                     chosen = list(pair)
-                    if self.aux is not None and self.rng.random() < 0.3 and self.aux.is_free(s, e):
+                    if (
+                        not custom
+                        and self.aux is not None
+                        and self.rng.random() < 0.3
+                        and self.aux.is_free(s, e)
+                    ):
                         chosen.append(self.aux)  # a 辅警 as third, recording
                     for officer in chosen:
                         officer.book(s, e)
@@ -330,19 +389,22 @@ class CaseWork:
         with_rights: bool = True,
         pairs: list[list[Officer]] | None = None,
         duration: int | None = None,
-        venue: Venue | None | str = "auto",
+        venue: Venue | str | None = "auto",
+        ignore: tuple[int, int] | None = None,
     ) -> Record:
         rng = self.rng
         if kind is None:
             kind = "讯问" if person.role_key == "suspect" and self.kind == "刑事" else "询问"
         person.seq += 1
         if body is None:
-            body = transcripts.body_for(rng, self.facts, person.speaker, self.town.name, person.seq, long)
+            body = transcripts.body_for(
+                rng, self.facts, person.speaker, self.town.name, person.seq, long
+            )
         size = sum(len(line) + 1 for line in body) + 420
         if duration is None:
             # Writing speed of a real transcript: 15 to 45 characters a minute, at least 20 min.
             duration = max(20 * MINUTE, int(size / rng.uniform(15.0, 45.0)) * MINUTE)
-        officers, start = self.book(earliest, duration, max_shift, pairs)
+        officers, start = self.book(earliest, duration, max_shift, pairs, ignore)
         end = start + duration
         place = self.venue_for(kind, person, in_custody) if venue == "auto" else venue
         assert not isinstance(place, str)
@@ -358,7 +420,7 @@ class CaseWork:
             officer_names=[o.name for o in officers],
             speaker=person.speaker,
             body=body,
-            with_rights=with_rights,
+            with_rights=with_rights and not person.no_rights,
         )
         minor = self.is_minor(person, start)
         rec: Record = {
@@ -383,16 +445,16 @@ class CaseWork:
         return names.age_on(person.birth, date_of(at)) < 18
 
     def rights(self, person: PersonH, at: int) -> None:
-        if person.rights_at is None:
+        if person.rights_at is None and not person.no_rights:
             person.rights_at = at
             self.event("权利义务告知", at, person)
 
     def visit_open(self, person: PersonH, entered: int, venue: Venue | None = None) -> Record:
         county = self.ctx.county
         if venue is None:
-            venue = self.unit.venue("办案区", self.rng) or county.brigades["执法办案管理中心"].venue(
-                "办案区", self.rng
-            )
+            venue = self.unit.venue("办案区", self.rng) or county.brigades[
+                "执法办案管理中心"
+            ].venue("办案区", self.rng)
         assert venue is not None
         rec: Record = {
             "type": "venue_visit",
@@ -436,7 +498,7 @@ class CaseWork:
             "started_at": start,
             "ended_at": None,
             "approved_by": (approver or self.rng.choice(self.ctx.county.leaders)).id,
-            "document_no": f"{self.ctx.county.name[:2]}公{kind[:2]}字〔{year}〕{self.rng.randrange(1, 9999)}号",
+            "document_no": self.doc_number(kind, year),
             "deposit_amount": deposit,
             "extended_to": None,
         }
@@ -568,11 +630,14 @@ class CaseWork:
         points = sorted(t for t in times if t <= limit)
         points.append(limit)
         rng = self.rng
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             t = a
             while b - t > 28 * DAY:
-                t += rng.randint(12, 26) * DAY + rng.randint(8, 17) * HOUR - (t % DAY) + (
-                    rng.randint(0, 50) * MINUTE
+                t += (
+                    rng.randint(12, 26) * DAY
+                    + rng.randint(8, 17) * HOUR
+                    - (t % DAY)
+                    + (rng.randint(0, 50) * MINUTE)
                 )
                 rec = self.doc(rng.choice(FILL_DOCS), t, signed=rng.random() < 0.6)
                 kept[rec["id"]] = rec
@@ -619,10 +684,6 @@ class CaseWork:
             note = {"已没收": "依法没收", "已销毁": "依法销毁", "已移送": "随案移送"}[how]
             self.event("财物处置", at, prop=prop, note=note)
         self.prop_status[prop["id"]].append((at, how))
-
-
-def emit_incident(ctx: Ctx, rec: Record) -> None:
-    ctx.emit(rec)
 
 
 def format_record(rec: Record) -> Record:

@@ -55,8 +55,8 @@ class Officer:
             and self.qualified_day < day - 2
         )
 
-    def is_free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.busy)
+    def is_free(self, start: int, end: int, ignore: tuple[int, int] | None = None) -> bool:
+        return all(end <= s or start >= e or (s, e) == ignore for s, e in self.busy)
 
     def book(self, start: int, end: int) -> None:
         self.busy.append((start, end))

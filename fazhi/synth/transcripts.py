@@ -75,33 +75,86 @@ def _pick(rng: random.Random, options: Sequence[str]) -> str:
 # --- background: who the person is (unique per person by construction) ---------------------
 
 JOBS = (
-    "在{town}一家汽修厂做学徒", "在工业园区的电子厂上班", "在家务农，平时种点茶叶", "开网约车",
-    "在{town}菜市场卖水果", "送外卖", "在建筑工地做木工", "在一家物流公司当分拣员", "无固定工作",
-    "在{town}开了一家小饭店", "在纺织厂做挡车工", "在超市当收银员", "在快递站点做快递员",
-    "做装修水电", "在一家民宿做服务员", "跑货运，自己有一辆厢式货车", "在城区一家美发店上班",
-    "在家带小孩", "在一家五金店打零工", "在镇上的家具厂做油漆工", "在一家公司做销售",
-)  # fmt: skip
+    "在{town}一家汽修厂做学徒",
+    "在工业园区的电子厂上班",
+    "在家务农，平时种点茶叶",
+    "开网约车",
+    "在{town}菜市场卖水果",
+    "送外卖",
+    "在建筑工地做木工",
+    "在一家物流公司当分拣员",
+    "无固定工作",
+    "在{town}开了一家小饭店",
+    "在纺织厂做挡车工",
+    "在超市当收银员",
+    "在快递站点做快递员",
+    "做装修水电",
+    "在一家民宿做服务员",
+    "跑货运，自己有一辆厢式货车",
+    "在城区一家美发店上班",
+    "在家带小孩",
+    "在一家五金店打零工",
+    "在镇上的家具厂做油漆工",
+    "在一家公司做销售",
+)
 EDUCATION = ("小学", "初中", "初中", "高中", "中专", "大专", "本科")
-RELATIVES = (("父亲", True), ("母亲", False), ("妻子", False), ("丈夫", True), ("儿子", True),
-             ("女儿", False), ("哥哥", True), ("姐姐", False), ("弟弟", True), ("妹妹", False))  # fmt: skip
+RELATIVES = (
+    ("父亲", True),
+    ("母亲", False),
+    ("妻子", False),
+    ("丈夫", True),
+    ("儿子", True),
+    ("女儿", False),
+    ("哥哥", True),
+    ("姐姐", False),
+    ("弟弟", True),
+    ("妹妹", False),
+)
 OCCUPATIONS_OF_KIN = (
-    "在老家务农", "已经退休", "在{town}上班", "在外地打工", "在读小学", "在读初中", "在家",
-    "在杭州做生意", "在工厂上班", "身体不好，在家休养", "在读高中", "在宁波打工",
-)  # fmt: skip
+    "在老家务农",
+    "已经退休",
+    "在{town}上班",
+    "在外地打工",
+    "在读小学",
+    "在读初中",
+    "在家",
+    "在杭州做生意",
+    "在工厂上班",
+    "身体不好，在家休养",
+    "在读高中",
+    "在宁波打工",
+)
 
 
 def background(rng: random.Random, sp: Speaker, town: str, detailed: bool) -> list[str]:
+    def c(*options: str) -> str:
+        return _pick(rng, options)
+
     lines: list[str] = []
     job = _pick(rng, JOBS).format(town=town)
     income = rng.choice(("三千", "四千", "五千", "六千", "七千", "八千", "一万"))
     edu = _pick(rng, EDUCATION)
-    q = _pick(rng, ("问：你把你的个人情况讲一下。", "问：讲一下你的基本情况。",
-                    "问：你的文化程度和工作情况？", "问：你现在做什么工作？"))  # fmt: skip
+    q = _pick(
+        rng,
+        (
+            "问：你把你的个人情况讲一下。",
+            "问：讲一下你的基本情况。",
+            "问：你的文化程度和工作情况？",
+            "问：你现在做什么工作？",
+        ),
+    )
     lines.append(q)
     lines.append(
         f"答：我{edu}文化，{job}，"
-        + _pick(rng, (f"一个月收入{income}元左右。", f"每月大概能挣{income}元。",
-                      "收入不固定。", f"收入一个月{income}块钱上下。"))  # fmt: skip
+        + _pick(
+            rng,
+            (
+                f"一个月收入{income}元左右。",
+                f"每月大概能挣{income}元。",
+                "收入不固定。",
+                f"收入一个月{income}块钱上下。",
+            ),
+        )
     )
     if detailed:
         kin = rng.sample(RELATIVES, rng.randint(2, 3))
@@ -112,33 +165,94 @@ def background(rng: random.Random, sp: Speaker, town: str, detailed: bool) -> li
             parts.append(
                 f"{label}{kin_name}，{age}岁，{_pick(rng, OCCUPATIONS_OF_KIN).format(town=town)}"
             )
-        lines.append(_pick(rng, ("问：你的家庭成员情况？", "问：你家里有哪些人？",
-                                 "问：讲一下你的家庭情况。")))  # fmt: skip
-        lines.append("答：" + "；".join(parts) + "。")
-        lines.append(_pick(rng, ("问：你以前有没有受过公安机关处理？", "问：你有无违法犯罪前科？",
-                                 "问：你以前被公安机关处罚过吗？")))  # fmt: skip
         lines.append(
-            _pick(rng, ("答：没有。", "答：没有受过处理。", "答：从来没有。",
-                        f"答：{rng.randint(2010, 2023)}年因为{_pick(rng, ('赌博', '打架', '醉驾'))}被处理过一次。"))  # fmt: skip
+            _pick(
+                rng, ("问：你的家庭成员情况？", "问：你家里有哪些人？", "问：讲一下你的家庭情况。")
+            )
+        )
+        lines.append("答：" + "；".join(parts) + "。")
+        lines.append(
+            _pick(
+                rng,
+                (
+                    "问：你以前有没有受过公安机关处理？",
+                    "问：你有无违法犯罪前科？",
+                    "问：你以前被公安机关处罚过吗？",
+                ),
+            )
+        )
+        lines.append(
+            _pick(
+                rng,
+                (
+                    "答：没有。",
+                    "答：没有受过处理。",
+                    "答：从来没有。",
+                    f"答：{rng.randint(2010, 2023)}年因为{c('赌博', '打架', '醉驾')}被处理过一次。",
+                ),
+            )
         )
     return lines
 
 
 # --- narrative pieces shared by all families ------------------------------------------------
 
-WEATHER = ("那天下着小雨", "那天天气很热", "天已经黑了", "路上没什么人", "当时人很多",
-           "那天刮着大风", "外面很冷", "路灯比较暗", "当时刚下过雨，地上很滑")  # fmt: skip
-BEFORE = ("刚下班回来", "和朋友吃完夜宵", "从老家回来", "去超市买东西", "接孩子放学",
-          "在家里看电视", "去银行办事", "准备去上班", "刚吃完晚饭出来散步", "去朋友家喝喜酒")  # fmt: skip
-CLOTHES = ("黑色外套", "灰色卫衣", "白色短袖", "蓝色牛仔裤", "格子衬衫", "红色羽绒服", "迷彩裤",
-           "黑色鸭舌帽", "工作服", "运动服")  # fmt: skip
-BUILD = ("个子不高，偏瘦", "身高一米七五左右，比较壮", "中等身材，平头", "一米六几，微胖",
-         "瘦高个，戴眼镜", "皮肤比较黑，留短发", "三十岁左右，说外地口音", "四十多岁，有点秃顶")  # fmt: skip
+WEATHER = (
+    "那天下着小雨",
+    "那天天气很热",
+    "天已经黑了",
+    "路上没什么人",
+    "当时人很多",
+    "那天刮着大风",
+    "外面很冷",
+    "路灯比较暗",
+    "当时刚下过雨，地上很滑",
+)
+BEFORE = (
+    "刚下班回来",
+    "和朋友吃完夜宵",
+    "从老家回来",
+    "去超市买东西",
+    "接孩子放学",
+    "在家里看电视",
+    "去银行办事",
+    "准备去上班",
+    "刚吃完晚饭出来散步",
+    "去朋友家喝喜酒",
+)
+CLOTHES = (
+    "黑色外套",
+    "灰色卫衣",
+    "白色短袖",
+    "蓝色牛仔裤",
+    "格子衬衫",
+    "红色羽绒服",
+    "迷彩裤",
+    "黑色鸭舌帽",
+    "工作服",
+    "运动服",
+)
+BUILD = (
+    "个子不高，偏瘦",
+    "身高一米七五左右，比较壮",
+    "中等身材，平头",
+    "一米六几，微胖",
+    "瘦高个，戴眼镜",
+    "皮肤比较黑，留短发",
+    "三十岁左右，说外地口音",
+    "四十多岁，有点秃顶",
+)
 
 
 def _when(rng: random.Random, facts: Facts) -> str:
-    return _pick(rng, (f"{cn_date(facts.at)}{cn_hour(facts.at)}左右", f"{cn_date(facts.at)}那天"
-                       f"{cn_hour(facts.at)}多", f"就是{cn_date(facts.at)}，大概{cn_hour(facts.at)}"))  # fmt: skip
+    return _pick(
+        rng,
+        (
+            f"{cn_date(facts.at)}{cn_hour(facts.at)}左右",
+            f"{cn_date(facts.at)}那天{cn_hour(facts.at)}多",
+            f"就是{cn_date(facts.at)}，大概{cn_hour(facts.at)}",
+        ),
+    )
 
 
 def _ctx(rng: random.Random, facts: Facts) -> str:
@@ -366,14 +480,29 @@ FAMILIES: dict[str, Family] = {
     },
 }
 FAMILY_OF_CAUSE = {
-    "盗窃": "theft", "诈骗": "fraud", "故意伤害": "fight", "殴打他人": "fight",
-    "寻衅滋事": "fight", "危险驾驶": "drunk_driving", "贩卖毒品": "drugs", "吸毒": "drugs",
-    "非法持有毒品": "drugs", "赌博": "gambling", "开设赌场": "gambling",
-    "故意损毁财物": "disorder", "扰乱单位秩序": "disorder", "阻碍执行职务": "disorder",
-    "卖淫、嫖娼": "vice", "帮助信息网络犯罪活动": "cards", "掩饰、隐瞒犯罪所得": "cards",
-    "职务侵占": "economic", "非法吸收公众存款": "economic", "合同诈骗": "economic",
-    "非法携带管制器具": "weapon", "抢劫": "theft",
-}  # fmt: skip
+    "盗窃": "theft",
+    "诈骗": "fraud",
+    "故意伤害": "fight",
+    "殴打他人": "fight",
+    "寻衅滋事": "fight",
+    "危险驾驶": "drunk_driving",
+    "贩卖毒品": "drugs",
+    "吸毒": "drugs",
+    "非法持有毒品": "drugs",
+    "赌博": "gambling",
+    "开设赌场": "gambling",
+    "故意损毁财物": "disorder",
+    "扰乱单位秩序": "disorder",
+    "阻碍执行职务": "disorder",
+    "卖淫、嫖娼": "vice",
+    "帮助信息网络犯罪活动": "cards",
+    "掩饰、隐瞒犯罪所得": "cards",
+    "职务侵占": "economic",
+    "非法吸收公众存款": "economic",
+    "合同诈骗": "economic",
+    "非法携带管制器具": "weapon",
+    "抢劫": "theft",
+}
 
 SLOTS: dict[str, tuple[str, ...]] = {
     "mins": ("五", "十", "十五", "二十", "半个小时", "三", "八"),
@@ -386,23 +515,42 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "sold": ("在网上找人卖了", "卖给了一个收二手的", "拿到{market}卖掉了", "自己留着用了一段时间"),
     "spent": ("花在吃饭和上网上", "还了信用卡", "给家里寄回去", "打游戏充值"),
     "dump": ("路边的垃圾桶里", "河边", "出租屋里", "一个工地旁边"),
-    "ctx2": ("喝了点酒出来走走", "下班路过那里", "出去找工作", "去朋友那里玩",
-             "在附近闲逛", "准备回出租屋"),
+    "ctx2": (
+        "喝了点酒出来走走",
+        "下班路过那里",
+        "出去找工作",
+        "去朋友那里玩",
+        "在附近闲逛",
+        "准备回出租屋",
+    ),
     "app": ("抖音", "微信", "QQ", "一个交友软件", "小红书", "一个招聘网站"),
     "scam": ("刷单返利", "投资理财", "网络贷款", "冒充客服退款", "游戏账号交易", "兼职点赞"),
     "contact": ("微信", "QQ", "一个聊天软件", "电话"),
     "role": ("平台客服", "投资导师", "贷款公司业务员", "电商平台工作人员", "银行工作人员"),
     "appname": ("鑫盛理财", "云端商城", "快易贷", "聚优任务", "盈通国际", "优选兼职"),
-    "promise": ("完成任务以后连本带息一起返还", "是验证还款能力，之后会退回", "这是保证金",
-                "账户被冻结了需要解冻费"),
+    "promise": (
+        "完成任务以后连本带息一起返还",
+        "是验证还款能力，之后会退回",
+        "这是保证金",
+        "账户被冻结了需要解冻费",
+    ),
     "promise2": ("手续费", "保证金", "解冻费", "税费"),
     "threat": ("影响征信", "账户冻结", "本金清零", "被起诉"),
     "relation": ("姐姐", "表妹", "同事", "邻居", "朋友", "老乡"),
     "boss": ("阿杰", "老陈", "强哥", "小刘", "阿伟", "老周", "胖子"),
     "task": ("转账走流水", "收款以后取现", "买卖虚拟币", "提供银行卡"),
     "share": ("百分之一", "百分之二", "百分之三", "五百元"),
-    "reason": ("停车位", "排队先后", "一点小事", "喝酒劝酒", "账目", "噪音", "装修",
-               "小孩子吵架", "工钱结算"),
+    "reason": (
+        "停车位",
+        "排队先后",
+        "一点小事",
+        "喝酒劝酒",
+        "账目",
+        "噪音",
+        "装修",
+        "小孩子吵架",
+        "工钱结算",
+    ),
     "hit": ("打了我几拳", "推了我一把又踢了我", "拿起凳子砸我", "扇了我几个耳光"),
     "hit2": ("打了他几拳", "推了他一把", "踹了他一脚", "扇了他两巴掌"),
     "hurt": ("脸上肿了", "嘴角出了血", "胳膊擦破了皮", "眼角青了一块", "鼻子流血了"),
@@ -411,8 +559,13 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "bystanders": ("好几个人", "饭店老板", "我朋友", "几个路人", "保安"),
     "hospital": ("县人民医院", "中医院", "镇卫生院", "第二人民医院"),
     "diagnosis": ("软组织挫伤", "鼻骨没有骨折", "需要缝两针", "头皮挫裂伤", "没有大问题"),
-    "history": ("不认识", "见过几次面，不熟", "是邻居，之前有过矛盾", "是同事，关系一般",
-                "是朋友，平时经常一起喝酒"),
+    "history": (
+        "不认识",
+        "见过几次面，不熟",
+        "是邻居，之前有过矛盾",
+        "是同事，关系一般",
+        "是朋友，平时经常一起喝酒",
+    ),
     "car": ("白色大众轿车", "黑色丰田越野车", "银色五菱面包车", "红色比亚迪", "蓝色电动三轮车"),
     "bac": ("一百二十六", "九十八", "一百五十三", "二百零一", "一百一十"),
     "restaurant": ("一家火锅店", "朋友家", "一家烧烤店", "农家乐", "大排档"),
@@ -433,7 +586,7 @@ SLOTS: dict[str, tuple[str, ...]] = {
 
 
 def _fill(rng: random.Random, template: str, values: dict[str, str]) -> str:
-    need = {k: v for k, v in values.items()}
+    need = dict(values.items())
     for key, options in SLOTS.items():
         if "{" + key + "}" in template:
             need[key] = _pick(rng, options).format(market=_pick(rng, SLOTS["market"]))
@@ -448,8 +601,11 @@ class _Default(dict[str, str]):
 QUESTIONS = {
     "victim": (
         ("问：你因何事来派出所？", "问：你今天来是什么事？", "问：你报的是什么警？"),
-        ("问：你把事情的经过详细讲一下。", "问：你把当时的情况详细说一下。",
-         "问：具体是怎么回事？"),
+        (
+            "问：你把事情的经过详细讲一下。",
+            "问：你把当时的情况详细说一下。",
+            "问：具体是怎么回事？",
+        ),
         ("问：还有什么情况？", "问：之后呢？", "问：后来怎么样了？"),
         ("问：你有什么要求？", "问：你对这件事有什么要求？"),
     ),
@@ -460,12 +616,15 @@ QUESTIONS = {
     ),
     "suspect": (
         ("问：你知道为什么找你来吗？", "问：你知道你因为什么事被带到公安机关吗？"),
-        ("问：你把事情经过如实讲一下。", "问：你把你做的事情详细交代一下。",
-         "问：你把案发经过讲清楚。"),
+        (
+            "问：你把事情经过如实讲一下。",
+            "问：你把你做的事情详细交代一下。",
+            "问：你把案发经过讲清楚。",
+        ),
         ("问：然后呢？", "问：接着讲。", "问：还有吗？"),
         ("问：你对自己的行为怎么看？", "问：你还有什么要说的？"),
     ),
-}  # fmt: skip
+}
 OPENERS = {
     "victim": ("答：我来报案，{short}。", "答：{short}，我来报警。", "答：我要报案，{short}。"),
     "witness": ("答：知道，是关于{short}的事。", "答：是{short}的事情。"),
@@ -473,7 +632,9 @@ OPENERS = {
 }
 
 
-def narrative(rng: random.Random, facts: Facts, role: str, speaker: Speaker, long: bool) -> list[str]:
+def narrative(
+    rng: random.Random, facts: Facts, role: str, speaker: Speaker, long: bool
+) -> list[str]:
     """The case-specific questions and answers of one transcript (no boilerplate)."""
     family = FAMILIES[facts.family]
     sentences = list(family[role])
@@ -520,37 +681,41 @@ def _details(
     rng: random.Random, facts: Facts, role: str, values: dict[str, str], long: bool
 ) -> list[tuple[str, str]]:
     """Concrete follow-up questions: precise times, who was there, how the person can prove it."""
+
+    def c(*options: str) -> str:
+        return _pick(rng, options)
+
     minute = rng.randint(1, 59)
     companion = names.full_name(rng, rng.random() < 0.5)
     options: list[Callable[[], tuple[str, str]]] = [
         lambda: (
             _pick(rng, ("问：具体时间你能确定吗？", "问：时间记得清楚吗？")),
-            f"答：能确定，{_pick(rng, ('我看了手机', '我刚好在打电话', '我记得新闻刚开始'))}，"
+            f"答：能确定，{c('我看了手机', '我刚好在打电话', '我记得新闻刚开始')}，"
             f"应该是{cn_hour(facts.at)}过{minute}分左右。",
         ),
         lambda: (
             _pick(rng, ("问：当时你身边还有谁？", "问：当时有没有其他人在场？")),
-            f"答：{_pick(rng, ('我朋友', '我同事', '我老婆', '我表哥', '一个邻居'))}{companion}"
-            f"{_pick(rng, ('也在', '在旁边', '刚好路过'))}，他的电话是{names.phone(rng)}。",
+            f"答：{c('我朋友', '我同事', '我老婆', '我表哥', '一个邻居')}{companion}"
+            f"{c('也在', '在旁边', '刚好路过')}，他的电话是{names.phone(rng)}。",
         ),
         lambda: (
             _pick(rng, ("问：你怎么去的现场？", "问：你是怎么到那里的？")),
-            f"答：我{_pick(rng, ('骑电动车', '开车', '走路', '坐公交', '打车'))}过去的，"
+            f"答：我{c('骑电动车', '开车', '走路', '坐公交', '打车')}过去的，"
             f"大概用了{rng.randint(3, 40)}分钟。",
         ),
         lambda: (
             _pick(rng, ("问：你能提供什么证据？", "问：有没有相关的证据材料？")),
-            f"答：{_pick(rng, ('手机里有照片', '有聊天记录截图', '有转账记录', '店里有监控', '有发票'))}，"
-            f"{_pick(rng, ('我可以发给你们', '等下就交给你们', '已经拷贝好了'))}。",
+            f"答：{c('手机里有照片', '有聊天记录截图', '有转账记录', '店里有监控', '有发票')}，"
+            f"{c('我可以发给你们', '等下就交给你们', '已经拷贝好了')}。",
         ),
         lambda: (
             _pick(rng, ("问：事后你做了什么？", "问：发生以后你去了哪里？")),
-            f"答：我{_pick(rng, ('回了家', '去了朋友家', '在现场等着', '去了医院', '回了单位'))}，"
-            f"{_pick(rng, ('一晚上没睡着', '跟家里人说了这件事', '想了想还是要处理', '第二天就来了'))}。",
+            f"答：我{c('回了家', '去了朋友家', '在现场等着', '去了医院', '回了单位')}，"
+            f"{c('一晚上没睡着', '跟家里人说了这件事', '想了想还是要处理', '第二天就来了')}。",
         ),
         lambda: (
             "问：你的联系电话是多少？",
-            f"答：{names.phone(rng)}，{_pick(rng, ('一直开机', '白天都能打通', '晚上可能不方便接'))}。",
+            f"答：{names.phone(rng)}，{c('一直开机', '白天都能打通', '晚上可能不方便接')}。",
         ),
     ]
     rng.shuffle(options)
@@ -560,10 +725,23 @@ def _details(
 
 def _closing_wish(rng: random.Random, role: str, facts: Facts) -> str:
     if role == "victim":
-        return _pick(rng, ("答：希望你们尽快抓到人，把东西找回来。", "答：要求依法处理，赔偿我的损失。",
-                           "答：请公安机关依法处理。"))  # fmt: skip
-    return _pick(rng, ("答：我知道错了，愿意接受处理。", "答：我认识到自己的错误，以后不会再犯。",
-                       "答：我后悔了，请求从轻处理。", "答：我没有别的要说的，愿意认罪认罚。"))  # fmt: skip
+        return _pick(
+            rng,
+            (
+                "答：希望你们尽快抓到人，把东西找回来。",
+                "答：要求依法处理，赔偿我的损失。",
+                "答：请公安机关依法处理。",
+            ),
+        )
+    return _pick(
+        rng,
+        (
+            "答：我知道错了，愿意接受处理。",
+            "答：我认识到自己的错误，以后不会再犯。",
+            "答：我后悔了，请求从轻处理。",
+            "答：我没有别的要说的，愿意认罪认罚。",
+        ),
+    )
 
 
 # --- the boilerplate --------------------------------------------------------------------------
@@ -635,31 +813,96 @@ def closing(rng: random.Random) -> list[str]:
     ]
 
 
+BRANDS = ("华为", "小米", "苹果", "OPPO", "vivo", "荣耀", "红米")
+EVIDENCE = (
+    "一段监控录像的截图",
+    "几张现场照片",
+    "银行流水",
+    "微信聊天记录",
+    "一张转账凭证",
+    "通话清单",
+)
+HEALTH = (
+    "身体还可以，没有什么病",
+    "有点高血压，每天在吃药",
+    "胃不太好，偶尔会疼",
+    "牙疼了几天，已经看过医生",
+    "睡眠不好，其他没事",
+    "腰不太好，以前干活伤过",
+)
+DIRECTIONS = ("往东", "往西", "往南", "往北", "一直往前")
+LANDMARKS = ("一个加油站", "农贸市场", "一所小学", "一家网吧", "公交站", "一座桥", "一家银行")
+
+
 def follow_up(rng: random.Random, facts: Facts, round_no: int) -> list[str]:
-    """A later 讯问 of a suspect already heard: shorter, about open points."""
-    values = {"victim": facts.victim, "place": facts.place, "item": facts.item or "东西"}
-    pool = [
-        ("问：今天对你进行补充讯问，你之前的供述是否属实？",
-         _pick(rng, ("答：属实。", "答：都是真的，没有隐瞒。", "答：属实，我没有乱说。"))),
-        ("问：你把{place}那天的行走路线再讲一遍。",
-         f"答：我从{_pick(rng, ('出租屋', '朋友家', '厂里', '网吧'))}出来，沿着"
-         f"{_pick(rng, names.ROADS)}走到{{place}}，前后{rng.randint(5, 40)}分钟。"),
-        ("问：作案以后你和谁联系过？",
-         f"答：我给{names.full_name(rng, True)}打过电话，{_pick(rng, ('没说这件事', '让他借我点钱', '问他在哪里'))}。"),
-        ("问：你的手机号码用了多久？",
-         f"答：{names.phone(rng)}这个号码用了{rng.randint(1, 9)}年了。"),
-        ("问：这次羁押期间你的身体情况怎么样？",
-         _pick(rng, ("答：身体还可以，没有什么病。", "答：有点高血压，在吃药。", "答：胃不太好，其他没事。"))),
-        ("问：对{victim}的损失你有什么打算？",
-         _pick(rng, ("答：我愿意赔，让家里人凑钱。", "答：我想赔，但是现在没有钱。", "答：我家里人会去和对方商量。"))),
-        ("问：你对自己的行为有什么认识？",
-         f"答：我第{NUMERALS[min(round_no, 10)]}次被讯问了，该说的都说了，我认罪。"),
-    ]  # fmt: skip
+    """A later 讯问 of a suspect already heard: open points, each answered with specifics."""
+
+    def c(*options: str) -> str:
+        return _pick(rng, options)
+
+    name_a = names.full_name(rng, True)
+    name_b = names.full_name(rng, rng.random() < 0.5)
+    road = _pick(rng, names.ROADS)
+    pay = f"先赔{rng.randrange(5, 80)}00元"
+    wear = "穿" + _pick(rng, CLOTHES) + "的"
+    pool: list[tuple[str, str]] = [
+        (
+            _pick(rng, ("问：你把案发当天的行走路线再讲一遍。", "问：那天你是怎么过去的？")),
+            f"答：我从{c('出租屋', '朋友家', '厂里', '网吧', '老乡那里')}出来，沿着{road}"
+            f"{_pick(rng, DIRECTIONS)}走，经过{_pick(rng, LANDMARKS)}，到{facts.place}大概用了"
+            f"{rng.randint(5, 40)}分钟，路上没有停。",
+        ),
+        (
+            _pick(rng, ("问：案发以后你和谁联系过？", "问：事后你给谁打过电话？")),
+            f"答：我给{name_a}打过电话，他的号码是{names.phone(rng)}，"
+            f"{c('问他借了点钱', '跟他说我在外面', '让他帮我照看一下孩子', '问他工地还要不要人')}，"
+            f"聊了{rng.randint(1, 15)}分钟左右，没有说这件事。",
+        ),
+        (
+            _pick(rng, ("问：你平时用什么手机？", "问：你的通讯工具有哪些？")),
+            f"答：我用的是一部{_pick(rng, BRANDS)}手机，号码{names.phone(rng)}，用了"
+            f"{rng.randint(1, 9)}年，微信名叫“{c('阿', '小', '老')}{name_b[-1]}”。",
+        ),
+        (
+            _pick(rng, ("问：你和{name}是什么关系？", "问：{name}你认识吗？")).format(name=name_b),
+            f"答：认识，是{c('老乡', '以前的工友', '表兄弟', '网上认识的朋友', '邻居')}，"
+            f"认识有{rng.randint(1, 12)}年了，他住在{_pick(rng, names.ROADS)}附近，"
+            f"{c('平时很少来往', '经常一起吃饭', '过年才见一次', '一起打过工')}。",
+        ),
+        (
+            _pick(rng, ("问：案发前一天你在做什么？", "问：前一天晚上你在哪里？")),
+            f"答：前一天我在{c('朋友家', '网吧', '工地', '老乡的出租屋', '一家棋牌室')}"
+            f"{c('喝酒', '打游戏', '干活', '看电视', '打牌')}，"
+            f"一直到{rng.randint(9, 12)}点多才回去，{name_a}可以证明。",
+        ),
+        (
+            "问：这次羁押期间你的身体情况怎么样？",
+            f"答：{_pick(rng, HEALTH)}，在里面{c('吃得下睡得着', '没有人欺负我', '一切正常')}。",
+        ),
+        (
+            _pick(rng, ("问：民警给你出示的证据你看过了吗？", "问：这些材料你辨认一下。")),
+            f"答：看过了，是{_pick(rng, EVIDENCE)}，"
+            f"上面{c(wear, '戴帽子的')}那个人是我，时间是{cn_date(facts.at)}。",
+        ),
+        (
+            _pick(
+                rng, ("问：对{victim}的损失你有什么打算？", "问：你准备怎么弥补对方的损失？")
+            ).format(victim=facts.victim),
+            f"答：{c('我愿意赔', '我想赔', '我家里人会去商量')}，"
+            f"{c('让' + c('爸', '妈', '老婆', '哥哥') + '凑钱', pay)}。",
+        ),
+        (
+            _pick(rng, ("问：你对自己的行为有什么认识？", "问：你还有什么要说的？")),
+            f"答：这是第{NUMERALS[min(round_no, 10)]}次讯问了，"
+            f"{c('该说的都说了', '我都如实讲了')}，"
+            f"{c('我认罪认罚', '希望从轻处理', '以后不会再犯')}。",
+        ),
+    ]
     rng.shuffle(pool)
     lines: list[str] = []
-    for q, a in pool[: rng.randint(3, 5)]:
-        lines.append(q.format_map(_Default(values)))
-        lines.append(a.format_map(_Default(values)))
+    for q, a in pool[: rng.randint(5, 7)]:
+        lines.append(q)
+        lines.append(a)
     return lines
 
 
@@ -708,9 +951,19 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 BOILERPLATE_PREFIXES = (
-    "询问笔录", "讯问笔录", "时间：", "地点：", "询问人：", "讯问人：", "记录人：", "被询问人：",
-    "被讯问人：", "身份证号：", "现住址：", "联系方式：",
-)  # fmt: skip
+    "询问笔录",
+    "讯问笔录",
+    "时间：",
+    "地点：",
+    "询问人：",
+    "讯问人：",
+    "记录人：",
+    "被询问人：",
+    "被讯问人：",
+    "身份证号：",
+    "现住址：",
+    "联系方式：",
+)
 
 
 def narrative_text(text: str) -> str:
@@ -722,7 +975,7 @@ def narrative_text(text: str) -> str:
     for line in text.split("\n"):
         if line.startswith(BOILERPLATE_PREFIXES) or line in shared:
             continue
-        if line.startswith("问：我们是") or line.startswith(("问：你还有什么需要补充", "问：你还有其他")):
+        if line.startswith(("问：我们是", "问：你还有什么需要补充", "问：你还有其他")):
             continue
         kept.append(line)
     return "\n".join(kept)

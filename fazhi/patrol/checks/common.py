@@ -85,6 +85,16 @@ def for_measure(measure_ref: str = "pk") -> Q:
     )
 
 
+def first_for_measure(acts: QuerySet[Any], time_field: str) -> Expression:
+    """The first of ``acts`` (already filtered by kind and window) that concerns the outer
+    measure (see ``for_measure``). Two indexed look-ups instead of one OR that no index serves."""
+    named = acts.filter(measure_id=OuterRef("pk"))
+    unnamed = acts.filter(
+        measure_id__isnull=True, person_id=OuterRef("person_id"), case_id=OuterRef("case_id")
+    )
+    return least(first_time(named, time_field), first_time(unnamed, time_field))
+
+
 def events(kinds: list[str] | tuple[str, ...]) -> QuerySet[m.Event]:
     return m.Event.objects.filter(kind__in=list(kinds))
 

@@ -30,8 +30,8 @@ from fazhi.patrol.checks.common import (
     by_incident,
     events,
     first_incident_officer,
+    first_for_measure,
     first_time,
-    for_measure,
     least,
     own_time,
     within,
@@ -102,16 +102,17 @@ class MeasureEventParams:
 @register("measure_event", kind=DEADLINE, subject="measure", params=MeasureEventParams)
 def measure_event(p: MeasureEventParams, ctx: EvalContext) -> RecordQuery:
     """A measure requires an act concerning it within the limit: 送看守所, 通知家属 …"""
-    acts = events(p.event_kinds).filter(for_measure(), within("at", "started_at", ctx.as_of))
-    done = first_time(acts, "at")
+    done = first_for_measure(
+        events(p.event_kinds).filter(within("at", "started_at", ctx.as_of)), "at"
+    )
     if p.noted_event_kinds:
         noted = (
             events(p.noted_event_kinds)
-            .filter(for_measure(), within("at", "started_at", ctx.as_of))
+            .filter(within("at", "started_at", ctx.as_of))
             .exclude(note__isnull=True)
             .exclude(note="")
         )
-        done = least(done, first_time(noted, "at"))
+        done = least(done, first_for_measure(noted, "at"))
     qs = _measures(p.measure_kinds, p.case_kind).annotate(trigger_at=F("started_at"), done_at=done)
     return _measure_query(qs, "、".join(p.event_kinds), "、".join(p.measure_kinds) + "执行")
 
@@ -152,15 +153,18 @@ class MeasureEventOrEndParams:
 )
 def measure_event_or_end(p: MeasureEventOrEndParams, ctx: EvalContext) -> RecordQuery:
     """Custody must lead to the next procedural act for that person, or end."""
-    concerns = Q(measure_id=OuterRef("pk")) | Q(
-        person_id=OuterRef("person_id"), case_id=OuterRef("case_id")
+    acts = events(p.event_kinds).filter(within("at", "started_at", ctx.as_of))
+    # one indexed look-up per way an act can concern the measure, rather than one OR
+    done = least(
+        first_time(acts.filter(measure_id=OuterRef("pk")), "at"),
+        first_time(acts.filter(person_id=OuterRef("person_id"), case_id=OuterRef("case_id")), "at"),
     )
     if p.whole_case_counts:
-        concerns |= Q(person_id__isnull=True, case_id=OuterRef("case_id"))
-    acts = events(p.event_kinds).filter(concerns, within("at", "started_at", ctx.as_of))
+        whole_case = acts.filter(person_id__isnull=True, case_id=OuterRef("case_id"))
+        done = least(done, first_time(whole_case, "at"))
     qs = _measures(p.measure_kinds, None).annotate(
         trigger_at=F("started_at"),
-        done_at=least(first_time(acts, "at"), own_time("ended_at", "started_at", ctx.as_of)),
+        done_at=least(done, own_time("ended_at", "started_at", ctx.as_of)),
         ext_to=F("extended_to"),
         is_complex=F("case__complex"),
     )
@@ -178,11 +182,11 @@ class MeasureEndEventParams:
 @register("measure_end_event", kind=DEADLINE, subject="measure", params=MeasureEndEventParams)
 def measure_end_event(p: MeasureEndEventParams, ctx: EvalContext) -> RecordQuery:
     """When 取保候审 with a deposit ends, the deposit must be returned or forfeited."""
-    acts = events(p.event_kinds).filter(for_measure(), within("at", "ended_at", ctx.as_of))
+    acts = events(p.event_kinds).filter(within("at", "ended_at", ctx.as_of))
     qs = (
         m.Measure.objects.filter(kind__in=p.measure_kinds, ended_at__isnull=False)
         .filter(deposit_amount__gt=0)
-        .annotate(trigger_at=F("ended_at"), done_at=first_time(acts, "at"))
+        .annotate(trigger_at=F("ended_at"), done_at=first_for_measure(acts, "at"))
     )
     return _measure_query(qs, "、".join(p.event_kinds), "、".join(p.measure_kinds) + "解除")
 

@@ -1,16 +1,25 @@
-"""Fixtures for the rule tests: the clean example cases, a loader, a patrol helper, mutators.
+"""Fixtures for the rule tests: the clean example cases, a loader, a patrol helper, mutators
+and builders of small compliant record chains.
 
 The rule tests start from ``clean-cases.jsonl`` (two fully compliant cases that patrol to zero
-findings at 2026-10-08T10:00+08:00) and change one fact. Records are written straight through
-the models with the FZX schema table (``fazhi.records.schema``): these are tests of the patrol,
-not of the importer, and a tiny store written this way costs a few milliseconds.
+findings at 2026-10-08T10:00+08:00) and change one fact. Records are stored with the importer
+(``import_bundle``) or, with ``FAZHI_TEST_LOADER=models`` (or when the importer cannot be
+imported), straight through the models with the FZX schema table: these are tests of the patrol,
+not of the importer, and either way a tiny store costs a few milliseconds.
+
+Where a rule needs a record the clean cases lack (a 取保候审, a second case, a dispute incident),
+a builder below adds a complete, compliant chain of records, so that the one fact the test then
+changes is the only thing wrong.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +42,11 @@ _CLEAN: list[dict[str, Any]] | None = None
 def read_clean() -> list[dict[str, Any]]:
     global _CLEAN
     if _CLEAN is None:
-        _CLEAN = [json.loads(line) for line in CLEAN_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+        _CLEAN = [
+            json.loads(line)
+            for line in CLEAN_FILE.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     return copy.deepcopy(_CLEAN)
 
 
@@ -64,7 +77,7 @@ MINUTE = timedelta(minutes=1)
 
 
 # ---------------------------------------------------------------------------------------------
-# Loading records through the models
+# Loading records
 
 
 def _value(spec: Any, raw: Any) -> Any:
@@ -80,16 +93,16 @@ def _value(spec: Any, raw: Any) -> Any:
     return raw
 
 
-def load_records(records: Iterable[dict[str, Any]]) -> None:
-    """Store FZX records (dicts as in a .jsonl bundle) in the database through the models.
+def load_through_models(records: Iterable[dict[str, Any]]) -> None:
+    """Store FZX records (dicts as in a .jsonl bundle) straight through the models.
 
-    Fields FZX does not define go to ``extra`` (as the importer does, e.g. ``id_number_note``).
-    Officer lists become ordered link rows.
+    Fields FZX does not define go to ``extra`` (as the importer does, e.g. ``id_number_note``);
+    officer lists become ordered link rows.
     """
     order = {name: i for i, name in enumerate(TYPE_ORDER)}
     items = sorted(records, key=lambda r: order[r["type"]])
     objs: dict[str, list[Any]] = {}
-    links: list[Any] = []
+    links: dict[Any, list[Any]] = {}
     for rec in items:
         rt = BY_NAME[rec["type"]]
         kwargs: dict[str, Any] = {"id": rec["id"]}
@@ -99,24 +112,52 @@ def load_records(records: Iterable[dict[str, Any]]) -> None:
             if spec.kind is Kind.REFS:
                 link_model, owner = rt.links[spec.name]
                 for position, officer_id in enumerate(rec.get(spec.name) or []):
-                    links.append(
-                        link_model(
-                            **{owner: rec["id"]}, officer_id=officer_id, position=position
-                        )
+                    links.setdefault(link_model, []).append(
+                        link_model(**{owner: rec["id"]}, officer_id=officer_id, position=position)
                     )
                 continue
-            raw = rec.get(spec.name, spec.default)
-            kwargs[spec.column] = _value(spec, raw)
+            kwargs[spec.column] = _value(spec, rec.get(spec.name, spec.default))
         kwargs["extra"] = {k: v for k, v in rec.items() if k not in known}
         objs.setdefault(rec["type"], []).append(rt.model(**kwargs))
     for name in TYPE_ORDER:
         if name in objs:
             BY_NAME[name].model.objects.bulk_create(objs[name])
-    by_model: dict[type, list[Any]] = {}
-    for link in links:
-        by_model.setdefault(type(link), []).append(link)
-    for model, rows in by_model.items():
+    for model, rows in links.items():
         model.objects.bulk_create(rows)
+
+
+def load_through_importer(records: Iterable[dict[str, Any]]) -> None:
+    """Store FZX records with the importer (``fazhi.exchange.services.import_bundle``)."""
+    from fazhi.exchange.services import import_bundle
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "records.jsonl"
+        path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+        )
+        report = import_bundle([path], actor="test")
+    assert report.ok, "\n".join(str(e) for e in report.errors)
+
+
+def _importer_available() -> bool:
+    try:
+        from fazhi.exchange.services import import_bundle  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# FAZHI_TEST_LOADER=models|importer chooses; by default the importer when it can be imported.
+LOADER = os.environ.get("FAZHI_TEST_LOADER", "models")
+
+
+def load_records(records: Iterable[dict[str, Any]]) -> None:
+    """Store FZX records in the (empty, per-test) store."""
+    records = list(records)
+    if LOADER == "importer":
+        load_through_importer(records)
+    else:
+        load_through_models(records)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,6 +327,209 @@ def case(rid: str, kind: str, accepted_at: str, **fields: Any) -> dict[str, Any]
 
 
 # ---------------------------------------------------------------------------------------------
+# Identity numbers and compliant record chains
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(birth: str, sequence: str = "123", area: str = "330122") -> str:
+    """A valid 身份证号 (GB 11643 check character) for a birth date ``YYYY-MM-DD``."""
+    body = area + birth.replace("-", "") + sequence
+    assert len(body) == 17
+    total = sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def incident(rid: str, category: str, received_at: str, **fields: Any) -> dict[str, Any]:
+    rec = {
+        "type": "incident",
+        "id": rid,
+        "received_at": received_at,
+        "source": "110",
+        "category": category,
+        "unit_id": "U1",
+        "officer_ids": ["P1", "P2"],
+        "address": "示范县城南街道和平路3号",
+        "description": "报警人称与邻居发生争吵。",
+        "reporter_name": "郑某",
+        "reporter_phone": "13900000009",
+        "arrived_at": None,
+        "disposition": None,
+        "disposed_at": None,
+        "dispute_type": "邻里" if category == "纠纷" else None,
+    }
+    rec.update(fields)
+    return rec
+
+
+def criminal_case(
+    cid: str, accepted_at: datetime, *, filed: bool = True, status: str = "侦查中", **fields: Any
+) -> list[dict[str, Any]]:
+    """A compliant 刑事 case: accepted, its 受案回执 half an hour later, filed one hour later."""
+    rec = case(
+        cid,
+        "刑事",
+        iso(accepted_at),
+        filed_at=iso(accepted_at + timedelta(hours=1)) if filed else None,
+        status=status,
+    )
+    rec.update(fields)
+    receipt = event(f"{cid}-RC", "受案回执", iso(accepted_at + timedelta(minutes=30)), case_id=cid)
+    return [rec, receipt]
+
+
+def admin_case(
+    cid: str, accepted_at: datetime, *, decided_at: datetime | None = None, **fields: Any
+) -> list[dict[str, Any]]:
+    """A compliant 行政 case: accepted and filed at once, 受案回执 half an hour later, and a 结案
+    at ``decided_at`` (default: one day later), which answers ZA-QX-01 without a 处罚决定."""
+    decided = decided_at or accepted_at + timedelta(days=1)
+    rec = case(cid, "行政", iso(accepted_at), filed_at=iso(accepted_at), status="结案")
+    rec.update(fields)
+    return [
+        rec,
+        event(f"{cid}-RC", "受案回执", iso(accepted_at + timedelta(minutes=30)), case_id=cid),
+        event(f"{cid}-END", "结案", iso(decided), case_id=cid),
+    ]
+
+
+def restriction_case(
+    cid: str,
+    kind: str,
+    started_at: datetime,
+    *,
+    ended_at: datetime | None = None,
+    deposit: float | None = 2000,
+    birth: str = "1988-06-15",
+) -> list[dict[str, Any]]:
+    """A compliant 刑事 case (already 移送审查起诉, so GF-AJ-01 does not watch it) with one
+    suspect ``{cid}-S`` under a non-custodial measure ``{cid}-M`` of ``kind`` (取保候审, 监视居住,
+    指定居所监视居住) started at ``started_at``, with what that measure requires: the
+    取保候审决定书, or the family notified of a 指定居所监视居住. A ``deposit`` counts only for
+    取保候审; when the measure has ended, the deposit is returned an hour later."""
+    accepted = started_at - timedelta(days=1)
+    records = criminal_case(cid, accepted, status="移送审查起诉")
+    pid, mid = f"{cid}-S", f"{cid}-M"
+    records.append(
+        person(
+            pid, cid, name="吕某", id_number=id_number(birth), birth_date=birth, role="犯罪嫌疑人"
+        )
+    )
+    records.append(
+        measure(
+            mid,
+            kind,
+            iso(started_at),
+            case_id=cid,
+            person_id=pid,
+            ended_at=iso(ended_at) if ended_at else None,
+            deposit_amount=deposit if kind == "取保候审" else None,
+        )
+    )
+    if kind == "取保候审":
+        records.append(
+            document(
+                f"{mid}-DOC",
+                "取保候审决定书",
+                iso(started_at - timedelta(minutes=30)),
+                case_id=cid,
+                measure_id=mid,
+                person_id=pid,
+            )
+        )
+        if ended_at is not None and deposit:
+            records.append(
+                event(
+                    f"{mid}-RET",
+                    "退还保证金",
+                    iso(ended_at + timedelta(hours=1)),
+                    case_id=cid,
+                    person_id=pid,
+                    measure_id=mid,
+                )
+            )
+    if kind == "指定居所监视居住":
+        records.append(
+            event(
+                f"{mid}-N",
+                "通知家属",
+                iso(started_at + timedelta(hours=2)),
+                case_id=cid,
+                person_id=pid,
+                measure_id=mid,
+            )
+        )
+    return records
+
+
+def second_suspect(pid: str = "S-2", case_id: str = "C-OK") -> dict[str, Any]:
+    birth = "1992-11-05"
+    return person(
+        pid,
+        case_id,
+        name="钱某",
+        id_number=id_number(birth, "456"),
+        birth_date=birth,
+        role="犯罪嫌疑人",
+    )
+
+
+def custody_chain(
+    kind: str, started_at: datetime, *, pid: str = "S-2", case_id: str = "C-OK"
+) -> list[dict[str, Any]]:
+    """A 刑事拘留 or 逮捕 of ``pid`` with everything due within 24 hours done in time: rights
+    told, interrogated (1 h after), sent to the detention house, family told; a 拘留证 for a
+    刑事拘留. Nothing is done about the 3-day (提请批准逮捕) or 2-month (羁押) limits."""
+    mid = f"M-{pid}-{'JL' if kind == '刑事拘留' else 'DB'}"
+    at = started_at
+    records = [
+        measure(mid, kind, iso(at), case_id=case_id, person_id=pid),
+        event(
+            f"{mid}-RIGHTS",
+            "权利义务告知",
+            iso(at + timedelta(minutes=30)),
+            case_id=case_id,
+            person_id=pid,
+        ),
+        transcript(
+            f"{mid}-T",
+            iso(at + timedelta(hours=1)),
+            iso(at + timedelta(hours=2)),
+            case_id=case_id,
+            person_id=pid,
+        ),
+        event(
+            f"{mid}-JAIL",
+            "送看守所",
+            iso(at + timedelta(hours=3)),
+            case_id=case_id,
+            person_id=pid,
+            measure_id=mid,
+        ),
+        event(
+            f"{mid}-NOTE",
+            "通知家属",
+            iso(at + timedelta(hours=4)),
+            case_id=case_id,
+            person_id=pid,
+            measure_id=mid,
+        ),
+    ]
+    if kind == "刑事拘留":
+        records.append(
+            document(
+                f"{mid}-DOC",
+                "拘留证",
+                iso(at - timedelta(minutes=30)),
+                case_id=case_id,
+                measure_id=mid,
+                person_id=pid,
+            )
+        )
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
 # Running the patrol
 
 
@@ -321,10 +565,13 @@ def only(findings: list[dict[str, Any]], rule: str, subject_type: str, subject_i
 
 
 def _show(findings: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{f['rule']} {f['subject_type']}:{f['subject_id']} {f['status']} due={f['due_at']}"
-        for f in findings
-    ) or "(no findings)"
+    return (
+        "\n".join(
+            f"{f['rule']} {f['subject_type']}:{f['subject_id']} {f['status']} due={f['due_at']}"
+            for f in findings
+        )
+        or "(no findings)"
+    )
 
 
 @pytest.fixture
@@ -343,3 +590,116 @@ def patrol(db: Any) -> Callable[..., list[dict[str, Any]]]:
 def rerun(db: Any) -> Callable[..., list[dict[str, Any]]]:
     """``rerun(as_of)``: patrol the store again (no loading)."""
     return patrol_store
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadline boundaries, the same five checks for every deadline rule
+
+
+Records = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DeadlineCase:
+    """One deadline rule set up on (a variant of) the clean cases.
+
+    ``build(records, done)`` changes the clean records so that the rule's required act happens
+    at ``done`` (or not at all when ``done`` is None), and nothing else is wrong at any ``as_of``
+    in [due - lead, due + 1 min]. ``due`` is the expected due time (hand-computed from
+    rules.md), ``lead`` the expected warning lead.
+    """
+
+    rule: str
+    subject_type: str
+    subject_id: str
+    due: datetime
+    lead: timedelta
+    build: Callable[[Records, datetime | None], Records]
+
+    def __str__(self) -> str:
+        return self.rule
+
+
+def check_done_at_due(patrol: Callable[..., Records], records: Records, dc: DeadlineCase) -> None:
+    # given the required act done exactly at the due time
+    records = dc.build(records, dc.due)
+    # when patrolled just after the due time
+    findings = patrol(records, dc.due + MINUTE)
+    # then it was in time: no finding at all
+    assert findings == [], _show(findings)
+
+
+def check_late(patrol: Callable[..., Records], records: Records, dc: DeadlineCase) -> None:
+    # given the required act done one minute after the due time
+    records = dc.build(records, dc.due + MINUTE)
+    # when patrolled then
+    findings = patrol(records, dc.due + MINUTE)
+    # then exactly this rule reports the subject as done late, with the due and done times
+    f = only(findings, dc.rule, dc.subject_type, dc.subject_id)
+    assert f["status"] == "late"
+    assert f["due_at"] == iso(dc.due)
+    assert f["done_at"] == iso(dc.due + MINUTE)
+    assert f["facts"]["deadline.late_by"] == "1分钟"
+
+
+def check_overdue(patrol: Callable[..., Records], records: Records, dc: DeadlineCase) -> None:
+    # given the required act not done
+    records = dc.build(records, None)
+    # when patrolled one minute after the due time
+    findings = patrol(records, dc.due + MINUTE)
+    # then exactly this rule reports the subject overdue
+    f = only(findings, dc.rule, dc.subject_type, dc.subject_id)
+    assert f["status"] == "overdue"
+    assert f["due_at"] == iso(dc.due)
+    assert f["done_at"] is None
+
+
+def check_warning(patrol: Callable[..., Records], records: Records, dc: DeadlineCase) -> None:
+    # given the required act not done
+    records = dc.build(records, None)
+    # when patrolled one minute into the warning lead
+    findings = patrol(records, dc.due - dc.lead + MINUTE)
+    # then exactly this rule warns about the subject, with the coming due time
+    f = only(findings, dc.rule, dc.subject_type, dc.subject_id)
+    assert f["status"] == "warning"
+    assert f["due_at"] == iso(dc.due)
+
+
+def check_before_lead(patrol: Callable[..., Records], records: Records, dc: DeadlineCase) -> None:
+    # given the required act not done
+    records = dc.build(records, None)
+    # when patrolled exactly when the warning lead begins (the time left equals the lead)
+    findings = patrol(records, dc.due - dc.lead)
+    # then nothing is reported yet
+    assert findings == [], _show(findings)
+
+
+def check_at_due_not_overdue(
+    patrol: Callable[..., Records], records: Records, dc: DeadlineCase
+) -> None:
+    # given the required act not done
+    records = dc.build(records, None)
+    # when patrolled exactly at the due time
+    findings = patrol(records, dc.due)
+    # then it is still only a warning: overdue starts after the due time
+    f = only(findings, dc.rule, dc.subject_type, dc.subject_id)
+    assert f["status"] == "warning"
+
+
+BOUNDARY_CHECKS = {
+    "done-at-due": check_done_at_due,
+    "done-1min-late": check_late,
+    "overdue": check_overdue,
+    "at-due-still-warning": check_at_due_not_overdue,
+    "warning-in-lead": check_warning,
+    "nothing-before-lead": check_before_lead,
+}
+
+
+def boundary_params(cases: list[DeadlineCase]) -> list[Any]:
+    """pytest params: every deadline case × every boundary check."""
+    return [
+        pytest.param(dc, check, id=f"{dc.rule}-{name}")
+        for dc in cases
+        for name, check in BOUNDARY_CHECKS.items()
+    ]
