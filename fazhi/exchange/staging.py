@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 
 from fazhi.exchange.fzx import DbAdapter, Decoded, Delete, TypeCodec, Upsert, model_field
 from fazhi.records import models as m
@@ -236,8 +236,14 @@ class Staging:
             for table in self.ordered:
                 stage = table.stage
                 index = connection.ops.quote_name(f"{STAGE_PREFIX}{table.rtype}_id")
-                cursor.execute(f"CREATE INDEX {index} ON {stage} (id, seq)")
-                if table.upserts + table.deletes:
+                try:
+                    # A bundle rarely names a record twice: try the unique index first and
+                    # search for the superseded copies only when it cannot be built. The
+                    # savepoint is for PostgreSQL, where a failed statement ends the transaction.
+                    with transaction.atomic():
+                        cursor.execute(f"CREATE UNIQUE INDEX {index} ON {stage} (id)")
+                except IntegrityError:
+                    cursor.execute(f"CREATE INDEX {index} ON {stage} (id, seq)")
                     cursor.execute(
                         f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {stage} later "
                         f"WHERE later.id = {stage}.id AND later.seq > {stage}.seq)"

@@ -52,6 +52,8 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             f"{summary.records} records, {summary.findings} expected findings in "
             f"{summary.seconds:.1f} s ({summary.records_per_second:,.0f} records/s)\n"
