@@ -1,6 +1,7 @@
 """The baseline the patrol engine must beat: the same rules, evaluated one record at a time.
 
-    uv run python bench/patrol_baseline.py --bundle demo.jsonl.gz [--database-url URL] [--rule CODE …]
+    uv run python bench/patrol_baseline.py --bundle demo.jsonl.gz \
+        [--database-url URL] [--rule CODE …]
 
 For every rule and every record of its subject type, the baseline asks the database about that
 one record (its trigger time, its first required act) and computes the exact deadline in Python,

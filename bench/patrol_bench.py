@@ -1,6 +1,7 @@
 """Patrol benchmark: full run, queries per rule, incremental run after N changed records.
 
-    uv run python bench/patrol_bench.py --bundle county.jsonl.gz [--database-url URL] [--changes 1000]
+    uv run python bench/patrol_bench.py --bundle county.jsonl.gz \
+        [--database-url URL] [--changes 1000]
 
 Imports the bundle into a fresh database (a temporary SQLite file unless --database-url names a
 PostgreSQL database, which is dropped and created), then:
@@ -104,14 +105,16 @@ def main() -> None:
 
     # change N records through a real import: move events by 30 hours (some become late)
     events = list(
-        m.Event.objects.filter(case__isnull=False).order_by("pk")[: args.changes].values(
-            "pk", "kind", "at", "case_id", "person_id", "measure_id", "property_id", "note"
-        )
+        m.Event.objects.filter(case__isnull=False)
+        .order_by("pk")[: args.changes]
+        .values("pk", "kind", "at", "case_id", "person_id", "measure_id", "property_id", "note")
     )
     links: dict[str, list[str]] = {}
-    for eid, oid in m.EventOfficer.objects.filter(event_id__in=[e["pk"] for e in events]).order_by(
-        "event_id", "position"
-    ).values_list("event_id", "officer_id"):
+    for eid, oid in (
+        m.EventOfficer.objects.filter(event_id__in=[e["pk"] for e in events])
+        .order_by("event_id", "position")
+        .values_list("event_id", "officer_id")
+    ):
         links.setdefault(eid, []).append(oid)
     changed = workdir / "changes.jsonl"
     with changed.open("w", encoding="utf-8") as out:
@@ -131,13 +134,17 @@ def main() -> None:
     figures["incremental_mode"] = inc.mode
     figures["incremental_fallback"] = inc.stats.get("fallback", "")
     after_incremental = set(
-        Finding.objects.open().values_list("rule_id", "subject_type", "subject_id", "status", "digest")
+        Finding.objects.open().values_list(
+            "rule_id", "subject_type", "subject_id", "status", "digest"
+        )
     )
     t0 = time.perf_counter()
     run_patrol(as_of=as_of, actor="bench")
     figures["full_after_changes_seconds"] = round(time.perf_counter() - t0, 2)
     after_full = set(
-        Finding.objects.open().values_list("rule_id", "subject_type", "subject_id", "status", "digest")
+        Finding.objects.open().values_list(
+            "rule_id", "subject_type", "subject_id", "status", "digest"
+        )
     )
     figures["incremental_equals_full"] = after_incremental == after_full
     figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

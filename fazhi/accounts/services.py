@@ -27,9 +27,9 @@ def provision_user(
     with transaction.atomic():
         user, created = user_model.objects.get_or_create(username=username)
         user.set_password(password)
-        user.first_name = display_name or (officer.name if officer else username)  # type: ignore[attr-defined]
-        user.is_staff = superuser or role in (Role.LEGAL_BRIGADE, Role.ADMIN)  # type: ignore[attr-defined]
-        user.is_superuser = superuser  # type: ignore[attr-defined]
+        user.first_name = display_name or (officer.name if officer else username)
+        user.is_staff = superuser or role in (Role.LEGAL_BRIGADE, Role.ADMIN)
+        user.is_superuser = superuser
         user.save()
         Profile.objects.update_or_create(
             user=user,

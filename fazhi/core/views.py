@@ -17,8 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
     rule_code = request.GET.get("rule", "")
     unit_id = request.GET.get("unit", "")
     status = request.GET.get("status", "")
-    findings = Finding.objects.open().select_related("rule", "unit").order_by(
-        "-severity", "rule_id", "subject_id"
+    findings = (
+        Finding.objects.open()
+        .select_related("rule", "unit")
+        .order_by("-severity", "rule_id", "subject_id")
     )
     if rule_code:
         findings = findings.filter(rule_id=rule_code)

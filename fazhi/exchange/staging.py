@@ -488,6 +488,12 @@ class Staging:
                 f"SELECT owner_id, target_id, position FROM {link.stage} "
                 "ORDER BY owner_id, position"
             )
+        if indexes and self.postgres:
+            # PostgreSQL refuses to build an index on a table with deferred foreign-key checks
+            # pending: run them now (they pass, references point to earlier types, which are
+            # written first) and defer again for the rest of the import.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for sql in indexes:
             cursor.execute(sql)
 

@@ -40,7 +40,7 @@ class RuleSettingsForm(forms.ModelForm):
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"不是有效的 JSON：{exc}") from None
         if not isinstance(value, dict):
-            raise forms.ValidationError("应为 JSON 对象，如 {\"limit\": \"12小时\"}")
+            raise forms.ValidationError('应为 JSON 对象，如 {"limit": "12小时"}')
         return value
 
 

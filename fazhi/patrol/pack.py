@@ -39,7 +39,7 @@ class PackError(ValueError):
 
 
 def parse_period(text: str) -> Period:
-    """A period as legal officers write it: ``24小时``, ``3日``, ``5个工作日``, ``2个月``, ``半个月``."""
+    """A period as legal officers write it: 24小时, 3日, 5个工作日, 2个月, 半个月."""
     try:
         return Period.parse(str(text))
     except PeriodError as exc:
@@ -125,7 +125,9 @@ def _load_rule(raw: dict[str, Any], laws: dict[str, str], problems: list[str]) -
     if kind not in RuleKind.values:
         problems.append(f"{where}：类型“{kind}”无效（deadline/condition/analysis）")
     elif check is not None and check.kind != kind:
-        problems.append(f"{where}：检查“{check.name}”属于 {check.kind} 类型，与规则类型 {kind} 不符")
+        problems.append(
+            f"{where}：检查“{check.name}”属于 {check.kind} 类型，与规则类型 {kind} 不符"
+        )
     if raw.get("severity") not in Severity.values:
         problems.append(f"{where}：严重程度“{raw.get('severity')}”无效（一般/较重/严重）")
     params: Any = None
@@ -162,7 +164,7 @@ def _load_rule(raw: dict[str, Any], laws: dict[str, str], problems: list[str]) -
     return RuleDef(
         code=code,
         name=str(raw["name"]),
-        kind=RuleKind(kind),
+        kind=RuleKind(str(kind)),
         check=check,
         params=params,
         defaults=defaults,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,15 @@ from django.utils import timezone
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.patrol.engine import EVALUATORS, EvalContext, RecordQuery, Result, Scope
-from fazhi.patrol.models import Finding, FindingStatus, PatrolRun, Rule, RuleChange, RuleKind, RunMode
+from fazhi.patrol.models import (
+    Finding,
+    FindingStatus,
+    PatrolRun,
+    Rule,
+    RuleChange,
+    RuleKind,
+    RunMode,
+)
 from fazhi.patrol.pack import DEFAULT_PACK, Pack, RuleDef, coerce_setting, load_pack
 from fazhi.patrol.periods import HolidayCalendar
 from fazhi.records import models as m
@@ -169,7 +177,7 @@ def _touched_scope(prev: PatrolRun, as_of: datetime) -> tuple[Scope | None, str]
         for column in times:
             touched_by_time |= Q(**{f"{column}__gt": prev.as_of, f"{column}__lte": as_of})
         window = Q(changed_at__gt=since) | touched_by_time if times else Q(changed_at__gt=since)
-        qs = rt.model.objects.filter(window)
+        qs: Any = rt.model.objects.filter(window)
         if rt.name == "case":
             for pk, incident_id in qs.values_list("pk", "incident_id"):
                 cases.add(pk)
@@ -210,10 +218,12 @@ def _queries(rdef: RuleDef, ctx: EvalContext) -> list[RecordQuery]:
 
 
 def _evaluate(rdef: RuleDef, query: RecordQuery, ctx: EvalContext) -> Iterable[Result]:
-    evaluator = EVALUATORS[rdef.kind]
+    evaluator: Any = EVALUATORS[rdef.kind]
     if rdef.kind == RuleKind.ANALYSIS:
-        return evaluator.evaluate(query, ctx.settings, ctx)  # type: ignore[no-any-return]
-    return evaluator.evaluate(query, ctx.settings, ctx, rdef.name)  # type: ignore[no-any-return]
+        results: Iterable[Result] = evaluator.evaluate(query, ctx.settings, ctx)
+    else:
+        results = evaluator.evaluate(query, ctx.settings, ctx, rdef.name)
+    return results
 
 
 def _scoped_subjects(rdef: RuleDef, query: RecordQuery, ctx: EvalContext) -> Any:

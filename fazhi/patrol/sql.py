@@ -34,4 +34,4 @@ def seconds_between(start: Expression | str, end: Expression | str) -> Expressio
 
     s = F(start) if isinstance(start, str) else start
     e = F(end) if isinstance(end, str) else end
-    return EpochSeconds(e) - EpochSeconds(s)  # type: ignore[no-any-return]
+    return EpochSeconds(e) - EpochSeconds(s)

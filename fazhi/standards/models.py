@@ -34,7 +34,9 @@ class Standard(models.Model):
     text = models.TextField("标准内容")
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
-    rules = models.ManyToManyField(Rule, related_name="standards", blank=True, verbose_name="执行规则")
+    rules = models.ManyToManyField(
+        Rule, related_name="standards", blank=True, verbose_name="执行规则"
+    )
     source = models.CharField("来源", max_length=64, blank=True, help_text="规则包或本局文件")
     updated_by = models.CharField("修改人", max_length=150, blank=True)
     updated_at = models.DateTimeField("修改时间", default=timezone.now)

@@ -60,7 +60,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
                 source=f"规则包 {pack}",
                 updated_by=actor,
             )
-            standard.rules.set(raw.get("rules", []))
+            standard.rules.set(Rule.objects.filter(code__in=raw.get("rules", [])))
             created += 1
         if problems:
             raise StandardError("\n".join(problems))
@@ -86,7 +86,9 @@ def revise_standard(
     if not reason.strip():
         raise StandardError("修订标准必须填写理由")
     if effective_from <= standard.effective_from:
-        raise StandardError(f"标准 {standard.code}：新版本生效日期必须晚于 {standard.effective_from}")
+        raise StandardError(
+            f"标准 {standard.code}：新版本生效日期必须晚于 {standard.effective_from}"
+        )
     unknown = set(rules) - set(Rule.objects.filter(code__in=rules).values_list("code", flat=True))
     if unknown:
         raise StandardError(f"标准 {standard.code}：规则 {', '.join(sorted(unknown))} 不存在")
@@ -108,7 +110,7 @@ def revise_standard(
             updated_by=actor,
             updated_at=timezone.now(),
         )
-        new.rules.set(rules)
+        new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
             actor, "standard.revise", target_type="standard", target_id=current.code,
             details={"version": new.version, "reason": reason, "rules": rules},

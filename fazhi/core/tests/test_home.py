@@ -29,7 +29,13 @@ def legal_officer(station: m.Unit) -> Client:
     officer = m.Officer.objects.create(
         id="P5", name="陈静", unit=station, role="法制员", qualification="中级"
     )
-    provision_user(actor="test", username="chenjing", password="s3cret-pass", role=Role.LEGAL_OFFICER, officer=officer)
+    provision_user(
+        actor="test",
+        username="chenjing",
+        password="s3cret-pass",
+        role=Role.LEGAL_OFFICER,
+        officer=officer,
+    )
     client = Client()
     assert client.login(username="chenjing", password="s3cret-pass")
     return client
@@ -50,7 +56,9 @@ def test_home_lists_a_finding_with_its_explanation_and_audits_the_view(
     station: m.Unit, legal_officer: Client
 ) -> None:
     # given a case area visit without a safety check, patrolled
-    officer = m.Officer.objects.create(id="P1", name="张建国", unit=station, role="民警", qualification="中级")
+    officer = m.Officer.objects.create(
+        id="P1", name="张建国", unit=station, role="民警", qualification="中级"
+    )
     case = m.Case.objects.create(
         id="C1", kind="行政", cause="殴打他人", unit=station, lead_officer=officer,
         accepted_at=AS_OF, status="受案",
@@ -67,7 +75,9 @@ def test_home_lists_a_finding_with_its_explanation_and_audits_the_view(
     # then the finding, its unit and its legal basis are shown, and the view is audited
     page = response.content.decode()
     assert response.status_code == 200
-    assert "办案区未安全检查" in page and "VV1" in page and "城南派出所" in page
+    assert "办案区未安全检查" in page
+    assert "VV1" in page
+    assert "城南派出所" in page
     assert "人身安全检查：否" in page
     assert "《公安机关办理行政案件程序规定》第53条" in page
     assert AuditEvent.objects.filter(actor="chenjing", action="view.home").exists()
@@ -75,12 +85,16 @@ def test_home_lists_a_finding_with_its_explanation_and_audits_the_view(
 
 def test_hostile_text_is_rendered_escaped(station: m.Unit, legal_officer: Client) -> None:
     # given a venue whose name carries markup, appearing in a finding's facts
-    officer = m.Officer.objects.create(id="P1", name="张建国", unit=station, role="民警", qualification="中级")
+    officer = m.Officer.objects.create(
+        id="P1", name="张建国", unit=station, role="民警", qualification="中级"
+    )
     case = m.Case.objects.create(
         id="C1", kind="行政", cause="殴打他人", unit=station, lead_officer=officer,
         accepted_at=AS_OF, status="受案",
     )  # fmt: skip
-    person = m.Person.objects.create(id="W1", case=case, name="<script>alert(1)</script>", role="被害人")
+    person = m.Person.objects.create(
+        id="W1", case=case, name="<script>alert(1)</script>", role="被害人"
+    )
     venue = m.Venue.objects.create(id="V1", name="办案区", unit=station, kind="办案区")
     m.VenueVisit.objects.create(
         id="VV1", venue=venue, person=person, case=case, entered_at=AS_OF, left_at=AS_OF,

@@ -43,7 +43,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def _open_findings() -> set[tuple[str, str, str, str, str]]:
     return set(
-        Finding.objects.open().values_list("rule_id", "subject_type", "subject_id", "status", "digest")
+        Finding.objects.open().values_list(
+            "rule_id", "subject_type", "subject_id", "status", "digest"
+        )
     )
 
 

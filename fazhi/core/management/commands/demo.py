@@ -59,9 +59,7 @@ class Command(BaseCommand):
         self.stdout.write("③ 同步规则包与执法标准，执行巡查 …")
         run = run_patrol(as_of=as_of, actor=ACTOR)
         sync_pack_standards(actor=ACTOR)
-        self.stdout.write(
-            f"   巡查时点 {as_of:%Y-%m-%d %H:%M}，有效发现 {run.stats['found']} 条"
-        )
+        self.stdout.write(f"   巡查时点 {as_of:%Y-%m-%d %H:%M}，有效发现 {run.stats['found']} 条")
         self.stdout.write("④ 创建演示账号（密码每次运行重新生成）：")
         for username, role, password, who in self._logins():
             self.stdout.write(f"   {role:<8} 用户名 {username:<12} 密码 {password}   {who}")
@@ -82,9 +80,9 @@ class Command(BaseCommand):
                 m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
                 m.Measure, m.Person, m.Case, m.Incident, m.Venue, m.Officer,
             ):  # fmt: skip
-                model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
+                model.objects.all()._raw_delete(model.objects.db)
             m.Unit.objects.update(parent=None)
-            m.Unit.objects.all()._raw_delete(m.Unit.objects.db)  # type: ignore[attr-defined]
+            m.Unit.objects.all()._raw_delete(m.Unit.objects.db)
 
     def _load(self, seed: int) -> datetime:
         out_dir = Path(settings.DATA_DIR) / "demo"

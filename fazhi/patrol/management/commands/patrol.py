@@ -1,4 +1,5 @@
-"""``fazhi patrol [--as-of ISO-TIME] [--full|--incremental] [--format table|json] [--rule CODE…]``"""
+"""``fazhi patrol [--as-of ISO-TIME] [--full|--incremental] [--format table|json|none]
+[--rule CODE…]``: run the patrol and print the open findings."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def parse_as_of(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--as-of“{text}”不是 ISO 8601 时间（如 2026-10-08T10:00:00+08:00）") from None
+        raise CommandError(
+            f"--as-of“{text}”不是 ISO 8601 时间（如 2026-10-08T10:00:00+08:00）"
+        ) from None
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
 
@@ -49,8 +52,10 @@ class Command(BaseCommand):
             )
         except PatrolError as exc:
             raise CommandError(str(exc)) from None
-        findings = Finding.objects.open().select_related("rule").order_by(
-            "rule_id", "subject_type", "subject_id"
+        findings = (
+            Finding.objects.open()
+            .select_related("rule")
+            .order_by("rule_id", "subject_type", "subject_id")
         )
         if options["rules"]:
             findings = findings.filter(rule_id__in=options["rules"])
@@ -68,8 +73,10 @@ class Command(BaseCommand):
                 )
         stats = run.stats
         fallback = f"（{stats['fallback']}，按全量执行）" if stats.get("fallback") else ""
+        moment = run.as_of.astimezone(SHANGHAI)
+        seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
         self.stderr.write(
-            f"{run.get_mode_display()}巡查完成{fallback}：时点 {run.as_of.astimezone(SHANGHAI):%Y-%m-%d %H:%M}，"
+            f"{run.get_mode_display()}巡查完成{fallback}：时点 {moment:%Y-%m-%d %H:%M}，"
             f"有效发现 {stats['found']} 条（新增 {stats['created']}，变化 {stats['updated']}，"
-            f"消除 {stats['closed']}），用时 {(run.finished_at - run.started_at).total_seconds():.2f} 秒"
+            f"消除 {stats['closed']}），用时 {seconds:.2f} 秒"
         )

@@ -16,6 +16,7 @@ SECTIONS = [
     ("SJ", "数据质量 (SJ)"),
     ("ZN", "研判 (ZN)"),
 ]
+TABLE_HEAD = "| 编号 | 名称 | 类型 | 严重程度 | 对象 | 检查 | 设置 | 依据 |"
 KIND_LABELS = {"deadline": "时限", "condition": "规范", "analysis": "研判"}
 
 
@@ -49,8 +50,7 @@ def render(pack_code: str) -> str:
         rules = [r for r in pack.rules if r.code.startswith(prefix + "-")]
         if not rules:
             continue
-        lines += [f"## {title}", "", "| 编号 | 名称 | 类型 | 严重程度 | 对象 | 检查 | 设置 | 依据 |",
-                  "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [f"## {title}", "", TABLE_HEAD, "|---|---|---|---|---|---|---|---|"]
         for r in rules:
             lines.append(
                 f"| {r.code} | {r.name} | {KIND_LABELS[r.kind]} | {r.severity} | {r.subject_type} |"
