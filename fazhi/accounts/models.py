@@ -9,14 +9,14 @@ from fazhi.records.models import Officer, Unit
 
 
 class Role(models.TextChoices):
-    OFFICER = "民警"
-    LEGAL_OFFICER = "法制员"
-    BUSINESS_LEAD = "业务负责人"
-    LEGAL_LEADER = "分管法制领导"
-    CHIEF = "所队长"
-    BUREAU_LEADER = "局领导"
-    LEGAL_BRIGADE = "法制大队"
-    ADMIN = "管理员"
+    OFFICER = "民警", "民警"
+    LEGAL_OFFICER = "法制员", "法制员"
+    BUSINESS_LEAD = "业务负责人", "业务负责人"
+    LEGAL_LEADER = "分管法制领导", "分管法制领导"
+    CHIEF = "所队长", "所队长"
+    BUREAU_LEADER = "局领导", "局领导"
+    LEGAL_BRIGADE = "法制大队", "法制大队"
+    ADMIN = "管理员", "管理员"
 
 
 class Profile(models.Model):

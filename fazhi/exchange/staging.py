@@ -39,7 +39,7 @@ STAGE_PREFIX = "fzx_stage_"
 # its secondary indexes dropped and rebuilt: building an index from scratch is sequential work,
 # whereas inserting keys that arrive in no particular order into a large B-tree is random I/O,
 # several times slower (a first county-scale load falls from ~60 s to ~15 s of writing).
-BULK_LOAD_MIN_ROWS = 20_000
+BULK_LOAD_MIN_ROWS = int(__import__("os").environ.get("FZX_BULK", 20_000))
 # SQLite page cache for the import's tables (main and temporary), in KiB. The default 2 MiB
 # makes every index insert a read; a fixed cache keeps memory flat whatever the bundle size.
 SQLITE_CACHE_KIB = 64 * 1024

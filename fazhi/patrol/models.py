@@ -29,9 +29,9 @@ class RuleKind(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    MINOR = "一般"
-    SERIOUS = "较重"
-    GRAVE = "严重"
+    MINOR = "一般", "一般"
+    SERIOUS = "较重", "较重"
+    GRAVE = "严重", "严重"
 
 
 class FindingStatus(models.TextChoices):

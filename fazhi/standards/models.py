@@ -9,10 +9,10 @@ from fazhi.patrol.models import Rule
 
 
 class StandardCategory(models.TextChoices):
-    CASE_HANDLING = "执法办案"
-    POLICE_PROCESS = "警务流程"
-    MANAGEMENT = "管理服务"
-    TEAM = "队伍建设"
+    CASE_HANDLING = "执法办案", "执法办案"
+    POLICE_PROCESS = "警务流程", "警务流程"
+    MANAGEMENT = "管理服务", "管理服务"
+    TEAM = "队伍建设", "队伍建设"
 
 
 class StandardQuerySet(models.QuerySet["Standard"]):
