@@ -263,7 +263,13 @@ class DeadlineEvaluator:
         if "ext_count" in names:
             candidate |= Q(ext_count__gt=0)
         custody = bool(settings["custody"])
-        for row in _values(query, *extra).filter(pk__in=qs.filter(candidate).values("pk")):
+        if ctx.scope is None:
+            # a full evaluation filters the rows directly: ``pk IN (the same query)`` would make
+            # the database (and Django's compiler) do every trigger's work twice
+            rows = _values(query, *extra).filter(trigger_at__lte=ctx.as_of).filter(candidate)
+        else:
+            rows = _values(query, *extra).filter(pk__in=qs.filter(candidate).values("pk"))
+        for row in rows:
             result = self.judge(row, query, settings, limit, custody, ctx)
             if result is not None:
                 yield result
@@ -379,8 +385,12 @@ class ConditionEvaluator:
     def evaluate(
         self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
     ) -> Iterator[Result]:
-        qs = self.scoped(query, ctx)
-        for row in _values(query).filter(pk__in=qs.values("pk")):
+        rows = _values(query)
+        if ctx.scope is not None and query.narrow is not None:
+            # narrowed: only the subjects the incremental run must re-check (in full, scoped()
+            # is the query itself, and ``pk IN (the same query)`` only doubled the work)
+            rows = rows.filter(pk__in=self.scoped(query, ctx).values("pk"))
+        for row in rows:
             if query.refine is not None and not query.refine(row, settings, ctx):
                 continue
             facts = facts_of(row, query)

@@ -8,6 +8,7 @@ follow one another and each run's watermark separates exactly the changes it saw
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -382,7 +383,8 @@ def run_patrol(
             ):
                 rule_scope = None  # new settings: every subject may be judged differently
             ctx = replace(base, scope=rule_scope, settings={**rdef.defaults, **rule.overrides})
-            outcome = {"found": 0, "created": 0, "updated": 0, "closed": 0}
+            clock = time.perf_counter()
+            outcome: dict[str, Any] = {"found": 0, "created": 0, "updated": 0, "closed": 0}
             for query in _queries(rdef, ctx):
                 narrowed = rule_scope is not None and query.narrow is not None
                 scoped = _scoped_subjects(rdef, query, ctx) if narrowed else None
@@ -395,6 +397,8 @@ def run_patrol(
                 )
                 for key, value in zip(outcome, counts, strict=True):
                     outcome[key] += value
+            outcome["seconds"] = round(time.perf_counter() - clock, 3)
+            outcome["incremental"] = rule_scope is not None
             stats["rules"][rdef.code] = outcome
             for key in totals:
                 totals[key] += outcome[key]

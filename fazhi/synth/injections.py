@@ -851,6 +851,11 @@ def gf_xw_03(run: CountyRun, item: Planned) -> None:
     shared = next(o for o in run.county.officers if o.id == first["officer_ids"][0])
     others = [o for o in w.unit.sworn() if o.id not in first["officer_ids"]]
     rng.shuffle(others)
+    # at city scale a busy unit may have no sworn officer free: borrow one from another unit
+    own = {o.id for o in others} | set(first["officer_ids"])
+    borrowed = [o for o in run.county.officers if o.id not in own and o.sworn]
+    rng.shuffle(borrowed)
+    others += borrowed
     witness = w.add_person("证人")
     span = first["ended_at"] - first["started_at"]
     w.rights(witness, first["started_at"])
@@ -862,7 +867,8 @@ def gf_xw_03(run: CountyRun, item: Planned) -> None:
                 witness,
                 start,
                 pairs=[[shared, o] for o in others],
-                max_shift=0,
+                # any start inside the first transcript overlaps it
+                max_shift=max(0, first["ended_at"] - start - 5 * MINUTE),
                 ignore=(first["started_at"], first["ended_at"]),
             )
             break

@@ -3,9 +3,10 @@ and builders of small compliant record chains.
 
 The rule tests start from ``clean-cases.jsonl`` (two fully compliant cases that patrol to zero
 findings at 2026-10-08T10:00+08:00) and change one fact. Records are stored with the importer
-(``import_bundle``) or, with ``FAZHI_TEST_LOADER=models`` (or when the importer cannot be
-imported), straight through the models with the FZX schema table: these are tests of the patrol,
-not of the importer, and either way a tiny store costs a few milliseconds.
+(``import_bundle``), as in production; with ``FAZHI_TEST_LOADER=models`` (or when the importer
+cannot be imported) they are written straight through the models with the FZX schema table
+(``load_through_models``): these are tests of the patrol, not of the importer, and the suite
+passes either way. A tiny store costs a few milliseconds.
 
 Where a rule needs a record the clean cases lack (a 取保候审, a second case, a dispute incident),
 a builder below adds a complete, compliant chain of records, so that the one fact the test then
@@ -148,7 +149,7 @@ def _importer_available() -> bool:
 
 
 # FAZHI_TEST_LOADER=models|importer chooses; by default the importer when it can be imported.
-LOADER = os.environ.get("FAZHI_TEST_LOADER", "models")
+LOADER = os.environ.get("FAZHI_TEST_LOADER") or ("importer" if _importer_available() else "models")
 
 
 def load_records(records: Iterable[dict[str, Any]]) -> None:

@@ -14,7 +14,6 @@ import chinese_calendar
 import pytest
 
 from fazhi.patrol.tests.conftest import (
-    AS_OF,
     MINUTE,
     DeadlineCase,
     Records,
@@ -694,12 +693,12 @@ def test_gf_aj_01_warning_lead_boundary(patrol, rerun, clean_records) -> None:
     assert only(rerun(AJ_DUE - 7 * DAY + MINUTE), "GF-AJ-01", "case", "C-2")["status"] == "warning"
 
 
-def test_gf_aj_01_clean_case_is_watched_from_its_latest_transcript(patrol, clean_records) -> None:
-    # given the clean criminal case (latest activity: the 讯问 of 09-25 09:00) released on 09-25
-    # so that its custody rule stays silent
+def test_gf_aj_01_clean_case_is_watched_from_its_latest_activity(patrol, clean_records) -> None:
+    # given the clean criminal case, whose arrest is lifted on 09-25 10:00 (so that the custody
+    # rule XS-JY-01 stays silent): its latest activities are the 讯问 and the release of 09-25
     set_field(clean_records, "M-OK-DB", ended_at=t("2026-09-25 10:00"))
     # when patrolled after 11-24 24:00 (60 days later)
     f = only(patrol(clean_records, sh(2026, 11, 25, 0, 1)), "GF-AJ-01", "case", "C-OK")
-    # then overdue
+    # then overdue since 11-24 24:00
     assert (f["status"], f["due_at"]) == ("overdue", t("2026-11-25 00:00"))
-    assert sh(2026, 11, 25) > AS_OF
+    assert f["trigger_at"] == t("2026-09-25 10:00")

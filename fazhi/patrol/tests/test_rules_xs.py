@@ -17,8 +17,6 @@ import chinese_calendar
 import pytest
 
 from fazhi.patrol.tests.conftest import (
-    AS_OF,
-    MINUTE,
     DeadlineCase,
     Records,
     add,
@@ -34,6 +32,7 @@ from fazhi.patrol.tests.conftest import (
     measure,
     only,
     person,
+    read_clean,
     restriction_case,
     second_suspect,
     set_field,
@@ -1176,9 +1175,5 @@ def test_clean_records_are_not_shared_between_tests(clean_records) -> None:
     # given the fixture's copy changed
     find(clean_records, "C-OK")["kind"] = "行政"
     # then the source file is untouched (a fresh copy per test)
-    from fazhi.patrol.tests.conftest import read_clean
-
     assert find(read_clean(), "C-OK")["kind"] == "刑事"
     assert id_number("1990-04-12") == "330122199004121231"  # the clean S-OK, a valid number
-    assert sh(2026, 10, 8, 10) == AS_OF
-    assert timedelta(minutes=1) == MINUTE
