@@ -51,6 +51,8 @@ class EvalContext:
     calendar: HolidayCalendar
     scope: Scope | None = None  # None: a full evaluation
     settings: Mapping[str, Any] = field(default_factory=dict)  # the rule's effective settings
+    # incremental: the subject ids to re-check (computed once by ``subjects()``), else None
+    subjects: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ class RecordQuery:
     trigger: str = ""  # deadline rules: what starts the clock, in Chinese
     # narrows the subject queryset for an incremental run (None: evaluate all subjects)
     narrow: Any = None
+    # the check already restricted ``queryset`` to the incremental scope (from ctx.scope):
+    # evaluate it as it is; ``narrow`` still names the subjects whose stale findings to close
+    prescoped: bool = False
     # condition rules: Python predicate over a candidate row for what SQL cannot decide cheaply
     refine: Any = None
     extra_facts: Any = None  # (row) -> list[Fact], for facts computed from the row
@@ -146,9 +151,7 @@ def _values(query: RecordQuery, *extra: str) -> QuerySet[Any]:
         refs["ref_officer"] = F(query.officer)
     if query.case:
         refs["ref_case"] = F(query.case)
-    return query.queryset.annotate(**refs, **annotations).values(
-        "pk", *refs, *annotations, *extra
-    )
+    return query.queryset.annotate(**refs, **annotations).values("pk", *refs, *annotations, *extra)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,27 +221,28 @@ class DeadlineEvaluator:
             found.append(Period(total, found[0].unit))
         return found
 
-    def scoped(self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext) -> Any:
+    def subjects(
+        self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext
+    ) -> tuple[str, ...]:
+        """The subjects an incremental run must re-check: those tied to changed records, and
+        those whose warning point or due time ``as_of`` may have crossed since the last run.
+        Each part is its own indexed query; together they replace one OR that no index serves."""
+        assert ctx.scope is not None
+        assert query.narrow is not None
         qs = query.queryset.filter(trigger_at__lte=ctx.as_of)
-        if ctx.scope is None:
-            return qs
-        periods = self.periods(settings)
-        low = min(shortest(p) for p in periods)
-        high = max(longest(p) for p in periods)
-        lead = max(lead_time(settings, p.unit, longest(p)) for p in periods)
-        # A status can change with time only when as_of crosses a warning point or a due time
-        # that lies in (prev_as_of, as_of]; that bounds the triggers to look at.
-        crossing = Q(trigger_at__gt=ctx.scope.prev_as_of - high) & Q(
-            trigger_at__lte=ctx.as_of - low + lead
-        )
-        extended = Q()
-        names = set(query.queryset.query.annotations)
-        if "ext_to" in names:
-            extended |= Q(ext_to__isnull=False)
-        if "ext_count" in names:
-            extended |= Q(ext_count__gt=0)
-        narrowed = query.narrow(ctx.scope) if query.narrow is not None else Q()
-        return qs.filter(narrowed | crossing | extended)
+        found = set(qs.filter(query.narrow(ctx.scope)).values_list("pk", flat=True))
+        if ctx.as_of > ctx.scope.prev_as_of:
+            periods = self.periods(settings)
+            low = min(shortest(p) for p in periods)
+            # extensions are within the longest period (caps, extended limits), so this bound
+            # covers extended rows too
+            high = max(longest(p) for p in periods)
+            lead = max(lead_time(settings, p.unit, longest(p)) for p in periods)
+            crossing = qs.filter(
+                trigger_at__gt=ctx.scope.prev_as_of - high, trigger_at__lte=ctx.as_of - low + lead
+            )
+            found.update(crossing.values_list("pk", flat=True))
+        return tuple(sorted(found))
 
     def evaluate(
         self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
@@ -249,7 +253,6 @@ class DeadlineEvaluator:
         periods = self.periods(settings)
         low = min(shortest(p) for p in periods)
         lead_bound = max(lead_time(settings, p.unit, longest(p)) for p in periods)
-        qs = self.scoped(query, settings, ctx)
         candidate = Q(done_at__isnull=True, trigger_at__lte=ctx.as_of - low + lead_bound) | Q(
             done_at__gt=F("trigger_at") + low
         )
@@ -263,16 +266,12 @@ class DeadlineEvaluator:
         if "ext_count" in names:
             candidate |= Q(ext_count__gt=0)
         custody = bool(settings["custody"])
-        if ctx.scope is None:
-            # a full evaluation filters the rows directly: ``pk IN (the same query)`` would make
-            # the database (and Django's compiler) do every trigger's work twice
-            rows = _values(query, *extra).filter(trigger_at__lte=ctx.as_of).filter(candidate)
-        else:
-            rows = _values(query, *extra).filter(pk__in=qs.filter(candidate).values("pk"))
-        for row in rows:
-            result = self.judge(row, query, settings, limit, custody, ctx)
-            if result is not None:
-                yield result
+        rows = _values(query, *extra).filter(trigger_at__lte=ctx.as_of).filter(candidate)
+        for chunk in _chunks(rows, ctx.subjects):
+            for row in chunk:
+                result = self.judge(row, query, settings, limit, custody, ctx)
+                if result is not None:
+                    yield result
 
     def judge(
         self,
@@ -330,7 +329,9 @@ class DeadlineEvaluator:
         due = deadline.due
         if ext_to is not None and "cap" in settings and not beyond_cap:
             due = ext_to
-        span = (ext_to if (ext_to is not None and not beyond_cap) else deadline.nominal_due) - trigger
+        span = (
+            ext_to if (ext_to is not None and not beyond_cap) else deadline.nominal_due
+        ) - trigger
         lead = lead_time(settings, period.unit, span)
         status: FindingStatus | None = None
         if beyond_cap:
@@ -377,19 +378,20 @@ class DeadlineEvaluator:
 class ConditionEvaluator:
     """Condition rules (规范): a violation wherever the check's condition holds."""
 
-    def scoped(self, query: RecordQuery, ctx: EvalContext) -> QuerySet[Any]:
-        if ctx.scope is None or query.narrow is None:
-            return query.queryset
-        return query.queryset.filter(query.narrow(ctx.scope))
+    def subjects(
+        self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext
+    ) -> tuple[str, ...]:
+        """The subjects an incremental run must re-check (see ``RecordQuery.narrow``)."""
+        assert ctx.scope is not None
+        assert query.narrow is not None
+        narrowed = query.queryset.filter(query.narrow(ctx.scope))
+        return tuple(sorted(set(narrowed.values_list("pk", flat=True))))
 
     def evaluate(
         self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
     ) -> Iterator[Result]:
-        rows = _values(query)
-        if ctx.scope is not None and query.narrow is not None:
-            # narrowed: only the subjects the incremental run must re-check (in full, scoped()
-            # is the query itself, and ``pk IN (the same query)`` only doubled the work)
-            rows = rows.filter(pk__in=self.scoped(query, ctx).values("pk"))
+        subjects = None if query.prescoped else ctx.subjects
+        rows = (row for chunk in _chunks(_values(query), subjects) for row in chunk)
         for row in rows:
             if query.refine is not None and not query.refine(row, settings, ctx):
                 continue
@@ -402,9 +404,8 @@ class ConditionEvaluator:
                 officer_id=row.get("ref_officer"),
                 case_id=row.get("ref_case"),
                 facts=facts,
-                explanation=f"{rule_name}：" + "；".join(
-                    f"{f.label}：{_display(f.value)}" for f in facts
-                ),
+                explanation=f"{rule_name}："
+                + "；".join(f"{f.label}：{_display(f.value)}" for f in facts),
             )
 
 
@@ -424,6 +425,19 @@ EVALUATORS: dict[RuleKind, Any] = {
     RuleKind.CONDITION: ConditionEvaluator(),
     RuleKind.ANALYSIS: AnalysisEvaluator(),
 }
+
+
+# SQLite allows 32,766 bound parameters a statement; stay well below.
+_ID_CHUNK = 5000
+
+
+def _chunks(rows: QuerySet[Any], subjects: tuple[str, ...] | None) -> Iterator[QuerySet[Any]]:
+    """``rows`` whole (a full evaluation), or restricted to ``subjects`` a chunk at a time."""
+    if subjects is None:
+        yield rows
+        return
+    for start in range(0, len(subjects), _ID_CHUNK):
+        yield rows.filter(pk__in=subjects[start : start + _ID_CHUNK])
 
 
 def _fmt(value: datetime) -> str:

@@ -38,7 +38,7 @@ from fazhi.records.schema import RECORD_TYPES, Kind
 log = logging.getLogger(__name__)
 
 # Beyond this many touched cases an incremental run is no cheaper than a full one.
-MAX_INCREMENTAL_CASES = 50_000
+MAX_INCREMENTAL_CASES = 20_000
 _CHUNK = 500
 
 
@@ -227,22 +227,15 @@ def _evaluate(rdef: RuleDef, query: RecordQuery, ctx: EvalContext) -> Iterable[R
     return results
 
 
-def _scoped_subjects(rdef: RuleDef, query: RecordQuery, ctx: EvalContext) -> Any:
-    evaluator = EVALUATORS[rdef.kind]
-    if rdef.kind == RuleKind.DEADLINE:
-        return evaluator.scoped(query, ctx.settings, ctx).values("pk")
-    return evaluator.scoped(query, ctx).values("pk")
-
-
 def _reconcile(
     rule: Rule,
     subject_type: str,
     results: Iterable[Result],
-    scoped: Any,
+    scoped: tuple[str, ...] | None,
     now: datetime,
 ) -> tuple[int, int, int, int]:
     """Store ``results`` as the findings of (rule, subject_type); close those no longer found
-    (among ``scoped`` subjects when the evaluation was narrowed)."""
+    (among the ``scoped`` subjects when the evaluation was narrowed)."""
     severity = rule.effective_severity
     found: dict[str, Result] = {}
     for result in results:
@@ -280,12 +273,11 @@ def _reconcile(
         created += len(new)
         updated += len(changed)
     stale = Finding.objects.filter(rule=rule, subject_type=subject_type, is_open=True)
-    if scoped is not None:
-        stale = stale.filter(subject_id__in=scoped)
+    rechecked = None if scoped is None else set(scoped)
     gone = [
         (pk, status)
         for pk, sid, status in stale.values_list("pk", "subject_id", "status")
-        if sid not in found
+        if sid not in found and (rechecked is None or sid in rechecked)
     ]
     for status, reason in ((FindingStatus.WARNING, "已按时办理"), (None, "已不再成立")):
         pks = [pk for pk, s in gone if (s == status if status else s != FindingStatus.WARNING)]
@@ -386,14 +378,18 @@ def run_patrol(
             clock = time.perf_counter()
             outcome: dict[str, Any] = {"found": 0, "created": 0, "updated": 0, "closed": 0}
             for query in _queries(rdef, ctx):
-                narrowed = rule_scope is not None and query.narrow is not None
-                scoped = _scoped_subjects(rdef, query, ctx) if narrowed else None
-                if rule_scope is not None and query.narrow is None:
+                if rule_scope is None or query.narrow is None:
+                    # a query that cannot be narrowed is evaluated in full
                     query_ctx = replace(ctx, scope=None)
                 else:
-                    query_ctx = ctx
+                    evaluator: Any = EVALUATORS[rdef.kind]
+                    query_ctx = replace(ctx, subjects=evaluator.subjects(query, ctx.settings, ctx))
                 counts = _reconcile(
-                    rule, query.subject_type, _evaluate(rdef, query, query_ctx), scoped, started
+                    rule,
+                    query.subject_type,
+                    _evaluate(rdef, query, query_ctx),
+                    query_ctx.subjects,
+                    started,
                 )
                 for key, value in zip(outcome, counts, strict=True):
                     outcome[key] += value

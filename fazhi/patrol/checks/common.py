@@ -48,9 +48,7 @@ INCIDENT_FACTS = {
 
 def first_time(qs: QuerySet[Any], time_field: str) -> Subquery:
     """The earliest ``time_field`` of ``qs`` (already correlated with OuterRef), or NULL."""
-    return Subquery(
-        qs.order_by(time_field).values(time_field)[:1], output_field=DateTimeField()
-    )
+    return Subquery(qs.order_by(time_field).values(time_field)[:1], output_field=DateTimeField())
 
 
 def within(time_field: str, trigger: str, as_of: datetime) -> Q:

@@ -31,7 +31,9 @@ TRANSCRIPT_FACTS = {
 }
 
 
-def _transcripts(qs: Any, facts: dict[str, tuple[str, str]] | None = None, **kw: Any) -> RecordQuery:
+def _transcripts(
+    qs: Any, facts: dict[str, tuple[str, str]] | None = None, **kw: Any
+) -> RecordQuery:
     return RecordQuery(
         subject_type="transcript",
         queryset=qs,
@@ -71,9 +73,7 @@ def deposit_amount(p: DepositParams, ctx: EvalContext) -> RecordQuery:
         m.Measure.objects.filter(kind__in=p.measure_kinds, deposit_amount__lt=adult_min),
         "started_at",
         "person__",
-    ).filter(
-        Q(deposit_amount__lt=minor_min) | Q(_birth__isnull=True) | Q(_age_gap__gte=ADULT)
-    )
+    ).filter(Q(deposit_amount__lt=minor_min) | Q(_birth__isnull=True) | Q(_age_gap__gte=ADULT))
     return RecordQuery(
         subject_type="measure",
         queryset=qs,
@@ -135,7 +135,9 @@ def transcript_unrecorded(p: UnrecordedParams, ctx: EvalContext) -> RecordQuery:
     return _transcripts(qs, {"transcript.recorded": ("同步录音录像", "recorded")})
 
 
-@register("transcript_officers", kind=CONDITION, subject="transcript", settings={"min_officers": "int"})
+@register(
+    "transcript_officers", kind=CONDITION, subject="transcript", settings={"min_officers": "int"}
+)
 def transcript_officers(_p: object, ctx: EvalContext) -> RecordQuery:
     """Fewer than two police officers (辅警 do not count) took the statement."""
     need = int(ctx.settings.get("min_officers", 2))
@@ -162,9 +164,13 @@ def minor_guardian(_p: object, ctx: EvalContext) -> RecordQuery:
     )
 
 
-def _overlapping_transcripts() -> Any:
+def _overlapping_transcripts(scope: Scope | None) -> Any:
     order = [F("transcript__started_at").asc(), F("transcript_id").asc()]
-    links = m.TranscriptOfficer.objects.annotate(
+    links = m.TranscriptOfficer.objects.all()
+    if scope is not None:
+        # whole partitions of the officers concerned: their overlaps are computed exactly
+        links = links.filter(officer_id__in=_officers_concerned(scope))
+    links = links.annotate(
         start=F("transcript__started_at"),
         end=F("transcript__ended_at"),
         prev_end=Window(
@@ -194,27 +200,43 @@ def _overlap_partners(row: dict[str, Any]) -> list[Fact]:
         .order_by("transcript__started_at", "transcript_id")
         .values_list("officer__name", "transcript_id")
     )
-    return [
-        Fact("overlap.with", "时间重叠的笔录", [f"{name}：{tid}" for name, tid in partners])
-    ]
+    return [Fact("overlap.with", "时间重叠的笔录", [f"{name}：{tid}" for name, tid in partners])]
+
+
+def _officers_concerned(scope: Scope) -> list[str]:
+    """Officers of the transcripts an incremental run re-checks: a changed transcript can
+    create or remove an overlap with any other transcript of the same officer."""
+    links = m.TranscriptOfficer.objects
+    officers = set(
+        links.filter(transcript_id__in=scope.transcript_ids).values_list("officer_id", flat=True)
+    )
+    officers.update(
+        links.filter(transcript__case_id__in=scope.case_ids).values_list("officer_id", flat=True)
+    )
+    return sorted(officers)
 
 
 def _same_officers(scope: Scope) -> Q:
-    officers = m.TranscriptOfficer.objects.filter(
-        Q(transcript_id__in=scope.transcript_ids) | Q(transcript__case_id__in=scope.case_ids)
-    ).values("officer_id")
-    return Q(pk__in=m.TranscriptOfficer.objects.filter(officer_id__in=officers).values("transcript_id"))
+    return Q(
+        pk__in=m.TranscriptOfficer.objects.filter(officer_id__in=_officers_concerned(scope)).values(
+            "transcript_id"
+        )
+    )
 
 
 @register("officer_overlap", kind=CONDITION, subject="transcript")
 def officer_overlap(_p: object, ctx: EvalContext) -> RecordQuery:
     """One officer in two transcripts whose [start, end) overlap: he cannot have been present."""
-    qs = m.Transcript.objects.filter(pk__in=_overlapping_transcripts())
+    qs = m.Transcript.objects.filter(pk__in=_overlapping_transcripts(ctx.scope))
     query = _transcripts(qs, extra_facts=_overlap_partners)
-    return RecordQuery(**{**query.__dict__, "narrow": _same_officers})
+    return RecordQuery(
+        **{**query.__dict__, "narrow": _same_officers, "prescoped": ctx.scope is not None}
+    )
 
 
-@register("transcript_speed", kind=CONDITION, subject="transcript", settings={"chars_per_minute": "int"})
+@register(
+    "transcript_speed", kind=CONDITION, subject="transcript", settings={"chars_per_minute": "int"}
+)
 def transcript_speed(_p: object, ctx: EvalContext) -> RecordQuery:
     """More text than can be written in the transcript's duration (local standard)."""
     rate = int(ctx.settings.get("chars_per_minute", 250))
@@ -230,7 +252,10 @@ def transcript_speed(_p: object, ctx: EvalContext) -> RecordQuery:
     )
     return _transcripts(
         qs,
-        {"transcript.chars": ("笔录字数", "chars"), "transcript.seconds": ("用时（秒）", "seconds")},
+        {
+            "transcript.chars": ("笔录字数", "chars"),
+            "transcript.seconds": ("用时（秒）", "seconds"),
+        },
         extra_facts=lambda row: [Fact("rule.chars_per_minute", "每分钟字数上限", rate)],
     )
 
@@ -283,9 +308,7 @@ def measure_document(p: MeasureDocumentParams, ctx: EvalContext) -> RecordQuery:
     unnamed = documents.filter(
         measure_id__isnull=True, person_id=OuterRef("person_id"), case_id=OuterRef("case_id")
     )
-    qs = m.Measure.objects.filter(kind__in=p.measure_kinds).filter(
-        ~Exists(named), ~Exists(unnamed)
-    )
+    qs = m.Measure.objects.filter(kind__in=p.measure_kinds).filter(~Exists(named), ~Exists(unnamed))
     return RecordQuery(
         subject_type="measure",
         queryset=qs,

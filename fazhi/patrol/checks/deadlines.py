@@ -19,8 +19,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.lookups import IsNull
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import IsNull
 
 from fazhi.patrol.checks.common import (
     CASE_FACTS,
@@ -29,8 +29,8 @@ from fazhi.patrol.checks.common import (
     by_case,
     by_incident,
     events,
-    first_incident_officer,
     first_for_measure,
+    first_incident_officer,
     first_time,
     least,
     own_time,
@@ -310,7 +310,7 @@ class CaseFilingParams:
 def case_filing(p: CaseFilingParams, ctx: EvalContext) -> RecordQuery:
     """A criminal case accepted must be filed or refused within the review period."""
     refused = events(p.refusal_kinds).filter(
-        case_id=OuterRef("pk"), **{"at__gte": OuterRef("accepted_at"), "at__lte": ctx.as_of}
+        case_id=OuterRef("pk"), at__gte=OuterRef("accepted_at"), at__lte=ctx.as_of
     )
     qs = m.Case.objects.filter(kind=p.case_kind).annotate(
         trigger_at=F("accepted_at"),
@@ -336,8 +336,10 @@ class CaseDecisionParams:
 )
 def case_decision(p: CaseDecisionParams, ctx: EvalContext) -> RecordQuery:
     """An administrative case must be decided within its handling period (from filing)."""
-    decided = events(p.event_kinds).filter(case_id=OuterRef("pk")).filter(
-        within("at", "trigger_at", ctx.as_of)
+    decided = (
+        events(p.event_kinds)
+        .filter(case_id=OuterRef("pk"))
+        .filter(within("at", "trigger_at", ctx.as_of))
     )
     qs = (
         m.Case.objects.filter(kind=p.case_kind)
@@ -355,8 +357,10 @@ class CaseEventParams:
 @register("case_event", kind=DEADLINE, subject="case", params=CaseEventParams)
 def case_event(p: CaseEventParams, ctx: EvalContext) -> RecordQuery:
     """An accepted case must produce an act (受案回执) within the limit."""
-    acts = events(p.event_kinds).filter(case_id=OuterRef("pk")).filter(
-        within("at", "accepted_at", ctx.as_of)
+    acts = (
+        events(p.event_kinds)
+        .filter(case_id=OuterRef("pk"))
+        .filter(within("at", "accepted_at", ctx.as_of))
     )
     qs = m.Case.objects.annotate(trigger_at=F("accepted_at"), done_at=first_time(acts, "at"))
     return _case_query(qs, "、".join(p.event_kinds), "受案")
@@ -420,8 +424,10 @@ def incident_case(_p: object, ctx: EvalContext) -> RecordQuery:
 @register("property_storage", kind=DEADLINE, subject="property")
 def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
     """Seized property must be put into storage (财物入库 naming it) in time."""
-    stored = events([EventKind.PROPERTY_STORED]).filter(property_id=OuterRef("pk")).filter(
-        within("at", "seized_at", ctx.as_of)
+    stored = (
+        events([EventKind.PROPERTY_STORED])
+        .filter(property_id=OuterRef("pk"))
+        .filter(within("at", "seized_at", ctx.as_of))
     )
     qs = m.Property.objects.annotate(trigger_at=F("seized_at"), done_at=first_time(stored, "at"))
     return RecordQuery(
@@ -520,4 +526,3 @@ def case_activity(_p: object, ctx: EvalContext) -> RecordQuery:
         )
     )
     return _case_query(qs, "下一次办案活动", "最近一次办案活动")
-

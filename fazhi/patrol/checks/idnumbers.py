@@ -52,9 +52,7 @@ def checksum_ok(field: str) -> Q:
 def date_ok(field: str) -> Q:
     """The date part (positions 7–14) is a real calendar date between 1900 and 2099."""
     year, month, day = number(field, 7, 4), number(field, 11, 2), number(field, 13, 2)
-    leap = (Q(Exact(Mod(year, 4), 0)) & ~Q(Exact(Mod(year, 100), 0))) | Q(
-        Exact(Mod(year, 400), 0)
-    )
+    leap = (Q(Exact(Mod(year, 4), 0)) & ~Q(Exact(Mod(year, 100), 0))) | Q(Exact(Mod(year, 400), 0))
     month_days = Case(
         When(Q(Exact(month, 2)) & leap, then=Value(29)),
         When(Exact(month, 2), then=Value(28)),

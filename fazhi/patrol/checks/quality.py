@@ -38,8 +38,10 @@ def _persons(qs: object) -> RecordQuery:
 @register("id_number_invalid", kind=CONDITION, subject="person")
 def id_number_invalid(_p: object, ctx: EvalContext) -> RecordQuery:
     """身份证号 that fails its check character or whose date part is not a real date."""
-    qs = m.Person.objects.filter(id_number__isnull=False).exclude(id_number="").exclude(
-        valid("id_number")
+    qs = (
+        m.Person.objects.filter(id_number__isnull=False)
+        .exclude(id_number="")
+        .exclude(valid("id_number"))
     )
     return _persons(qs)
 
