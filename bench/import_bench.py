@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--database", help="postgres://… (default: SQLite in a temp folder)")
     parser.add_argument("--profile", action="store_true", help="print the cProfile top 30")
     parser.add_argument("--twice", action="store_true", help="import again (all unchanged)")
+    parser.add_argument("--export", action="store_true", help="then time `fazhi export`")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="fzx-bench-"))
@@ -139,7 +140,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command, get_commands
 
-    from fazhi.exchange.services import import_bundle
+    from fazhi.exchange.services import export_store, import_bundle
 
     try:
         call_command("migrate", verbosity=0)
@@ -179,6 +180,17 @@ def main() -> None:
             )
             if profiler:
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        if args.export:
+            out = workdir / "export.jsonl.gz"
+            started = time.perf_counter()
+            counts = export_store(out)
+            seconds = time.perf_counter() - started
+            total = sum(counts.values())
+            print(
+                f"export: records={total} seconds={seconds:.2f} "
+                f"records/s={total / seconds:,.0f} size={out.stat().st_size / 1e6:.1f} MB "
+                f"peak RSS={peak_rss_mb():.0f} MB"
+            )
     finally:
         from django.db import connections
 

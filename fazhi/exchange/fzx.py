@@ -49,6 +49,7 @@ FALSE_WORDS = frozenset({"false", "0", "否"})
 LIST_SEPARATOR = ";"
 _ENUM_SHOWN = 8  # allowed values listed in an error message before "等 N 项"
 _SHOWN_CHARS = 40  # longest offending value quoted in an error message
+CSV_CELL_LIMIT = 64 * 1024 * 1024
 
 
 class SourceError(Exception):
@@ -81,11 +82,11 @@ class Malformed(NamedTuple):
 RawRecord = tuple[int, int, "dict[str, Any] | Malformed"]  # (source index, row, object)
 
 
-def _json_kind(path: Path) -> str | None:
+def _file_kind(path: Path) -> str | None:
     name = path.name.lower()
-    if name.endswith((".jsonl.gz", ".ndjson.gz", ".json.gz")):
+    if name.endswith((".jsonl.gz", ".ndjson.gz")):
         return "jsonl.gz"
-    if name.endswith((".jsonl", ".ndjson", ".json")):
+    if name.endswith((".jsonl", ".ndjson")):
         return "jsonl"
     if name.endswith(".xlsx"):
         return "xlsx"
@@ -104,7 +105,7 @@ class Bundle:
             if path.is_dir():
                 kind: str | None = "csv-folder"
             elif path.is_file():
-                kind = _json_kind(path)
+                kind = _file_kind(path)
                 if kind is None:
                     raise SourceError(
                         f"无法识别的文件类型：{path.name}"
@@ -181,6 +182,8 @@ class Bundle:
             raise SourceError(f"{path.name} 第{row + 1}行附近无法读取：{exc}") from exc
 
     def _csv(self, path: Path) -> Iterator[RawRecord]:
+        # A transcript's text can exceed the csv module's default cell limit of 128 KiB.
+        csv.field_size_limit(max(csv.field_size_limit(), CSV_CELL_LIMIT))
         src = self._source(path.name)
         rtype = path.stem
         row = 1
@@ -746,8 +749,25 @@ class Decoder:
         self.codecs: dict[str, TypeCodec] = {
             name: TypeCodec(rt, adapter) for name, rt in BY_NAME.items()
         }
+        self._by_type = {name: codec.decode for name, codec in self.codecs.items()}
 
     def decode(self, obj: dict[str, Any] | Malformed) -> Decoded:
+        # The common case, a record of a known type with a plain id, in as few steps as can be.
+        if type(obj) is dict:
+            rtype = obj.get("type")
+            decode = self._by_type.get(rtype) if type(rtype) is str else None
+            rid = obj.get("id")
+            if (
+                decode is not None
+                and type(rid) is str
+                and 0 < len(rid) <= ID_LENGTH
+                and "\x00" not in rid
+                and "deleted" not in obj
+            ):
+                return decode(rid, obj)
+        return self._decode_other(obj)
+
+    def _decode_other(self, obj: dict[str, Any] | Malformed) -> Decoded:
         if type(obj) is Malformed:
             return Invalid("", "", "记录", [Problem("", obj.message)], False)
         assert isinstance(obj, dict)
@@ -755,24 +775,27 @@ class Decoder:
         rid = obj.get("id")
         codec = self.codecs.get(rtype) if type(rtype) is str else None
         if codec is None:
-            rid_text = rid if type(rid) is str else ""
+            rid_text = shown(rid) if rid not in (None, "") else ""
             label = f"记录 {rid_text}" if rid_text else "记录"
             if rtype is None:
                 problem = Problem("type", "缺少记录类型 type")
             else:
                 problem = Problem("type", f"未知的记录类型“{shown(rtype)}”")
-            return Invalid(shown(rtype) if rtype is not None else "", rid_text, label, [problem],
-                           False)  # fmt: skip
+            rtype_text = "" if rtype is None else shown(rtype)
+            return Invalid(rtype_text, rid_text, label, [problem], False)
         label = codec.rt.label
-        if type(rid) is not str or not rid or len(rid) > ID_LENGTH:
+        if not _valid_id(rid):
             if rid is None or rid == "":
                 problem = Problem("id", "缺少编号 id")
             elif type(rid) is not str:
                 problem = Problem("id", str(_wrong_type("字符串", rid)))
-            else:
+            elif len(rid) > ID_LENGTH:
                 problem = Problem("id", f"编号长度 {len(rid)} 超过上限 {ID_LENGTH} 个字符")
+            else:
+                problem = Problem("id", "编号含有空字符（\\u0000）")
             shown_id = shown(rid) if rid not in (None, "") else ""
-            return Invalid(codec.rt.name, shown_id, label, [problem], False)
+            return Invalid(codec.rt.name, shown_id, f"{label}记录", [problem], False)
+        assert isinstance(rid, str)
         deleted = obj.get("deleted")
         if deleted is True:
             return Delete(codec.rt, rid)

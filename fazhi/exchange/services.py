@@ -11,8 +11,13 @@ Choices the format leaves open, made here:
   deletions changes nothing.
 - With ``skip_invalid`` a refused record leaves the store's current version of it (if any) in
   place, and records that reference a refused record (the store lacking it) are refused too.
+- A refused bundle reports the records at fault, not the records that merely reference them
+  (fixing the first is enough); the attempt is still audited.
 - Numbers are rounded to the precision of their column (分 for amounts); values too large for it
-  are an error.
+  are an error. In CSV/XLSX an empty cell of a field FZX does not define is left out of
+  ``extra`` (a column that only some rows fill would otherwise put nulls in every other row).
+- Export writes every FZX field of every record, null when not recorded, then the extra fields;
+  officer lists in their stored order, ``[]`` when empty.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.exchange.fzx import (
     NATIVE_ADAPTER,
@@ -39,7 +45,7 @@ from fazhi.exchange.fzx import (
 )
 from fazhi.exchange.report import ImportReport, RecordError
 from fazhi.exchange.staging import Staging
-from fazhi.records.schema import BY_NAME, TYPE_ORDER
+from fazhi.records.schema import BY_NAME, RECORD_TYPES, TYPE_ORDER
 
 __all__ = [
     "BATCH_SIZE",
@@ -60,6 +66,34 @@ class _Refused(Exception):
     """Raised inside the import transaction to roll it back when the bundle is refused."""
 
 
+class _Problems:
+    """Every problem found in a bundle, located by (source, row), and the records refused."""
+
+    def __init__(self) -> None:
+        # (src, line, type, id, field, message): kept compact, RecordError is built at the end
+        self.items: list[tuple[int, int, str, str, str, str]] = []
+        self.refused: dict[tuple[int, int], str] = {}  # (src, line) -> type, once per record
+
+    def add(self, src: int, line: int, rtype: str, rid: str, label: str, field: str,
+            message: str) -> None:  # fmt: skip
+        text = f"{label} 字段 {field}：{message}" if field else f"{label}：{message}"
+        self.items.append((src, line, rtype, rid, field, text))
+        self.refused[src, line] = rtype
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def report_into(self, report: ImportReport, bundle: Bundle) -> None:
+        self.items.sort(key=lambda item: (item[0], item[1]))  # stable: fields keep their order
+        report.errors = [
+            RecordError(bundle.sources[src].location(line), rtype, rid, field, text)
+            for src, line, rtype, rid, field, text in self.items
+        ]
+        report.refused = {}
+        for rtype in self.refused.values():
+            report.refused[rtype] = report.refused.get(rtype, 0) + 1
+
+
 def import_bundle(
     paths: Sequence[str | Path],
     *,
@@ -78,62 +112,21 @@ def import_bundle(
     adapter = SQLITE_ADAPTER if connection.vendor == "sqlite" else NATIVE_ADAPTER
     decoder = Decoder(adapter)
     report = ImportReport(files=bundle.names)
-    # (src, line, type, id, field, message) per problem; refused[(src, line)] = type
-    problems: list[tuple[int, int, str, str, str, str]] = []
-    refused: dict[tuple[int, int], str] = {}
-    now = timezone.now()
+    problems = _Problems()
     staging = Staging(decoder.codecs.values(), adapter)
     try:
         with transaction.atomic():
             staging.create()
-            seq = reported = 0
-            decode = decoder.decode
-            add = staging.add
-            for src, line, obj in bundle.records():
-                seq += 1
-                record = decode(obj)
-                if type(record) is Invalid:
-                    refused[src, line] = record.rtype
-                    for field, message in record.problems:
-                        text = (
-                            f"{record.label} 字段 {field}：{message}"
-                            if field
-                            else (f"{record.label}：{message}")
-                        )
-                        problems.append((src, line, record.rtype, record.id, field, text))
-                    if not record.stageable:
-                        continue
-                add(seq, src, line, record)
-                if staging.pending >= BATCH_SIZE:
-                    staging.flush()
-                    if progress is not None:
-                        progress(seq)
-                        reported = seq
-            staging.flush()
-            report.total = seq
-            if progress is not None:
-                if reported != seq:
-                    progress(seq)
-                progress(seq)  # the same count again: reading is over
+            report.total = _stage_bundle(bundle, decoder, staging, problems, progress)
             staging.finish()
-            while True:
-                found = staging.reference_problems(report_refused_targets=skip_invalid)
-                for p in found:
-                    label = f"{BY_NAME[p.rtype].label} {p.rid}"
-                    text = (
-                        f"{label} 字段 {p.field}：{p.message}"
-                        if p.field
-                        else (f"{label}：{p.message}")
-                    )
-                    problems.append((p.src, p.line, p.rtype, p.rid, p.field, text))
-                    refused[p.src, p.line] = p.rtype
-                if not found or not skip_invalid:
-                    break
-                # Refusing these may strand what references them: check again until stable.
-                staging.refuse({(p.rtype, p.rid) for p in found})
-            _collect_errors(report, bundle, problems, refused)
+            _check_references(staging, problems, skip_invalid)
+            problems.report_into(report, bundle)
             if problems and not skip_invalid:
                 raise _Refused
+            # Writes queue behind a running patrol, and the stamp is taken under the lock, so a
+            # patrol's watermark separates exactly what it saw (see core.locks).
+            lock_store()
+            now = timezone.now()
             for name, counts in staging.apply(now).items():
                 report.created[name] = counts.created
                 report.updated[name] = counts.updated
@@ -143,29 +136,79 @@ def import_bundle(
             _audit_import(actor, report, skip_invalid)
     except _Refused:
         report.ok = False
-        report.created, report.updated, report.unchanged, report.deleted = {}, {}, {}, {}
         # The attempt is audited although nothing was stored: who tried to load what matters.
         with transaction.atomic():
             _audit_import(actor, report, skip_invalid)
     finally:
         staging.release()
+    if report.ok:
+        _refresh_statistics(report)
     return report
 
 
-def _collect_errors(
-    report: ImportReport,
+# Rows written by one import beyond which the planner's statistics are refreshed.
+ANALYZE_THRESHOLD = 10_000
+
+
+def _refresh_statistics(report: ImportReport) -> None:
+    """After a large import, let the planner see the new data: the patrol's correlated
+    look-ups are planned from these statistics (SQLite has none until ANALYZE runs)."""
+    written = sum(report.created.values()) + sum(report.updated.values())
+    written += sum(report.deleted.values())
+    if written < ANALYZE_THRESHOLD:
+        return
+    tables = [rt.model._meta.db_table for rt in RECORD_TYPES]
+    tables += [link._meta.db_table for rt in RECORD_TYPES for link, _ in rt.links.values()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
+def _stage_bundle(
     bundle: Bundle,
-    problems: list[tuple[int, int, str, str, str, str]],
-    refused: dict[tuple[int, int], str],
-) -> None:
-    problems.sort(key=lambda p: (p[0], p[1]))
-    report.errors = [
-        RecordError(bundle.sources[src].location(line), rtype, rid, field, text)
-        for src, line, rtype, rid, field, text in problems
-    ]
-    report.refused = {}
-    for rtype in refused.values():
-        report.refused[rtype] = report.refused.get(rtype, 0) + 1
+    decoder: Decoder,
+    staging: Staging,
+    problems: _Problems,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Decode every record of the bundle into the stage tables; returns the records read."""
+    seq = reported = 0
+    decode = decoder.decode
+    add = staging.add
+    for src, line, obj in bundle.records():
+        seq += 1
+        record = decode(obj)
+        if type(record) is Invalid:
+            for field, message in record.problems:
+                problems.add(src, line, record.rtype, record.id, record.label, field, message)
+            if not record.stageable:
+                continue
+        add(seq, src, line, record)
+        if staging.pending >= BATCH_SIZE:
+            staging.flush()
+            if progress is not None:
+                progress(seq)
+                reported = seq
+    staging.flush()
+    if progress is not None:
+        if reported != seq:
+            progress(seq)
+        progress(seq)  # the same count again: reading is over
+    return seq
+
+
+def _check_references(staging: Staging, problems: _Problems, skip_invalid: bool) -> None:
+    while True:
+        found = staging.reference_problems(report_refused_targets=skip_invalid)
+        for p in found:
+            label = f"{BY_NAME[p.rtype].label} {p.rid}"
+            problems.add(p.src, p.line, p.rtype, p.rid, label, p.field, p.message)
+        if not found or not skip_invalid:
+            return
+        # Refusing these may strand what references them: check again until nothing changes.
+        staging.refuse({(p.rtype, p.rid) for p in found})
 
 
 def _audit_import(actor: str, report: ImportReport, skip_invalid: bool) -> None:

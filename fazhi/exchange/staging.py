@@ -16,9 +16,8 @@ into them in batches, and everything after that is set-based SQL inside the one 
    replaced, identical ones are left alone (their ``changed_at`` too), deletions leave a
    tombstone.
 
-Row states in a stage table: ``op`` is ``u`` (upsert), ``d`` (delete) or ``r`` (refused: the
-store's current version, if any, stays); ``st`` is set by ``apply``: ``n`` new, ``c`` changed,
-``x`` deleted.
+A staged row's ``op`` is ``u`` (upsert), ``d`` (delete) or ``r`` (refused: the store's current
+version of the record, if any, stays).
 """
 
 from __future__ import annotations
@@ -38,11 +37,13 @@ STAGE_PREFIX = "fzx_stage_"
 # A table about to receive at least this many new rows, and at least as many as it holds, gets
 # its secondary indexes dropped and rebuilt: building an index from scratch is sequential work,
 # whereas inserting keys that arrive in no particular order into a large B-tree is random I/O,
-# several times slower (a first county-scale load falls from ~60 s to ~15 s of writing).
-BULK_LOAD_MIN_ROWS = int(__import__("os").environ.get("FZX_BULK", 20_000))
-# SQLite page cache for the import's tables (main and temporary), in KiB. The default 2 MiB
-# makes every index insert a read; a fixed cache keeps memory flat whatever the bundle size.
-SQLITE_CACHE_KIB = 64 * 1024
+# several times slower (a first load of a million records with ids in no particular order
+# spends ~13 s writing instead of ~55 s).
+BULK_LOAD_MIN_ROWS = 20_000
+# SQLite page cache for the import (main and temporary tables, each; SQLite's sorter takes as
+# much again), in KiB. The default 2 MiB makes nearly every index insert a read; a fixed cache
+# keeps memory flat whatever the bundle size (~120 MB peak RSS at 1 M and at 3 M records).
+SQLITE_CACHE_KIB = 16 * 1024
 
 
 class StageProblem(NamedTuple):
@@ -183,7 +184,7 @@ class Staging:
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {table.stage} (seq bigint NOT NULL, "
                     "op char(1) NOT NULL, src integer NOT NULL, line bigint NOT NULL, "
-                    f"st char(1), id varchar({m.ID_LENGTH}) NOT NULL, {columns}, extra text)"
+                    f"id varchar({m.ID_LENGTH}) NOT NULL, {columns}, extra text)"
                 )
                 for link in table.links:
                     cursor.execute(f"DROP TABLE IF EXISTS {link.stage}")
@@ -402,103 +403,100 @@ class Staging:
     # -- applying ------------------------------------------------------------------------------
 
     def apply(self, now: datetime) -> dict[str, Counts]:
+        """Write the staged records; every written row gets ``changed_at = now``."""
         stamp = self.adapter.time(now)
-        counts: dict[str, Counts] = {}
+        counts = {table.rtype: Counts() for table in self.ordered}
         with connection.cursor() as cursor:
+            # Referenced types first, so that PostgreSQL can check foreign keys early (below).
             for table in self.ordered:
                 if table.upserts:
-                    self._mark_changes(cursor, table)
-                    self._write(cursor, table, stamp)
+                    self._write(cursor, table, stamp, counts[table.rtype])
             for table in reversed(self.ordered):
                 if table.deletes:
-                    self._delete(cursor, table, stamp)
-            for table in self.ordered:
-                result = Counts()
-                if table.upserts or table.deletes:
-                    cursor.execute(f"SELECT op, st, count(*) FROM {table.stage} GROUP BY op, st")
-                    for op, st, count in cursor.fetchall():
-                        if st == "n":
-                            result.created += count
-                        elif st == "c":
-                            result.updated += count
-                        elif st == "x":
-                            result.deleted += count
-                        elif op == "u":
-                            result.unchanged += count
-                counts[table.rtype] = result
+                    counts[table.rtype].deleted = self._delete(cursor, table, stamp)
         return counts
 
-    def _mark_changes(self, cursor: Any, table: _Table) -> None:
-        stage, main = table.stage, table.main
-        differs = " OR ".join(
-            [self._distinct(f"t.{c}", f"{stage}.{c}") for c in table.quoted]
-            + [self._distinct("t.extra", self._json(f"{stage}.extra"))]
-        )
-        cursor.execute(
-            f"UPDATE {stage} SET st = CASE "
-            f"WHEN NOT EXISTS (SELECT 1 FROM {main} t WHERE t.id = {stage}.id) THEN 'n' "
-            f"WHEN EXISTS (SELECT 1 FROM {main} t WHERE t.id = {stage}.id AND ({differs})) "
-            "THEN 'c' END WHERE op = 'u'"
-        )
+    def _differs(self, table: _Table, stage_row: str) -> str:
+        """SQL: the stored record ``t`` differs from the staged one (columns or lists)."""
+        differs = [self._distinct(f"t.{c}", f"{stage_row}.{c}") for c in table.quoted]
+        differs.append(self._distinct("t.extra", self._json(f"{stage_row}.extra")))
         for link in table.links:
-            # Same row, other officers (or the same ones in another order): changed too.
-            cursor.execute(
-                f"UPDATE {stage} SET st = 'c' WHERE op = 'u' AND st IS NULL AND ("
-                f"(SELECT count(*) FROM {link.main} t WHERE t.{link.owner} = {stage}.id) <> "
-                f"(SELECT count(*) FROM {link.stage} l WHERE l.owner_id = {stage}.id) OR "
-                f"EXISTS (SELECT 1 FROM {link.stage} l WHERE l.owner_id = {stage}.id AND "
-                f"NOT EXISTS (SELECT 1 FROM {link.main} t WHERE t.{link.owner} = l.owner_id "
-                f"AND t.{link.target} = l.target_id AND t.position = l.position)))"
+            # Other officers, or the same ones in another order.
+            differs.append(
+                f"(SELECT count(*) FROM {link.main} k WHERE k.{link.owner} = t.id) <> "
+                f"(SELECT count(*) FROM {link.stage} l WHERE l.owner_id = t.id)"
             )
+            differs.append(
+                f"EXISTS (SELECT 1 FROM {link.stage} l WHERE l.owner_id = t.id AND NOT EXISTS "
+                f"(SELECT 1 FROM {link.main} k WHERE k.{link.owner} = l.owner_id "
+                f"AND k.{link.target} = l.target_id AND k.position = l.position))"
+            )
+        return " OR ".join(differs)
 
-    def _write(self, cursor: Any, table: _Table, stamp: Any) -> None:
+    def _write(self, cursor: Any, table: _Table, stamp: Any, counts: Counts) -> None:
         stage, main = table.stage, table.main
-        cursor.execute(f"SELECT st, count(*) FROM {stage} WHERE op = 'u' GROUP BY st")
-        states = dict(cursor.fetchall())
-        created, changed = states.get("n", 0), states.get("c", 0)
-        if not created + changed:
-            return
+        cursor.execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM {main} t "
+            f"WHERE t.id = s.id) THEN 0 ELSE 1 END), 0) FROM {stage} s WHERE s.op = 'u'"
+        )
+        staged, created = cursor.fetchone()
+        if created == staged:
+            # All new (a first load): nothing to compare with.
+            chosen = "s.op = 'u'"
+        else:
+            # Rows equal to the stored ones are not written, so their changed_at stays.
+            differs = self._differs(table, "s")
+            chosen = (
+                f"s.op = 'u' AND (NOT EXISTS (SELECT 1 FROM {main} t WHERE t.id = s.id) OR "
+                f"EXISTS (SELECT 1 FROM {main} t WHERE t.id = s.id AND ({differs})))"
+            )
         bulk = created >= BULK_LOAD_MIN_ROWS and self._holds_fewer(cursor, main, created)
         suspended = [table.main_name, *(link.main_name for link in table.links)] if bulk else []
-        indexes = self._drop_secondary_indexes(cursor, suspended)
+        restore = self._suspend(cursor, suspended)
         columns = ", ".join(table.quoted)
         updates = ", ".join(f"{c} = excluded.{c}" for c in [*table.quoted, "extra", "changed_at"])
         # In key order, so that the primary-key index grows at its end where it can.
         cursor.execute(
             f"INSERT INTO {main} (id, {columns}, extra, changed_at) "
-            f"SELECT id, {columns}, {self._json('extra')}, %s FROM {stage} "
-            f"WHERE st IN ('n', 'c') ORDER BY id ON CONFLICT (id) DO UPDATE SET {updates}",
+            f"SELECT s.id, {', '.join(f's.{c}' for c in table.quoted)}, "
+            f"{self._json('s.extra')}, %s FROM {stage} s WHERE {chosen} ORDER BY s.id "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}",
             [stamp],
         )
+        written = cursor.rowcount
+        counts.created = created
+        counts.updated = written - created
+        counts.unchanged = staged - written
+        # The rows just written are those of this bundle stamped with this import's time.
+        just_written = (
+            f"EXISTS (SELECT 1 FROM {main} t WHERE t.id = {{owner}} AND t.changed_at = %s)"
+        )
         for link in table.links:
-            if changed:
+            if counts.updated:
                 cursor.execute(
-                    f"DELETE FROM {link.main} WHERE {link.owner} IN "
-                    f"(SELECT id FROM {stage} WHERE st = 'c')"
+                    f"DELETE FROM {link.main} WHERE {link.owner} IN (SELECT s.id FROM {stage} s "
+                    f"WHERE s.op = 'u' AND {just_written.format(owner='s.id')})",
+                    [stamp],
                 )
-            if states.get(None, 0) or self._has_refused(cursor, table):
-                # Lists of unchanged or refused records are not written: drop them first,
-                # which is cheaper than filtering every list element by its owner's state.
+            if written == staged and not self._has_refused(cursor, table):
                 cursor.execute(
-                    f"DELETE FROM {link.stage} WHERE owner_id IN "
-                    f"(SELECT id FROM {stage} WHERE st IS NULL)"
+                    f"INSERT INTO {link.main} ({link.owner}, {link.target}, position) "
+                    f"SELECT owner_id, target_id, position FROM {link.stage} "
+                    "ORDER BY owner_id, position"
                 )
-            cursor.execute(
-                f"INSERT INTO {link.main} ({link.owner}, {link.target}, position) "
-                f"SELECT owner_id, target_id, position FROM {link.stage} "
-                "ORDER BY owner_id, position"
-            )
-        if indexes and self.postgres:
-            # PostgreSQL refuses to build an index on a table with deferred foreign-key checks
-            # pending: run them now (they pass, references point to earlier types, which are
-            # written first) and defer again for the rest of the import.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for sql in indexes:
+            elif written:
+                cursor.execute(
+                    f"INSERT INTO {link.main} ({link.owner}, {link.target}, position) "
+                    f"SELECT l.owner_id, l.target_id, l.position FROM {link.stage} l WHERE "
+                    f"{just_written.format(owner='l.owner_id')} ORDER BY l.owner_id, l.position",
+                    [stamp],
+                )
+        for sql in restore:
             cursor.execute(sql)
 
     @staticmethod
     def _has_refused(cursor: Any, table: _Table) -> bool:
+        # Refused rows can still have staged lists (refused after the lists were expanded).
         cursor.execute(f"SELECT 1 FROM {table.stage} WHERE op = 'r' LIMIT 1")
         return cursor.fetchone() is not None
 
@@ -508,9 +506,24 @@ class Staging:
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {main} LIMIT %s) x", [rows])
         return bool(cursor.fetchone()[0] < rows)
 
-    def _drop_secondary_indexes(self, cursor: Any, tables: Sequence[str]) -> list[str]:
-        """Drop the indexes of ``tables`` that back no constraint; returns their definitions."""
-        definitions: list[tuple[str, str]] = []
+    def _suspend(self, cursor: Any, tables: Sequence[str]) -> list[str]:
+        """Drop what slows a bulk load of ``tables``; returns the SQL that puts it back.
+
+        Secondary indexes everywhere; on PostgreSQL also the foreign keys, whose per-row
+        checks cost more than the insert itself, while adding a foreign key back checks all
+        rows in one join (and fails the import, as the deferred checks would, if one dangles).
+        """
+        if not tables:
+            return []
+        if self.postgres:
+            # ALTER TABLE and CREATE INDEX refuse tables with deferred checks pending from
+            # earlier writes of this transaction: run those now (they pass: references point
+            # to earlier types, which are written first), then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        q = connection.ops.quote_name
+        restore: list[str] = []
+        foreign_keys: list[str] = []
         for name in tables:
             if self.postgres:
                 cursor.execute(
@@ -527,29 +540,37 @@ class Staging:
                     "AND tbl_name = %s AND sql IS NOT NULL",
                     [name],
                 )
-            definitions += cursor.fetchall()
-        for index, _sql in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index)}")
-        return [sql for _index, sql in definitions]
+            for index, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {q(index)}")
+                restore.append(definition)
+            if self.postgres:
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = to_regclass(%s) AND contype = 'f'",
+                    [name],
+                )
+                for constraint, definition in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE {q(name)} DROP CONSTRAINT {q(constraint)}")
+                    foreign_keys.append(
+                        f"ALTER TABLE {q(name)} ADD CONSTRAINT {q(constraint)} {definition}"
+                    )
+        return restore + foreign_keys
 
-    def _delete(self, cursor: Any, table: _Table, stamp: Any) -> None:
+    def _delete(self, cursor: Any, table: _Table, stamp: Any) -> int:
         stage, main = table.stage, table.main
         tombstones = connection.ops.quote_name(m.Tombstone._meta.db_table)
-        cursor.execute(
-            f"UPDATE {stage} SET st = 'x' WHERE op = 'd' AND "
-            f"EXISTS (SELECT 1 FROM {main} t WHERE t.id = {stage}.id)"
-        )
+        # Deleting what the store does not have is a no-op: no tombstone, not counted.
         cursor.execute(
             f"INSERT INTO {tombstones} (record_type, record_id, deleted_at) "
-            f"SELECT %s, id, %s FROM {stage} WHERE st = 'x'",
+            f"SELECT %s, s.id, %s FROM {stage} s WHERE s.op = 'd' AND "
+            f"EXISTS (SELECT 1 FROM {main} t WHERE t.id = s.id)",
             [table.rtype, stamp],
         )
+        deleting = f"(SELECT id FROM {stage} WHERE op = 'd')"
         for link in table.links:
-            cursor.execute(
-                f"DELETE FROM {link.main} WHERE {link.owner} IN "
-                f"(SELECT id FROM {stage} WHERE st = 'x')"
-            )
-        cursor.execute(f"DELETE FROM {main} WHERE id IN (SELECT id FROM {stage} WHERE st = 'x')")
+            cursor.execute(f"DELETE FROM {link.main} WHERE {link.owner} IN {deleting}")
+        cursor.execute(f"DELETE FROM {main} WHERE id IN {deleting}")
+        return int(cursor.rowcount)
 
     def drop(self) -> None:
         """Drop the stage tables (rolling the transaction back drops them too)."""

@@ -17,7 +17,10 @@ from fazhi.records.schema import BY_NAME, Kind
 # A copy of the spec's example (spec/examples/clean-cases.jsonl), kept with the tests so that
 # they run where the spec folder is absent; test_formats checks the two agree.
 CLEAN_FILE = Path(__file__).parent / "data" / "clean-cases.jsonl"
-SPEC_CLEAN_FILE = Path("/work/shared/spec/examples/clean-cases.jsonl")
+# the shared/ folder stands beside the repository (as in CI)
+SPEC_CLEAN_FILE = (
+    Path(__file__).resolve().parents[3].parent / "shared/spec/examples/clean-cases.jsonl"
+)
 
 Record = dict[str, Any]
 

@@ -53,15 +53,19 @@ def test_a_refused_import_prints_every_error_and_fails(clean, bundle, changed) -
 
 
 def test_skip_invalid_stores_the_rest_and_still_fails(clean, bundle, changed) -> None:
+    # given a bundle with one bad event
     records = changed(clean, "A-OK-END", kind="归档")
     out = io.StringIO()
+    # when imported with --skip-invalid, the command still fails (something was refused)
     with pytest.raises(CommandError, match="1 条有错误的记录被拒绝"):
         call_command("fzx_import", str(bundle(records)), "--skip-invalid", stdout=out)
+    # then the other records are stored and the summary says what was skipped
     assert m.Event.objects.count() == 14
     assert "跳过 1 条有错误的记录" in out.getvalue()
 
 
 def test_a_missing_file_is_a_command_error(tmp_path) -> None:
+    # given a path that does not exist, when imported, then the command fails naming it
     with pytest.raises(CommandError, match="找不到文件或目录"):
         call_command("fzx_import", str(tmp_path / "nope.jsonl"))
 
@@ -101,6 +105,7 @@ def test_fazhi_export_writes_the_bundle(clean, bundle, tmp_path, capsys) -> None
 
 
 def test_export_refuses_an_unknown_file_kind(tmp_path) -> None:
+    # given an output name that is not .jsonl[.gz], when exported, then the command refuses
     with pytest.raises(CommandError, match=r"\.jsonl"):
         call_command("fzx_export", str(tmp_path / "all.csv"))
 
@@ -127,7 +132,9 @@ def test_progress_bar_shows_share_count_and_the_end_of_reading() -> None:
 
 
 def test_the_import_command_draws_the_bar_on_a_terminal(clean, bundle) -> None:
+    # given stderr on a terminal
     err = FakeTerminal()
+    # when a bundle is imported, then the bar was drawn there, up to the end of reading
     call_command("fzx_import", str(bundle(clean)), stdout=io.StringIO(), stderr=err)
     assert "已读取 48 条" in err.getvalue()
     assert m.Case.objects.count() == 2

@@ -68,7 +68,9 @@ def test_every_field_of_the_example_survives_the_export(clean, bundle, tmp_path)
 
 
 def test_fractional_numbers_are_exported_as_json_numbers(clean, bundle, changed, tmp_path) -> None:
+    # given a property with fractional amounts
     import_bundle([bundle(changed(clean, "PR-OK", value=2300.5, quantity=0.25))])
+    # when exported, then they are JSON numbers with their fractions
     export_store(tmp_path / "out.jsonl")
     prop = by_id(read_lines(tmp_path / "out.jsonl"), "PR-OK")
     assert (prop["value"], prop["quantity"]) == (2300.5, 0.25)
@@ -121,6 +123,7 @@ def test_gzipped_export_is_deterministic_and_holds_the_same_lines(clean, bundle,
 
 
 def test_an_empty_store_exports_an_empty_file(tmp_path) -> None:
+    # given an empty store, when exported, then the file is there and empty
     counts = export_store(tmp_path / "empty.jsonl")
     assert sum(counts.values()) == 0
     assert (tmp_path / "empty.jsonl").read_bytes() == b""

@@ -45,6 +45,7 @@ def write_xlsx(path: Path, records: list[dict]) -> Path:
 
 
 def test_the_test_copy_of_the_example_is_the_spec_s(clean) -> None:
+    # given the spec folder, then the fixture is byte for byte its example
     if not SPEC_CLEAN_FILE.exists():
         pytest.skip("spec folder not present")
     assert CLEAN_FILE.read_bytes() == SPEC_CLEAN_FILE.read_bytes()
@@ -220,14 +221,17 @@ def test_several_paths_form_one_bundle(clean, tmp_path) -> None:
 
 @pytest.mark.django_db
 def test_an_error_in_the_second_file_names_that_file(clean, tmp_path) -> None:
+    # given two files, the second with a unit without a name
     first = write_jsonl(tmp_path / "a.jsonl", clean[:3])
     second = write_jsonl(tmp_path / "b.jsonl", [{"type": "unit", "id": "U9", "kind": "县局"}])
+    # when imported together, then the error is located in the second file
     report = import_bundle([first, second])
     assert [e.location for e in report.errors] == ["b.jsonl 第1行"]
 
 
 @pytest.mark.parametrize("name", ["missing.jsonl", "notes.txt"])
 def test_a_path_that_is_not_a_bundle_is_a_source_error(tmp_path, name) -> None:
+    # given a missing file or a file of another kind, when imported, then nothing is read
     path = tmp_path / name
     if name.endswith(".txt"):
         path.write_text("x")
@@ -247,7 +251,8 @@ def test_a_corrupt_gzip_is_a_source_error_and_stores_nothing(clean, tmp_path) ->
 
 
 def test_the_csv_writer_helper_writes_what_the_reader_expects(clean, tmp_path) -> None:
-    # a guard on the fixture itself: the officer list of an event is ;-joined
+    # given the fixture's CSV writer (a guard on the fixture itself)
+    # then the officer list of an event is ;-joined
     folder = write_csv_folder(tmp_path / "csv", clean)
     with (folder / "event.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
@@ -255,8 +260,23 @@ def test_the_csv_writer_helper_writes_what_the_reader_expects(clean, tmp_path) -
 
 
 def test_decimal_cells_keep_their_text(tmp_path) -> None:
-    # Decimal("2300.50") in CSV stays exact (no float on the way)
+    # given decimal text from a CSV cell, then it is read exactly (no float on the way), and
+    # what is not a finite number is left as text for the decoder to report
     from fazhi.exchange.fzx import _read_number_text
 
     assert _read_number_text("2300.50") == Decimal("2300.50")
     assert _read_number_text("nan") == "nan"
+
+
+@pytest.mark.django_db
+def test_a_csv_cell_longer_than_the_csv_module_default_is_read(clean, tmp_path) -> None:
+    # given an incident whose description is 200 000 characters long (the default limit is
+    # 131 072)
+    records = [r for r in clean if r["type"] in ("unit", "officer")]
+    incident = dict(next(r for r in clean if r["id"] == "I-OK"))
+    incident["description"] = "报" * 200_000
+    folder = write_csv_folder(tmp_path / "csv", [*records, incident])
+    # when imported, it is read whole
+    report = import_bundle([folder])
+    assert report.ok, [str(e) for e in report.errors]
+    assert len(m.Incident.objects.get(pk="I-OK").description) == 200_000

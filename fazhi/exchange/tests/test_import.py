@@ -352,6 +352,7 @@ def test_numbers_are_rounded_to_their_column(clean, bundle, changed) -> None:
 
 
 def test_an_empty_bundle_is_fine(bundle) -> None:
+    # given an empty file, when imported, then nothing happens and nothing is wrong
     report = import_bundle([bundle([])])
     assert report.ok
     assert report.total == 0

@@ -51,6 +51,11 @@ BAD_RECORDS = [
     pytest.param("A-OK-END", {"type": "lawsuit"}, "type", "未知的记录类型“lawsuit”",
                  id="unknown-type"),
     pytest.param("A-OK-END", {"type": None}, "type", "缺少记录类型", id="missing-type"),
+    pytest.param("A-OK-END", {"type": ["event"]}, "type", "未知的记录类型“[\"event\"]”",
+                 id="type-as-list"),
+    pytest.param("A-OK-END", {"id": "A\x00"}, "id", "空字符", id="id-with-nul"),
+    pytest.param("C-OK", {"cause": "盗\x00窃"}, "cause", "空字符", id="text-with-nul"),
+    pytest.param("C-OK", {"tags": {"k": "\x00"}}, "", "扩展字段含有空字符", id="extra-with-nul"),
     pytest.param("A-OK-END", {"id": None}, "id", "缺少编号", id="missing-id"),
     pytest.param("A-OK-END", {"id": 17}, "id", "应为字符串", id="id-as-number"),
     pytest.param("A-OK-END", {"id": "C" * 65}, "id", "超过上限 64", id="id-too-long"),
@@ -103,7 +108,9 @@ def test_a_line_that_is_not_a_json_object_is_reported(bundle, line, fragment) ->
 
 
 def test_blank_lines_are_skipped(bundle) -> None:
+    # given a unit between blank lines
     good = {"type": "unit", "id": "U0", "name": "示范县公安局", "kind": "县局"}
+    # when imported, then the blank lines are no records and no errors
     report = import_bundle([bundle(["", good, "   "])])
     assert report.ok
     assert report.total == 1
