@@ -170,38 +170,20 @@ def _touched_scope(prev: PatrolRun, as_of: datetime) -> tuple[Scope | None, str]
     def changed(model: type[m.FzxRecord]) -> Any:
         return model.objects.filter(changed_at__gt=since)
 
-    # a change, or a recorded time that as_of has now passed: either may change a finding
-    window = Q()
+    # a change, or a recorded time that as_of has now passed: either may change a finding.
+    # One query per condition, so that each can use its own index (an OR of them scans).
     for rt in RECORD_TYPES:
-        times = [f.column for f in rt.fields if f.kind is Kind.TIME]
-        touched_by_time = Q()
-        for column in times:
-            touched_by_time |= Q(**{f"{column}__gt": prev.as_of, f"{column}__lte": as_of})
-        window = Q(changed_at__gt=since) | touched_by_time if times else Q(changed_at__gt=since)
-        qs: Any = rt.model.objects.filter(window)
-        if rt.name == "case":
-            for pk, incident_id in qs.values_list("pk", "incident_id"):
-                cases.add(pk)
-                if incident_id:
-                    incidents.add(incident_id)
-        elif rt.name == "incident":
-            incidents.update(qs.values_list("pk", flat=True))
-        elif rt.name == "followup":
-            incidents.update(qs.values_list("incident_id", flat=True))
-        elif rt.name == "event":
-            for row in qs.values_list(
-                "case_id", "measure__case_id", "property__case_id", "person__case_id"
-            ):
-                cases.update(c for c in row if c)
-        elif rt.name == "transcript":
-            for pk, case_id in qs.values_list("pk", "case_id"):
-                transcripts.add(pk)
-                cases.add(case_id)
-        elif rt.name in {"person", "measure", "property", "document", "venue_visit"}:
-            cases.update(qs.values_list("case_id", flat=True))
+        conditions = [Q(changed_at__gt=since)]
+        if as_of > prev.as_of:
+            conditions += [
+                Q(**{f"{f.column}__gt": prev.as_of, f"{f.column}__lte": as_of})
+                for f in rt.fields
+                if f.kind is Kind.TIME
+            ]
+        for condition in conditions:
+            _collect(rt.name, rt.model.objects.filter(condition), cases, incidents, transcripts)
         if len(cases) > MAX_INCREMENTAL_CASES:
             return None, "变更过多，全量巡查更快"
-    del window
     return (
         Scope(
             prev_as_of=prev.as_of,
@@ -211,6 +193,32 @@ def _touched_scope(prev: PatrolRun, as_of: datetime) -> tuple[Scope | None, str]
         ),
         "",
     )
+
+
+def _collect(
+    name: str, qs: Any, cases: set[str], incidents: set[str], transcripts: set[str]
+) -> None:
+    """Add the cases, incidents and transcripts that records ``qs`` of type ``name`` touch."""
+    if name == "case":
+        for pk, incident_id in qs.values_list("pk", "incident_id"):
+            cases.add(pk)
+            if incident_id:
+                incidents.add(incident_id)
+    elif name == "incident":
+        incidents.update(qs.values_list("pk", flat=True))
+    elif name == "followup":
+        incidents.update(qs.values_list("incident_id", flat=True))
+    elif name == "event":
+        for row in qs.values_list(
+            "case_id", "measure__case_id", "property__case_id", "person__case_id"
+        ):
+            cases.update(c for c in row if c)
+    elif name == "transcript":
+        for pk, case_id in qs.values_list("pk", "case_id"):
+            transcripts.add(pk)
+            cases.add(case_id)
+    elif name in {"person", "measure", "property", "document", "venue_visit"}:
+        cases.update(qs.values_list("case_id", flat=True))
 
 
 def _queries(rdef: RuleDef, ctx: EvalContext) -> list[RecordQuery]:
