@@ -117,7 +117,14 @@ class RecordQuery:
     prescoped: bool = False
     # condition rules: Python predicate over a candidate row for what SQL cannot decide cheaply
     refine: Any = None
-    extra_facts: Any = None  # (row) -> list[Fact], for facts computed from the row
+    # facts beyond the row's columns: (all result rows) -> {pk: [Fact]}, computed for all the
+    # rule's results at once so that the queries a rule issues never grow with its findings
+    extra_facts: Any = None
+
+
+def constant_facts(*facts: Fact) -> Any:
+    """``extra_facts`` that add the same facts (a rule's settings) to every finding."""
+    return lambda rows: {row["pk"]: list(facts) for row in rows}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -139,8 +146,6 @@ def facts_of(row: Mapping[str, Any], query: RecordQuery) -> list[Fact]:
         Fact(name, label, _json_value(row[f"fact__{name}"]))
         for name, (label, _path) in query.facts.items()
     ]
-    if query.extra_facts is not None:
-        facts.extend(query.extra_facts(row))
     return facts
 
 
@@ -391,11 +396,12 @@ class ConditionEvaluator:
         self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
     ) -> Iterator[Result]:
         subjects = None if query.prescoped else ctx.subjects
-        rows = (row for chunk in _chunks(_values(query), subjects) for row in chunk)
+        rows = [row for chunk in _chunks(_values(query), subjects) for row in chunk]
+        if query.refine is not None:
+            rows = [row for row in rows if query.refine(row, settings, ctx)]
+        extra = query.extra_facts(rows) if query.extra_facts is not None and rows else {}
         for row in rows:
-            if query.refine is not None and not query.refine(row, settings, ctx):
-                continue
-            facts = facts_of(row, query)
+            facts = facts_of(row, query) + extra.get(row["pk"], [])
             yield Result(
                 subject_type=query.subject_type,
                 subject_id=row["pk"],
@@ -477,5 +483,6 @@ __all__ = [
     "RecordQuery",
     "Result",
     "Scope",
+    "constant_facts",
     "facts_of",
 ]

@@ -12,7 +12,7 @@ from django.db.models.functions import Lead, Length, Round
 
 from fazhi.patrol.checks.common import by_case
 from fazhi.patrol.checks.idnumbers import date_number, person_birth_number
-from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope
+from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope, constant_facts
 from fazhi.patrol.models import RuleKind
 from fazhi.patrol.registry import register
 from fazhi.patrol.sql import seconds_between
@@ -87,10 +87,10 @@ def deposit_amount(p: DepositParams, ctx: EvalContext) -> RecordQuery:
             "person.name": ("人员", "person__name"),
         },
         narrow=by_case("case_id"),
-        extra_facts=lambda row: [
+        extra_facts=constant_facts(
             Fact("rule.min_deposit", "法定最低数额（元）", adult_min),
             Fact("rule.min_deposit_minor", "未成年人最低数额（元）", minor_min),
-        ],
+        ),
     )
 
 
@@ -188,19 +188,42 @@ def _overlapping_transcripts(scope: Scope | None) -> Any:
     )
 
 
-def _overlap_partners(row: dict[str, Any]) -> list[Fact]:
-    mine = m.Transcript.objects.get(pk=row["pk"])
-    partners = (
-        m.TranscriptOfficer.objects.filter(
-            officer_id__in=mine.officer_links.values("officer_id"),
-            transcript__started_at__lt=mine.ended_at,
-            transcript__ended_at__gt=mine.started_at,
+def _overlap_partners(rows: list[dict[str, Any]]) -> dict[str, list[Fact]]:
+    """For each flagged transcript, the transcripts of its officers that overlap it (3 queries
+    for all of them)."""
+    flagged = [row["pk"] for row in rows]
+    own = list(
+        m.TranscriptOfficer.objects.filter(transcript_id__in=flagged).values_list(
+            "transcript_id", "officer_id"
         )
-        .exclude(transcript_id=mine.pk)
-        .order_by("transcript__started_at", "transcript_id")
-        .values_list("officer__name", "transcript_id")
     )
-    return [Fact("overlap.with", "时间重叠的笔录", [f"{name}：{tid}" for name, tid in partners])]
+    officers = {officer for _, officer in own}
+    spans = {
+        pk: (start, end)
+        for pk, start, end in m.Transcript.objects.filter(pk__in=flagged).values_list(
+            "pk", "started_at", "ended_at"
+        )
+    }
+    by_officer: dict[str, list[tuple[Any, Any, str, str]]] = {}
+    for officer, name, tid, start, end in (
+        m.TranscriptOfficer.objects.filter(officer_id__in=officers)
+        .order_by("transcript__started_at", "transcript_id")
+        .values_list(
+            "officer_id", "officer__name", "transcript_id", "transcript__started_at",
+            "transcript__ended_at",
+        )
+    ):  # fmt: skip
+        by_officer.setdefault(officer, []).append((start, end, tid, name))
+    partners: dict[str, list[str]] = {pk: [] for pk in flagged}
+    for tid, officer in own:
+        start, end = spans[tid]
+        for other_start, other_end, other, name in by_officer.get(officer, []):
+            if other != tid and other_start < end and other_end > start:
+                partners[tid].append(f"{name}：{other}")
+    return {
+        pk: [Fact("overlap.with", "时间重叠的笔录", sorted(found))]
+        for pk, found in partners.items()
+    }
 
 
 def _officers_concerned(scope: Scope) -> list[str]:
@@ -256,7 +279,7 @@ def transcript_speed(_p: object, ctx: EvalContext) -> RecordQuery:
             "transcript.chars": ("笔录字数", "chars"),
             "transcript.seconds": ("用时（秒）", "seconds"),
         },
-        extra_facts=lambda row: [Fact("rule.chars_per_minute", "每分钟字数上限", rate)],
+        extra_facts=constant_facts(Fact("rule.chars_per_minute", "每分钟字数上限", rate)),
     )
 
 
@@ -322,7 +345,7 @@ def measure_document(p: MeasureDocumentParams, ctx: EvalContext) -> RecordQuery:
             "person.name": ("人员", "person__name"),
         },
         narrow=by_case("case_id"),
-        extra_facts=lambda row: [Fact("rule.document_kinds", "缺少的文书", p.document_kinds)],
+        extra_facts=constant_facts(Fact("rule.document_kinds", "缺少的文书", p.document_kinds)),
     )
 
 
@@ -351,7 +374,7 @@ def event_document(p: EventDocumentParams, ctx: EvalContext) -> RecordQuery:
             "case.id": ("案件编号", "case_id"),
         },
         narrow=by_case("case_id"),
-        extra_facts=lambda row: [Fact("rule.document_kinds", "缺少的文书", p.document_kinds)],
+        extra_facts=constant_facts(Fact("rule.document_kinds", "缺少的文书", p.document_kinds)),
     )
 
 
@@ -409,21 +432,22 @@ def closed_case_property(_p: object, ctx: EvalContext) -> RecordQuery:
             "case.status": ("状态", "status"),
         },
         narrow=narrow,
-        extra_facts=lambda row: [
-            Fact(
-                "property.pending",
-                "未处置财物",
-                list(
-                    m.Property.objects.filter(
-                        case_id=row["pk"],
-                        status__in=[PropertyStatus.AWAITING_STORAGE, PropertyStatus.STORED],
-                    )
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                ),
-            )
-        ],
+        extra_facts=_pending_property,
     )
+
+
+def _pending_property(rows: list[dict[str, Any]]) -> dict[str, list[Fact]]:
+    pending: dict[str, list[str]] = {row["pk"]: [] for row in rows}
+    for case_id, pk in (
+        m.Property.objects.filter(
+            case_id__in=list(pending),
+            status__in=[PropertyStatus.AWAITING_STORAGE, PropertyStatus.STORED],
+        )
+        .order_by("case_id", "pk")
+        .values_list("case_id", "pk")
+    ):
+        pending[case_id].append(pk)
+    return {case: [Fact("property.pending", "未处置财物", ids)] for case, ids in pending.items()}
 
 
 @dataclass(frozen=True)
