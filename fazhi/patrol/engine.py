@@ -266,10 +266,11 @@ class DeadlineEvaluator:
         for name in ("ext_to", "ext_count", "is_complex"):
             if name in names:
                 extra.append(name)
+        # A recorded extended_to beyond its cap is a violation however early the act was done.
+        # (An approved 延长期限 only lengthens the period, so it never makes an act done within
+        # the base limit late: counting approvals for every trigger is not needed here.)
         if "ext_to" in names:
             candidate |= Q(ext_to__isnull=False)
-        if "ext_count" in names:
-            candidate |= Q(ext_count__gt=0)
         custody = bool(settings["custody"])
         rows = _values(query, *extra).filter(trigger_at__lte=ctx.as_of).filter(candidate)
         for chunk in _chunks(rows, ctx.subjects):

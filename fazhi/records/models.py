@@ -239,13 +239,14 @@ class Event(FzxRecord):
 
     class Meta:
         verbose_name = verbose_name_plural = "执法行为"
-        # (person|measure, kind, at): the acts a rule looks for concern one person or measure;
+        # (case|person|measure|property, kind, at): the acts a rule looks for concern one record;
         # without them a planner lacking statistics scans (kind, at) ranges instead.
         indexes = [
             models.Index(fields=["kind", "at"]),
-            models.Index(fields=["case", "kind"]),
+            models.Index(fields=["case", "kind", "at"]),
             models.Index(fields=["person", "kind", "at"]),
             models.Index(fields=["measure", "kind", "at"]),
+            models.Index(fields=["property", "kind", "at"]),
         ]
 
 
