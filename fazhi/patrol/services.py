@@ -423,6 +423,9 @@ def run_patrol(
             for key in totals:
                 totals[key] += outcome[key]
         stats.update(totals)
+        # deadlines reach a year ahead (12-month limits): a year without a holiday calendar is
+        # counted with weekends only until the administrator loads its notice
+        stats["calendar_unknown_years"] = calendar.unknown_years(as_of.year - 1, as_of.year + 1)
         run = PatrolRun.objects.create(
             started_at=started,
             finished_at=timezone.now(),

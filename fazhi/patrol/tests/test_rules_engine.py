@@ -549,3 +549,23 @@ def test_finding_explanations_name_the_roll_over(patrol, clean_records) -> None:
     assert "2025-10-01" in text
     assert "12个月" in text
     assert re.search(r"2026-10-01.*顺延至2026-10-08", text), text
+
+
+def test_the_patrol_warns_about_a_year_without_a_holiday_calendar(db) -> None:
+    # given no notice for 2027 (chinese_calendar 1.11 knows up to 2026)
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from fazhi.patrol.periods import HolidayCalendar
+
+    assert not HolidayCalendar.from_database().knows(2027)
+    err = StringIO()
+    # when a patrol runs in 2026
+    call_command("patrol", "--as-of", "2026-10-08T10:00:00+08:00", "--format", "none", stderr=err)
+    # then the run records the unknown year and the command warns the administrator
+    assert "2027年" in err.getvalue()
+    assert "holiday_notice load" in err.getvalue()
+    from fazhi.patrol.models import PatrolRun
+
+    assert PatrolRun.objects.latest("started_at").stats["calendar_unknown_years"] == [2027]

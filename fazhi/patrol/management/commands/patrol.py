@@ -72,6 +72,11 @@ class Command(BaseCommand):
                     f"{f.subject_type}:{f.subject_id}  {due}  {f.rule.name}"
                 )
         stats = run.stats
+        for year in stats.get("calendar_unknown_years", []):
+            self.stderr.write(
+                f"警告：尚未录入{year}年国务院办公厅节假日安排，落在该年的期限暂按周末计算；"
+                f"请用 fazhi holiday_notice load 录入后重新全量巡查。"
+            )
         fallback = f"（{stats['fallback']}，按全量执行）" if stats.get("fallback") else ""
         moment = run.as_of.astimezone(SHANGHAI)
         seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
