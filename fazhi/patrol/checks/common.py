@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
-from fazhi.patrol.engine import Scope
+from fazhi.patrol.engine import RecordQuery, Scope
 from fazhi.records import models as m
 
 MEASURE_FACTS = {
@@ -95,6 +95,33 @@ def first_for_measure(acts: QuerySet[Any], time_field: str) -> Expression:
 
 def events(kinds: list[str] | tuple[str, ...]) -> QuerySet[m.Event]:
     return m.Event.objects.filter(kind__in=list(kinds))
+
+
+def in_case(*, subject_type: str, queryset: Any, **fields: Any) -> RecordQuery:
+    """A query whose subjects belong to a case: the case's unit and lead officer answer for
+    them, and an incremental run re-checks them with their case."""
+    fields.setdefault("narrow", by_case("case_id"))
+    return RecordQuery(
+        subject_type=subject_type,
+        queryset=queryset,
+        unit="case__unit_id",
+        officer="case__lead_officer_id",
+        case="case_id",
+        **fields,
+    )
+
+
+def of_case(*, queryset: Any, **fields: Any) -> RecordQuery:
+    """A query whose subject is the case itself."""
+    fields.setdefault("narrow", by_case("pk"))
+    return RecordQuery(
+        subject_type="case",
+        queryset=queryset,
+        unit="unit_id",
+        officer="lead_officer_id",
+        case="pk",
+        **fields,
+    )
 
 
 def by_case(path: str) -> Callable[[Scope], Q]:

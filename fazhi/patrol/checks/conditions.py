@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
 from django.db.models.expressions import RowRange
 from django.db.models.functions import Lead, Length, Round
 
-from fazhi.patrol.checks.common import by_case
+from fazhi.patrol.checks.common import in_case, of_case
 from fazhi.patrol.checks.idnumbers import date_number, person_birth_number
 from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope, constant_facts
 from fazhi.patrol.models import RuleKind
@@ -34,14 +34,10 @@ TRANSCRIPT_FACTS = {
 def _transcripts(
     qs: Any, facts: dict[str, tuple[str, str]] | None = None, **kw: Any
 ) -> RecordQuery:
-    return RecordQuery(
+    return in_case(
         subject_type="transcript",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={**TRANSCRIPT_FACTS, **(facts or {})},
-        narrow=by_case("case_id"),
         **kw,
     )
 
@@ -74,19 +70,15 @@ def deposit_amount(p: DepositParams, ctx: EvalContext) -> RecordQuery:
         "started_at",
         "person__",
     ).filter(Q(deposit_amount__lt=minor_min) | Q(_birth__isnull=True) | Q(_age_gap__gte=ADULT))
-    return RecordQuery(
+    return in_case(
         subject_type="measure",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "measure.kind": ("措施类别", "kind"),
             "measure.deposit_amount": ("保证金（元）", "deposit_amount"),
             "measure.started_at": ("执行时间", "started_at"),
             "person.name": ("人员", "person__name"),
         },
-        narrow=by_case("case_id"),
         extra_facts=constant_facts(
             Fact("rule.min_deposit", "法定最低数额（元）", adult_min),
             Fact("rule.min_deposit_minor", "未成年人最低数额（元）", minor_min),
@@ -251,9 +243,11 @@ def _same_officers(scope: Scope) -> Q:
 def officer_overlap(_p: object, ctx: EvalContext) -> RecordQuery:
     """One officer in two transcripts whose [start, end) overlap: he cannot have been present."""
     qs = m.Transcript.objects.filter(pk__in=_overlapping_transcripts(ctx.scope))
-    query = _transcripts(qs, extra_facts=_overlap_partners)
-    return RecordQuery(
-        **{**query.__dict__, "narrow": _same_officers, "prescoped": ctx.scope is not None}
+    return _transcripts(
+        qs,
+        extra_facts=_overlap_partners,
+        narrow=_same_officers,
+        prescoped=ctx.scope is not None,
     )
 
 
@@ -299,12 +293,8 @@ def lead_qualification(_p: object, ctx: EvalContext) -> RecordQuery:
             | Q(lead_officer__qualified_at__isnull=False, _qualified__gt=F("_accepted"))
         )
     )
-    return RecordQuery(
-        subject_type="case",
+    return of_case(
         queryset=qs,
-        unit="unit_id",
-        officer="lead_officer_id",
-        case="pk",
         facts={
             "case.accepted_at": ("受案时间", "accepted_at"),
             "officer.name": ("主办民警", "lead_officer__name"),
@@ -312,7 +302,6 @@ def lead_qualification(_p: object, ctx: EvalContext) -> RecordQuery:
             "officer.qualification": ("执法资格", "lead_officer__qualification"),
             "officer.qualified_at": ("取得资格日期", "lead_officer__qualified_at"),
         },
-        narrow=by_case("pk"),
     )
 
 
@@ -332,19 +321,15 @@ def measure_document(p: MeasureDocumentParams, ctx: EvalContext) -> RecordQuery:
         measure_id__isnull=True, person_id=OuterRef("person_id"), case_id=OuterRef("case_id")
     )
     qs = m.Measure.objects.filter(kind__in=p.measure_kinds).filter(~Exists(named), ~Exists(unnamed))
-    return RecordQuery(
+    return in_case(
         subject_type="measure",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "measure.kind": ("措施类别", "kind"),
             "measure.started_at": ("执行时间", "started_at"),
             "measure.document_no": ("文书编号", "document_no"),
             "person.name": ("人员", "person__name"),
         },
-        narrow=by_case("case_id"),
         extra_facts=constant_facts(Fact("rule.document_kinds", "缺少的文书", p.document_kinds)),
     )
 
@@ -362,18 +347,14 @@ def event_document(p: EventDocumentParams, ctx: EvalContext) -> RecordQuery:
     qs = m.Event.objects.filter(kind__in=p.event_kinds, case_id__isnull=False).filter(
         ~Exists(documents)
     )
-    return RecordQuery(
+    return in_case(
         subject_type="event",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "event.kind": ("行为", "kind"),
             "event.at": ("时间", "at"),
             "case.id": ("案件编号", "case_id"),
         },
-        narrow=by_case("case_id"),
         extra_facts=constant_facts(Fact("rule.document_kinds", "缺少的文书", p.document_kinds)),
     )
 
@@ -387,19 +368,15 @@ class UnsignedParams:
 def unsigned_document(p: UnsignedParams, ctx: EvalContext) -> RecordQuery:
     """A document that needs the party's signature or fingerprint, without it."""
     qs = m.Document.objects.filter(kind__in=p.document_kinds, signed=False)
-    return RecordQuery(
+    return in_case(
         subject_type="document",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "document.kind": ("文书", "kind"),
             "document.number": ("文号", "number"),
             "document.issued_at": ("开具时间", "issued_at"),
             "document.signed": ("签名捺印", "signed"),
         },
-        narrow=by_case("case_id"),
     )
 
 
@@ -421,12 +398,8 @@ def closed_case_property(_p: object, ctx: EvalContext) -> RecordQuery:
             closed_at__gte=scope.prev_as_of - days, closed_at__lt=ctx.as_of - days
         )
 
-    return RecordQuery(
-        subject_type="case",
+    return of_case(
         queryset=qs,
-        unit="unit_id",
-        officer="lead_officer_id",
-        case="pk",
         facts={
             "case.closed_at": ("结案时间", "closed_at"),
             "case.status": ("状态", "status"),
@@ -468,17 +441,13 @@ def visit_flag(p: VisitFlagParams, ctx: EvalContext) -> RecordQuery:
     if p.flag not in VISIT_FLAGS:
         raise ValueError(f"办案区检查项 {p.flag} 不存在")
     qs = m.VenueVisit.objects.filter(**{p.flag: False})
-    return RecordQuery(
+    return in_case(
         subject_type="venue_visit",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "venue.name": ("场所", "venue__name"),
             "person.name": ("人员", "person__name"),
             "venue_visit.entered_at": ("进入时间", "entered_at"),
             f"venue_visit.{p.flag}": (VISIT_FLAGS[p.flag], p.flag),
         },
-        narrow=by_case("case_id"),
     )

@@ -26,13 +26,14 @@ from fazhi.patrol.checks.common import (
     CASE_FACTS,
     INCIDENT_FACTS,
     MEASURE_FACTS,
-    by_case,
     by_incident,
     events,
     first_for_measure,
     first_incident_officer,
     first_time,
+    in_case,
     least,
+    of_case,
     own_time,
     within,
 )
@@ -53,16 +54,12 @@ def _measures(kinds: list[str], case_kind: str | None) -> QuerySet[m.Measure]:
 
 
 def _measure_query(qs: object, act: str, trigger: str) -> RecordQuery:
-    return RecordQuery(
+    return in_case(
         subject_type="measure",
-        queryset=qs,  # type: ignore[arg-type]
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
+        queryset=qs,
         facts=MEASURE_FACTS,
         act=act,
         trigger=trigger,
-        narrow=by_case("case_id"),
     )
 
 
@@ -206,12 +203,9 @@ def event_measure_end(p: EventMeasureEndParams, ctx: EvalContext) -> RecordQuery
     )
     ends = ends.filter(within("ended_at", "at", ctx.as_of))
     qs = events(p.event_kinds).annotate(trigger_at=F("at"), done_at=first_time(ends, "ended_at"))
-    return RecordQuery(
+    return in_case(
         subject_type="event",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "event.kind": ("行为", "kind"),
             "event.at": ("时间", "at"),
@@ -220,7 +214,6 @@ def event_measure_end(p: EventMeasureEndParams, ctx: EvalContext) -> RecordQuery
         },
         act="释放（解除" + "、".join(p.measure_kinds) + "）",
         trigger="、".join(p.event_kinds),
-        narrow=by_case("case_id"),
     )
 
 
@@ -249,12 +242,9 @@ def event_event(p: EventEventParams, ctx: EvalContext) -> RecordQuery:
         .filter(case_id__isnull=False)
         .annotate(trigger_at=F("at"), done_at=first_time(follow, "at"))
     )
-    return RecordQuery(
+    return in_case(
         subject_type="event",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "event.kind": ("行为", "kind"),
             "event.at": ("时间", "at"),
@@ -264,7 +254,6 @@ def event_event(p: EventEventParams, ctx: EvalContext) -> RecordQuery:
         },
         act="、".join(p.event_kinds),
         trigger="、".join(p.trigger_kinds),
-        narrow=by_case("case_id"),
     )
 
 
@@ -281,16 +270,11 @@ def _extensions() -> Subquery:
 
 
 def _case_query(qs: object, act: str, trigger: str) -> RecordQuery:
-    return RecordQuery(
-        subject_type="case",
-        queryset=qs,  # type: ignore[arg-type]
-        unit="unit_id",
-        officer="lead_officer_id",
-        case="pk",
+    return of_case(
+        queryset=qs,
         facts=CASE_FACTS,
         act=act,
         trigger=trigger,
-        narrow=by_case("pk"),
     )
 
 
@@ -430,12 +414,9 @@ def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
         .filter(within("at", "seized_at", ctx.as_of))
     )
     qs = m.Property.objects.annotate(trigger_at=F("seized_at"), done_at=first_time(stored, "at"))
-    return RecordQuery(
+    return in_case(
         subject_type="property",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "property.name": ("财物", "name"),
             "property.category": ("类别", "category"),
@@ -445,7 +426,6 @@ def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
         },
         act="财物入库",
         trigger="扣押",
-        narrow=by_case("case_id"),
     )
 
 
@@ -465,12 +445,9 @@ def visit_leave(p: VisitLeaveParams, ctx: EvalContext) -> RecordQuery:
             own_time("left_at", "entered_at", ctx.as_of), first_time(detained, "started_at")
         ),
     )
-    return RecordQuery(
+    return in_case(
         subject_type="venue_visit",
         queryset=qs,
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
         facts={
             "venue.name": ("场所", "venue__name"),
             "person.name": ("人员", "person__name"),
@@ -480,7 +457,6 @@ def visit_leave(p: VisitLeaveParams, ctx: EvalContext) -> RecordQuery:
         },
         act="离开办案区或转为羁押",
         trigger="进入办案区",
-        narrow=by_case("case_id"),
     )
 
 

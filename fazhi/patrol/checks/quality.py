@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
-from fazhi.patrol.checks.common import by_case, by_incident
+from fazhi.patrol.checks.common import by_case, by_incident, in_case
 from fazhi.patrol.checks.idnumbers import date_number, date_ok, has_format, number, valid
 from fazhi.patrol.engine import EvalContext, RecordQuery
 from fazhi.patrol.models import RuleKind
@@ -24,14 +24,10 @@ PERSON_FACTS = {
 
 
 def _persons(qs: object) -> RecordQuery:
-    return RecordQuery(
+    return in_case(
         subject_type="person",
-        queryset=qs,  # type: ignore[arg-type]
-        unit="case__unit_id",
-        officer="case__lead_officer_id",
-        case="case_id",
+        queryset=qs,
         facts=PERSON_FACTS,
-        narrow=by_case("case_id"),
     )
 
 
