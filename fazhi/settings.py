@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "fazhi.synth",
     "fazhi.standards",
     "fazhi.patrol",
+    "fazhi.intel",
+    "fazhi.rectification",
+    "fazhi.notifications",
+    "fazhi.dailycheck",
+    "fazhi.disputes",
+    "fazhi.workbench",
 ]
 
 MIDDLEWARE = [

@@ -3,5 +3,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("problems/", include("fazhi.rectification.urls")),
+    path("notifications/", include("fazhi.notifications.urls")),
+    path("daily/", include("fazhi.dailycheck.urls")),
+    path("disputes/", include("fazhi.disputes.urls")),
+    path("intel/", include("fazhi.intel.urls")),
+    path("", include("fazhi.workbench.urls")),
     path("", include("fazhi.core.urls")),
 ]

@@ -36,6 +36,7 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"
+        permissions = [("unmask_pii", "查看完整身份证号和电话号码")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.role}"

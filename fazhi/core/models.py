@@ -28,3 +28,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"
+
+
+class Lease(models.Model):
+    """A named lease that one worker holds at a time (``fazhi tick``): claimed with a conditional
+    update, so two workers started together cannot both run, and a crashed worker's lease
+    simply expires."""
+
+    name = models.CharField("名称", max_length=64, primary_key=True)
+    holder = models.CharField("持有者", max_length=128, blank=True, default="")
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True)
+    last_started_at = models.DateTimeField("最近开始", null=True, blank=True)
+    last_finished_at = models.DateTimeField("最近完成", null=True, blank=True)
+    last_result = models.JSONField("最近结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务租约"
+
+    def __str__(self) -> str:
+        return self.name

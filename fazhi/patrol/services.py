@@ -468,3 +468,13 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "basis": finding.rule.basis,
         "score": finding.score,
     }
+
+
+def tick_patrol(now: datetime, actor: str) -> dict[str, Any]:
+    """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself)."""
+    run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL)
+    return {
+        "run": run.pk,
+        "mode": run.mode,
+        **{k: run.stats.get(k) for k in ("found", "created", "updated", "closed")},
+    }

@@ -1,0 +1,122 @@
+"""Fixtures shared by every app's tests: named users of different roles and units, and a real
+browser (Playwright driving Debian's chromium) for the browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("FAZHI_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        raise RuntimeError(
+            "浏览器测试需要 Debian 的 chromium：apt-get install chromium（.ci/run 会自动安装）"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=chromium_path(), args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser page at 1366×768 (the office screen the UI is made for)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ (kept by CI)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Any, username: str, password: str) -> None:
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+# --- a small bureau with named users ------------------------------------------------------------
+
+PASSWORD = "Fazhi-test-2026!"
+
+
+class Bureau:
+    """县局 with 城南派出所, 城北派出所 and the 法制大队, and one signed-in user per role.
+
+    ``users[name]`` are Django users; ``officers[name]`` their officer records; ``units[key]``.
+    Names: zhang (民警, 城南), zhao (民警, 城北), li (法制员, 城南), wang (法制员, 城北),
+    chen (业务负责人, 城南), liu (分管法制领导, 城南), sun (所队长, 城南),
+    zhou (法制大队 reviewer), wu (局领导), admin (管理员, superuser).
+    """
+
+    def __init__(self) -> None:
+        from fazhi.accounts.models import Role
+        from fazhi.accounts.services import provision_user
+        from fazhi.records import models as m
+
+        county = m.Unit.objects.create(id="U-XJ", name="示范县公安局", kind="县局")
+        south = m.Unit.objects.create(id="U-CN", name="城南派出所", kind="派出所", parent=county)
+        north = m.Unit.objects.create(id="U-CB", name="城北派出所", kind="派出所", parent=county)
+        legal = m.Unit.objects.create(id="U-FZ", name="法制大队", kind="法制大队", parent=county)
+        self.units = {"county": county, "south": south, "north": north, "legal": legal}
+        people = [
+            ("zhang", "张伟", south, "民警", Role.OFFICER),
+            ("zhao", "赵强", north, "民警", Role.OFFICER),
+            ("li", "李娜", south, "法制员", Role.LEGAL_OFFICER),
+            ("wang", "王芳", north, "法制员", Role.LEGAL_OFFICER),
+            ("chen", "陈刚", south, "业务负责人", Role.BUSINESS_LEAD),
+            ("liu", "刘洋", south, "分管法制领导", Role.LEGAL_LEADER),
+            ("sun", "孙军", south, "所队长", Role.CHIEF),
+            ("zhou", "周敏", legal, "民警", Role.LEGAL_BRIGADE),
+            ("wu", "吴军", county, "局领导", Role.BUREAU_LEADER),
+        ]
+        self.officers: dict[str, Any] = {}
+        self.users: dict[str, Any] = {}
+        for i, (key, name, unit, officer_role, role) in enumerate(people, start=1):
+            officer = m.Officer.objects.create(
+                id=f"O-{i:03d}", name=name, unit=unit, role=officer_role, qualification="中级"
+            )
+            self.officers[key] = officer
+            self.users[key] = provision_user(
+                actor="test", username=key, password=PASSWORD, role=role, officer=officer
+            )
+        self.users["admin"] = provision_user(
+            actor="test", username="admin", password=PASSWORD, role=Role.ADMIN,
+            unit=county, superuser=True,
+        )  # fmt: skip
+        self.password = PASSWORD
+
+
+@pytest.fixture
+def bureau(db: Any) -> Bureau:
+    return Bureau()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DailycheckConfig(AppConfig):
+    name = "fazhi.dailycheck"
+    verbose_name = "每日十问"

@@ -1,0 +1,3 @@
+"""dailycheck models."""
+
+from __future__ import annotations

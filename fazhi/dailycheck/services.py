@@ -1,0 +1,3 @@
+"""dailycheck services: every state change, with an explicit actor, audited."""
+
+from __future__ import annotations

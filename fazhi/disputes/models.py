@@ -1,0 +1,3 @@
+"""disputes models."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""intel models."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""intel views: thin, scoped through fazhi.accounts.scope."""
+
+from __future__ import annotations

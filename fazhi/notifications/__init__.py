@@ -1,0 +1,1 @@
+"""In-app notifications and the outbound webhook (JSON POST, retried with backoff)."""

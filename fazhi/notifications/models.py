@@ -1,0 +1,3 @@
+"""notifications models."""
+
+from __future__ import annotations

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RectificationConfig(AppConfig):
+    name = "fazhi.rectification"
+    verbose_name = "整改闭环"

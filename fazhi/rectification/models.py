@@ -1,0 +1,3 @@
+"""rectification models."""
+
+from __future__ import annotations

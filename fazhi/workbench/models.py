@@ -1,0 +1,3 @@
+"""workbench models."""
+
+from __future__ import annotations
