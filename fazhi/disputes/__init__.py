@@ -1,1 +1,4 @@
-"""Disputes (矛盾纠纷): dispute cases, red/yellow/blue risk grading, 八必查/八必判, follow-up visits, escalation letters."""
+"""Disputes (矛盾纠纷).
+
+dispute cases, red/yellow/blue risk grading, 八必查/八必判, follow-up visits, escalation letters.
+"""

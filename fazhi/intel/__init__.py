@@ -1,1 +1,4 @@
-"""Text intelligence for the ZN analysis rules: lexicons with negation, address normalisation, boilerplate and MinHash/LSH near-duplicates."""
+"""Text intelligence for the ZN analysis rules.
+
+lexicons with negation, address normalisation, boilerplate and MinHash/LSH near-duplicates.
+"""

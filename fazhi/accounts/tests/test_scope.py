@@ -54,8 +54,9 @@ def test_bureau_roles_see_everything(bureau, cases):
 
 def test_records_of_a_case_follow_the_case(bureau, cases):
     m.Person.objects.create(
-        id="P-N", case=cases["north"], name="某甲", role="违法行为人", id_number="110101199001011237"
-    )
+        id="P-N", case=cases["north"], name="某甲", role="违法行为人",
+        id_number="110101199001011237",
+    )  # fmt: skip
     zhang = scope_of(bureau.users["zhang"])
     wang = scope_of(bureau.users["wang"])
     assert not visible(m.Person.objects.all(), zhang).exists()
