@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from fazhi.notifications import views
 
 app_name = "notifications"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.notification_list, name="list"),
+    path("read/", views.mark_read, name="read"),
+]

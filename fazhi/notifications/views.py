@@ -1,3 +1,48 @@
-"""notifications views: thin, scoped through fazhi.accounts.scope."""
+"""notifications views: the user's own notifications (nobody else's), and marking them read."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fazhi.notifications import services
+from fazhi.notifications.models import Notification
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user  # signed in (login_required)
+    rows = Notification.objects.filter(user=user)
+    if request.GET.get("unread") == "1":
+        rows = rows.unread()
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "unread": services.unread_count(request.user),
+            "only_unread": request.GET.get("unread") == "1",
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids: list[int] | None
+    if request.POST.get("all") == "1":
+        ids = None
+    else:
+        ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    services.mark_read(request.user, ids, actor=request.user.get_username())
+    target = request.POST.get("next", "")
+    # Only a local path: never redirect off-site.
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/notifications/"
+    return redirect(target)

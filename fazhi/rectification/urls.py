@@ -1,6 +1,18 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from fazhi.rectification import views
 
 app_name = "rectification"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.problem_list, name="list"),
+    path("<int:pk>/", views.problem_detail, name="detail"),
+    path("<int:pk>/<str:action>/", views.problem_act, name="act"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("board/", views.board, name="board"),
+    path("policy/", views.policy, name="policy"),
+    path("push/<int:finding_id>/", views.finding_push, name="push"),
+    path("confirm/<int:finding_id>/", views.finding_confirm, name="confirm"),
+    path("dismiss/<int:finding_id>/", views.finding_dismiss, name="dismiss"),
+]

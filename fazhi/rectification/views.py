@@ -1,3 +1,306 @@
-"""rectification views: thin, scoped through fazhi.accounts.scope."""
+"""rectification views: thin, scoped through fazhi.accounts.scope.
+
+Rows out of the user's scope answer 404; an action the user may not take answers 403; an action
+the problem's state forbids shows the Chinese reason on the page.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi.accounts.scope import scope_of, visible
+from fazhi.core.services import record_audit
+from fazhi.patrol.models import Finding, Rule
+from fazhi.records.models import Unit
+from fazhi.rectification import services
+from fazhi.rectification.models import (
+    FINAL_STATUSES,
+    Attachment,
+    Level,
+    PolicyChange,
+    Problem,
+    ProblemStatus,
+    RectificationPolicy,
+    overdue_q,
+    time_left_text,
+)
+
+PAGE_SIZE = 50
+
+
+def _addr(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _problem_or_404(request: HttpRequest, pk: int) -> Problem:
+    problem = (
+        visible(
+            Problem.objects.select_related("rule", "unit", "officer", "case", "finding"),
+            scope_of(request.user),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if problem is None:
+        raise Http404("没有这个整改问题，或不在您的数据范围内")
+    return problem
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    now = timezone.now()
+    filters = {k: request.GET.get(k, "") for k in ("unit", "rule", "status", "level", "overdue")}
+    problems = visible(
+        Problem.objects.select_related("rule", "unit", "officer", "finding"), scope
+    ).order_by("due_at", "pk")
+    if filters["unit"]:
+        problems = problems.filter(unit_id=filters["unit"])
+    if filters["rule"]:
+        problems = problems.filter(rule_id=filters["rule"])
+    if filters["status"] in ProblemStatus.values:
+        problems = problems.filter(status=filters["status"])
+    elif not filters["status"]:
+        problems = problems.exclude(status__in=FINAL_STATUSES)
+    if filters["level"].isdigit():
+        problems = problems.filter(level=int(filters["level"]))
+    if filters["overdue"] == "1":
+        problems = problems.filter(overdue_q(now))
+    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    for p in page:
+        p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
+        p.overdue = p.is_overdue(now)  # type: ignore[attr-defined]
+    record_audit(
+        request.user.get_username(),
+        "view.problems",
+        remote_addr=_addr(request),
+        details=filters,
+    )
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    return render(
+        request,
+        "rectification/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "units": visible(Unit.objects.order_by("pk"), scope) if not scope.own_only else [],
+            "rules": Rule.objects.order_by("code").only("code", "name"),
+            "statuses": ProblemStatus.choices,
+            "levels": Level.choices,
+        },
+    )
+
+
+@login_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = _problem_or_404(request, pk)
+    now = timezone.now()
+    record_audit(
+        request.user.get_username(),
+        "view.problem",
+        target_type="problem",
+        target_id=str(problem.pk),
+        remote_addr=_addr(request),
+    )
+    return render(
+        request,
+        "rectification/detail.html",
+        {
+            "problem": problem,
+            "finding": problem.finding,
+            "actions": services.allowed_actions(problem, request.user),
+            "history": problem.actions.all(),
+            "attachments": problem.attachments.all(),
+            "time_left": time_left_text(problem.due_at, now),
+            "overdue": problem.is_overdue(now),
+            "types_text": services.TYPES_TEXT,
+            "levels": Level.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    problem = _problem_or_404(request, pk)
+    actor = request.user.get_username()
+    comment = request.POST.get("comment", "")
+    files = request.FILES.getlist("files")
+    common: dict[str, Any] = {"actor": actor, "remote_addr": _addr(request)}
+    calls: dict[str, Callable[[], Any]] = {
+        services.SUBMIT: lambda: services.submit_fix(
+            problem, comment=comment, files=files, **common
+        ),
+        services.APPROVE: lambda: services.approve_fix(problem, comment=comment, **common),
+        services.REJECT: lambda: services.reject_fix(problem, comment=comment, **common),
+        services.APPEAL: lambda: services.appeal(problem, reason=comment, files=files, **common),
+        services.DECIDE: lambda: services.decide_appeal(
+            problem, upheld=request.POST.get("upheld") == "1", comment=comment, **common
+        ),
+        services.DISMISS: lambda: services.dismiss_finding(
+            problem.finding, reason=comment, **common
+        ),
+    }
+    if action not in calls:
+        raise Http404("没有这个操作")
+    try:
+        calls[action]()
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"已{services.ACTION_LABELS[action]}")
+    return redirect("rectification:detail", pk=problem.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    attachment = Attachment.objects.filter(pk=pk).select_related("problem").first()
+    if (
+        attachment is None
+        or not visible(
+            Problem.objects.filter(pk=attachment.problem_id), scope_of(request.user)
+        ).exists()
+    ):
+        raise Http404("没有这个附件，或不在您的数据范围内")
+    record_audit(
+        request.user.get_username(),
+        "download.attachment",
+        target_type="attachment",
+        target_id=str(attachment.pk),
+        remote_addr=_addr(request),
+        details={"problem": attachment.problem_id, "name": attachment.original_name},
+    )
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    record_audit(request.user.get_username(), "view.problem_board", remote_addr=_addr(request))
+    return render(request, "rectification/board.html", services.overdue_board(scope))
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    editable = services.can_change_policy(request.user)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("仅法制大队可以修改整改规则设置")
+        values = {k: request.POST[k] for k in RectificationPolicy.FIELDS if k in request.POST}
+        try:
+            services.change_policy(
+                actor=request.user.get_username(),
+                reason=request.POST.get("reason", ""),
+                remote_addr=_addr(request),
+                **values,
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "整改规则设置已修改")
+        return redirect("rectification:policy")
+    current = RectificationPolicy.current()
+    labels = {f.name: f.verbose_name for f in RectificationPolicy._meta.fields}
+    fields = [(name, labels[name], getattr(current, name)) for name in RectificationPolicy.FIELDS]
+    return render(
+        request,
+        "rectification/policy.html",
+        {
+            "policy": current,
+            "fields": fields,
+            "editable": editable,
+            "changes": PolicyChange.objects.all()[:20],
+        },
+    )
+
+
+# --- a finding's push / confirm / dismiss ------------------------------------------------------
+
+_FINDING_PAGES = {
+    services.PUSH: ("推送整改", "推送说明（可选）"),
+    services.CONFIRM: ("确认疑点", "确认意见（可选）"),
+    services.DISMISS: ("不予认定", "不予认定的理由（必填）"),
+}
+
+
+def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpResponse:
+    finding = (
+        visible(Finding.objects.select_related("rule", "unit", "officer"), scope_of(request.user))
+        .filter(pk=finding_id)
+        .first()
+    )
+    if finding is None:
+        raise Http404("没有这个巡查发现，或不在您的数据范围内")
+    actor = request.user.get_username()
+    title, prompt = _FINDING_PAGES[action]
+    if request.method == "POST":
+        comment = request.POST.get("comment", "")
+        try:
+            if action == services.PUSH:
+                problem = services.push_problem(
+                    finding, actor=actor, comment=comment, remote_addr=_addr(request)
+                )
+            elif action == services.CONFIRM:
+                problem = services.confirm_suspicion(
+                    finding, actor=actor, comment=comment, remote_addr=_addr(request)
+                )
+            else:
+                problem = services.dismiss_finding(
+                    finding, actor=actor, reason=comment, remote_addr=_addr(request)
+                )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(request.path)
+        messages.success(request, f"已{title}")
+        return redirect("rectification:detail", pk=problem.pk)
+    error = ""
+    try:
+        services.require_finding_action(finding, actor, action)  # PermissionDenied: 403
+    except ValidationError as exc:
+        error = _error_text(exc)
+    current = Problem.objects.filter(finding=finding).order_by("-created_at", "-pk").first()
+    return render(
+        request,
+        "rectification/finding_action.html",
+        {
+            "finding": finding,
+            "action": action,
+            "title": title,
+            "prompt": prompt,
+            "error": error,
+            "current": current,
+        },
+    )
+
+
+@login_required
+def finding_push(request: HttpRequest, finding_id: int) -> HttpResponse:
+    return _finding_page(request, finding_id, services.PUSH)
+
+
+@login_required
+def finding_confirm(request: HttpRequest, finding_id: int) -> HttpResponse:
+    return _finding_page(request, finding_id, services.CONFIRM)
+
+
+@login_required
+def finding_dismiss(request: HttpRequest, finding_id: int) -> HttpResponse:
+    return _finding_page(request, finding_id, services.DISMISS)
