@@ -65,6 +65,16 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    """Argon2 is deliberately slow; tests hash with MD5 (production settings stay argon2, and a
+    test in accounts checks that)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 # --- a small bureau with named users ------------------------------------------------------------
 
 PASSWORD = "Fazhi-test-2026!"

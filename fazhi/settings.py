@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -53,9 +54,12 @@ INSTALLED_APPS = [
     "fazhi.dailycheck",
     "fazhi.disputes",
     "fazhi.workbench",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # first: the client's address as REMOTE_ADDR behind a trusted reverse proxy
+    "fazhi.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +68,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fazhi.core.middleware.ContentSecurityPolicyMiddleware",
+    # last, as django-axes requires: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -106,13 +119,41 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# --- security (see docs/security.md) -----------------------------------------------------------
+# Idle timeout: the session expires SESSION_COOKIE_AGE after the last request (sliding).
 SESSION_COOKIE_AGE = env_int("FAZHI_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+# Reverse proxies (their addresses) whose X-Real-IP header gives the client's address.
+TRUSTED_PROXIES = env_list("FAZHI_TRUSTED_PROXIES", [])
+# Served over HTTPS (directly or by the reverse proxy): cookies only over TLS, and HSTS.
+HTTPS = env_bool("FAZHI_HTTPS", False)
+if HTTPS and not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("FAZHI_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+
+# Lockout (django-axes): N failed sign-ins for one username from one address lock that pair out
+# for the cool-off time; a success resets the count. The address is REMOTE_ADDR only, as for the
+# audit log (a reverse proxy must set it; X-Forwarded-For is not trusted).
+AXES_FAILURE_LIMIT = env_int("FAZHI_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FAZHI_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "fazhi.core.services.client_addr"
+AXES_LOCKOUT_CALLABLE = "fazhi.accounts.views.locked_out"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,11 @@ class AuditEvent(models.Model):
     """One thing that happened: who did what to which object, when, from where.
 
     Written by service functions inside the transaction of the change itself, so that a change
-    and its audit row are committed together or not at all.
+    and its audit row are committed together or not at all. Rows form a hash chain (``seq``,
+    ``prev_hash``, ``hash``; see ``fazhi.core.audit``): only ``record_audit`` may write them.
     """
+
+    seq = models.BigIntegerField("序号", unique=True)
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.CharField("操作人", max_length=150)
@@ -20,14 +23,31 @@ class AuditEvent(models.Model):
     target_id = models.CharField("对象编号", max_length=64, blank=True, default="")
     remote_addr = models.CharField("来源地址", max_length=64, blank=True, default="")
     details = models.JSONField("详情", default=dict, blank=True)
+    prev_hash = models.CharField("前一哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The end of the audit chain (one row, id 1): the last ``seq`` and its ``hash``, updated in
+    the transaction of every append, so that deleting the newest rows is detected as well."""
+
+    seq = models.BigIntegerField("最后序号", default=0)
+    hash = models.CharField("最后哈希", max_length=64)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash}"
 
 
 class Lease(models.Model):

@@ -249,13 +249,16 @@ def export_store(out: str | Path, *, actor: str = "system") -> dict[str, int]:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             for name in TYPE_ORDER:
                 counts[name] = _export_type(name, stream)
+        # Audited after the snapshot: a REPEATABLE READ transaction cannot see the audit chain's
+        # current head when other rows were appended during the export.
+        with transaction.atomic():
             record_audit(
                 actor,
                 "export",
                 target_type="fzx",
                 details={"file": str(path), "counts": {k: v for k, v in counts.items() if v}},
             )
-        os.replace(partial, path)
+            os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
     return counts

@@ -2,13 +2,17 @@
 
 Migrates, generates the demo county (deterministic for the seed), imports it, loads the rule
 pack's standards, patrols at the generated data's ``as_of``, creates one login per role, and
-serves on http://127.0.0.1:8000. Safe to run again: existing data is kept unless ``--reset``.
+serves on http://127.0.0.1:8000 while ``fazhi tick`` runs in the background every few minutes
+(incremental patrol, escalations, daily questions, dispute follow-ups, notifications). The demo
+county ends at the current hour, so that warnings, clocks and escalations run on the real clock.
+Safe to run again: existing data is kept unless ``--reset``.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,10 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import close_old_connections, transaction
+from django.utils import timezone
 
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user
+from fazhi.core.tick import run_tick
 from fazhi.exchange.services import import_bundle
 from fazhi.patrol.models import Finding, PatrolRun
 from fazhi.patrol.services import run_patrol
@@ -49,6 +55,12 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="清空已有数据后重新生成")
         parser.add_argument("--no-serve", action="store_true", help="准备好数据后不启动服务")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="服务地址（仅本机）")
+        parser.add_argument(
+            "--tick-seconds",
+            type=int,
+            default=300,
+            help="后台定时任务间隔秒数（0：不运行）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("① 迁移数据库 …")
@@ -68,8 +80,27 @@ class Command(BaseCommand):
         addr = options["addr"]
         if not addr.startswith(("127.", "localhost")):
             raise CommandError("演示服务只监听本机地址（127.0.0.1）")
+        if options["tick_seconds"] > 0:
+            self._start_ticker(options["tick_seconds"])
         self.stdout.write(f"⑤ 服务已启动：http://{addr}/  （Ctrl-C 退出）")
         call_command("runserver", addr, use_reloader=False, insecure=True, skip_checks=True)
+
+    def _start_ticker(self, seconds: int) -> None:
+        """``fazhi tick`` every ``seconds`` in a daemon thread beside the development server."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(seconds):
+                close_old_connections()
+                try:
+                    run_tick(actor="tick")
+                except Exception as exc:  # the demo server must outlive a failed tick
+                    self.stderr.write(f"后台定时任务失败：{exc!r}")
+                finally:
+                    close_old_connections()
+
+        threading.Thread(target=loop, name="fazhi-tick", daemon=True).start()
+        self.stdout.write(f"   后台定时任务（fazhi tick）每 {seconds} 秒运行一次")
 
     def _reset(self) -> None:
         self.stdout.write("   清空已有数据 …")
@@ -90,8 +121,13 @@ class Command(BaseCommand):
         bundle = out_dir / f"demo-{seed}.jsonl.gz"
         truth = out_dir / f"demo-{seed}.truth.jsonl"
         if not bundle.exists() or not truth.exists():
-            self.stdout.write(f"② 生成演示县数据（种子 {seed}）…")
-            call_command("generate", scale="demo", seed=seed, out=str(bundle), verbosity=0)
+            # the county's year ends at the current hour: clocks and warnings are live
+            as_of = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            self.stdout.write(f"② 生成演示县数据（种子 {seed}，截至 {as_of:%Y-%m-%d %H:%M}）…")
+            call_command(
+                "generate", scale="demo", seed=seed, out=str(bundle), as_of=as_of.isoformat(),
+                verbosity=0,
+            )  # fmt: skip
         header = json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
         as_of = datetime.fromisoformat(header["as_of"])
         if m.Unit.objects.exists():

@@ -1,0 +1,43 @@
+"""Response headers that Django 5.2 does not set by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds ``Content-Security-Policy`` (``settings.CONTENT_SECURITY_POLICY``) to every response
+    that has none: scripts only from this site (no inline script, no eval), so text that slipped
+    past escaping still cannot run."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy: str = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy, take the client's address from ``X-Real-IP`` — but only when the
+    request comes from one of ``settings.TRUSTED_PROXIES`` (``FAZHI_TRUSTED_PROXIES``); from
+    anywhere else the header is ignored, since a client can send it. Everything downstream (audit
+    log, lockout) then reads the client's address from ``REMOTE_ADDR``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.proxies: frozenset[str] = frozenset(getattr(settings, "TRUSTED_PROXIES", ()))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.proxies and request.META.get("REMOTE_ADDR") in self.proxies:
+            real = str(request.META.get("HTTP_X_REAL_IP", "")).strip()
+            if real:
+                request.META["FAZHI_PROXY_ADDR"] = request.META["REMOTE_ADDR"]
+                request.META["REMOTE_ADDR"] = real
+        return self.get_response(request)
