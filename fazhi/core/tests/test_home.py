@@ -1,4 +1,5 @@
-"""The first page: only for signed-in users; shows findings per rule and unit; is audited."""
+"""The first page is 我的工作台: only for signed-in users; the name core:home still leads there;
+findings are listed with their explanation, audited, and hostile text is escaped."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user
 from fazhi.core.models import AuditEvent
+from fazhi.patrol.models import Finding
 from fazhi.patrol.services import run_patrol
 from fazhi.records import models as m
 
@@ -29,7 +32,7 @@ def legal_officer(station: m.Unit) -> Client:
     officer = m.Officer.objects.create(
         id="P5", name="陈静", unit=station, role="法制员", qualification="中级"
     )
-    provision_user(
+    user = provision_user(
         actor="test",
         username="chenjing",
         password="s3cret-pass",
@@ -37,7 +40,7 @@ def legal_officer(station: m.Unit) -> Client:
         officer=officer,
     )
     client = Client()
-    assert client.login(username="chenjing", password="s3cret-pass")
+    client.force_login(user)
     return client
 
 
@@ -47,12 +50,16 @@ def test_anonymous_visitor_is_sent_to_sign_in() -> None:
     assert response["Location"].startswith("/login/")
 
 
+def test_core_home_name_still_leads_to_the_workbench() -> None:
+    assert reverse("core:home") == reverse("workbench:home") == "/"
+
+
 def test_sign_in_page_is_chinese() -> None:
     response = Client().get("/login/")
     assert "登录智慧法制监督平台" in response.content.decode()
 
 
-def test_home_lists_a_finding_with_its_explanation_and_audits_the_view(
+def test_findings_list_shows_a_finding_with_its_explanation_and_audits_the_view(
     station: m.Unit, legal_officer: Client
 ) -> None:
     # given a case area visit without a safety check, patrolled
@@ -70,17 +77,21 @@ def test_home_lists_a_finding_with_its_explanation_and_audits_the_view(
         safety_checked=False, belongings_registered=True, recorded=True,
     )  # fmt: skip
     run_patrol(as_of=AS_OF, actor="test", codes=["GF-BA-01"])
-    # when the legal officer opens the first page filtered by that rule
-    response = legal_officer.get("/?rule=GF-BA-01")
+    # when the legal officer opens the findings list filtered by that rule
+    response = legal_officer.get("/findings/?rule=GF-BA-01")
     # then the finding, its unit and its legal basis are shown, and the view is audited
     page = response.content.decode()
     assert response.status_code == 200
     assert "办案区未安全检查" in page
     assert "VV1" in page
     assert "城南派出所" in page
-    assert "人身安全检查：否" in page
+    assert AuditEvent.objects.filter(actor="chenjing", action="view.findings").exists()
+    # and the finding's own page gives the legal basis
+    finding = Finding.objects.get(rule_id="GF-BA-01", subject_id="VV1")
+    page = legal_officer.get(f"/findings/{finding.pk}/").content.decode()
+    assert "人身安全检查" in page
+    assert "<td>否</td>" in page
     assert "《公安机关办理行政案件程序规定》第53条" in page
-    assert AuditEvent.objects.filter(actor="chenjing", action="view.home").exists()
 
 
 def test_hostile_text_is_rendered_escaped(station: m.Unit, legal_officer: Client) -> None:
@@ -101,6 +112,7 @@ def test_hostile_text_is_rendered_escaped(station: m.Unit, legal_officer: Client
         safety_checked=False, belongings_registered=True, recorded=True,
     )  # fmt: skip
     run_patrol(as_of=AS_OF, actor="test", codes=["GF-BA-01"])
-    page = legal_officer.get("/").content.decode()
+    finding = Finding.objects.get(rule_id="GF-BA-01", subject_id="VV1")
+    page = legal_officer.get(f"/findings/{finding.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

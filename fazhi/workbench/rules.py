@@ -1,0 +1,153 @@
+"""The rule page's settings form (法制大队 and administrators only) and its precision figure.
+
+The form only parses what was typed; the change itself, its validation against the pack and the
+record of who, when and why are ``fazhi.patrol.services.change_rule``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, cast
+
+from django import forms
+
+from fazhi.accounts.models import Role
+from fazhi.accounts.scope import DataScope
+from fazhi.patrol.models import Rule, RuleChange, Severity
+from fazhi.patrol.pack import PackError, load_pack
+from fazhi.patrol.services import PatrolError, change_rule
+
+SETTING_LABELS = {
+    "limit": "期限",
+    "custody": "限制人身自由（期满不顺延）",
+    "lead_fraction": "提前提醒比例",
+    "lead_min": "最短提前提醒",
+    "lead_max": "最长提前提醒",
+    "cap": "延长上限",
+    "cap_complex": "重大复杂案件延长上限",
+    "extended_limit": "延长后期限",
+    "extended_limit_complex": "重大复杂案件延长后期限",
+    "extension_step": "每次延长",
+    "max_extensions": "最多延长次数",
+    "min_officers": "最少民警人数",
+    "min_deposit": "保证金下限（元）",
+    "min_deposit_minor": "未成年人保证金下限（元）",
+    "chars_per_minute": "每分钟最多字数",
+    "days": "天数",
+    "min_jaccard": "相似度阈值",
+    "window_days": "统计窗口（天）",
+    "min_count": "最少次数",
+    "min_score": "最低分值",
+    "cue_score": "升级迹象分值",
+    "category_score": "类别分值",
+    "use_cues": "使用升级迹象",
+    "by_phone": "按电话归并",
+    "by_address": "按地址归并",
+}
+RULE_EDITORS = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
+
+
+def can_change_rules(user: Any, scope: DataScope) -> bool:
+    return bool(user.is_superuser or scope.role in RULE_EDITORS)
+
+
+def rule_precision(code: str) -> dict[str, Any] | None:
+    """The rule's precision as the rectification loop measures it: ``confirmed``, ``dismissed``
+    and ``precision`` (None while nothing was judged); None without that app."""
+    try:
+        services = importlib.import_module("fazhi.rectification.services")
+    except ImportError:
+        return None
+    measure = getattr(services, "rule_precision", None)
+    if measure is None:
+        return None
+    result = measure(code)
+    return result if isinstance(result, dict) else {"precision": result}
+
+
+def _allowed_settings(rule: Rule) -> dict[str, str]:
+    try:
+        return dict(load_pack(rule.pack).rule(rule.code).check.allowed_settings)
+    except (PackError, KeyError, OSError):
+        # A rule no longer in its pack: its settings can no longer be validated, so not changed.
+        return {}
+
+
+class RuleSettingsForm(forms.Form):
+    enabled = forms.BooleanField(label="启用", required=False)
+    warn_only = forms.BooleanField(label="仅提醒（不计违规）", required=False)
+    severity = forms.ChoiceField(label="严重程度", required=False)
+    reason = forms.CharField(
+        label="修改理由", widget=forms.Textarea, required=True,
+        error_messages={"required": "修改规则设置必须填写理由"},
+    )  # fmt: skip
+
+    def __init__(self, rule: Rule, data: Any = None) -> None:
+        self.rule = rule
+        self.kinds = _allowed_settings(rule)
+        current = rule.settings
+        initial: dict[str, Any] = {
+            "enabled": rule.enabled,
+            "warn_only": rule.warn_only,
+            "severity": rule.severity,
+        }
+        super().__init__(data, initial=initial)
+        cast(forms.ChoiceField, self.fields["severity"]).choices = [
+            ("", f"按规则包（{rule.default_severity}）"),
+            *Severity.choices,
+        ]
+        for key, kind in self.kinds.items():
+            label = SETTING_LABELS.get(key, key)
+            name = f"setting_{key}"
+            if kind == "bool":
+                self.fields[name] = forms.BooleanField(label=label, required=False)
+            else:
+                self.fields[name] = forms.CharField(label=label, required=False)
+            self.fields[name].initial = current.get(key, "")
+            self.fields[name].help_text = {"period": "如 24小时、3日、5个工作日、2个月"}.get(
+                kind, ""
+            )
+
+    def setting_fields(self) -> list[Any]:
+        return [self[f"setting_{key}"] for key in self.kinds]
+
+    def _settings(self) -> dict[str, Any]:
+        current = self.rule.settings
+        changed: dict[str, Any] = {}
+        for key, kind in self.kinds.items():
+            raw = self.cleaned_data.get(f"setting_{key}")
+            if kind == "bool":
+                value: Any = bool(raw)
+            else:
+                text = str(raw or "").strip()
+                if not text:
+                    continue  # left empty: keep the current value
+                try:
+                    value = (
+                        int(text) if kind == "int" else float(text) if kind == "number" else text
+                    )
+                except ValueError:
+                    self.add_error(f"setting_{key}", f"“{text}”不是数值")
+                    continue
+            if value != current.get(key):
+                changed[key] = value
+        return changed
+
+    def save(self, *, actor: str) -> RuleChange | None:
+        """Apply the change through ``change_rule``; None (with form errors) when refused."""
+        settings = self._settings()
+        if self.errors:
+            return None
+        try:
+            return change_rule(
+                self.rule,
+                actor=actor,
+                reason=self.cleaned_data["reason"],
+                enabled=self.cleaned_data["enabled"],
+                warn_only=self.cleaned_data["warn_only"],
+                severity=self.cleaned_data["severity"],
+                settings=settings,
+            )
+        except PatrolError as exc:
+            self.add_error(None, str(exc))
+            return None

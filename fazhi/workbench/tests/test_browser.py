@@ -1,0 +1,94 @@
+"""The workbench in a real browser (Debian chromium): a 民警 sees his warning; a legal officer of
+another 派出所 is refused the case page; screenshots of the main pages; no CSP violations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fazhi.conftest import screenshot, sign_in
+from fazhi.workbench.tests.conftest import Scene
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def watch_console(page: Any) -> list[str]:
+    """Console errors (a CSP violation shows up here) and uncaught script errors."""
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return problems
+
+
+def test_officer_sees_his_warning_on_the_workbench(page: Any, scene: Scene) -> None:
+    problems = watch_console(page)
+    # given 张伟's custody warning (officer O-001) due in three hours
+    # when he signs in
+    sign_in(page, "zhang", scene.bureau.password)
+    # then his workbench shows the warning with the time left
+    assert page.url.rstrip("/") == page.base_url.rstrip("/")
+    warnings = page.locator("#warnings")
+    assert "我的执法提醒" in warnings.inner_text()
+    assert "提请批捕超期" in warnings.inner_text()
+    assert "还剩" in warnings.locator(".clock").first.inner_text()
+    assert "张伟" in page.locator(".topbar").inner_text()
+    screenshot(page, "workbench-officer")
+    # and he follows the warning to its finding page and his case
+    warnings.locator("a", has_text="XS-JL-04").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "期限如何计算" in page.content()
+    page.locator("a", has_text="盗窃案").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "正在计时的法定期限" in page.content()
+    assert problems == []
+
+
+def test_other_stations_legal_officer_is_refused_the_case(page: Any, scene: Scene) -> None:
+    sign_in(page, "wang", scene.bureau.password)
+    response = page.goto(f"{page.base_url}/cases/{scene.south_case.pk}/")
+    assert response is not None
+    assert response.status == 404
+    assert "盗窃" not in page.content()
+    assert "不在您的数据权限范围内" in page.content() or "Not Found" in page.content()
+    screenshot(page, "case-refused-404")
+
+
+def test_screenshots_of_the_main_pages(page: Any, scene: Scene) -> None:
+    problems = watch_console(page)
+    sign_in(page, "li", scene.bureau.password)
+    screenshot(page, "workbench-legal-officer")
+    pages = {
+        "findings-list": "/findings/",
+        "finding-page": f"/findings/{scene.warning.pk}/",
+        "case-page": f"/cases/{scene.south_case.pk}/",
+        "rule-page": "/rules/XS-JL-04/",
+        "standard-page": "/standards/BZ-T-01/",
+        "officer-page": f"/officers/{scene.bureau.officers['zhang'].pk}/",
+    }
+    for name, url in pages.items():
+        response = page.goto(page.base_url + url)
+        assert response is not None, url
+        assert response.status == 200, url
+        page.wait_for_load_state("networkidle")
+        screenshot(page, name)
+    # the transcript's hostile text is shown as text, not run
+    page.goto(f"{page.base_url}/cases/{scene.south_case.pk}/")
+    page.locator("summary", has_text="笔录内容").first.click()
+    assert "<script>alert('x')</script>" in page.locator("pre.text").first.inner_text()
+    assert problems == []
+
+
+def test_legal_brigade_changes_a_rule_in_the_browser(page: Any, scene: Scene) -> None:
+    problems = watch_console(page)
+    sign_in(page, "zhou", scene.bureau.password)
+    page.goto(page.base_url + "/rules/XS-JL-04/")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=severity]", "严重")
+    page.fill("textarea[name=reason]", "上级通知从严")
+    page.click("form.settings button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "设置已修改" in page.content()
+    assert "上级通知从严" in page.locator("table").last.inner_text()
+    screenshot(page, "rule-page-changed")
+    assert problems == []
