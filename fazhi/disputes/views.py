@@ -1,3 +1,394 @@
 """disputes views: thin, scoped through fazhi.accounts.scope."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from fazhi.accounts.models import Role
+from fazhi.accounts.scope import UNMASK_PERMISSION, DataScope, scope_of, visible
+from fazhi.core.services import record_audit
+from fazhi.disputes import services
+from fazhi.disputes.models import (
+    CHECKLIST_ITEMS,
+    FACTOR_LABELS,
+    ChecklistAnswer,
+    Dispute,
+    DisputeQuerySet,
+    DisputeStatus,
+    EscalationLetter,
+    FollowupPlan,
+    RiskColour,
+)
+from fazhi.records import models as m
+from fazhi.records.enums import DisputeType, FollowupResult
+
+# Who may record visits, answer the checklists and mark a dispute resolved (within their scope).
+FIELD_ROLES = frozenset(
+    {
+        Role.OFFICER,
+        Role.LEGAL_OFFICER,
+        Role.BUSINESS_LEAD,
+        Role.LEGAL_LEADER,
+        Role.CHIEF,
+        Role.ADMIN,
+    }
+)
+# Who may escalate by hand (抄告): legal officers and leaders.
+ESCALATE_ROLES = frozenset(
+    {Role.LEGAL_OFFICER, Role.LEGAL_LEADER, Role.CHIEF, Role.LEGAL_BRIGADE, Role.BUREAU_LEADER,
+     Role.ADMIN}
+)  # fmt: skip
+
+
+def _addr(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _audit_view(request: HttpRequest, action: str, **details: Any) -> None:
+    record_audit(request.user.get_username(), action, remote_addr=_addr(request), details=details)
+
+
+def mask_phone(phone: str, unmasked: bool) -> str:
+    if unmasked or len(phone) < 7:
+        return phone
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_id_number(number: str, unmasked: bool) -> str:
+    if unmasked or len(number) < 10:
+        return number
+    return number[:6] + "********" + number[-4:]
+
+
+def _scope(request: HttpRequest) -> DataScope:
+    return scope_of(request.user)
+
+
+def _dispute_or_404(request: HttpRequest, pk: int) -> Dispute:
+    found = (
+        visible(Dispute.objects.filter(pk=pk), _scope(request))
+        .select_related("incident", "unit", "officer")
+        .first()
+    )
+    if found is None:
+        raise Http404("没有这起纠纷，或不在您的数据权限内")
+    return found
+
+
+@login_required
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    filters = {k: request.GET.get(k, "") for k in ("colour", "unit", "status", "type")}
+    base: DisputeQuerySet = visible(Dispute.objects.all(), scope)  # type: ignore[assignment]
+    rows = base.select_related("incident", "unit", "officer").order_by(
+        "status", "-score", "-incident__received_at"
+    )
+    if filters["colour"] in RiskColour.values:
+        rows = rows.filter(colour=filters["colour"])
+    if filters["unit"]:
+        rows = rows.filter(unit_id=filters["unit"])
+    if filters["status"] in DisputeStatus.values:
+        rows = rows.filter(status=filters["status"])
+    if filters["type"] in DisputeType.values:
+        rows = rows.filter(dispute_type=filters["type"])
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # the board: open disputes by unit and colour (one grouped query)
+    board: dict[str, dict[str, Any]] = {}
+    for row in (
+        base.open()
+        .values("unit_id", "unit__name", "colour")
+        .annotate(n=Count("pk"))
+        .order_by("unit_id")
+    ):
+        entry = board.setdefault(
+            row["unit_id"], {"unit_id": row["unit_id"], "name": row["unit__name"], "counts": {}}
+        )
+        entry["counts"][row["colour"]] = row["n"]
+    colours = [c for c, _label in RiskColour.choices]
+    board_rows = [
+        {**entry, "cells": [(c, entry["counts"].get(c, 0)) for c in colours]}
+        for entry in board.values()
+    ]
+    totals = [sum(r["counts"].get(c, 0) for r in board_rows) for c in colours]
+    _audit_view(request, "view.disputes.list", **filters)
+    return render(
+        request,
+        "disputes/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "colours": RiskColour.choices,
+            "statuses": DisputeStatus.choices,
+            "types": DisputeType.choices,
+            "board": board_rows,
+            "totals": totals,
+            "notices": services.dispute_board(scope)[:20],
+            "units": m.Unit.objects.filter(pk__in=base.values("unit_id")).order_by("id"),
+        },
+    )
+
+
+@login_required
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = _dispute_or_404(request, pk)
+    scope = _scope(request)
+    unmasked = request.user.has_perm(UNMASK_PERMISSION)
+    parties = list(dispute.parties.order_by("pk"))
+    for party in parties:
+        party.shown_phone = mask_phone(party.phone, unmasked)  # type: ignore[attr-defined]
+        party.shown_id = mask_id_number(party.id_number, unmasked)  # type: ignore[attr-defined]
+    answers = {a.item: a for a in ChecklistAnswer.objects.filter(dispute=dispute)}
+    checklist: dict[str, list[dict[str, Any]]] = {"八必查": [], "八必判": []}
+    for code, kind, label, question in CHECKLIST_ITEMS:
+        checklist[kind].append(
+            {"code": code, "label": label, "question": question, "answer": answers.get(code)}
+        )
+    followups = list(
+        m.Followup.objects.filter(incident_id=dispute.incident_id)
+        .select_related("officer")
+        .order_by("at")
+    )
+    plans = list(
+        FollowupPlan.objects.filter(dispute=dispute).select_related("officer", "done_followup")
+    )
+    letter = EscalationLetter.objects.filter(dispute=dispute).first()
+    _audit_view(request, "view.disputes.detail", dispute=dispute.pk)
+    return render(
+        request,
+        "disputes/detail.html",
+        {
+            "dispute": dispute,
+            "reasons": [
+                {**r, "label": FACTOR_LABELS.get(r["factor"], r["factor"])} for r in dispute.reasons
+            ],
+            "incident": dispute.incident,
+            "parties": parties,
+            "checklist": checklist,
+            "followups": followups,
+            "plans": plans,
+            "letter": letter,
+            "results": FollowupResult.choices,
+            "can_act": scope.role in FIELD_ROLES,
+            "can_escalate": scope.role in ESCALATE_ROLES and letter is None,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _acting(request: HttpRequest, pk: int, roles: frozenset[str]) -> Dispute | HttpResponse:
+    dispute = _dispute_or_404(request, pk)
+    if _scope(request).role not in roles:
+        return HttpResponseForbidden("您的角色不能办理此操作")
+    return dispute
+
+
+@login_required
+@require_POST
+def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = _acting(request, pk, FIELD_ROLES)
+    if isinstance(dispute, HttpResponse):
+        return dispute
+    raw = request.POST.get("at", "")
+    at = parse_datetime(raw) if raw else timezone.now()
+    if at is None:
+        messages.error(request, f"回访时间格式不对：{raw}")
+        return redirect("disputes:detail", pk=pk)
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    try:
+        services.record_followup(
+            dispute, actor=request.user.get_username(), at=at,
+            result=request.POST.get("result", ""), note=request.POST.get("note", ""),
+            remote_addr=_addr(request),
+        )  # fmt: skip
+        messages.success(request, "回访已记录，风险等级已重新评定")
+    except services.DisputeError as exc:
+        messages.error(request, str(exc))
+    return redirect("disputes:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = _acting(request, pk, FIELD_ROLES)
+    if isinstance(dispute, HttpResponse):
+        return dispute
+    try:
+        services.answer_checklist(
+            dispute, actor=request.user.get_username(), item=request.POST.get("item", ""),
+            answer=request.POST.get("answer", ""), note=request.POST.get("note", ""),
+            remote_addr=_addr(request),
+        )  # fmt: skip
+        messages.success(request, "清单已保存")
+    except services.DisputeError as exc:
+        messages.error(request, str(exc))
+    return redirect("disputes:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = _acting(request, pk, FIELD_ROLES)
+    if isinstance(dispute, HttpResponse):
+        return dispute
+    try:
+        services.resolve_dispute(
+            dispute, actor=request.user.get_username(), note=request.POST.get("note", ""),
+            remote_addr=_addr(request),
+        )  # fmt: skip
+        messages.success(request, "已标记为已化解")
+    except services.DisputeError as exc:
+        messages.error(request, str(exc))
+    return redirect("disputes:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = _acting(request, pk, ESCALATE_ROLES)
+    if isinstance(dispute, HttpResponse):
+        return dispute
+    try:
+        letter = services.escalate(
+            dispute, actor=request.user.get_username(), reason=request.POST.get("reason", ""),
+            remote_addr=_addr(request),
+        )  # fmt: skip
+        messages.success(request, f"已制发抄告函 {letter.number}")
+    except services.DisputeError as exc:
+        messages.error(request, str(exc))
+    return redirect("disputes:detail", pk=pk)
+
+
+@login_required
+def visits(request: HttpRequest) -> HttpResponse:
+    """Pending visits: a 民警 sees his own; unit roles see their units'."""
+    scope = _scope(request)
+    now = timezone.now()
+    plans = (
+        visible(FollowupPlan.objects.pending(), scope)
+        .filter(dispute__status__in=[DisputeStatus.OPEN, DisputeStatus.IN_PROGRESS])
+        .select_related("dispute", "dispute__incident", "dispute__unit", "officer")
+        .order_by("due_at")
+    )
+    if scope.officer_id is not None:
+        plans = plans.filter(officer_id=scope.officer_id)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    _audit_view(request, "view.disputes.visits")
+    return render(
+        request,
+        "disputes/visits.html",
+        {"page": page, "now": now, "soon": now + timedelta(days=1), "results": FollowupResult},
+    )
+
+
+def _month(raw: str) -> tuple[datetime, datetime, str]:
+    now = timezone.localtime()
+    try:
+        year, month = (int(x) for x in raw.split("-", 1))
+        start = datetime(year, month, 1)
+    except (ValueError, TypeError):
+        start = datetime(now.year, now.month, 1)
+    end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(start, tz),
+        timezone.make_aware(end, tz),
+        f"{start.year}-{start.month:02d}",
+    )
+
+
+@login_required
+def analysis(request: HttpRequest) -> HttpResponse:
+    """Monthly analysis: by type, colour, unit; resolution rate; places reported again."""
+    from fazhi.intel.addresses import normalise_address
+
+    scope = _scope(request)
+    start, end, label = _month(request.GET.get("month", ""))
+    month = visible(Dispute.objects.all(), scope).filter(
+        incident__received_at__gte=start, incident__received_at__lt=end
+    )
+    total = month.count()
+    resolved = month.filter(status=DisputeStatus.RESOLVED).count()
+    by_type = list(month.values("dispute_type").annotate(n=Count("pk")).order_by("-n"))
+    by_colour = {
+        r["colour"]: r["n"] for r in month.values("colour").annotate(n=Count("pk")).order_by()
+    }
+    by_unit = list(
+        month.values("unit_id", "unit__name")
+        .annotate(
+            n=Count("pk"),
+            red=Count("pk", filter=Q(colour=RiskColour.RED)),
+            resolved=Count("pk", filter=Q(status=DisputeStatus.RESOLVED)),
+        )
+        .order_by("unit_id")
+    )
+    for row in by_unit:
+        row["rate"] = round(100 * row["resolved"] / row["n"], 1) if row["n"] else 0
+    places: dict[str, list[str]] = {}
+    for incident_id, address in month.values_list("incident_id", "incident__address"):
+        key = normalise_address(address or "")
+        if key:
+            places.setdefault(key, []).append(incident_id)
+    repeated = sorted(
+        ((k, v) for k, v in places.items() if len(v) > 1), key=lambda kv: (-len(kv[1]), kv[0])
+    )
+    repeats = [{"place": k, "count": len(v), "incidents": v} for k, v in repeated[:30]]
+    colours = [(c, lbl, by_colour.get(c, 0)) for c, lbl in RiskColour.choices]
+    chart = {
+        "types": [r["dispute_type"] for r in by_type],
+        "type_counts": [r["n"] for r in by_type],
+        "colours": [lbl for _c, lbl, _n in colours],
+        "colour_counts": [n for _c, _l, n in colours],
+    }
+    _audit_view(request, "view.disputes.analysis", month=label)
+    return render(
+        request,
+        "disputes/analysis.html",
+        {
+            "month": label,
+            "total": total,
+            "resolved": resolved,
+            "rate": round(100 * resolved / total, 1) if total else 0,
+            "by_type": by_type,
+            "colours": colours,
+            "by_unit": by_unit,
+            "repeats": repeats,
+            "chart": chart,
+            "echarts": finders.find("core/echarts.min.js") is not None,
+        },
+    )
+
+
+@login_required
+def letter_file(request: HttpRequest, pk: int) -> FileResponse:
+    letter = (
+        visible(EscalationLetter.objects.filter(pk=pk), _scope(request))
+        .select_related("dispute")
+        .first()
+    )
+    if letter is None:
+        raise Http404("没有这份抄告函，或不在您的数据权限内")
+    path = Path(settings.MEDIA_ROOT) / letter.file_path
+    if not path.is_file():
+        raise Http404(f"抄告函 {letter.number} 的文件不存在")
+    _audit_view(request, "view.disputes.letter", letter=letter.pk, number=letter.number)
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"抄告函{letter.number}.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
