@@ -66,13 +66,16 @@ def sign_in(page: Any, username: str, password: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
+def fast_password_hasher() -> Iterator[None]:
     """Argon2 is deliberately slow; tests hash with MD5 (production settings stay argon2, and a
-    test in accounts checks that)."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        *settings.PASSWORD_HASHERS,
-    ]
+    test in accounts checks that). Not through the ``settings`` fixture: some tests have a
+    fixture or parameter of that name."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
 
 
 # --- a small bureau with named users ------------------------------------------------------------

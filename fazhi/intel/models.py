@@ -1,3 +1,101 @@
-"""intel models."""
+"""intel models: the persisted near-duplicate index of transcripts (rule ZN-BL-01).
+
+- ``BoilerplateSentence``: the sentences learned as boilerplate (they recur in many transcripts:
+  rights notices, headers, closing formulas), under a content-hashed ``version``.
+- ``TranscriptSignature``: one transcript's MinHash over the character shingles of its text with
+  the boilerplate removed, under the boilerplate version it was computed with.
+- ``TranscriptBand``: the LSH bands of each signature (band number, hash of the band's rows),
+  indexed so that the candidates of a new transcript are one indexed look-up.
+
+Transcripts are referenced without a database constraint: imports delete records with plain SQL,
+and an index row whose transcript vanished is simply dropped at the next synchronisation.
+"""
 
 from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from fazhi.records import models as records
+
+
+class BoilerplateVersion(models.Model):
+    """One learning of the boilerplate; the latest is current. Its ``version`` is a hash of the
+    learned sentences, so relearning an unchanged corpus keeps the signatures valid."""
+
+    version = models.CharField("版本", max_length=16, unique=True)
+    learned_at = models.DateTimeField("学习时间", default=timezone.now)
+    corpus_size = models.PositiveIntegerField("笔录数")
+    min_df = models.PositiveIntegerField("最低出现笔录数")
+    sentences = models.PositiveIntegerField("套话句数")
+    # False until a full ZN-BL-01 evaluation ran under this version: an incremental patrol
+    # re-checks every transcript until then (the learned boilerplate changes every score)
+    patrolled = models.BooleanField("已全量巡查", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "套话版本"
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class BoilerplateSentence(models.Model):
+    version = models.CharField("版本", max_length=16, db_index=True)
+    digest = models.CharField("摘要", max_length=32)
+    text = models.TextField("句子")
+    document_frequency = models.PositiveIntegerField("出现笔录数")
+    learned_at = models.DateTimeField("学习时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "笔录套话"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "digest"], name="uniq_boilerplate_digest")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TranscriptSignature(models.Model):
+    transcript = models.OneToOneField(
+        records.Transcript,
+        models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="signature",
+        verbose_name="笔录",
+    )
+    version = models.CharField("套话版本", max_length=16)
+    minhash = models.BinaryField("MinHash")
+    shingle_count = models.PositiveIntegerField("片段数")
+    # the transcript's changed_at when signed: a later one means the text may have changed
+    source_changed_at = models.DateTimeField("笔录变更时间")
+    changed_at = models.DateTimeField("计算时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "笔录指纹"
+
+    def __str__(self) -> str:
+        return f"{self.transcript_id} v{self.version}"
+
+
+class TranscriptBand(models.Model):
+    transcript = models.ForeignKey(
+        records.Transcript,
+        models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="笔录",
+    )
+    band = models.PositiveSmallIntegerField("分段")
+    key = models.BigIntegerField("分段摘要")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "笔录指纹分段"
+        indexes = [
+            models.Index(fields=["band", "key"], name="intel_band_key"),
+            models.Index(fields=["transcript"], name="intel_band_transcript"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transcript_id} #{self.band}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -416,13 +416,38 @@ class ConditionEvaluator:
             )
 
 
+@dataclass(frozen=True)
+class AnalysisQuery:
+    """An analysis check's query (研判). ``run(ctx)`` yields the rule's Results — scored, with
+    facts and explanation — evaluating only ``ctx.subjects`` when it is set (an incremental run).
+    The text analysis runs in Python on candidates that SQL pre-selected, in batches.
+
+    ``narrow(ctx)`` returns the subjects an incremental run must re-check (``ctx.scope`` says
+    what changed); ``None`` means the check cannot be narrowed exactly and always runs in full.
+    """
+
+    subject_type: str
+    run: Callable[[EvalContext], Iterable[Result]]
+    narrow: Callable[[EvalContext], tuple[str, ...]] | None = None
+
+
 class AnalysisEvaluator:
-    """Analysis rules (研判): the check itself yields scored suspicions (issue: ZN rules)."""
+    """Analysis rules (研判): the check yields scored Results; every one is a suspicion (疑点)
+    for a person to confirm."""
+
+    def subjects(
+        self, query: AnalysisQuery, settings: Mapping[str, Any], ctx: EvalContext
+    ) -> tuple[str, ...]:
+        assert query.narrow is not None
+        return query.narrow(ctx)
 
     def evaluate(
-        self, results: Iterable[Result], settings: Mapping[str, Any], ctx: EvalContext
+        self, query: AnalysisQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
     ) -> Iterator[Result]:
-        for result in results:
+        wanted = None if ctx.subjects is None else set(ctx.subjects)
+        for result in query.run(ctx):
+            if wanted is not None and result.subject_id not in wanted:
+                continue
             result.status = FindingStatus.SUSPICION
             yield result
 
@@ -477,6 +502,7 @@ def _duration(delta: timedelta) -> str:
 __all__ = [
     "EVALUATORS",
     "AnalysisEvaluator",
+    "AnalysisQuery",
     "ConditionEvaluator",
     "DeadlineEvaluator",
     "EvalContext",

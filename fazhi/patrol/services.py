@@ -20,14 +20,20 @@ from django.utils import timezone
 
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
-from fazhi.patrol.engine import EVALUATORS, EvalContext, RecordQuery, Result, Scope
+from fazhi.patrol.engine import (
+    EVALUATORS,
+    AnalysisQuery,
+    EvalContext,
+    RecordQuery,
+    Result,
+    Scope,
+)
 from fazhi.patrol.models import (
     Finding,
     FindingStatus,
     PatrolRun,
     Rule,
     RuleChange,
-    RuleKind,
     RunMode,
 )
 from fazhi.patrol.pack import DEFAULT_PACK, Pack, RuleDef, coerce_setting, load_pack
@@ -221,17 +227,18 @@ def _collect(
         cases.update(qs.values_list("case_id", flat=True))
 
 
-def _queries(rdef: RuleDef, ctx: EvalContext) -> list[RecordQuery]:
+def _queries(rdef: RuleDef, ctx: EvalContext) -> list[RecordQuery | AnalysisQuery]:
+    """The check's queries: RecordQuery for deadline and condition rules, AnalysisQuery for
+    analysis rules (each evaluator's contract, see ``engine``)."""
     built = rdef.check.build(rdef.params, ctx)
     return list(built) if isinstance(built, list | tuple) else [built]
 
 
-def _evaluate(rdef: RuleDef, query: RecordQuery, ctx: EvalContext) -> Iterable[Result]:
+def _evaluate(
+    rdef: RuleDef, query: RecordQuery | AnalysisQuery, ctx: EvalContext
+) -> Iterable[Result]:
     evaluator: Any = EVALUATORS[rdef.kind]
-    if rdef.kind == RuleKind.ANALYSIS:
-        results: Iterable[Result] = evaluator.evaluate(query, ctx.settings, ctx)
-    else:
-        results = evaluator.evaluate(query, ctx.settings, ctx, rdef.name)
+    results: Iterable[Result] = evaluator.evaluate(query, ctx.settings, ctx, rdef.name)
     return results
 
 

@@ -48,22 +48,22 @@ def _rule(code: str) -> Rule:
 # The pack and the coverage of this suite
 
 
-def test_pack_has_the_49_rules_of_the_catalogue() -> None:
+def test_pack_has_the_53_rules_of_the_catalogue() -> None:
     # given the shipped pack
     pack = load_pack()
     codes = [r.code for r in pack.rules]
-    # then it holds every rule of rules.md once: 19 XS, 7 ZA, 3 JQ, 16 GF, 4 SJ
-    assert len(codes) == len(set(codes)) == 49
+    # then it holds every rule of rules.md once: 19 XS, 7 ZA, 3 JQ, 16 GF, 4 SJ, 4 ZN
+    assert len(codes) == len(set(codes)) == 53
     families = Counter(code.split("-")[0] for code in codes)
-    assert families == {"XS": 19, "ZA": 7, "JQ": 3, "GF": 16, "SJ": 4}
+    assert families == {"XS": 19, "ZA": 7, "JQ": 3, "GF": 16, "SJ": 4, "ZN": 4}
 
 
 def test_every_rule_of_the_pack_has_rule_tests() -> None:
-    # given the rule test modules
+    # given the rule test modules (the analysis rules ZN are tested in test_analysis.py)
     sources = "".join(
         (TESTS / f"test_rules_{family}.py").read_text(encoding="utf-8")
         for family in ("xs", "za", "jq", "gf", "sj")
-    )
+    ) + (TESTS / "test_analysis.py").read_text(encoding="utf-8")
     # then each rule code is named in a quoted expectation there
     untested = [r.code for r in load_pack().rules if f'"{r.code}"' not in sources]
     # GF-BA-01..03 are parametrized in one test; the others are named one by one
@@ -87,10 +87,10 @@ def test_clean_cases_through_the_importer_patrol_to_no_finding(db) -> None:
     assert report.ok, [str(e) for e in report.errors]
     # when patrolled at 2026-10-08 10:00
     run = run_patrol(as_of=AS_OF, actor="test")
-    # then nothing is found, by any of the 49 rules
+    # then nothing is found, by any of the 53 rules
     assert Finding.objects.count() == 0
     assert run.stats["found"] == 0
-    assert len(run.stats["rules"]) == 49
+    assert len(run.stats["rules"]) == 53
 
 
 def test_clean_cases_patrol_to_no_finding_at_other_quiet_moments(patrol, rerun) -> None:

@@ -1,0 +1,614 @@
+"""Near-duplicate transcripts of different persons (rule ZN-BL-01 笔录雷同), never all pairs.
+
+1. **Boilerplate is learned from the corpus.** A transcript is cut into segments (sentences,
+   and the fields of its header lines). A segment whose normalised form (half-width, digits
+   collapsed)
+   recurs in at least ``max(MIN_DF, DF_FRACTION × transcripts)`` transcripts is boilerplate —
+   rights notices, standard questions, closing formulas; a header field (``时间:``, ``被询问人:``
+   …) whose label starts a line in that many transcripts is boilerplate with its value. The
+   learned set is stored (``BoilerplateSentence``) under a content-hashed version.
+2. **What remains is fingerprinted**: MinHash (``datasketch``, ``NUM_PERM`` permutations) over
+   its character ``SHINGLE``-grams. The signature is split into ``BANDS`` bands of ``ROWS`` rows
+   — the banding datasketch's ``MinHashLSH`` chooses for a Jaccard threshold of
+   ``LSH_THRESHOLD`` — and every band's hash is stored in an indexed table
+   (``TranscriptBand``): the LSH index persists, so a new transcript is one indexed look-up.
+3. **Candidates are verified**: two transcripts sharing a band, of different persons, are a
+   match when the exact Jaccard of their shingle sets reaches the rule's ``min_jaccard``.
+
+``sync_index`` brings the index up to date (signing only new or changed transcripts),
+``rebuild`` relearns the boilerplate and re-signs everything (``fazhi intel rebuild``),
+``check_transcript`` checks one transcript against the index, ``find_matches`` lists the
+verified pairs (all, or those involving given transcripts) for the patrol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from difflib import SequenceMatcher
+from typing import Any, NamedTuple
+
+import numpy as np
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
+from datasketch.minhash import _fmix
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fazhi.intel.models import (
+    BoilerplateSentence,
+    BoilerplateVersion,
+    TranscriptBand,
+    TranscriptSignature,
+)
+from fazhi.records import models as m
+
+NUM_PERM = 128
+SEED = 1
+SHINGLE = 5
+LSH_THRESHOLD = 0.7
+BANDS, ROWS = _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)  # (14, 9)
+MIN_DF = 5
+DF_FRACTION = 0.05
+# Below this many shingles what remains of a transcript says too little to judge: not indexed.
+MIN_SHINGLES = 40
+# Shared passages shorter than this many characters are not shown as evidence.
+MIN_PASSAGE = 8
+_CHUNK = 1000
+
+_SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
+_FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
+_DIGITS = re.compile(r"\d+")
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+_NOT_FIELDS = {"问", "答"}
+
+_P = np.uint64(0x100000001B3)
+_MIX1 = np.uint64(0xFF51AFD7ED558CCD)
+_MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+_PERM_A, _PERM_B = (np.asarray(p, dtype=np.uint32) for p in _TEMPLATE.permutations)
+
+
+# ---------------------------------------------------------------------------------------------
+# Segments and boilerplate
+
+
+class Segment(NamedTuple):
+    start: int
+    end: int
+    key: str  # normalised sentence, or "label:*" for a header field
+    is_field: bool
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII → half-width, one character for one (offsets stay valid)."""
+    return _FULLWIDTH.sub(_half, text)
+
+
+def _half(match: re.Match[str]) -> str:
+    return chr(ord(match.group()) - 0xFEE0)
+
+
+def segments(text: str, folded: str | None = None) -> list[Segment]:
+    """Sentences of ``text``; a segment at the start of a line (or after an ideographic space)
+    of the form ``label：value`` is a header field, keyed by its label. Keys fold full-width
+    ASCII to half-width and collapse digit runs to "0" (dates and numbers vary, forms do not)."""
+    if folded is None:
+        folded = fold(text)
+    out: list[Segment] = []
+    for match in _SEGMENT.finditer(folded):
+        start, end = match.span()
+        if folded[end - 1].isspace():
+            end = start + len(match.group().rstrip())
+        key = _DIGITS.sub("0", folded[start:end])
+        if start == 0 or folded[start - 1] in "\n\u3000":
+            field_match = _FIELD.match(key)
+            if field_match and field_match.group(1) not in _NOT_FIELDS:
+                out.append(Segment(start, end, field_match.group(1) + ":*", True))
+                continue
+        out.append(Segment(start, end, key, False))
+    return out
+
+
+def digest_of(key: str) -> str:
+    return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    version: str
+    keys: frozenset[str]
+
+    def kept(self, text: str) -> Kept:
+        """The text without its boilerplate segments, with the map back to ``text``."""
+        folded = fold(text)
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []  # (kept start, original start) per kept segment
+        length = 0
+        for seg in segments(text, folded):
+            if seg.key in self.keys:
+                continue
+            spans.append((length, seg.start))
+            parts.append(folded[seg.start : seg.end])
+            length += seg.end - seg.start
+        return Kept("".join(parts), tuple(spans))
+
+
+@dataclass(frozen=True)
+class Kept:
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def original(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges of the original text that the kept range [start, end) came from."""
+        out: list[tuple[int, int]] = []
+        bounds = [s for s, _ in self.spans] + [len(self.text)]
+        for i, (kept_start, orig_start) in enumerate(self.spans):
+            kept_end = bounds[i + 1]
+            low, high = max(start, kept_start), min(end, kept_end)
+            if low < high:
+                out.append((orig_start + low - kept_start, orig_start + high - kept_start))
+        return out
+
+
+def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[str, int]]]:
+    """``(corpus size, min_df, {digest: (segment key, document frequency)})`` of the segments
+    that recur in at least ``max(MIN_DF, DF_FRACTION × corpus)`` transcripts."""
+    df: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        n += 1
+        keys = {seg.key for seg in segments(text)}
+        df.update(keys)
+    threshold = max(MIN_DF, math.ceil(DF_FRACTION * n))
+    learned: dict[str, tuple[str, int]] = {}
+    for key, count in df.items():
+        if count >= threshold:
+            digest = digest_of(key)
+            learned[digest] = (key, count)
+    return n, threshold, learned
+
+
+def version_of(digests: Iterable[str]) -> str:
+    joined = "\n".join(sorted(digests)).encode()
+    return hashlib.sha1(joined, usedforsecurity=False).hexdigest()[:16]
+
+
+def current_boilerplate() -> Boilerplate | None:
+    latest = BoilerplateVersion.objects.order_by("-learned_at", "-id").first()
+    if latest is None:
+        return None
+    keys = BoilerplateSentence.objects.filter(version=latest.version).values_list("text", flat=True)
+    return Boilerplate(latest.version, frozenset(keys))
+
+
+# ---------------------------------------------------------------------------------------------
+# Shingles and signatures
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """The distinct 64-bit hashes of the character ``SHINGLE``-grams of ``text`` (sorted)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = len(codes) - SHINGLE + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(SHINGLE):
+        h = h * _P + codes[j : j + n]
+    h ^= h >> np.uint64(33)
+    h *= _MIX1
+    h ^= h >> np.uint64(29)
+    h *= _MIX2
+    h ^= h >> np.uint64(32)
+    return np.unique(h)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) == 0 and len(b) == 0:
+        return 0.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
+
+
+def minhash_values(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash signature of the shingle hashes: exactly what datasketch's ``MinHash``
+    (scheme affine32, ``SEED``) computes with ``update_batch`` of their upper 32 bits, done in one
+    numpy expression (datasketch hashes each value through a Python call; a test pins the two
+    together)."""
+    if len(hashes) == 0:
+        return np.asarray(_TEMPLATE.hashvalues, dtype=np.uint32).copy()
+    hv = _fmix((hashes >> np.uint64(32)).astype(np.uint32).reshape(-1, 1), 32)
+    phv = hv * _PERM_A + _PERM_B  # wraps modulo 2^32, as datasketch's affine32 does
+    return np.asarray(phv.min(axis=0), dtype=np.uint32)
+
+
+def minhash_of(values: np.ndarray) -> MinHash:
+    """A datasketch ``MinHash`` holding a signature (for its estimators and ``MinHashLSH``)."""
+    return MinHash(
+        seed=SEED, hashvalues=values, permutations=_TEMPLATE.permutations, scheme="affine32"
+    )
+
+
+def band_keys(hashvalues: np.ndarray) -> list[int]:
+    values = np.asarray(hashvalues, dtype="<u4")
+    keys = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS : (band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+@dataclass
+class Signed:
+    transcript_id: str
+    hashes: np.ndarray  # distinct 64-bit shingle hashes, sorted
+    minhash: np.ndarray  # NUM_PERM uint32 values
+    kept: Kept
+
+    @property
+    def indexed(self) -> bool:
+        return len(self.hashes) >= MIN_SHINGLES
+
+
+def sign(transcript_id: str, text: str, boilerplate: Boilerplate) -> Signed:
+    kept = boilerplate.kept(text)
+    hashes = shingle_hashes(kept.text)
+    return Signed(transcript_id, hashes, minhash_values(hashes), kept)
+
+
+def _store(signed: list[Signed], changed: dict[str, datetime], version: str) -> None:
+    ids = [s.transcript_id for s in signed]
+    TranscriptBand.objects.filter(transcript_id__in=ids).delete()
+    TranscriptSignature.objects.filter(transcript_id__in=ids).delete()
+    now = timezone.now()
+    sig_table = connection.ops.quote_name(TranscriptSignature._meta.db_table)
+    band_table = _band_table()
+    prep = TranscriptSignature._meta.get_field("changed_at")
+    stamp = prep.get_db_prep_save(now, connection)
+    with connection.cursor() as cursor:
+        # plain executemany: model instances cost more than the signing itself at this volume
+        cursor.executemany(
+            f"INSERT INTO {sig_table} (transcript_id, version, minhash, shingle_count, "
+            "source_changed_at, changed_at) VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (s.transcript_id, version, s.minhash.astype("<u4").tobytes(), len(s.hashes),
+                 prep.get_db_prep_save(changed[s.transcript_id], connection), stamp)
+                for s in signed
+            ],
+        )  # fmt: skip
+        cursor.executemany(
+            f"INSERT INTO {band_table} (transcript_id, band, {_KEY}) VALUES (%s, %s, %s)",
+            [
+                (s.transcript_id, band, key)
+                for s in signed
+                if s.indexed
+                for band, key in enumerate(band_keys(s.minhash))
+            ],
+        )
+
+
+def _sign_ids(ids: Sequence[str], boilerplate: Boilerplate) -> int:
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = m.Transcript.objects.filter(pk__in=chunk).values_list("pk", "text", "changed_at")
+        signed = [sign(pk, text, boilerplate) for pk, text, _ in rows]
+        _store(signed, {pk: changed for pk, _, changed in rows}, boilerplate.version)
+    return len(ids)
+
+
+def _texts() -> Iterator[str]:
+    yield from m.Transcript.objects.order_by().values_list("text", flat=True).iterator(2000)
+
+
+@dataclass
+class BuildReport:
+    version: str
+    corpus: int
+    min_df: int
+    boilerplate: int
+    signed: int
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def rebuild() -> BuildReport:
+    """Relearn the boilerplate from the whole corpus and re-sign every transcript.
+    Call through ``fazhi.intel.services.rebuild_index`` (audited)."""
+    clock = time.perf_counter()
+    corpus, min_df, learned = learn_boilerplate(_texts())
+    learned_at = time.perf_counter()
+    version = version_of(learned)
+    with transaction.atomic():
+        BoilerplateVersion.objects.exclude(version=version).delete()
+        BoilerplateSentence.objects.exclude(version=version).delete()
+        BoilerplateVersion.objects.filter(version=version).delete()
+        BoilerplateSentence.objects.filter(version=version).delete()
+        BoilerplateSentence.objects.bulk_create(
+            [
+                BoilerplateSentence(version=version, digest=d, text=key, document_frequency=df)
+                for d, (key, df) in learned.items()
+            ],
+            batch_size=_CHUNK,
+        )
+        BoilerplateVersion.objects.create(
+            version=version, corpus_size=corpus, min_df=min_df, sentences=len(learned)
+        )
+        TranscriptBand.objects.all().delete()
+        TranscriptSignature.objects.all().delete()
+        boilerplate = Boilerplate(version, frozenset(key for key, _ in learned.values()))
+        ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
+        signed = _sign_ids(ids, boilerplate)
+    done = time.perf_counter()
+    return BuildReport(
+        version, corpus, min_df, len(learned), signed, round(done - clock, 3),
+        {"learn": round(learned_at - clock, 3), "sign": round(done - learned_at, 3)},
+    )  # fmt: skip
+
+
+def sync_index() -> dict[str, Any]:
+    """Sign the transcripts that are new or changed since they were signed, drop the index rows
+    of vanished transcripts; learn the boilerplate first if it never was."""
+    boilerplate = current_boilerplate()
+    if boilerplate is None:
+        report = rebuild()
+        return {"rebuilt": True, "signed": report.signed}
+    stale = set(m.Transcript.objects.filter(signature__isnull=True).values_list("pk", flat=True))
+    stale.update(
+        m.Transcript.objects.filter(changed_at__gt=F("signature__source_changed_at")).values_list(
+            "pk", flat=True
+        )
+    )
+    stale.update(
+        TranscriptSignature.objects.exclude(version=boilerplate.version).values_list(
+            "transcript_id", flat=True
+        )
+    )
+    vanished = list(
+        TranscriptSignature.objects.exclude(
+            transcript_id__in=m.Transcript.objects.values("pk")
+        ).values_list("transcript_id", flat=True)
+    )
+    if vanished:
+        for start in range(0, len(vanished), _CHUNK):
+            chunk = vanished[start : start + _CHUNK]
+            TranscriptBand.objects.filter(transcript_id__in=chunk).delete()
+            TranscriptSignature.objects.filter(transcript_id__in=chunk).delete()
+    stale -= set(vanished)
+    signed = _sign_ids(sorted(stale), boilerplate)
+    return {"rebuilt": False, "signed": signed, "dropped": len(vanished)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates and matches
+
+
+def _band_table() -> str:
+    return connection.ops.quote_name(TranscriptBand._meta.db_table)
+
+
+_KEY = '"key"'  # quoted: KEY is a keyword in some SQL dialects
+
+
+def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str]]:
+    """Pairs ``(a, b)``, ``a < b``, of indexed transcripts sharing at least one LSH band: all of
+    them, or those involving ``subjects``."""
+    table = _band_table()
+    pairs: set[tuple[str, str]] = set()
+    with connection.cursor() as cursor:
+        if subjects is None:
+            cursor.execute(
+                f"SELECT DISTINCT a.transcript_id, b.transcript_id FROM {table} a "
+                f"JOIN {table} b ON a.band = b.band AND a.{_KEY} = b.{_KEY} "
+                "AND a.transcript_id < b.transcript_id"
+            )
+            pairs.update(cursor.fetchall())
+            return pairs
+        ids = sorted(set(subjects))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT DISTINCT a.transcript_id, b.transcript_id FROM {table} a "
+                f"JOIN {table} b ON a.band = b.band AND a.{_KEY} = b.{_KEY} "
+                f"AND a.transcript_id <> b.transcript_id WHERE a.transcript_id IN ({marks})",
+                chunk,
+            )
+            pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
+    return pairs
+
+
+def _candidates_of(signed: Signed) -> list[str]:
+    if not signed.indexed:
+        return []
+    keys = band_keys(signed.minhash)
+    table = _band_table()
+    where = " OR ".join([f"(band = %s AND {_KEY} = %s)"] * len(keys))
+    params: list[Any] = [v for pair in enumerate(keys) for v in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT transcript_id FROM {table} WHERE ({where}) AND transcript_id <> %s",
+            [*params, signed.transcript_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Info:
+    id: str
+    person_id: str
+    person_name: str
+    id_number: str | None
+    case_id: str
+    unit_id: str | None
+    lead_officer_id: str | None
+    kind: str
+    started_at: datetime
+    officers: tuple[str, ...]
+    text: str
+
+
+def _infos(ids: Iterable[str]) -> dict[str, Info]:
+    wanted = sorted(set(ids))
+    out: dict[str, Info] = {}
+    officers: dict[str, list[str]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for tid, name in (
+            m.TranscriptOfficer.objects.filter(transcript_id__in=chunk)
+            .order_by("transcript_id", "position")
+            .values_list("transcript_id", "officer__name")
+        ):
+            officers.setdefault(tid, []).append(name)
+        rows = m.Transcript.objects.filter(pk__in=chunk).values_list(
+            "pk", "person_id", "person__name", "person__id_number", "case_id", "case__unit_id",
+            "case__lead_officer_id", "kind", "started_at", "text",
+        )  # fmt: skip
+        for pk, pid, pname, idn, cid, uid, oid, kind, started, text in rows:
+            out[pk] = Info(pk, pid, pname, idn, cid, uid, oid, kind, started,
+                           tuple(officers.get(pk, ())), text)  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True)
+class Match:
+    transcript_id: str
+    other_id: str
+    jaccard: float
+    # shared passages: (start, end) in this transcript's text, (start, end) in the other's
+    passages: tuple[tuple[int, int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: Info
+    b: Info
+    jaccard: float
+    passages: tuple[tuple[int, int, int, int], ...]  # a-start, a-end, b-start, b-end
+
+    def match_for(self, transcript_id: str) -> Match:
+        if transcript_id == self.a.id:
+            return Match(self.a.id, self.b.id, self.jaccard, self.passages)
+        flipped = tuple((c, d, a, b) for a, b, c, d in self.passages)
+        return Match(self.b.id, self.a.id, self.jaccard, flipped)
+
+
+def different_persons(a: Info, b: Info) -> bool:
+    if a.person_id == b.person_id:
+        return False
+    return not (a.id_number and b.id_number and a.id_number == b.id_number)
+
+
+def shared_passages(a: Kept, b: Kept) -> tuple[tuple[int, int, int, int], ...]:
+    """The passages the two kept texts share, as ranges of both original texts."""
+    matcher = SequenceMatcher(None, a.text, b.text, autojunk=False)
+    out: list[tuple[int, int, int, int]] = []
+    a_bounds = [s for s, _ in a.spans]
+    b_bounds = [s for s, _ in b.spans]
+    for block in matcher.get_matching_blocks():
+        if block.size < MIN_PASSAGE:
+            continue
+        # cut the block where either side's kept segments join, so that every piece is one
+        # contiguous range of each original text
+        cuts = {0, block.size}
+        cuts.update(x - block.a for x in a_bounds if block.a < x < block.a + block.size)
+        cuts.update(x - block.b for x in b_bounds if block.b < x < block.b + block.size)
+        points = sorted(cuts)
+        for low, high in itertools.pairwise(points):
+            (sa, ea), (sb, eb) = (
+                a.original(block.a + low, block.a + high)[0],
+                b.original(block.b + low, block.b + high)[0],
+            )
+            out.append((sa, ea, sb, eb))
+    return tuple(out)
+
+
+def verify(
+    pairs: Iterable[tuple[str, str]], boilerplate: Boilerplate, min_jaccard: float
+) -> list[Pair]:
+    """The candidate pairs that hold: different persons, exact Jaccard ≥ ``min_jaccard``."""
+    pairs = sorted(pairs)
+    infos = _infos(t for pair in pairs for t in pair)
+    signed: dict[str, Signed] = {}
+
+    def signed_of(info: Info) -> Signed:
+        if info.id not in signed:
+            signed[info.id] = sign(info.id, info.text, boilerplate)
+        return signed[info.id]
+
+    out: list[Pair] = []
+    for a_id, b_id in pairs:
+        a, b = infos.get(a_id), infos.get(b_id)
+        if a is None or b is None or not different_persons(a, b):
+            continue
+        sa, sb = signed_of(a), signed_of(b)
+        if not (sa.indexed and sb.indexed):
+            continue
+        score = jaccard(sa.hashes, sb.hashes)
+        if score >= min_jaccard:
+            out.append(Pair(a, b, round(score, 4), shared_passages(sa.kept, sb.kept)))
+    return out
+
+
+def find_matches(min_jaccard: float, subjects: Iterable[str] | None = None) -> list[Pair]:
+    """The verified pairs: all of them, or those involving ``subjects``. Syncs the index."""
+    sync_index()
+    boilerplate = current_boilerplate()
+    assert boilerplate is not None
+    return verify(candidate_pairs(subjects), boilerplate, min_jaccard)
+
+
+def check_transcript(transcript_id: str, min_jaccard: float = 0.8) -> list[Match]:
+    """One transcript against the index (signing it first if it is new or changed)."""
+    boilerplate = current_boilerplate()
+    if boilerplate is None:
+        sync_index()
+        boilerplate = current_boilerplate()
+        assert boilerplate is not None
+    row = (
+        m.Transcript.objects.filter(pk=transcript_id)
+        .values_list("text", "changed_at", "signature__version", "signature__source_changed_at")
+        .first()
+    )
+    if row is None:
+        raise m.Transcript.DoesNotExist(f"笔录 {transcript_id} 不存在")
+    text, changed_at, version, source_changed_at = row
+    me = sign(transcript_id, text, boilerplate)
+    if (
+        version != boilerplate.version
+        or source_changed_at is None
+        or changed_at > source_changed_at
+    ):
+        _store([me], {transcript_id: changed_at}, boilerplate.version)
+    others = _candidates_of(me)
+    pairs = verify(((min(transcript_id, o), max(transcript_id, o)) for o in others),
+                   boilerplate, min_jaccard)  # fmt: skip
+    return sorted((pair.match_for(transcript_id) for pair in pairs), key=lambda x: -x.jaccard)
+
+
+__all__ = [
+    "BANDS",
+    "LSH_THRESHOLD",
+    "NUM_PERM",
+    "ROWS",
+    "SHINGLE",
+    "Boilerplate",
+    "Match",
+    "Pair",
+    "candidate_pairs",
+    "check_transcript",
+    "current_boilerplate",
+    "find_matches",
+    "rebuild",
+    "segments",
+    "shingle_hashes",
+    "sync_index",
+]

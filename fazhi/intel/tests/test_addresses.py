@@ -1,0 +1,53 @@
+"""Address normalisation: one spelling per place."""
+
+from __future__ import annotations
+
+import pytest
+
+from fazhi.intel.addresses import normalise_address
+
+SAME = [
+    ("浙江省杭州市西湖区幸福路十二号", "幸福路12号"),
+    ("幸福路 12 号", "幸福路12号"),
+    ("ＸＸ县城关镇幸福小区３幢２单元３０１室", "城关镇幸福小区三号楼二单元三〇一室"),
+    ("城关镇幸福小区3栋2单元301", "城关镇幸福小区3幢2单元301室"),
+    ("幸福小区3-2-301", "幸福小区3栋2单元301室"),
+    ("幸福小区3号楼2单元301房", "幸福小区3栋2单元301室"),
+    ("湖桥县城南街道迎春路49号", "城南街道迎春路四十九号"),
+    ("光明村五组", "光明村5组"),
+    ("幸福小区十二栋一单元5楼", "幸福小区12幢1单元5层"),
+    ("湖桥县城南街道迎春路49号", "湖桥县 城南街道，迎春路49号"),
+    ("城东花园2座1单元1102室", "城东花园2栋1单元1102室"),
+    ("人民路（东段）8号", "人民路东段8号"),
+]
+
+DIFFERENT = [
+    ("幸福路12号", "幸福路21号"),
+    ("幸福小区3栋2单元301室", "幸福小区3栋2单元302室"),
+    ("幸福小区3栋", "幸福花园3栋"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_spellings_of_one_place_normalise_alike(a: str, b: str) -> None:
+    assert normalise_address(a) == normalise_address(b)
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_different_places_stay_different(a: str, b: str) -> None:
+    assert normalise_address(a) != normalise_address(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("浙江省杭州市西湖区幸福路十二号", "幸福路12号"),
+        ("城关镇幸福小区三号楼二单元三〇一室", "城关镇幸福小区3栋2单元301室"),
+        ("东门菜市场3号", "东门菜市场3号"),  # 菜市 is not a city
+        ("幸福小区3栋", "幸福小区3栋"),  # 小区 is not a district
+        ("城南区", "城南区"),  # a prefix alone is kept
+        ("", ""),
+    ],
+)
+def test_normal_forms(text: str, expected: str) -> None:
+    assert normalise_address(text) == expected

@@ -1,0 +1,100 @@
+"""The pieces of the near-duplicate search: segments, boilerplate, shingles, MinHash, LSH."""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from fazhi.intel import duplicates as d
+
+TEXT = (
+    "询问笔录（第1次）\n时间：2025年9月30日20时26分\n被询问人：白某　性别：女\n"
+    "问：你听清楚了吗？\n答：听清楚了。\n问：你把情况说一下。\n"
+    "答：我在人民路12号看到一个男的骑走了电动车，车是红色的。他穿黑衣服！\n"
+)
+
+
+def test_segments_split_sentences_and_header_fields() -> None:
+    segs = d.segments(TEXT)
+    keys = [s.key for s in segs]
+    # header fields are keyed by their label, whatever their value (several on one line)
+    assert "时间:*" in keys
+    assert "被询问人:*" in keys
+    assert "性别:*" in keys
+    # answers and questions are sentences, digits collapsed, full-width folded
+    assert "答:我在人民路0号看到一个男的骑走了电动车,车是红色的。" in keys
+    assert "答:听清楚了。" in keys
+    # spans point into the original text
+    for seg in segs:
+        assert TEXT[seg.start : seg.end].strip() == TEXT[seg.start : seg.end]
+
+
+def test_boilerplate_is_learned_by_document_frequency() -> None:
+    stock = "问：你听清楚了吗？\n答：听清楚了。\n"
+    names = "甲乙丙丁戊己庚辛壬癸"
+    texts = [
+        f"时间：2025年{i}月1日\n{stock}答：{names[i]}的陈述内容，编号{i}。\n" for i in range(10)
+    ]
+    texts += ["答：只出现一次的句子。\n"]
+    n, min_df, learned = d.learn_boilerplate(texts)
+    assert (n, min_df) == (11, d.MIN_DF)
+    learned_keys = {key for key, _ in learned.values()}
+    assert learned_keys == {"时间:*", "问:你听清楚了吗?", "答:听清楚了。"}
+    plate = d.Boilerplate("v", frozenset(learned_keys))
+    kept = plate.kept(texts[3])
+    assert kept.text == "答:丁的陈述内容,编号3。"
+    # the kept text maps back onto the original
+    ((start, end),) = kept.original(0, len(kept.text))
+    assert texts[3][start:end] == "答：丁的陈述内容，编号3。"
+
+
+def test_shingles_jaccard_and_minhash_match_datasketch() -> None:
+    a = d.shingle_hashes("甲乙丙丁戊己庚辛壬癸")
+    b = d.shingle_hashes("甲乙丙丁戊己庚辛壬子")
+    assert len(a) == 6
+    assert len(b) == 6
+    assert d.jaccard(a, b) == 5 / 7
+    # the vectorised signature is datasketch's own
+    reference = MinHash(num_perm=d.NUM_PERM, seed=d.SEED, scheme="affine32",
+                        hashfunc=lambda v: v)  # fmt: skip
+    reference.update_batch((a >> np.uint64(32)).astype(np.uint32).tolist())
+    assert np.array_equal(d.minhash_values(a), reference.hashvalues)
+
+
+def test_bands_find_what_minhash_lsh_finds() -> None:
+    # given texts, some near-copies of others
+    rng = np.random.default_rng(3)
+    alphabet = list(
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+    )
+    base = ["".join(rng.choice(alphabet, 300)) for _ in range(30)]
+    texts = base + [t[:150] + "改动" + t[152:] for t in base[:10]]
+    sigs = [d.minhash_values(d.shingle_hashes(t)) for t in texts]
+    lsh = MinHashLSH(threshold=d.LSH_THRESHOLD, num_perm=d.NUM_PERM)
+    assert (lsh.b, lsh.r) == (d.BANDS, d.ROWS)
+    for i, sig in enumerate(sigs):
+        lsh.insert(str(i), d.minhash_of(sig))
+    by_lsh = {tuple(sorted((str(i), k))) for i, s in enumerate(sigs)
+              for k in lsh.query(d.minhash_of(s)) if k != str(i)}  # fmt: skip
+    keys = [d.band_keys(s) for s in sigs]
+    by_bands = {
+        tuple(sorted((str(i), str(j))))
+        for i in range(len(texts)) for j in range(i + 1, len(texts))
+        if any(x == y for x, y in zip(keys[i], keys[j], strict=True))
+    }  # fmt: skip
+    # then our stored bands give the same candidates as datasketch's index, copies included
+    assert by_bands == by_lsh
+    assert {(str(i), str(30 + i)) for i in range(10)} <= {
+        tuple(sorted(p, key=int)) for p in by_bands
+    }
+
+
+def test_shared_passages_point_into_both_texts() -> None:
+    plate = d.Boilerplate("v", frozenset({"问:你听清楚了吗?"}))
+    a = "问：你听清楚了吗？\n答：我看到一个男的骑走了那辆红色电动车。\n"
+    b = "问：你听清楚了吗？\n答：我亲眼看到一个男的骑走了那辆红色电动车。\n"
+    passages = d.shared_passages(plate.kept(a), plate.kept(b))
+    assert passages
+    for sa, ea, sb, eb in passages:
+        assert d.fold(a[sa:ea]) == d.fold(b[sb:eb])
+    assert any("骑走了那辆红色电动车" in a[sa:ea] for sa, ea, _, _ in passages)

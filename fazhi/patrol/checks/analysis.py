@@ -1,0 +1,446 @@
+"""Analysis checks (研判, ZN): suspicions from free text, for a person to confirm.
+
+Each check builds an ``AnalysisQuery`` (see ``engine``): SQL selects the candidates (category,
+disposition, no case, dispute incidents), a compiled regex skips texts that hold no cue at all,
+and only the rest are segmented (``fazhi.intel.lexicon``) — in batches, never one query per
+record. ZN-BL-01 works on the persisted MinHash/LSH index of ``fazhi.intel.duplicates``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from fazhi.intel import duplicates, lexicon
+from fazhi.intel.addresses import normalise_address
+from fazhi.intel.models import BoilerplateVersion
+from fazhi.patrol.checks.common import first_incident_officer
+from fazhi.patrol.engine import SHANGHAI, AnalysisQuery, EvalContext, Fact, Result
+from fazhi.patrol.models import Finding, FindingStatus, RuleKind
+from fazhi.patrol.registry import register
+from fazhi.records import enums
+from fazhi.records import models as m
+
+_CHUNK = 2000
+
+SUBCATEGORY_LABELS = {
+    "theft": "盗窃",
+    "robbery": "抢劫抢夺",
+    "fraud": "诈骗敲诈",
+    "assault": "伤害殴打",
+    "sexual": "性侵害",
+    "other": "其他违法犯罪",
+    "weapon": "凶器",
+    "self_harm": "自杀自伤",
+    "threat": "威胁扬言",
+    "revenge": "报复",
+    "mental_illness": "精神疾病",
+}
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ValueError(f"设置项 {name} = {value} 超出范围（{low}～{high}）")
+
+
+def _fmt(value: datetime | None) -> str | None:
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def _chunked(qs: QuerySet[Any], subjects: tuple[str, ...] | None) -> Iterator[dict[str, Any]]:
+    if subjects is None:
+        yield from qs.iterator(chunk_size=_CHUNK)
+        return
+    for start in range(0, len(subjects), _CHUNK):
+        yield from qs.filter(pk__in=subjects[start : start + _CHUNK])
+
+
+def _cue_list(cues: Iterable[lexicon.Cue]) -> str:
+    return "、".join(dict.fromkeys(c.term for c in cues))
+
+
+def _by_incident(ctx: EvalContext) -> tuple[str, ...]:
+    assert ctx.scope is not None
+    return tuple(sorted(ctx.scope.incident_ids))
+
+
+def _incident_rows(qs: QuerySet[m.Incident]) -> QuerySet[Any]:
+    return qs.annotate(first_officer=first_incident_officer()).values(
+        "pk", "category", "dispute_type", "description", "address", "reporter_phone",
+        "received_at", "disposition", "disposed_at", "unit_id", "first_officer",
+    )  # fmt: skip
+
+
+def _disputes(as_of: datetime) -> QuerySet[m.Incident]:
+    """Dispute incidents: of category 纠纷, or with a dispute type."""
+    typed = Q(dispute_type__isnull=False) & ~Q(dispute_type="")
+    return m.Incident.objects.filter(
+        Q(category=enums.IncidentCategory.DISPUTE) | typed, received_at__lte=as_of
+    )
+
+
+def _incident_facts(row: dict[str, Any]) -> list[Fact]:
+    return [
+        Fact("incident.category", "接警类别", row["category"]),
+        Fact("incident.received_at", "接警时间", _fmt(row["received_at"])),
+        Fact("incident.address", "地址", row["address"]),
+        Fact("incident.disposition", "处置结果", row["disposition"]),
+        Fact("incident.description", "警情内容", row["description"]),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# ZN-JQ-01 疑似有案不立
+
+
+@dataclass(frozen=True)
+class CaselessParams:
+    categories: tuple[str, ...] = ("刑事", "治安")
+    dispositions: tuple[str, ...] = ("调解", "现场处置", "无效警情", "不予受案")
+
+
+@register(
+    "caseless_offence",
+    kind=RuleKind.ANALYSIS,
+    subject="incident",
+    params=CaselessParams,
+    settings={"use_cues": "bool", "category_score": "number", "cue_score": "number"},
+)
+def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
+    """Incidents of an offence category, or whose text carries offence cues (negation-aware),
+    disposed of without a case."""
+    use_cues = bool(ctx.settings.get("use_cues", True))
+    category_score = float(ctx.settings.get("category_score", 0.6))
+    cue_score = float(ctx.settings.get("cue_score", 0.3))
+    _check_range("category_score", category_score, 0, 1)
+    _check_range("cue_score", cue_score, 0, 1)
+    categories = set(params.categories)
+
+    def run(ctx: EvalContext) -> Iterator[Result]:
+        cases = m.Case.objects.filter(incident_id=OuterRef("pk"), accepted_at__lte=ctx.as_of)
+        qs = m.Incident.objects.filter(
+            Q(disposed_at__isnull=True) | Q(disposed_at__lte=ctx.as_of),
+            disposition__in=list(params.dispositions),
+            received_at__lte=ctx.as_of,
+        ).filter(~Exists(cases))
+        if not use_cues:
+            qs = qs.filter(category__in=list(categories))
+        for row in _chunked(_incident_rows(qs), ctx.subjects):
+            in_category = row["category"] in categories
+            cues: list[lexicon.Cue] = []
+            if use_cues and lexicon.may_contain(row["description"], "offence"):
+                cues = lexicon.find_cues(row["description"], "offence")
+            positive = [c for c in cues if not c.negated]
+            if not in_category and not positive:
+                continue
+            subs = sorted({c.subcategory for c in positive})
+            score = min(1.0, (category_score if in_category else 0.0) + cue_score * len(subs))
+            reasons = []
+            if in_category:
+                reasons.append(f"接警类别为“{row['category']}”")
+            if positive:
+                kinds = "、".join(SUBCATEGORY_LABELS.get(s, s) for s in subs)
+                reasons.append(f"警情内容含违法犯罪线索词：{_cue_list(positive)}（{kinds}）")
+            negated = [c for c in cues if c.negated]
+            facts = _incident_facts(row)
+            facts.append(Fact("analysis.cues", "线索词", [c.term for c in positive]))
+            lines = [
+                "疑似有案不立："
+                + "；".join(reasons)
+                + f"，处置结果为“{row['disposition']}”，未受案立案。",
+            ]
+            if negated:
+                lines.append(f"已排除否定表述中的词：{_cue_list(negated)}")
+            lines.append(f"研判分值 {score:.2f}（类别 {category_score}，每类线索 {cue_score}）")
+            yield Result(
+                subject_type="incident",
+                subject_id=row["pk"],
+                status=FindingStatus.SUSPICION,
+                unit_id=row["unit_id"],
+                officer_id=row["first_officer"],
+                case_id=None,
+                facts=facts,
+                explanation="\n".join(lines),
+                trigger_at=row["received_at"],
+                score=round(score, 4),
+            )
+
+    return AnalysisQuery("incident", run, narrow=_by_incident)
+
+
+# ---------------------------------------------------------------------------------------------
+# ZN-JF-02 纠纷高危信号
+
+
+@register(
+    "dispute_escalation",
+    kind=RuleKind.ANALYSIS,
+    subject="incident",
+    settings={"min_score": "number"},
+)
+def dispute_escalation(params: Any, ctx: EvalContext) -> AnalysisQuery:
+    """Dispute incidents whose text carries escalation cues (negation-aware), scored by the
+    weights of the cue subcategories (``escalation.toml``)."""
+    min_score = float(ctx.settings.get("min_score", 0.2))
+    _check_range("min_score", min_score, 0, 1)
+
+    def run(ctx: EvalContext) -> Iterator[Result]:
+        for row in _chunked(_incident_rows(_disputes(ctx.as_of)), ctx.subjects):
+            if not lexicon.may_contain(row["description"], "escalation"):
+                continue
+            cues = lexicon.find_cues(row["description"], "escalation")
+            positive = [c for c in cues if not c.negated]
+            subs = sorted({c.subcategory for c in positive})
+            weights = {s: lexicon.weight_of("escalation", s) for s in subs}
+            score = min(1.0, sum(weights.values()) / 100)
+            if not positive or score < min_score:
+                continue
+            parts = [
+                f"{SUBCATEGORY_LABELS.get(s, s)}"
+                f"（{_cue_list(c for c in positive if c.subcategory == s)}，{weights[s]}分）"
+                for s in subs
+            ]
+            facts = _incident_facts(row)
+            facts.append(Fact("incident.dispute_type", "纠纷类型", row["dispute_type"]))
+            facts.append(Fact("analysis.cues", "升级信号", [c.term for c in positive]))
+            facts.append(Fact("analysis.signals", "信号类别", subs))
+            lines = ["纠纷警情内容含升级信号：" + "；".join(parts)]
+            negated = [c for c in cues if c.negated]
+            if negated:
+                lines.append(f"已排除否定表述中的词：{_cue_list(negated)}")
+            lines.append(f"研判分值 {score:.2f}（各类信号分值之和 ÷ 100，上限 1）")
+            yield Result(
+                subject_type="incident",
+                subject_id=row["pk"],
+                status=FindingStatus.SUSPICION,
+                unit_id=row["unit_id"],
+                officer_id=row["first_officer"],
+                case_id=None,
+                facts=facts,
+                explanation="\n".join(lines),
+                trigger_at=row["received_at"],
+                score=round(score, 4),
+            )
+
+    return AnalysisQuery("incident", run, narrow=_by_incident)
+
+
+# ---------------------------------------------------------------------------------------------
+# ZN-JF-01 纠纷警情反复
+
+
+def normalise_phone(phone: str | None) -> str:
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if len(digits) >= 7 else ""
+
+
+def repeated_groups(
+    items: list[tuple[datetime, str]], window: timedelta, min_count: int
+) -> list[list[str]]:
+    """Maximal runs of ``items`` (time, id), sorted by time, where every incident lies in some
+    window of length ``window`` holding at least ``min_count`` incidents; one list per run."""
+    items = sorted(items)
+    flagged = [False] * len(items)
+    j = 0
+    for i in range(len(items)):
+        j = max(j, i)
+        while j + 1 < len(items) and items[j + 1][0] - items[i][0] <= window:
+            j += 1
+        if j - i + 1 >= min_count:
+            for k in range(i, j + 1):
+                flagged[k] = True
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for k, (at, ident) in enumerate(items):
+        if flagged[k] and current and at - items[k - 1][0] <= window and flagged[k - 1]:
+            current.append(ident)
+        elif flagged[k]:
+            if current:
+                groups.append(current)
+            current = [ident]
+    if current:
+        groups.append(current)
+    return groups
+
+
+@register(
+    "dispute_repeat",
+    kind=RuleKind.ANALYSIS,
+    subject="incident",
+    settings={
+        "window_days": "int",
+        "min_count": "int",
+        "by_address": "bool",
+        "by_phone": "bool",
+    },
+)
+def dispute_repeat(params: Any, ctx: EvalContext) -> AnalysisQuery:
+    """Three or more dispute incidents at one normalised address, or from one reporter phone,
+    within 30 days (a sliding window). Groups span the whole store, so the rule is always
+    evaluated in full (no ``narrow``): a new incident can join a group of old ones."""
+    window_days = int(ctx.settings.get("window_days", 30))
+    min_count = int(ctx.settings.get("min_count", 3))
+    _check_range("window_days", window_days, 1, 366)
+    _check_range("min_count", min_count, 2, 100)
+    keys = []
+    if ctx.settings.get("by_address", True):
+        keys.append("address")
+    if ctx.settings.get("by_phone", True):
+        keys.append("phone")
+    window = timedelta(days=window_days)
+
+    def run(ctx: EvalContext) -> Iterator[Result]:
+        rows: dict[str, dict[str, Any]] = {}
+        buckets: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
+        for row in _incident_rows(_disputes(ctx.as_of)).iterator(chunk_size=_CHUNK):
+            rows[row["pk"]] = row
+            if "address" in keys:
+                address = normalise_address(row["address"] or "")
+                if len(address) >= 4:
+                    buckets[("address", address)].append((row["received_at"], row["pk"]))
+            if "phone" in keys:
+                phone = normalise_phone(row["reporter_phone"])
+                if phone:
+                    buckets[("phone", phone)].append((row["received_at"], row["pk"]))
+        reasons: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+        for (kind, key), items in buckets.items():
+            if len(items) < min_count:
+                continue
+            for group in repeated_groups(items, window, min_count):
+                for ident in group:
+                    reasons[ident].append((kind, key, group))
+        for ident in sorted(reasons):
+            row = rows[ident]
+            facts = _incident_facts(row)
+            lines = []
+            biggest = 0
+            for kind, key, group in reasons[ident]:
+                label = "同一地址" if kind == "address" else "同一报警电话"
+                times = sorted(rows[g]["received_at"] for g in group)
+                biggest = max(biggest, len(group))
+                facts.append(Fact(f"repeat.{kind}", label, key))
+                facts.append(Fact(f"repeat.{kind}_incidents", f"{label}的纠纷警情", group))
+                lines.append(
+                    f"{label}（{key}）{_fmt(times[0])} 至 {_fmt(times[-1])} 共 {len(group)} 起"
+                    f"纠纷警情，达到 {window_days} 日内 {min_count} 起：{'、'.join(group)}"
+                )
+            score = min(1.0, biggest / (min_count + 2))
+            lines.append(f"研判分值 {score:.2f}（起数 ÷ {min_count + 2}，上限 1）")
+            yield Result(
+                subject_type="incident",
+                subject_id=ident,
+                status=FindingStatus.SUSPICION,
+                unit_id=row["unit_id"],
+                officer_id=row["first_officer"],
+                case_id=None,
+                facts=facts,
+                explanation="纠纷警情反复：" + "\n".join(lines),
+                trigger_at=row["received_at"],
+                score=round(score, 4),
+            )
+
+    return AnalysisQuery("incident", run, narrow=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# ZN-BL-01 笔录雷同
+
+
+@register(
+    "transcript_duplicate",
+    kind=RuleKind.ANALYSIS,
+    subject="transcript",
+    settings={"min_jaccard": "number"},
+)
+def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
+    """Transcripts of different persons that are near-identical once the corpus's boilerplate
+    is removed: MinHash/LSH candidates from the persisted index, verified by exact Jaccard."""
+    min_jaccard = float(ctx.settings.get("min_jaccard", 0.8))
+    _check_range("min_jaccard", min_jaccard, duplicates.LSH_THRESHOLD, 1)
+    code = "ZN-BL-01"
+
+    def narrow(ctx: EvalContext) -> tuple[str, ...]:
+        assert ctx.scope is not None
+        duplicates.sync_index()
+        latest = BoilerplateVersion.objects.order_by("-learned_at", "-id").first()
+        if latest is None or not latest.patrolled:
+            # relearned boilerplate changes every score: re-check every transcript
+            return tuple(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
+        touched = set(ctx.scope.transcript_ids)
+        case_ids = sorted(ctx.scope.case_ids)
+        for start in range(0, len(case_ids), _CHUNK):
+            touched.update(
+                m.Transcript.objects.filter(
+                    case_id__in=case_ids[start : start + _CHUNK]
+                ).values_list("pk", flat=True)
+            )
+        subjects = set(touched)
+        for a, b in duplicates.candidate_pairs(touched):
+            subjects.update((a, b))
+        # earlier partners: their finding may no longer hold
+        subjects.update(
+            Finding.objects.filter(rule_id=code, is_open=True).values_list("subject_id", flat=True)
+        )
+        return tuple(sorted(subjects))
+
+    def run(ctx: EvalContext) -> Iterator[Result]:
+        pairs = duplicates.find_matches(min_jaccard, ctx.subjects)
+        if ctx.subjects is None:
+            BoilerplateVersion.objects.filter(patrolled=False).update(patrolled=True)
+        by_transcript: dict[str, list[tuple[duplicates.Match, duplicates.Info]]] = {}
+        infos: dict[str, duplicates.Info] = {}
+        for pair in pairs:
+            infos[pair.a.id], infos[pair.b.id] = pair.a, pair.b
+            by_transcript.setdefault(pair.a.id, []).append((pair.match_for(pair.a.id), pair.b))
+            by_transcript.setdefault(pair.b.id, []).append((pair.match_for(pair.b.id), pair.a))
+        for tid in sorted(by_transcript):
+            me = infos[tid]
+            matches = sorted(by_transcript[tid], key=lambda x: (-x[0].jaccard, x[1].id))
+            best, other = matches[0]
+            shared = sum(e - s for s, e, _, _ in best.passages)
+            facts = [
+                Fact("transcript.kind", "笔录类别", me.kind),
+                Fact("transcript.started_at", "开始时间", _fmt(me.started_at)),
+                Fact("transcript.person", "人员", me.person_name),
+                Fact("transcript.officers", "询问/讯问人", "、".join(me.officers)),
+                Fact("match.transcript_id", "雷同笔录", other.id),
+                Fact("match.person", "对方人员", other.person_name),
+                Fact("match.case_id", "对方案件", other.case_id),
+                Fact("match.officers", "对方询问/讯问人", "、".join(other.officers)),
+                Fact("match.jaccard", "相似度", best.jaccard),
+                Fact("match.passages", "雷同段落", [list(p) for p in best.passages]),
+            ]
+            if len(matches) > 1:
+                facts.append(
+                    Fact("match.others", "其他雷同笔录",
+                         [{"transcript_id": o.id, "jaccard": mm.jaccard} for mm, o in matches[1:]])
+                )  # fmt: skip
+            lines = [
+                f"笔录雷同：去除套话（多数笔录共有的权利告知、表头、结束语）后，本笔录（{me.person_name}）"
+                f"与笔录 {other.id}（{other.person_name}）的字符 {duplicates.SHINGLE} 元组 Jaccard "
+                f"相似度为 {best.jaccard:.2f}，达到 {min_jaccard:.2f}。",
+                f"两份笔录分属不同人员；相同段落 {len(best.passages)} 处，共 {shared} 字。",
+            ]
+            if len(matches) > 1:
+                lines.append(f"另与 {len(matches) - 1} 份笔录雷同。")
+            yield Result(
+                subject_type="transcript",
+                subject_id=tid,
+                status=FindingStatus.SUSPICION,
+                unit_id=me.unit_id,
+                officer_id=me.lead_officer_id,
+                case_id=me.case_id,
+                facts=facts,
+                explanation="\n".join(lines),
+                trigger_at=me.started_at,
+                score=best.jaccard,
+            )
+
+    return AnalysisQuery("transcript", run, narrow=narrow)

@@ -1,0 +1,295 @@
+"""Analysis rules (研判, ZN): a hit, a miss and the tricky cases of every rule.
+
+The records start from the clean cases (which patrol to no finding at all) and add the incidents
+or transcripts a rule looks at. Runs are restricted to the ZN rules so that the records added
+need not satisfy every other rule.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from fazhi.intel.models import BoilerplateVersion, TranscriptSignature
+from fazhi.patrol.services import run_patrol
+from fazhi.patrol.tests.conftest import (
+    AS_OF,
+    Records,
+    add,
+    id_number,
+    incident,
+    keys,
+    load_records,
+    patrol_store,
+    person,
+    t,
+    transcript,
+)
+
+ZN = ["ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"]
+pytestmark = pytest.mark.django_db
+
+
+def zn(records: Records, **kw: Any) -> list[dict[str, Any]]:
+    load_records(records)
+    return patrol_store(AS_OF, codes=ZN, **kw)
+
+
+def test_clean_cases_patrol_to_no_finding_at_all(clean_records: Records) -> None:
+    # given the clean example cases; when every rule runs; then nothing is found
+    assert zn(clean_records) == []
+    assert patrol_store(AS_OF) == []
+
+
+# --------------------------------------------------------------------------------- ZN-JQ-01
+
+
+def _help(records: Records, text: str, disposition: str = "现场处置", **kw: Any) -> Records:
+    return add(
+        records,
+        incident("I-H", kw.pop("category", "求助"), t("2026-09-20 10:00"), description=text,
+                 disposition=disposition, disposed_at=t("2026-09-20 11:00"), **kw),
+    )  # fmt: skip
+
+
+def test_jq01_offence_cue_disposed_without_case(clean_records: Records) -> None:
+    # given a help call whose text reports a theft, handled on the spot, with no case
+    findings = zn(_help(clean_records, "报警人称其电动车被盗，要求民警帮助查找。"))
+    # then it is a suspicion, explained by the cue and the disposition, scored
+    assert keys(findings) == {("ZN-JQ-01", "incident", "I-H")}
+    f = findings[0]
+    assert f["status"] == "suspicion"
+    assert "被盗" in f["explanation"]
+    assert "现场处置" in f["explanation"]
+    assert f["score"] == pytest.approx(0.3)
+    assert f["facts"]["analysis.cues"] == ["被盗"]
+
+
+def test_jq01_negated_cue_is_no_offence(clean_records: Records) -> None:
+    findings = zn(_help(clean_records, "报警人称电动车未被盗，系自己忘记停放位置。"))
+    assert findings == []
+
+
+def test_jq01_offence_category_mediated(clean_records: Records) -> None:
+    # given a 治安 incident mediated, with no cue in its text
+    findings = zn(_help(clean_records, "双方因琐事发生口角。", "调解", category="治安"))
+    assert keys(findings) == {("ZN-JQ-01", "incident", "I-H")}
+    assert findings[0]["score"] == pytest.approx(0.6)
+
+
+def test_jq01_not_when_a_case_was_taken(clean_records: Records) -> None:
+    # given the clean 刑事 incident I-OK (受案 with case C-OK) re-disposed as 调解: it has a case
+    for rec in clean_records:
+        if rec["id"] == "I-OK":
+            rec["disposition"] = "调解"
+    assert zn(clean_records) == []
+
+
+def test_jq01_not_for_other_dispositions(clean_records: Records) -> None:
+    assert zn(_help(clean_records, "报警人称手机被抢。", "移交")) == []
+
+
+# --------------------------------------------------------------------------------- ZN-JF-02
+
+
+def _dispute(records: Records, rid: str, text: str, at: str = "2026-09-20 10:00", **kw: Any):
+    return add(
+        records,
+        incident(rid, "纠纷", t(at), description=text, disposition="调解",
+                 disposed_at=t(at[:11] + "23:00"), **kw),
+    )  # fmt: skip
+
+
+def test_jf02_escalation_cues_scored_by_kind(clean_records: Records) -> None:
+    findings = zn(_dispute(clean_records, "I-D", "与前夫因孩子抚养争吵，对方手持菜刀扬言报复。"))
+    assert keys(findings) == {("ZN-JF-02", "incident", "I-D")}
+    f = findings[0]
+    assert set(f["facts"]["analysis.signals"]) == {"weapon", "threat", "revenge"}
+    assert f["score"] == pytest.approx(1.0)  # 40 + 30 + 30
+    assert "凶器" in f["explanation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双方因噪音发生争吵，对方并未持刀，情绪已平稳。",
+        "邻居家里放着杀虫剂，气味难闻引发争吵。",
+        "报警人否认扬言报复，双方已和解。",
+        "与邻居因车位发生争吵。",
+    ],
+)
+def test_jf02_not_for_negated_or_lookalike_words(clean_records: Records, text: str) -> None:
+    assert zn(_dispute(clean_records, "I-D", text)) == []
+
+
+def test_jf02_min_score_setting(clean_records: Records) -> None:
+    from fazhi.patrol.models import Rule
+    from fazhi.patrol.pack import load_pack
+    from fazhi.patrol.services import change_rule, sync_rules
+
+    sync_rules(load_pack())
+    change_rule(Rule.objects.get(code="ZN-JF-02"), actor="zhou", reason="只看多重信号",
+                settings={"min_score": 0.5})  # fmt: skip
+    # a single mental-illness cue (25) is below 0.5 now; weapon + threat (70) is not
+    records = _dispute(clean_records, "I-D1", "邻居有精神病史，多次上门争吵。")
+    records = _dispute(records, "I-D2", "对方持刀扬言要砍人。", at="2026-09-21 10:00")
+    assert keys(zn(records)) == {("ZN-JF-02", "incident", "I-D2")}
+
+
+# --------------------------------------------------------------------------------- ZN-JF-01
+
+
+def test_jf01_three_disputes_at_one_address_spelled_differently(clean_records: Records) -> None:
+    records = clean_records
+    spellings = ["湖桥县城南街道幸福小区3幢2单元301室", "城南街道幸福小区三号楼二单元301",
+                 "浙江省湖桥县城南街道幸福小区3-2-301"]  # fmt: skip
+    for i, (day, address) in enumerate(zip((1, 12, 28), spellings, strict=True)):
+        _dispute(records, f"I-R{i}", "与邻居因噪音争吵。", at=f"2026-09-{day:02d} 10:00",
+                 address=address, reporter_phone=f"1390000010{i}")  # fmt: skip
+    findings = zn(records)
+    assert keys(findings) == {("ZN-JF-01", "incident", f"I-R{i}") for i in range(3)}
+    f = findings[0]
+    assert f["facts"]["repeat.address_incidents"] == ["I-R0", "I-R1", "I-R2"]
+    assert "30 日内 3 起" in f["explanation"]
+
+
+def test_jf01_same_phone(clean_records: Records) -> None:
+    records = clean_records
+    for i, day in enumerate((2, 9, 20)):
+        address = f"湖桥县城北街道人民路{100 + i}号"
+        _dispute(records, f"I-P{i}", "与家人争吵。", at=f"2026-09-{day:02d} 10:00",
+                 address=address, reporter_phone="+86 139-0000-0077")  # fmt: skip
+    assert keys(zn(records)) == {("ZN-JF-01", "incident", f"I-P{i}") for i in range(3)}
+
+
+def test_jf01_not_when_spread_beyond_the_window(clean_records: Records) -> None:
+    records = clean_records
+    for i, (month, day) in enumerate(((8, 1), (8, 20), (9, 2))):  # 32 days first to last
+        _dispute(records, f"I-W{i}", "与邻居争吵。", at=f"2026-{month:02d}-{day:02d} 10:00",
+                 address="湖桥县城南街道迎春路49号", reporter_phone=f"1390000020{i}")  # fmt: skip
+    assert zn(records) == []
+
+
+def test_jf01_two_are_not_enough(clean_records: Records) -> None:
+    records = clean_records
+    for i, day in enumerate((2, 9)):
+        _dispute(records, f"I-T{i}", "与邻居争吵。", at=f"2026-09-{day:02d} 10:00",
+                 address="湖桥县城南街道迎春路49号", reporter_phone=f"1390000030{i}")  # fmt: skip
+    assert zn(records) == []
+
+
+# --------------------------------------------------------------------------------- ZN-BL-01
+
+NARRATIVE = (
+    "问：你把当天的情况详细说一下。\n"
+    "答：九月五日晚上八点左右，我在人民路十二号的小饭馆吃饭，邻桌两个男的喝多了，"
+    "为了抢一个停车位吵了起来，穿黑衣服的那个先动手推了对方一下。\n"
+    "问：后来呢？\n"
+    "答：穿白衣服的那个被推倒在门口的台阶上，额头磕破了，流了不少血，"
+    "老板赶紧拿毛巾给他按住，又有人打了一百一十报警。\n"
+    "问：打人的那个人长什么样？\n"
+    "答：三十多岁，个子不高，剃着平头，左手臂上有一个老鹰的纹身，说话是本地口音。\n"
+    "问：你和双方认识吗？\n"
+    "答：都不认识，我是第一次去那家饭馆，和同事{colleague}一起去的。\n"
+)
+HEADER = "询问笔录\n被询问人：{name}\n问：我们是城南派出所民警，现依法向你询问，你应当如实回答。\n"
+
+
+def _witness_transcripts(records: Records, copy_text: str | None = None) -> Records:
+    add(
+        records,
+        person("W-1", "C-OK", name="钱某", role="证人",
+               id_number=id_number("1991-03-04"), birth_date="1991-03-04"),
+        person("W-2", "C-OK", name="周某", role="证人",
+               id_number=id_number("1992-05-06"), birth_date="1992-05-06"),
+    )  # fmt: skip
+    original = HEADER.format(name="钱某") + NARRATIVE.format(colleague="小李")
+    add(records, transcript("T-W1", t("2026-09-04 14:00"), t("2026-09-04 15:00"),
+                            person_id="W-1", kind="询问", text=original))  # fmt: skip
+    if copy_text is None:
+        copy_text = (HEADER.format(name="周某") + NARRATIVE.format(colleague="小李")).replace(
+            "流了不少血，", "具体记不太清了，"
+        )
+    add(records, transcript("T-W2", t("2026-09-04 15:30"), t("2026-09-04 16:30"),
+                            person_id="W-2", kind="询问", text=copy_text))  # fmt: skip
+    return records
+
+
+def test_bl01_copied_statement_of_another_person(clean_records: Records) -> None:
+    findings = zn(_witness_transcripts(clean_records))
+    # then both transcripts are suspicions, each naming the other, with the shared passages
+    assert keys(findings) == {
+        ("ZN-BL-01", "transcript", "T-W1"),
+        ("ZN-BL-01", "transcript", "T-W2"),
+    }
+    one = next(f for f in findings if f["subject_id"] == "T-W2")
+    assert one["facts"]["match.transcript_id"] == "T-W1"
+    assert one["facts"]["match.person"] == "钱某"
+    assert one["score"] >= 0.8
+    assert one["case_id"] == "C-OK"
+    from fazhi.records.models import Transcript
+
+    mine = Transcript.objects.get(pk="T-W2").text
+    theirs = Transcript.objects.get(pk="T-W1").text
+    passages = one["facts"]["match.passages"]
+    assert passages
+    assert all(mine[a:b] == theirs[c:d] for a, b, c, d in passages)
+    assert any("老鹰的纹身" in mine[a:b] for a, b, _, _ in passages)
+
+
+def test_bl01_not_for_different_statements(clean_records: Records) -> None:
+    other = HEADER.format(name="周某") + (
+        "问：你当天在做什么？\n答：我在家里看电视，没有出门，这件事是第二天听邻居说的，"
+        "具体怎么回事我不清楚，也没有看到任何人打架。\n问：还有什么要说的？\n答：没有了。\n"
+    )
+    assert zn(_witness_transcripts(clean_records, other)) == []
+
+
+def test_bl01_not_for_the_same_person(clean_records: Records) -> None:
+    records = _witness_transcripts(clean_records)
+    for rec in records:
+        if rec["id"] == "T-W2":
+            rec["person_id"] = "W-1"
+    assert zn(records) == []
+
+
+def test_bl01_incremental_run_checks_a_new_copy_against_the_index(
+    clean_records: Records,
+) -> None:
+    # given a store patrolled in full with the original statement only
+    records = _witness_transcripts(clean_records)
+    copy = next(r for r in records if r["id"] == "T-W2")
+    records.remove(copy)
+    assert zn(records) == []
+    assert TranscriptSignature.objects.filter(transcript_id="T-W1").exists()
+    # when the copy is imported and an incremental run follows
+    load_records([copy])
+    later = AS_OF + timedelta(hours=1)
+    run = run_patrol(as_of=later, actor="test", mode="incremental", codes=ZN)
+    # then the run was incremental and found both transcripts
+    assert run.mode == "incremental", run.stats.get("fallback")
+    assert run.stats["rules"]["ZN-BL-01"]["incremental"] is True
+    incremental = patrol_store(later, codes=ZN, mode="incremental")
+    assert keys(incremental) == {("ZN-BL-01", "transcript", "T-W1"),
+                                 ("ZN-BL-01", "transcript", "T-W2")}  # fmt: skip
+    # and a full run agrees, changing nothing
+    full = run_patrol(as_of=later, actor="test", codes=ZN)
+    assert full.stats["created"] == full.stats["updated"] == full.stats["closed"] == 0
+    assert BoilerplateVersion.objects.get().patrolled
+
+
+def test_bl01_check_transcript_and_rebuild(clean_records: Records) -> None:
+    from fazhi.intel import duplicates
+    from fazhi.intel.services import rebuild_index
+
+    load_records(_witness_transcripts(clean_records))
+    report = rebuild_index(actor="zhou")
+    assert report.signed == 6
+    matches = duplicates.check_transcript("T-W2")
+    assert [(x.transcript_id, x.other_id) for x in matches] == [("T-W2", "T-W1")]
+    assert duplicates.check_transcript("M-OK-JL-T") == []
+    from fazhi.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="intel.rebuild", actor="zhou").exists()
