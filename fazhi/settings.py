@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "fazhi.dailycheck",
     "fazhi.disputes",
     "fazhi.workbench",
+    "fazhi.api",
+    "ninja",
     "axes",
 ]
 
@@ -116,7 +118,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # --- security (see docs/security.md) -----------------------------------------------------------

@@ -1,0 +1,620 @@
+"""The request and response shapes of the API (they are the OpenAPI schema), and the functions
+that turn rows into those bodies. Statuses go out as their stable English value plus the Chinese
+label; every status field's description lists the labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from ninja import Field, Schema
+
+from fazhi.accounts.masking import mask_id_number, mask_phone
+from fazhi.dailycheck.models import DailySheet
+from fazhi.dailycheck.questions import QUESTION_BY_CODE
+from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, Severity
+from fazhi.records import models as m
+from fazhi.rectification.models import Level, Problem, ProblemSource, ProblemStatus, Verb
+
+MAX_LIMIT = 500
+
+
+def labels(choices: type[models.Choices]) -> str:
+    """``warning=提醒，overdue=超期，…``: the values of a status with their Chinese labels."""
+    return "，".join(f"{value}={label}" for value, label in choices.choices)
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """Times go out in the bureau's time zone (Asia/Shanghai), with their offset."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
+# --- common ------------------------------------------------------------------------------------
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
+    offset: int = Field(0, ge=0, description="跳过的条数")
+
+
+class Error(Schema):
+    detail: str = Field(description="中文错误说明")
+
+
+class Ref(Schema):
+    id: str
+    name: str
+
+
+def ref(obj: Any) -> dict[str, str] | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+
+class FindingFilters(PageParams):
+    rule: str | None = Field(None, description="规则编号，如 XS-JL-01")
+    unit: str | None = Field(None, description="单位编号（含其下级单位）")
+    status: FindingStatus | None = Field(None, description=f"状态：{labels(FindingStatus)}")
+    severity: Severity | None = Field(None, description=f"严重程度：{labels(Severity)}")
+    open: bool | None = Field(None, description="true 仅有效发现，false 仅已消除的；不填为全部")
+    subject_type: str | None = Field(None, description="对象类型：case、incident、transcript …")
+    since: datetime | date | None = Field(
+        None, description="首次发现时间不早于此时（日期或带时区的时间；无时区按北京时间）"
+    )
+
+
+class Fact(Schema):
+    field: str
+    label: str
+    value: Any = None
+
+
+class FindingOut(Schema):
+    id: int
+    rule: str = Field(description="规则编号")
+    rule_name: str
+    subject_type: str = Field(description="对象类型")
+    subject_id: str = Field(description="对象编号")
+    status: str = Field(description=f"状态：{labels(FindingStatus)}")
+    status_label: str
+    severity: str = Field(description=f"严重程度：{labels(Severity)}")
+    unit: Ref | None
+    officer: Ref | None = Field(description="责任民警")
+    case_id: str | None
+    trigger_at: datetime | None = Field(description="起算时间")
+    due_at: datetime | None = Field(description="期限")
+    done_at: datetime | None = Field(description="办理时间")
+    score: float | None = Field(description="研判分值（疑点）")
+    is_open: bool = Field(description="有效（未消除）")
+    first_seen_at: datetime
+    closed_at: datetime | None
+    close_reason: str
+
+
+class StandardOut(Schema):
+    code: str
+    version: int
+    title: str
+
+
+class ProblemRef(Schema):
+    id: int
+    status: str = Field(description=f"状态：{labels(ProblemStatus)}")
+    status_label: str
+
+
+class FindingDetail(FindingOut):
+    facts: list[Fact] = Field(description="事实：字段、名称、值")
+    explanation: str = Field(description="计算说明（期限如何计算）")
+    basis: str = Field(description="法律依据")
+    rule_help: str
+    standards: list[StandardOut] = Field(description="该规则执行的现行标准")
+    problems: list[ProblemRef] = Field(description="由此发现生成的整改问题")
+
+
+class FindingPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[FindingOut]
+
+
+def finding_out(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "rule": f.rule_id,
+        "rule_name": f.rule.name,
+        "subject_type": f.subject_type,
+        "subject_id": f.subject_id,
+        "status": f.status,
+        "status_label": f.get_status_display(),
+        "severity": f.severity,
+        "unit": ref(f.unit),
+        "officer": ref(f.officer),
+        "case_id": f.case_id,
+        "trigger_at": local(f.trigger_at),
+        "due_at": local(f.due_at),
+        "done_at": local(f.done_at),
+        "score": f.score,
+        "is_open": f.is_open,
+        "first_seen_at": local(f.first_seen_at),
+        "closed_at": local(f.closed_at),
+        "close_reason": f.close_reason,
+    }
+
+
+def problem_ref(p: Problem) -> dict[str, Any]:
+    return {"id": p.pk, "status": p.status, "status_label": p.get_status_display()}
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id: str
+    name: str
+    id_number: str = Field(description="身份证号（无 accounts.unmask_pii 权限时脱敏）")
+    phone: str = Field(description="电话（无 accounts.unmask_pii 权限时脱敏）")
+    birth_date: date | None
+    gender: str | None
+    role: str = Field(description="人员类别")
+    masked: bool = Field(description="身份证号、电话是否已脱敏")
+
+
+class MeasureOut(Schema):
+    id: str
+    kind: str = Field(description="措施类别")
+    person_id: str
+    started_at: datetime
+    ended_at: datetime | None
+    extended_to: datetime | None
+    approved_by: Ref | None
+    document_no: str | None
+
+
+class CaseDetail(Schema):
+    id: str
+    kind: str = Field(description="案件类别")
+    cause: str = Field(description="案由")
+    status: str = Field(description="案件状态")
+    complex: bool = Field(description="重大复杂")
+    unit: Ref
+    lead_officer: Ref | None
+    officers: list[Ref] = Field(description="协办民警")
+    incident_id: str | None
+    accepted_at: datetime
+    filed_at: datetime | None
+    closed_at: datetime | None
+    persons: list[PersonOut]
+    measures: list[MeasureOut]
+    findings: list[FindingOut]
+
+
+def person_out(p: m.Person, clear: bool) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "id_number": (p.id_number or "") if clear else mask_id_number(p.id_number),
+        "phone": (p.phone or "") if clear else mask_phone(p.phone),
+        "birth_date": p.birth_date,
+        "gender": p.gender,
+        "role": p.role,
+        "masked": not clear,
+    }
+
+
+def measure_out(x: m.Measure) -> dict[str, Any]:
+    return {
+        "id": x.pk,
+        "kind": x.kind,
+        "person_id": x.person_id,
+        "started_at": local(x.started_at),
+        "ended_at": local(x.ended_at),
+        "extended_to": local(x.extended_to),
+        "approved_by": ref(x.approved_by),
+        "document_no": x.document_no,
+    }
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+class Precision(Schema):
+    confirmed: int = Field(description="认定为真（已销号，或经法制员推送/确认且未被不予认定）")
+    dismissed: int = Field(description="不予认定")
+    precision: float | None = Field(description="准确率 = 认定为真 /（认定为真 + 不予认定）")
+
+
+class RuleOut(Schema):
+    code: str
+    name: str
+    kind: str = Field(description=f"类型：{labels(RuleKind)}")
+    kind_label: str
+    subject_type: str
+    severity: str = Field(description=f"本局生效的严重程度：{labels(Severity)}")
+    enabled: bool = Field(description="启用")
+    warn_only: bool = Field(description="仅提醒")
+    open_findings: dict[str, int] = Field(
+        description=f"本人数据范围内各状态的有效发现数（total 为合计）：{labels(FindingStatus)}"
+    )
+    precision: Precision
+
+
+class RuleDetail(RuleOut):
+    pack: str
+    basis: str = Field(description="法律依据")
+    help_text: str
+    settings: dict[str, Any] = Field(description="生效设置（规则包默认值叠加本局设置）")
+    defaults: dict[str, Any] = Field(description="规则包默认设置")
+    overrides: dict[str, Any] = Field(description="本局设置")
+    settings_changed_at: datetime | None
+    standards: list[StandardOut]
+
+
+class RulePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RuleOut]
+
+
+def rule_out(r: Rule, counts: dict[str, Any], precision: dict[str, Any]) -> dict[str, Any]:
+    open_counts = {s: int(counts.get(s) or 0) for s in FindingStatus.values}
+    open_counts["total"] = int(counts.get("total") or 0)
+    return {
+        "code": r.code,
+        "name": r.name,
+        "kind": r.kind,
+        "kind_label": r.get_kind_display(),
+        "subject_type": r.subject_type,
+        "severity": r.effective_severity,
+        "enabled": r.enabled,
+        "warn_only": r.warn_only,
+        "open_findings": open_counts,
+        "precision": precision or {"confirmed": 0, "dismissed": 0, "precision": None},
+    }
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+
+class ProblemFilters(PageParams):
+    status: ProblemStatus | None = Field(None, description=f"状态：{labels(ProblemStatus)}")
+    rule: str | None = Field(None, description="规则编号")
+    unit: str | None = Field(None, description="单位编号（含其下级单位）")
+    officer: str | None = Field(None, description="责任民警编号")
+    severity: Severity | None = Field(None, description=f"严重程度：{labels(Severity)}")
+    active: bool | None = Field(None, description="true 仅未办结（非已销号、不予认定）")
+    overdue: bool | None = Field(None, description="true 仅逾期未整改")
+
+
+class ProblemOut(Schema):
+    id: int
+    finding_id: int
+    rule: str
+    rule_name: str
+    unit: Ref | None
+    officer: Ref | None = Field(description="责任民警")
+    case_id: str | None
+    severity: str = Field(description=f"严重程度：{labels(Severity)}")
+    status: str = Field(description=f"状态：{labels(ProblemStatus)}")
+    status_label: str
+    source: str = Field(description=f"来源：{labels(ProblemSource)}")
+    source_label: str
+    level: int = Field(description=f"督办层级：{labels(Level)}")
+    level_label: str
+    due_at: datetime = Field(description="整改期限")
+    overdue: bool = Field(description="逾期未整改")
+    created_at: datetime
+    created_by: str
+    fixed_at: datetime | None
+    finished_at: datetime | None
+
+
+class HistoryOut(Schema):
+    at: datetime
+    actor: str
+    verb: str = Field(description=f"操作：{labels(Verb)}")
+    verb_label: str
+    comment: str
+    from_status: str
+    to_status: str
+    level: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class ProblemDetail(ProblemOut):
+    finding: FindingOut
+    history: list[HistoryOut]
+    attachments: list[AttachmentOut] = Field(description="附件（文件在网页上下载）")
+    allowed_actions: list[str] = Field(description="当前用户现在可执行的操作（见 actions 接口）")
+
+
+class ProblemPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ProblemOut]
+
+
+class ProblemActionName(StrEnum):
+    """整改问题操作：submit_fix 提交整改，approve 审核销号，reject 退回，appeal 申诉，
+    uphold_appeal 申诉成立，overrule_appeal 申诉驳回，dismiss 不予认定。"""
+
+    SUBMIT_FIX = "submit_fix"
+    APPROVE = "approve"
+    REJECT = "reject"
+    APPEAL = "appeal"
+    UPHOLD_APPEAL = "uphold_appeal"
+    OVERRULE_APPEAL = "overrule_appeal"
+    DISMISS = "dismiss"
+
+
+ACTION_TEXT = (
+    "submit_fix=提交整改（民警、业务负责人；不含附件，附件请在网页上传），"
+    "approve=审核销号（法制员、法制大队），reject=退回（须填理由），"
+    "appeal=申诉（民警，须填理由），uphold_appeal=申诉成立（不予认定），"
+    "overrule_appeal=申诉驳回，dismiss=不予认定（须填理由）"
+)
+
+
+class ActionIn(Schema):
+    comment: str = Field("", description="说明：整改情况、退回理由、申诉理由或裁决意见")
+
+
+def problem_out(p: Problem, now: datetime) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "finding_id": p.finding_id,
+        "rule": p.rule_id,
+        "rule_name": p.rule.name,
+        "unit": ref(p.unit),
+        "officer": ref(p.officer),
+        "case_id": p.case_id,
+        "severity": p.severity,
+        "status": p.status,
+        "status_label": p.get_status_display(),
+        "source": p.source,
+        "source_label": p.get_source_display(),
+        "level": p.level,
+        "level_label": p.get_level_display(),
+        "due_at": local(p.due_at),
+        "overdue": p.is_overdue(now),
+        "created_at": local(p.created_at),
+        "created_by": p.created_by,
+        "fixed_at": local(p.fixed_at),
+        "finished_at": local(p.finished_at),
+    }
+
+
+# --- 每日十问 ----------------------------------------------------------------------------------
+
+
+class DailyFilters(PageParams):
+    day: date | None = Field(None, description="日期（YYYY-MM-DD），不填为今天（北京时间）")
+    unit: str | None = Field(None, description="单位编号（含其下级单位）")
+
+
+class DailyRecord(Schema):
+    type: str
+    id: str
+    label: str
+    case_id: str | None = None
+
+
+class DailyAnswerOut(Schema):
+    code: str = Field(description="问题编号 Q01–Q10")
+    title: str
+    question: str
+    count: int = Field(description="命中记录数")
+    records: list[DailyRecord]
+    confirmed: bool
+    confirmed_by: str
+    confirmed_at: datetime | None
+    note: str = Field(description="法制员确认说明")
+
+
+class DailySheetOut(Schema):
+    id: int
+    unit: Ref | None
+    day: date
+    complete: bool = Field(description="执法每日清：十问均已确认")
+    completed_at: datetime | None
+    completed_by: str
+    refreshed_at: datetime
+    answers: list[DailyAnswerOut]
+
+
+class DailyPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    day: date
+    items: list[DailySheetOut]
+
+
+def sheet_out(s: DailySheet, units: dict[str, m.Unit]) -> dict[str, Any]:
+    answers = []
+    for a in s.answers.all():
+        q = QUESTION_BY_CODE.get(a.code)
+        answers.append(
+            {
+                "code": a.code,
+                "title": q.title if q else a.code,
+                "question": q.text if q else "",
+                "count": a.count,
+                "records": [
+                    {
+                        "type": str(r.get("type", "")),
+                        "id": str(r.get("id", "")),
+                        "label": str(r.get("label", "")),
+                        "case_id": r.get("case_id"),
+                    }
+                    for r in (a.records or [])
+                ],
+                "confirmed": a.confirmed_at is not None,
+                "confirmed_by": a.confirmed_by,
+                "confirmed_at": local(a.confirmed_at),
+                "note": a.note,
+            }
+        )
+    return {
+        "id": s.pk,
+        "unit": ref(units.get(s.unit_id)),
+        "day": s.day,
+        "complete": s.completed_at is not None,
+        "completed_at": local(s.completed_at),
+        "completed_by": s.completed_by,
+        "refreshed_at": local(s.refreshed_at),
+        "answers": answers,
+    }
+
+
+# --- /me ---------------------------------------------------------------------------------------
+
+
+class ScopeOut(Schema):
+    bureau_wide: bool = Field(description="全局数据范围（局领导、法制大队、管理员）")
+    own_only: bool = Field(description="仅本人案件和问题（民警）")
+    unit_ids: list[str] | None = Field(description="可见单位（null 为全局）")
+    officer_id: str | None
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str | None = Field(
+        description="角色：民警、法制员、业务负责人、分管法制领导、所队长、局领导、法制大队、管理员"
+    )
+    unit: Ref | None
+    officer_id: str | None
+    can_unmask: bool = Field(description="可查看完整身份证号和电话（accounts.unmask_pii）")
+    auth: str = Field(description="本次认证方式：session 或 token")
+    token_name: str | None
+    scope: ScopeOut
+
+
+# --- 矛盾纠纷 ----------------------------------------------------------------------------------
+
+DISPUTE_STATUS_TEXT = "未化解，化解中，已化解"
+COLOUR_TEXT = "红=红色，黄=黄色，蓝=蓝色（风险由高到低）"
+
+
+class DisputeFilters(PageParams):
+    colour: str | None = Field(None, description=f"风险等级：{COLOUR_TEXT}")
+    status: str | None = Field(None, description=f"化解状态：{DISPUTE_STATUS_TEXT}")
+    unit: str | None = Field(None, description="单位编号（含其下级单位）")
+    open: bool | None = Field(None, description="true 仅未化解和化解中")
+
+
+class DisputeOut(Schema):
+    id: int
+    incident_id: str
+    unit: Ref | None
+    officer: Ref | None = Field(description="社区民警")
+    dispute_type: str = Field(description="纠纷类型")
+    consequence: str = Field(description="行为后果")
+    cause: str = Field(description="纠纷成因")
+    status: str = Field(description=f"化解状态：{DISPUTE_STATUS_TEXT}")
+    colour: str = Field(description=f"风险等级：{COLOUR_TEXT}")
+    colour_label: str
+    score: int = Field(description="风险分")
+    created_at: datetime
+    graded_at: datetime
+    red_since: datetime | None
+    resolved_at: datetime | None
+    escalated_at: datetime | None = Field(description="抄告时间")
+
+
+class ReasonOut(Schema):
+    factor: str
+    points: int
+    reason: str
+
+
+class PartyOut(Schema):
+    name: str
+    phone: str = Field(description="电话（无 accounts.unmask_pii 权限时脱敏）")
+    id_number: str = Field(description="身份证号（无 accounts.unmask_pii 权限时脱敏）")
+    source: str
+    person_ids: list[str]
+    masked: bool
+
+
+class ChecklistOut(Schema):
+    kind: str = Field(description="八必查 或 八必判")
+    item: str
+    label: str
+    answer: str
+    source: str
+    note: str
+    answered_by: str
+    answered_at: datetime | None
+
+
+class PlanOut(Schema):
+    seq: int
+    due_at: datetime = Field(description="应回访时间")
+    officer_id: str | None
+    colour: str
+    followup_id: str | None = Field(description="完成该次回访的回访记录")
+    cancelled_at: datetime | None
+
+
+class DisputeDetail(DisputeOut):
+    reasons: list[ReasonOut] = Field(description="计分理由（每一分的来由）")
+    parties: list[PartyOut]
+    checklist: list[ChecklistOut] = Field(description="八必查、八必判")
+    plans: list[PlanOut] = Field(description="回访计划")
+
+
+class DisputePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[DisputeOut]
+
+
+def dispute_out(d: Any, unit: m.Unit | None) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "incident_id": d.incident_id,
+        "unit": ref(unit),
+        "officer": ref(d.officer),
+        "dispute_type": d.dispute_type,
+        "consequence": d.consequence,
+        "cause": d.cause,
+        "status": d.status,
+        "colour": d.colour,
+        "colour_label": d.get_colour_display(),
+        "score": d.score,
+        "created_at": local(d.created_at),
+        "graded_at": local(d.graded_at),
+        "red_since": local(d.red_since),
+        "resolved_at": local(d.resolved_at),
+        "escalated_at": local(d.escalated_at),
+    }
+
+
+def party_out(p: Any, clear: bool) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "phone": p.phone if clear else mask_phone(p.phone),
+        "id_number": p.id_number if clear else mask_id_number(p.id_number),
+        "source": p.source,
+        "person_ids": [str(x) for x in (p.person_ids or [])],
+        "masked": not clear,
+    }

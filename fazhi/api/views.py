@@ -1,0 +1,609 @@
+"""The JSON API, version 1 (``/api/v1/``): the same data scope, masking and services as the
+pages. Every call is authenticated (token or session), narrowed by ``accounts.scope.visible``
+(a detail out of scope answers 404, like a page) and written to the audit log once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from fazhi.accounts.scope import (
+    UNMASK_PERMISSION,
+    DataScope,
+    scope_of,
+    units_below,
+    visible,
+)
+from fazhi.api import schemas as s
+from fazhi.api.auth import AUTH, signed_in, via
+from fazhi.core.services import client_addr, record_audit
+from fazhi.dailycheck.models import DailySheet
+from fazhi.patrol.models import Finding, FindingQuerySet, Rule
+from fazhi.patrol.periods import SHANGHAI
+from fazhi.records import models as m
+from fazhi.rectification import services as rs
+from fazhi.rectification.models import FINAL_STATUSES, Problem, overdue_q
+from fazhi.standards.models import Standard
+
+try:  # 矛盾纠纷 is optional: the API serves it when the app provides the model
+    from fazhi.disputes.models import Dispute, DisputeStatus
+except ImportError:  # pragma: no cover
+    Dispute = None  # type: ignore[assignment,misc]
+
+DESCRIPTION = """
+智慧法制监督平台的只读为主的数据接口。认证方式二选一：
+
+* **接口令牌**：请求头 `Authorization: Bearer <令牌>`
+  （令牌由管理员用 `fazhi api_token create` 创建）；
+* **登录会话**：网页登录后的会话 Cookie；写操作（POST）须带 `X-CSRFToken` 请求头。
+
+所有数据按当前用户的数据范围过滤：不在范围内的单条记录返回 404。列表接口以 `limit`/`offset`
+分页（`limit` 最大 500）。身份证号、电话号码除非用户有 `accounts.unmask_pii` 权限，一律脱敏。
+每次调用都写入审计日志。详见 docs/api.md。
+"""
+
+api = NinjaAPI(
+    title="fazhi API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api:v1",  # included under the "api" app of fazhi/urls.py
+    auth=AUTH,
+    docs_decorator=signed_in,
+)
+
+ERRORS: dict[int, Any] = {401: s.Error, 404: s.Error, 422: s.Error}
+
+
+# --- errors: a Chinese ``detail`` everywhere ---------------------------------------------------
+
+
+def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = _error(request, 401, "未登录或接口令牌无效（请求头 Authorization: Bearer <令牌>）")
+    response["WWW-Authenticate"] = 'Bearer realm="fazhi"'
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, str(exc) or "记录不存在或不在您的数据范围内")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, str(exc) or "没有权限")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 400, "；".join(exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def _bad_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, 422, "请求参数不合法", errors=exc.errors)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _scope(request: HttpRequest) -> DataScope:
+    return scope_of(request.user)
+
+
+def _audit(
+    request: HttpRequest, name: str, target_type: str = "", target_id: Any = "", **details: Any
+) -> None:
+    record_audit(
+        request.user.get_username(), f"view.api.{name}", target_type=target_type,
+        target_id=str(target_id), remote_addr=client_addr(request),
+        details={"via": via(request), **details},
+    )  # fmt: skip
+
+
+def _get(queryset: QuerySet[Any], what: str, **lookup: Any) -> Any:
+    """The one row of an already scope-narrowed queryset, or 404 (also for rows out of scope:
+    the API does not tell them apart from missing ones)."""
+    row = queryset.filter(**lookup).first()
+    if row is None:
+        raise Http404(f"{what}不存在或不在您的数据范围内")
+    return row
+
+
+def _in_unit(queryset: QuerySet[Any], column: str, unit_id: str | None) -> QuerySet[Any]:
+    if not unit_id:
+        return queryset
+    return queryset.filter(**{f"{column}__in": sorted(units_below(unit_id))})
+
+
+def _page(
+    queryset: QuerySet[Any], params: s.PageParams, build: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """One page: the total (one COUNT) and the rows of [offset, offset + limit) (one query)."""
+    rows = list(queryset[params.offset : params.offset + params.limit])
+    return {
+        "count": queryset.count(),
+        "limit": params.limit,
+        "offset": params.offset,
+        "items": [build(row) for row in rows],
+    }
+
+
+def _filters(params: Any) -> dict[str, str]:
+    """The filters a list call used, for its audit row."""
+    data = params.dict(exclude={"limit", "offset"}, exclude_none=True)
+    return {k: str(v.value if hasattr(v, "value") else v) for k, v in data.items()}
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
+def _can_unmask(request: HttpRequest) -> bool:
+    return bool(request.user.has_perm(UNMASK_PERMISSION))
+
+
+# --- /me ---------------------------------------------------------------------------------------
+
+
+@api.get("/me", response={200: s.MeOut, **ERRORS}, url_name="me", tags=["用户"], summary="当前用户")
+def me(request: HttpRequest) -> dict[str, Any]:
+    """当前用户、角色、单位和数据范围。"""
+    scope = _scope(request)
+    user: Any = request.user
+    unit = m.Unit.objects.filter(pk=scope.unit_id).first() if scope.unit_id else None
+    token = getattr(request, "api_token", None)
+    _audit(request, "me", "user", user.get_username())
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+        "role": scope.role,
+        "unit": s.ref(unit),
+        "officer_id": scope.officer_id,
+        "can_unmask": _can_unmask(request),
+        "auth": "token" if token is not None else "session",
+        "token_name": token.name if token is not None else None,
+        "scope": {
+            "bureau_wide": scope.bureau_wide,
+            "own_only": scope.own_only,
+            "unit_ids": sorted(scope.unit_ids) if scope.unit_ids is not None else None,
+            "officer_id": scope.officer_id,
+        },
+    }
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+
+@api.get(
+    "/findings", response={200: s.FindingPage, **ERRORS}, url_name="findings",
+    tags=["巡查发现"], summary="巡查发现列表",
+)  # fmt: skip
+def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str, Any]:
+    """本人数据范围内的巡查发现，新发现在前。"""
+    queryset = visible(Finding.objects.all(), _scope(request))
+    if filters.rule:
+        queryset = queryset.filter(rule_id=filters.rule)
+    queryset = _in_unit(queryset, "unit_id", filters.unit)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.severity:
+        queryset = queryset.filter(severity=filters.severity)
+    if filters.open is not None:
+        queryset = queryset.filter(is_open=filters.open)
+    if filters.subject_type:
+        queryset = queryset.filter(subject_type=filters.subject_type)
+    if filters.since is not None:
+        since = filters.since
+        if not isinstance(since, datetime):
+            since = _day_start(since)
+        elif timezone.is_naive(since):
+            since = since.replace(tzinfo=SHANGHAI)
+        queryset = queryset.filter(first_seen_at__gte=since)
+    queryset = queryset.select_related("rule", "unit", "officer").order_by("-pk")
+    page = _page(queryset, filters, s.finding_out)
+    _audit(request, "findings", "finding", count=page["count"], **_filters(filters))
+    return page
+
+
+@api.get(
+    "/findings/{finding_id}", response={200: s.FindingDetail, **ERRORS}, url_name="finding",
+    tags=["巡查发现"], summary="巡查发现详情",
+)  # fmt: skip
+def finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
+    """一条巡查发现：事实、计算说明、法律依据、执行的标准、生成的整改问题。"""
+    queryset = visible(Finding.objects.select_related("rule", "unit", "officer"), _scope(request))
+    fd: Finding = _get(queryset, f"巡查发现#{finding_id}", pk=finding_id)
+    standards = Standard.objects.filter(rules=fd.rule).in_force().order_by("code")
+    problems = Problem.objects.filter(finding=fd).order_by("created_at", "pk")
+    _audit(request, "finding", "finding", fd.pk)
+    return {
+        **s.finding_out(fd),
+        "facts": [f for f in (fd.facts or []) if isinstance(f, dict)],
+        "explanation": fd.explanation,
+        "basis": fd.rule.basis,
+        "rule_help": fd.rule.help_text,
+        "standards": [{"code": x.code, "version": x.version, "title": x.title} for x in standards],
+        "problems": [s.problem_ref(p) for p in problems],
+    }
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/cases/{case_id}", response={200: s.CaseDetail, **ERRORS}, url_name="case",
+    tags=["案件"], summary="案件详情",
+)  # fmt: skip
+def case(request: HttpRequest, case_id: str) -> dict[str, Any]:
+    """一起案件及其涉案人员（身份证号、电话按权限脱敏）、强制措施和巡查发现。"""
+    scope = _scope(request)
+    queryset = visible(m.Case.objects.select_related("unit", "lead_officer"), scope)
+    cs: m.Case = _get(queryset, f"案件{case_id}", pk=case_id)
+    clear = _can_unmask(request)
+    persons = list(cs.persons.order_by("pk"))
+    officers = [
+        link.officer for link in cs.officer_links.select_related("officer").order_by("position")
+    ]
+    measures = cs.measures.select_related("approved_by").order_by("started_at", "pk")
+    found = (
+        visible(Finding.objects.filter(case_id=cs.pk), scope)
+        .select_related("rule", "unit", "officer")
+        .order_by("-pk")
+    )
+    details: dict[str, Any] = {}
+    if clear and any(p.id_number or p.phone for p in persons):
+        # the clear identifiers went out: the audit row says whose (as the unmask page does)
+        details["unmasked"] = [p.pk for p in persons if p.id_number or p.phone]
+    _audit(request, "case", "case", cs.pk, **details)
+    return {
+        "id": cs.pk,
+        "kind": cs.kind,
+        "cause": cs.cause,
+        "status": cs.status,
+        "complex": cs.complex,
+        "unit": s.ref(cs.unit),
+        "lead_officer": s.ref(cs.lead_officer),
+        "officers": [s.ref(o) for o in officers],
+        "incident_id": cs.incident_id,
+        "accepted_at": s.local(cs.accepted_at),
+        "filed_at": s.local(cs.filed_at),
+        "closed_at": s.local(cs.closed_at),
+        "persons": [s.person_out(p, clear) for p in persons],
+        "measures": [s.measure_out(x) for x in measures],
+        "findings": [s.finding_out(f) for f in found],
+    }
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/rules", response={200: s.RulePage, **ERRORS}, url_name="rules",
+    tags=["巡查规则"], summary="巡查规则列表",
+)  # fmt: skip
+def rules(request: HttpRequest, params: Query[s.PageParams]) -> dict[str, Any]:
+    """全部规则，附本人数据范围内各状态的有效发现数和规则准确率。"""
+    counts = {
+        str(row["rule_id"]): row
+        for row in cast(
+            FindingQuerySet, visible(Finding.objects.all(), _scope(request))
+        ).status_counts("rule_id")
+    }
+    precision = rs.precision_by_rule()
+    page = _page(
+        Rule.objects.order_by("code"),
+        params,
+        lambda r: s.rule_out(r, counts.get(r.code, {}), precision.get(r.code, {})),
+    )
+    _audit(request, "rules", "rule", count=page["count"])
+    return page
+
+
+@api.get(
+    "/rules/{code}", response={200: s.RuleDetail, **ERRORS}, url_name="rule",
+    tags=["巡查规则"], summary="巡查规则详情",
+)  # fmt: skip
+def rule(request: HttpRequest, code: str) -> dict[str, Any]:
+    """一条规则：生效设置、法律依据、说明、执行的标准和准确率。"""
+    rl: Rule = _get(Rule.objects.all(), f"规则{code}", pk=code)
+    found = cast(FindingQuerySet, visible(Finding.objects.filter(rule=rl), _scope(request)))
+    counts = found.status_counts("rule_id")
+    standards = rl.standards.order_by("code", "-version")
+    _audit(request, "rule", "rule", rl.code)
+    return {
+        **s.rule_out(rl, counts[0] if counts else {}, rs.rule_precision(rl.code)),
+        "pack": rl.pack,
+        "basis": rl.basis,
+        "help_text": rl.help_text,
+        "settings": rl.settings,
+        "defaults": rl.defaults,
+        "overrides": rl.overrides,
+        "settings_changed_at": s.local(rl.settings_changed_at),
+        "standards": [{"code": x.code, "version": x.version, "title": x.title} for x in standards],
+    }
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+PROBLEM_RELATED = ("rule", "unit", "officer")
+
+
+@api.get(
+    "/problems", response={200: s.ProblemPage, **ERRORS}, url_name="problems",
+    tags=["整改问题"], summary="整改问题列表",
+)  # fmt: skip
+def problems(request: HttpRequest, filters: Query[s.ProblemFilters]) -> dict[str, Any]:
+    """本人数据范围内的整改问题，新问题在前。"""
+    now = timezone.now()
+    queryset = visible(Problem.objects.all(), _scope(request))
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.rule:
+        queryset = queryset.filter(rule_id=filters.rule)
+    queryset = _in_unit(queryset, "unit_id", filters.unit)
+    if filters.officer:
+        queryset = queryset.filter(officer_id=filters.officer)
+    if filters.severity:
+        queryset = queryset.filter(severity=filters.severity)
+    if filters.active is True:
+        queryset = queryset.exclude(status__in=FINAL_STATUSES)
+    elif filters.active is False:
+        queryset = queryset.filter(status__in=FINAL_STATUSES)
+    if filters.overdue is True:
+        queryset = queryset.filter(overdue_q(now))
+    elif filters.overdue is False:
+        queryset = queryset.exclude(overdue_q(now))
+    queryset = queryset.select_related(*PROBLEM_RELATED).order_by("-created_at", "-id")
+    page = _page(queryset, filters, lambda p: s.problem_out(p, now))
+    _audit(request, "problems", "problem", count=page["count"], **_filters(filters))
+    return page
+
+
+# internal action names of rectification.services → the names this API uses
+_API_ACTIONS: dict[str, list[str]] = {
+    rs.SUBMIT: ["submit_fix"],
+    rs.APPROVE: ["approve"],
+    rs.REJECT: ["reject"],
+    rs.APPEAL: ["appeal"],
+    rs.DECIDE: ["uphold_appeal", "overrule_appeal"],
+    rs.DISMISS: ["dismiss"],
+}
+
+
+def _problem_detail(request: HttpRequest, p: Problem) -> dict[str, Any]:
+    now = timezone.now()
+    allowed = sorted(a for name in rs.allowed_actions(p, request.user) for a in _API_ACTIONS[name])
+    return {
+        **s.problem_out(p, now),
+        "finding": s.finding_out(p.finding),
+        "history": [
+            {
+                "at": s.local(a.at),
+                "actor": a.actor,
+                "verb": a.verb,
+                "verb_label": a.get_verb_display(),
+                "comment": a.comment,
+                "from_status": a.from_status,
+                "to_status": a.to_status,
+                "level": a.level,
+            }
+            for a in p.actions.all()
+        ],
+        "attachments": [
+            {
+                "id": x.pk,
+                "name": x.original_name,
+                "size": x.size,
+                "sha256": x.sha256,
+                "uploaded_by": x.uploaded_by,
+                "uploaded_at": s.local(x.uploaded_at),
+            }
+            for x in p.attachments.all()
+        ],
+        "allowed_actions": allowed,
+    }
+
+
+def _problem(request: HttpRequest, problem_id: int) -> Problem:
+    queryset = visible(
+        Problem.objects.select_related(
+            *PROBLEM_RELATED, "finding", "finding__rule", "finding__unit", "finding__officer"
+        ),
+        _scope(request),
+    )
+    found: Problem = _get(queryset, f"问题#{problem_id}", pk=problem_id)
+    return found
+
+
+@api.get(
+    "/problems/{problem_id}", response={200: s.ProblemDetail, **ERRORS}, url_name="problem",
+    tags=["整改问题"], summary="整改问题详情",
+)  # fmt: skip
+def problem(request: HttpRequest, problem_id: int) -> dict[str, Any]:
+    """一个整改问题：经过、附件，以及当前用户现在可执行的操作。"""
+    p = _problem(request, problem_id)
+    _audit(request, "problem", "problem", p.pk)
+    return _problem_detail(request, p)
+
+
+def _dismiss(p: Problem, *, actor: str, comment: str, remote_addr: str) -> Problem:
+    # 不予认定 is decided on the finding; check first that it is this problem that may be
+    # dismissed, so that a finished problem is never turned into a new cycle from here
+    rs.require_action(p, actor, rs.DISMISS)
+    return rs.dismiss_finding(p.finding, actor=actor, reason=comment, remote_addr=remote_addr)
+
+
+_DO: dict[s.ProblemActionName, Callable[..., Problem]] = {
+    s.ProblemActionName.SUBMIT_FIX: lambda p, actor, comment, remote_addr: rs.submit_fix(
+        p, actor=actor, comment=comment, remote_addr=remote_addr
+    ),
+    s.ProblemActionName.APPROVE: lambda p, actor, comment, remote_addr: rs.approve_fix(
+        p, actor=actor, comment=comment, remote_addr=remote_addr
+    ),
+    s.ProblemActionName.REJECT: lambda p, actor, comment, remote_addr: rs.reject_fix(
+        p, actor=actor, comment=comment, remote_addr=remote_addr
+    ),
+    s.ProblemActionName.APPEAL: lambda p, actor, comment, remote_addr: rs.appeal(
+        p, actor=actor, reason=comment, remote_addr=remote_addr
+    ),
+    s.ProblemActionName.UPHOLD_APPEAL: lambda p, actor, comment, remote_addr: rs.decide_appeal(
+        p, actor=actor, upheld=True, comment=comment, remote_addr=remote_addr
+    ),
+    s.ProblemActionName.OVERRULE_APPEAL: lambda p, actor, comment, remote_addr: rs.decide_appeal(
+        p, actor=actor, upheld=False, comment=comment, remote_addr=remote_addr
+    ),
+    s.ProblemActionName.DISMISS: lambda p, actor, comment, remote_addr: _dismiss(
+        p, actor=actor, comment=comment, remote_addr=remote_addr
+    ),
+}
+
+
+@api.post(
+    "/problems/{problem_id}/actions/{action}",
+    response={200: s.ProblemDetail, 400: s.Error, 403: s.Error, **ERRORS},
+    url_name="problem-action",
+    tags=["整改问题"],
+    summary="整改问题操作",
+    description=f"对整改问题执行一项操作：{s.ACTION_TEXT}。"
+    "无权执行返回 403，当前状态不允许或缺少说明返回 400（中文说明）。",
+)
+def problem_action(
+    request: HttpRequest, problem_id: int, action: s.ProblemActionName, body: s.ActionIn
+) -> dict[str, Any]:
+    p = _problem(request, problem_id)
+    actor = request.user.get_username()
+    with transaction.atomic():
+        _DO[action](p, actor, body.comment, client_addr(request))
+        # the service wrote its own audit row; this one says it came through the API
+        _audit(request, "problem_action", "problem", p.pk, action=action.value)
+    return _problem_detail(request, _problem(request, problem_id))
+
+
+# --- 每日十问 ----------------------------------------------------------------------------------
+
+
+@api.get(
+    "/daily/sheets", response={200: s.DailyPage, **ERRORS}, url_name="daily-sheets",
+    tags=["每日十问"], summary="每日十问",
+)  # fmt: skip
+def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[str, Any]:
+    """某日本人数据范围内各单位的每日十问及答案（民警没有每日十问，列表为空）。"""
+    day = filters.day or timezone.localtime(timezone.now(), SHANGHAI).date()
+    queryset = visible(DailySheet.objects.filter(day=day), _scope(request))
+    queryset = _in_unit(queryset, "unit_id", filters.unit)
+    rows = list(queryset.prefetch_related("answers").order_by("unit_id")[
+        filters.offset : filters.offset + filters.limit
+    ])  # fmt: skip
+    units = m.Unit.objects.in_bulk([r.unit_id for r in rows])
+    page = {
+        "count": queryset.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "day": day,
+        "items": [s.sheet_out(r, units) for r in rows],
+    }
+    _audit(request, "daily_sheets", "daily_sheet", count=page["count"], day=day.isoformat())
+    return page
+
+
+# --- 矛盾纠纷 ----------------------------------------------------------------------------------
+
+if Dispute is not None:
+
+    @api.get(
+        "/disputes", response={200: s.DisputePage, **ERRORS}, url_name="disputes",
+        tags=["矛盾纠纷"], summary="矛盾纠纷列表",
+    )  # fmt: skip
+    def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str, Any]:
+        """本人数据范围内的矛盾纠纷，风险分高的在前。"""
+        queryset = visible(Dispute.objects.all(), _scope(request))
+        if filters.colour:
+            queryset = queryset.filter(colour=filters.colour)
+        if filters.status:
+            queryset = queryset.filter(status=filters.status)
+        if filters.open is True:
+            queryset = queryset.exclude(status=DisputeStatus.RESOLVED)
+        elif filters.open is False:
+            queryset = queryset.filter(status=DisputeStatus.RESOLVED)
+        queryset = _in_unit(queryset, "unit_id", filters.unit)
+        queryset = queryset.select_related("officer").order_by("-score", "-created_at", "-pk")
+        rows = list(queryset[filters.offset : filters.offset + filters.limit])
+        units = m.Unit.objects.in_bulk([d.unit_id for d in rows])
+        page = {
+            "count": queryset.count(),
+            "limit": filters.limit,
+            "offset": filters.offset,
+            # the unit is not constrained (a dispute outlives re-imports): fetched in bulk
+            "items": [s.dispute_out(d, units.get(d.unit_id)) for d in rows],
+        }
+        _audit(request, "disputes", "dispute", count=page["count"], **_filters(filters))
+        return page
+
+    @api.get(
+        "/disputes/{dispute_id}", response={200: s.DisputeDetail, **ERRORS},
+        url_name="dispute", tags=["矛盾纠纷"], summary="矛盾纠纷详情",
+    )  # fmt: skip
+    def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
+        """一起矛盾纠纷：风险计分理由、当事人（按权限脱敏）、八必查八必判、回访计划。"""
+        queryset = visible(Dispute.objects.select_related("officer"), _scope(request))
+        d = _get(queryset, f"纠纷#{dispute_id}", pk=dispute_id)
+        clear = _can_unmask(request)
+        parties = list(d.parties.order_by("pk"))
+        checklist = sorted(d.checklist.all(), key=lambda a: a.pk)
+        plans = d.plans.order_by("seq")
+        details: dict[str, Any] = {}
+        if clear and any(p.id_number or p.phone for p in parties):
+            details["unmasked"] = [p.name for p in parties if p.id_number or p.phone]
+        _audit(request, "dispute", "dispute", d.pk, **details)
+        return {
+            **s.dispute_out(d, m.Unit.objects.filter(pk=d.unit_id).first()),
+            "reasons": [
+                {
+                    "factor": str(r.get("factor", "")),
+                    "points": int(r.get("points") or 0),
+                    "reason": str(r.get("reason", "")),
+                }
+                for r in (d.reasons or [])
+                if isinstance(r, dict)
+            ],
+            "parties": [s.party_out(p, clear) for p in parties],
+            "checklist": [
+                {
+                    "kind": a.kind,
+                    "item": a.item,
+                    "label": a.label,
+                    "answer": a.answer,
+                    "source": a.source,
+                    "note": a.note,
+                    "answered_by": a.answered_by,
+                    "answered_at": s.local(a.answered_at),
+                }
+                for a in checklist
+            ],
+            "plans": [
+                {
+                    "seq": x.seq,
+                    "due_at": s.local(x.due_at),
+                    "officer_id": x.officer_id,
+                    "colour": x.colour,
+                    "followup_id": x.done_followup_id,
+                    "cancelled_at": s.local(x.cancelled_at),
+                }
+                for x in plans
+            ],
+        }
