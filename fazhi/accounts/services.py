@@ -4,7 +4,7 @@ identifier (both audited)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from fazhi.accounts.models import Profile, Role
@@ -26,9 +26,9 @@ def provision_user(
     unit: Unit | None = None,
     display_name: str = "",
     superuser: bool = False,
-) -> AbstractBaseUser:
+) -> User:
     """Create the user (or reset its password and role) for ``officer`` in ``role``."""
-    user_model = get_user_model()
+    user_model: type[User] = get_user_model()
     with transaction.atomic():
         user, created = user_model.objects.get_or_create(username=username)
         user.set_password(password)
