@@ -72,7 +72,7 @@ class Command(BaseCommand):
         run = run_patrol(as_of=as_of, actor=ACTOR)
         sync_pack_standards(actor=ACTOR)
         self.stdout.write(f"   巡查时点 {as_of:%Y-%m-%d %H:%M}，有效发现 {run.stats['found']} 条")
-        self.stdout.write("   定时任务首次运行（整改问题、逐级督办、每日十问、纠纷分级与回访计划）…")
+        self.stdout.write("   首次运行定时任务（整改、督办、每日十问、纠纷分级与回访）…")
         run_tick(actor=ACTOR)
         self.stdout.write("④ 创建演示账号（密码每次运行重新生成）：")
         for username, role, password, who in self._logins():
