@@ -196,7 +196,6 @@ def dispute_incidents() -> Q:
 def collect(incident_ids: Sequence[str], policy: RiskPolicy) -> dict[str, Signals]:
     """Signals for each incident of ``incident_ids`` (a constant number of queries per batch of
     at most ``CHUNK`` phones or ids)."""
-    from fazhi.intel.addresses import normalise_address
     from fazhi.intel.lexicon import find_cues
 
     rows: list[dict[str, Any]] = [
@@ -207,6 +206,7 @@ def collect(incident_ids: Sequence[str], policy: RiskPolicy) -> dict[str, Signal
             "address",
             "reporter_name",
             "reporter_phone",
+            "unit_id",
             "description",
             "dispute_type",
             "disposition",
@@ -243,15 +243,19 @@ def collect(incident_ids: Sequence[str], policy: RiskPolicy) -> dict[str, Signal
             )
         out[row["id"]] = sig
 
-    _repetition(rows, out, normalise_address)
+    _repetition(rows, out)
     _parties(rows, out, policy)
     _followups(out)
     return out
 
 
-def _repetition(rows: list[dict[str, Any]], out: dict[str, Signals], normalise: Any) -> None:
-    """Other dispute incidents at the same normalised address or from the same phone within
-    30 / 90 days before each incident (one range query over dispute incidents)."""
+def _repetition(rows: list[dict[str, Any]], out: dict[str, Signals]) -> None:
+    """Other dispute incidents at the same place (normalised address within one jurisdiction)
+    or from the same phone within 30 / 90 days before each incident (one range query over
+    dispute incidents)."""
+    from fazhi.intel.addresses import jurisdictions, place_key
+
+    jurisdiction = jurisdictions()
     earliest = min(r["received_at"] for r in rows) - timedelta(days=REPEAT_LONG_DAYS)
     latest = max(r["received_at"] for r in rows)
     by_address: dict[str, list[tuple[datetime, str]]] = {}
@@ -259,10 +263,10 @@ def _repetition(rows: list[dict[str, Any]], out: dict[str, Signals], normalise: 
     others = (
         m.Incident.objects.filter(dispute_incidents())
         .filter(received_at__gte=earliest, received_at__lte=latest)
-        .values_list("id", "received_at", "address", "reporter_phone")
+        .values_list("id", "received_at", "address", "reporter_phone", "unit_id")
     )
-    for pk, at, address, phone in others.iterator(chunk_size=2000):
-        key = normalise(address or "")
+    for pk, at, address, phone, unit_id in others.iterator(chunk_size=2000):
+        key = place_key(address or "", jurisdiction.get(unit_id))
         if key:
             by_address.setdefault(key, []).append((at, pk))
         if phone:
@@ -272,7 +276,8 @@ def _repetition(rows: list[dict[str, Any]], out: dict[str, Signals], normalise: 
         at = row["received_at"]
         near: set[str] = set()
         far: set[str] = set()
-        candidates = by_address.get(normalise(row["address"] or ""), []) + by_phone.get(
+        place = place_key(row["address"] or "", jurisdiction.get(row["unit_id"]))
+        candidates = (by_address.get(place, []) if place else []) + by_phone.get(
             row["reporter_phone"] or "", []
         )
         for other_at, pk in candidates:

@@ -92,3 +92,42 @@ def normalise_address(text: str) -> str:
 
 
 __all__ = ["normalise_address"]
+
+
+# Bureaus whose area is one address space: the same street name and number in two counties (the
+# generator and real cities both have a 迎春路 in several counties) are two places. Normalising
+# drops the 县/区 prefix, so repeated-place matching is done within one jurisdiction.
+JURISDICTION_KINDS = frozenset({"县局", "分局"})
+
+
+def jurisdictions() -> dict[str, str]:
+    """Each unit's jurisdiction: its nearest 县局/分局 (itself included), else the root unit.
+    One query; a bureau has at most a few thousand units."""
+    from fazhi.records.models import Unit
+
+    units = {pk: (parent, kind) for pk, parent, kind in Unit.objects.values_list(
+        "pk", "parent_id", "kind"
+    )}  # fmt: skip
+    found: dict[str, str] = {}
+    for start in units:
+        walked: list[str] = []
+        unit = start
+        while unit not in found:
+            parent, kind = units[unit]
+            if kind in JURISDICTION_KINDS or parent is None or parent not in units:
+                found[unit] = unit
+                break
+            walked.append(unit)
+            unit = parent
+        for step in walked:
+            found[step] = found[unit]
+    return found
+
+
+def place_key(address: str, jurisdiction: str | None) -> str:
+    """The key under which reports of one place meet: the normalised address within its
+    jurisdiction; empty when the address is too short to identify a place."""
+    normal = normalise_address(address)
+    if len(normal) < 4:
+        return ""
+    return f"{jurisdiction or ''}|{normal}"

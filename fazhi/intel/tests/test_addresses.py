@@ -51,3 +51,26 @@ def test_different_places_stay_different(a: str, b: str) -> None:
 )
 def test_normal_forms(text: str, expected: str) -> None:
     assert normalise_address(text) == expected
+
+
+@pytest.mark.django_db
+def test_the_same_street_in_two_counties_is_two_places():
+    from fazhi.intel.addresses import jurisdictions, place_key
+    from fazhi.records import models as m
+
+    # given a city bureau with two county bureaus, each with a station
+    city = m.Unit.objects.create(id="SJ", name="某市公安局", kind="市局")
+    east = m.Unit.objects.create(id="XA", name="东县公安局", kind="县局", parent=city)
+    west = m.Unit.objects.create(id="XB", name="西县公安局", kind="县局", parent=city)
+    m.Unit.objects.create(id="XA-1", name="城关派出所", kind="派出所", parent=east)
+    m.Unit.objects.create(id="XB-1", name="城关派出所", kind="派出所", parent=west)
+    m.Unit.objects.create(id="SJ-XZ", name="刑侦支队", kind="刑侦大队", parent=city)
+    # when units are mapped to their jurisdictions
+    found = jurisdictions()
+    # then stations belong to their county, city units to the city
+    assert found == {"SJ": "SJ", "XA": "XA", "XB": "XB", "XA-1": "XA", "XB-1": "XB", "SJ-XZ": "SJ"}
+    # and one street address is one place within a county, two places across counties
+    east_key = place_key("东安县城中街道迎春路360号", found["XA-1"])
+    assert east_key == place_key("城中街道迎春路三百六十号", found["XA"])
+    assert east_key != place_key("西安县城中街道迎春路360号", found["XB-1"])
+    assert place_key("无", found["XA"]) == ""

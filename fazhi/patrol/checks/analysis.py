@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fazhi.intel import duplicates, lexicon
-from fazhi.intel.addresses import normalise_address
+from fazhi.intel.addresses import jurisdictions, place_key
 from fazhi.intel.models import BoilerplateVersion
 from fazhi.patrol.checks.common import first_incident_officer
 from fazhi.patrol.engine import SHANGHAI, AnalysisQuery, EvalContext, Fact, Result
@@ -299,12 +299,14 @@ def dispute_repeat(params: Any, ctx: EvalContext) -> AnalysisQuery:
     def run(ctx: EvalContext) -> Iterator[Result]:
         rows: dict[str, dict[str, Any]] = {}
         buckets: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
+        # the same street in two counties is two places: addresses meet within a jurisdiction
+        jurisdiction = jurisdictions()
         for row in _incident_rows(_disputes(ctx.as_of)).iterator(chunk_size=_CHUNK):
             rows[row["pk"]] = row
             if "address" in keys:
-                address = normalise_address(row["address"] or "")
-                if len(address) >= 4:
-                    buckets[("address", address)].append((row["received_at"], row["pk"]))
+                place = place_key(row["address"] or "", jurisdiction.get(row["unit_id"]))
+                if place:
+                    buckets[("address", place)].append((row["received_at"], row["pk"]))
             if "phone" in keys:
                 phone = normalise_phone(row["reporter_phone"])
                 if phone:
@@ -321,8 +323,9 @@ def dispute_repeat(params: Any, ctx: EvalContext) -> AnalysisQuery:
             facts = _incident_facts(row)
             lines = []
             biggest = 0
-            for kind, key, group in reasons[ident]:
+            for kind, bucket, group in reasons[ident]:
                 label = "同一地址" if kind == "address" else "同一报警电话"
+                key = bucket.partition("|")[2] if kind == "address" else bucket
                 times = sorted(rows[g]["received_at"] for g in group)
                 biggest = max(biggest, len(group))
                 facts.append(Fact(f"repeat.{kind}", label, key))
