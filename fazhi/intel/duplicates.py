@@ -265,43 +265,60 @@ def sign(transcript_id: str, text: str, boilerplate: Boilerplate) -> Signed:
     return Signed(transcript_id, hashes, minhash_values(hashes), kept)
 
 
-def _store(signed: list[Signed], changed: dict[str, datetime], version: str) -> None:
-    ids = [s.transcript_id for s in signed]
-    TranscriptBand.objects.filter(transcript_id__in=ids).delete()
-    TranscriptSignature.objects.filter(transcript_id__in=ids).delete()
+def _store(
+    signed: list[Signed], changed: dict[str, datetime], version: str, *, fresh: bool = False
+) -> None:
+    """Write the signatures and band keys of ``signed`` (replacing earlier ones unless the
+    index was just emptied: ``fresh``)."""
+    if not fresh:
+        ids = [s.transcript_id for s in signed]
+        TranscriptBand.objects.filter(transcript_id__in=ids).delete()
+        TranscriptSignature.objects.filter(transcript_id__in=ids).delete()
     now = timezone.now()
-    sig_table = connection.ops.quote_name(TranscriptSignature._meta.db_table)
-    band_table = _band_table()
     prep = TranscriptSignature._meta.get_field("changed_at")
     stamp = prep.get_db_prep_save(now, connection)
+    signatures = [
+        (s.transcript_id, version, s.minhash.astype("<u4").tobytes(), len(s.hashes),
+         prep.get_db_prep_save(changed[s.transcript_id], connection), stamp)
+        for s in signed
+    ]  # fmt: skip
+    bands = [
+        (s.transcript_id, band, key)
+        for s in signed
+        if s.indexed
+        for band, key in enumerate(band_keys(s.minhash))
+    ]
+    sig_table = connection.ops.quote_name(TranscriptSignature._meta.db_table)
+    sig_columns = "transcript_id, version, minhash, shingle_count, source_changed_at, changed_at"
+    band_table = _band_table()
+    band_columns = f"transcript_id, band, {_KEY}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: a city's 2.4 million band rows in seconds rather than minutes of INSERTs
+            raw = cursor.cursor
+            for table, columns, rows in (
+                (sig_table, sig_columns, signatures),
+                (band_table, band_columns, bands),
+            ):
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
         # plain executemany: model instances cost more than the signing itself at this volume
         cursor.executemany(
-            f"INSERT INTO {sig_table} (transcript_id, version, minhash, shingle_count, "
-            "source_changed_at, changed_at) VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (s.transcript_id, version, s.minhash.astype("<u4").tobytes(), len(s.hashes),
-                 prep.get_db_prep_save(changed[s.transcript_id], connection), stamp)
-                for s in signed
-            ],
-        )  # fmt: skip
-        cursor.executemany(
-            f"INSERT INTO {band_table} (transcript_id, band, {_KEY}) VALUES (%s, %s, %s)",
-            [
-                (s.transcript_id, band, key)
-                for s in signed
-                if s.indexed
-                for band, key in enumerate(band_keys(s.minhash))
-            ],
+            f"INSERT INTO {sig_table} ({sig_columns}) VALUES (%s, %s, %s, %s, %s, %s)",
+            signatures,
         )
+        cursor.executemany(f"INSERT INTO {band_table} ({band_columns}) VALUES (%s, %s, %s)", bands)
 
 
-def _sign_ids(ids: Sequence[str], boilerplate: Boilerplate) -> int:
+def _sign_ids(ids: Sequence[str], boilerplate: Boilerplate, *, fresh: bool = False) -> int:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         rows = m.Transcript.objects.filter(pk__in=chunk).values_list("pk", "text", "changed_at")
         signed = [sign(pk, text, boilerplate) for pk, text, _ in rows]
-        _store(signed, {pk: changed for pk, _, changed in rows}, boilerplate.version)
+        changed = {pk: at for pk, _, at in rows}
+        _store(signed, changed, boilerplate.version, fresh=fresh)
     return len(ids)
 
 
@@ -346,7 +363,7 @@ def rebuild() -> BuildReport:
         TranscriptSignature.objects.all().delete()
         boilerplate = Boilerplate(version, frozenset(key for key, _ in learned.values()))
         ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
-        signed = _sign_ids(ids, boilerplate)
+        signed = _sign_ids(ids, boilerplate, fresh=True)
     done = time.perf_counter()
     return BuildReport(
         version, corpus, min_df, len(learned), signed, round(done - clock, 3),
