@@ -128,7 +128,9 @@ def generate_sheets(
                 pk__in={a.sheet_id for a in to_create}, completed_at__isnull=False
             ).update(completed_at=None, completed_by="")
         if to_update:
-            DailyAnswer.objects.bulk_update(to_update, ["count", "records", "refreshed_at"])
+            DailyAnswer.objects.bulk_update(
+                to_update, ["count", "records", "refreshed_at"], batch_size=500
+            )
         touched = {a.sheet_id for a in to_create} | {a.sheet_id for a in to_update}
         if touched:
             DailySheet.objects.filter(pk__in=touched).update(refreshed_at=now)

@@ -290,7 +290,7 @@ def _tighten_plans(tightened: dict[int, str], now: datetime, p: RiskPolicy) -> N
         if plan.due_at > latest:
             plan.due_at = latest
             plan.colour = tightened[plan.dispute_id]
-    FollowupPlan.objects.bulk_update(plans, ["due_at", "colour"])
+    FollowupPlan.objects.bulk_update(plans, ["due_at", "colour"], batch_size=BATCH)
 
 
 def _sync_parties(disputes: dict[str, Dispute], signals: dict[str, grading.Signals]) -> None:
@@ -371,7 +371,9 @@ def _sync_checklist(
                 row.answer, row.source, row.answered_at = answer, source, now
                 update.append(row)
     ChecklistAnswer.objects.bulk_create(create, batch_size=BATCH, ignore_conflicts=True)
-    ChecklistAnswer.objects.bulk_update(update, ["answer", "source", "answered_at"])
+    ChecklistAnswer.objects.bulk_update(
+        update, ["answer", "source", "answered_at"], batch_size=BATCH
+    )
     if drop:
         ChecklistAnswer.objects.filter(pk__in=drop).delete()
 
@@ -433,9 +435,12 @@ def _link_followups(now: datetime, incident_ids: Sequence[str] | None = None) ->
         else:
             dispute.status = DisputeStatus.IN_PROGRESS
             dispute.resolved_at = None
-    FollowupPlan.objects.bulk_update(to_update, ["done_followup"])
+    FollowupPlan.objects.bulk_update(to_update, ["done_followup"], batch_size=BATCH)
     FollowupPlan.objects.bulk_create(to_create, batch_size=BATCH)
-    Dispute.objects.bulk_update(list(disputes.values()), ["status", "resolved_at"])
+    # batched: one CASE over a city's disputes is quadratic for PostgreSQL's planner
+    Dispute.objects.bulk_update(
+        list(disputes.values()), ["status", "resolved_at"], batch_size=BATCH
+    )
     return {"linked": len(fresh), "resolved": resolved}
 
 
