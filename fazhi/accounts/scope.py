@@ -165,35 +165,30 @@ def _in_own_cases(prefix: str) -> Callable[[str], Q]:
     return own
 
 
-def _own_incidents(officer_id: str) -> Q:
-    return Q(pk__in=m.IncidentOfficer.objects.filter(officer_id=officer_id).values("incident_id"))
+def _in_own_incidents(prefix: str) -> Callable[[str], Q]:
+    """Rows whose ``prefix`` is an incident the officer handled."""
+
+    def own(officer_id: str) -> Q:
+        handled = m.IncidentOfficer.objects.filter(officer_id=officer_id).values("incident_id")
+        return Q(**{f"{prefix}__in": handled})
+
+    return own
 
 
 register_scope(m.Unit, unit="pk", own=lambda officer_id: Q(officers__pk=officer_id))
 register_scope(m.Officer, unit="unit_id", own=lambda officer_id: Q(pk=officer_id))
 register_scope(m.Venue, unit="unit_id", own=lambda officer_id: Q())
-register_scope(m.Incident, unit="unit_id", own=_own_incidents)
+register_scope(m.Incident, unit="unit_id", own=_in_own_incidents("pk"))
 register_scope(m.Case, unit="unit_id", own=_own_cases)
 for _model in (
-    m.Person, m.Measure, m.Property, m.Transcript, m.VenueVisit, m.Document,
+    m.Person, m.Measure, m.Property, m.Event, m.Transcript, m.VenueVisit, m.Document,
 ):  # fmt: skip
     register_scope(_model, unit="case__unit_id", own=_in_own_cases("case_id"))
-register_scope(m.Event, unit="case__unit_id", own=_in_own_cases("case_id"))
 register_scope(
     m.Followup,
     unit="incident__unit_id",
-    own=lambda officer_id: Q(officer_id=officer_id) | _own_incidents_of("incident_id", officer_id),
+    own=lambda officer_id: Q(officer_id=officer_id) | _in_own_incidents("incident_id")(officer_id),
 )
-
-
-def _own_incidents_of(prefix: str, officer_id: str) -> Q:
-    return Q(
-        **{
-            f"{prefix}__in": m.IncidentOfficer.objects.filter(officer_id=officer_id).values(
-                "incident_id"
-            )
-        }
-    )
 
 
 def _register_findings() -> None:

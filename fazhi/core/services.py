@@ -1,5 +1,5 @@
-"""core services: the audit writer (a hash chain, see ``fazhi.core.audit``), the audit helpers
-that views call for record views and exports, and read-side summaries for the first page."""
+"""core services: the audit writer (a hash chain, see ``fazhi.core.audit``) and the audit helpers
+that views call for record views and exports."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import logging
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.core.audit import GENESIS_HASH, HEAD_ID, event_hash, normalize_details
 from fazhi.core.models import AuditEvent, AuditHead
-from fazhi.records import models as m
-from fazhi.records.schema import RECORD_TYPES
 
 SYSTEM_ACTOR = "system"
 ANONYMOUS_ACTOR = "anonymous"
@@ -111,46 +108,3 @@ def audit_export(request: HttpRequest, what: str, count: int, **details: Any) ->
         _request_actor(request), f"export.{what}", target_type=what,
         remote_addr=client_addr(request), details={"count": count, **details},
     )  # fmt: skip
-
-
-# How each record type reaches its unit: the path from the record to Unit.
-_UNIT_PATH = {
-    "officer": "unit",
-    "venue": "unit",
-    "incident": "unit",
-    "case": "unit",
-    "person": "case__unit",
-    "measure": "case__unit",
-    "property": "case__unit",
-    "event": "case__unit",
-    "transcript": "case__unit",
-    "venue_visit": "case__unit",
-    "document": "case__unit",
-    "followup": "incident__unit",
-}
-
-
-def unit_record_counts() -> dict[str, Any]:
-    """Counts per record type per unit, one grouped query per type."""
-    types = [rt for rt in RECORD_TYPES if rt.name in _UNIT_PATH]
-    units = list(m.Unit.objects.order_by("id").values("id", "name", "kind"))
-    table: dict[str, dict[str, int]] = {u["id"]: {} for u in units}
-    totals: dict[str, int] = {}
-    for rt in types:
-        path = _UNIT_PATH[rt.name]
-        for row in rt.model.objects.values(path).annotate(n=Count("pk")).order_by():
-            unit_id = row[path]
-            if unit_id in table:
-                table[unit_id][rt.name] = row["n"]
-            totals[rt.name] = totals.get(rt.name, 0) + row["n"]
-    rows = [
-        {"unit": u, "counts": [table[u["id"]].get(rt.name, 0) for rt in types]}
-        for u in units
-        if table[u["id"]]
-    ]
-    return {
-        "types": types,
-        "rows": rows,
-        "totals": [totals.get(rt.name, 0) for rt in types],
-        "unit_count": len(units),
-    }

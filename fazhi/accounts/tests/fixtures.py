@@ -26,10 +26,3 @@ def axes_off_for_client_login(settings: Any) -> None:
 def axes_on(settings: Any) -> None:
     """django-axes on, as in production (pytest runs autouse fixtures first, so this wins)."""
     settings.AXES_ENABLED = True
-
-
-@pytest.fixture
-def fast_passwords(settings: Any) -> None:
-    """MD5 instead of argon2 for tests that sign in many times (argon2 is slow on purpose);
-    ``test_signin.py`` checks that production uses argon2."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,15 +14,12 @@ from django.test import Client, RequestFactory
 from fazhi.accounts.masking import mask_id_number, mask_phone
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user
-from fazhi.accounts.tests.fixtures import fast_passwords  # noqa: F401
 from fazhi.core.models import AuditEvent
 from fazhi.records import models as m
 
 AT = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
 ID = "110101199001011237"
 PHONE = "13812345678"
-
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 @pytest.mark.parametrize(

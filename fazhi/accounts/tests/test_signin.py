@@ -10,11 +10,10 @@ from django.test import Client
 from fazhi.accounts.tests.fixtures import (  # noqa: F401
     axes_off_for_client_login,
     axes_on,
-    fast_passwords,
 )
 from fazhi.core.models import AuditEvent
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on", "fast_passwords")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
 
 
 def sign_in(client: Client, username: str, password: str):

@@ -6,11 +6,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from fazhi.accounts.tests.fixtures import fast_passwords  # noqa: F401
 from fazhi.core.audit import verify_chain
 from fazhi.core.services import audit_export, audit_view, client_addr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def request_from(user, addr: str = "10.8.8.8"):

@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import include, path
 from django.utils import timezone
 
-from fazhi.accounts.tests.fixtures import fast_passwords  # noqa: F401
 from fazhi.records import models as m
 
 REPO = Path(__file__).resolve().parents[3]
@@ -39,7 +38,7 @@ urlpatterns = [
     path("", include("fazhi.urls")),
 ]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def signed_in(user) -> Client:

@@ -110,10 +110,3 @@ class Builder:
 @pytest.fixture
 def build(bureau: Any) -> Builder:
     return Builder(bureau)
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings: Any) -> None:
-    # The bureau fixture sets ten passwords per test; argon2 would make these tests crawl on a
-    # shared machine, and password hashing is not what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,11 +24,6 @@ MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def no_webhook(monkeypatch: Any) -> None:
     monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
 

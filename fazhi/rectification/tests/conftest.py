@@ -28,12 +28,6 @@ def media(settings: Any, tmp_path: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    # The bureau fixture creates ten users; argon2 for each made every test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def no_webhook(monkeypatch: Any) -> None:
     monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
 

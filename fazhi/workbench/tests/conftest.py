@@ -66,12 +66,6 @@ def add_case_records(case: m.Case, person: m.Person, n: int, start: datetime) ->
         m.TranscriptOfficer.objects.create(transcript=tr, officer=officer, position=0)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # The bureau fixture hashes ten passwords per test; argon2 would make that most of the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def scene(bureau: Any) -> Scene:
     sync_rules(load_pack())
