@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "fazhi.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "fazhi.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,9 +123,10 @@ LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # --- security (see docs/security.md) -----------------------------------------------------------
-# Idle timeout: the session expires SESSION_COOKIE_AGE after the last request (sliding).
+# Idle timeout: the session expires SESSION_COOKIE_AGE after the last request (sliding, to within
+# SESSION_TOUCH_SECONDS: fazhi.core.middleware.IdleSessionMiddleware saves it at most that often).
 SESSION_COOKIE_AGE = env_int("FAZHI_SESSION_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

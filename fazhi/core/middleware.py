@@ -1,4 +1,4 @@
-"""Response headers that Django 5.2 does not set by itself."""
+"""Response headers that Django 5.2 does not set by itself, and the session's idle timeout."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+TOUCH_KEY = "_fazhi_touched_at"
 
 
 class ContentSecurityPolicyMiddleware:
@@ -41,3 +44,26 @@ class TrustedProxyMiddleware:
                 request.META["FAZHI_PROXY_ADDR"] = request.META["REMOTE_ADDR"]
                 request.META["REMOTE_ADDR"] = real
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """The sliding idle timeout, written at most once a minute.
+
+    A session expires ``SESSION_COOKIE_AGE`` after its last save. Saving it on every request
+    (``SESSION_SAVE_EVERY_REQUEST``) costs an UPDATE per page; instead a signed-in session is
+    marked modified when its last touch is ``SESSION_TOUCH_SECONDS`` old, so the timeout still
+    slides with use, to within that many seconds. Empty (anonymous) sessions are never created
+    here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.every: int = int(getattr(settings, "SESSION_TOUCH_SECONDS", 60))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and not session.modified:
+            now = int(timezone.now().timestamp())
+            if now - int(session.get(TOUCH_KEY, 0)) >= self.every:
+                session[TOUCH_KEY] = now
+        return response

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fazhi.accounts.scope import register_scope
+from fazhi.accounts.scope import addressed_or_own_case, register_scope
 from fazhi.patrol.models import Finding, Rule, Severity
 from fazhi.records import models as records
 
@@ -309,16 +309,8 @@ class InterviewReminder(models.Model):
         return f"{self.officer_id} {self.month:%Y-%m} {self.problem_count}"
 
 
-def _own_problems(officer_id: str) -> Q:
-    """A 民警's own problems: addressed to him, or about a case he leads or assists in."""
-    cases = records.Case.objects.filter(
-        Q(lead_officer_id=officer_id)
-        | Q(pk__in=records.CaseOfficer.objects.filter(officer_id=officer_id).values("case_id"))
-    )
-    return Q(officer_id=officer_id) | Q(case_id__in=cases.values("pk"))
-
-
-register_scope(Problem, unit="unit_id", own=_own_problems)
+# A 民警's own problems: addressed to him, or about a case he leads or assists in.
+register_scope(Problem, unit="unit_id", own=addressed_or_own_case)
 register_scope(InterviewReminder, unit="unit_id", own=lambda officer_id: Q(officer_id=officer_id))
 
 

@@ -8,6 +8,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from fazhi.accounts.scope import DataScope, visible
 from fazhi.patrol.models import Finding, FindingStatus, Rule, Severity
@@ -71,16 +73,21 @@ class FindingFilter(forms.Form):
         return queryset
 
     def controls(self) -> list[dict[str, Any]]:
-        """The filter controls as plain data: the page renders them with one loop instead of
-        Django's widget templates (a select of fifty rules costs fifty template renders)."""
+        """The filter controls as plain data, a select's options already escaped HTML: Django's
+        widget templates, or a template loop, cost three renders per option and a bureau-wide
+        user has two hundred units and fifty rules to choose from."""
         out = []
         for name, bound in self.fields.items():
             raw = self.data.get(name, "") if self.data else ""
             if isinstance(bound, forms.ChoiceField):
-                options = [
-                    (str(v), label, str(v) == raw)
-                    for v, label in cast(list[tuple[Any, str]], bound.choices)
-                ]
+                options = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (v, mark_safe(" selected") if str(v) == raw else "", label)
+                        for v, label in cast(list[tuple[Any, str]], bound.choices)
+                    ),
+                )
                 out.append({"name": name, "label": bound.label, "options": options})
             else:
                 out.append({"name": name, "label": bound.label, "value": raw, "type": "date"})

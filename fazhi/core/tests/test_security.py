@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template import Context, Template
@@ -72,8 +73,35 @@ def test_a_session_idle_for_more_than_30_minutes_is_signed_out(bureau, monkeypat
 
 def test_session_cookie_is_http_only_and_times_out_after_30_minutes(settings) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_TOUCH_SECONDS == 60
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def _expiry(client: Client) -> dt.datetime:
+    return Session.objects.get(pk=client.session.session_key).expire_date
+
+
+def test_the_idle_timeout_is_written_at_most_once_a_minute(bureau, monkeypatch) -> None:
+    # given 李 signed in, whose session was touched by a first page
+    client = signed_in(bureau.users["li"])
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    client.get("/")
+    first = _expiry(client)
+    # when he opens more pages within the same minute, the session row is not rewritten
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(seconds=50))
+    client.get("/findings/")
+    assert _expiry(client) == first
+    # then a page a minute later slides the expiry forward
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(seconds=70))
+    client.get("/")
+    assert _expiry(client) == first + dt.timedelta(seconds=70)
+
+
+def test_an_anonymous_visit_creates_no_session(db) -> None:
+    client = Client()
+    assert client.get("/login/").status_code == 200
+    assert Session.objects.count() == 0
 
 
 # --- CSRF --------------------------------------------------------------------------------------

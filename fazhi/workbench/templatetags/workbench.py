@@ -16,7 +16,8 @@ from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from fazhi.accounts.models import Profile, Role
+from fazhi.accounts.models import Role
+from fazhi.accounts.scope import profile_of
 from fazhi.workbench.timeline import SUBJECT_LABELS
 
 register = template.Library()
@@ -67,7 +68,7 @@ def shell(context: template.Context) -> dict[str, Any] | None:
     cached = getattr(request, "_fazhi_shell", None)
     if cached is not None:
         return cached
-    profile = Profile.objects.filter(user=user).select_related("unit").first()
+    profile = profile_of(user)
     role = profile.role if profile else (Role.ADMIN if user.is_superuser else None)
     info = {
         "name": user.first_name or user.get_username(),
