@@ -718,12 +718,20 @@ def _needs_grading(now: datetime) -> Q:
     changed = (
         Q(graded_at__lt=day_start)
         | Q(incident__changed_at__gt=F("graded_at"))
-        | Exists(m.Case.objects.filter(incident_id=OuterRef("incident_id"), changed_at__gt=since))
-        | Exists(
-            m.Person.objects.filter(case__incident_id=OuterRef("incident_id"), changed_at__gt=since)
+        | Q(
+            Exists(m.Case.objects.filter(incident_id=OuterRef("incident_id"), changed_at__gt=since))
         )
-        | Exists(
-            m.Followup.objects.filter(incident_id=OuterRef("incident_id"), changed_at__gt=since)
+        | Q(
+            Exists(
+                m.Person.objects.filter(
+                    case__incident_id=OuterRef("incident_id"), changed_at__gt=since
+                )
+            )
+        )
+        | Q(
+            Exists(
+                m.Followup.objects.filter(incident_id=OuterRef("incident_id"), changed_at__gt=since)
+            )
         )
     )
     policy_changed_at = policy().changed_at
