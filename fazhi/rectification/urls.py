@@ -7,6 +7,7 @@ from fazhi.rectification import views
 app_name = "rectification"
 urlpatterns: list[URLPattern] = [
     path("", views.problem_list, name="list"),
+    path("export.xlsx", views.problem_export, name="export"),
     path("<int:pk>/", views.problem_detail, name="detail"),
     path("<int:pk>/<str:action>/", views.problem_act, name="act"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

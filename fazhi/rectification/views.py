@@ -7,23 +7,28 @@ the problem's state forbids shows the Chinese reason on the page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.accounts.scope import scope_of, visible
-from fazhi.core.services import record_audit
+from fazhi.accounts.scope import DataScope, scope_of, visible
+from fazhi.core.services import audit_export, record_audit
+from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
 from fazhi.rectification import services
+from fazhi.rectification.export import problems_xlsx
 from fazhi.rectification.models import (
     FINAL_STATUSES,
     Attachment,
@@ -61,11 +66,15 @@ def _problem_or_404(request: HttpRequest, pk: int) -> Problem:
     return problem
 
 
-@login_required
-def problem_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    now = timezone.now()
-    filters = {k: request.GET.get(k, "") for k in ("unit", "rule", "status", "level", "overdue")}
+FILTERS = ("unit", "rule", "status", "level", "overdue")
+
+
+def _filtered_problems(
+    request: HttpRequest, scope: DataScope, now: datetime
+) -> tuple[dict[str, str], QuerySet[Problem]]:
+    """The list's filters from the query string, and the problems in scope they select (by
+    default the unfinished ones): shared by the page and its .xlsx export."""
+    filters = {k: request.GET.get(k, "") for k in FILTERS}
     problems = visible(
         Problem.objects.select_related("rule", "unit", "officer", "finding"), scope
     ).order_by("due_at", "pk")
@@ -81,6 +90,15 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         problems = problems.filter(level=int(filters["level"]))
     if filters["overdue"] == "1":
         problems = problems.filter(overdue_q(now))
+    return filters, problems
+
+
+@login_required
+@require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    now = timezone.now()
+    filters, problems = _filtered_problems(request, scope, now)
     page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page:
         p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
@@ -91,7 +109,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         remote_addr=_addr(request),
         details=filters,
     )
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "rectification/list.html",
@@ -104,6 +122,21 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "statuses": ProblemStatus.choices,
             "levels": Level.choices,
         },
+    )
+
+
+@login_required
+@require_GET
+def problem_export(request: HttpRequest) -> FileResponse:
+    """The problems the list shows under the same filters, as 整改台账 .xlsx (every page of
+    them), audited with the row count."""
+    now = timezone.now()
+    filters, problems = _filtered_problems(request, scope_of(request.user), now)
+    out, count = problems_xlsx(problems, now)
+    audit_export(request, "problems", count, filters={k: v for k, v in filters.items() if v})
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        out, as_attachment=True, filename=f"整改台账-{stamp}.xlsx", content_type=XLSX
     )
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, audit_view
+from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import (
     Finding,
     FindingQuerySet,
@@ -156,7 +157,7 @@ def findings_export(request: HttpRequest) -> FileResponse:
         out,
         as_attachment=True,
         filename=f"巡查发现-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
 
 
