@@ -661,6 +661,23 @@ def _move(
     return action
 
 
+def _notify(
+    problem: Problem,
+    users: list[Any],
+    kind: str,
+    title: str,
+    body: str,
+    *,
+    actor: str,
+    **data: Any,
+) -> None:
+    """One in-app notification (and webhook message) about ``problem`` to ``users``."""
+    notify_many(
+        [Message(users, kind, title, body, _link(problem), {"problem_id": problem.pk, **data})],
+        actor=actor,
+    )  # fmt: skip
+
+
 def _new_due(problem: Problem, now: datetime) -> datetime:
     return due_at_for(
         now, problem.severity, RectificationPolicy.current(), HolidayCalendar.from_database()
@@ -694,17 +711,12 @@ def submit_fix(
             details={"files": [f.name for f in files]},
         )
         save_attachments(problem, action, checked, actor=actor, now=now)
-        notify_many(
-            [
-                Message(
-                    _reviewers(problem),
-                    "review",
-                    f"整改待审核：{problem.rule.name}",
-                    f"{_describe(problem)}已提交整改，请审核。",
-                    _link(problem),
-                    {"problem_id": problem.pk},
-                )
-            ],
+        _notify(
+            problem,
+            _reviewers(problem),
+            "review",
+            f"整改待审核：{problem.rule.name}",
+            f"{_describe(problem)}已提交整改，请审核。",
             actor=actor,
         )
     return problem
@@ -733,17 +745,12 @@ def approve_fix(
             remote_addr=remote_addr,
             finished=True,
         )
-        notify_many(
-            [
-                Message(
-                    _responsible_users([problem])[problem.pk],
-                    "approved",
-                    f"已销号：{problem.rule.name}",
-                    f"{_describe(problem)}整改已审核通过，予以销号。",
-                    _link(problem),
-                    {"problem_id": problem.pk},
-                )
-            ],
+        _notify(
+            problem,
+            _responsible_users([problem])[problem.pk],
+            "approved",
+            f"已销号：{problem.rule.name}",
+            f"{_describe(problem)}整改已审核通过，予以销号。",
             actor=actor,
         )
     return problem
@@ -775,19 +782,15 @@ def reject_fix(
             due_at=due,
             details={"due_at": due.isoformat()},
         )
-        notify_many(
-            [
-                Message(
-                    _responsible_users([problem])[problem.pk],
-                    "rejected",
-                    f"整改被退回：{problem.rule.name}",
-                    f"{_describe(problem)}的整改被退回：{comment}。"
-                    f"请于 {timezone.localtime(due, SHANGHAI):%Y-%m-%d %H:%M} 前重新整改。",
-                    _link(problem),
-                    {"problem_id": problem.pk, "due_at": due.isoformat()},
-                )
-            ],
+        _notify(
+            problem,
+            _responsible_users([problem])[problem.pk],
+            "rejected",
+            f"整改被退回：{problem.rule.name}",
+            f"{_describe(problem)}的整改被退回：{comment}。"
+            f"请于 {timezone.localtime(due, SHANGHAI):%Y-%m-%d %H:%M} 前重新整改。",
             actor=actor,
+            due_at=due.isoformat(),
         )
     return problem
 
@@ -818,17 +821,12 @@ def appeal(
             remote_addr=remote_addr,
         )
         save_attachments(problem, action, checked, actor=actor, now=now)
-        notify_many(
-            [
-                Message(
-                    _reviewers(problem) + _brigade_users(),
-                    "appeal",
-                    f"申诉待裁决：{problem.rule.name}",
-                    f"{_describe(problem)}的民警提出申诉：{reason}",
-                    _link(problem),
-                    {"problem_id": problem.pk},
-                )
-            ],
+        _notify(
+            problem,
+            _reviewers(problem) + _brigade_users(),
+            "appeal",
+            f"申诉待裁决：{problem.rule.name}",
+            f"{_describe(problem)}的民警提出申诉：{reason}",
             actor=actor,
         )
     return problem
@@ -878,18 +876,14 @@ def decide_appeal(
                 f"{_describe(problem)}的申诉被驳回：{comment}。请于 "
                 f"{timezone.localtime(due, SHANGHAI):%Y-%m-%d %H:%M} 前整改。"
             )
-        notify_many(
-            [
-                Message(
-                    _responsible_users([problem])[problem.pk],
-                    "appeal_decided",
-                    f"申诉{'成立' if upheld else '驳回'}：{problem.rule.name}",
-                    text,
-                    _link(problem),
-                    {"problem_id": problem.pk, "upheld": upheld},
-                )
-            ],
+        _notify(
+            problem,
+            _responsible_users([problem])[problem.pk],
+            "appeal_decided",
+            f"申诉{'成立' if upheld else '驳回'}：{problem.rule.name}",
+            text,
             actor=actor,
+            upheld=upheld,
         )
     return problem
 
