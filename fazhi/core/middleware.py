@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -52,8 +53,8 @@ class IdleSessionMiddleware:
     A session expires ``SESSION_COOKIE_AGE`` after its last save. Saving it on every request
     (``SESSION_SAVE_EVERY_REQUEST``) costs an UPDATE per page; instead a signed-in session is
     marked modified when its last touch is ``SESSION_TOUCH_SECONDS`` old, so the timeout still
-    slides with use, to within that many seconds. Empty (anonymous) sessions are never created
-    here."""
+    slides with use, to within that many seconds. Only signed-in sessions are touched: an
+    anonymous or expired one is never written back."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -62,8 +63,10 @@ class IdleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty() and not session.modified:
-            now = int(timezone.now().timestamp())
-            if now - int(session.get(TOUCH_KEY, 0)) >= self.every:
-                session[TOUCH_KEY] = now
+        # only a signed-in session: an expired or anonymous one must not be written back
+        if session is None or session.modified or session.is_empty() or SESSION_KEY not in session:
+            return response
+        now = int(timezone.now().timestamp())
+        if now - int(session.get(TOUCH_KEY, 0)) >= self.every:
+            session[TOUCH_KEY] = now
         return response

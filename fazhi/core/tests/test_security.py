@@ -104,6 +104,18 @@ def test_an_anonymous_visit_creates_no_session(db) -> None:
     assert Session.objects.count() == 0
 
 
+def test_an_expired_session_is_not_written_back(bureau) -> None:
+    # given 李's session, which has expired and been cleared from the store
+    client = signed_in(bureau.users["li"])
+    Session.objects.all().delete()
+    # when his browser comes back with the old cookie
+    response = client.get("/")
+    # then he is sent to sign in, and no session row is created for the stale cookie
+    assert response.status_code == 302
+    assert client.get("/login/").status_code == 200
+    assert Session.objects.count() == 0
+
+
 # --- CSRF --------------------------------------------------------------------------------------
 
 
