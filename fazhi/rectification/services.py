@@ -482,6 +482,37 @@ def _create_one(
     return problem
 
 
+def _open_problem(
+    finding: Finding,
+    *,
+    action: str,
+    verb: str,
+    actor: str,
+    comment: str,
+    now: datetime | None,
+    remote_addr: str,
+) -> Problem:
+    """A legal officer's decision that makes ``finding`` a problem for its officer (``action``
+    checked against ``allowed_finding_actions``), who is notified."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        finding = Finding.objects.select_related("rule").get(pk=finding.pk)
+        require_finding_action(finding, actor, action)
+        suspicion = action == CONFIRM or finding.status == FindingStatus.SUSPICION
+        problem = _create_one(
+            finding,
+            actor=actor,
+            source=ProblemSource.SUSPICION if suspicion else ProblemSource.PUSHED,
+            verb=verb,
+            comment=comment.strip(),
+            now=now,
+            remote_addr=remote_addr,
+        )
+        users = _responsible_users([problem])[problem.pk]
+        notify_many([_pushed_message(problem, users)], actor=actor)
+    return problem
+
+
 def push_problem(
     finding: Finding,
     *,
@@ -491,27 +522,10 @@ def push_problem(
     remote_addr: str = "",
 ) -> Problem:
     """A 法制员/法制大队 pushes any open finding (a warning, a suspicion, …) to its officer."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        finding = Finding.objects.select_related("rule").get(pk=finding.pk)
-        require_finding_action(finding, actor, PUSH)
-        source = (
-            ProblemSource.SUSPICION
-            if finding.status == FindingStatus.SUSPICION
-            else ProblemSource.PUSHED
-        )
-        problem = _create_one(
-            finding,
-            actor=actor,
-            source=source,
-            verb=Verb.PUSH,
-            comment=comment.strip(),
-            now=now,
-            remote_addr=remote_addr,
-        )
-        users = _responsible_users([problem])[problem.pk]
-        notify_many([_pushed_message(problem, users)], actor=actor)
-    return problem
+    return _open_problem(
+        finding, action=PUSH, verb=Verb.PUSH, actor=actor, comment=comment, now=now,
+        remote_addr=remote_addr,
+    )  # fmt: skip
 
 
 def confirm_suspicion(
@@ -523,22 +537,10 @@ def confirm_suspicion(
     remote_addr: str = "",
 ) -> Problem:
     """A 法制员 confirms a suspicion (疑点): it becomes a problem (source 疑点确认)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        finding = Finding.objects.select_related("rule").get(pk=finding.pk)
-        require_finding_action(finding, actor, CONFIRM)
-        problem = _create_one(
-            finding,
-            actor=actor,
-            source=ProblemSource.SUSPICION,
-            verb=Verb.CONFIRM,
-            comment=comment.strip(),
-            now=now,
-            remote_addr=remote_addr,
-        )
-        users = _responsible_users([problem])[problem.pk]
-        notify_many([_pushed_message(problem, users)], actor=actor)
-    return problem
+    return _open_problem(
+        finding, action=CONFIRM, verb=Verb.CONFIRM, actor=actor, comment=comment, now=now,
+        remote_addr=remote_addr,
+    )  # fmt: skip
 
 
 def dismiss_finding(
@@ -587,17 +589,12 @@ def dismiss_finding(
             remote_addr=remote_addr,
             finished=True,
         )
-        notify_many(
-            [
-                Message(
-                    _responsible_users([current])[current.pk],
-                    "dismissed",
-                    f"不予认定：{current.rule.name}",
-                    f"{_describe(current)}经审核不予认定：{reason}",
-                    _link(current),
-                    {"problem_id": current.pk},
-                )
-            ],
+        _notify(
+            current,
+            _responsible_users([current])[current.pk],
+            "dismissed",
+            f"不予认定：{current.rule.name}",
+            f"{_describe(current)}经审核不予认定：{reason}",
             actor=actor,
         )
     return current
