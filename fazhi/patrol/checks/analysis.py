@@ -84,6 +84,24 @@ def _disputes(as_of: datetime) -> QuerySet[m.Incident]:
     )
 
 
+def _incident_suspicion(
+    row: dict[str, Any], facts: list[Fact], explanation: str, score: float
+) -> Result:
+    """A suspicion about one incident row of ``_incident_rows`` (JQ-01, JF-01, JF-02)."""
+    return Result(
+        subject_type="incident",
+        subject_id=row["pk"],
+        status=FindingStatus.SUSPICION,
+        unit_id=row["unit_id"],
+        officer_id=row["first_officer"],
+        case_id=None,
+        facts=facts,
+        explanation=explanation,
+        trigger_at=row["received_at"],
+        score=round(score, 4),
+    )
+
+
 def _incident_facts(row: dict[str, Any]) -> list[Fact]:
     return [
         Fact("incident.category", "接警类别", row["category"]),
@@ -157,18 +175,7 @@ def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
             if negated:
                 lines.append(f"已排除否定表述中的词：{_cue_list(negated)}")
             lines.append(f"研判分值 {score:.2f}（类别 {category_score}，每类线索 {cue_score}）")
-            yield Result(
-                subject_type="incident",
-                subject_id=row["pk"],
-                status=FindingStatus.SUSPICION,
-                unit_id=row["unit_id"],
-                officer_id=row["first_officer"],
-                case_id=None,
-                facts=facts,
-                explanation="\n".join(lines),
-                trigger_at=row["received_at"],
-                score=round(score, 4),
-            )
+            yield _incident_suspicion(row, facts, "\n".join(lines), score)
 
     return AnalysisQuery("incident", run, narrow=_by_incident)
 
@@ -214,18 +221,7 @@ def dispute_escalation(params: Any, ctx: EvalContext) -> AnalysisQuery:
             if negated:
                 lines.append(f"已排除否定表述中的词：{_cue_list(negated)}")
             lines.append(f"研判分值 {score:.2f}（各类信号分值之和 ÷ 100，上限 1）")
-            yield Result(
-                subject_type="incident",
-                subject_id=row["pk"],
-                status=FindingStatus.SUSPICION,
-                unit_id=row["unit_id"],
-                officer_id=row["first_officer"],
-                case_id=None,
-                facts=facts,
-                explanation="\n".join(lines),
-                trigger_at=row["received_at"],
-                score=round(score, 4),
-            )
+            yield _incident_suspicion(row, facts, "\n".join(lines), score)
 
     return AnalysisQuery("incident", run, narrow=_by_incident)
 
@@ -336,18 +332,7 @@ def dispute_repeat(params: Any, ctx: EvalContext) -> AnalysisQuery:
                 )
             score = min(1.0, biggest / (min_count + 2))
             lines.append(f"研判分值 {score:.2f}（起数 ÷ {min_count + 2}，上限 1）")
-            yield Result(
-                subject_type="incident",
-                subject_id=ident,
-                status=FindingStatus.SUSPICION,
-                unit_id=row["unit_id"],
-                officer_id=row["first_officer"],
-                case_id=None,
-                facts=facts,
-                explanation="纠纷警情反复：" + "\n".join(lines),
-                trigger_at=row["received_at"],
-                score=round(score, 4),
-            )
+            yield _incident_suspicion(row, facts, "纠纷警情反复：" + "\n".join(lines), score)
 
     return AnalysisQuery("incident", run, narrow=None)
 
