@@ -66,6 +66,24 @@ def sign_in(page: Any, username: str, password: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def media(tmp_path: Path) -> Iterator[Path]:
+    """Every test stores its files (attachments, 抄告 letters) in a folder of its own; returned
+    for tests that look at them. Not through the ``settings`` fixture, as above."""
+    from django.test import override_settings
+
+    root = tmp_path / "media"
+    with override_settings(MEDIA_ROOT=root):
+        yield root
+
+
+@pytest.fixture(autouse=True)
+def no_webhook(monkeypatch: Any) -> None:
+    """No test posts to a webhook the environment happens to name; a test that wants one sets
+    ``FAZHI_WEBHOOK_URL`` itself."""
+    monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher() -> Iterator[None]:
     """Argon2 is deliberately slow; tests hash with MD5 (production settings stay argon2, and a
     test in accounts checks that). Not through the ``settings`` fixture: some tests have a

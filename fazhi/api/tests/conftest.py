@@ -22,17 +22,6 @@ def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
     return datetime(y, mo, d, h, mi, tzinfo=SH)
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def no_webhook(monkeypatch: Any) -> None:
-    monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
-
-
 @pytest.fixture
 def rule(db: Any) -> Any:
     from fazhi.patrol.models import Rule

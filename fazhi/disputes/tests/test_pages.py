@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,7 @@ RED_TEXT = "报警人称丈夫持刀扬言要杀了她。"
 
 
 @pytest.fixture
-def dispute(bureau: Any, tmp_path: Path, settings: Any) -> Dispute:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def dispute(bureau: Any) -> Dispute:
     incident(bureau, "JQ-CN-1", RED_TEXT, dispute_type="婚恋家庭")
     services.tick_disputes(NOW, "tick")
     return Dispute.objects.get(incident_id="JQ-CN-1")

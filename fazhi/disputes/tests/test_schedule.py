@@ -32,12 +32,6 @@ RED_TEXT = "报警人称丈夫持刀扬言要杀了她。"  # 婚恋家庭 10 + 
 YELLOW_TEXT = "报警人称邻居手持菜刀在门口叫骂。"  # weapon 30
 
 
-@pytest.fixture(autouse=True)
-def media(tmp_path: Path, settings: Any) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
 def pending(pk: str) -> FollowupPlan:
     return FollowupPlan.objects.pending().get(dispute__incident_id=pk)
 

@@ -188,9 +188,7 @@ def build_scene(bureau: Any) -> Scene:
 
 
 @pytest.fixture
-def scene(bureau: Any, settings: Any, tmp_path: Any, monkeypatch: Any) -> Scene:
-    settings.MEDIA_ROOT = tmp_path / "media"  # the 抄告 letters are written there
-    monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
+def scene(bureau: Any) -> Scene:
     return build_scene(bureau)
 
 

@@ -23,11 +23,6 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 MINUTE = timedelta(minutes=1)
 
 
-@pytest.fixture(autouse=True)
-def no_webhook(monkeypatch: Any) -> None:
-    monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
-
-
 class Gateway:
     """A local SMS gateway stand-in: answers 500 to the first ``failures`` POSTs, then 200."""
 

@@ -1,5 +1,5 @@
 """Fixtures for the rectification tests: a rule, findings of the named bureau's officers, a
-fixed clock, and attachments stored in a temporary MEDIA_ROOT."""
+fixed clock (attachments go to the temporary MEDIA_ROOT of ``fazhi/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -19,17 +19,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
     return datetime(y, mo, d, h, mi, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def no_webhook(monkeypatch: Any) -> None:
-    monkeypatch.delenv("FAZHI_WEBHOOK_URL", raising=False)
 
 
 @pytest.fixture
