@@ -704,7 +704,7 @@ def _escalate_due(now: datetime, actor: str) -> list[str]:
 # --- the tick -----------------------------------------------------------------------------------
 
 
-def _needs_grading(now: datetime) -> Q:
+def _needs_grading(now: datetime, p: RiskPolicy) -> Q:
     """The open disputes whose grade may have moved since ``graded_at``: their incident, a case
     on it, a person of such a case or one of its follow-ups changed since; the risk policy
     changed since; or they were last graded before today (Asia/Shanghai).
@@ -734,22 +734,23 @@ def _needs_grading(now: datetime) -> Q:
             )
         )
     )
-    policy_changed_at = policy().changed_at
-    if policy_changed_at is not None:
-        changed |= Q(graded_at__lt=policy_changed_at)
+    if p.changed_at is not None:
+        changed |= Q(graded_at__lt=p.changed_at)
     return changed
 
 
 def tick_disputes(now: datetime, actor: str) -> dict[str, Any]:
     """Create, grade, schedule, link visits and escalate (safe to run twice)."""
     with transaction.atomic():
-        policy()
+        p = policy()
         created = _create_new(now)
         linked = _link_followups(now)
-        # every open dispute, and the new ones even when an imported visit already resolved
-        # them (they still need their type, cause, grade and checklists once)
+        # the open disputes that need it, and the new ones even when an imported visit already
+        # resolved them (they still need their type, cause, grade and checklists once)
         stale = set(
-            Dispute.objects.open().filter(_needs_grading(now)).values_list("incident_id", flat=True)
+            Dispute.objects.open()
+            .filter(_needs_grading(now, p))
+            .values_list("incident_id", flat=True)
         )
         graded = regrade(sorted(stale | set(created)), now=now, actor=actor)
         scheduled = _schedule(now)
