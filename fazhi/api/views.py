@@ -1,5 +1,5 @@
 """The JSON API, version 1 (``/api/v1/``): the same data scope, masking and services as the
-pages. Every call is authenticated (token or session), narrowed by ``accounts.scope.visible``
+pages. Every call is authenticated (token or session), narrowed by ``core.scope.visible``
 (a detail out of scope answers 404, like a page) and written to the audit log once."""
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from fazhi.accounts.scope import (
-    UNMASK_PERMISSION,
-    DataScope,
-    scope_of,
-    units_below,
-    visible,
-)
+from fazhi.accounts.scope import UNMASK_PERMISSION, scope_of, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
+from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import client_addr, record_audit
 from fazhi.dailycheck.models import DailySheet
 from fazhi.patrol.models import Finding, FindingQuerySet, Rule

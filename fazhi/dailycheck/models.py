@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from fazhi.accounts.scope import register_scope
+from fazhi.core.scope import register_scope
 from fazhi.records import models as records
 
 

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import UNIT_ROLES, DataScope
+from fazhi.accounts.scope import UNIT_ROLES
+from fazhi.core.scope import DataScope
 from fazhi.dailycheck.models import DailySheet
 from fazhi.dailycheck.questions import QUESTIONS
 from fazhi.dailycheck.services import SHEET_UNIT_KINDS

@@ -22,7 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile, Role
-from fazhi.accounts.scope import DataScope
+from fazhi.core.scope import DataScope
 from fazhi.core.services import record_audit
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTIONS, answer_all

@@ -1,4 +1,4 @@
-"""dailycheck views: thin, scoped through fazhi.accounts.scope.
+"""dailycheck views: thin, scoped through fazhi.core.scope.
 
 - ``/daily/``: a 法制员's own unit's sheet of today; for everyone else with a unit scope
   (unit leaders, 法制大队, 局领导) today's completion of every unit in scope.
@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import DataScope, scope_of, visible
+from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet

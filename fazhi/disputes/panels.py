@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import DataScope, visible
+from fazhi.core.scope import DataScope, visible
 from fazhi.disputes.models import Dispute, FollowupPlan, RiskColour
 
 LEADER_ROLES = frozenset(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from fazhi.accounts.scope import DataScope, visible
+from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import grading
 from fazhi.disputes.letters import LetterText, write_letter

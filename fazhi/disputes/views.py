@@ -1,4 +1,4 @@
-"""disputes views: thin, scoped through fazhi.accounts.scope."""
+"""disputes views: thin, scoped through fazhi.core.scope."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import UNMASK_PERMISSION, DataScope, scope_of, visible
+from fazhi.accounts.scope import UNMASK_PERMISSION, scope_of
+from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import services
 from fazhi.disputes.models import (

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import DataScope
+from fazhi.core.scope import DataScope
 from fazhi.intel.evidence import summary
 from fazhi.intel.views import pending, rule_counts
 

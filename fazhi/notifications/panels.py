@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from fazhi.accounts.scope import DataScope
+from fazhi.core.scope import DataScope
 from fazhi.notifications.models import Notification
 
 PANEL_ROWS = 5

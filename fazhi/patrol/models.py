@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from fazhi.core.scope import register_scope
 from fazhi.patrol.calendar_models import HolidayNotice, HolidayNoticeDay
 from fazhi.records import models as records
 
@@ -196,3 +197,6 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.subject_type} {self.subject_id} {self.status}"
+
+
+register_scope(Finding, unit="unit_id", own=records.addressed_or_own_case)

@@ -9,9 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fazhi.accounts.scope import addressed_or_own_case, register_scope
+from fazhi.core.scope import register_scope
 from fazhi.patrol.models import Finding, Rule, Severity
 from fazhi.records import models as records
+from fazhi.records.models import addressed_or_own_case
 
 
 class ProblemStatus(models.TextChoices):

@@ -1,4 +1,4 @@
-"""rectification views: thin, scoped through fazhi.accounts.scope.
+"""rectification views: thin, scoped through fazhi.core.scope.
 
 Rows out of the user's scope answer 404; an action the user may not take answers 403; an action
 the problem's state forbids shows the Chinese reason on the page.
@@ -22,7 +22,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.accounts.scope import DataScope, scope_of, visible
+from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import audit_export, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from fazhi.accounts.scope import DataScope, visible
+from fazhi.core.scope import DataScope, visible
 from fazhi.patrol.models import Finding, FindingStatus, Rule, Severity
 from fazhi.records.models import Unit
 

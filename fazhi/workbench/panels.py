@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from fazhi.accounts.scope import DataScope
+from fazhi.core.scope import DataScope
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any, cast
 from django import forms
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import DataScope
+from fazhi.core.scope import DataScope
 from fazhi.patrol.models import Rule, RuleChange, Severity
 from fazhi.patrol.pack import PackError, load_pack
 from fazhi.patrol.services import PatrolError, change_rule

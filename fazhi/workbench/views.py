@@ -22,7 +22,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.accounts.scope import DataScope, scope_of, visible
+from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import audit_export, audit_view
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import (

@@ -1,0 +1,90 @@
+"""The data-scope mechanism (数据权限): what one signed-in user may see, and how each model's rows
+reach their unit.
+
+It lives in ``core``, the lowest layer, so that every app registers its own models at the bottom
+of its own ``models.py`` (``register_scope``) without importing an app above it. Who a user is —
+the roles, the unit tree, ``scope_of(user)`` — is ``fazhi.accounts.scope``.
+
+``visible(queryset, scope)`` narrows a queryset; a model that was never registered is refused
+rather than shown unscoped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class DataScope:
+    """What one signed-in user may see."""
+
+    username: str
+    role: str | None
+    unit_id: str | None  # the user's own unit
+    # None: the whole bureau; else the user's unit and every unit below it
+    unit_ids: frozenset[str] | None
+    # set for 民警: only their own records (within their unit)
+    officer_id: str | None
+
+    @property
+    def bureau_wide(self) -> bool:
+        return self.unit_ids is None and self.officer_id is None
+
+    @property
+    def own_only(self) -> bool:
+        return self.officer_id is not None
+
+    def sees_unit(self, unit_id: str | None) -> bool:
+        return self.unit_ids is None or (unit_id is not None and unit_id in self.unit_ids)
+
+
+NOTHING = DataScope("", None, None, frozenset(), None)
+
+
+@dataclass(frozen=True)
+class ScopePath:
+    """How rows of a model reach their unit, and (for 民警) which rows are an officer's own."""
+
+    unit: str  # lookup path to the unit's id, e.g. "case__unit_id"
+    own: Callable[[str], Q] | None  # officer id -> the rows that officer may see
+
+
+SCOPE_PATHS: dict[type[models.Model], ScopePath] = {}
+
+
+def register_scope(
+    model: type[models.Model], *, unit: str, own: Callable[[str], Q] | None = None
+) -> None:
+    """Declare how ``model`` is scoped; called at the bottom of the model's own ``models.py``."""
+    SCOPE_PATHS[model] = ScopePath(unit, own)
+
+
+def visible(queryset: QuerySet[_M], scope: DataScope) -> QuerySet[_M]:
+    """``queryset`` narrowed to what ``scope`` may see."""
+    model = queryset.model
+    path = SCOPE_PATHS.get(model)
+    if path is None:
+        raise LookupError(
+            f"{model.__name__} has no data scope: call register_scope in its models.py"
+        )
+    if scope.unit_ids is not None:
+        if not scope.unit_ids:
+            return queryset.none()
+        queryset = queryset.filter(**{f"{path.unit}__in": sorted(scope.unit_ids)})
+    if scope.officer_id is not None:
+        if path.own is None:
+            return queryset.none()
+        queryset = queryset.filter(path.own(scope.officer_id))
+    return queryset
+
+
+def can_see(obj: models.Model, scope: DataScope) -> bool:
+    """Whether one row is in scope (one query): for detail pages, which answer 404 otherwise."""
+    return visible(type(obj)._default_manager.filter(pk=obj.pk), scope).exists()
