@@ -100,8 +100,7 @@ def sample_cases(usernames: list[str], per_user: int = 200) -> dict[str, list[st
     """Case ids each user may see (so that case requests are real pages, not 404s)."""
     from django.contrib.auth import get_user_model
 
-    from fazhi.accounts.scope import scope_of
-    from fazhi.core.scope import visible
+    from fazhi.core.scope import scope_of, visible
     from fazhi.records import models as m
 
     rng = random.Random(7)
@@ -321,8 +320,7 @@ def query_counts() -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from fazhi.accounts.models import Role
-    from fazhi.accounts.scope import scope_of
-    from fazhi.core.scope import visible
+    from fazhi.core.scope import scope_of, visible
     from fazhi.patrol.models import Finding
     from fazhi.records import models as m
 

@@ -1,15 +1,10 @@
-from django.contrib import admin
-from django.urls import include, path
+"""The site's URLs: the admin, then every app's ``urls.py`` at the prefix its ``AppConfig``
+declares (``fazhi.core.registry``)."""
 
-urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("accounts/", include("fazhi.accounts.urls")),
-    path("problems/", include("fazhi.rectification.urls")),
-    path("notifications/", include("fazhi.notifications.urls")),
-    path("daily/", include("fazhi.dailycheck.urls")),
-    path("disputes/", include("fazhi.disputes.urls")),
-    path("intel/", include("fazhi.intel.urls")),
-    path("api/", include("fazhi.api.urls")),
-    path("", include("fazhi.workbench.urls")),
-    path("", include("fazhi.core.urls")),
-]
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from fazhi.core.registry import url_mounts
+
+urlpatterns: list[URLPattern | URLResolver] = [path("admin/", admin.site.urls)]
+urlpatterns += [path(prefix, include(module)) for prefix, module in url_mounts()]

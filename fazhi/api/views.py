@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any, cast
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,23 +17,21 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from fazhi.accounts.scope import UNMASK_PERMISSION, scope_of, units_below
+from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
-from fazhi.core.scope import DataScope, visible
+from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit
 from fazhi.dailycheck.models import DailySheet
-from fazhi.patrol.models import Finding, FindingQuerySet, Rule
+from fazhi.disputes.models import Dispute, DisputeStatus
+from fazhi.patrol.models import Finding, Rule
 from fazhi.patrol.periods import SHANGHAI
 from fazhi.records import models as m
 from fazhi.rectification import services as rs
 from fazhi.rectification.models import FINAL_STATUSES, Problem, overdue_q
 from fazhi.standards.models import Standard
 
-try:  # 矛盾纠纷 is optional: the API serves it when the app provides the model
-    from fazhi.disputes.models import Dispute, DisputeStatus
-except ImportError:  # pragma: no cover
-    Dispute = None  # type: ignore[assignment,misc]
+_Q = TypeVar("_Q", bound=QuerySet[Any])
 
 DESCRIPTION = """
 智慧法制监督平台的只读为主的数据接口。认证方式二选一：
@@ -119,7 +117,7 @@ def _get(queryset: QuerySet[Any], what: str, **lookup: Any) -> Any:
     return row
 
 
-def _in_unit(queryset: QuerySet[Any], column: str, unit_id: str | None) -> QuerySet[Any]:
+def _in_unit(queryset: _Q, column: str, unit_id: str | None) -> _Q:
     if not unit_id:
         return queryset
     return queryset.filter(**{f"{column}__in": sorted(units_below(unit_id))})
@@ -295,9 +293,7 @@ def rules(request: HttpRequest, params: Query[s.PageParams]) -> dict[str, Any]:
     """全部规则，附本人数据范围内各状态的有效发现数和规则准确率。"""
     counts = {
         str(row["rule_id"]): row
-        for row in cast(
-            FindingQuerySet, visible(Finding.objects.all(), _scope(request))
-        ).status_counts("rule_id")
+        for row in visible(Finding.objects.all(), _scope(request)).status_counts("rule_id")
     }
     precision = rs.precision_by_rule()
     page = _page(
@@ -316,7 +312,7 @@ def rules(request: HttpRequest, params: Query[s.PageParams]) -> dict[str, Any]:
 def rule(request: HttpRequest, code: str) -> dict[str, Any]:
     """一条规则：生效设置、法律依据、说明、执行的标准和准确率。"""
     rl: Rule = _get(Rule.objects.all(), f"规则{code}", pk=code)
-    found = cast(FindingQuerySet, visible(Finding.objects.filter(rule=rl), _scope(request)))
+    found = visible(Finding.objects.filter(rule=rl), _scope(request))
     counts = found.status_counts("rule_id")
     standards = rl.standards.order_by("code", "-version")
     _audit(request, "rule", "rule", rl.code)
@@ -518,87 +514,87 @@ def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[s
 
 # --- 矛盾纠纷 ----------------------------------------------------------------------------------
 
-if Dispute is not None:
 
-    @api.get(
-        "/disputes", response={200: s.DisputePage, **ERRORS}, url_name="disputes",
-        tags=["矛盾纠纷"], summary="矛盾纠纷列表",
-    )  # fmt: skip
-    def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str, Any]:
-        """本人数据范围内的矛盾纠纷，风险分高的在前。"""
-        queryset = visible(Dispute.objects.all(), _scope(request))
-        if filters.colour:
-            queryset = queryset.filter(colour=filters.colour)
-        if filters.status:
-            queryset = queryset.filter(status=filters.status)
-        if filters.open is True:
-            queryset = queryset.exclude(status=DisputeStatus.RESOLVED)
-        elif filters.open is False:
-            queryset = queryset.filter(status=DisputeStatus.RESOLVED)
-        queryset = _in_unit(queryset, "unit_id", filters.unit)
-        queryset = queryset.select_related("officer").order_by("-score", "-created_at", "-pk")
-        rows = list(queryset[filters.offset : filters.offset + filters.limit])
-        units = m.Unit.objects.in_bulk([d.unit_id for d in rows])
-        page = {
-            "count": queryset.count(),
-            "limit": filters.limit,
-            "offset": filters.offset,
-            # the unit is not constrained (a dispute outlives re-imports): fetched in bulk
-            "items": [s.dispute_out(d, units.get(d.unit_id)) for d in rows],
-        }
-        _audit(request, "disputes", "dispute", count=page["count"], **_filters(filters))
-        return page
+@api.get(
+    "/disputes", response={200: s.DisputePage, **ERRORS}, url_name="disputes",
+    tags=["矛盾纠纷"], summary="矛盾纠纷列表",
+)  # fmt: skip
+def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str, Any]:
+    """本人数据范围内的矛盾纠纷，风险分高的在前。"""
+    queryset = visible(Dispute.objects.all(), _scope(request))
+    if filters.colour:
+        queryset = queryset.filter(colour=filters.colour)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.open is True:
+        queryset = queryset.exclude(status=DisputeStatus.RESOLVED)
+    elif filters.open is False:
+        queryset = queryset.filter(status=DisputeStatus.RESOLVED)
+    queryset = _in_unit(queryset, "unit_id", filters.unit)
+    queryset = queryset.select_related("officer").order_by("-score", "-created_at", "-pk")
+    rows = list(queryset[filters.offset : filters.offset + filters.limit])
+    units = m.Unit.objects.in_bulk([d.unit_id for d in rows])
+    page = {
+        "count": queryset.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        # the unit is not constrained (a dispute outlives re-imports): fetched in bulk
+        "items": [s.dispute_out(d, units.get(d.unit_id)) for d in rows],
+    }
+    _audit(request, "disputes", "dispute", count=page["count"], **_filters(filters))
+    return page
 
-    @api.get(
-        "/disputes/{dispute_id}", response={200: s.DisputeDetail, **ERRORS},
-        url_name="dispute", tags=["矛盾纠纷"], summary="矛盾纠纷详情",
-    )  # fmt: skip
-    def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
-        """一起矛盾纠纷：风险计分理由、当事人（按权限脱敏）、八必查八必判、回访计划。"""
-        queryset = visible(Dispute.objects.select_related("officer"), _scope(request))
-        d = _get(queryset, f"纠纷#{dispute_id}", pk=dispute_id)
-        clear = _can_unmask(request)
-        parties = list(d.parties.order_by("pk"))
-        checklist = sorted(d.checklist.all(), key=lambda a: a.pk)
-        plans = d.plans.order_by("seq")
-        details: dict[str, Any] = {}
-        if clear and any(p.id_number or p.phone for p in parties):
-            details["unmasked"] = [p.name for p in parties if p.id_number or p.phone]
-        _audit(request, "dispute", "dispute", d.pk, **details)
-        return {
-            **s.dispute_out(d, m.Unit.objects.filter(pk=d.unit_id).first()),
-            "reasons": [
-                {
-                    "factor": str(r.get("factor", "")),
-                    "points": int(r.get("points") or 0),
-                    "reason": str(r.get("reason", "")),
-                }
-                for r in (d.reasons or [])
-                if isinstance(r, dict)
-            ],
-            "parties": [s.party_out(p, clear) for p in parties],
-            "checklist": [
-                {
-                    "kind": a.kind,
-                    "item": a.item,
-                    "label": a.label,
-                    "answer": a.answer,
-                    "source": a.source,
-                    "note": a.note,
-                    "answered_by": a.answered_by,
-                    "answered_at": s.local(a.answered_at),
-                }
-                for a in checklist
-            ],
-            "plans": [
-                {
-                    "seq": x.seq,
-                    "due_at": s.local(x.due_at),
-                    "officer_id": x.officer_id,
-                    "colour": x.colour,
-                    "followup_id": x.done_followup_id,
-                    "cancelled_at": s.local(x.cancelled_at),
-                }
-                for x in plans
-            ],
-        }
+
+@api.get(
+    "/disputes/{dispute_id}", response={200: s.DisputeDetail, **ERRORS},
+    url_name="dispute", tags=["矛盾纠纷"], summary="矛盾纠纷详情",
+)  # fmt: skip
+def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
+    """一起矛盾纠纷：风险计分理由、当事人（按权限脱敏）、八必查八必判、回访计划。"""
+    queryset = visible(Dispute.objects.select_related("officer"), _scope(request))
+    d = _get(queryset, f"纠纷#{dispute_id}", pk=dispute_id)
+    clear = _can_unmask(request)
+    parties = list(d.parties.order_by("pk"))
+    checklist = sorted(d.checklist.all(), key=lambda a: a.pk)
+    plans = d.plans.order_by("seq")
+    details: dict[str, Any] = {}
+    if clear and any(p.id_number or p.phone for p in parties):
+        details["unmasked"] = [p.name for p in parties if p.id_number or p.phone]
+    _audit(request, "dispute", "dispute", d.pk, **details)
+    return {
+        **s.dispute_out(d, m.Unit.objects.filter(pk=d.unit_id).first()),
+        "reasons": [
+            {
+                "factor": str(r.get("factor", "")),
+                "points": int(r.get("points") or 0),
+                "reason": str(r.get("reason", "")),
+            }
+            for r in (d.reasons or [])
+            if isinstance(r, dict)
+        ],
+        "parties": [s.party_out(p, clear) for p in parties],
+        "checklist": [
+            {
+                "kind": a.kind,
+                "item": a.item,
+                "label": a.label,
+                "answer": a.answer,
+                "source": a.source,
+                "note": a.note,
+                "answered_by": a.answered_by,
+                "answered_at": s.local(a.answered_at),
+            }
+            for a in checklist
+        ],
+        "plans": [
+            {
+                "seq": x.seq,
+                "due_at": s.local(x.due_at),
+                "officer_id": x.officer_id,
+                "colour": x.colour,
+                "followup_id": x.done_followup_id,
+                "cancelled_at": s.local(x.cancelled_at),
+            }
+            for x in plans
+        ],
+    }

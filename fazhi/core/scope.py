@@ -6,19 +6,22 @@ of its own ``models.py`` (``register_scope``) without importing an app above it.
 the roles, the unit tree, ``scope_of(user)`` — is ``fazhi.accounts.scope``.
 
 ``visible(queryset, scope)`` narrows a queryset; a model that was never registered is refused
-rather than shown unscoped.
+rather than shown unscoped. ``scope_of(user)`` is the one way every page, API call and service
+asks for a user's scope; accounts, which knows users, units and roles, provides the answer
+(``set_scope_resolver`` in its ``AppConfig.ready()``; a site without it fails its system check).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
 
-_M = TypeVar("_M", bound=models.Model)
+# The queryset type is kept (a FindingQuerySet stays one, with its methods).
+_Q = TypeVar("_Q", bound=QuerySet[Any])
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,25 @@ class ScopePath:
 SCOPE_PATHS: dict[type[models.Model], ScopePath] = {}
 
 
+_resolver: Callable[[Any], DataScope] | None = None
+
+
+def set_scope_resolver(resolver: Callable[[Any], DataScope]) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def has_scope_resolver() -> bool:
+    return _resolver is not None
+
+
+def scope_of(user: Any) -> DataScope:
+    """The data scope of ``user`` (anonymous, inactive or unknown users see nothing)."""
+    if _resolver is None:
+        raise RuntimeError("没有登记数据范围的计算（fazhi.accounts 未安装？）")
+    return _resolver(user)
+
+
 def register_scope(
     model: type[models.Model], *, unit: str, own: Callable[[str], Q] | None = None
 ) -> None:
@@ -66,7 +88,7 @@ def register_scope(
     SCOPE_PATHS[model] = ScopePath(unit, own)
 
 
-def visible(queryset: QuerySet[_M], scope: DataScope) -> QuerySet[_M]:
+def visible(queryset: _Q, scope: DataScope) -> _Q:
     """``queryset`` narrowed to what ``scope`` may see."""
     model = queryset.model
     path = SCOPE_PATHS.get(model)

@@ -1,9 +1,10 @@
 """``fazhi tick``: the scheduled work, in order, under one lease.
 
-Each step is a plain function ``(now, actor) -> dict`` living in its app's ``services.py`` and
-named here, so the order is written down in one place. Every step must be safe to repeat (it
-claims its own work with conditional updates); the lease only keeps two ticks started by cron at
-the same minute from doing the same work twice.
+Each step is a plain function ``(now, actor) -> dict`` living in its app's ``services.py``; the
+app declares it as a ``TickStep`` with its place in the order on its own ``AppConfig``
+(``fazhi.core.registry``), and ``fazhi tick --help`` lists them all. Every step must be safe to
+repeat (it claims its own work with conditional updates); the lease only keeps two ticks started
+by cron at the same minute from doing the same work twice.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import Any
 
 from django.db import transaction
@@ -22,27 +21,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.models import Lease
+from fazhi.core.registry import tick_steps
 
 TICK_LEASE = "tick"
 # A tick that has not finished after this long is presumed dead and its lease taken over.
 LEASE_SECONDS = 30 * 60
-
-# (name, dotted path of the step function), run in this order.
-TICK_STEPS: list[tuple[str, str]] = [
-    ("patrol", "fazhi.patrol.services.tick_patrol"),
-    ("rectification", "fazhi.rectification.services.tick_rectification"),
-    ("daily", "fazhi.dailycheck.services.tick_daily"),
-    ("disputes", "fazhi.disputes.services.tick_disputes"),
-    ("notifications", "fazhi.notifications.services.tick_deliver"),
-]
-
-StepFn = Callable[[datetime, str], dict[str, Any]]
-
-
-def step_function(path: str) -> StepFn | None:
-    module, _, name = path.rpartition(".")
-    fn = getattr(import_module(module), name, None)
-    return fn if callable(fn) else None
 
 
 def claim(name: str, holder: str, now: datetime, seconds: int = LEASE_SECONDS) -> bool:
@@ -71,16 +54,13 @@ def run_tick(
         return None
     result: dict[str, Any] = {"now": now.isoformat(), "steps": {}}
     try:
-        for name, path in TICK_STEPS:
-            if only and name not in only:
-                continue
-            fn = step_function(path)
-            if fn is None:
+        for step in tick_steps():
+            if only and step.name not in only:
                 continue
             clock = time.perf_counter()
-            outcome = fn(now, actor)
+            outcome = step.run(now, actor)
             outcome["seconds"] = round(time.perf_counter() - clock, 3)
-            result["steps"][name] = outcome
+            result["steps"][step.name] = outcome
     finally:
         release(TICK_LEASE, holder, result)
     return result

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.patrol.models import Finding, FindingStatus
@@ -169,21 +169,16 @@ QUESTION_BY_CODE: dict[str, Question] = {q.code: q for q in QUESTIONS}
 
 # --- links -------------------------------------------------------------------------------------
 
-# The workbench names its record pages; until (or unless) it does, the documented paths are used.
 _PAGES = {
-    "case": ("workbench:case", "/cases/{}/"),
-    "incident": ("workbench:incident", "/incidents/{}/"),
-    "person": ("workbench:person", "/persons/{}/"),
-    "finding": ("workbench:finding", "/findings/{}/"),
+    "case": "records:case",
+    "incident": "records:incident",
+    "person": "records:person",
+    "finding": "patrol:finding",
 }
 
 
 def page_url(record_type: str, record_id: str) -> str:
-    name, fallback = _PAGES[record_type]
-    try:
-        return reverse(name, args=[record_id])
-    except NoReverseMatch:
-        return fallback.format(record_id)
+    return reverse(_PAGES[record_type], args=[record_id])
 
 
 def record_url(record: Record) -> str:

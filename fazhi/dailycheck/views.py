@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import scope_of
-from fazhi.core.scope import DataScope, visible
+from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet

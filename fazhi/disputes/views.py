@@ -19,8 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import UNMASK_PERMISSION, scope_of
-from fazhi.core.scope import DataScope, visible
+from fazhi.accounts.scope import UNMASK_PERMISSION
+from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import services
 from fazhi.disputes.models import (
@@ -28,7 +28,6 @@ from fazhi.disputes.models import (
     FACTOR_LABELS,
     ChecklistAnswer,
     Dispute,
-    DisputeQuerySet,
     DisputeStatus,
     EscalationLetter,
     FollowupPlan,
@@ -94,7 +93,7 @@ def _dispute_or_404(request: HttpRequest, pk: int) -> Dispute:
 def dispute_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     filters = {k: request.GET.get(k, "") for k in ("colour", "unit", "status", "type")}
-    base: DisputeQuerySet = visible(Dispute.objects.all(), scope)  # type: ignore[assignment]
+    base = visible(Dispute.objects.all(), scope)
     rows = base.select_related("incident", "unit", "officer").order_by(
         "status", "-score", "-incident__received_at"
     )

@@ -24,8 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import scope_of
-from fazhi.core.scope import DataScope, visible
+from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view, client_addr
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
 from fazhi.intel.evidence import DISPUTE_RULES, ZN_RULES, evidence, mask_text, summary

@@ -139,6 +139,19 @@ class FindingQuerySet(models.QuerySet["Finding"]):
             self.open().values(*group).annotate(total=models.Count("pk"), **counts).order_by(*group)
         )
 
+    def status_totals(self) -> dict[str, int]:
+        """Total and per-status counts of these findings (one query)."""
+        counts = {s: models.Count("pk", filter=models.Q(status=s)) for s in FindingStatus.values}
+        return self.order_by().aggregate(total=models.Count("pk"), **counts)
+
+
+def status_rows(counts: dict[str, int]) -> list[dict[str, object]]:
+    """``status_totals`` as rows for a page: status, label, count, in the statuses' order."""
+    return [
+        {"status": value, "label": label, "count": counts.get(value) or 0}
+        for value, label in FindingStatus.choices
+    ]
+
 
 class Finding(models.Model):
     """What a rule found about one record. (rule, subject) is its identity across runs."""

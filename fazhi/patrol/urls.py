@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from fazhi.patrol import views
 
 app_name = "patrol"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("findings/", views.findings, name="findings"),
+    path("findings/export.xlsx", views.findings_export, name="findings_export"),
+    path("findings/<int:pk>/", views.finding, name="finding"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/<str:code>/", views.rule, name="rule"),
+    path("rules/<str:code>/settings/", views.rule_settings, name="rule_settings"),
+]

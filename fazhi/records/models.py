@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from fazhi.core.scope import register_scope
 from fazhi.records import enums
@@ -110,6 +111,15 @@ class Incident(FzxRecord):
         ]
 
 
+# Measures whose clock runs while they are in force (the person's liberty or property is held).
+RUNNING_MEASURES = frozenset(
+    {
+        "传唤", "拘传", "刑事拘留", "逮捕", "取保候审", "监视居住", "指定居所监视居住",
+        "行政传唤", "行政拘留", "扣押", "查封", "冻结",
+    }
+)  # fmt: skip
+
+
 class Case(FzxRecord):
     kind = models.CharField("案件类别", max_length=4, choices=enums.CaseKind.choices)
     cause = models.CharField("案由", max_length=100)
@@ -145,6 +155,17 @@ class Case(FzxRecord):
 
     def __str__(self) -> str:
         return f"{self.cause}案（{self.pk}）"
+
+    @cached_property
+    def running_measures(self) -> dict[str, Measure]:
+        """The case's measures in force whose clock runs, by id, oldest first (one query, then
+        kept on the instance: the case page and the clocks other apps add both read it)."""
+        in_force = (
+            self.measures.filter(ended_at__isnull=True, kind__in=RUNNING_MEASURES)
+            .select_related("person")
+            .order_by("started_at", "pk")
+        )
+        return {ms.pk: ms for ms in in_force}
 
 
 class Person(FzxRecord):

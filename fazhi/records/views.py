@@ -1,1 +1,139 @@
-"""records views."""
+"""The record pages: a case, an incident, a person, an officer. Thin, scoped through
+``fazhi.core.scope`` (a row out of the user's scope is a 404, exactly like a row that does not
+exist), every view audited.
+
+A record page shows the record; what other apps know about it (the patrol's findings and the
+deadlines they time, the rectification problems of an officer) they add through the page's
+extensions (``fazhi.core.registry``: page keys ``case``, ``incident``, ``person``, ``officer``).
+On the case page an extension may return ``timeline`` (lines, ``records.timeline.Item``),
+``clocks`` (``records.timeline.Clock``) and ``timed_measures`` (measure ids its clocks already
+time); every other key is merged into the page's context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from fazhi.core.registry import extend_page, page_extensions
+from fazhi.core.scope import scope_of, visible
+from fazhi.core.services import audit_view
+from fazhi.records import models as m
+from fazhi.records.timeline import Clock, Item, case_timeline, measure_clocks, sort_clocks
+
+TIMELINE_PAGE = 500
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def case(request: HttpRequest, pk: str) -> HttpResponse:
+    scope = scope_of(request.user)
+    cs = get_object_or_404(
+        visible(m.Case.objects.select_related("unit", "lead_officer", "incident"), scope), pk=pk
+    )
+    context: dict[str, Any] = {}
+    lines: list[Item] = []
+    clocks: list[Clock] = []
+    timed: set[str] = set()
+    for extension in page_extensions("case"):
+        extra = dict(extension(cs, request, scope) or {})
+        lines += extra.pop("timeline", [])
+        clocks += extra.pop("clocks", [])
+        timed |= extra.pop("timed_measures", set())
+        context.update(extra)
+    paginator = Paginator(case_timeline(cs, lines), TIMELINE_PAGE)
+    officers = [
+        link.officer for link in cs.officer_links.select_related("officer").order_by("position")
+    ]
+    audit_view(request, "case", cs.pk)
+    context.update(
+        {
+            "case": cs,
+            "officers": officers,
+            "persons": cs.persons.order_by("pk"),
+            "clocks": sort_clocks(clocks + measure_clocks(cs, timed)),
+            "timeline": paginator.get_page(request.GET.get("page")),
+            "now": timezone.now(),
+        }
+    )
+    return render(request, "records/case.html", context)
+
+
+@login_required
+@require_GET
+def incident(request: HttpRequest, pk: str) -> HttpResponse:
+    scope = scope_of(request.user)
+    inc = get_object_or_404(visible(m.Incident.objects.select_related("unit"), scope), pk=pk)
+    officers = [
+        link.officer for link in inc.officer_links.select_related("officer").order_by("position")
+    ]
+    cases = visible(m.Case.objects.filter(incident=inc), scope).select_related("unit")
+    followups = inc.followups.select_related("officer").order_by("at")
+    context = extend_page("incident", inc, request, scope)
+    audit_view(request, "incident", inc.pk)
+    context.update(
+        {
+            "incident": inc,
+            "officers": officers,
+            "cases": cases,
+            "followups": followups,
+            "now": timezone.now(),
+        }
+    )
+    return render(request, "records/incident.html", context)
+
+
+@login_required
+@require_GET
+def person(request: HttpRequest, pk: str) -> HttpResponse:
+    scope = scope_of(request.user)
+    ps = get_object_or_404(
+        visible(m.Person.objects.select_related("case", "case__unit"), scope), pk=pk
+    )
+    others = m.Person.objects.none()
+    if ps.id_number:
+        # The same person (by 身份证号) in other cases: only the cases this user may see.
+        others = (
+            visible(m.Person.objects.filter(id_number=ps.id_number), scope)
+            .exclude(pk=ps.pk)
+            .select_related("case", "case__unit")
+            .order_by("-case__accepted_at")[:100]
+        )
+    context = extend_page("person", ps, request, scope)
+    audit_view(request, "person", ps.pk)
+    context.update({"person": ps, "others": others, "measures": ps.measures.order_by("started_at")})
+    return render(request, "records/person.html", context)
+
+
+@login_required
+@require_GET
+def officer(request: HttpRequest, pk: str) -> HttpResponse:
+    scope = scope_of(request.user)
+    off = get_object_or_404(visible(m.Officer.objects.select_related("unit"), scope), pk=pk)
+    cases = (
+        visible(m.Case.objects.all(), scope)
+        .filter(
+            Q(lead_officer=off)
+            | Q(pk__in=m.CaseOfficer.objects.filter(officer=off).values("case_id"))
+        )
+        .select_related("unit", "lead_officer")
+        .order_by("-accepted_at")
+    )
+    context = extend_page("officer", off, request, scope)
+    audit_view(request, "officer", off.pk)
+    context.update(
+        {
+            "officer": off,
+            "cases": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+            "now": timezone.now(),
+        }
+    )
+    return render(request, "records/officer.html", context)

@@ -24,8 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.scope import scope_of
-from fazhi.core.scope import DataScope, can_see, visible
+from fazhi.core.scope import DataScope, can_see, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.models import Finding, FindingStatus

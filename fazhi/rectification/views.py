@@ -22,8 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.accounts.scope import scope_of
-from fazhi.core.scope import DataScope, visible
+from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule

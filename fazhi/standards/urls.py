@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from fazhi.standards import views
 
 app_name = "standards"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.standards, name="standards"),
+    path("<str:code>/", views.standard, name="standard"),
+]

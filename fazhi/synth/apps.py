@@ -1,6 +1,9 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+# The module, not its classes: Django takes the one AppConfig subclass it finds in apps.py.
+from fazhi.core import registry
 
 
-class SynthConfig(AppConfig):
+class SynthConfig(registry.FazhiAppConfig):
     name = "fazhi.synth"
     verbose_name = "模拟数据"

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from fazhi.accounts.scope import scope_of
-from fazhi.core.scope import visible
+from fazhi.core.scope import scope_of, visible
 from fazhi.records import models as m
 
 pytestmark = pytest.mark.django_db

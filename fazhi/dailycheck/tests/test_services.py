@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from fazhi.accounts.scope import scope_of
 from fazhi.core.models import AuditEvent
+from fazhi.core.scope import scope_of
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.tests.conftest import NOW, TODAY

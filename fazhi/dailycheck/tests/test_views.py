@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import scope_of
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.panels import workbench_panel

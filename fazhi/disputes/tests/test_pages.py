@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
-from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import scope_of
 from fazhi.disputes import services
 from fazhi.disputes.models import Dispute, EscalationLetter
 from fazhi.disputes.panels import workbench_panel

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from docx import Document as open_docx
 
-from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import scope_of
 from fazhi.disputes import services
 from fazhi.disputes.models import (
     ChecklistAnswer,

@@ -524,7 +524,7 @@ def test_legal_brigade_may_decide_anywhere(scene: Scene) -> None:
 
 
 def test_panel_for_reviewers_only(scene: Scene) -> None:
-    from fazhi.accounts.scope import scope_of
+    from fazhi.core.scope import scope_of
     from fazhi.intel.panels import workbench_panel
 
     b = scene.bureau

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import RequestFactory
 
-from fazhi.accounts.scope import scope_of
 from fazhi.core.models import AuditEvent
+from fazhi.core.scope import scope_of
 from fazhi.notifications import panels, services
 from fazhi.notifications.models import DeliveryStatus, Notification, WebhookDelivery
 

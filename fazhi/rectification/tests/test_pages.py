@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from fazhi.accounts.scope import scope_of
+from fazhi.core.scope import scope_of
 from fazhi.rectification import panels
 from fazhi.rectification import services as s
 from fazhi.rectification.models import Problem, ProblemStatus, RectificationPolicy

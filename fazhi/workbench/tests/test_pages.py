@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from fazhi.core.models import AuditEvent
+from fazhi.patrol import views
 from fazhi.patrol.models import Rule, RuleChange
 from fazhi.records import models as m
-from fazhi.workbench import views
+from fazhi.records import views as record_views
 from fazhi.workbench.panels import collect_panels
 from fazhi.workbench.tests.conftest import (
     HOSTILE,
@@ -80,23 +81,24 @@ def test_unit_legal_officer_sees_his_units_warnings_not_the_other_units(scene: S
     assert "办案区未安全检查" in page
 
 
-def test_panels_are_collected_sorted_and_missing_ones_skipped(scene: Scene, rf) -> None:
-    from fazhi.accounts.scope import scope_of
+def test_panels_are_collected_sorted_and_refusing_ones_skipped(scene: Scene, rf) -> None:
+    from fazhi.core.scope import scope_of
 
     request = rf.get("/")
     request.user = scene.bureau.users["li"]
     panels = collect_panels(
-        request,
-        scope_of(request.user),
-        [
-            "fazhi.workbench.tests.test_pages.late_panel",
-            "fazhi.nosuchapp.panels.workbench_panel",
-            "fazhi.workbench.tests.test_pages.no_such_function",
-            "fazhi.workbench.tests.test_pages.early_panel",
-            "fazhi.workbench.tests.test_pages.refusing_panel",
-        ],
+        request, scope_of(request.user), [late_panel, early_panel, refusing_panel]
     )
     assert [p["title"] for p in panels] == ["早", "晚"]
+
+
+def test_every_app_with_a_panel_module_registers_its_panel() -> None:
+    # Given the installed apps, when the registry is read, then each panels.py is registered
+    # (an app that forgot is a start-up error, fazhi.E005, not a silently missing panel).
+    from fazhi.core.registry import fazhi_apps
+
+    registered = {c.label for c in fazhi_apps() if c.workbench_panel is not None}
+    assert {"rectification", "notifications", "dailycheck", "disputes"} <= registered
 
 
 def early_panel(request, scope):
@@ -244,7 +246,7 @@ def test_case_page_queries_do_not_grow_with_the_case(scene: Scene) -> None:
 
 
 def test_long_timelines_are_paged(scene: Scene, monkeypatch) -> None:
-    monkeypatch.setattr(views, "TIMELINE_PAGE", 5)
+    monkeypatch.setattr(record_views, "TIMELINE_PAGE", 5)
     add_case_records(scene.south_case, scene.person, 5, scene.now - timedelta(days=1))
     page = text(scene.client("li").get(f"/cases/{scene.south_case.pk}/?page=2"))
     assert "第 2 / " in page

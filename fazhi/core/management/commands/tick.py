@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.dateparse import parse_datetime
 
-from fazhi.core.tick import TICK_STEPS, run_tick
+from fazhi.core.registry import tick_steps
+from fazhi.core.tick import run_tick
 
 
 class Command(BaseCommand):
@@ -17,7 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", help="以该时点运行（ISO 8601，默认当前时间）")
         parser.add_argument(
-            "--only", nargs="+", choices=[name for name, _ in TICK_STEPS], help="只运行这些步骤"
+            "--only",
+            nargs="+",
+            choices=[step.name for step in tick_steps()],
+            help="只运行这些步骤："
+            + "；".join(f"{step.name}（{step.label}）" for step in tick_steps()),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -7,9 +7,9 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from fazhi.core.templatetags.display import fact_value
 from fazhi.core.xlsx import beijing, text, write_xlsx
 from fazhi.patrol.models import Finding
-from fazhi.workbench.templatetags.workbench import fact_value
 
 HEADER = [
     "编号", "规则", "规则名称", "状态", "严重程度", "对象类型", "对象编号", "单位", "民警",

@@ -1,5 +1,8 @@
 """A case on one page: the timeline of everything that happened in it, and its running legal
-clocks. One query per record type, whatever the size of the case."""
+clocks. One query per record type, whatever the size of the case.
+
+Other apps add their own lines and clocks through the case page's extensions (the patrol adds its
+findings and the deadlines they time, ``fazhi.patrol.pages``); this module knows only records."""
 
 from __future__ import annotations
 
@@ -10,17 +13,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from fazhi.patrol.models import Finding, RuleKind
 from fazhi.records import models as m
-
-# Measures whose clock runs while they are in force (the person's liberty or property is held).
-RUNNING_MEASURES = frozenset(
-    {
-        "传唤", "拘传", "刑事拘留", "逮捕", "取保候审", "监视居住", "指定居所监视居住",
-        "行政传唤", "行政拘留", "扣押", "查封", "冻结",
-    }
-)  # fmt: skip
-
 
 _FAR = datetime.max.replace(tzinfo=UTC)
 # At the same instant, the order in which things happen in a case.
@@ -47,7 +40,7 @@ class Item:
     details: list[tuple[str, Any]] = field(default_factory=list)
     officers: list[str] = field(default_factory=list)
     text: str = ""  # transcript text: rendered escaped, folded
-    finding: Finding | None = None
+    finding: Any = None  # a patrol finding, when the line is one
 
     @property
     def anchor(self) -> str:
@@ -63,7 +56,7 @@ class Clock:
     started_at: datetime | None
     due_at: datetime | None
     status: str = ""
-    finding: Finding | None = None
+    finding: Any = None  # the patrol finding that times it, if any
     note: str = ""
 
 
@@ -81,8 +74,9 @@ def _officers(model: type[Any]) -> Prefetch:
     )
 
 
-def case_timeline(case: m.Case, findings: list[Finding]) -> list[Item]:
-    """Everything recorded about ``case``, oldest first (about ten queries, whatever its size)."""
+def case_timeline(case: m.Case, extra: list[Item]) -> list[Item]:
+    """Everything recorded about ``case`` and the ``extra`` lines other apps add, oldest first
+    (about ten queries, whatever its size)."""
     items: list[Item] = [
         Item(case.accepted_at, "case", "受案", case.pk, f"{case.kind} · {case.cause}")
     ]
@@ -168,43 +162,16 @@ def case_timeline(case: m.Case, findings: list[Finding]) -> list[Item]:
                           ("随身物品登记", "是" if vv.belongings_registered else "否"),
                           ("全程录音录像", "是" if vv.recorded else "否")])
         )  # fmt: skip
-    for fd in findings:
-        at = fd.due_at or fd.trigger_at or fd.first_seen_at
-        items.append(
-            Item(at, "finding", "巡查发现", str(fd.pk), f"{fd.rule_id} {fd.rule.name}", finding=fd)
-        )
+    items.extend(extra)
     items.sort(key=lambda item: (item.at, _RANK.get(item.kind, 9), item.record_id))
     return items
 
 
-def case_findings(case: m.Case) -> list[Finding]:
-    return list(case.findings.select_related("rule").order_by("-is_open", "due_at", "pk"))
-
-
-def legal_clocks(case: m.Case, findings: list[Finding]) -> list[Clock]:
-    """The clocks still running: open deadline findings whose act is not done yet, and every
-    measure in force that no such finding already times (two queries with the findings)."""
-    in_force = {
-        ms.pk: ms
-        for ms in case.measures.filter(ended_at__isnull=True, kind__in=RUNNING_MEASURES)
-        .select_related("person")
-        .order_by("started_at", "pk")
-    }
-    clocks: list[Clock] = []
-    timed: set[str] = set()
-    for fd in findings:
-        if not fd.is_open or fd.rule.kind != RuleKind.DEADLINE or fd.done_at is not None:
-            continue
-        subject = f"{SUBJECT_LABELS.get(fd.subject_type, fd.subject_type)} {fd.subject_id}"
-        if fd.subject_type == "measure":
-            timed.add(fd.subject_id)
-            held = in_force.get(fd.subject_id)
-            if held is not None:
-                subject = f"{held.person.name} · {held.kind}（在执行）"
-        clocks.append(
-            Clock(fd.rule.name, subject, fd.trigger_at, fd.due_at, fd.get_status_display(), fd)
-        )
-    for ms in in_force.values():
+def measure_clocks(case: m.Case, timed: set[str]) -> list[Clock]:
+    """A clock for every measure in force that no other clock (``timed``, measure ids) already
+    times."""
+    clocks = []
+    for ms in case.running_measures.values():
         if ms.pk in timed:
             continue
         note = "已批准延长" if ms.extended_to else "未到提醒期，巡查将在期限前提醒"
@@ -212,5 +179,9 @@ def legal_clocks(case: m.Case, findings: list[Finding]) -> list[Clock]:
             Clock(f"{ms.kind}（在执行）", f"{ms.person.name} · {ms.pk}", ms.started_at,
                   ms.extended_to, "在执行", None, note)
         )  # fmt: skip
-    clocks.sort(key=lambda c: (c.due_at is None, c.due_at or c.started_at or _FAR))
     return clocks
+
+
+def sort_clocks(clocks: list[Clock]) -> list[Clock]:
+    """The nearest due first; clocks with no due time last."""
+    return sorted(clocks, key=lambda c: (c.due_at is None, c.due_at or c.started_at or _FAR))

@@ -1,4 +1,4 @@
-"""The rule page's settings form (法制大队 and administrators only) and its precision figure.
+"""The rule page's settings form (法制大队 and administrators only).
 
 The form only parses what was typed; the change itself, its validation against the pack and the
 record of who, when and why are ``fazhi.patrol.services.change_rule``.
@@ -6,7 +6,6 @@ record of who, when and why are ``fazhi.patrol.services.change_rule``.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, cast
 
 from django import forms
@@ -49,20 +48,6 @@ RULE_EDITORS = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
 
 def can_change_rules(user: Any, scope: DataScope) -> bool:
     return bool(user.is_superuser or scope.role in RULE_EDITORS)
-
-
-def rule_precision(code: str) -> dict[str, Any] | None:
-    """The rule's precision as the rectification loop measures it: ``confirmed``, ``dismissed``
-    and ``precision`` (None while nothing was judged); None without that app."""
-    try:
-        services = importlib.import_module("fazhi.rectification.services")
-    except ImportError:
-        return None
-    measure = getattr(services, "rule_precision", None)
-    if measure is None:
-        return None
-    result = measure(code)
-    return result if isinstance(result, dict) else {"precision": result}
 
 
 def _allowed_settings(rule: Rule) -> dict[str, str]:

@@ -1,0 +1,86 @@
+"""System checks of the app registry (``fazhi.core.registry``): a fazhi app that does not join
+the site properly stops ``manage.py`` at start-up instead of silently contributing nothing."""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core import checks
+
+from fazhi.core.registry import NAV_AUDIENCES, FazhiAppConfig, fazhi_apps
+from fazhi.core.scope import has_scope_resolver
+
+
+def register() -> None:
+    checks.register(check_app_registry, "fazhi")
+
+
+def _module_file(config: FazhiAppConfig, name: str) -> bool:
+    return (Path(config.path) / f"{name}.py").exists()
+
+
+def check_app_registry(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("fazhi.") and not isinstance(config, FazhiAppConfig):
+            errors.append(
+                checks.Error(
+                    f"{config.name} 的 AppConfig 须继承 fazhi.core.registry.FazhiAppConfig",
+                    obj=config,
+                    id="fazhi.E001",
+                )
+            )
+    if not has_scope_resolver():
+        errors.append(checks.Error("没有登记数据范围的计算（set_scope_resolver）", id="fazhi.E006"))
+    steps: dict[str, str] = {}
+    orders: dict[int, str] = {}
+    nav: dict[str, str] = {}
+    for config in fazhi_apps():
+        for step in config.tick_steps:
+            if step.name in steps or step.order in orders:
+                errors.append(
+                    checks.Error(
+                        f"定时任务步骤 {step.name}（顺序 {step.order}）与 "
+                        f"{steps.get(step.name) or orders.get(step.order)} 重复",
+                        obj=config,
+                        id="fazhi.E002",
+                    )
+                )
+            steps[step.name] = orders[step.order] = config.name
+            if not callable(step.run):
+                errors.append(
+                    checks.Error(f"定时任务步骤 {step.name} 不可调用", obj=config, id="fazhi.E002")
+                )
+        for entry in config.nav:
+            if entry.key in nav or entry.audience not in NAV_AUDIENCES:
+                errors.append(
+                    checks.Error(
+                        f"导航项 {entry.key} 重复或可见范围 {entry.audience} 无效",
+                        obj=config,
+                        id="fazhi.E003",
+                    )
+                )
+            nav[entry.key] = config.name
+        has_urls = _module_file(config, "urls")
+        if has_urls != (config.url_prefix is not None):
+            errors.append(
+                checks.Error(
+                    f"{config.name}：有 urls.py 就须声明 url_prefix，反之亦然",
+                    obj=config,
+                    id="fazhi.E004",
+                )
+            )
+        elif has_urls and find_spec(f"{config.name}.urls") is None:
+            errors.append(checks.Error(f"{config.name}.urls 无法找到", obj=config, id="fazhi.E004"))
+        if _module_file(config, "panels") and config.workbench_panel is None:
+            errors.append(
+                checks.Error(
+                    f"{config.name} 有 panels.py，但 ready() 没有登记 workbench_panel",
+                    obj=config,
+                    id="fazhi.E005",
+                )
+            )
+    return errors

@@ -1,1 +1,0 @@
-"""records: read-only helpers live on models; imports change records (see fazhi.exchange)."""

@@ -1,3 +1,0 @@
-"""workbench models."""
-
-from __future__ import annotations
