@@ -4,7 +4,10 @@ Reading turns every input form (JSON Lines, gzip-compressed JSON Lines, a folder
 files, an XLSX workbook with one sheet per type) into one stream of ``(source, row, object)``
 triples, where the object looks like a decoded JSON line whatever the file was. Tabular cells are
 typed on the way in from the schema (``;``-separated lists, ``true/false/1/0/是/否``, decimal
-strings), so one decoder checks every form the same way.
+strings), so one decoder checks every form the same way. A file that cannot be read at all
+(not gzip, cut short, not UTF-8, not a workbook) stops the import with a ``SourceError`` whose
+message says in Chinese what is wrong and where; the exception text of the library that noticed
+is never shown, as it is English and means nothing to the people who import.
 
 Decoding checks one object against ``fazhi.records.schema`` and yields either the column values
 to store or every problem found in it. It checks format only (JSON types, enumerations, times,
@@ -18,14 +21,16 @@ Encoding is the inverse, for the exporter: one stored record back to one FZX lin
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
+import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -50,6 +55,14 @@ LIST_SEPARATOR = ";"
 _ENUM_SHOWN = 8  # allowed values listed in an error message before "等 N 项"
 _SHOWN_CHARS = 40  # longest offending value quoted in an error message
 CSV_CELL_LIMIT = 64 * 1024 * 1024
+# orjson writes at most 254 nested containers, and the record around an extra field is one.
+EXTRA_DEPTH = 253
+# UTC offsets that exist on Earth (Baker Island to the Line Islands). Python accepts anything
+# short of a day and PostgreSQL anything short of 16 hours; neither is a time a police system
+# wrote, and PostgreSQL would fail the whole import on the latter.
+MIN_OFFSET = timedelta(hours=-12)
+MAX_OFFSET = timedelta(hours=14)
+_OFFSET_TAIL = re.compile(r"([+-])(\d{2}):?(\d{2})(?::?\d{2}(?:\.\d+)?)?$")
 
 
 class SourceError(Exception):
@@ -79,7 +92,18 @@ class Malformed(NamedTuple):
     message: str
 
 
-RawRecord = tuple[int, int, "dict[str, Any] | Malformed"]  # (source index, row, object)
+class Flagged(NamedTuple):
+    """A tabular row read as a record, with cells that could not be taken as values (formulas).
+
+    ``obj`` holds the row without those cells; ``problems`` are (field, Chinese reason) pairs,
+    reported with whatever else is wrong with the record.
+    """
+
+    obj: dict[str, Any]
+    problems: list[tuple[str, str]]
+
+
+RawRecord = tuple[int, int, "dict[str, Any] | Malformed | Flagged"]  # (source index, row, obj)
 
 
 def _file_kind(path: Path) -> str | None:
@@ -139,7 +163,14 @@ class Bundle:
                 yield from self._xlsx(path)
 
     def estimated_records(self) -> int | None:
-        """Record count when it is cheap to know (plain files), for a progress bar."""
+        """Record count when it is cheap to know (plain files), for a progress bar; None when
+        it is not (reading will then report what is wrong with the files)."""
+        try:
+            return self._estimate()
+        except OSError:
+            return None
+
+    def _estimate(self) -> int | None:
         total = 0
         for path, kind in self.inputs:
             if kind == "jsonl":
@@ -172,57 +203,234 @@ class Bundle:
                     except orjson.JSONDecodeError as exc:
                         if not line.strip():
                             continue
-                        yield src, row, Malformed(f"不是有效的 JSON（第{exc.colno}列附近）")
+                        yield src, row, Malformed(_json_error(line, exc))
                         continue
                     if type(obj) is not dict:
-                        yield src, row, Malformed("应为 JSON 对象（{…}）")
+                        yield src, row, Malformed(_not_an_object(obj))
                         continue
                     yield src, row, obj
         except (OSError, EOFError, zlib.error) as exc:
-            raise SourceError(f"{path.name} 第{row + 1}行附近无法读取：{exc}") from exc
+            raise SourceError(_unreadable(path.name, row, exc)) from exc
 
     def _csv(self, path: Path) -> Iterator[RawRecord]:
         # A transcript's text can exceed the csv module's default cell limit of 128 KiB.
         csv.field_size_limit(max(csv.field_size_limit(), CSV_CELL_LIMIT))
         src = self._source(path.name)
         rtype = path.stem
-        row = 1
+        row = 0
         try:
             with path.open(encoding="utf-8-sig", newline="") as stream:
                 reader = csv.reader(stream)
                 header = next(reader, None)
                 if header is None:
                     return
+                row = 1
+                problem = _header_problem(rtype, header, "本文件")
+                if problem:
+                    yield src, 1, Malformed(problem)
+                    return
                 cells = _column_readers(rtype, header, _csv_cell)
                 for row, values in enumerate(reader, 2):
                     record = _tabular_record(rtype, cells, values)
                     if record is not None:
                         yield src, row, record
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise SourceError(f"{path.name} 第{row + 1}行附近无法读取：{exc}") from exc
+        except (UnicodeDecodeError, csv.Error, OSError) as exc:
+            if isinstance(exc, UnicodeDecodeError):
+                # Text is decoded ahead of the csv reader in large chunks: find the line.
+                row = _first_undecodable_line(path) - 1
+            raise SourceError(_unreadable(path.name, row, exc)) from exc
 
     def _xlsx(self, path: Path) -> Iterator[RawRecord]:
         from openpyxl import load_workbook
 
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            # Formulas are read as formulas rather than as the results some program last cached
+            # for them (or none, which read as empty cells): they are refused, see _formulas.
+            book = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises zipfile/KeyError/… for a damaged file
-            raise SourceError(f"{path.name} 不是可读取的 XLSX 工作簿：{exc}") from exc
+            raise SourceError(
+                f"{path.name} 不是可读取的 XLSX 工作簿：文件已损坏或被截断，"
+                "或不是 Excel 2007 及以后版本的 .xlsx 格式"
+            ) from exc
         try:
             for sheet in book.worksheets:
                 src = self._source(f"{path.name} 工作表 {sheet.title}")
-                rows = sheet.iter_rows()
+                rows = _damage_checked(sheet.iter_rows(), f"{path.name} 工作表 {sheet.title}")
                 first = next(rows, None)
                 if first is None:
                     continue
                 header = ["" if c.value is None else str(c.value).strip() for c in first]
+                problem = _header_problem(sheet.title, header, "本工作表")
+                if problem:
+                    yield src, 1, Malformed(problem)
+                    continue
                 cells = _column_readers(sheet.title, header, _xlsx_cell)
                 for row, xl_cells in enumerate(rows, 2):
-                    record = _tabular_record(sheet.title, cells, xl_cells)
+                    record: dict[str, Any] | Malformed | Flagged | None
+                    if any(getattr(c, "data_type", None) == "f" for c in xl_cells):
+                        record = _formulas(sheet.title, cells, xl_cells)
+                    else:
+                        record = _tabular_record(sheet.title, cells, xl_cells)
                     if record is not None:
                         yield src, row, record
         finally:
             book.close()
+
+
+_T = TypeVar("_T")
+
+
+def _damage_checked(rows: Iterator[_T], label: str) -> Iterator[_T]:
+    """``rows`` of a worksheet; damage found only while reading them is a ``SourceError``."""
+    row = 0
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # zipfile, zlib, XML parser …: a damaged or truncated workbook
+            raise SourceError(f"{label} 第{row + 1}行附近无法读取：工作簿已损坏或被截断") from exc
+        row += 1
+        yield item
+
+
+def _formulas(
+    rtype: str, readers: list[tuple[str, CellReader] | None], cells: Sequence[Any]
+) -> dict[str, Any] | Malformed | Flagged | None:
+    """A row with formula cells: the rest of the row, and each formula as a problem.
+
+    A formula is not data: what it shows depends on the program that last computed it, and a
+    workbook written by a program that does not compute formulas holds no result at all, which
+    would be read as an empty cell (a missing date, silently).
+    """
+    problems: list[tuple[str, str]] = []
+    values: list[Any] = []
+    for index, cell in enumerate(cells):
+        if getattr(cell, "data_type", None) != "f":
+            values.append(cell)
+            continue
+        values.append(None)
+        if index >= len(readers):
+            return Malformed(f"第{index + 1}列没有表头")
+        reader = readers[index]
+        if reader is None:
+            continue  # the type column: the sheet name is the type
+        formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "")
+        quoted = f"“{shown(formula)}”" if formula else ""
+        problems.append(
+            (
+                reader[0],
+                f"单元格是公式{quoted}，只能导入值而不能导入公式"
+                "（可在 Excel 中复制后“选择性粘贴为数值”）",
+            )
+        )
+    record = _tabular_record(rtype, readers, values)
+    if isinstance(record, Malformed) or not problems:
+        return record
+    return Flagged(record if record is not None else {"type": rtype}, problems)
+
+
+def _header_problem(rtype: str, header: Sequence[str], whole: str) -> str | None:
+    """What makes the header of a CSV file or worksheet of ``rtype`` unusable, or None;
+    ``whole`` names what is then skipped. A file or sheet named after no record type is left
+    alone: each of its rows is reported as of an unknown type."""
+    if rtype not in BY_NAME:
+        return None
+    first: dict[str, int] = {}
+    for column, raw in enumerate(header, 1):
+        name = raw.strip()
+        if not name:
+            continue
+        if name in first:
+            return (
+                f"表头第{first[name]}列和第{column}列都是“{shown(name)}”，无法确定取哪一列；"
+                f"{whole}未读取"
+            )
+        first[name] = column
+    if "id" not in first:
+        return f"表头缺少 id 列（第一行应为字段名，如 id、name）；{whole}未读取"
+    return None
+
+
+def _first_undecodable_line(path: Path) -> int:
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
+def _json_error(line: bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why a line of a JSON Lines file is not JSON, in Chinese (orjson's reason is English)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return (
+            f"不是有效的 UTF-8 文本（第{bad.start + 1}个字节起）：数据包应为 UTF-8 编码，"
+            "此文件可能是 GBK 等其他编码，请转换为 UTF-8 后再导入"
+        )
+    reason = str(exc)
+    if "depth" in reason or "recursion" in reason.lower():
+        return "JSON 嵌套层数过深，无法读取"
+    if "infinity" in reason:
+        return f"不是有效的 JSON（第{exc.colno}列附近）：数值超出范围"
+    if line.lstrip().startswith(b"["):
+        return (
+            f"不是有效的 JSON（第{exc.colno}列附近）：数据包应为每行一个 JSON 对象"
+            "（JSON Lines），不是一个 JSON 数组"
+        )
+    return f"不是有效的 JSON（第{exc.colno}列附近）"
+
+
+def _not_an_object(value: object) -> str:
+    if type(value) is list:
+        return (
+            "应为 JSON 对象（{…}），实际为 JSON 数组：数据包应为每行一个 JSON 对象"
+            "（JSON Lines），不是一个 JSON 数组"
+        )
+    actual = _JSON_TYPE_NAMES.get(type(value), "其他值")
+    return f"应为 JSON 对象（{{…}}），实际为{actual} {shown(value)}"
+
+
+def _unreadable(name: str, row: int, exc: BaseException) -> str:
+    """Why a file stopped being readable after ``row`` rows, in Chinese."""
+    where = f"{name} 第{row + 1}行附近无法读取"
+    if isinstance(exc, EOFError):
+        return f"{where}：压缩数据不完整，文件可能被截断（请重新传输或重新导出）"
+    if isinstance(exc, gzip.BadGzipFile):
+        if row == 0:
+            return f"{name} 无法读取：不是 gzip 压缩文件（.gz 文件应为 gzip 格式）"
+        return f"{where}：压缩数据已损坏（gzip 校验失败）"
+    if isinstance(exc, zlib.error):
+        return f"{where}：压缩数据已损坏，无法解压"
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"{where}：不是有效的 UTF-8 文本。CSV 文件应为 UTF-8 编码（Excel 中另存为"
+            "“CSV UTF-8”），此文件可能是 GBK 等其他编码"
+        )
+    if isinstance(exc, csv.Error):
+        reason = str(exc)
+        if "NUL" in reason:
+            return f"{where}：含有空字符，不是文本形式的 CSV 文件"
+        if "field limit" in reason:
+            return f"{where}：单元格超过 {CSV_CELL_LIMIT // (1024 * 1024)} MiB 上限"
+        return f"{where}：CSV 格式错误（引号不成对，或引号不在单元格开头）"
+    if isinstance(exc, OSError):
+        return f"{where}：{_os_reason(exc)}"
+    return f"{where}：文件已损坏"
+
+
+def _os_reason(exc: OSError) -> str:
+    reasons = {
+        errno.ENOENT: "文件不存在",
+        errno.EACCES: "没有读取权限",
+        errno.EPERM: "没有读取权限",
+        errno.EISDIR: "这是一个文件夹而不是文件",
+        errno.EIO: "读取时发生输入输出错误（磁盘或网络存储故障）",
+    }
+    return reasons.get(exc.errno or 0, f"操作系统无法读取此文件（错误码 {exc.errno}）")
 
 
 def _count_lines(path: Path) -> int:
@@ -392,7 +600,13 @@ class _Bad(Exception):
 
 
 def shown(value: object) -> str:
-    text = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = orjson.dumps(value, default=str).decode()
+        except orjson.JSONEncodeError:  # nested deeper than orjson writes
+            return "（嵌套过深的值）"
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
@@ -404,6 +618,7 @@ _JSON_TYPE_NAMES: dict[type, str] = {
     bool: "布尔值",
     list: "列表",
     dict: "对象",
+    type(None): "空值",
 }
 
 
@@ -443,15 +658,35 @@ def parse_time(value: object) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
+        tail = _OFFSET_TAIL.search(value)
+        if tail is not None and _parses(value[: tail.start()]):
+            raise _Bad(_offset_out_of_range(tail.group(0))) from None
         raise _Bad(f"时间格式无效“{shown(value)}”") from None
     if parsed.tzinfo is None:
         if len(value) <= 10 and "T" not in value:
             raise _Bad(f"只有日期“{value}”，缺少时刻（应为如 2026-03-05T14:20:00+08:00）")
         parsed = parsed.replace(tzinfo=SHANGHAI)
+    else:
+        offset = parsed.utcoffset()
+        if offset is not None and not MIN_OFFSET <= offset <= MAX_OFFSET:
+            tail = _OFFSET_TAIL.search(value)
+            raise _Bad(_offset_out_of_range(tail.group(0) if tail else value))
     if not 1 < parsed.year < 9999:
         # Converting to UTC (and PostgreSQL's years before 1 AD) would fail at the edges.
         raise _Bad(f"时间超出范围“{shown(value)}”")
     return parsed
+
+
+def _parses(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _offset_out_of_range(offset: str) -> str:
+    return f"时区偏移“{shown(offset)}”超出范围（应在 -12:00 至 +14:00 之间）"
 
 
 def _time_converter(adapter: DbAdapter) -> Callable[[object], Any]:
@@ -728,9 +963,17 @@ class TypeCodec:
 
 def _extra_json(obj: dict[str, Any], known: frozenset[str], problems: list[Problem]) -> str:
     """The fields FZX does not define, as JSON text for the ``extra`` column."""
-    text = orjson.dumps(
-        {key: value for key, value in obj.items() if key not in known}, default=_extra_default
-    ).decode()
+    extra = {key: value for key, value in obj.items() if key not in known}
+    try:
+        text = orjson.dumps(extra, default=_extra_default).decode()
+    except orjson.JSONEncodeError:
+        # Nested deeper than orjson writes: the exporter could not write the record back either.
+        for key, value in extra.items():
+            try:
+                orjson.dumps(value, default=_extra_default)
+            except orjson.JSONEncodeError:
+                problems.append(Problem(key, f"嵌套层数过深（扩展字段最多嵌套 {EXTRA_DEPTH} 层）"))
+        return "{}"
     if "\\u0000" in text:
         # PostgreSQL cannot store NUL in jsonb; refuse on SQLite too, for one behaviour.
         problems.append(Problem("", "扩展字段含有空字符（\\u0000）"))
@@ -751,7 +994,7 @@ class Decoder:
         }
         self._by_type = {name: codec.decode for name, codec in self.codecs.items()}
 
-    def decode(self, obj: dict[str, Any] | Malformed) -> Decoded:
+    def decode(self, obj: dict[str, Any] | Malformed | Flagged) -> Decoded:
         # The common case, a record of a known type with a plain id, in as few steps as can be.
         if type(obj) is dict:
             rtype = obj.get("type")
@@ -767,9 +1010,11 @@ class Decoder:
                 return decode(rid, obj)
         return self._decode_other(obj)
 
-    def _decode_other(self, obj: dict[str, Any] | Malformed) -> Decoded:
+    def _decode_other(self, obj: dict[str, Any] | Malformed | Flagged) -> Decoded:
         if type(obj) is Malformed:
             return Invalid("", "", "记录", [Problem("", obj.message)], False)
+        if type(obj) is Flagged:
+            return self._decode_flagged(obj)
         assert isinstance(obj, dict)
         rtype = obj.get("type")
         rid = obj.get("id")
@@ -803,6 +1048,18 @@ class Decoder:
             problem = Problem("deleted", str(_wrong_type("布尔值 true/false", deleted)))
             return Invalid(codec.rt.name, rid, f"{label} {rid}", [problem], True)
         return codec.decode(rid, obj)
+
+    def _decode_flagged(self, flagged: Flagged) -> Invalid:
+        decoded = self.decode(flagged.obj)
+        flagged_problems = [Problem(field, message) for field, message in flagged.problems]
+        if type(decoded) is Invalid:
+            # A formula in a required field also left the field empty: one problem is enough.
+            fields = {field for field, _message in flagged.problems}
+            kept = [p for p in decoded.problems if p.field not in fields]
+            return decoded._replace(problems=[*kept, *flagged_problems])
+        assert type(decoded) is Upsert or type(decoded) is Delete
+        rt, rid = decoded.rt, decoded.id
+        return Invalid(rt.name, rid, f"{rt.label} {rid}", flagged_problems, True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,14 +5,23 @@ checks it and stores it in one transaction; ``export_store(out)`` writes the who
 FZX. Both stream: memory does not grow with the size of the bundle or the store.
 
 Choices the format leaves open, made here:
-- The same ``(type, id)`` twice in one bundle is not an error: the later line wins, exactly as if
-  the two lines had come in two imports (a deletion followed by a record re-creates it).
+- The same ``(type, id)`` twice in one bundle is an error (FZX ids are unique within their type):
+  the second line is reported naming the first, and the record is refused, since which copy
+  the source system meant cannot be told. Split a deletion and a re-creation over two imports.
+- The units of the store and of the bundle together must stay a tree of bureaus (``tree``): no
+  loop, no 局 below a 派出所 or 大队, no 派出所 or 大队 without a parent. Data scope follows this
+  tree, so a bundle that broke it would widen what some users see.
 - Deleting a record the store does not have is a no-op, so that re-importing a bundle with
   deletions changes nothing.
 - With ``skip_invalid`` a refused record leaves the store's current version of it (if any) in
   place, and records that reference a refused record (the store lacking it) are refused too.
 - A refused bundle reports the records at fault, not the records that merely reference them
   (fixing the first is enough); the attempt is still audited.
+- A spreadsheet formula is refused wherever it is (the record and the field are named): what it
+  shows is a result some program cached, or nothing when the program that wrote the workbook
+  does not compute formulas, which would read as a silently empty cell.
+- Times whose UTC offset lies beyond -12:00 … +14:00 are refused (PostgreSQL stores no offset
+  of 16 hours or more; no police system writes one).
 - Numbers are rounded to the precision of their column (分 for amounts); values too large for it
   are an error. In CSV/XLSX an empty cell of a field FZX does not define is left out of
   ``extra`` (a column that only some rows fill would otherwise put nulls in every other row).
@@ -44,7 +53,8 @@ from fazhi.exchange.fzx import (
     TypeEncoder,
 )
 from fazhi.exchange.report import ImportReport, RecordError
-from fazhi.exchange.staging import Staging
+from fazhi.exchange.staging import Duplicate, Staging
+from fazhi.exchange.tree import unit_tree_problems
 from fazhi.records.schema import BY_NAME, RECORD_TYPES, TYPE_ORDER
 
 __all__ = [
@@ -118,8 +128,9 @@ def import_bundle(
         with transaction.atomic():
             staging.create()
             report.total = _stage_bundle(bundle, decoder, staging, problems, progress)
-            staging.finish()
-            _check_references(staging, problems, skip_invalid)
+            duplicates = staging.finish()
+            _report_duplicates(duplicates, bundle, problems)
+            _check_bundle(staging, problems, skip_invalid)
             problems.report_into(report, bundle)
             if problems and not skip_invalid:
                 raise _Refused
@@ -199,9 +210,21 @@ def _stage_bundle(
     return seq
 
 
-def _check_references(staging: Staging, problems: _Problems, skip_invalid: bool) -> None:
+def _report_duplicates(duplicates: list[Duplicate], bundle: Bundle, problems: _Problems) -> None:
+    for dup in duplicates:
+        label = f"{BY_NAME[dup.rtype].label} {dup.rid}"
+        first = bundle.sources[dup.first[0]].location(dup.first[1])
+        for src, line in dup.again:
+            message = f"编号重复，与 {first} 是同一记录（同一类型的编号在一个数据包中只能出现一次）"
+            problems.add(src, line, dup.rtype, dup.rid, label, "id", message)
+
+
+def _check_bundle(staging: Staging, problems: _Problems, skip_invalid: bool) -> None:
+    """References and the unit tree; with ``skip_invalid`` the records at fault are refused
+    and everything is checked again until nothing more is found."""
     while True:
         found = staging.reference_problems(report_refused_targets=skip_invalid)
+        found += unit_tree_problems(staging)
         for p in found:
             label = f"{BY_NAME[p.rtype].label} {p.rid}"
             problems.add(p.src, p.line, p.rtype, p.rid, label, p.field, p.message)

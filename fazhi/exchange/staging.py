@@ -6,9 +6,10 @@ any order, a later line may delete or replace an earlier one). Each record type 
 table with the model's columns plus its place in the bundle; the importer streams decoded records
 into them in batches, and everything after that is set-based SQL inside the one transaction:
 
-1. ``finish``: a later line for the same ``(type, id)`` wins (ordinary upsert semantics), so
-   earlier copies are dropped; the tables are indexed once, after loading, which is cheaper than
-   maintaining an index row by row.
+1. ``finish``: a record named twice (the same ``(type, id)`` on two lines) is found and refused
+   (FZX ids are unique within their type; which copy was meant cannot be told), keeping one row
+   of it; the tables are indexed once, after loading, which is cheaper than maintaining an index
+   row by row.
 2. ``reference_problems``: every reference must name a record that the bundle brings (and does
    not refuse) or the store already has; deleting a record that something still references —
    a stored record the bundle leaves alone, or a bundled one — is an error of the deletion.
@@ -55,6 +56,15 @@ class StageProblem(NamedTuple):
     rid: str
     field: str
     message: str
+
+
+class Duplicate(NamedTuple):
+    """One record named more than once: where it first appears and where again."""
+
+    rtype: str
+    rid: str
+    first: tuple[int, int]  # (src, line)
+    again: list[tuple[int, int]]
 
 
 @dataclass
@@ -231,24 +241,22 @@ class Staging:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows)
 
-    def finish(self) -> None:
-        """Drop superseded copies of a record and index the stage tables."""
+    def finish(self) -> list[Duplicate]:
+        """Index the stage tables; returns the records named more than once, now refused."""
+        duplicates: list[Duplicate] = []
         with connection.cursor() as cursor:
             for table in self.ordered:
                 stage = table.stage
                 index = connection.ops.quote_name(f"{STAGE_PREFIX}{table.rtype}_id")
                 try:
                     # A bundle rarely names a record twice: try the unique index first and
-                    # search for the superseded copies only when it cannot be built. The
-                    # savepoint is for PostgreSQL, where a failed statement ends the transaction.
+                    # search for the copies only when it cannot be built. The savepoint is for
+                    # PostgreSQL, where a failed statement ends the transaction.
                     with transaction.atomic():
                         cursor.execute(f"CREATE UNIQUE INDEX {index} ON {stage} (id)")
                 except IntegrityError:
                     cursor.execute(f"CREATE INDEX {index} ON {stage} (id, seq)")
-                    cursor.execute(
-                        f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {stage} later "
-                        f"WHERE later.id = {stage}.id AND later.seq > {stage}.seq)"
-                    )
+                    duplicates += self._refuse_duplicates(cursor, table)
                 for link in table.links:
                     if table.upserts:
                         # One row per officer of each list, set-based rather than from Python.
@@ -267,6 +275,39 @@ class Staging:
                     # Autovacuum never analyses temporary tables; without statistics the
                     # planner takes them for empty and picks nested loops over millions of rows.
                     cursor.execute(f"ANALYZE {stage}")
+        return duplicates
+
+    @staticmethod
+    def _refuse_duplicates(cursor: Any, table: _Table) -> list[Duplicate]:
+        """Report every id staged twice, refuse it (op ``r``) and keep one row of it."""
+        stage = table.stage
+        named_again = (
+            f"EXISTS (SELECT 1 FROM {stage} o WHERE o.id = {stage}.id AND o.seq <> {stage}.seq)"
+        )
+        cursor.execute(f"SELECT id, src, line FROM {stage} WHERE {named_again} ORDER BY id, seq")
+        found: list[Duplicate] = []
+        for rid, src, line in cursor.fetchall():
+            if found and found[-1].rid == rid:
+                found[-1].again.append((src, line))
+            else:
+                found.append(Duplicate(table.rtype, rid, (src, line), []))
+        # The store keeps its current version of the record, as for any refused record.
+        cursor.execute(f"UPDATE {stage} SET op = 'r' WHERE {named_again}")
+        cursor.execute(
+            f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {stage} later "
+            f"WHERE later.id = {stage}.id AND later.seq > {stage}.seq)"
+        )
+        return found
+
+    def unit_rows(self) -> list[tuple[str, str, str | None, str | None, int, int]]:
+        """The staged units as (op, id, parent id, kind, src, line), for the unit-tree check."""
+        table = self.tables["unit"]
+        q = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT op, id, {q('parent_id')}, {q('kind')}, src, line FROM {table.stage}"
+            )
+            return list(cursor.fetchall())
 
     # -- checking ------------------------------------------------------------------------------
 

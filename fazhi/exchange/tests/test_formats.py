@@ -175,8 +175,9 @@ def test_xlsx_typed_cells_dates_times_numbers(tmp_path) -> None:
     book = Workbook()
     units = book.worksheets[0]
     units.title = "unit"
-    units.append(["id", "name", "kind"])
-    units.append(["U1", "城南派出所", "派出所"])
+    units.append(["id", "name", "kind", "parent_id"])
+    units.append(["U0", "示范县公安局", "县局"])
+    units.append(["U1", "城南派出所", "派出所", "U0"])
     officers = book.create_sheet("officer")
     officers.append(["id", "name", "unit_id", "role", "qualification", "qualified_at", "active"])
     officers.append([1001, "张建国", "U1", "民警", "中级", date(2020, 6, 1), 1])

@@ -280,28 +280,49 @@ def test_a_reference_to_a_record_the_same_bundle_deletes_is_the_deletion_s_error
     assert [(e.record_type, e.record_id) for e in report.errors] == [("incident", "I-A-OK")]
 
 
-def test_the_later_of_two_records_with_the_same_id_wins(clean, bundle) -> None:
-    # given a bundle naming unit U3 twice
-    first = by_id(clean, "U3")
-    second = {**first, "name": "法制大队（新）"}
+def test_a_record_named_twice_is_refused_naming_both_lines(clean, bundle) -> None:
+    # given a bundle naming unit U3 twice, the second time renamed
+    second = {**by_id(clean, "U3"), "name": "法制大队（新）"}
     # when it is imported
-    report = import_bundle([bundle([*clean, second])])
-    # then the later line is stored, counted once
-    assert report.ok
-    assert report.created["unit"] == 4
-    assert m.Unit.objects.get(pk="U3").name == "法制大队（新）"
+    report = import_bundle([bundle([*clean, second], name="twice.jsonl")])
+    # then it is refused: the second line is reported, naming the first
+    assert not report.ok
+    [error] = report.errors
+    assert (error.location, error.record_type, error.record_id, error.field) == (
+        "twice.jsonl 第49行",
+        "unit",
+        "U3",
+        "id",
+    )
+    assert "与 twice.jsonl 第4行 是同一记录" in error.message
+    # and nothing is stored
+    assert not m.Unit.objects.exists()
 
 
-def test_a_deletion_followed_by_the_record_recreates_it(clean, bundle) -> None:
+def test_a_deletion_and_the_same_record_again_in_one_bundle_are_refused(clean, bundle) -> None:
     # given the example imported
     import_bundle([bundle(clean)])
+    before = store_snapshot(stamps=True)
     # when one bundle deletes an event and then brings it back changed
     event = {**by_id(clean, "C-OK-RC"), "note": "补录"}
     report = import_bundle([bundle([*deletions_of([event]), event])])
-    # then the later line wins: the event is there, updated
-    assert report.ok
-    assert report.updated["event"] == 1
-    assert m.Event.objects.get(pk="C-OK-RC").note == "补录"
+    # then the bundle is refused and the store is as it was
+    assert not report.ok
+    assert [(e.record_id, e.field) for e in report.errors] == [("C-OK-RC", "id")]
+    assert store_snapshot(stamps=True) == before
+
+
+def test_skip_invalid_keeps_the_stored_version_of_a_record_named_twice(clean, bundle) -> None:
+    # given the example imported
+    import_bundle([bundle(clean)])
+    # when a bundle names unit U3 twice and brings a new unit, with --skip-invalid
+    twice = [{**by_id(clean, "U3"), "name": f"法制大队{n}"} for n in (1, 2)]
+    new = {"type": "unit", "id": "U4", "name": "城东派出所", "kind": "派出所", "parent_id": "U0"}
+    report = import_bundle([bundle([*twice, new])], skip_invalid=True)
+    # then the new unit is stored, and U3 keeps its stored name
+    assert report.refused == {"unit": 1}
+    assert report.created["unit"] == 1
+    assert m.Unit.objects.get(pk="U3").name == "法制大队"
 
 
 def test_facts_the_patrol_judges_are_accepted(clean, bundle, changed) -> None:

@@ -143,7 +143,9 @@ def test_all_or_nothing_nothing_is_stored_when_one_record_is_bad(clean, bundle, 
     import_bundle([bundle(clean)])
     before = store_snapshot(stamps=True)
     records = changed(clean, "C-OK", status="移送审查起诉")
-    records.append({"type": "unit", "id": "U4", "name": "城东派出所", "kind": "派出所"})
+    records.append(
+        {"type": "unit", "id": "U4", "name": "城东派出所", "kind": "派出所", "parent_id": "U0"}
+    )
     records = changed(records, "I-A-OK", source="微信")
     # when it is imported
     report = import_bundle([bundle(records)], actor="tester")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -29,6 +30,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--actor", default=None, help="审计日志中记录的操作人（默认当前系统用户）"
         )
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            from_console = getattr(self, "_called_from_command_line", False)
+            if not from_console or options.get("traceback"):
+                raise
+            # Django would print the exception's class name before the message
+            # ("CommandError: 导入被拒绝…"); the people who import read Chinese only.
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[str] = options["paths"]
