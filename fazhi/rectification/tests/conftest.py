@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fazhi.rectification.tests import samples
+
 SH = ZoneInfo("Asia/Shanghai")
 # Monday 2 March 2026, 10:00: three working days later is Thursday 5 March (end of day).
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=SH)
 DUE0 = datetime(2026, 3, 6, 0, 0, tzinfo=SH)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# a genuine one-page PDF: uploads are checked by parsing them, not by their first bytes
+PDF = samples.pdf()
 
 
 def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from fazhi.core.models import AuditEvent
 from fazhi.rectification import services as s
 from fazhi.rectification.models import Attachment, ProblemStatus
+from fazhi.rectification.tests import samples
 from fazhi.rectification.tests.conftest import PDF, T0, upload
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PNG = samples.image("PNG")
 
 
 def test_an_attachment_is_stored_with_name_size_and_digest(bureau, problem, media):
@@ -69,8 +70,8 @@ def test_a_file_over_20_mb_is_refused(bureau, problem):
 
 def test_office_files_are_accepted(bureau, problem):
     files = [
-        upload("a.docx", b"PK\x03\x04rest"),
-        upload("b.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+        upload("a.docx", samples.docx()),
+        upload("b.xls", samples.xls()),
     ]
     s.submit_fix(problem, actor="zhang", comment="见附件", files=files, now=T0)
     assert Attachment.objects.count() == 2

@@ -11,6 +11,7 @@ from fazhi.accounts.scope import scope_of
 from fazhi.rectification import panels
 from fazhi.rectification import services as s
 from fazhi.rectification.models import Problem, ProblemStatus, RectificationPolicy
+from fazhi.rectification.tests import samples
 from fazhi.rectification.tests.conftest import T0, sh, upload
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,21 @@ def test_a_state_refusal_is_shown_in_chinese(as_user, problem):
         follow=True,
     )
     assert "类型不允许" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.OPEN
+
+
+def test_a_disguised_upload_is_refused_in_chinese_on_the_page(as_user, problem):
+    # given a Windows program behind a PDF header, named as 张伟's report
+    disguised = upload("整改报告.pdf", b"%PDF-1.7\n" + samples.EXE)
+    # when he submits his fix with it through the page
+    response = as_user("zhang").post(
+        f"/problems/{problem.pk}/submit_fix/", {"comment": "x", "files": [disguised]}, follow=True
+    )
+    # then the page says in Chinese which file is wrong and why, and the problem stays open
+    text = response.content.decode()
+    assert "附件“整改报告.pdf”不是能打开的 PDF 文件" in text
+    assert "Error" not in text
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN
 
