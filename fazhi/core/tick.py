@@ -30,7 +30,7 @@ LEASE_SECONDS = 30 * 60
 # (name, dotted path of the step function), run in this order.
 TICK_STEPS: list[tuple[str, str]] = [
     ("patrol", "fazhi.patrol.services.tick_patrol"),
-    ("rectification", "fazhi.rectification.services.tick_rectification"),
+    ("rectification", "fazhi.rectification.services.tick.tick_rectification"),
     ("daily", "fazhi.dailycheck.services.tick_daily"),
     ("disputes", "fazhi.disputes.services.tick_disputes"),
     ("notifications", "fazhi.notifications.services.tick_deliver"),

@@ -55,7 +55,7 @@ def rule_precision(code: str) -> dict[str, Any] | None:
     """The rule's precision as the rectification loop measures it: ``confirmed``, ``dismissed``
     and ``precision`` (None while nothing was judged); None without that app."""
     try:
-        services = importlib.import_module("fazhi.rectification.services")
+        services = importlib.import_module("fazhi.rectification.services.precision")
     except ImportError:
         return None
     measure = getattr(services, "rule_precision", None)

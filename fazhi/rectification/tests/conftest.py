@@ -84,7 +84,7 @@ def make_finding(bureau: Any, rule: Any) -> Callable[..., Any]:
 @pytest.fixture
 def problem(make_finding: Callable[..., Any]) -> Any:
     """An open problem of 张伟 (城南), pushed by 李娜 at T0."""
-    from fazhi.rectification.services import push_problem
+    from fazhi.rectification.services.creation import push_problem
 
     return push_problem(make_finding("zhang"), actor="li", comment="请整改", now=T0)
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fazhi.core.models import AuditEvent
-from fazhi.rectification import services as s
 from fazhi.rectification.models import Attachment, ProblemStatus
+from fazhi.rectification.services.transitions import submit_fix
 from fazhi.rectification.tests import samples
 from fazhi.rectification.tests.conftest import PDF, T0, upload
 
@@ -20,7 +20,7 @@ PNG = samples.image("PNG")
 
 
 def test_an_attachment_is_stored_with_name_size_and_digest(bureau, problem, media):
-    s.submit_fix(
+    submit_fix(
         problem, actor="zhang", comment="见附件", files=[upload(), upload("现场.png", PNG)], now=T0
     )
     pdf, png = Attachment.objects.order_by("pk")
@@ -48,7 +48,7 @@ def test_an_attachment_is_stored_with_name_size_and_digest(bureau, problem, medi
 )
 def test_refused_attachments_leave_nothing_written(bureau, problem, media, name, content, message):
     with pytest.raises(ValidationError, match=message) as info:
-        s.submit_fix(
+        submit_fix(
             problem,
             actor="zhang",
             comment="见附件",
@@ -65,7 +65,7 @@ def test_refused_attachments_leave_nothing_written(bureau, problem, media, name,
 def test_a_file_over_20_mb_is_refused(bureau, problem):
     big = upload("大文件.pdf", PDF + b"\0" * (20 * 1024 * 1024))
     with pytest.raises(ValidationError, match="超过 20 MB"):
-        s.submit_fix(problem, actor="zhang", comment="见附件", files=[big], now=T0)
+        submit_fix(problem, actor="zhang", comment="见附件", files=[big], now=T0)
 
 
 def test_office_files_are_accepted(bureau, problem):
@@ -73,12 +73,12 @@ def test_office_files_are_accepted(bureau, problem):
         upload("a.docx", samples.docx()),
         upload("b.xls", samples.xls()),
     ]
-    s.submit_fix(problem, actor="zhang", comment="见附件", files=files, now=T0)
+    submit_fix(problem, actor="zhang", comment="见附件", files=files, now=T0)
     assert Attachment.objects.count() == 2
 
 
 def test_download_in_scope_and_refused_to_another_unit(bureau, problem, client):
-    s.submit_fix(
+    submit_fix(
         problem, actor="zhang", comment="见附件", files=[upload()], now=T0 + timedelta(hours=1)
     )
     attachment = Attachment.objects.get()

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from fazhi.rectification import services as s
 from fazhi.rectification.models import Attachment, ProblemStatus
+from fazhi.rectification.services.transitions import submit_fix
+from fazhi.rectification.services.uploads import validate_upload
 from fazhi.rectification.tests import samples
 from fazhi.rectification.tests.conftest import T0, upload
 
@@ -25,7 +26,7 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def refusal(name: str, content: bytes) -> str:
     with pytest.raises(ValidationError) as info:
-        s.validate_upload(upload(name, content))
+        validate_upload(upload(name, content))
     (message,) = info.value.messages
     assert f"附件“{name}”" in message  # the refusal names the file
     return message
@@ -48,7 +49,7 @@ def test_the_probes_disguised_files_are_refused(bureau, problem, media, name, co
     # given 张伟's open problem and a genuine report beside the disguised file
     # when he submits his fix with both
     with pytest.raises(ValidationError, match=message) as info:
-        s.submit_fix(
+        submit_fix(
             problem,
             actor="zhang",
             comment="见附件",
@@ -89,7 +90,7 @@ def test_the_probes_disguised_files_are_refused(bureau, problem, media, name, co
 )
 def test_a_genuine_file_is_accepted_and_its_disguise_refused(name, genuine, disguised, message):
     # given a genuine file of an accepted type, when it is checked, then it passes unchanged
-    checked = s.validate_upload(upload(name, genuine))
+    checked = validate_upload(upload(name, genuine))
     assert (checked.name, checked.size) == (name, len(genuine))
     # and given the same leading bytes with other content, then it is refused
     assert message in refusal(name, disguised)
