@@ -27,8 +27,26 @@ from fazhi.disputes.models import Dispute, DisputeStatus
 from fazhi.patrol.models import Finding, Rule
 from fazhi.patrol.periods import SHANGHAI
 from fazhi.records import models as m
-from fazhi.rectification import services as rs
 from fazhi.rectification.models import FINAL_STATUSES, Problem, overdue_q
+from fazhi.rectification.services.creation import dismiss_finding
+from fazhi.rectification.services.permissions import (
+    APPEAL,
+    APPROVE,
+    DECIDE,
+    DISMISS,
+    REJECT,
+    SUBMIT,
+    allowed_actions,
+    require_action,
+)
+from fazhi.rectification.services.precision import precision_by_rule, rule_precision
+from fazhi.rectification.services.transitions import (
+    appeal,
+    approve_fix,
+    decide_appeal,
+    reject_fix,
+    submit_fix,
+)
 from fazhi.standards.models import Standard
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
@@ -295,7 +313,7 @@ def rules(request: HttpRequest, params: Query[s.PageParams]) -> dict[str, Any]:
         str(row["rule_id"]): row
         for row in visible(Finding.objects.all(), _scope(request)).status_counts("rule_id")
     }
-    precision = rs.precision_by_rule()
+    precision = precision_by_rule()
     page = _page(
         Rule.objects.order_by("code"),
         params,
@@ -317,7 +335,7 @@ def rule(request: HttpRequest, code: str) -> dict[str, Any]:
     standards = rl.standards.order_by("code", "-version")
     _audit(request, "rule", "rule", rl.code)
     return {
-        **s.rule_out(rl, counts[0] if counts else {}, rs.rule_precision(rl.code)),
+        **s.rule_out(rl, counts[0] if counts else {}, rule_precision(rl.code)),
         "pack": rl.pack,
         "basis": rl.basis,
         "help_text": rl.help_text,
@@ -365,20 +383,20 @@ def problems(request: HttpRequest, filters: Query[s.ProblemFilters]) -> dict[str
     return page
 
 
-# internal action names of rectification.services → the names this API uses
+# internal action names of rectification.services.permissions → the names this API uses
 _API_ACTIONS: dict[str, list[str]] = {
-    rs.SUBMIT: ["submit_fix"],
-    rs.APPROVE: ["approve"],
-    rs.REJECT: ["reject"],
-    rs.APPEAL: ["appeal"],
-    rs.DECIDE: ["uphold_appeal", "overrule_appeal"],
-    rs.DISMISS: ["dismiss"],
+    SUBMIT: ["submit_fix"],
+    APPROVE: ["approve"],
+    REJECT: ["reject"],
+    APPEAL: ["appeal"],
+    DECIDE: ["uphold_appeal", "overrule_appeal"],
+    DISMISS: ["dismiss"],
 }
 
 
 def _problem_detail(request: HttpRequest, p: Problem) -> dict[str, Any]:
     now = timezone.now()
-    allowed = sorted(a for name in rs.allowed_actions(p, request.user) for a in _API_ACTIONS[name])
+    allowed = sorted(a for name in allowed_actions(p, request.user) for a in _API_ACTIONS[name])
     return {
         **s.problem_out(p, now),
         "finding": s.finding_out(p.finding),
@@ -435,27 +453,27 @@ def problem(request: HttpRequest, problem_id: int) -> dict[str, Any]:
 def _dismiss(p: Problem, *, actor: str, comment: str, remote_addr: str) -> Problem:
     # 不予认定 is decided on the finding; check first that it is this problem that may be
     # dismissed, so that a finished problem is never turned into a new cycle from here
-    rs.require_action(p, actor, rs.DISMISS)
-    return rs.dismiss_finding(p.finding, actor=actor, reason=comment, remote_addr=remote_addr)
+    require_action(p, actor, DISMISS)
+    return dismiss_finding(p.finding, actor=actor, reason=comment, remote_addr=remote_addr)
 
 
 _DO: dict[s.ProblemActionName, Callable[..., Problem]] = {
-    s.ProblemActionName.SUBMIT_FIX: lambda p, actor, comment, remote_addr: rs.submit_fix(
+    s.ProblemActionName.SUBMIT_FIX: lambda p, actor, comment, remote_addr: submit_fix(
         p, actor=actor, comment=comment, remote_addr=remote_addr
     ),
-    s.ProblemActionName.APPROVE: lambda p, actor, comment, remote_addr: rs.approve_fix(
+    s.ProblemActionName.APPROVE: lambda p, actor, comment, remote_addr: approve_fix(
         p, actor=actor, comment=comment, remote_addr=remote_addr
     ),
-    s.ProblemActionName.REJECT: lambda p, actor, comment, remote_addr: rs.reject_fix(
+    s.ProblemActionName.REJECT: lambda p, actor, comment, remote_addr: reject_fix(
         p, actor=actor, comment=comment, remote_addr=remote_addr
     ),
-    s.ProblemActionName.APPEAL: lambda p, actor, comment, remote_addr: rs.appeal(
+    s.ProblemActionName.APPEAL: lambda p, actor, comment, remote_addr: appeal(
         p, actor=actor, reason=comment, remote_addr=remote_addr
     ),
-    s.ProblemActionName.UPHOLD_APPEAL: lambda p, actor, comment, remote_addr: rs.decide_appeal(
+    s.ProblemActionName.UPHOLD_APPEAL: lambda p, actor, comment, remote_addr: decide_appeal(
         p, actor=actor, upheld=True, comment=comment, remote_addr=remote_addr
     ),
-    s.ProblemActionName.OVERRULE_APPEAL: lambda p, actor, comment, remote_addr: rs.decide_appeal(
+    s.ProblemActionName.OVERRULE_APPEAL: lambda p, actor, comment, remote_addr: decide_appeal(
         p, actor=actor, upheld=False, comment=comment, remote_addr=remote_addr
     ),
     s.ProblemActionName.DISMISS: lambda p, actor, comment, remote_addr: _dismiss(

@@ -2,8 +2,8 @@
 
 The queue lists the ZN suspicions nobody has judged yet, in the user's data scope; the review
 page shows the evidence side by side (``fazhi.intel.evidence``) and the decisions the user may
-take, exactly those of ``fazhi.rectification.services.allowed_finding_actions``. A 民警 is
-refused (403); a finding out of scope is a 404, like one that does not exist.
+take, exactly those of ``fazhi.rectification.services.permissions.allowed_finding_actions``.
+A 民警 is refused (403); a finding out of scope is a 404, like one that does not exist.
 """
 
 from __future__ import annotations
@@ -30,8 +30,15 @@ from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
 from fazhi.intel.evidence import DISPUTE_RULES, ZN_RULES, evidence, mask_text, summary
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
-from fazhi.rectification import services as rectification
 from fazhi.rectification.models import Problem
+from fazhi.rectification.services.creation import confirm_suspicion, dismiss_finding
+from fazhi.rectification.services.permissions import (
+    CONFIRM,
+    DISMISS,
+    allowed_finding_actions,
+    require_finding_action,
+)
+from fazhi.rectification.services.precision import precision_by_rule
 
 PAGE_SIZE = 50
 # Who opens the queue: everyone with a unit or bureau scope; a 民警 only ever sees his own
@@ -74,7 +81,7 @@ def rule_counts(queryset: QuerySet[Finding]) -> list[dict[str, Any]]:
         .values_list("rule_id", "n")
     )
     names = dict(Rule.objects.filter(code__in=ZN_RULES).values_list("code", "name"))
-    precision = rectification.precision_by_rule()
+    precision = precision_by_rule()
     empty = {"confirmed": 0, "dismissed": 0, "precision": None}
     rows = []
     for code in ZN_RULES:
@@ -167,7 +174,7 @@ def _decisions(finding: Finding) -> list[dict[str, Any]]:
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     _, finding = _finding(request, pk)
-    allowed = rectification.allowed_finding_actions(finding, request.user)
+    allowed = allowed_finding_actions(finding, request.user)
     proof = evidence(finding)
     audit_view(
         request, "finding", str(finding.pk), page="intel_review", rule=finding.rule_id,
@@ -180,9 +187,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "f": finding,
             "ev": proof,
             "explanation": mask_text(finding.explanation),
-            "can_confirm": rectification.CONFIRM in allowed,
-            "can_dismiss": rectification.DISMISS in allowed,
-            "can_escalate": rectification.CONFIRM in allowed and finding.rule_id in DISPUTE_RULES,
+            "can_confirm": CONFIRM in allowed,
+            "can_dismiss": DISMISS in allowed,
+            "can_escalate": CONFIRM in allowed and finding.rule_id in DISPUTE_RULES,
             "decisions": _decisions(finding),
         },
     )
@@ -193,7 +200,7 @@ def _refusal(finding: Finding, request: HttpRequest, action: str) -> str | None:
     reviewer: a 局领导, a 所队长 …); the Chinese message when only the finding's state forbids it
     now (judged already, by someone quicker, or a problem in progress); None when allowed."""
     try:
-        rectification.require_finding_action(finding, request.user.get_username(), action)
+        require_finding_action(finding, request.user.get_username(), action)
     except ValidationError as exc:
         return "；".join(exc.messages)
     return None
@@ -207,12 +214,12 @@ def _back(finding: Finding) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _, finding = _finding(request, pk)
-    refused = _refusal(finding, request, rectification.CONFIRM)
+    refused = _refusal(finding, request, CONFIRM)
     if refused:
         messages.error(request, refused)
         return _back(finding)
     try:
-        problem = rectification.confirm_suspicion(
+        problem = confirm_suspicion(
             finding,
             actor=request.user.get_username(),
             comment=request.POST.get("comment", ""),
@@ -229,7 +236,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     _, finding = _finding(request, pk)
-    refused = _refusal(finding, request, rectification.DISMISS)
+    refused = _refusal(finding, request, DISMISS)
     if refused:
         messages.error(request, refused)
         return _back(finding)
@@ -238,7 +245,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"疑点#{finding.pk}不予认定：请填写理由（字段“不予认定理由”）。")
         return _back(finding)
     try:
-        rectification.dismiss_finding(
+        dismiss_finding(
             finding,
             actor=request.user.get_username(),
             reason=reason,
@@ -260,7 +267,7 @@ def escalate_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     _, finding = _finding(request, pk)
     if finding.rule_id not in DISPUTE_RULES:
         raise PermissionDenied(f"规则 {finding.rule_id} 的疑点不能确认为纠纷升级")
-    refused = _refusal(finding, request, rectification.CONFIRM)
+    refused = _refusal(finding, request, CONFIRM)
     if refused:
         messages.error(request, refused)
         return _back(finding)
@@ -275,7 +282,7 @@ def escalate_dispute(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=reason or f"研判疑点 {finding.rule_id} {finding.rule.name}经法制员确认",
                 remote_addr=client_addr(request),
             )
-            rectification.confirm_suspicion(
+            confirm_suspicion(
                 finding,
                 actor=actor,
                 comment=f"确认为纠纷升级：纠纷 {dispute.incident_id} 已抄告（{letter.number}）"

@@ -10,14 +10,13 @@ class RectificationConfig(registry.FazhiAppConfig):
     url_prefix = "problems/"
 
     def ready(self) -> None:
-        from fazhi.rectification import pages, panels, services
+        from fazhi.rectification import pages, panels
+        from fazhi.rectification.services.tick import tick_rectification
 
         self.nav = (registry.NavEntry("problems", "整改", "/problems/", 30),)
         self.workbench_panel = panels.workbench_panel
         self.tick_steps = (
-            registry.TickStep(
-                "rectification", 20, services.tick_rectification, "逐级督办与约谈提醒"
-            ),
+            registry.TickStep("rectification", 20, tick_rectification, "逐级督办与约谈提醒"),
         )
         self.page_extensions = {
             "finding": pages.finding_page,

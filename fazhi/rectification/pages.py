@@ -13,7 +13,7 @@ from fazhi.core.scope import DataScope, visible
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
 from fazhi.rectification.models import Problem, ProblemStatus
-from fazhi.rectification.services import rule_precision
+from fazhi.rectification.services.precision import rule_precision
 
 
 def finding_page(fd: Finding, request: HttpRequest, scope: DataScope) -> dict[str, Any]:

@@ -27,7 +27,6 @@ from fazhi.core.services import audit_export, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
-from fazhi.rectification import services
 from fazhi.rectification.export import problems_xlsx
 from fazhi.rectification.models import (
     FINAL_STATUSES,
@@ -40,6 +39,30 @@ from fazhi.rectification.models import (
     overdue_q,
     time_left_text,
 )
+from fazhi.rectification.services.board import overdue_board
+from fazhi.rectification.services.creation import confirm_suspicion, dismiss_finding, push_problem
+from fazhi.rectification.services.permissions import (
+    ACTION_LABELS,
+    APPEAL,
+    APPROVE,
+    CONFIRM,
+    DECIDE,
+    DISMISS,
+    PUSH,
+    REJECT,
+    SUBMIT,
+    allowed_actions,
+    require_finding_action,
+)
+from fazhi.rectification.services.policy import can_change_policy, change_policy
+from fazhi.rectification.services.transitions import (
+    appeal,
+    approve_fix,
+    decide_appeal,
+    reject_fix,
+    submit_fix,
+)
+from fazhi.rectification.services.uploads import TYPES_TEXT
 
 PAGE_SIZE = 50
 
@@ -157,12 +180,12 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "problem": problem,
             "finding": problem.finding,
-            "actions": services.allowed_actions(problem, request.user),
+            "actions": allowed_actions(problem, request.user),
             "history": problem.actions.all(),
             "attachments": problem.attachments.all(),
             "time_left": time_left_text(problem.due_at, now),
             "overdue": problem.is_overdue(now),
-            "types_text": services.TYPES_TEXT,
+            "types_text": TYPES_TEXT,
             "levels": Level.choices,
         },
     )
@@ -177,18 +200,14 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     files = request.FILES.getlist("files")
     common: dict[str, Any] = {"actor": actor, "remote_addr": _addr(request)}
     calls: dict[str, Callable[[], Any]] = {
-        services.SUBMIT: lambda: services.submit_fix(
-            problem, comment=comment, files=files, **common
-        ),
-        services.APPROVE: lambda: services.approve_fix(problem, comment=comment, **common),
-        services.REJECT: lambda: services.reject_fix(problem, comment=comment, **common),
-        services.APPEAL: lambda: services.appeal(problem, reason=comment, files=files, **common),
-        services.DECIDE: lambda: services.decide_appeal(
+        SUBMIT: lambda: submit_fix(problem, comment=comment, files=files, **common),
+        APPROVE: lambda: approve_fix(problem, comment=comment, **common),
+        REJECT: lambda: reject_fix(problem, comment=comment, **common),
+        APPEAL: lambda: appeal(problem, reason=comment, files=files, **common),
+        DECIDE: lambda: decide_appeal(
             problem, upheld=request.POST.get("upheld") == "1", comment=comment, **common
         ),
-        services.DISMISS: lambda: services.dismiss_finding(
-            problem.finding, reason=comment, **common
-        ),
+        DISMISS: lambda: dismiss_finding(problem.finding, reason=comment, **common),
     }
     if action not in calls:
         raise Http404("没有这个操作")
@@ -197,7 +216,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"已{services.ACTION_LABELS[action]}")
+        messages.success(request, f"已{ACTION_LABELS[action]}")
     return redirect("rectification:detail", pk=problem.pk)
 
 
@@ -228,18 +247,18 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     record_audit(request.user.get_username(), "view.problem_board", remote_addr=_addr(request))
-    return render(request, "rectification/board.html", services.overdue_board(scope))
+    return render(request, "rectification/board.html", overdue_board(scope))
 
 
 @login_required
 def policy(request: HttpRequest) -> HttpResponse:
-    editable = services.can_change_policy(request.user)
+    editable = can_change_policy(request.user)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("仅法制大队可以修改整改规则设置")
         values = {k: request.POST[k] for k in RectificationPolicy.FIELDS if k in request.POST}
         try:
-            services.change_policy(
+            change_policy(
                 actor=request.user.get_username(),
                 reason=request.POST.get("reason", ""),
                 remote_addr=_addr(request),
@@ -268,9 +287,9 @@ def policy(request: HttpRequest) -> HttpResponse:
 # --- a finding's push / confirm / dismiss ------------------------------------------------------
 
 _FINDING_PAGES = {
-    services.PUSH: ("推送整改", "推送说明（可选）"),
-    services.CONFIRM: ("确认疑点", "确认意见（可选）"),
-    services.DISMISS: ("不予认定", "不予认定的理由（必填）"),
+    PUSH: ("推送整改", "推送说明（可选）"),
+    CONFIRM: ("确认疑点", "确认意见（可选）"),
+    DISMISS: ("不予认定", "不予认定的理由（必填）"),
 }
 
 
@@ -287,16 +306,16 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
     if request.method == "POST":
         comment = request.POST.get("comment", "")
         try:
-            if action == services.PUSH:
-                problem = services.push_problem(
+            if action == PUSH:
+                problem = push_problem(
                     finding, actor=actor, comment=comment, remote_addr=_addr(request)
                 )
-            elif action == services.CONFIRM:
-                problem = services.confirm_suspicion(
+            elif action == CONFIRM:
+                problem = confirm_suspicion(
                     finding, actor=actor, comment=comment, remote_addr=_addr(request)
                 )
             else:
-                problem = services.dismiss_finding(
+                problem = dismiss_finding(
                     finding, actor=actor, reason=comment, remote_addr=_addr(request)
                 )
         except ValidationError as exc:
@@ -306,7 +325,7 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
         return redirect("rectification:detail", pk=problem.pk)
     error = ""
     try:
-        services.require_finding_action(finding, actor, action)  # PermissionDenied: 403
+        require_finding_action(finding, actor, action)  # PermissionDenied: 403
     except ValidationError as exc:
         error = _error_text(exc)
     current = Problem.objects.filter(finding=finding).order_by("-created_at", "-pk").first()
@@ -326,14 +345,14 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
 
 @login_required
 def finding_push(request: HttpRequest, finding_id: int) -> HttpResponse:
-    return _finding_page(request, finding_id, services.PUSH)
+    return _finding_page(request, finding_id, PUSH)
 
 
 @login_required
 def finding_confirm(request: HttpRequest, finding_id: int) -> HttpResponse:
-    return _finding_page(request, finding_id, services.CONFIRM)
+    return _finding_page(request, finding_id, CONFIRM)
 
 
 @login_required
 def finding_dismiss(request: HttpRequest, finding_id: int) -> HttpResponse:
-    return _finding_page(request, finding_id, services.DISMISS)
+    return _finding_page(request, finding_id, DISMISS)

@@ -15,7 +15,7 @@ from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view
 from fazhi.patrol.models import Finding, FindingStatus, PatrolRun, status_rows
 from fazhi.records import models as m
-from fazhi.workbench.panels import collect_panels
+from fazhi.workbench.panel_registry import collect_panels
 
 # Rows per workbench list: what a 1366×768 screen shows in a scroll or two,
 # and a bound on the template work per request (rows are most of a page's rendering time).

@@ -92,7 +92,7 @@ def make_finding(bureau: Any, rule: Any) -> Callable[..., Any]:
 @pytest.fixture
 def problem(make_finding: Callable[..., Any], cases: dict[str, Any]) -> Any:
     """An open problem of 张伟 (城南) about case C-S1, pushed by 李娜 at T0."""
-    from fazhi.rectification.services import push_problem
+    from fazhi.rectification.services.creation import push_problem
 
     return push_problem(
         make_finding("zhang", case=cases["south"]), actor="li", comment="请整改", now=T0
@@ -101,7 +101,7 @@ def problem(make_finding: Callable[..., Any], cases: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def north_problem(make_finding: Callable[..., Any], cases: dict[str, Any]) -> Any:
-    from fazhi.rectification.services import push_problem
+    from fazhi.rectification.services.creation import push_problem
 
     return push_problem(
         make_finding("zhao", case=cases["north"]), actor="wang", comment="请整改", now=T0

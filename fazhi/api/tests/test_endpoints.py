@@ -200,7 +200,7 @@ def test_rules_list_with_counts_in_scope(as_user: Any, make_finding: Any) -> Non
 
 
 def test_rule_detail_with_settings_basis_and_precision(as_user: Any, problem: Any) -> None:
-    from fazhi.rectification.services import approve_fix, submit_fix
+    from fazhi.rectification.services.transitions import approve_fix, submit_fix
 
     submit_fix(problem, actor="zhang", comment="已补开回执", now=T0)
     approve_fix(problem, actor="li", now=T0)

@@ -63,7 +63,8 @@ def test_other_lists_and_details_constant_queries(
     as_user: Any, make_finding: Any, cases: Any, bureau: Any
 ) -> None:
     from fazhi.records import models as m
-    from fazhi.rectification.services import push_problem, submit_fix
+    from fazhi.rectification.services.creation import push_problem
+    from fazhi.rectification.services.transitions import submit_fix
 
     client = as_user("zhou")
 

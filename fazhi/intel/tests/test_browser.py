@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_legal_officer_reviews_a_copied_transcript_and_dismisses_another(
     page: Any, bureau: Any
 ) -> None:
-    from fazhi.rectification.services import rule_precision
+    from fazhi.rectification.services.precision import rule_precision
 
     scene = build_scene(bureau)
     sign_in(page, "li", bureau.password)

@@ -433,7 +433,7 @@ def test_confirm_makes_a_problem_and_shows_who_decided(scene: Scene) -> None:
 
 def test_dismiss_needs_a_reason_and_counts_against_the_rule(scene: Scene) -> None:
     from fazhi.rectification.models import Problem
-    from fazhi.rectification.services import rule_precision
+    from fazhi.rectification.services.precision import rule_precision
 
     f = scene.f["jq"]
     li = scene.client("li")

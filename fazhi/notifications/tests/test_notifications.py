@@ -185,7 +185,7 @@ def test_a_claimed_row_is_not_sent_by_a_second_tick(bureau, gateway, monkeypatch
 
 def test_rectification_notifies_through_the_webhook(bureau, gateway, settings, tmp_path):
     from fazhi.patrol.models import Finding, Rule
-    from fazhi.rectification.services import push_problem
+    from fazhi.rectification.services.creation import push_problem
 
     rule = Rule.objects.create(
         code="GF-T-01",

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fazhi.rectification.tests import samples
+
 SH = ZoneInfo("Asia/Shanghai")
 # Monday 2 March 2026, 10:00: three working days later is Thursday 5 March (end of day).
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=SH)
 DUE0 = datetime(2026, 3, 6, 0, 0, tzinfo=SH)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# a genuine one-page PDF: uploads are checked by parsing them, not by their first bytes
+PDF = samples.pdf()
 
 
 def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -81,7 +84,7 @@ def make_finding(bureau: Any, rule: Any) -> Callable[..., Any]:
 @pytest.fixture
 def problem(make_finding: Callable[..., Any]) -> Any:
     """An open problem of 张伟 (城南), pushed by 李娜 at T0."""
-    from fazhi.rectification.services import push_problem
+    from fazhi.rectification.services.creation import push_problem
 
     return push_problem(make_finding("zhang"), actor="li", comment="请整改", now=T0)
 

@@ -9,17 +9,18 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fazhi.core.models import AuditEvent
-from fazhi.rectification import services as s
 from fazhi.rectification.models import Attachment, ProblemStatus
+from fazhi.rectification.services.transitions import submit_fix
+from fazhi.rectification.tests import samples
 from fazhi.rectification.tests.conftest import PDF, T0, upload
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PNG = samples.image("PNG")
 
 
 def test_an_attachment_is_stored_with_name_size_and_digest(bureau, problem, media):
-    s.submit_fix(
+    submit_fix(
         problem, actor="zhang", comment="见附件", files=[upload(), upload("现场.png", PNG)], now=T0
     )
     pdf, png = Attachment.objects.order_by("pk")
@@ -47,7 +48,7 @@ def test_an_attachment_is_stored_with_name_size_and_digest(bureau, problem, medi
 )
 def test_refused_attachments_leave_nothing_written(bureau, problem, media, name, content, message):
     with pytest.raises(ValidationError, match=message) as info:
-        s.submit_fix(
+        submit_fix(
             problem,
             actor="zhang",
             comment="见附件",
@@ -64,20 +65,20 @@ def test_refused_attachments_leave_nothing_written(bureau, problem, media, name,
 def test_a_file_over_20_mb_is_refused(bureau, problem):
     big = upload("大文件.pdf", PDF + b"\0" * (20 * 1024 * 1024))
     with pytest.raises(ValidationError, match="超过 20 MB"):
-        s.submit_fix(problem, actor="zhang", comment="见附件", files=[big], now=T0)
+        submit_fix(problem, actor="zhang", comment="见附件", files=[big], now=T0)
 
 
 def test_office_files_are_accepted(bureau, problem):
     files = [
-        upload("a.docx", b"PK\x03\x04rest"),
-        upload("b.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+        upload("a.docx", samples.docx()),
+        upload("b.xls", samples.xls()),
     ]
-    s.submit_fix(problem, actor="zhang", comment="见附件", files=files, now=T0)
+    submit_fix(problem, actor="zhang", comment="见附件", files=files, now=T0)
     assert Attachment.objects.count() == 2
 
 
 def test_download_in_scope_and_refused_to_another_unit(bureau, problem, client):
-    s.submit_fix(
+    submit_fix(
         problem, actor="zhang", comment="见附件", files=[upload()], now=T0 + timedelta(hours=1)
     )
     attachment = Attachment.objects.get()

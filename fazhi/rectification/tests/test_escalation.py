@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from fazhi.accounts.scope import scope_of
 from fazhi.notifications.models import Notification
-from fazhi.rectification import services as s
 from fazhi.rectification.models import (
     InterviewReminder,
     Problem,
@@ -16,6 +16,18 @@ from fazhi.rectification.models import (
     ProblemStatus,
     Verb,
 )
+from fazhi.rectification.services.board import overdue_board
+from fazhi.rectification.services.creation import (
+    create_problems_from_findings,
+    dismiss_finding,
+    push_problem,
+)
+from fazhi.rectification.services.due import target_level
+from fazhi.rectification.services.escalation import escalate_problems
+from fazhi.rectification.services.interviews import interview_reminders
+from fazhi.rectification.services.policy import change_policy
+from fazhi.rectification.services.tick import tick_rectification
+from fazhi.rectification.services.transitions import appeal, approve_fix, submit_fix
 from fazhi.rectification.tests.conftest import DUE0, T0, sh
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +57,7 @@ def test_violations_become_problems_warnings_and_suspicions_do_not(bureau, make_
         make_finding(status=st)
     make_finding(status="violation", is_open=False)
     # when the tick creates problems
-    result = s.create_problems_from_findings(T0, "tick")
+    result = create_problems_from_findings(T0, "tick")
     # then exactly the three open violations became automatic problems for 张伟
     assert result == {"created": 3}
     assert set(Problem.objects.values_list("finding_id", flat=True)) == {f.pk for f in auto}
@@ -57,19 +69,19 @@ def test_violations_become_problems_warnings_and_suspicions_do_not(bureau, make_
 
 def test_automatic_creation_is_idempotent(bureau, make_finding):
     make_finding()
-    s.create_problems_from_findings(T0, "tick")
-    assert s.create_problems_from_findings(T0 + MINUTE, "tick") == {"created": 0}
+    create_problems_from_findings(T0, "tick")
+    assert create_problems_from_findings(T0 + MINUTE, "tick") == {"created": 0}
     # not even after 销号 while the finding stays open: a new cycle needs a push
     problem = Problem.objects.get()
-    s.submit_fix(problem, actor="zhang", comment="已整改", now=T0)
-    s.approve_fix(problem, actor="li", now=T0)
-    assert s.create_problems_from_findings(T0 + MINUTE, "tick") == {"created": 0}
+    submit_fix(problem, actor="zhang", comment="已整改", now=T0)
+    approve_fix(problem, actor="li", now=T0)
+    assert create_problems_from_findings(T0 + MINUTE, "tick") == {"created": 0}
     assert Problem.objects.count() == 1
 
 
 def test_a_finding_without_officer_goes_to_the_units_legal_officer(bureau, make_finding):
     make_finding(officer=None, unit="south")
-    s.create_problems_from_findings(T0, "tick")
+    create_problems_from_findings(T0, "tick")
     assert kinds("li") == ["problem"]
     assert kinds("wang") == []
 
@@ -81,31 +93,31 @@ def test_escalation_step_by_step(bureau, problem):
     # given 张伟's problem due at the end of Thursday 5 March, one working day per level
     assert problem.due_at == DUE0
     # at the due time nothing happens
-    assert s.escalate_problems(DUE0, "tick") == {"escalated": 0, "steps": 0}
+    assert escalate_problems(DUE0, "tick") == {"escalated": 0, "steps": 0}
     assert levels() == [1]
     # a minute later it reaches the 法制员 (level 2), who is told
-    s.escalate_problems(DUE0 + MINUTE, "tick")
+    escalate_problems(DUE0 + MINUTE, "tick")
     assert levels() == [2]
     assert kinds("li") == ["escalation"]
     assert kinds("chen") == []
     # end of Friday 6 March: 业务负责人 (level 3)
-    s.escalate_problems(sh(2026, 3, 7, 0, 0), "tick")
+    escalate_problems(sh(2026, 3, 7, 0, 0), "tick")
     assert levels() == [2]
-    s.escalate_problems(sh(2026, 3, 7, 0, 1), "tick")
+    escalate_problems(sh(2026, 3, 7, 0, 1), "tick")
     assert levels() == [3]
     assert kinds("chen") == ["escalation"]
     # the weekend does not count: still level 3 on Sunday evening
-    s.escalate_problems(sh(2026, 3, 8, 23, 0), "tick")
+    escalate_problems(sh(2026, 3, 8, 23, 0), "tick")
     assert levels() == [3]
     # end of Monday 9 March: 分管法制领导; end of Tuesday 10 March: 所队长
-    s.escalate_problems(sh(2026, 3, 10, 0, 1), "tick")
+    escalate_problems(sh(2026, 3, 10, 0, 1), "tick")
     assert levels() == [4]
     assert kinds("liu") == ["escalation"]
-    s.escalate_problems(sh(2026, 3, 11, 0, 1), "tick")
+    escalate_problems(sh(2026, 3, 11, 0, 1), "tick")
     assert levels() == [5]
     assert kinds("sun") == ["escalation"]
     # level 5 is the top
-    assert s.escalate_problems(sh(2026, 4, 30), "tick") == {"escalated": 0, "steps": 0}
+    assert escalate_problems(sh(2026, 4, 30), "tick") == {"escalated": 0, "steps": 0}
     history = list(problem.actions.filter(verb=Verb.ESCALATE).values_list("level", flat=True))
     assert history == [2, 3, 4, 5]
     # nobody of 城北 heard of it
@@ -114,7 +126,7 @@ def test_escalation_step_by_step(bureau, problem):
 
 
 def test_a_late_tick_climbs_every_level_it_missed(bureau, problem):
-    result = s.escalate_problems(sh(2026, 3, 9, 12), "tick")
+    result = escalate_problems(sh(2026, 3, 9, 12), "tick")
     assert result == {"escalated": 1, "steps": 2}
     assert levels() == [3]
     assert kinds("li") == ["escalation"]
@@ -122,37 +134,40 @@ def test_a_late_tick_climbs_every_level_it_missed(bureau, problem):
 
 
 def test_a_longer_interval_slows_escalation(bureau, problem):
-    s.change_policy(actor="zhou", reason="试行两日一级", escalation_days=2)
-    s.escalate_problems(sh(2026, 3, 7, 0, 1), "tick")
+    change_policy(actor="zhou", reason="试行两日一级", escalation_days=2)
+    escalate_problems(sh(2026, 3, 7, 0, 1), "tick")
     assert levels() == [2]
-    s.escalate_problems(sh(2026, 3, 10, 0, 1), "tick")
+    escalate_problems(sh(2026, 3, 10, 0, 1), "tick")
     assert levels() == [3]
 
 
 def test_fixed_or_appealed_problems_do_not_escalate(bureau, problem, make_finding):
-    s.submit_fix(problem, actor="zhang", comment="已整改", now=T0)
-    other = s.push_problem(make_finding(), actor="li", now=T0)
-    s.appeal(other, actor="zhang", reason="不成立", now=T0)
-    assert s.escalate_problems(sh(2026, 3, 20), "tick")["escalated"] == 0
+    submit_fix(problem, actor="zhang", comment="已整改", now=T0)
+    other = push_problem(make_finding(), actor="li", now=T0)
+    appeal(other, actor="zhang", reason="不成立", now=T0)
+    assert escalate_problems(sh(2026, 3, 20), "tick")["escalated"] == 0
     assert levels() == [1, 1]
 
 
 def test_escalation_claims_each_problem_once(bureau, problem, monkeypatch):
     # given another tick that escalates the problem after this tick has read it at level 1
     now = DUE0 + MINUTE
-    real = s.target_level
+    real = target_level
     raced: list[dict] = []
     started: list[bool] = []
 
     def read_then_lose_the_race(*args):
         if not started:
             started.append(True)
-            raced.append(s.escalate_problems(now, "other-tick"))
+            raced.append(escalate_problems(now, "other-tick"))
         return real(*args)
 
-    monkeypatch.setattr(s, "target_level", read_then_lose_the_race)
+    # escalate_problems looks target_level up in its own module
+    monkeypatch.setattr(
+        "fazhi.rectification.services.escalation.target_level", read_then_lose_the_race
+    )
     # when this tick tries to claim it
-    result = s.escalate_problems(now, "tick")
+    result = escalate_problems(now, "tick")
     # then only the other tick escalated it: one history row, one notification
     assert raced == [{"escalated": 1, "steps": 1}]
     assert result == {"escalated": 0, "steps": 0}
@@ -168,11 +183,11 @@ def test_escalation_claims_each_problem_once(bureau, problem, monkeypatch):
 def test_interview_reminder_once_per_month(bureau, make_finding):
     # given 张伟 with two problems this month: below the threshold of three
     for _ in range(2):
-        s.push_problem(make_finding(), actor="li", now=T0)
-    assert s.interview_reminders(T0, "tick") == {"interviews": 0}
+        push_problem(make_finding(), actor="li", now=T0)
+    assert interview_reminders(T0, "tick") == {"interviews": 0}
     # a third makes the reminder, to him and his unit's leaders
-    s.push_problem(make_finding(), actor="li", now=T0)
-    assert s.interview_reminders(T0, "tick") == {"interviews": 1}
+    push_problem(make_finding(), actor="li", now=T0)
+    assert interview_reminders(T0, "tick") == {"interviews": 1}
     reminder = InterviewReminder.objects.get()
     assert (reminder.officer_id, reminder.problem_count, str(reminder.month)) == (
         "O-001",
@@ -183,18 +198,18 @@ def test_interview_reminder_once_per_month(bureau, make_finding):
         assert "interview" in kinds(user), user
     assert "interview" not in kinds("wang")
     # a fourth problem in the same month does not remind again
-    s.push_problem(make_finding(), actor="li", now=T0)
-    assert s.interview_reminders(T0 + timedelta(days=3), "tick") == {"interviews": 0}
+    push_problem(make_finding(), actor="li", now=T0)
+    assert interview_reminders(T0 + timedelta(days=3), "tick") == {"interviews": 0}
     assert InterviewReminder.objects.count() == 1
     # next month counts afresh
-    assert s.interview_reminders(sh(2026, 4, 1, 9), "tick") == {"interviews": 0}
+    assert interview_reminders(sh(2026, 4, 1, 9), "tick") == {"interviews": 0}
 
 
 def test_dismissed_problems_do_not_count_for_an_interview(bureau, make_finding):
     for _ in range(3):
-        p = s.push_problem(make_finding(), actor="li", now=T0)
-    s.dismiss_finding(p.finding, actor="li", reason="误报", now=T0)
-    assert s.interview_reminders(T0, "tick") == {"interviews": 0}
+        p = push_problem(make_finding(), actor="li", now=T0)
+    dismiss_finding(p.finding, actor="li", reason="误报", now=T0)
+    assert interview_reminders(T0, "tick") == {"interviews": 0}
 
 
 # --- the tick and the board --------------------------------------------------------------------
@@ -214,10 +229,10 @@ def test_tick_twice_gives_the_same_result(bureau, make_finding):
         make_finding()
     now = sh(2026, 3, 9, 12)
     # the first tick creates (due 12 March: not yet late) and reminds
-    first = s.tick_rectification(now, "tick")
+    first = tick_rectification(now, "tick")
     assert first == {"created": 3, "escalated": 0, "steps": 0, "interviews": 1}
     after_first = snapshot()
-    assert s.tick_rectification(now, "tick") == {
+    assert tick_rectification(now, "tick") == {
         "created": 0,
         "escalated": 0,
         "steps": 0,
@@ -225,9 +240,9 @@ def test_tick_twice_gives_the_same_result(bureau, make_finding):
     }
     assert snapshot() == after_first
     later = sh(2026, 3, 13, 9)
-    assert s.tick_rectification(later, "tick")["escalated"] == 3
+    assert tick_rectification(later, "tick")["escalated"] == 3
     after_escalation = snapshot()
-    assert s.tick_rectification(later, "tick")["escalated"] == 0
+    assert tick_rectification(later, "tick")["escalated"] == 0
     assert snapshot() == after_escalation
 
 
@@ -241,12 +256,12 @@ def test_fazhi_tick_runs_the_step(bureau, make_finding):
 
 
 def test_overdue_board_by_unit_and_scope(bureau, make_finding):
-    s.push_problem(make_finding("zhang"), actor="li", now=T0)
-    s.push_problem(make_finding("zhang"), actor="li", now=T0)
-    s.push_problem(make_finding("zhao"), actor="wang", now=sh(2026, 3, 3, 10))
-    s.escalate_problems(sh(2026, 3, 7, 12), "tick")
+    push_problem(make_finding("zhang"), actor="li", now=T0)
+    push_problem(make_finding("zhang"), actor="li", now=T0)
+    push_problem(make_finding("zhao"), actor="wang", now=sh(2026, 3, 3, 10))
+    escalate_problems(sh(2026, 3, 7, 12), "tick")
     now = sh(2026, 3, 7, 12)
-    board = s.overdue_board(s.scope_of(bureau.users["wu"]), now)
+    board = overdue_board(scope_of(bureau.users["wu"]), now)
     rows = {r["unit_id"]: r for r in board["rows"]}
     assert rows["U-CN"]["count"] == 2
     assert rows["U-CN"]["levels"] == [0, 0, 2, 0, 0]
@@ -255,16 +270,16 @@ def test_overdue_board_by_unit_and_scope(bureau, make_finding):
     assert rows["U-CB"]["levels"] == [0, 1, 0, 0, 0]
     assert board["total"] == 3
     # 李娜 sees only 城南; 赵强 only his own
-    assert [r["unit_id"] for r in s.overdue_board(s.scope_of(bureau.users["li"]), now)["rows"]] == [
+    assert [r["unit_id"] for r in overdue_board(scope_of(bureau.users["li"]), now)["rows"]] == [
         "U-CN"
     ]
-    assert s.overdue_board(s.scope_of(bureau.users["zhao"]), now)["total"] == 1
+    assert overdue_board(scope_of(bureau.users["zhao"]), now)["total"] == 1
 
 
 def test_a_problem_stays_after_its_finding_closes(bureau, problem):
     problem.finding.is_open = False
     problem.finding.close_reason = "已不再成立"
     problem.finding.save()
-    s.tick_rectification(T0 + MINUTE, "tick")
+    tick_rectification(T0 + MINUTE, "tick")
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN

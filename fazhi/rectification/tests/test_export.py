@@ -11,7 +11,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from fazhi.core.models import AuditEvent
-from fazhi.rectification import services as s
+from fazhi.rectification.services.creation import push_problem
+from fazhi.rectification.services.transitions import submit_fix
 from fazhi.rectification.tests.conftest import T0
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,10 @@ def signed_in(bureau: Any, name: str) -> Client:
 def ledger(bureau: Any, make_finding: Any) -> dict[str, Any]:
     # given two problems in 城南 (张伟's, one of them fixed and waiting for review) and one in
     # 城北 (赵强's)
-    south = s.push_problem(make_finding("zhang"), actor="li", now=T0)
-    fixed = s.push_problem(make_finding("zhang"), actor="li", now=T0)
-    s.submit_fix(fixed, actor="zhang", comment="已补开回执", now=T0)
-    north = s.push_problem(make_finding("zhao"), actor="wang", now=T0)
+    south = push_problem(make_finding("zhang"), actor="li", now=T0)
+    fixed = push_problem(make_finding("zhang"), actor="li", now=T0)
+    submit_fix(fixed, actor="zhang", comment="已补开回执", now=T0)
+    north = push_problem(make_finding("zhao"), actor="wang", now=T0)
     return {"south": south, "fixed": fixed, "north": north}
 
 

@@ -9,8 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from fazhi.core.scope import scope_of
 from fazhi.rectification import panels
-from fazhi.rectification import services as s
 from fazhi.rectification.models import Problem, ProblemStatus, RectificationPolicy
+from fazhi.rectification.services.creation import push_problem
+from fazhi.rectification.services.escalation import escalate_problems
+from fazhi.rectification.services.transitions import submit_fix
+from fazhi.rectification.tests import samples
 from fazhi.rectification.tests.conftest import T0, sh, upload
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +42,7 @@ def test_pages_need_sign_in(client, problem):
 
 
 def test_list_is_scoped(as_user, problem, make_finding):
-    s.push_problem(make_finding("zhao"), actor="wang", now=T0)
+    push_problem(make_finding("zhao"), actor="wang", now=T0)
     body = as_user("zhang").get("/problems/").content.decode()
     assert f"/problems/{problem.pk}/" in body
     assert "共 1 个问题" in body
@@ -50,8 +53,8 @@ def test_list_is_scoped(as_user, problem, make_finding):
 
 
 def test_list_filters(as_user, problem, make_finding):
-    s.submit_fix(problem, actor="zhang", comment="已整改", now=T0)
-    other = s.push_problem(make_finding(), actor="li", now=T0)
+    submit_fix(problem, actor="zhang", comment="已整改", now=T0)
+    other = push_problem(make_finding(), actor="li", now=T0)
     client = as_user("li")
     body = client.get("/problems/?status=fixed").content.decode()
     assert f"/problems/{problem.pk}/" in body
@@ -66,12 +69,12 @@ def test_list_filters(as_user, problem, make_finding):
 
 def test_list_queries_do_not_grow_with_the_rows(as_user, make_finding):
     client = as_user("li")
-    s.push_problem(make_finding(), actor="li", now=T0)
+    push_problem(make_finding(), actor="li", now=T0)
     client.get("/problems/")  # the first page after signing in also refreshes the session
     with CaptureQueriesContext(connection) as few:
         client.get("/problems/")
     for _ in range(8):
-        s.push_problem(make_finding(), actor="li", now=T0)
+        push_problem(make_finding(), actor="li", now=T0)
     with CaptureQueriesContext(connection) as many:
         client.get("/problems/")
     assert len(many) == len(few)
@@ -136,6 +139,21 @@ def test_a_state_refusal_is_shown_in_chinese(as_user, problem):
     assert problem.status == ProblemStatus.OPEN
 
 
+def test_a_disguised_upload_is_refused_in_chinese_on_the_page(as_user, problem):
+    # given a Windows program behind a PDF header, named as 张伟's report
+    disguised = upload("整改报告.pdf", b"%PDF-1.7\n" + samples.EXE)
+    # when he submits his fix with it through the page
+    response = as_user("zhang").post(
+        f"/problems/{problem.pk}/submit_fix/", {"comment": "x", "files": [disguised]}, follow=True
+    )
+    # then the page says in Chinese which file is wrong and why, and the problem stays open
+    text = response.content.decode()
+    assert "附件“整改报告.pdf”不是能打开的 PDF 文件" in text
+    assert "Error" not in text
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.OPEN
+
+
 def test_push_page(as_user, make_finding):
     finding = make_finding()
     client = as_user("li")
@@ -173,7 +191,7 @@ def test_confirm_and_dismiss_pages(as_user, make_finding):
 
 
 def test_board_page(as_user, problem, make_finding):
-    s.push_problem(make_finding("zhao"), actor="wang", now=T0)
+    push_problem(make_finding("zhao"), actor="wang", now=T0)
     body = as_user("wu").get("/problems/board/").content.decode()
     assert "城南派出所" in body
     assert "城北派出所" in body
@@ -203,9 +221,9 @@ def test_policy_page(as_user):
 
 
 def test_workbench_panels_by_role(bureau, problem, make_finding):
-    other = s.push_problem(make_finding(), actor="li", now=T0)
-    s.submit_fix(other, actor="zhang", comment="已整改", now=T0)
-    s.escalate_problems(sh(2026, 3, 7, 12), "tick")
+    other = push_problem(make_finding(), actor="li", now=T0)
+    submit_fix(other, actor="zhang", comment="已整改", now=T0)
+    escalate_problems(sh(2026, 3, 7, 12), "tick")
     request = RequestFactory().get("/")
 
     def panel(name: str):

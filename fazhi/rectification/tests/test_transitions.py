@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fazhi.core.models import AuditEvent
 from fazhi.notifications.models import Notification
-from fazhi.rectification import services as s
 from fazhi.rectification.models import (
     Attachment,
     Problem,
@@ -17,6 +16,24 @@ from fazhi.rectification.models import (
     ProblemSource,
     ProblemStatus,
     Verb,
+)
+from fazhi.rectification.services.creation import confirm_suspicion, dismiss_finding, push_problem
+from fazhi.rectification.services.permissions import (
+    APPEAL,
+    APPROVE,
+    DISMISS,
+    REJECT,
+    SUBMIT,
+    allowed_actions,
+)
+from fazhi.rectification.services.policy import change_policy
+from fazhi.rectification.services.precision import precision_by_rule, rule_precision
+from fazhi.rectification.services.transitions import (
+    appeal,
+    approve_fix,
+    decide_appeal,
+    reject_fix,
+    submit_fix,
 )
 from fazhi.rectification.tests.conftest import DUE0, T0, sh, upload
 
@@ -30,11 +47,11 @@ def notified(username: str, kind: str) -> int:
 
 
 def fixed(problem, actor="zhang"):
-    return s.submit_fix(problem, actor=actor, comment="已补出具回执", now=LATER)
+    return submit_fix(problem, actor=actor, comment="已补出具回执", now=LATER)
 
 
 def appealed(problem):
-    return s.appeal(problem, actor="zhang", reason="回执已按时出具，系统未录入", now=LATER)
+    return appeal(problem, actor="zhang", reason="回执已按时出具，系统未录入", now=LATER)
 
 
 # --- push / confirm / dismiss a finding --------------------------------------------------------
@@ -44,7 +61,7 @@ def test_push_makes_an_open_problem_due_in_three_working_days(bureau, make_findi
     # given a violation of 张伟 with no problem
     finding = make_finding("zhang")
     # when 李娜 (法制员 城南) pushes it
-    problem = s.push_problem(finding, actor="li", comment="请整改", now=T0)
+    problem = push_problem(finding, actor="li", comment="请整改", now=T0)
     # then an open level-1 problem with copies of the finding, due at the end of Thursday
     assert problem.status == ProblemStatus.OPEN
     assert problem.level == 1
@@ -59,41 +76,41 @@ def test_push_makes_an_open_problem_due_in_three_working_days(bureau, make_findi
 
 @pytest.mark.parametrize(("severity", "due"), [("严重", sh(2026, 3, 5)), ("较重", DUE0)])
 def test_due_days_depend_on_severity(bureau, make_finding, severity, due):
-    problem = s.push_problem(make_finding(severity=severity), actor="li", now=T0)
+    problem = push_problem(make_finding(severity=severity), actor="li", now=T0)
     assert problem.due_at == due
 
 
 def test_due_date_skips_the_national_day_holiday(bureau, make_finding):
     # given a push on Tuesday 29 September 2026, before the 国庆 holiday (1–7 October)
-    problem = s.push_problem(make_finding(), actor="li", now=sh(2026, 9, 29, 10))
+    problem = push_problem(make_finding(), actor="li", now=sh(2026, 9, 29, 10))
     # then the three working days are 30 Sep, 8 Oct and 9 Oct
     assert problem.due_at == sh(2026, 10, 10)
 
 
 @pytest.mark.parametrize("user", ["zhou"])
 def test_legal_brigade_may_push_too(bureau, make_finding, user):
-    assert s.push_problem(make_finding(), actor=user, now=T0).status == ProblemStatus.OPEN
+    assert push_problem(make_finding(), actor=user, now=T0).status == ProblemStatus.OPEN
 
 
 @pytest.mark.parametrize("user", ["zhang", "wang", "chen", "sun", "wu", "admin", "zhao"])
 def test_push_refused_for_others(bureau, make_finding, user):
     finding = make_finding("zhang")
     with pytest.raises(PermissionDenied):
-        s.push_problem(finding, actor=user, now=T0)
+        push_problem(finding, actor=user, now=T0)
     assert not Problem.objects.exists()
 
 
 def test_a_finding_has_at_most_one_problem_in_progress(bureau, make_finding):
     finding = make_finding()
-    s.push_problem(finding, actor="li", now=T0)
+    push_problem(finding, actor="li", now=T0)
     with pytest.raises(ValidationError, match="已有正在整改的问题"):
-        s.push_problem(finding, actor="zhou", now=T0)
+        push_problem(finding, actor="zhou", now=T0)
     assert Problem.objects.count() == 1
 
 
 def test_confirm_suspicion(bureau, make_finding):
     suspicion = make_finding(status="suspicion")
-    problem = s.confirm_suspicion(suspicion, actor="li", comment="属实", now=T0)
+    problem = confirm_suspicion(suspicion, actor="li", comment="属实", now=T0)
     assert problem.source == ProblemSource.SUSPICION
     assert problem.status == ProblemStatus.OPEN
     assert problem.actions.get().verb == Verb.CONFIRM
@@ -101,47 +118,47 @@ def test_confirm_suspicion(bureau, make_finding):
 
 def test_confirm_refused_for_an_officer_and_for_a_violation(bureau, make_finding):
     with pytest.raises(PermissionDenied):
-        s.confirm_suspicion(make_finding(status="suspicion"), actor="zhang", now=T0)
+        confirm_suspicion(make_finding(status="suspicion"), actor="zhang", now=T0)
     with pytest.raises(ValidationError, match="违规"):
-        s.confirm_suspicion(make_finding(status="violation"), actor="li", now=T0)
+        confirm_suspicion(make_finding(status="violation"), actor="li", now=T0)
 
 
 def test_dismiss_a_suspicion_counts_against_the_rule(bureau, make_finding):
     # given two suspicions: one confirmed, one judged false
-    s.confirm_suspicion(make_finding(status="suspicion"), actor="li", now=T0)
+    confirm_suspicion(make_finding(status="suspicion"), actor="li", now=T0)
     false = make_finding(status="suspicion")
-    problem = s.dismiss_finding(false, actor="li", reason="嫌疑人系同名同姓", now=T0)
+    problem = dismiss_finding(false, actor="li", reason="嫌疑人系同名同姓", now=T0)
     # then the dismissal is a finished problem, and the rule's precision is 1 of 2
     assert problem.status == ProblemStatus.DISMISSED
     assert problem.finished_at == T0
-    assert s.rule_precision("GF-T-01") == {"confirmed": 1, "dismissed": 1, "precision": 0.5}
-    assert s.precision_by_rule()["GF-T-01"]["precision"] == 0.5
+    assert rule_precision("GF-T-01") == {"confirmed": 1, "dismissed": 1, "precision": 0.5}
+    assert precision_by_rule()["GF-T-01"]["precision"] == 0.5
     # and a suspicion is judged only once
     with pytest.raises(ValidationError, match="已经认定过"):
-        s.dismiss_finding(false, actor="zhou", reason="再次", now=T0)
+        dismiss_finding(false, actor="zhou", reason="再次", now=T0)
 
 
 def test_dismiss_needs_a_reason_and_a_reviewer(bureau, make_finding):
     suspicion = make_finding(status="suspicion")
     with pytest.raises(ValidationError, match="理由"):
-        s.dismiss_finding(suspicion, actor="li", reason=" ", now=T0)
+        dismiss_finding(suspicion, actor="li", reason=" ", now=T0)
     with pytest.raises(PermissionDenied):
-        s.dismiss_finding(suspicion, actor="zhang", reason="不是我", now=T0)
+        dismiss_finding(suspicion, actor="zhang", reason="不是我", now=T0)
     with pytest.raises(PermissionDenied):
-        s.dismiss_finding(suspicion, actor="wang", reason="外单位", now=T0)
+        dismiss_finding(suspicion, actor="wang", reason="外单位", now=T0)
     assert not Problem.objects.exists()
 
 
 def test_dismiss_a_problem_in_progress(bureau, problem):
-    s.dismiss_finding(problem.finding, actor="li", reason="误报", now=LATER)
+    dismiss_finding(problem.finding, actor="li", reason="误报", now=LATER)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.DISMISSED
-    assert s.rule_precision("GF-T-01")["dismissed"] == 1
+    assert rule_precision("GF-T-01")["dismissed"] == 1
     assert notified("zhang", "dismissed") == 1
 
 
 def test_precision_is_none_when_nothing_was_judged(bureau, rule):
-    assert s.rule_precision("GF-T-01") == {"confirmed": 0, "dismissed": 0, "precision": None}
+    assert rule_precision("GF-T-01") == {"confirmed": 0, "dismissed": 0, "precision": None}
 
 
 # --- submit, approve, reject -------------------------------------------------------------------
@@ -149,7 +166,7 @@ def test_precision_is_none_when_nothing_was_judged(bureau, rule):
 
 @pytest.mark.parametrize("user", ["zhang", "chen"])
 def test_submit_fix_by_the_officer_or_his_business_lead(bureau, problem, user):
-    s.submit_fix(problem, actor=user, comment="已补出具回执", files=[upload()], now=LATER)
+    submit_fix(problem, actor=user, comment="已补出具回执", files=[upload()], now=LATER)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.FIXED
     assert problem.fixed_at == LATER
@@ -163,44 +180,44 @@ def test_submit_fix_by_the_officer_or_his_business_lead(bureau, problem, user):
 @pytest.mark.parametrize("user", ["li", "zhou", "zhao", "wang", "sun", "wu"])
 def test_submit_fix_refused_for_others(bureau, problem, user):
     with pytest.raises(PermissionDenied):
-        s.submit_fix(problem, actor=user, comment="x", now=LATER)
+        submit_fix(problem, actor=user, comment="x", now=LATER)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN
 
 
 def test_submit_fix_needs_a_comment(bureau, problem):
     with pytest.raises(ValidationError, match="整改情况说明"):
-        s.submit_fix(problem, actor="zhang", comment="", now=LATER)
+        submit_fix(problem, actor="zhang", comment="", now=LATER)
 
 
 @pytest.mark.parametrize("user", ["li", "zhou"])
 def test_approve_fix_strikes_off(bureau, problem, user):
     fixed(problem)
-    s.approve_fix(problem, actor=user, comment="整改到位", now=LATER)
+    approve_fix(problem, actor=user, comment="整改到位", now=LATER)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.CLOSED
     assert problem.finished_at == LATER
     assert notified("zhang", "approved") == 1
-    assert s.rule_precision("GF-T-01")["confirmed"] == 1
+    assert rule_precision("GF-T-01")["confirmed"] == 1
 
 
 @pytest.mark.parametrize("user", ["zhang", "wang", "chen", "liu", "sun", "wu", "admin"])
 def test_approve_refused_for_others(bureau, problem, user):
     fixed(problem)
     with pytest.raises(PermissionDenied):
-        s.approve_fix(problem, actor=user, now=LATER)
+        approve_fix(problem, actor=user, now=LATER)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.FIXED
 
 
 def test_approve_refused_before_the_fix(bureau, problem):
     with pytest.raises(ValidationError, match="待整改"):
-        s.approve_fix(problem, actor="li", now=LATER)
+        approve_fix(problem, actor="li", now=LATER)
 
 
 def test_reject_fix_returns_it_with_a_new_due_date(bureau, problem):
     fixed(problem)
-    s.reject_fix(problem, actor="li", comment="回执未签名", now=sh(2026, 3, 4, 9))
+    reject_fix(problem, actor="li", comment="回执未签名", now=sh(2026, 3, 4, 9))
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN
     assert problem.due_at == sh(2026, 3, 10)  # Wednesday + 3 working days: Monday 9 March
@@ -212,19 +229,19 @@ def test_reject_fix_returns_it_with_a_new_due_date(bureau, problem):
 def test_reject_refused_for_the_officer_and_without_reason(bureau, problem):
     fixed(problem)
     with pytest.raises(PermissionDenied):
-        s.reject_fix(problem, actor="zhang", comment="x", now=LATER)
+        reject_fix(problem, actor="zhang", comment="x", now=LATER)
     with pytest.raises(ValidationError, match="退回理由"):
-        s.reject_fix(problem, actor="li", comment="", now=LATER)
+        reject_fix(problem, actor="li", comment="", now=LATER)
 
 
 def test_a_closed_problem_takes_no_more_action(bureau, problem):
     fixed(problem)
-    s.approve_fix(problem, actor="li", now=LATER)
+    approve_fix(problem, actor="li", now=LATER)
     with pytest.raises(ValidationError, match="已销号"):
-        s.submit_fix(problem, actor="zhang", comment="again", now=LATER)
-    assert s.allowed_actions(Problem.objects.get(), bureau.users["li"]) == set()
+        submit_fix(problem, actor="zhang", comment="again", now=LATER)
+    assert allowed_actions(Problem.objects.get(), bureau.users["li"]) == set()
     # and the finding may start a new cycle by a new push
-    again = s.push_problem(problem.finding, actor="li", now=LATER)
+    again = push_problem(problem.finding, actor="li", now=LATER)
     assert again.pk != problem.pk
 
 
@@ -237,18 +254,16 @@ def test_appeal_and_uphold(bureau, problem):
     assert problem.status == ProblemStatus.APPEALED
     assert notified("li", "appeal") == 1
     assert notified("zhou", "appeal") == 1
-    s.decide_appeal(problem, actor="zhou", upheld=True, comment="系统漏录", now=LATER)
+    decide_appeal(problem, actor="zhou", upheld=True, comment="系统漏录", now=LATER)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.DISMISSED
     assert problem.actions.last().verb == Verb.UPHOLD
-    assert s.rule_precision("GF-T-01") == {"confirmed": 0, "dismissed": 1, "precision": 0.0}
+    assert rule_precision("GF-T-01") == {"confirmed": 0, "dismissed": 1, "precision": 0.0}
 
 
 def test_appeal_overruled_goes_back_with_a_new_due_date(bureau, problem):
     appealed(problem)
-    s.decide_appeal(
-        problem, actor="li", upheld=False, comment="回执确未出具", now=sh(2026, 3, 9, 9)
-    )
+    decide_appeal(problem, actor="li", upheld=False, comment="回执确未出具", now=sh(2026, 3, 9, 9))
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN
     assert problem.due_at == sh(2026, 3, 13)
@@ -259,24 +274,24 @@ def test_appeal_overruled_goes_back_with_a_new_due_date(bureau, problem):
 @pytest.mark.parametrize("user", ["li", "chen", "zhao", "zhou"])
 def test_appeal_refused_for_anyone_but_the_officer(bureau, problem, user):
     with pytest.raises(PermissionDenied):
-        s.appeal(problem, actor=user, reason="x", now=LATER)
+        appeal(problem, actor=user, reason="x", now=LATER)
 
 
 @pytest.mark.parametrize("user", ["zhang", "wang", "chen", "sun", "wu"])
 def test_decide_appeal_refused_for_others(bureau, problem, user):
     appealed(problem)
     with pytest.raises(PermissionDenied):
-        s.decide_appeal(problem, actor=user, upheld=True, comment="x", now=LATER)
+        decide_appeal(problem, actor=user, upheld=True, comment="x", now=LATER)
 
 
 def test_decide_appeal_refused_when_not_appealed(bureau, problem):
     with pytest.raises(ValidationError, match="待整改"):
-        s.decide_appeal(problem, actor="li", upheld=True, comment="x", now=LATER)
+        decide_appeal(problem, actor="li", upheld=True, comment="x", now=LATER)
 
 
 def test_an_unknown_user_is_refused(bureau, problem):
     with pytest.raises(PermissionDenied, match="不存在"):
-        s.submit_fix(problem, actor="nobody", comment="x", now=LATER)
+        submit_fix(problem, actor="nobody", comment="x", now=LATER)
 
 
 # --- who may do what, in one place -------------------------------------------------------------
@@ -284,22 +299,22 @@ def test_an_unknown_user_is_refused(bureau, problem):
 
 def test_allowed_actions_per_user_and_state(bureau, problem):
     users = bureau.users
-    assert s.allowed_actions(problem, users["zhang"]) == {s.SUBMIT, s.APPEAL}
-    assert s.allowed_actions(problem, users["chen"]) == {s.SUBMIT}
-    assert s.allowed_actions(problem, users["li"]) == {s.DISMISS}
+    assert allowed_actions(problem, users["zhang"]) == {SUBMIT, APPEAL}
+    assert allowed_actions(problem, users["chen"]) == {SUBMIT}
+    assert allowed_actions(problem, users["li"]) == {DISMISS}
     for name in ("zhao", "wang", "sun", "liu", "wu", "admin"):
-        assert s.allowed_actions(problem, users[name]) == set(), name
+        assert allowed_actions(problem, users[name]) == set(), name
     fixed(problem)
-    assert s.allowed_actions(problem, users["li"]) == {s.APPROVE, s.REJECT, s.DISMISS}
-    assert s.allowed_actions(problem, users["zhou"]) == {s.APPROVE, s.REJECT, s.DISMISS}
-    assert s.allowed_actions(problem, users["zhang"]) == set()
+    assert allowed_actions(problem, users["li"]) == {APPROVE, REJECT, DISMISS}
+    assert allowed_actions(problem, users["zhou"]) == {APPROVE, REJECT, DISMISS}
+    assert allowed_actions(problem, users["zhang"]) == set()
 
 
 def test_history_records_every_step(bureau, problem):
     fixed(problem)
-    s.reject_fix(problem, actor="li", comment="不完整", now=LATER)
+    reject_fix(problem, actor="li", comment="不完整", now=LATER)
     fixed(problem)
-    s.approve_fix(problem, actor="li", now=LATER)
+    approve_fix(problem, actor="li", now=LATER)
     steps = list(
         ProblemAction.objects.filter(problem=problem).values_list(
             "verb", "from_status", "to_status"
@@ -318,10 +333,10 @@ def test_history_records_every_step(bureau, problem):
 
 
 def test_policy_changed_by_the_legal_brigade_with_reason(bureau, make_finding):
-    change = s.change_policy(actor="zhou", reason="省厅要求严重问题一日内整改", due_days_grave=1)
+    change = change_policy(actor="zhou", reason="省厅要求严重问题一日内整改", due_days_grave=1)
     assert change.before["due_days_grave"] == 2
     assert change.after["due_days_grave"] == 1
-    problem = s.push_problem(make_finding(severity="严重"), actor="li", now=T0)
+    problem = push_problem(make_finding(severity="严重"), actor="li", now=T0)
     assert problem.due_at == sh(2026, 3, 4)
     assert AuditEvent.objects.filter(action="rectification.policy", actor="zhou").exists()
 
@@ -329,15 +344,15 @@ def test_policy_changed_by_the_legal_brigade_with_reason(bureau, make_finding):
 @pytest.mark.parametrize("user", ["li", "zhang", "wu", "sun"])
 def test_policy_refused_for_others(bureau, user):
     with pytest.raises(PermissionDenied):
-        s.change_policy(actor=user, reason="x", due_days_minor=5)
+        change_policy(actor=user, reason="x", due_days_minor=5)
 
 
 def test_policy_refuses_bad_values(bureau):
     with pytest.raises(ValidationError, match="理由"):
-        s.change_policy(actor="zhou", reason="", due_days_minor=5)
+        change_policy(actor="zhou", reason="", due_days_minor=5)
     with pytest.raises(ValidationError, match="超出范围"):
-        s.change_policy(actor="zhou", reason="x", due_days_minor=0)
+        change_policy(actor="zhou", reason="x", due_days_minor=0)
     with pytest.raises(ValidationError, match="不是整数"):
-        s.change_policy(actor="zhou", reason="x", escalation_days="两天")
+        change_policy(actor="zhou", reason="x", escalation_days="两天")
     with pytest.raises(ValidationError, match="没有"):
-        s.change_policy(actor="zhou", reason="x", colour=1)
+        change_policy(actor="zhou", reason="x", colour=1)

@@ -15,7 +15,7 @@ from fazhi.patrol import views
 from fazhi.patrol.models import Rule, RuleChange
 from fazhi.records import models as m
 from fazhi.records import views as record_views
-from fazhi.workbench.panels import collect_panels
+from fazhi.workbench.panel_registry import collect_panels
 from fazhi.workbench.tests.conftest import (
     HOSTILE,
     ID_NUMBER,

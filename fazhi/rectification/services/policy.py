@@ -1,0 +1,71 @@
+"""The rectification settings (整改时限, 升级间隔, 约谈阈值): the 法制大队 changes them, with a
+reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fazhi.accounts.models import Role
+from fazhi.core.scope import scope_of
+from fazhi.core.services import record_audit
+from fazhi.rectification.models import PolicyChange, RectificationPolicy
+from fazhi.rectification.services.permissions import active_user, need_text
+
+POLICY_LIMITS = {
+    "due_days_minor": (1, 30),
+    "due_days_serious": (1, 30),
+    "due_days_grave": (1, 30),
+    "escalation_days": (1, 30),
+    "interview_threshold": (1, 100),
+}
+
+
+def can_change_policy(user: Any) -> bool:
+    return scope_of(user).role == Role.LEGAL_BRIGADE
+
+
+def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: Any) -> PolicyChange:
+    """法制大队 changes the rectification settings; the reason is required and recorded."""
+    user = active_user(actor)
+    if not can_change_policy(user):
+        raise PermissionDenied(f"用户 {actor} 无权修改整改规则设置（仅法制大队）")
+    reason = need_text(reason, "修改理由")
+    labels = {f.name: str(f.verbose_name) for f in RectificationPolicy._meta.fields}
+    clean: dict[str, int] = {}
+    for key, raw in values.items():
+        if key not in POLICY_LIMITS:
+            raise ValidationError(f"整改规则设置没有“{key}”这一项")
+        low, high = POLICY_LIMITS[key]
+        try:
+            number = int(str(raw).strip())
+        except ValueError:
+            raise ValidationError(f"{labels[key]}：“{raw}”不是整数") from None
+        if not low <= number <= high:
+            raise ValidationError(f"{labels[key]}：{number} 超出范围（{low}～{high}）")
+        clean[key] = number
+    with transaction.atomic():
+        policy = RectificationPolicy.current()
+        policy = RectificationPolicy.objects.select_for_update().get(pk=policy.pk)
+        before = policy.values()
+        for key, number in clean.items():
+            setattr(policy, key, number)
+        policy.changed_at = timezone.now()
+        policy.changed_by = actor
+        policy.save()
+        change = PolicyChange.objects.create(
+            changed_by=actor, reason=reason, before=before, after=policy.values()
+        )
+        record_audit(
+            actor,
+            "rectification.policy",
+            target_type="policy",
+            target_id=str(policy.pk),
+            remote_addr=remote_addr,
+            details={"reason": reason, "before": before, "after": policy.values()},
+        )
+    return change
