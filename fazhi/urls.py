@@ -8,7 +8,7 @@ urlpatterns = [
     path("notifications/", include("fazhi.notifications.urls")),
     path("daily/", include("fazhi.dailycheck.urls")),
     path("disputes/", include("fazhi.disputes.urls")),
-    path("intel/", include("fazhi.intel.urls")),
+    path("intel/", include("fazhi.review.urls")),
     path("api/", include("fazhi.api.urls")),
     path("", include("fazhi.workbench.urls")),
     path("", include("fazhi.core.urls")),

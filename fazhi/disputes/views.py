@@ -34,6 +34,7 @@ from fazhi.disputes.models import (
     FollowupPlan,
     RiskColour,
 )
+from fazhi.intel.addresses import normalise_address
 from fazhi.records import models as m
 from fazhi.records.enums import DisputeType, FollowupResult
 
@@ -315,8 +316,6 @@ def _month(raw: str) -> tuple[datetime, datetime, str]:
 @login_required
 def analysis(request: HttpRequest) -> HttpResponse:
     """Monthly analysis: by type, colour, unit; resolution rate; places reported again."""
-    from fazhi.intel.addresses import normalise_address
-
     scope = _scope(request)
     start, end, label = _month(request.GET.get("month", ""))
     month = visible(Dispute.objects.all(), scope).filter(

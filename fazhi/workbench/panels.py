@@ -23,7 +23,7 @@ PANELS = [
     "fazhi.notifications.panels.workbench_panel",
     "fazhi.dailycheck.panels.workbench_panel",
     "fazhi.disputes.panels.workbench_panel",
-    "fazhi.intel.panels.workbench_panel",
+    "fazhi.review.panels.workbench_panel",
 ]
 DEFAULT_ORDER = 100
 

@@ -1,7 +1,7 @@
-"""intel views: the suspicion review queue (研判复核) for legal officers, thin and scoped.
+"""review views: the suspicion review queue (研判复核) for legal officers, thin and scoped.
 
 The queue lists the ZN suspicions nobody has judged yet, in the user's data scope; the review
-page shows the evidence side by side (``fazhi.intel.evidence``) and the decisions the user may
+page shows the evidence side by side (``fazhi.review.evidence``) and the decisions the user may
 take, exactly those of ``fazhi.rectification.services.allowed_finding_actions``. A 民警 is
 refused (403); a finding out of scope is a 404, like one that does not exist.
 """
@@ -28,11 +28,11 @@ from fazhi.accounts.scope import scope_of
 from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import audit_view, client_addr
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
-from fazhi.intel.evidence import DISPUTE_RULES, ZN_RULES, evidence, mask_text, summary
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
 from fazhi.rectification import services as rectification
 from fazhi.rectification.models import Problem
+from fazhi.review.evidence import DISPUTE_RULES, ZN_RULES, evidence, mask_text, summary
 
 PAGE_SIZE = 50
 # Who opens the queue: everyone with a unit or bureau scope; a 民警 only ever sees his own
@@ -133,7 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     audit_view(request, "intel_queue", "", filters=request.GET.dict())
     return render(
         request,
-        "intel/queue.html",
+        "review/queue.html",
         {
             "form": form,
             "page": page,
@@ -176,7 +176,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     return render(
         request,
-        "intel/review.html",
+        "review/review.html",
         {
             "f": finding,
             "ev": proof,
@@ -201,7 +201,7 @@ def _refusal(finding: Finding, request: HttpRequest, action: str) -> str | None:
 
 
 def _back(finding: Finding) -> HttpResponse:
-    return redirect("intel:review", pk=finding.pk)
+    return redirect("review:review", pk=finding.pk)
 
 
 @login_required
@@ -249,7 +249,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
         return _back(finding)
     messages.success(request, f"疑点#{finding.pk}已不予认定，计入规则 {finding.rule_id} 的误报。")
-    return redirect(reverse("intel:queue"))
+    return redirect(reverse("review:queue"))
 
 
 @login_required
