@@ -10,6 +10,10 @@ import re
 
 MASK = "*"
 _DIGITS = re.compile(r"\d")
+# identifiers inside free text: a 身份证号 (18 or 15 characters, not part of a longer code) and
+# mobile or landline numbers (not part of a longer number)
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)(?:(?:\+?86[- ]?)?1\d{10}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 
 def mask_id_number(value: str | None) -> str:
@@ -57,3 +61,12 @@ def mask_phone(value: str | None) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def mask_text(text: str | None) -> str:
+    """``text`` with every 身份证号 and phone number in it masked; the length stays the same (so
+    that stored character ranges into the text still point at the same words)."""
+    if not text:
+        return ""
+    text = _ID_NUMBER.sub(lambda mt: mask_id_number(mt.group()), str(text))
+    return _PHONE.sub(lambda mt: mask_phone(mt.group()), text)

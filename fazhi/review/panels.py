@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope
-from fazhi.review.evidence import summary
+from fazhi.review.evidence import summaries
 from fazhi.review.views import pending, rule_counts
 
 TOP = 5
@@ -26,5 +26,5 @@ def workbench_panel(request: HttpRequest, scope: DataScope) -> dict[str, Any] | 
         "order": 35,
         "rules": rules,
         "total": sum(r["count"] for r in rules),
-        "top": [{"f": f, "summary": summary(f)} for f in top],
+        "top": [{"f": f, "summary": s} for f, s in zip(top, summaries(top, scope), strict=True)],
     }

@@ -32,7 +32,7 @@ from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
 from fazhi.rectification import services as rectification
 from fazhi.rectification.models import Problem
-from fazhi.review.evidence import DISPUTE_RULES, ZN_RULES, evidence, mask_text, summary
+from fazhi.review.evidence import DISPUTE_RULES, ZN_RULES, evidence, explanation, summaries
 
 PAGE_SIZE = 50
 # Who opens the queue: everyone with a unit or bureau scope; a 民警 only ever sees his own
@@ -129,7 +129,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     base = suspicions(scope)
     rows = form.apply(base).select_related("rule", "unit", "officer").order_by("-score", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [{"f": f, "summary": summary(f)} for f in page]
+    found = list(page)
+    items = [{"f": f, "summary": s} for f, s in zip(found, summaries(found, scope), strict=True)]
     audit_view(request, "intel_queue", "", filters=request.GET.dict())
     return render(
         request,
@@ -167,9 +168,9 @@ def _decisions(finding: Finding) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    _, finding = _finding(request, pk)
+    scope, finding = _finding(request, pk)
     allowed = rectification.allowed_finding_actions(finding, request.user)
-    proof = evidence(finding)
+    proof = evidence(finding, scope)
     audit_view(
         request, "finding", str(finding.pk), page="intel_review", rule=finding.rule_id,
         other=proof.get("other_id", ""),
@@ -180,7 +181,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "f": finding,
             "ev": proof,
-            "explanation": mask_text(finding.explanation),
+            "explanation": explanation(finding, proof),
             "can_confirm": rectification.CONFIRM in allowed,
             "can_dismiss": rectification.DISMISS in allowed,
             "can_escalate": rectification.CONFIRM in allowed and finding.rule_id in DISPUTE_RULES,

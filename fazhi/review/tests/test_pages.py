@@ -19,10 +19,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from fazhi.accounts.masking import mask_text
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.models import Finding, FindingStatus
 from fazhi.records import models as m
-from fazhi.review.evidence import Mark, Segment, mask_text, segments
+from fazhi.review.evidence import Mark, Segment, segments
 
 pytestmark = pytest.mark.django_db
 
