@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from fazhi.accounts.masking import mask_text
+from fazhi.accounts.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, visible
 from fazhi.disputes.models import Dispute
 from fazhi.intel import lexicon
@@ -124,9 +124,9 @@ def summaries(findings: Sequence[Finding], scope: DataScope, width: int = 48) ->
     seen = _transcripts_seen(wanted, scope) if wanted else set()
     out = []
     for f in findings:
-        facts = facts_of(f)
+        facts = mask_facts(facts_of(f), unmasked=False)
         if f.rule_id != BL01:
-            out.append(_short(mask_text(str(facts.get("incident.description") or "")), width))
+            out.append(_short(str(facts.get("incident.description") or ""), width))
             continue
         mine = facts.get("transcript.person") or "—"
         other = partners[f.pk] or "—"
@@ -334,11 +334,12 @@ def repeat_evidence(finding: Finding, scope: DataScope) -> dict[str, Any]:
     with its incidents in time order and their disputes (four queries in all). The incidents of
     a group may be other units': those out of ``scope`` are named, not shown."""
     facts = facts_of(finding)
+    shown = mask_facts(facts, unmasked=False)  # the group's key may be a phone
     groups: list[dict[str, Any]] = []
     for kind, label in (("address", "同一地址"), ("phone", "同一报警电话")):
         ids = facts.get(f"repeat.{kind}_incidents")
         if ids:
-            key = str(facts.get(f"repeat.{kind}") or "")
+            key = str(shown.get(f"repeat.{kind}") or "")
             groups.append({"kind": kind, "label": label, "key": key, "ids": [str(i) for i in ids]})
     all_ids = sorted({i for g in groups for i in g["ids"]} | {finding.subject_id})
     incidents = {i.pk: i for i in m.Incident.objects.filter(pk__in=all_ids).select_related("unit")}
