@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fazhi.notifications",
     "fazhi.dailycheck",
     "fazhi.disputes",
+    "fazhi.review",
     "fazhi.workbench",
     "fazhi.api",
     "ninja",

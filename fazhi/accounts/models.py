@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from fazhi.records.models import Officer, Unit
+from fazhi.accounts.masking import register_unmaskable
+from fazhi.records.models import Incident, Officer, Person, Unit
 
 
 class Role(models.TextChoices):
@@ -40,3 +41,10 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role}"
+
+
+# The identifiers of the records that pages show masked. Registered here rather than in records,
+# which sits below accounts; other apps register their own (disputes: its parties).
+register_unmaskable(Person, "id_number", label="身份证号", kind="id_number")
+register_unmaskable(Person, "phone", label="电话", kind="phone")
+register_unmaskable(Incident, "reporter_phone", label="报警电话", kind="phone")

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
+from fazhi.accounts.masking import UNMASKABLE
 from fazhi.accounts.scope import UNMASK_PERMISSION
 from fazhi.accounts.services import record_unmask
 from fazhi.core.scope import can_see, scope_of
 from fazhi.core.services import client_addr
-from fazhi.records import models as m
-
-
-@dataclass(frozen=True)
-class Unmaskable:
-    model: type[models.Model]
-    label: str
-
-
-# (record type, field) → where the clear value lives
-UNMASKABLE: dict[tuple[str, str], Unmaskable] = {
-    ("person", "id_number"): Unmaskable(m.Person, "身份证号"),
-    ("person", "phone"): Unmaskable(m.Person, "电话"),
-    ("incident", "reporter_phone"): Unmaskable(m.Incident, "报警电话"),
-}
 
 
 @login_required

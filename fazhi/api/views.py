@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from fazhi.accounts.masking import mask_facts, mask_text
 from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
@@ -241,11 +242,18 @@ def finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
     fd: Finding = _get(queryset, f"巡查发现#{finding_id}", pk=finding_id)
     standards = Standard.objects.filter(rules=fd.rule).in_force().order_by("code")
     problems = Problem.objects.filter(finding=fd).order_by("created_at", "pk")
-    _audit(request, "finding", "finding", fd.pk)
+    raw = [f for f in (fd.facts or []) if isinstance(f, dict)]
+    masked = mask_facts(raw, unmasked=False)
+    explanation = mask_text(fd.explanation)
+    clear = _can_unmask(request)
+    details: dict[str, Any] = {}
+    if clear and (masked != raw or explanation != (fd.explanation or "")):
+        details["unmasked"] = ["facts"]  # the audit row says this answer held clear values
+    _audit(request, "finding", "finding", fd.pk, **details)
     return {
         **s.finding_out(fd),
-        "facts": [f for f in (fd.facts or []) if isinstance(f, dict)],
-        "explanation": fd.explanation,
+        "facts": raw if clear else masked,
+        "explanation": fd.explanation if clear else explanation,
         "basis": fd.rule.basis,
         "rule_help": fd.rule.help_text,
         "standards": [{"code": x.code, "version": x.version, "title": x.title} for x in standards],

@@ -20,6 +20,8 @@ from typing import Any
 from django.db.models import Q
 
 from fazhi.disputes.models import Consequence, RiskColour, RiskPolicy
+from fazhi.intel.addresses import jurisdictions, place_key
+from fazhi.intel.lexicon import find_cues
 from fazhi.records import models as m
 from fazhi.records.enums import IncidentCategory
 
@@ -196,8 +198,6 @@ def dispute_incidents() -> Q:
 def collect(incident_ids: Sequence[str], policy: RiskPolicy) -> dict[str, Signals]:
     """Signals for each incident of ``incident_ids`` (a constant number of queries per batch of
     at most ``CHUNK`` phones or ids)."""
-    from fazhi.intel.lexicon import find_cues
-
     rows: list[dict[str, Any]] = [
         dict(row)
         for row in m.Incident.objects.filter(pk__in=incident_ids).values(
@@ -253,8 +253,6 @@ def _repetition(rows: list[dict[str, Any]], out: dict[str, Signals]) -> None:
     """Other dispute incidents at the same place (normalised address within one jurisdiction)
     or from the same phone within 30 / 90 days before each incident (one range query over
     dispute incidents)."""
-    from fazhi.intel.addresses import jurisdictions, place_key
-
     jurisdiction = jurisdictions()
     earliest = min(r["received_at"] for r in rows) - timedelta(days=REPEAT_LONG_DAYS)
     latest = max(r["received_at"] for r in rows)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from fazhi.accounts.masking import register_unmaskable
 from fazhi.core.scope import register_scope
 from fazhi.records import models as m
 from fazhi.records.enums import DisputeType
@@ -352,3 +353,9 @@ register_scope(
     unit="dispute__unit_id",
     own=lambda officer_id: Q(dispute__officer_id=officer_id),
 )
+register_scope(
+    Party, unit="dispute__unit_id", own=lambda officer_id: Q(dispute__officer_id=officer_id)
+)
+# a party's phone and 身份证号 are shown masked; accounts:unmask reveals them (audited, in scope)
+register_unmaskable(Party, "phone", label="电话", kind="phone")
+register_unmaskable(Party, "id_number", label="身份证号", kind="id_number")

@@ -7,10 +7,3 @@ from fazhi.core import registry
 class IntelConfig(registry.FazhiAppConfig):
     name = "fazhi.intel"
     verbose_name = "文本研判"
-    url_prefix = "intel/"
-
-    def ready(self) -> None:
-        from fazhi.intel import panels
-
-        self.nav = (registry.NavEntry("intel", "研判", "/intel/", 60, "unit"),)
-        self.workbench_panel = panels.workbench_panel

@@ -388,20 +388,27 @@ def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
             infos[pair.a.id], infos[pair.b.id] = pair.a, pair.b
             by_transcript.setdefault(pair.a.id, []).append((pair.match_for(pair.a.id), pair.b))
             by_transcript.setdefault(pair.b.id, []).append((pair.match_for(pair.b.id), pair.a))
+        # the partner is named by its id and unit only: its person, case and officers are
+        # another record's, which the viewer of this finding may not be allowed to see (the
+        # review page shows them from the transcript itself to those who may)
+        unit_names = dict(
+            m.Unit.objects.filter(
+                pk__in={i.unit_id for i in infos.values() if i.unit_id}
+            ).values_list("pk", "name")
+        )
         for tid in sorted(by_transcript):
             me = infos[tid]
             matches = sorted(by_transcript[tid], key=lambda x: (-x[0].jaccard, x[1].id))
             best, other = matches[0]
             shared = sum(e - s for s, e, _, _ in best.passages)
+            other_unit = unit_names.get(other.unit_id or "", other.unit_id or "—")
             facts = [
                 Fact("transcript.kind", "笔录类别", me.kind),
                 Fact("transcript.started_at", "开始时间", _fmt(me.started_at)),
                 Fact("transcript.person", "人员", me.person_name),
                 Fact("transcript.officers", "询问/讯问人", "、".join(me.officers)),
                 Fact("match.transcript_id", "雷同笔录", other.id),
-                Fact("match.person", "对方人员", other.person_name),
-                Fact("match.case_id", "对方案件", other.case_id),
-                Fact("match.officers", "对方询问/讯问人", "、".join(other.officers)),
+                Fact("match.unit", "雷同笔录单位", other_unit),
                 Fact("match.jaccard", "相似度", best.jaccard),
                 Fact("match.passages", "雷同段落", [list(p) for p in best.passages]),
             ]
@@ -412,7 +419,7 @@ def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
                 )  # fmt: skip
             lines = [
                 f"笔录雷同：去除套话（多数笔录共有的权利告知、表头、结束语）后，本笔录（{me.person_name}）"
-                f"与笔录 {other.id}（{other.person_name}）的字符 {duplicates.SHINGLE} 元组 Jaccard "
+                f"与笔录 {other.id}（{other_unit}）的字符 {duplicates.SHINGLE} 元组 Jaccard "
                 f"相似度为 {best.jaccard:.2f}，达到 {min_jaccard:.2f}。",
                 f"两份笔录分属不同人员；相同段落 {len(best.passages)} 处，共 {shared} 字。",
             ]

@@ -29,6 +29,7 @@ from fazhi.patrol.tests.conftest import (
 )
 
 ZN = ["ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"]
+UNIT_1 = "城南派出所"  # the unit of the clean case C-OK
 pytestmark = pytest.mark.django_db
 
 
@@ -226,7 +227,16 @@ def test_bl01_copied_statement_of_another_person(clean_records: Records) -> None
     }
     one = next(f for f in findings if f["subject_id"] == "T-W2")
     assert one["facts"]["match.transcript_id"] == "T-W1"
-    assert one["facts"]["match.person"] == "钱某"
+    # the partner is named by its id and unit only: its person, case and officers are another
+    # record's, and the finding reaches people who may not see that record
+    assert one["facts"]["match.unit"] == UNIT_1
+    assert one["facts"]["transcript.person"] == "周某"
+    partner = [k for k in one["facts"] if k.startswith("match.")]
+    assert sorted(partner) == ["match.jaccard", "match.passages", "match.transcript_id",
+                               "match.unit"]  # fmt: skip
+    assert "钱某" not in str(one["facts"])
+    assert "钱某" not in one["explanation"]
+    assert f"笔录 T-W1（{UNIT_1}）" in one["explanation"]
     assert one["score"] >= 0.8
     assert one["case_id"] == "C-OK"
     from fazhi.records.models import Transcript

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from fazhi.conftest import screenshot, sign_in
-from fazhi.intel.tests.test_pages import SHARED_1, build_scene
+from fazhi.review.tests.test_pages import SHARED_1, build_scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,5 +1,10 @@
 """The evidence a legal officer reviews a ZN suspicion by (研判复核), read-only.
 
+The evidence reaches beyond the finding's own record (the partner transcript of a ZN-BL-01, the
+earlier incidents of a ZN-JF-01), and those records may belong to a unit the viewer may not see.
+Such a record is named (its id, unit, and for an incident its date and category) but never shown:
+no text, person, case, officers, address or phone. Scope is decided by ``fazhi.core.scope``.
+
 Highlighting is built here as a list of ``Segment``s (plain text pieces, some marked) that the
 templates render with autoescaping: record text is never marked safe, so a transcript holding
 ``<script>`` shows as text. Identifiers in free text (身份证号, phone numbers) are masked in place
@@ -8,14 +13,14 @@ with masks of the same length, so that stored character ranges still point at th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
 
-from fazhi.accounts.masking import mask_id_number, mask_phone
+from fazhi.accounts.masking import mask_facts, mask_text
+from fazhi.core.scope import DataScope, visible
 from fazhi.disputes.models import Dispute
 from fazhi.intel import lexicon
 from fazhi.intel.addresses import normalise_address
@@ -80,20 +85,6 @@ def segments(text: str, marks: Iterable[Mark]) -> list[Segment]:
     return out
 
 
-# --- identifiers in free text -----------------------------------------------------------------
-
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(?:(?:\+?86[- ]?)?1\d{10}|0\d{2,3}-?\d{7,8})(?!\d)")
-
-
-def mask_text(text: str | None) -> str:
-    """``text`` with 身份证号 and phone numbers masked; the length stays the same."""
-    if not text:
-        return ""
-    text = _ID_NUMBER.sub(lambda mt: mask_id_number(mt.group()), text)
-    return _PHONE.sub(lambda mt: mask_phone(mt.group()), text)
-
-
 # --- facts ------------------------------------------------------------------------------------
 
 
@@ -106,16 +97,48 @@ def facts_of(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def summary(finding: Finding, width: int = 48) -> str:
-    """One line for the queue: who is copied from whom, or the start of the incident text."""
-    facts = facts_of(finding)
-    if finding.rule_id == BL01:
-        return (
-            f"{facts.get('transcript.person') or '—'} 与 {facts.get('match.person') or '—'}"
-            f"（笔录 {facts.get('match.transcript_id') or '—'}）"
-        )
-    text = mask_text(str(facts.get("incident.description") or ""))
+def _transcripts_seen(ids: Iterable[str], scope: DataScope) -> set[str]:
+    """The transcripts of ``ids`` that ``scope`` may see (one query)."""
+    wanted = [i for i in ids if i]
+    rows = visible(m.Transcript.objects.filter(pk__in=wanted), scope).values_list("pk", flat=True)
+    return set(rows)
+
+
+def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width] + "…"
+
+
+def summaries(findings: Sequence[Finding], scope: DataScope, width: int = 48) -> list[str]:
+    """One line per finding for the queue and the panel: who is copied from whom, or the start
+    of the incident text. A partner transcript out of ``scope`` is named by its id and unit
+    only (two queries for the whole page, whatever its length)."""
+    partners = {
+        f.pk: str(facts_of(f).get("match.transcript_id") or "") for f in findings
+        if f.rule_id == BL01
+    }  # fmt: skip
+    wanted = sorted({p for p in partners.values() if p})
+    rows = m.Transcript.objects.filter(pk__in=wanted).values_list(
+        "pk", "person__name", "case__unit__name"
+    )
+    info = {pk: (person, unit) for pk, person, unit in rows}
+    seen = _transcripts_seen(wanted, scope) if wanted else set()
+    out = []
+    for f in findings:
+        facts = mask_facts(facts_of(f), unmasked=False)
+        if f.rule_id != BL01:
+            out.append(_short(str(facts.get("incident.description") or ""), width))
+            continue
+        mine = facts.get("transcript.person") or "—"
+        other = partners[f.pk] or "—"
+        if other not in info:
+            out.append(f"{mine} 与 笔录 {other}（已不在库中）")
+            continue
+        person, unit = info[other]
+        if other in seen:
+            out.append(f"{mine} 与 {person or '—'}（笔录 {other}）")
+        else:
+            out.append(f"{mine} 与 笔录 {other}（{unit or '—'}，不在您的数据范围内）")
+    return out
 
 
 def _passages(value: Any) -> list[tuple[int, int, int, int]]:
@@ -146,12 +169,24 @@ def _transcripts(ids: Sequence[str]) -> dict[str, m.Transcript]:
     return {t.pk: t for t in rows}
 
 
-def transcript_evidence(finding: Finding) -> dict[str, Any]:
+def _restricted_transcript(t: m.Transcript) -> dict[str, Any]:
+    """A transcript the viewer may not see: that it exists, its id and unit, nothing else."""
+    unit = t.case.unit if t.case_id else None
+    return {
+        "restricted": True,
+        "id": t.pk,
+        "unit": unit.name if unit else "",
+    }
+
+
+def transcript_evidence(finding: Finding, scope: DataScope) -> dict[str, Any]:
     """Both transcripts, their persons, officers and times, with the shared passages marked in
-    both texts (numbered alike, so that passage 3 on the left is passage 3 on the right)."""
+    both texts (numbered alike, so that passage 3 on the left is passage 3 on the right). A
+    transcript out of ``scope`` (the partner, usually, of another unit) is only named."""
     facts = facts_of(finding)
     other_id = str(facts.get("match.transcript_id") or "")
     found = _transcripts([finding.subject_id, other_id])
+    seen = _transcripts_seen(found, scope)
     passages = _passages(facts.get("match.passages"))
     mine, theirs = found.get(finding.subject_id), found.get(other_id)
     # the ranges were computed on the texts as they were at the patrol: an edit since then
@@ -164,6 +199,8 @@ def transcript_evidence(finding: Finding) -> dict[str, Any]:
     def side(t: m.Transcript | None, ranges: list[tuple[int, int]]) -> dict[str, Any] | None:
         if t is None:
             return None
+        if t.pk not in seen:
+            return _restricted_transcript(t)
         marks = [
             Mark(s, e, css="shared", title=f"雷同段落 {i}", index=i)
             for i, (s, e) in enumerate(ranges, start=1)
@@ -180,12 +217,30 @@ def transcript_evidence(finding: Finding) -> dict[str, Any]:
         "mine": side(mine, [(a, b) for a, b, _, _ in passages]),
         "theirs": side(theirs, [(c, d) for _, _, c, d in passages]),
         "other_id": other_id,
+        "other_seen": other_id in seen,
         "jaccard": facts.get("match.jaccard", finding.score),
         "passages": len(passages),
         "shared_chars": shared,
         "stale": stale,
         "others": facts.get("match.others") or [],
     }
+
+
+def explanation(finding: Finding, proof: dict[str, Any]) -> str:
+    """The finding's explanation as the review page shows it: identifiers masked, and a partner
+    transcript the viewer may not see named by its unit instead of its person (findings of
+    ZN-BL-01 made before the check stopped storing the partner's person name it)."""
+    text = mask_text(finding.explanation)
+    if proof.get("kind") != "transcripts" or proof.get("other_seen"):
+        return text
+    facts = facts_of(finding)
+    person = facts.get("match.person")
+    theirs = proof.get("theirs") or {}
+    if person:
+        other = proof["other_id"]
+        unit = theirs.get("unit") or "不在您的数据范围内"
+        text = text.replace(f"笔录 {other}（{mask_text(str(person))}）", f"笔录 {other}（{unit}）")
+    return text
 
 
 # --- incident text with cues ------------------------------------------------------------------
@@ -263,19 +318,35 @@ def incident_evidence(finding: Finding) -> dict[str, Any]:
 # --- ZN-JF-01: the group of incidents ---------------------------------------------------------
 
 
-def repeat_evidence(finding: Finding) -> dict[str, Any]:
+def _restricted_incident(i: m.Incident) -> dict[str, Any]:
+    """An incident the viewer may not see: named (id, unit, date, category), not shown."""
+    return {
+        "restricted": True,
+        "id": i.pk,
+        "unit": i.unit.name if i.unit_id else "",
+        "received_at": i.received_at,
+        "category": i.category,
+    }
+
+
+def repeat_evidence(finding: Finding, scope: DataScope) -> dict[str, Any]:
     """Each group the incident belongs to (same normalised address, or same reporter phone),
-    with its incidents in time order and their disputes (three queries in all)."""
+    with its incidents in time order and their disputes (four queries in all). The incidents of
+    a group may be other units': those out of ``scope`` are named, not shown."""
     facts = facts_of(finding)
+    shown = mask_facts(facts, unmasked=False)  # the group's key may be a phone
     groups: list[dict[str, Any]] = []
     for kind, label in (("address", "同一地址"), ("phone", "同一报警电话")):
         ids = facts.get(f"repeat.{kind}_incidents")
         if ids:
-            key = str(facts.get(f"repeat.{kind}") or "")
+            key = str(shown.get(f"repeat.{kind}") or "")
             groups.append({"kind": kind, "label": label, "key": key, "ids": [str(i) for i in ids]})
     all_ids = sorted({i for g in groups for i in g["ids"]} | {finding.subject_id})
     incidents = {i.pk: i for i in m.Incident.objects.filter(pk__in=all_ids).select_related("unit")}
-    disputes = {d.incident_id: d for d in Dispute.objects.filter(incident_id__in=all_ids)}
+    seen = set(
+        visible(m.Incident.objects.filter(pk__in=all_ids), scope).values_list("pk", flat=True)
+    )
+    disputes = {d.incident_id: d for d in Dispute.objects.filter(incident_id__in=sorted(seen))}
     for g in groups:
         rows = [incidents[i] for i in g["ids"] if i in incidents]
         rows.sort(key=lambda i: (i.received_at, i.pk))
@@ -287,20 +358,25 @@ def repeat_evidence(finding: Finding) -> dict[str, Any]:
                 "text": mask_text(i.description),
                 "me": i.pk == finding.subject_id,
             }
+            if i.pk in seen
+            else _restricted_incident(i)
             for i in rows
         ]
+        g["hidden"] = sum(1 for i in rows if i.pk not in seen)
         g["missing"] = [i for i in g["ids"] if i not in incidents]
+    mine = finding.subject_id
     return {
         "kind": "repeat",
         "groups": groups,
-        "incident": incidents.get(finding.subject_id),
-        "dispute": disputes.get(finding.subject_id),
+        "incident": incidents.get(mine) if mine in seen else None,
+        "dispute": disputes.get(mine),
     }
 
 
-def evidence(finding: Finding) -> dict[str, Any]:
+def evidence(finding: Finding, scope: DataScope) -> dict[str, Any]:
+    """The evidence of ``finding`` as a user of ``scope`` may see it."""
     if finding.rule_id == BL01:
-        return transcript_evidence(finding)
+        return transcript_evidence(finding, scope)
     if finding.rule_id == JF01:
-        return repeat_evidence(finding)
+        return repeat_evidence(finding, scope)
     return incident_evidence(finding)

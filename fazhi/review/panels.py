@@ -1,4 +1,4 @@
-"""The intel panel of 我的工作台: 待复核疑点 for the people who judge them (法制员, 法制大队)."""
+"""The 研判复核 panel of 我的工作台: 待复核疑点 for the people who judge them (法制员, 法制大队)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.http import HttpRequest
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope
-from fazhi.intel.evidence import summary
-from fazhi.intel.views import pending, rule_counts
+from fazhi.review.evidence import summaries
+from fazhi.review.views import pending, rule_counts
 
 TOP = 5
 
@@ -22,9 +22,9 @@ def workbench_panel(request: HttpRequest, scope: DataScope) -> dict[str, Any] | 
     top = list(queue.select_related("rule", "unit").order_by("-score", "-pk")[:TOP])
     return {
         "title": "待复核疑点",
-        "template": "intel/panel.html",
+        "template": "review/panel.html",
         "order": 35,
         "rules": rules,
         "total": sum(r["count"] for r in rules),
-        "top": [{"f": f, "summary": summary(f)} for f in top],
+        "top": [{"f": f, "summary": s} for f, s in zip(top, summaries(top, scope), strict=True)],
     }

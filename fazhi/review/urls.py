@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from fazhi.intel import views
+from fazhi.review import views
 
-app_name = "intel"
+app_name = "review"
 urlpatterns: list[URLPattern] = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.review, name="review"),

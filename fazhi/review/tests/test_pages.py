@@ -19,10 +19,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from fazhi.accounts.masking import mask_text
 from fazhi.core.models import AuditEvent
-from fazhi.intel.evidence import Mark, Segment, mask_text, segments
 from fazhi.patrol.models import Finding, FindingStatus
 from fazhi.records import models as m
+from fazhi.review.evidence import Mark, Segment, segments
 
 pytestmark = pytest.mark.django_db
 
@@ -525,7 +526,7 @@ def test_legal_brigade_may_decide_anywhere(scene: Scene) -> None:
 
 def test_panel_for_reviewers_only(scene: Scene) -> None:
     from fazhi.core.scope import scope_of
-    from fazhi.intel.panels import workbench_panel
+    from fazhi.review.panels import workbench_panel
 
     b = scene.bureau
     panel = workbench_panel(None, scope_of(b.users["li"]))  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
-"""intel views: the suspicion review queue (研判复核) for legal officers, thin and scoped.
+"""review views: the suspicion review queue (研判复核) for legal officers, thin and scoped.
 
 The queue lists the ZN suspicions nobody has judged yet, in the user's data scope; the review
-page shows the evidence side by side (``fazhi.intel.evidence``) and the decisions the user may
+page shows the evidence side by side (``fazhi.review.evidence``) and the decisions the user may
 take, exactly those of ``fazhi.rectification.services.permissions.allowed_finding_actions``.
 A 民警 is refused (403); a finding out of scope is a 404, like one that does not exist.
 """
@@ -27,7 +27,6 @@ from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view, client_addr
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
-from fazhi.intel.evidence import DISPUTE_RULES, ZN_RULES, evidence, mask_text, summary
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
 from fazhi.rectification.models import Problem
@@ -39,6 +38,7 @@ from fazhi.rectification.services.permissions import (
     require_finding_action,
 )
 from fazhi.rectification.services.precision import precision_by_rule
+from fazhi.review.evidence import DISPUTE_RULES, ZN_RULES, evidence, explanation, summaries
 
 PAGE_SIZE = 50
 # Who opens the queue: everyone with a unit or bureau scope; a 民警 only ever sees his own
@@ -135,11 +135,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     base = suspicions(scope)
     rows = form.apply(base).select_related("rule", "unit", "officer").order_by("-score", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [{"f": f, "summary": summary(f)} for f in page]
+    found = list(page)
+    items = [{"f": f, "summary": s} for f, s in zip(found, summaries(found, scope), strict=True)]
     audit_view(request, "intel_queue", "", filters=request.GET.dict())
     return render(
         request,
-        "intel/queue.html",
+        "review/queue.html",
         {
             "form": form,
             "page": page,
@@ -173,20 +174,20 @@ def _decisions(finding: Finding) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    _, finding = _finding(request, pk)
+    scope, finding = _finding(request, pk)
     allowed = allowed_finding_actions(finding, request.user)
-    proof = evidence(finding)
+    proof = evidence(finding, scope)
     audit_view(
         request, "finding", str(finding.pk), page="intel_review", rule=finding.rule_id,
         other=proof.get("other_id", ""),
     )  # fmt: skip
     return render(
         request,
-        "intel/review.html",
+        "review/review.html",
         {
             "f": finding,
             "ev": proof,
-            "explanation": mask_text(finding.explanation),
+            "explanation": explanation(finding, proof),
             "can_confirm": CONFIRM in allowed,
             "can_dismiss": DISMISS in allowed,
             "can_escalate": CONFIRM in allowed and finding.rule_id in DISPUTE_RULES,
@@ -207,7 +208,7 @@ def _refusal(finding: Finding, request: HttpRequest, action: str) -> str | None:
 
 
 def _back(finding: Finding) -> HttpResponse:
-    return redirect("intel:review", pk=finding.pk)
+    return redirect("review:review", pk=finding.pk)
 
 
 @login_required
@@ -255,7 +256,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
         return _back(finding)
     messages.success(request, f"疑点#{finding.pk}已不予认定，计入规则 {finding.rule_id} 的误报。")
-    return redirect(reverse("intel:queue"))
+    return redirect(reverse("review:queue"))
 
 
 @login_required
