@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 
@@ -40,3 +41,15 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role}"
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' count of failed sign-ins for one username from one address, under a Chinese
+    name for the admin, where a lockout is lifted early (``services.lift_lockouts``, audited)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "登录失败与锁定"
+
+    def __str__(self) -> str:
+        return f"{self.username}（{self.ip_address}）登录失败{self.failures_since_start}次"

@@ -79,6 +79,7 @@ def _admin_for(rt: RecordType) -> type[admin.ModelAdmin]:
         (ReadOnlyAdmin,),
         {
             **methods,
+            "__module__": __name__,
             "list_display": ["id", *listed, changed],
             "list_filter": filters,
             "search_fields": ["id"],
