@@ -22,14 +22,16 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
     AdminUserCreationForm,
     UserChangeForm,
 )
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
@@ -139,8 +141,39 @@ class AccountCreationForm(AdminUserCreationForm):
         return officer
 
 
+DEFAULT_ACTIONS = {"add": "增加", "change": "修改", "view": "查看"}
+
+
+class PermissionField(forms.ModelMultipleChoiceField):
+    """The permissions that mean something here, named in Chinese: Django stores the default ones
+    as "Can add …" in English, and grants for pages the admin does not show, or to delete (no
+    page deletes), would do nothing."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        action = DEFAULT_ACTIONS.get(obj.codename.split("_", 1)[0])
+        model = obj.content_type.model_class()
+        if action is None or model is None:
+            return str(obj.name)
+        return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {action}"
+
+
+def _meaningful_permissions() -> QuerySet[Permission]:
+    shown = ContentType.objects.get_for_models(*admin.site._registry, for_concrete_models=False)
+    default = Q(content_type__in=shown.values()) & Q(codename__regex=r"^(add|change|view)_")
+    custom = ~Q(codename__regex=r"^(add|change|delete|view)_")
+    return Permission.objects.filter(default | custom).select_related("content_type")
+
+
 class AccountChangeForm(UserChangeForm):
     reason = _reason_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user_permissions"] = PermissionField(
+            _meaningful_permissions().order_by("content_type__app_label", "codename"),
+            label="用户权限", required=False, widget=FilteredSelectMultiple("权限", False),
+            help_text="超级管理员自动拥有全部权限；法制大队和管理员查看完整号码的权限随角色授予。",
+        )  # fmt: skip
 
 
 class PasswordForm(AdminPasswordChangeForm):

@@ -184,6 +184,11 @@ def _user_change(bureau: Any, name: str, **changes: Any) -> dict[str, Any]:
 def test_a_permission_granted_in_the_admin_is_audited(bureau: Any) -> None:
     unmask = Permission.objects.get(content_type__app_label="accounts", codename="unmask_pii")
     zhao = bureau.users["zhao"]
+    # given the user's page offers the permissions in Chinese (Django stores "Can add …")
+    page = _client(bureau, "admin").get(f"/admin/auth/user/{zhao.pk}/change/").content.decode()
+    assert "查看完整身份证号和电话号码" in page
+    assert "执法标准 | 修改" in page
+    assert "Can add" not in page
     # when the superuser lets zhao reveal numbers, giving a reason
     response = _client(bureau, "admin").post(
         f"/admin/auth/user/{zhao.pk}/change/",
