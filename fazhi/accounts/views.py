@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
-from fazhi.accounts.masking import UNMASKABLE
 from fazhi.accounts.scope import UNMASK_PERMISSION
 from fazhi.accounts.services import record_unmask
+from fazhi.core.masking import UNMASKABLE
 from fazhi.core.scope import can_see, scope_of
 from fazhi.core.services import client_addr
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from ninja import Field, Schema
 
-from fazhi.accounts.masking import mask_id_number, mask_phone
+from fazhi.core.masking import mask_id_number, mask_phone
 from fazhi.dailycheck.models import DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, Severity

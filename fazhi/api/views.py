@@ -17,10 +17,10 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from fazhi.accounts.masking import mask_facts, mask_text
 from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
+from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit
 from fazhi.dailycheck.models import DailySheet

@@ -1,36 +1,29 @@
 from django.contrib import admin
 
+from fazhi.core.adminkit import ReadOnlyAdmin, time_column
 from fazhi.core.models import AuditEvent, AuditHead
+
+# The admin is 数据管理 for the 法制大队's administrators: Chinese throughout (docs/security.md).
+admin.site.site_header = "智慧法制监督平台 · 数据管理"
+admin.site.site_title = "数据管理"
+admin.site.index_title = "数据管理"
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: a row added or changed by hand would break the hash chain."""
 
-    list_display = ["seq", "at", "actor", "action", "target_type", "target_id", "remote_addr"]
+    at_time = time_column("at", "时间")
+    list_display = ["seq", "at_time", "actor", "action", "target_type", "target_id", "remote_addr"]
     list_filter = ["action"]
     search_fields = ["actor", "target_id", "hash"]
-    readonly_fields = ["seq", "prev_hash", "hash"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    readonly_fields = [
+        "seq", "at_time", "actor", "action", "target_type", "target_id", "remote_addr",
+        "details", "prev_hash", "hash",
+    ]  # fmt: skip
+    fields = list(readonly_fields)
 
 
 @admin.register(AuditHead)
-class AuditHeadAdmin(admin.ModelAdmin):
+class AuditHeadAdmin(ReadOnlyAdmin):
     list_display = ["pk", "seq", "hash"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

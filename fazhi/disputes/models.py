@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from fazhi.accounts.masking import register_unmaskable
+from fazhi.core.masking import register_unmaskable
 from fazhi.core.scope import register_scope
 from fazhi.records import models as m
 from fazhi.records.enums import DisputeType

@@ -75,14 +75,24 @@ class HolidayNoticeDay(models.Model):
 
 
 def save_notice(
-    data: HolidayNoticeData, *, actor: str, replace: bool = False, source: str = ""
+    data: HolidayNoticeData,
+    *,
+    actor: str,
+    reason: str,
+    replace: bool = False,
+    source: str = "",
 ) -> tuple[HolidayNotice, bool]:
-    """Store a validated notice with its audit row, in one transaction.
+    """Store a validated notice with its audit row (who, why, the days), in one transaction; the
+    only writer of notices, for the command and the admin alike.
 
     Returns the notice and whether an existing notice of that year was replaced. Refuses (with a
-    Chinese ValueError) to overwrite a year's notice unless ``replace`` is given: a second load is
-    more often a mistake than a correction, and a correction should be deliberate.
+    Chinese ValueError) without a reason, and to overwrite a year's notice unless ``replace`` is
+    given: a second load is more often a mistake than a correction, and a correction should be
+    deliberate.
     """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(f"录入{data.year}年节假日安排通知：必须填写理由")
     with transaction.atomic():
         existing = HolidayNotice.objects.select_for_update().filter(year=data.year).first()
         if existing is not None and not replace:
@@ -110,7 +120,7 @@ def save_notice(
             + [HolidayNoticeDay(notice=notice, date=d, kind=HolidayNoticeDay.Kind.WORK)
                for d in sorted(data.work_days)]
         )  # fmt: skip
-        details: dict[str, Any] = {**_audit_days(data), "source": source}
+        details: dict[str, Any] = {**_audit_days(data), "source": source, "reason": reason}
         if previous is not None:
             details["replaced"] = previous
         record_audit(

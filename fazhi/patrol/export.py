@@ -7,7 +7,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from fazhi.accounts.masking import mask_facts, mask_text
+from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.templatetags.display import fact_value
 from fazhi.core.xlsx import beijing, text, write_xlsx
 from fazhi.patrol.models import Finding

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from fazhi.core.masking import register_unmaskable
 from fazhi.core.scope import register_scope
 from fazhi.records import enums
 
@@ -488,3 +489,8 @@ register_scope(
     unit="incident__unit_id",
     own=lambda officer_id: Q(officer_id=officer_id) | _in_own_incidents("incident_id")(officer_id),
 )
+
+# The identifiers that pages show masked, revealed only by the audited unmask.
+register_unmaskable(Person, "id_number", label="身份证号", kind="id_number")
+register_unmaskable(Person, "phone", label="电话", kind="phone")
+register_unmaskable(Incident, "reporter_phone", label="报警电话", kind="phone")

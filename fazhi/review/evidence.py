@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from fazhi.accounts.masking import mask_facts, mask_text
+from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, visible
 from fazhi.disputes.models import Dispute
 from fazhi.intel import lexicon

@@ -1,4 +1,5 @@
-"""standards services: load the pack's standards, save a bureau's edits as new versions."""
+"""standards services: load the pack's standards, add a bureau's own standard, publish a
+bureau's edits as new versions (each audited; the admin calls these, it never edits a row)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,48 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
     return SyncResult(created, kept)
 
 
+def add_standard(
+    *,
+    actor: str,
+    code: str,
+    title: str,
+    category: str,
+    text: str,
+    rules: list[str],
+    effective_from: date,
+    reason: str,
+    source: str = "本局文件",
+) -> Standard:
+    """Add a standard of the bureau's own (version 1); a standard that exists is revised."""
+    code = code.strip()
+    if not reason.strip():
+        raise StandardError(f"新增标准 {code}：必须填写理由")
+    if not code:
+        raise StandardError("新增标准：必须填写标准编号")
+    if category not in StandardCategory.values:
+        raise StandardError(f"新增标准 {code}：类别“{category}”无效")
+    _check_rules(code, rules)
+    with transaction.atomic():
+        if Standard.objects.select_for_update().filter(code=code).exists():
+            raise StandardError(f"标准 {code} 已存在：请发布它的新版本")
+        new = Standard.objects.create(
+            code=code, title=title, category=category, text=text, effective_from=effective_from,
+            source=source, updated_by=actor, updated_at=timezone.now(),
+        )  # fmt: skip
+        new.rules.set(Rule.objects.filter(code__in=rules))
+        record_audit(
+            actor, "standard.create", target_type="standard", target_id=code,
+            details={"version": 1, "reason": reason.strip(), "rules": sorted(rules)},
+        )  # fmt: skip
+    return new
+
+
+def _check_rules(code: str, rules: list[str]) -> None:
+    unknown = set(rules) - set(Rule.objects.filter(code__in=rules).values_list("code", flat=True))
+    if unknown:
+        raise StandardError(f"标准 {code}：规则 {', '.join(sorted(unknown))} 不存在")
+
+
 def revise_standard(
     standard: Standard,
     *,
@@ -89,9 +132,7 @@ def revise_standard(
         raise StandardError(
             f"标准 {standard.code}：新版本生效日期必须晚于 {standard.effective_from}"
         )
-    unknown = set(rules) - set(Rule.objects.filter(code__in=rules).values_list("code", flat=True))
-    if unknown:
-        raise StandardError(f"标准 {standard.code}：规则 {', '.join(sorted(unknown))} 不存在")
+    _check_rules(standard.code, rules)
     with transaction.atomic():
         current = Standard.objects.select_for_update().get(pk=standard.pk)
         latest = Standard.objects.filter(code=current.code).order_by("-version").first()

@@ -25,14 +25,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from fazhi.accounts.masking import (
+from fazhi.accounts.scope import UNMASK_PERMISSION
+from fazhi.core.masking import (
     mask_facts,
     mask_id_number,
     mask_phone,
     mask_text,
     unmaskable_field,
 )
-from fazhi.accounts.scope import UNMASK_PERMISSION
 
 register = template.Library()
 

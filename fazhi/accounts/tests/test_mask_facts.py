@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from fazhi.accounts.masking import mask_facts
+from fazhi.core.masking import mask_facts
 from fazhi.core.models import AuditEvent
 
 ID = "110101199001011237"
@@ -47,7 +47,7 @@ def test_mask_facts_by_name_and_by_pattern() -> None:
     # when they are masked
     masked = mask_facts(FACTS, unmasked=False)
     values = {f["field"]: f["value"] for f in masked}
-    # then every identifier is masked as accounts.masking masks it, whatever its place
+    # then every identifier is masked as core.masking masks it, whatever its place
     assert values["person.id_number"] == "110101********1237"
     assert values["incident.reporter_phone"] == "138****5678"
     assert values["person.contact"] == "010-****5678"

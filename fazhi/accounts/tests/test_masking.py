@@ -11,9 +11,9 @@ from django.contrib.auth.models import Permission
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 
-from fazhi.accounts.masking import mask_id_number, mask_phone
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user
+from fazhi.core.masking import mask_id_number, mask_phone
 from fazhi.core.models import AuditEvent
 from fazhi.records import models as m
 

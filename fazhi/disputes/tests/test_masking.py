@@ -1,4 +1,4 @@
-"""The dispute page masks 身份证号 and phones as every other page does (``accounts.masking``), and
+"""The dispute page masks 身份证号 and phones as every other page does (``core.masking``), and
 the clear value of a party's number is revealed one at a time, through the audited unmask.
 
 城南派出所: 张伟 (民警, the dispute's officer), 李娜 (法制员); 城北派出所: 王芳 (法制员); 周敏

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from fazhi.accounts.masking import mask_text
+from fazhi.core.masking import mask_text
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.models import Finding, FindingStatus
 from fazhi.records import models as m

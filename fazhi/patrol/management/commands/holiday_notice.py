@@ -1,6 +1,6 @@
 """``fazhi holiday_notice``: load, list and check the State Council's holiday notices.
 
-    fazhi holiday_notice load 2027.json [--replace] [--by 张三]
+    fazhi holiday_notice load 2027.json --reason 理由 [--replace] [--by 张三]
     fazhi holiday_notice list
     fazhi holiday_notice check [--from 2026] [--until 2027]
 
@@ -56,6 +56,7 @@ class Command(BaseCommand):
             ),
         )
         load.add_argument("file", type=Path, help="通知JSON文件（UTF-8）")
+        load.add_argument("--reason", default="", help="录入或更正的理由（必填，记入审计日志）")
         load.add_argument("--replace", action="store_true", help="更正已录入的同年通知")
         load.add_argument("--by", default=_default_actor(), help="录入人（默认为当前系统用户）")
         sub.add_parser("list", help="列出已录入的通知")
@@ -67,13 +68,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "load":
-            self._load(options["file"], actor=options["by"], replace=options["replace"])
+            self._load(
+                options["file"],
+                actor=options["by"],
+                reason=options["reason"],
+                replace=options["replace"],
+            )
         elif action == "list":
             self._list()
         else:
             self._check(options["first"], options["last"])
 
-    def _load(self, path: Path, *, actor: str, replace: bool) -> None:
+    def _load(self, path: Path, *, actor: str, reason: str, replace: bool) -> None:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -91,7 +97,9 @@ class Command(BaseCommand):
         for warning in data.warnings():
             self.stderr.write(self.style.WARNING(f"提醒：{warning}"))
         try:
-            _, replaced = save_notice(data, actor=actor, replace=replace, source=str(path))
+            _, replaced = save_notice(
+                data, actor=actor, reason=reason, replace=replace, source=str(path)
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         verb = "已更正" if replaced else "已录入"
