@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, record_audit
+from fazhi.core.services import audit_export, client_addr, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
@@ -42,10 +42,6 @@ from fazhi.rectification.models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _addr(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -106,7 +102,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     record_audit(
         request.user.get_username(),
         "view.problems",
-        remote_addr=_addr(request),
+        remote_addr=client_addr(request),
         details=filters,
     )
     query = urlencode({k: v for k, v in filters.items() if v})
@@ -149,7 +145,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "view.problem",
         target_type="problem",
         target_id=str(problem.pk),
-        remote_addr=_addr(request),
+        remote_addr=client_addr(request),
     )
     return render(
         request,
@@ -175,7 +171,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request.user.get_username()
     comment = request.POST.get("comment", "")
     files = request.FILES.getlist("files")
-    common: dict[str, Any] = {"actor": actor, "remote_addr": _addr(request)}
+    common: dict[str, Any] = {"actor": actor, "remote_addr": client_addr(request)}
     calls: dict[str, Callable[[], Any]] = {
         services.SUBMIT: lambda: services.submit_fix(
             problem, comment=comment, files=files, **common
@@ -216,7 +212,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         "download.attachment",
         target_type="attachment",
         target_id=str(attachment.pk),
-        remote_addr=_addr(request),
+        remote_addr=client_addr(request),
         details={"problem": attachment.problem_id, "name": attachment.original_name},
     )
     return FileResponse(
@@ -227,7 +223,9 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    record_audit(request.user.get_username(), "view.problem_board", remote_addr=_addr(request))
+    record_audit(
+        request.user.get_username(), "view.problem_board", remote_addr=client_addr(request)
+    )
     return render(request, "rectification/board.html", services.overdue_board(scope))
 
 
@@ -242,7 +240,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             services.change_policy(
                 actor=request.user.get_username(),
                 reason=request.POST.get("reason", ""),
-                remote_addr=_addr(request),
+                remote_addr=client_addr(request),
                 **values,
             )
         except ValidationError as exc:
@@ -289,15 +287,15 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
         try:
             if action == services.PUSH:
                 problem = services.push_problem(
-                    finding, actor=actor, comment=comment, remote_addr=_addr(request)
+                    finding, actor=actor, comment=comment, remote_addr=client_addr(request)
                 )
             elif action == services.CONFIRM:
                 problem = services.confirm_suspicion(
-                    finding, actor=actor, comment=comment, remote_addr=_addr(request)
+                    finding, actor=actor, comment=comment, remote_addr=client_addr(request)
                 )
             else:
                 problem = services.dismiss_finding(
-                    finding, actor=actor, reason=comment, remote_addr=_addr(request)
+                    finding, actor=actor, reason=comment, remote_addr=client_addr(request)
                 )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))

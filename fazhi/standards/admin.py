@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from fazhi.core.services import record_audit
+from fazhi.core.services import client_addr, record_audit
 from fazhi.standards.models import Standard
 
 
@@ -23,6 +23,6 @@ class StandardAdmin(admin.ModelAdmin):
             "standard.edit" if change else "standard.create",
             target_type="standard",
             target_id=obj.code,
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            remote_addr=client_addr(request),
             details={"version": obj.version, "changed": form.changed_data},
         )
