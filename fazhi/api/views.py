@@ -27,9 +27,9 @@ from fazhi.accounts.scope import (
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
 from fazhi.core.services import client_addr, record_audit
+from fazhi.core.timezones import SHANGHAI
 from fazhi.dailycheck.models import DailySheet
 from fazhi.patrol.models import Finding, FindingQuerySet, Rule
-from fazhi.patrol.periods import SHANGHAI
 from fazhi.records import models as m
 from fazhi.rectification import services as rs
 from fazhi.rectification.models import FINAL_STATUSES, Problem, overdue_q

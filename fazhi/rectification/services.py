@@ -26,10 +26,10 @@ from django.utils import timezone
 from fazhi.accounts.models import Role
 from fazhi.accounts.scope import DataScope, can_see, scope_of, visible
 from fazhi.core.services import record_audit
+from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.models import Finding, FindingStatus
 from fazhi.patrol.periods import (
-    SHANGHAI,
     HolidayCalendar,
     add_working_days,
     end_of_day,
