@@ -1,10 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from fazhi.core.models import AuditEvent, AuditHead
 
 
+class UneditableAdmin(admin.ModelAdmin):
+    """Rows are written by the services only: the admin shows them and may delete them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(UneditableAdmin):
+    """Rows are written by the services only and never deleted by hand."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: a row added or changed by hand would break the hash chain."""
 
     list_display = ["seq", "at", "actor", "action", "target_type", "target_id", "remote_addr"]
@@ -12,25 +34,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor", "target_id", "hash"]
     readonly_fields = ["seq", "prev_hash", "hash"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(AuditHead)
-class AuditHeadAdmin(admin.ModelAdmin):
+class AuditHeadAdmin(ReadOnlyAdmin):
     list_display = ["pk", "seq", "hash"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from fazhi.core.admin import ReadOnlyAdmin, UneditableAdmin
 from fazhi.patrol.calendar_models import HolidayNotice, HolidayNoticeDay
 from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange
 from fazhi.patrol.services import PatrolError, change_rule
@@ -89,32 +90,17 @@ class RuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ReadOnlyAdmin):
     list_display = ["rule", "status", "severity", "subject_type", "subject_id", "unit", "due_at"]
     list_filter = ["is_open", "status", "severity", "rule"]
     search_fields = ["subject_id", "case__id"]
     list_select_related = ["rule", "unit"]
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(PatrolRun)
-class PatrolRunAdmin(admin.ModelAdmin):
+class PatrolRunAdmin(UneditableAdmin):
     list_display = ["started_at", "as_of", "mode", "actor", "finished_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class HolidayNoticeDayInline(admin.TabularInline):
