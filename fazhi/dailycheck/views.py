@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.accounts.scope import DataScope, scope_of, visible
-from fazhi.core.services import client_addr, record_audit
+from fazhi.core.services import audit_view, client_addr, record_audit
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE, QUESTIONS, record_url
@@ -126,10 +126,7 @@ def _render_sheet(
                     "error": (errors or {}).get(a.pk, ""),
                 }
             )
-        record_audit(
-            scope.username, "view.daily_sheet", target_type="daily_sheet",
-            target_id=str(found.pk), remote_addr=client_addr(request),
-        )  # fmt: skip
+        audit_view(request, "daily_sheet", str(found.pk))
     context = {
         "unit": unit,
         "day": day,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, client_addr, record_audit
+from fazhi.core.services import audit_export, audit_view, client_addr, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
@@ -140,13 +140,7 @@ def problem_export(request: HttpRequest) -> FileResponse:
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     now = timezone.now()
-    record_audit(
-        request.user.get_username(),
-        "view.problem",
-        target_type="problem",
-        target_id=str(problem.pk),
-        remote_addr=client_addr(request),
-    )
+    audit_view(request, "problem", str(problem.pk))
     return render(
         request,
         "rectification/detail.html",
