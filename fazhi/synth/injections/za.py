@@ -142,9 +142,7 @@ def za_xw_01(run: CountyRun, item: Planned) -> None:
     rng = w.rng
     start = w.accepted_at + _r(rng, 1.0, 20.0)
     w.rights(p, start)
-    room = w.unit.venue("询问室", rng) or run.county.brigades["执法办案管理中心"].venue(
-        "询问室", rng
-    )
+    room = w.room("询问室")
     t = w.transcript(p, start + 5 * MINUTE, recorded=False, venue=room)
     admin_fine(w, p, t["ended_at"])
     kept = w.finish()

@@ -34,9 +34,7 @@ def zn_bl_01(run: CountyRun, item: Planned) -> None:
     paths.hear(w, v, w.accepted_at + _r(rng, 0.3, 2.0))
     first_w = w.add_person("证人")
     second_w = w.add_person("证人")
-    room = w.unit.venue("询问室", rng) or run.county.brigades["执法办案管理中心"].venue(
-        "询问室", rng
-    )
+    room = w.room("询问室")
     start = w.accepted_at + _r(rng, 3.0, 6.0)
     w.rights(first_w, start)
     original = w.transcript(first_w, start + 5 * MINUTE, long=True, venue=room)
