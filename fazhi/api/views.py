@@ -23,10 +23,10 @@ from fazhi.api.auth import AUTH, signed_in, via
 from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit
+from fazhi.core.timezones import SHANGHAI
 from fazhi.dailycheck.models import DailySheet
 from fazhi.disputes.models import Dispute, DisputeStatus
 from fazhi.patrol.models import Finding, Rule
-from fazhi.patrol.periods import SHANGHAI
 from fazhi.records import models as m
 from fazhi.rectification.models import FINAL_STATUSES, Problem, overdue_q
 from fazhi.rectification.services.creation import dismiss_finding

@@ -1,4 +1,4 @@
-"""core: the audit log every state change writes to."""
+"""core: the audit log every state change writes to, and what change logs share."""
 
 from __future__ import annotations
 
@@ -67,3 +67,21 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SettingsChange(models.Model):
+    """One change of settings: who, when, why, from what to what (each app's log of its own
+    settings is a concrete subclass, in its own table)."""
+
+    changed_at = models.DateTimeField("时间", default=timezone.now)
+    changed_by = models.CharField("修改人", max_length=150)
+    reason = models.TextField("理由")
+    before = models.JSONField("修改前")
+    after = models.JSONField("修改后")
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.changed_by}"

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import record_audit
+from fazhi.core.services import audit_view, client_addr, record_audit
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE, QUESTIONS, record_url
@@ -39,10 +39,6 @@ def _scope(request: HttpRequest) -> DataScope:
     if scope.own_only or scope.role is None or (scope.unit_ids is not None and not scope.unit_ids):
         raise PermissionDenied("每日十问仅对法制员、所队领导、法制大队和局领导开放")
     return scope
-
-
-def _addr(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _units_in_scope(scope: DataScope) -> list[Unit]:
@@ -78,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     }
     rows = [{"unit": u, "sheet": sheets.get(u.pk)} for u in units]
-    record_audit(scope.username, "view.daily_index", remote_addr=_addr(request),
+    record_audit(scope.username, "view.daily_index", remote_addr=client_addr(request),
                  details={"day": today.isoformat()})  # fmt: skip
     context = {
         "day": today,
@@ -130,10 +126,7 @@ def _render_sheet(
                     "error": (errors or {}).get(a.pk, ""),
                 }
             )
-        record_audit(
-            scope.username, "view.daily_sheet", target_type="daily_sheet",
-            target_id=str(found.pk), remote_addr=_addr(request),
-        )  # fmt: skip
+        audit_view(request, "daily_sheet", str(found.pk))
     context = {
         "unit": unit,
         "day": day,
@@ -162,7 +155,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.confirm_answer(
             answer, actor=scope.username, note=request.POST.get("note", ""),
-            seen_count=seen, remote_addr=_addr(request),
+            seen_count=seen, remote_addr=client_addr(request),
         )  # fmt: skip
     except services.DailyCheckError as exc:
         return _render_sheet(
@@ -204,7 +197,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         error = f"统计期间有误：{exc}"
         start, end = services.default_period(timezone.localdate())
         table = services.completion_stats(scope, start, end)
-    record_audit(scope.username, "view.daily_stats", remote_addr=_addr(request),
+    record_audit(scope.username, "view.daily_stats", remote_addr=client_addr(request),
                  details={"start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
     return render(
         request,

@@ -111,24 +111,23 @@ class Signals:
     cause: str = ""
     cause_source: str = ""
 
-    @property
-    def prior_violence(self) -> list[tuple[str, str, str]]:
-        """(party, case id, cause) of earlier violent cases of the parties."""
+    def _prior_cases(self, words: tuple[str, ...]) -> list[tuple[str, str, str]]:
+        """(party, case id, cause) of the parties' earlier cases whose cause names one of
+        ``words``."""
         return [
             (p.name, c["id"], c["cause"])
             for p in self.parties
             for c in p.prior_cases
-            if any(word in c["cause"] for word in VIOLENT_CAUSES)
+            if any(word in c["cause"] for word in words)
         ]
 
     @property
+    def prior_violence(self) -> list[tuple[str, str, str]]:
+        return self._prior_cases(VIOLENT_CAUSES)
+
+    @property
     def prior_drugs(self) -> list[tuple[str, str, str]]:
-        return [
-            (p.name, c["id"], c["cause"])
-            for p in self.parties
-            for c in p.prior_cases
-            if any(word in c["cause"] for word in DRUG_CAUSES)
-        ]
+        return self._prior_cases(DRUG_CAUSES)
 
     @property
     def consequence(self) -> str:

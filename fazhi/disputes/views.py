@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import record_audit
+from fazhi.core.services import client_addr, record_audit
 from fazhi.disputes import services
 from fazhi.disputes.models import (
     CHECKLIST_ITEMS,
@@ -54,12 +54,10 @@ ESCALATE_ROLES = frozenset(
 )  # fmt: skip
 
 
-def _addr(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _audit_view(request: HttpRequest, action: str, **details: Any) -> None:
-    record_audit(request.user.get_username(), action, remote_addr=_addr(request), details=details)
+    record_audit(
+        request.user.get_username(), action, remote_addr=client_addr(request), details=details
+    )
 
 
 def _scope(request: HttpRequest) -> DataScope:
@@ -199,7 +197,7 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_followup(
             dispute, actor=request.user.get_username(), at=at,
             result=request.POST.get("result", ""), note=request.POST.get("note", ""),
-            remote_addr=_addr(request),
+            remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "回访已记录，风险等级已重新评定")
     except services.DisputeError as exc:
@@ -217,7 +215,7 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
         services.answer_checklist(
             dispute, actor=request.user.get_username(), item=request.POST.get("item", ""),
             answer=request.POST.get("answer", ""), note=request.POST.get("note", ""),
-            remote_addr=_addr(request),
+            remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "清单已保存")
     except services.DisputeError as exc:
@@ -234,7 +232,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.resolve_dispute(
             dispute, actor=request.user.get_username(), note=request.POST.get("note", ""),
-            remote_addr=_addr(request),
+            remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "已标记为已化解")
     except services.DisputeError as exc:
@@ -251,7 +249,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         letter = services.escalate(
             dispute, actor=request.user.get_username(), reason=request.POST.get("reason", ""),
-            remote_addr=_addr(request),
+            remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, f"已制发抄告函 {letter.number}")
     except services.DisputeError as exc:

@@ -31,15 +31,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
-from zoneinfo import ZoneInfo
 
 import orjson
 from django.db import models
 
+from fazhi.core.timezones import SHANGHAI
 from fazhi.records.models import ID_LENGTH
 from fazhi.records.schema import BY_NAME, FieldSpec, Kind, RecordType
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Exported times carry a fixed +08:00: ZoneInfo would print historical offsets (+08:05:43 LMT,
 # +09:00 in the 1986–1991 summers) that are correct but surprise every reader of the file.
 BEIJING = timezone(timedelta(hours=8))

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q, QuerySet
 
+from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.models import FindingStatus, RuleKind
 from fazhi.patrol.periods import (
     Deadline,
@@ -30,8 +30,6 @@ from fazhi.patrol.periods import (
     compute_deadline,
 )
 from fazhi.patrol.periods import Unit as PeriodUnit
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from fazhi.core.models import SettingsChange
 from fazhi.core.scope import register_scope
 from fazhi.patrol.calendar_models import HolidayNotice, HolidayNoticeDay
 from fazhi.records import models as records
@@ -84,22 +85,16 @@ class Rule(models.Model):
         return {**self.defaults, **self.overrides}
 
 
-class RuleChange(models.Model):
-    """One change of a rule's settings: who, when, why, from what to what."""
+class RuleChange(SettingsChange):
+    """One change of a rule's settings."""
 
     rule = models.ForeignKey(Rule, models.CASCADE, related_name="changes", verbose_name="规则")
-    changed_at = models.DateTimeField("时间", default=timezone.now)
-    changed_by = models.CharField("修改人", max_length=150)
-    reason = models.TextField("理由")
-    before = models.JSONField("修改前")
-    after = models.JSONField("修改后")
 
-    class Meta:
+    class Meta(SettingsChange.Meta):
         verbose_name = verbose_name_plural = "规则设置变更"
-        ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.rule_id} {self.changed_at:%Y-%m-%d %H:%M} {self.changed_by}"
+        return f"{self.rule_id} {super().__str__()}"
 
 
 class RunMode(models.TextChoices):

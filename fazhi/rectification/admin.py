@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from fazhi.core.adminkit import ReadOnlyAdmin
 from fazhi.rectification.models import (
     Attachment,
     InterviewReminder,
@@ -11,17 +12,6 @@ from fazhi.rectification.models import (
     Problem,
     ProblemAction,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 class ActionInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.models import SettingsChange
 from fazhi.core.scope import register_scope
 from fazhi.patrol.models import Finding, Rule, Severity
 from fazhi.records import models as records
@@ -262,19 +263,11 @@ class RectificationPolicy(models.Model):
         return {name: getattr(self, name) for name in self.FIELDS}
 
 
-class PolicyChange(models.Model):
-    changed_at = models.DateTimeField("时间", default=timezone.now)
-    changed_by = models.CharField("修改人", max_length=150)
-    reason = models.TextField("理由")
-    before = models.JSONField("修改前")
-    after = models.JSONField("修改后")
+class PolicyChange(SettingsChange):
+    """One change of the rectification settings (``RectificationPolicy``)."""
 
-    class Meta:
+    class Meta(SettingsChange.Meta):
         verbose_name = verbose_name_plural = "整改规则设置变更"
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.changed_by}"
 
 
 class InterviewReminder(models.Model):

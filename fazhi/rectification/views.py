@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, record_audit
+from fazhi.core.services import audit_export, audit_view, client_addr, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
@@ -65,10 +65,6 @@ from fazhi.rectification.services.transitions import (
 from fazhi.rectification.services.uploads import TYPES_TEXT
 
 PAGE_SIZE = 50
-
-
-def _addr(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -129,7 +125,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     record_audit(
         request.user.get_username(),
         "view.problems",
-        remote_addr=_addr(request),
+        remote_addr=client_addr(request),
         details=filters,
     )
     query = urlencode({k: v for k, v in filters.items() if v})
@@ -167,13 +163,7 @@ def problem_export(request: HttpRequest) -> FileResponse:
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     now = timezone.now()
-    record_audit(
-        request.user.get_username(),
-        "view.problem",
-        target_type="problem",
-        target_id=str(problem.pk),
-        remote_addr=_addr(request),
-    )
+    audit_view(request, "problem", str(problem.pk))
     return render(
         request,
         "rectification/detail.html",
@@ -198,7 +188,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request.user.get_username()
     comment = request.POST.get("comment", "")
     files = request.FILES.getlist("files")
-    common: dict[str, Any] = {"actor": actor, "remote_addr": _addr(request)}
+    common: dict[str, Any] = {"actor": actor, "remote_addr": client_addr(request)}
     calls: dict[str, Callable[[], Any]] = {
         SUBMIT: lambda: submit_fix(problem, comment=comment, files=files, **common),
         APPROVE: lambda: approve_fix(problem, comment=comment, **common),
@@ -235,7 +225,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         "download.attachment",
         target_type="attachment",
         target_id=str(attachment.pk),
-        remote_addr=_addr(request),
+        remote_addr=client_addr(request),
         details={"problem": attachment.problem_id, "name": attachment.original_name},
     )
     return FileResponse(
@@ -246,7 +236,9 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    record_audit(request.user.get_username(), "view.problem_board", remote_addr=_addr(request))
+    record_audit(
+        request.user.get_username(), "view.problem_board", remote_addr=client_addr(request)
+    )
     return render(request, "rectification/board.html", overdue_board(scope))
 
 
@@ -261,7 +253,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             change_policy(
                 actor=request.user.get_username(),
                 reason=request.POST.get("reason", ""),
-                remote_addr=_addr(request),
+                remote_addr=client_addr(request),
                 **values,
             )
         except ValidationError as exc:
@@ -308,15 +300,15 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
         try:
             if action == PUSH:
                 problem = push_problem(
-                    finding, actor=actor, comment=comment, remote_addr=_addr(request)
+                    finding, actor=actor, comment=comment, remote_addr=client_addr(request)
                 )
             elif action == CONFIRM:
                 problem = confirm_suspicion(
-                    finding, actor=actor, comment=comment, remote_addr=_addr(request)
+                    finding, actor=actor, comment=comment, remote_addr=client_addr(request)
                 )
             else:
                 problem = dismiss_finding(
-                    finding, actor=actor, reason=comment, remote_addr=_addr(request)
+                    finding, actor=actor, reason=comment, remote_addr=client_addr(request)
                 )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))

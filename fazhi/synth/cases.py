@@ -377,9 +377,13 @@ class CaseWork:
         unit = self.unit
         if person.role_key == "suspect" and self.rng.random() < 0.4:
             unit = county.brigades["执法办案管理中心"]
-        return unit.venue(room_kind, self.rng) or county.brigades["执法办案管理中心"].venue(
-            room_kind, self.rng
-        )
+        return self.room(room_kind, unit)
+
+    def room(self, kind: str, unit: Unit | None = None) -> Venue | None:
+        """A room of ``kind`` of ``unit`` (the case's by default); a unit without one borrows
+        the case-management centre's."""
+        centre = self.ctx.county.brigades["执法办案管理中心"]
+        return (unit or self.unit).venue(kind, self.rng) or centre.venue(kind, self.rng)
 
     def transcript(
         self,

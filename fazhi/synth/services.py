@@ -21,9 +21,11 @@ from typing import IO, Any
 
 import orjson
 
-from fazhi.synth import incidents, injections, names, paths
+from fazhi.synth import incidents, names, paths
 from fazhi.synth.cases import CaseWork, Ctx, Record, format_record
 from fazhi.synth.county import County, Officer, Unit, build_county
+from fazhi.synth.injections import registry
+from fazhi.synth.injections.common import Planned
 from fazhi.synth.periods import DAY, HOUR, MINUTE, day_of, fmt, parse_iso
 
 DEFAULT_AS_OF = "2026-11-01T00:00:00+08:00"
@@ -135,7 +137,7 @@ def _open_out(path: Path) -> Iterator[IO[bytes]]:
 def generate(options: Options) -> Summary:
     if options.scale not in SCALES:
         raise ValueError(f"unknown scale {options.scale!r}; choose one of {', '.join(SCALES)}")
-    unknown = sorted(set(options.rates) - set(injections.RULES))
+    unknown = sorted(set(options.rates) - set(registry.RULES))
     if unknown:
         raise ValueError(f"unknown rule code(s): {', '.join(unknown)}")
     scale = SCALES[options.scale]
@@ -245,8 +247,8 @@ class CountyRun:
             self.writer.emit(officer.record())
         for venue in county.venues:
             self.writer.emit(venue.record())
-        plan = injections.plan(self, self.rates)
-        by_day: dict[int, list[injections.Planned]] = {}
+        plan = registry.plan(self, self.rates)
+        by_day: dict[int, list[Planned]] = {}
         for item in plan:
             if item.at < self.window_start:
                 item.run(self)  # carried over from before the window: long-running cases

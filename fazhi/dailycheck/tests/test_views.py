@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
@@ -81,6 +82,18 @@ def test_sheet_page_allowed_in_scope_refused_outside(client, bureau, sheets):
         assert as_user(client, bureau, name).get(sheet_url()).status_code == 404, name
     assert as_user(client, bureau, "li").get("/daily/U-CN/not-a-date/").status_code == 404
     assert as_user(client, bureau, "li").get(sheet_url(day=dt.date(2020, 1, 1))).status_code == 404
+
+
+def test_opening_a_sheet_is_audited_with_the_user_and_address(client, bureau, sheets):
+    # given li, the legal officer of 城南
+    sheet = DailySheet.objects.get(unit_id="U-CN", day=today())
+    # when he opens his unit's sheet of today
+    as_user(client, bureau, "li").get(sheet_url(), REMOTE_ADDR="10.8.8.8")
+    # then the audit log says who opened which sheet from where
+    event = AuditEvent.objects.get(action="view.daily_sheet")
+    assert (event.actor, event.target_type, event.target_id, event.remote_addr) == (
+        "li", "daily_sheet", str(sheet.pk), "10.8.8.8",
+    )  # fmt: skip
 
 
 def test_sheet_page_lists_the_records_escaped_with_their_links(client, bureau, sheets):

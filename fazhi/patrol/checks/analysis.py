@@ -16,11 +16,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from fazhi.core.timezones import SHANGHAI
 from fazhi.intel import duplicates, lexicon
 from fazhi.intel.addresses import jurisdictions, place_key
 from fazhi.intel.models import BoilerplateVersion
 from fazhi.patrol.checks.common import first_incident_officer
-from fazhi.patrol.engine import SHANGHAI, AnalysisQuery, EvalContext, Fact, Result
+from fazhi.patrol.engine import AnalysisQuery, EvalContext, Fact, Result
 from fazhi.patrol.models import Finding, FindingStatus, RuleKind
 from fazhi.patrol.registry import register
 from fazhi.records import enums

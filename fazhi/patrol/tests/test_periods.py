@@ -15,9 +15,9 @@ import chinese_calendar
 import pytest
 from django.core.management import CommandError, call_command
 
+from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol import calendar_models
 from fazhi.patrol.periods import (
-    SHANGHAI,
     Deadline,
     HolidayCalendar,
     HolidayNoticeData,

@@ -13,9 +13,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from fazhi.core.services import record_audit
+from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.models import Finding, FindingStatus
-from fazhi.patrol.periods import SHANGHAI, HolidayCalendar
+from fazhi.patrol.periods import HolidayCalendar
 from fazhi.rectification.models import (
     FINAL_STATUSES,
     Level,

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from fazhi.patrol.periods import SHANGHAI, HolidayCalendar, add_working_days, end_of_day
+from fazhi.core.timezones import SHANGHAI
+from fazhi.patrol.periods import HolidayCalendar, add_working_days, end_of_day
 from fazhi.rectification.models import Level, RectificationPolicy
 
 

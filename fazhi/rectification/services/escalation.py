@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core.services import record_audit
+from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
-from fazhi.patrol.periods import SHANGHAI, HolidayCalendar
+from fazhi.patrol.periods import HolidayCalendar
 from fazhi.rectification.models import (
     LEVEL_ROLES,
     Level,

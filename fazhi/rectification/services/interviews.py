@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.services import record_audit
+from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
-from fazhi.patrol.periods import SHANGHAI
 from fazhi.records.models import Officer
 from fazhi.rectification.models import (
     LEVEL_ROLES,

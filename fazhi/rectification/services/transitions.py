@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core.services import record_audit
-from fazhi.patrol.periods import SHANGHAI, HolidayCalendar
+from fazhi.core.timezones import SHANGHAI
+from fazhi.patrol.periods import HolidayCalendar
 from fazhi.rectification.models import (
     Problem,
     ProblemAction,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.rectification import panels
 from fazhi.rectification.models import Problem, ProblemStatus, RectificationPolicy
@@ -89,6 +90,18 @@ def test_detail_shows_the_forms_of_the_allowed_actions(as_user, problem):
     body = as_user("li").get(f"/problems/{problem.pk}/").content.decode()
     assert 'id="form-submit_fix"' not in body
     assert 'id="form-dismiss"' in body
+
+
+def test_opening_a_problem_is_audited_with_the_user_and_address(as_user, problem):
+    # given zhang, whose problem it is
+    client = as_user("zhang")
+    # when he opens it
+    client.get(f"/problems/{problem.pk}/", REMOTE_ADDR="10.8.8.8")
+    # then the audit log says who opened which problem from where
+    event = AuditEvent.objects.get(action="view.problem")
+    assert (event.actor, event.target_type, event.target_id, event.remote_addr) == (
+        "zhang", "problem", str(problem.pk), "10.8.8.8",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["wang", "zhao"])

@@ -16,7 +16,8 @@ import pytest
 from django.core.management import call_command
 
 from fazhi.records.schema import BY_NAME, Kind
-from fazhi.synth import incidents, injections, names, transcripts
+from fazhi.synth import incidents, names, transcripts
+from fazhi.synth.injections.registry import RULES
 from fazhi.synth.periods import parse_iso
 from fazhi.synth.services import Options, generate, truth_path
 from fazhi.synth.tests import oracle
@@ -24,7 +25,7 @@ from fazhi.synth.tests import oracle
 RULES_MD = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "rules.md"
 AS_OF = "2026-11-01T00:00:00+08:00"
 DEADLINE_RULES = {
-    code for code, spec in injections.RULES.items()
+    code for code, spec in RULES.items()
     if {v for v, _, _ in spec.variants} >= {"overdue", "late"}
 }  # fmt: skip
 
@@ -96,7 +97,7 @@ def test_every_rule_code_of_the_catalogue_is_injected(demo) -> None:
         re.findall(r"^\| ((?:XS|ZA|JQ|GF|SJ|ZN)-[A-Z0-9-]+) \|", RULES_MD.read_text(), re.M)
     )
     assert len(codes) == 53
-    assert set(injections.RULES) == codes
+    assert set(RULES) == codes
     # then the demo truth has each of them, and both statuses of every deadline rule
     seen = {(r["rule"], r["status"]) for r in demo["truth"]}
     assert {rule for rule, _ in seen} == codes

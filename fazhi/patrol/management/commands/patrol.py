@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.models import Finding, RunMode
 from fazhi.patrol.services import PatrolError, finding_json, run_patrol
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def parse_as_of(text: str) -> datetime:
