@@ -15,6 +15,7 @@ import orjson
 import pytest
 from django.core.management import call_command
 
+from fazhi.patrol.pack import load_pack
 from fazhi.records.schema import BY_NAME, Kind
 from fazhi.synth import incidents, names, transcripts
 from fazhi.synth.injections.registry import RULES
@@ -22,6 +23,8 @@ from fazhi.synth.periods import parse_iso
 from fazhi.synth.services import Options, generate, truth_path
 from fazhi.synth.tests import oracle
 
+# In the catalogue, not yet in the pack or the generator (see the test below).
+PENDING = {"GF-ZG-02", "GF-CW-03", "GF-CW-04", "GF-CW-05"}
 RULES_MD = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "rules.md"
 AS_OF = "2026-11-01T00:00:00+08:00"
 DEADLINE_RULES = {
@@ -93,10 +96,17 @@ def test_every_rule_code_of_the_catalogue_is_injected(demo) -> None:
     # given the rule codes of rules.md (the generator's table must match it)
     if not RULES_MD.exists():
         pytest.skip("shared/spec/rules.md is not beside the repository")
-    codes = set(
+    catalogue = set(
         re.findall(r"^\| ((?:XS|ZA|JQ|GF|SJ|ZN)-[A-Z0-9-]+) \|", RULES_MD.read_text(), re.M)
     )
-    assert len(codes) == 53
+    assert len(catalogue) == 57
+    # Rules added to the catalogue for the 执法服务专岗 issue, which read FZX v1.1 records
+    # (property_movement) or belong with it: not in the pack nor the generator yet. They join
+    # both with their checks, and leave PENDING then (these asserts make sure they do).
+    assert catalogue >= PENDING
+    assert not PENDING & set(RULES)
+    assert not PENDING & {rule.code for rule in load_pack().rules}
+    codes = catalogue - PENDING
     assert set(RULES) == codes
     # then the demo truth has each of them, and both statuses of every deadline rule
     seen = {(r["rule"], r["status"]) for r in demo["truth"]}
