@@ -27,7 +27,8 @@ UNMASK_ROLES = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
 STAFF_ROLES = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
 
 
-class AccountError(DomainError, ValidationError):
+# the stubs type ValidationError.code/.message as str; ours are an ErrorCode (a str) and a str
+class AccountError(DomainError, ValidationError):  # type: ignore[misc]
     """A refused change to an account, with a Chinese message naming the user. Still a
     ``ValidationError`` (what these services raised before), which the admin catches to say it
     on the form."""

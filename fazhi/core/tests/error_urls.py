@@ -25,7 +25,7 @@ MESSAGES = {
 
 
 def refuse(request: HttpRequest, code: str) -> HttpResponse:
-    error = ErrorCode(code)
+    error = next(c for c in ErrorCode if c.value == code)
     raise DomainError(error, MESSAGES[error], field="reason")
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from fazhi.core.errors import DomainError
 
 
-class RectificationError(DomainError, ValidationError):
+# the stubs type ValidationError.code/.message as str; ours are an ErrorCode (a str) and a str
+class RectificationError(DomainError, ValidationError):  # type: ignore[misc]
     """A refused rectification step, with a Chinese message naming the problem or finding.
 
     Still a ``ValidationError`` (what these services raised before), so the pages, the review
