@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fazhi.core.middleware.ContentSecurityPolicyMiddleware",
+    # a domain error no view caught: its status and a Chinese page (core/errors.py)
+    "fazhi.core.middleware.DomainErrorMiddleware",
     # last, as django-axes requires: turns a locked-out sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]

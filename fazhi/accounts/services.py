@@ -14,7 +14,9 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from fazhi.accounts.error_codes import ErrorCode
 from fazhi.accounts.models import Profile, Role
+from fazhi.core.errors import DomainError
 from fazhi.core.services import record_audit
 from fazhi.records.models import Officer, Unit
 
@@ -23,6 +25,13 @@ from fazhi.records.models import Officer, Unit
 UNMASK_ROLES = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
 # Roles that sign in to the admin (数据管理).
 STAFF_ROLES = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
+
+
+# the stubs type ValidationError.code/.message as str; ours are an ErrorCode (a str) and a str
+class AccountError(DomainError, ValidationError):  # type: ignore[misc]
+    """A refused change to an account, with a Chinese message naming the user. Still a
+    ``ValidationError`` (what these services raised before), which the admin catches to say it
+    on the form."""
 
 
 def provision_user(
@@ -96,7 +105,7 @@ def _account_admin(actor: str, doing: str) -> User:
 def _need_reason(reason: str, doing: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ValidationError(f"{doing}：必须填写理由")
+        raise AccountError(ErrorCode.REASON_REQUIRED, f"{doing}：必须填写理由", field="reason")
     return reason
 
 
@@ -116,7 +125,11 @@ def change_profile(
     _account_admin(actor, "修改用户角色")
     reason = _need_reason(reason, f"修改用户 {user.get_username()} 的角色")
     if role not in Role.values:
-        raise ValidationError(f"修改用户 {user.get_username()} 的角色：角色“{role}”无效")
+        raise AccountError(
+            ErrorCode.ROLE_INVALID,
+            f"修改用户 {user.get_username()} 的角色：角色“{role}”无效",
+            field="role",
+        )
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         profile = Profile.objects.filter(user=user).first()
@@ -159,11 +172,15 @@ def create_account(
     _account_admin(actor, "创建用户")
     reason = _need_reason(reason, f"创建用户 {username}")
     if role not in Role.values:
-        raise ValidationError(f"创建用户 {username}：角色“{role}”无效")
+        raise AccountError(
+            ErrorCode.ROLE_INVALID, f"创建用户 {username}：角色“{role}”无效", field="role"
+        )
     user_model: type[User] = get_user_model()
     with transaction.atomic():
         if user_model.objects.filter(username=username).exists():
-            raise ValidationError(f"用户名 {username} 已存在")
+            raise AccountError(
+                ErrorCode.USERNAME_TAKEN, f"用户名 {username} 已存在", field="username"
+            )
         user = user_model(
             username=username, first_name=display_name or (officer.name if officer else username)
         )
@@ -205,7 +222,9 @@ def change_account(
     if is_superuser != user.is_superuser and not acting.is_superuser:
         raise PermissionDenied(f"修改用户 {name}：只有超级管理员可以授予或取消超级管理员")
     if acting.pk == user.pk and (not is_active or (user.is_superuser and not is_superuser)):
-        raise ValidationError(f"修改用户 {name}：不能停用自己或取消自己的超级管理员")
+        raise AccountError(
+            ErrorCode.SELF_LOCKOUT, f"修改用户 {name}：不能停用自己或取消自己的超级管理员"
+        )
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         before = _account_state(user)

@@ -41,7 +41,13 @@ class PageParams(Schema):
 
 
 class Error(Schema):
-    detail: str = Field(description="中文错误说明")
+    code: str = Field(
+        description="错误代码（稳定的英文值，如 wrong_status、reason_required；"
+        "各业务的代码见其 error_codes.py）"
+    )
+    message: str = Field(description="中文错误说明（指明记录和字段）")
+    field: str | None = Field(None, description="出错的字段（如 reason）；不涉及具体字段时为 null")
+    detail: str = Field(description="同 message（兼容旧客户端）")
 
 
 class Ref(Schema):

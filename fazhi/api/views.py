@@ -20,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
+from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit
@@ -74,40 +75,58 @@ api = NinjaAPI(
 )
 
 ERRORS: dict[int, Any] = {401: s.Error, 404: s.Error, 422: s.Error}
+# what a state-changing call may also answer: bad input, refused, conflict with the record's state
+WRITE_ERRORS: dict[int, Any] = {400: s.Error, 403: s.Error, 409: s.Error, **ERRORS}
 
 
-# --- errors: a Chinese ``detail`` everywhere ---------------------------------------------------
+# --- errors: one body everywhere, {code, message, field} with the Chinese ``detail`` -------------
 
 
-def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, **extra}, status=status)
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None,
+    **extra: Any,
+) -> HttpResponse:  # fmt: skip
+    body = {"code": code, "message": message, "field": field, "detail": message, **extra}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Every service's domain error (core/errors.py): its code, message, field and status."""
+    return _error(request, exc.status, exc.code.value, exc.message, exc.field)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    response = _error(request, 401, "未登录或接口令牌无效（请求头 Authorization: Bearer <令牌>）")
+    response = _error(
+        request,
+        401,
+        "unauthenticated",
+        "未登录或接口令牌无效（请求头 Authorization: Bearer <令牌>）",
+    )
     response["WWW-Authenticate"] = 'Bearer realm="fazhi"'
     return response
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 404, str(exc) or "记录不存在或不在您的数据范围内")
+    return _error(request, 404, "not_found", str(exc) or "记录不存在或不在您的数据范围内")
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 403, str(exc) or "没有权限")
+    return _error(request, 403, "permission_denied", str(exc) or "没有权限")
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 400, "；".join(exc.messages))
+    # Django's own validation (a model's or form's), not a service's: those are DomainErrors
+    return _error(request, 400, "invalid", "；".join(exc.messages))
 
 
 @api.exception_handler(NinjaValidationError)
 def _bad_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, 422, "请求参数不合法", errors=exc.errors)
+    return _error(request, 422, "bad_params", "请求参数不合法", errors=exc.errors)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -492,12 +511,13 @@ _DO: dict[s.ProblemActionName, Callable[..., Problem]] = {
 
 @api.post(
     "/problems/{problem_id}/actions/{action}",
-    response={200: s.ProblemDetail, 400: s.Error, 403: s.Error, **ERRORS},
+    response={200: s.ProblemDetail, **WRITE_ERRORS},
     url_name="problem-action",
     tags=["整改问题"],
     summary="整改问题操作",
     description=f"对整改问题执行一项操作：{s.ACTION_TEXT}。"
-    "无权执行返回 403，当前状态不允许或缺少说明返回 400（中文说明）。",
+    "无权执行返回 403，缺少说明返回 400，当前状态不允许返回 409"
+    "（错误体含 code、中文 message 和 field）。",
 )
 def problem_action(
     request: HttpRequest, problem_id: int, action: s.ProblemActionName, body: s.ActionIn

@@ -1,4 +1,5 @@
-"""Response headers that Django 5.2 does not set by itself, and the session's idle timeout."""
+"""Response headers that Django 5.2 does not set by itself, the session's idle timeout, and the
+pages' one mapping of domain errors to an error page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
+
+from fazhi.core.errors import DomainError, Kind
 
 TOUCH_KEY = "_fazhi_touched_at"
 
@@ -70,3 +74,29 @@ class IdleSessionMiddleware:
         if now - int(session.get(TOUCH_KEY, 0)) >= self.every:
             session[TOUCH_KEY] = now
         return response
+
+
+# the error page of each kind: 403/404 are also Django's own pages, 400/409 the same shell
+ERROR_TEMPLATES = {kind: f"{int(kind)}.html" for kind in Kind}
+
+
+class DomainErrorMiddleware:
+    """A ``DomainError`` that no view caught becomes its status with a Chinese error page that
+    says what was refused (the error's message), never a traceback. Views that re-display a form
+    with the message still catch the error themselves; this is for everything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        body = render_to_string(
+            ERROR_TEMPLATES[exception.code.kind],
+            {"message": exception.message, "code": exception.code.value},
+            request=request,
+        )
+        return HttpResponse(body, status=exception.status)

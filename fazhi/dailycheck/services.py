@@ -22,8 +22,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile, Role
+from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope
 from fazhi.core.services import record_audit
+from fazhi.dailycheck.error_codes import ErrorCode
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTIONS, answer_all
 from fazhi.patrol.periods import HolidayCalendar
@@ -45,8 +47,9 @@ SHEET_UNIT_KINDS: tuple[str, ...] = (
 QUESTION_CODES = tuple(q.code for q in QUESTIONS)
 
 
-class DailyCheckError(ValueError):
-    """Bad input to a daily-check service; the message is Chinese and names the record."""
+class DailyCheckError(DomainError, ValueError):
+    """Bad input to a daily-check service; the message is Chinese and names the record (still a
+    ``ValueError``, as callers catching that expect)."""
 
 
 def sheet_units() -> list[Unit]:
@@ -73,7 +76,7 @@ def generate_sheets(
     The number of queries does not depend on the number of units or records.
     """
     if now.tzinfo is None:
-        raise DailyCheckError("每日十问的生成时点必须带时区")
+        raise DailyCheckError(ErrorCode.NAIVE_TIME, "每日十问的生成时点必须带时区", field="now")
     units = Unit.objects.filter(kind__in=SHEET_UNIT_KINDS)
     if unit_ids is not None:
         units = units.filter(pk__in=sorted(set(unit_ids)))
@@ -215,16 +218,21 @@ def confirm_answer(
             raise PermissionDenied(f"{where}：只有本单位法制员或法制大队可以确认每日十问")
         if locked.confirmed_at is not None:
             raise DailyCheckError(
+                ErrorCode.ALREADY_CONFIRMED,
                 f"{where}：已于{timezone.localtime(locked.confirmed_at):%Y-%m-%d %H:%M}"
-                f"由{locked.confirmed_by}确认"
+                f"由{locked.confirmed_by}确认",
             )
         if seen_count is not None and seen_count != locked.count:
             raise DailyCheckError(
-                f"{where}：数据已更新（原{seen_count}条，现{locked.count}条），请刷新后重新核对"
+                ErrorCode.STALE_COUNT,
+                f"{where}：数据已更新（原{seen_count}条，现{locked.count}条），请刷新后重新核对",
+                field="seen_count",
             )
         if locked.count > 0 and not note:
             raise DailyCheckError(
-                f"{where}：有{locked.count}条记录，确认时必须填写说明（核查情况、整改安排）"
+                ErrorCode.NOTE_REQUIRED,
+                f"{where}：有{locked.count}条记录，确认时必须填写说明（核查情况、整改安排）",
+                field="note",
             )
         now = timezone.now()
         locked.confirmed_by, locked.confirmed_at, locked.note = actor, now, note
@@ -260,7 +268,9 @@ def completion_stats(scope: DataScope, start: date, end: date) -> list[dict[str,
     completed, completed on the day itself, answers with records, and the completion rate
     (completed / days). Two queries whatever the number of units and days."""
     if end < start:
-        raise DailyCheckError(f"统计期间有误：结束日期{end}早于开始日期{start}")
+        raise DailyCheckError(
+            ErrorCode.BAD_PERIOD, f"统计期间有误：结束日期{end}早于开始日期{start}", field="end"
+        )
     days = (end - start).days + 1
     units = Unit.objects.filter(kind__in=SHEET_UNIT_KINDS).order_by("pk")
     if scope.unit_ids is not None:

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import grading
+from fazhi.disputes.error_codes import ErrorCode
 from fazhi.disputes.letters import LetterText, write_letter
 from fazhi.disputes.models import (
     CHECKLIST_CODES,
@@ -45,8 +47,9 @@ RECIPIENT = "县委政法委"
 BATCH = 500
 
 
-class DisputeError(ValueError):
-    """A refused change, with a Chinese message naming the record and field."""
+class DisputeError(DomainError, ValueError):
+    """A refused change, with a Chinese message naming the record and field (still a
+    ``ValueError``, as callers catching that expect)."""
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -89,7 +92,9 @@ def change_risk_policy(
     """Change grading points, thresholds or visit windows; ``reason`` is required and recorded.
     ``points`` and ``type_points`` are merged into the current tables."""
     if not reason or not reason.strip():
-        raise DisputeError("修改风险评定设置须填写理由（字段 reason）")
+        raise DisputeError(
+            ErrorCode.REASON_REQUIRED, "修改风险评定设置须填写理由（字段 reason）", field="reason"
+        )
     with transaction.atomic():
         row = policy()
         row = RiskPolicy.objects.select_for_update().get(pk=row.pk)
@@ -99,7 +104,11 @@ def change_risk_policy(
                 merged = dict(row.points)
                 for factor, points in dict(value).items():
                     if factor not in DEFAULT_POINTS:
-                        raise DisputeError(f"风险评定设置：未知的计分因素 {factor}（字段 points）")
+                        raise DisputeError(
+                            ErrorCode.POLICY_INVALID,
+                            f"风险评定设置：未知的计分因素 {factor}（字段 points）",
+                            field="points",
+                        )
                     merged[factor] = _non_negative(points, f"points.{factor}")
                 row.points = merged
             elif key == "type_points":
@@ -107,22 +116,30 @@ def change_risk_policy(
                 for kind, points in dict(value).items():
                     if kind not in DisputeType.values:
                         raise DisputeError(
-                            f"风险评定设置：未知的纠纷类型 {kind}（字段 type_points）"
+                            ErrorCode.POLICY_INVALID,
+                            f"风险评定设置：未知的纠纷类型 {kind}（字段 type_points）",
+                            field="type_points",
                         )
                     merged[kind] = _non_negative(points, f"type_points.{kind}")
                 row.type_points = merged
             elif key in _POLICY_NUMBERS:
                 setattr(row, key, _non_negative(value, key))
             else:
-                raise DisputeError(f"风险评定设置没有字段 {key}")
+                raise DisputeError(
+                    ErrorCode.POLICY_INVALID, f"风险评定设置没有字段 {key}", field=key
+                )
         if not 0 < row.yellow_at < row.red_at:
             raise DisputeError(
+                ErrorCode.POLICY_INVALID,
                 f"风险评定设置：须 0 < 黄色阈值（yellow_at={row.yellow_at}）< 红色阈值"
-                f"（red_at={row.red_at}）"
+                f"（red_at={row.red_at}）",
+                field="yellow_at",
             )
         if row.money_at > row.money_large_at:
             raise DisputeError(
-                "风险评定设置：涉及金额（money_at）不能大于涉及大额（money_large_at）"
+                ErrorCode.POLICY_INVALID,
+                "风险评定设置：涉及金额（money_at）不能大于涉及大额（money_large_at）",
+                field="money_at",
             )
         row.changed_at = timezone.now()
         row.changed_by = actor
@@ -144,9 +161,17 @@ def _non_negative(value: Any, name: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise DisputeError(f"风险评定设置：字段 {name} 须为整数，收到 {value!r}") from None
+        raise DisputeError(
+            ErrorCode.POLICY_INVALID,
+            f"风险评定设置：字段 {name} 须为整数，收到 {value!r}",
+            field=name,
+        ) from None
     if number < 0:
-        raise DisputeError(f"风险评定设置：字段 {name} 不能为负数（{number}）")
+        raise DisputeError(
+            ErrorCode.POLICY_INVALID,
+            f"风险评定设置：字段 {name} 不能为负数（{number}）",
+            field=name,
+        )
     return number
 
 
@@ -206,7 +231,7 @@ def ensure_dispute(incident_id: str, *, actor: str, now: datetime | None = None)
         return existing
     incident = m.Incident.objects.filter(pk=incident_id).first()
     if incident is None:
-        raise DisputeError(f"警情 {incident_id} 不存在")
+        raise DisputeError(ErrorCode.INCIDENT_NOT_FOUND, f"警情 {incident_id} 不存在")
     with transaction.atomic():
         Dispute.objects.get_or_create(
             incident=incident,
@@ -503,14 +528,24 @@ def record_followup(
     now = now or timezone.now()
     if result not in FollowupResult.values:
         raise DisputeError(
+            ErrorCode.FOLLOWUP_INVALID,
             f"纠纷 {dispute.incident_id} 回访结果（字段 result）须为"
-            f"{'、'.join(FollowupResult.values)}之一，收到 {result!r}"
+            f"{'、'.join(FollowupResult.values)}之一，收到 {result!r}",
+            field="result",
         )
     if at > now + timedelta(minutes=5):
-        raise DisputeError(f"纠纷 {dispute.incident_id} 回访时间（字段 at）不能晚于当前时间")
+        raise DisputeError(
+            ErrorCode.FOLLOWUP_INVALID,
+            f"纠纷 {dispute.incident_id} 回访时间（字段 at）不能晚于当前时间",
+            field="at",
+        )
     officer_id = _actor_officer(actor) or dispute.officer_id
     if officer_id is None:
-        raise DisputeError(f"纠纷 {dispute.incident_id} 没有社区民警，无法记录回访（字段 officer）")
+        raise DisputeError(
+            ErrorCode.NO_OFFICER,
+            f"纠纷 {dispute.incident_id} 没有社区民警，无法记录回访（字段 officer）",
+            field="officer",
+        )
     with transaction.atomic():
         followup = m.Followup.objects.create(
             id=f"FU-APP-{uuid.uuid4().hex}", incident_id=dispute.incident_id,
@@ -540,10 +575,18 @@ def answer_checklist(
 ) -> ChecklistAnswer:
     now = now or timezone.now()
     if item not in CHECKLIST_CODES:
-        raise DisputeError(f"纠纷 {dispute.incident_id}：没有清单项目 {item}（字段 item）")
+        raise DisputeError(
+            ErrorCode.CHECKLIST_INVALID,
+            f"纠纷 {dispute.incident_id}：没有清单项目 {item}（字段 item）",
+            field="item",
+        )
     if not answer or not answer.strip():
         kind, label, _q = CHECKLIST_CODES[item]
-        raise DisputeError(f"纠纷 {dispute.incident_id} {kind}「{label}」须填写结论（字段 answer）")
+        raise DisputeError(
+            ErrorCode.CHECKLIST_INVALID,
+            f"纠纷 {dispute.incident_id} {kind}「{label}」须填写结论（字段 answer）",
+            field="answer",
+        )
     kind, label, _q = CHECKLIST_CODES[item]
     with transaction.atomic():
         row, _ = ChecklistAnswer.objects.update_or_create(
@@ -578,7 +621,11 @@ def resolve_dispute(
             .update(status=DisputeStatus.RESOLVED, resolved_at=now)
         )
         if not updated:
-            raise DisputeError(f"纠纷 {dispute.incident_id} 已化解（字段 status）")
+            raise DisputeError(
+                ErrorCode.ALREADY_RESOLVED,
+                f"纠纷 {dispute.incident_id} 已化解（字段 status）",
+                field="status",
+            )
         FollowupPlan.objects.pending().filter(dispute=dispute).update(cancelled_at=now)
         record_audit(
             actor, "disputes.resolve", target_type="disputes.dispute", target_id=str(dispute.pk),
@@ -661,7 +708,11 @@ def escalate(
         locked = Dispute.objects.select_for_update().select_related("incident", "unit")
         dispute = locked.get(pk=dispute.pk)
         if EscalationLetter.objects.filter(dispute=dispute).exists():
-            raise DisputeError(f"纠纷 {dispute.incident_id} 已抄告（字段 letter），不重复制发")
+            raise DisputeError(
+                ErrorCode.ALREADY_ESCALATED,
+                f"纠纷 {dispute.incident_id} 已抄告（字段 letter），不重复制发",
+                field="letter",
+            )
         year = timezone.localtime(now).year
         seq = (EscalationLetter.objects.filter(year=year).aggregate(n=Max("seq"))["n"] or 0) + 1
         number = f"{letter_prefix()}〔{year}〕{seq}号"

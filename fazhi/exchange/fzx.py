@@ -35,7 +35,9 @@ from typing import Any, NamedTuple, TypeVar
 import orjson
 from django.db import models
 
+from fazhi.core.errors import DomainError
 from fazhi.core.timezones import SHANGHAI
+from fazhi.exchange.error_codes import ErrorCode
 from fazhi.records.models import ID_LENGTH
 from fazhi.records.schema import BY_NAME, FieldSpec, Kind, RecordType
 
@@ -64,7 +66,7 @@ MAX_OFFSET = timedelta(hours=14)
 _OFFSET_TAIL = re.compile(r"([+-])(\d{2}):?(\d{2})(?::?\d{2}(?:\.\d+)?)?$")
 
 
-class SourceError(Exception):
+class SourceError(DomainError):
     """A bundle file that cannot be read at all: missing, of an unknown kind, or corrupt.
 
     Unlike a bad record this stops the import, since nothing after the damage can be trusted.
@@ -131,11 +133,12 @@ class Bundle:
                 kind = _file_kind(path)
                 if kind is None:
                     raise SourceError(
+                        ErrorCode.FILE_KIND_UNKNOWN,
                         f"无法识别的文件类型：{path.name}"
-                        "（应为 .jsonl、.jsonl.gz、.xlsx、.csv 或 CSV 文件夹）"
+                        "（应为 .jsonl、.jsonl.gz、.xlsx、.csv 或 CSV 文件夹）",
                     )
             else:
-                raise SourceError(f"找不到文件或目录：{raw}")
+                raise SourceError(ErrorCode.FILE_NOT_FOUND, f"找不到文件或目录：{raw}")
             self.inputs.append((path, kind or ""))
         # Grows while reading: a worksheet or CSV file becomes a source when it is reached.
         self.sources: list[Source] = []
@@ -155,7 +158,7 @@ class Bundle:
             elif kind == "csv-folder":
                 files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
                 if not files:
-                    raise SourceError(f"文件夹 {path} 中没有 CSV 文件")
+                    raise SourceError(ErrorCode.FOLDER_EMPTY, f"文件夹 {path} 中没有 CSV 文件")
                 for file in files:
                     yield from self._csv(file)
             else:
@@ -209,7 +212,7 @@ class Bundle:
                         continue
                     yield src, row, obj
         except (OSError, EOFError, zlib.error) as exc:
-            raise SourceError(_unreadable(path.name, row, exc)) from exc
+            raise SourceError(ErrorCode.FILE_UNREADABLE, _unreadable(path.name, row, exc)) from exc
 
     def _csv(self, path: Path) -> Iterator[RawRecord]:
         # A transcript's text can exceed the csv module's default cell limit of 128 KiB.
@@ -237,7 +240,7 @@ class Bundle:
             if isinstance(exc, UnicodeDecodeError):
                 # Text is decoded ahead of the csv reader in large chunks: find the line.
                 row = _first_undecodable_line(path) - 1
-            raise SourceError(_unreadable(path.name, row, exc)) from exc
+            raise SourceError(ErrorCode.FILE_UNREADABLE, _unreadable(path.name, row, exc)) from exc
 
     def _xlsx(self, path: Path) -> Iterator[RawRecord]:
         from openpyxl import load_workbook
@@ -248,8 +251,9 @@ class Bundle:
             book = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises zipfile/KeyError/… for a damaged file
             raise SourceError(
+                ErrorCode.FILE_UNREADABLE,
                 f"{path.name} 不是可读取的 XLSX 工作簿：文件已损坏或被截断，"
-                "或不是 Excel 2007 及以后版本的 .xlsx 格式"
+                "或不是 Excel 2007 及以后版本的 .xlsx 格式",
             ) from exc
         try:
             for sheet in book.worksheets:
@@ -288,7 +292,10 @@ def _damage_checked(rows: Iterator[_T], label: str) -> Iterator[_T]:
         except StopIteration:
             return
         except Exception as exc:  # zipfile, zlib, XML parser …: a damaged or truncated workbook
-            raise SourceError(f"{label} 第{row + 1}行附近无法读取：工作簿已损坏或被截断") from exc
+            raise SourceError(
+                ErrorCode.FILE_UNREADABLE,
+                f"{label} 第{row + 1}行附近无法读取：工作簿已损坏或被截断",
+            ) from exc
         row += 1
         yield item
 

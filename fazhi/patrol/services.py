@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.errors import DomainError
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.patrol.engine import (
@@ -28,6 +29,7 @@ from fazhi.patrol.engine import (
     Result,
     Scope,
 )
+from fazhi.patrol.error_codes import ErrorCode
 from fazhi.patrol.models import (
     Finding,
     FindingStatus,
@@ -48,8 +50,8 @@ MAX_INCREMENTAL_CASES = 20_000
 _CHUNK = 500
 
 
-class PatrolError(Exception):
-    pass
+class PatrolError(DomainError):
+    """A refused rule change or patrol run, with a Chinese message naming the rule."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def change_rule(
 ) -> RuleChange:
     """Change a rule's settings; takes effect from the next patrol run. The reason is required."""
     if not reason.strip():
-        raise PatrolError("修改规则设置必须填写理由")
+        raise PatrolError(ErrorCode.REASON_REQUIRED, "修改规则设置必须填写理由", field="reason")
     pack = load_pack(rule.pack or DEFAULT_PACK)
     rdef = pack.rule(rule.code)
     with transaction.atomic():
@@ -116,18 +118,30 @@ def change_rule(
             rule.warn_only = warn_only
         if severity is not None:
             if severity and severity not in {"一般", "较重", "严重"}:
-                raise PatrolError(f"规则 {rule.code}：严重程度“{severity}”无效（一般/较重/严重）")
+                raise PatrolError(
+                    ErrorCode.SEVERITY_INVALID,
+                    f"规则 {rule.code}：严重程度“{severity}”无效（一般/较重/严重）",
+                    field="severity",
+                )
             rule.severity = severity
         if settings:
             allowed = rdef.check.allowed_settings
             overrides = dict(rule.overrides)
             for key, value in settings.items():
                 if key not in allowed:
-                    raise PatrolError(f"规则 {rule.code}：设置项 {key} 不存在")
+                    raise PatrolError(
+                        ErrorCode.SETTING_UNKNOWN,
+                        f"规则 {rule.code}：设置项 {key} 不存在",
+                        field=key,
+                    )
                 try:
                     overrides[key] = coerce_setting(allowed[key], value)
                 except ValueError as exc:
-                    raise PatrolError(f"规则 {rule.code}：设置项 {key}：{exc}") from None
+                    raise PatrolError(
+                        ErrorCode.SETTING_INVALID,
+                        f"规则 {rule.code}：设置项 {key}：{exc}",
+                        field=key,
+                    ) from None
             rule.overrides = overrides
         rule.settings_changed_at = timezone.now()
         rule.save()
@@ -359,13 +373,15 @@ def run_patrol(
     a full run (saying why) where that narrowing would not be exact.
     """
     if timezone.is_naive(as_of):
-        raise PatrolError("巡查时点必须带时区")
+        raise PatrolError(ErrorCode.NAIVE_TIME, "巡查时点必须带时区", field="as_of")
     pack = load_pack(pack_code)
     wanted = set(codes) if codes else None
     if wanted:
         unknown = wanted - {r.code for r in pack.rules}
         if unknown:
-            raise PatrolError(f"规则不存在：{', '.join(sorted(unknown))}")
+            raise PatrolError(
+                ErrorCode.RULE_NOT_FOUND, f"规则不存在：{', '.join(sorted(unknown))}", field="codes"
+            )
     calendar = HolidayCalendar.from_database()
     stats: dict[str, Any] = {"rules": {}}
     with transaction.atomic():

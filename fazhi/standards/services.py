@@ -11,15 +11,18 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.core.errors import DomainError
 from fazhi.core.services import record_audit
 from fazhi.patrol.models import Rule
+from fazhi.standards.error_codes import ErrorCode
 from fazhi.standards.models import Standard, StandardCategory
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
 
 
-class StandardError(ValueError):
-    pass
+class StandardError(DomainError, ValueError):
+    """A refused change to the standards, with a Chinese message naming the standard (still a
+    ``ValueError``, as callers catching that expect)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
             standard.rules.set(Rule.objects.filter(code__in=raw.get("rules", [])))
             created += 1
         if problems:
-            raise StandardError("\n".join(problems))
+            raise StandardError(ErrorCode.PACK_INVALID, "\n".join(problems))
         if created:
             record_audit(
                 actor, "standard.sync", target_type="standard_pack", target_id=pack,
@@ -88,15 +91,21 @@ def add_standard(
     """Add a standard of the bureau's own (version 1); a standard that exists is revised."""
     code = code.strip()
     if not reason.strip():
-        raise StandardError(f"新增标准 {code}：必须填写理由")
+        raise StandardError(
+            ErrorCode.REASON_REQUIRED, f"新增标准 {code}：必须填写理由", field="reason"
+        )
     if not code:
-        raise StandardError("新增标准：必须填写标准编号")
+        raise StandardError(ErrorCode.CODE_REQUIRED, "新增标准：必须填写标准编号", field="code")
     if category not in StandardCategory.values:
-        raise StandardError(f"新增标准 {code}：类别“{category}”无效")
+        raise StandardError(
+            ErrorCode.CATEGORY_INVALID, f"新增标准 {code}：类别“{category}”无效", field="category"
+        )
     _check_rules(code, rules)
     with transaction.atomic():
         if Standard.objects.select_for_update().filter(code=code).exists():
-            raise StandardError(f"标准 {code} 已存在：请发布它的新版本")
+            raise StandardError(
+                ErrorCode.ALREADY_EXISTS, f"标准 {code} 已存在：请发布它的新版本", field="code"
+            )
         new = Standard.objects.create(
             code=code, title=title, category=category, text=text, effective_from=effective_from,
             source=source, updated_by=actor, updated_at=timezone.now(),
@@ -112,7 +121,11 @@ def add_standard(
 def _check_rules(code: str, rules: list[str]) -> None:
     unknown = set(rules) - set(Rule.objects.filter(code__in=rules).values_list("code", flat=True))
     if unknown:
-        raise StandardError(f"标准 {code}：规则 {', '.join(sorted(unknown))} 不存在")
+        raise StandardError(
+            ErrorCode.RULE_NOT_FOUND,
+            f"标准 {code}：规则 {', '.join(sorted(unknown))} 不存在",
+            field="rules",
+        )
 
 
 def revise_standard(
@@ -127,17 +140,19 @@ def revise_standard(
 ) -> Standard:
     """Publish a new version of ``standard``: the old version ends the day before."""
     if not reason.strip():
-        raise StandardError("修订标准必须填写理由")
+        raise StandardError(ErrorCode.REASON_REQUIRED, "修订标准必须填写理由", field="reason")
     if effective_from <= standard.effective_from:
         raise StandardError(
-            f"标准 {standard.code}：新版本生效日期必须晚于 {standard.effective_from}"
+            ErrorCode.EFFECTIVE_DATE_INVALID,
+            f"标准 {standard.code}：新版本生效日期必须晚于 {standard.effective_from}",
+            field="effective_from",
         )
     _check_rules(standard.code, rules)
     with transaction.atomic():
         current = Standard.objects.select_for_update().get(pk=standard.pk)
         latest = Standard.objects.filter(code=current.code).order_by("-version").first()
         if latest is None or latest.pk != current.pk:
-            raise StandardError(f"标准 {standard.code}：只能修订最新版本")
+            raise StandardError(ErrorCode.NOT_LATEST, f"标准 {standard.code}：只能修订最新版本")
         current.effective_to = effective_from.fromordinal(effective_from.toordinal() - 1)
         current.save(update_fields=["effective_to"])
         new = Standard.objects.create(

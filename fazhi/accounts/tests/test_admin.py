@@ -11,8 +11,10 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from fazhi.accounts.error_codes import ErrorCode
 from fazhi.accounts.models import Profile, Role
-from fazhi.accounts.services import change_profile
+from fazhi.accounts.services import AccountError, change_profile
+from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -338,3 +340,20 @@ def test_the_admin_index_is_chinese_throughout(bureau: Any) -> None:
     for gone in ("/admin/auth/group/", "/admin/axes/"):
         assert gone not in html
     assert _client(bureau, "admin").get("/admin/axes/accessattempt/").status_code == 404
+
+
+def test_an_account_refusal_is_a_domain_error_and_still_a_validation_error(bureau: Any) -> None:
+    from fazhi.accounts.services import create_account
+
+    # when the superuser creates a user whose name is taken
+    with pytest.raises(AccountError) as refused:
+        create_account(
+            actor="admin", username="zhang", password=None, role=Role.OFFICER, unit=None,
+            officer=None, reason="新调入",
+        )  # fmt: skip
+    # then it is a domain error: a conflict (409) on the field username, in Chinese
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert isinstance(error, ValidationError)
+    assert (error.code, error.status, error.field) == (ErrorCode.USERNAME_TAKEN, 409, "username")
+    assert error.messages == ["用户名 zhang 已存在"]

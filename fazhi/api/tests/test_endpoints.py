@@ -262,8 +262,10 @@ def test_the_rectification_loop_through_the_api(as_user: Any, problem: Any) -> N
     assert fixed.status_code == 200, fixed.content
     assert fixed.json()["status"] == "fixed"
     assert fixed.json()["status_label"] == "已整改待审核"
-    # submitting again in the wrong state is a 400, not a 403
-    assert act(zhang, problem, "submit_fix", "再交一次").status_code == 400
+    # submitting again in the wrong state is a conflict with the problem's state (409), not a 403
+    again = act(zhang, problem, "submit_fix", "再交一次")
+    assert again.status_code == 409
+    assert again.json()["code"] == "wrong_status"
     # then the 法制员 of another 派出所 does not even see it
     assert act(as_user("wang"), problem, "approve").status_code == 404
     # and his own 法制员 strikes it off
@@ -289,7 +291,7 @@ def test_reject_appeal_and_decisions(as_user: Any, problem: Any) -> None:
     assert act(li, problem, "overrule_appeal", "理由不成立").json()["status"] == "open"
     assert act(zhang, problem, "dismiss", "误报").status_code == 403
     assert act(li, problem, "dismiss", "确属误报").json()["status"] == "dismissed"
-    assert act(li, problem, "dismiss", "再次").status_code == 400
+    assert act(li, problem, "dismiss", "再次").status_code == 409  # already dismissed
 
 
 def test_unknown_action_is_422(as_user: Any, problem: Any) -> None:

@@ -8,9 +8,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.dailycheck import services
+from fazhi.dailycheck.error_codes import ErrorCode
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.tests.conftest import NOW, TODAY
 
@@ -186,3 +188,17 @@ def test_tick_generates_today_once(build):
     assert second["answers_updated"] == 0
     tomorrow = services.tick_daily(NOW + dt.timedelta(days=1), "tick")
     assert tomorrow["sheets_created"] == 2
+
+
+def test_a_confirmed_answer_confirmed_again_is_a_conflict(build):
+    # given Q03 of 城南 confirmed by li
+    services.generate_sheets(TODAY, NOW, actor="tick")
+    services.confirm_answer(answer("U-CN", "Q03"), actor="li", note="")
+    # when confirmed a second time
+    with pytest.raises(services.DailyCheckError) as refused:
+        services.confirm_answer(answer("U-CN", "Q03"), actor="li", note="")
+    # then it is a domain error: a conflict with the answer's state (409)
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert (error.code, error.status) == (ErrorCode.ALREADY_CONFIRMED, 409)
+    assert "Q03：已于" in error.message

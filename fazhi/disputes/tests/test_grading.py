@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from fazhi.core.errors import DomainError
 from fazhi.disputes import services
+from fazhi.disputes.error_codes import ErrorCode
 from fazhi.disputes.grading import colour_for, largest_amount
 from fazhi.disputes.models import Dispute, RiskColour, RiskPolicy
 from fazhi.disputes.tests.builders import NOW, case_with_person, followup, incident
@@ -221,3 +223,14 @@ def test_checklist_prefilled_with_sources_and_officer_answers_kept(bureau: Any) 
         services.answer_checklist(d, actor="zhang", item="debts", answer="")
     with pytest.raises(services.DisputeError, match="没有清单项目"):
         services.answer_checklist(d, actor="zhang", item="nope", answer="x")
+
+
+def test_a_refused_change_is_a_domain_error_with_its_code(bureau: Any) -> None:
+    # given the risk policy / when 法制大队 changes it without a reason
+    with pytest.raises(services.DisputeError) as refused:
+        services.change_risk_policy(actor="zhou", reason=" ", red_at=30)
+    # then the refusal is a domain error: invalid input (400) on the field reason, in Chinese
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert (error.code, error.status, error.field) == (ErrorCode.REASON_REQUIRED, 400, "reason")
+    assert error.message == "修改风险评定设置须填写理由（字段 reason）"

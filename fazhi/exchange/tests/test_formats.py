@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook
 
+from fazhi.core.errors import DomainError
+from fazhi.exchange.error_codes import ErrorCode
 from fazhi.exchange.services import SourceError, import_bundle
 from fazhi.exchange.tests.conftest import (
     CLEAN_FILE,
@@ -281,3 +283,16 @@ def test_a_csv_cell_longer_than_the_csv_module_default_is_read(clean, tmp_path) 
     report = import_bundle([folder])
     assert report.ok, [str(e) for e in report.errors]
     assert len(m.Incident.objects.get(pk="I-OK").description) == 200_000
+
+
+@pytest.mark.django_db
+def test_a_missing_file_is_a_domain_error_not_found(tmp_path) -> None:
+    # when a bundle names a file that is not there
+    with pytest.raises(SourceError) as refused:
+        import_bundle([tmp_path / "missing.jsonl"])
+    # then it is a domain error: not found (404), naming the file
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert (error.code, error.status) == (ErrorCode.FILE_NOT_FOUND, 404)
+    assert error.message == f"找不到文件或目录：{tmp_path / 'missing.jsonl'}"
+    assert not m.Unit.objects.exists()

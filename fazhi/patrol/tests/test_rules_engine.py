@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from fazhi.core.errors import DomainError
+from fazhi.patrol.error_codes import ErrorCode
 from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange
 from fazhi.patrol.pack import PackError, load_pack, load_pack_text
 from fazhi.patrol.services import PatrolError, change_rule, run_patrol, sync_rules
@@ -569,3 +571,14 @@ def test_the_patrol_warns_about_a_year_without_a_holiday_calendar(db) -> None:
     from fazhi.patrol.models import PatrolRun
 
     assert PatrolRun.objects.latest("started_at").stats["calendar_unknown_years"] == [2027]
+
+
+def test_an_unknown_rule_is_a_domain_error_not_found(db) -> None:
+    # when a run names a rule the pack does not have
+    with pytest.raises(PatrolError) as refused:
+        run_patrol(as_of=AS_OF, actor="test", codes=["XS-ZZ-99"])
+    # then it is a domain error: not found (404), naming the rule
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert (error.code, error.status) == (ErrorCode.RULE_NOT_FOUND, 404)
+    assert error.message == "规则不存在：XS-ZZ-99"

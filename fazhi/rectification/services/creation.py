@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -17,6 +16,7 @@ from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.models import Finding, FindingStatus
 from fazhi.patrol.periods import HolidayCalendar
+from fazhi.rectification.error_codes import ErrorCode
 from fazhi.rectification.models import (
     FINAL_STATUSES,
     Level,
@@ -28,6 +28,7 @@ from fazhi.rectification.models import (
     Verb,
 )
 from fazhi.rectification.services.due import due_at_for
+from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import (
     CONFIRM,
     DISMISS,
@@ -200,7 +201,9 @@ def _create_one(
         with transaction.atomic():
             problem.save(force_insert=True)
     except IntegrityError:
-        raise ValidationError(f"巡查发现#{finding.pk}已有正在整改的问题") from None
+        raise RectificationError(
+            ErrorCode.ALREADY_IN_PROGRESS, f"巡查发现#{finding.pk}已有正在整改的问题"
+        ) from None
     problem.rule = finding.rule
     ProblemAction.objects.create(
         problem=problem,

@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope, can_see, scope_of
 from fazhi.patrol.models import Finding, FindingStatus
+from fazhi.rectification.error_codes import ErrorCode
 from fazhi.rectification.models import FINAL_STATUSES, Problem, ProblemStatus
+from fazhi.rectification.services.errors import RectificationError
 
 SUBMIT = "submit_fix"
 APPROVE = "approve_fix"
@@ -110,7 +112,7 @@ def active_user(actor: str) -> Any:
 
 def require_action(problem: Problem, actor: str, action: str) -> Any:
     """The user ``actor`` if he may take ``action`` on ``problem`` now; else a Chinese refusal:
-    ValidationError when only the problem's state forbids it, PermissionDenied otherwise."""
+    RectificationError when only the problem's state forbids it, PermissionDenied otherwise."""
     user = active_user(actor)
     scope = scope_of(user)
     sees = can_see(problem, scope)
@@ -118,8 +120,9 @@ def require_action(problem: Problem, actor: str, action: str) -> Any:
         return user
     label = ACTION_LABELS[action]
     if any(action in _problem_actions(scope, sees, s) for s in ProblemStatus.values):
-        raise ValidationError(
-            f"问题#{problem.pk}当前状态为“{problem.get_status_display()}”，不能{label}"
+        raise RectificationError(
+            ErrorCode.WRONG_STATUS,
+            f"问题#{problem.pk}当前状态为“{problem.get_status_display()}”，不能{label}",
         )
     raise PermissionDenied(
         f"用户 {actor}（{scope.role or '无角色'}）无权对问题#{problem.pk}{label}"
@@ -139,18 +142,27 @@ def require_finding_action(finding: Finding, actor: str, action: str) -> Any:
             f"用户 {actor}（{scope.role or '无角色'}）无权对巡查发现#{finding.pk}{label}"
         )
     if active:
-        raise ValidationError(f"巡查发现#{finding.pk}已有正在整改的问题，不能重复{label}")
+        raise RectificationError(
+            ErrorCode.ALREADY_IN_PROGRESS,
+            f"巡查发现#{finding.pk}已有正在整改的问题，不能重复{label}",
+        )
     if judged:
-        raise ValidationError(f"巡查发现#{finding.pk}的疑点已经认定过，不能再次{label}")
+        raise RectificationError(
+            ErrorCode.ALREADY_JUDGED, f"巡查发现#{finding.pk}的疑点已经认定过，不能再次{label}"
+        )
     if not finding.is_open:
-        raise ValidationError(f"巡查发现#{finding.pk}已消除（{finding.close_reason}），不能{label}")
-    raise ValidationError(
-        f"巡查发现#{finding.pk}的状态为“{finding.get_status_display()}”，不能{label}"
+        raise RectificationError(
+            ErrorCode.FINDING_CLOSED,
+            f"巡查发现#{finding.pk}已消除（{finding.close_reason}），不能{label}",
+        )
+    raise RectificationError(
+        ErrorCode.WRONG_STATUS,
+        f"巡查发现#{finding.pk}的状态为“{finding.get_status_display()}”，不能{label}",
     )
 
 
 def need_text(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError(f"请填写{what}")
+        raise RectificationError(ErrorCode.TEXT_REQUIRED, f"请填写{what}")
     return text

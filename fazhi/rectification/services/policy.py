@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import scope_of
 from fazhi.core.services import record_audit
+from fazhi.rectification.error_codes import ErrorCode
 from fazhi.rectification.models import PolicyChange, RectificationPolicy
+from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import active_user, need_text
 
 POLICY_LIMITS = {
@@ -39,14 +41,22 @@ def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: A
     clean: dict[str, int] = {}
     for key, raw in values.items():
         if key not in POLICY_LIMITS:
-            raise ValidationError(f"整改规则设置没有“{key}”这一项")
+            raise RectificationError(
+                ErrorCode.POLICY_INVALID, f"整改规则设置没有“{key}”这一项", field=key
+            )
         low, high = POLICY_LIMITS[key]
         try:
             number = int(str(raw).strip())
         except ValueError:
-            raise ValidationError(f"{labels[key]}：“{raw}”不是整数") from None
+            raise RectificationError(
+                ErrorCode.POLICY_INVALID, f"{labels[key]}：“{raw}”不是整数", field=key
+            ) from None
         if not low <= number <= high:
-            raise ValidationError(f"{labels[key]}：{number} 超出范围（{low}～{high}）")
+            raise RectificationError(
+                ErrorCode.POLICY_INVALID,
+                f"{labels[key]}：{number} 超出范围（{low}～{high}）",
+                field=key,
+            )
         clean[key] = number
     with transaction.atomic():
         policy = RectificationPolicy.current()

@@ -15,7 +15,6 @@ from pathlib import PurePath
 from typing import Any
 
 import olefile
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from docx import Document
 from openpyxl import load_workbook
@@ -23,7 +22,9 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from fazhi.rectification.error_codes import ErrorCode
 from fazhi.rectification.models import Attachment, Problem, ProblemAction
+from fazhi.rectification.services.errors import RectificationError
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # A photo of 80 million pixels decodes to ~240 MB; more than that is a decompression bomb, not
@@ -79,26 +80,30 @@ class CheckedUpload:
     size: int
 
 
+def _refused(message: str) -> RectificationError:
+    return RectificationError(ErrorCode.ATTACHMENT_INVALID, message, field="files")
+
+
 def validate_upload(upload: File) -> CheckedUpload:
     """Refuse a file that is too large, empty, of a type not allowed or not what it says: the
     leading bytes must match the extension and the whole content must open as that type."""
     name = PurePath(str(upload.name or "附件").replace("\\", "/")).name[:255] or "附件"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(f"附件“{name}”的类型不允许：只能上传{TYPES_TEXT}文件")
+        raise _refused(f"附件“{name}”的类型不允许：只能上传{TYPES_TEXT}文件")
     size = upload.size or 0
     if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(f"附件“{name}”大小为 {size / 1024 / 1024:.1f} MB，超过 20 MB 的上限")
+        raise _refused(f"附件“{name}”大小为 {size / 1024 / 1024:.1f} MB，超过 20 MB 的上限")
     if size == 0:
-        raise ValidationError(f"附件“{name}”是空文件")
+        raise _refused(f"附件“{name}”是空文件")
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
     if not data.startswith(ATTACHMENT_TYPES[ext]):
-        raise ValidationError(f"附件“{name}”的内容不是 {ext.upper()} 文件，请检查后重新上传")
+        raise _refused(f"附件“{name}”的内容不是 {ext.upper()} 文件，请检查后重新上传")
     problem = _content_problem(data, ext)
     if problem:
-        raise ValidationError(f"附件“{name}”{problem}")
+        raise _refused(f"附件“{name}”{problem}")
     return CheckedUpload(upload, name, ext, size)
 
 

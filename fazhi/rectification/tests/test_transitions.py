@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 from fazhi.notifications.models import Notification
+from fazhi.rectification.error_codes import ErrorCode
 from fazhi.rectification.models import (
     Attachment,
     Problem,
@@ -18,6 +20,7 @@ from fazhi.rectification.models import (
     Verb,
 )
 from fazhi.rectification.services.creation import confirm_suspicion, dismiss_finding, push_problem
+from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import (
     APPEAL,
     APPROVE,
@@ -356,3 +359,19 @@ def test_policy_refuses_bad_values(bureau):
         change_policy(actor="zhou", reason="x", escalation_days="两天")
     with pytest.raises(ValidationError, match="没有"):
         change_policy(actor="zhou", reason="x", colour=1)
+
+
+def test_a_second_problem_for_a_finding_is_a_conflict(bureau, make_finding):
+    # given a finding pushed as a problem
+    finding = make_finding()
+    push_problem(finding, actor="li", now=T0)
+    # when li pushes it again
+    with pytest.raises(RectificationError) as refused:
+        push_problem(finding, actor="li", now=T0)
+    # then it is a domain error: a conflict with the finding's state (409), naming the finding;
+    # still a ValidationError, which the pages catch to show the message
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert isinstance(error, ValidationError)
+    assert (error.code, error.status) == (ErrorCode.ALREADY_IN_PROGRESS, 409)
+    assert error.message == f"巡查发现#{finding.pk}已有正在整改的问题，不能重复推送整改"

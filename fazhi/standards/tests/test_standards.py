@@ -6,11 +6,18 @@ from datetime import date
 
 import pytest
 
+from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.pack import load_pack
 from fazhi.patrol.services import sync_rules
-from fazhi.standards.models import Standard
-from fazhi.standards.services import StandardError, revise_standard, sync_pack_standards
+from fazhi.standards.error_codes import ErrorCode
+from fazhi.standards.models import Standard, StandardCategory
+from fazhi.standards.services import (
+    StandardError,
+    add_standard,
+    revise_standard,
+    sync_pack_standards,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +74,19 @@ def test_bad_revisions_are_refused(rules: None, changes: dict, message: str) -> 
     with pytest.raises(StandardError, match=message):
         revise_standard(old, **args)
     assert Standard.objects.filter(code="BZ-LC-01").count() == 1
+
+
+def test_adding_a_standard_that_exists_is_a_conflict(rules: None) -> None:
+    # given the pack's standards
+    sync_pack_standards(actor="法制大队")
+    # when 吴敏 adds BZ-LC-01 again as a new standard
+    with pytest.raises(StandardError) as refused:
+        add_standard(
+            actor="吴敏", code="BZ-LC-01", title="t", category=StandardCategory.values[0],
+            text="x", rules=["JQ-01"], effective_from=date(2026, 12, 1), reason="本局文件",
+        )  # fmt: skip
+    # then it is a domain error: a conflict (409) on the field code, naming the standard
+    error = refused.value
+    assert isinstance(error, DomainError)
+    assert (error.code, error.status, error.field) == (ErrorCode.ALREADY_EXISTS, 409, "code")
+    assert error.message == "标准 BZ-LC-01 已存在：请发布它的新版本"

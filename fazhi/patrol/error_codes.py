@@ -1,0 +1,20 @@
+"""The codes of ``PatrolError`` (执法巡查): the API sends the value, the kind gives the status.
+
+``PackError``, ``PeriodError`` and ``NoticeError`` are not domain errors: they are raised while
+reading a rule pack, a period setting or a holiday notice, and whoever reads the file reports
+them (the ``rulepack``/``holiday_notice`` commands, the admin, or a ``PatrolError`` naming the
+rule and setting)."""
+
+from __future__ import annotations
+
+from fazhi.core import errors
+from fazhi.core.errors import Kind
+
+
+class ErrorCode(errors.ErrorCode):
+    REASON_REQUIRED = "reason_required", Kind.INVALID, "必须填写理由"
+    SEVERITY_INVALID = "severity_invalid", Kind.INVALID, "严重程度无效"
+    SETTING_UNKNOWN = "setting_unknown", Kind.INVALID, "设置项不存在"
+    SETTING_INVALID = "setting_invalid", Kind.INVALID, "设置项取值无效"
+    NAIVE_TIME = "naive_time", Kind.INVALID, "巡查时点必须带时区"
+    RULE_NOT_FOUND = "rule_not_found", Kind.NOT_FOUND, "规则不存在"
