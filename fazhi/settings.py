@@ -5,23 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from fazhi.config import env_bool, env_int, env_list, env_path, env_str, parse_database_url
+from fazhi.config import (
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
 # Everything a running fazhi writes (SQLite file, attachments, exports, logs) lives here.
-DATA_DIR = env_path("FAZHI_DATA_DIR", Path.cwd() / "var")
+DATA_DIR = data_dir()
 
 DEBUG = env_bool("FAZHI_DEBUG", False)
-_INSECURE_KEY = "fazhi-insecure-development-key-change-me-in-production"
-SECRET_KEY = env_str("FAZHI_SECRET_KEY", _INSECURE_KEY if DEBUG else "")
-if not SECRET_KEY:
-    # Outside debug there is no usable default: sessions signed with a published key are forgeable.
-    SECRET_KEY = _INSECURE_KEY
-    if env_bool("FAZHI_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("FAZHI_SECRET_KEY must be set in production")
+# Outside debug mode there is no default: without a key of its own fazhi refuses to start
+# (fazhi.config.secret_key); the deploy check fazhi.W001 warns about the shipped key.
+SECRET_KEY = secret_key(
+    debug=DEBUG, directory=DATA_DIR, require=env_bool("FAZHI_REQUIRE_SECRET_KEY", False)
+)
 ALLOWED_HOSTS = env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 DATABASES = {
