@@ -66,16 +66,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # first: the client's address as REMOTE_ADDR behind a trusted reverse proxy
     "fazhi.core.middleware.TrustedProxyMiddleware",
+    # the header middlewares before anything that may answer early, so every answer has them
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fazhi.core.middleware.ContentSecurityPolicyMiddleware",
+    # before the session is looked up: refuses input the database cannot store (400, not 500)
+    "fazhi.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fazhi.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for everything a signed-in user receives
+    "fazhi.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fazhi.core.middleware.ContentSecurityPolicyMiddleware",
     # last, as django-axes requires: turns a locked-out sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
