@@ -159,8 +159,12 @@ if HTTPS and not DEBUG:
 
 # Lockout (django-axes): N failed sign-ins for one username from one address lock that pair out
 # for the cool-off time; a success resets the count. The address is REMOTE_ADDR only, as for the
-# audit log (a reverse proxy must set it; X-Forwarded-For is not trusted).
+# audit log (a reverse proxy must set it; X-Forwarded-For is not trusted). Against password
+# spraying (one password tried on many user names) the address as a whole is locked out after
+# AXES_ADDRESS_FAILURE_LIMIT failures over all user names (fazhi.accounts.lockout; 0: off).
 AXES_FAILURE_LIMIT = env_int("FAZHI_LOGIN_FAILURES", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("FAZHI_ADDRESS_LOGIN_FAILURES", 20)
+AXES_HANDLER = "fazhi.accounts.lockout.AddressThrottlingHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("FAZHI_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
