@@ -5,7 +5,6 @@ pages. Every call is authenticated (token or session), narrowed by ``accounts.sc
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,7 +60,8 @@ api = NinjaAPI(
     docs_decorator=signed_in,
 )
 
-ERRORS: dict[int, Any] = {401: s.Error, 404: s.Error, 422: s.Error}
+# 400: the input guard (fazhi.core.middleware) refuses characters the database cannot store
+ERRORS: dict[int, Any] = {400: s.Error, 401: s.Error, 404: s.Error, 422: s.BadParams}
 
 
 # --- errors: a Chinese ``detail`` everywhere ---------------------------------------------------
@@ -95,7 +95,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def _bad_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, 422, "请求参数不合法", errors=exc.errors)
+    problems = s.param_problems(exc.errors)
+    return _error(request, 422, "请求参数不合法：" + "；".join(problems), errors=exc.errors)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -147,10 +148,6 @@ def _filters(params: Any) -> dict[str, str]:
     """The filters a list call used, for its audit row."""
     data = params.dict(exclude={"limit", "offset"}, exclude_none=True)
     return {k: str(v.value if hasattr(v, "value") else v) for k, v in data.items()}
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
 def _can_unmask(request: HttpRequest) -> bool:
@@ -207,13 +204,8 @@ def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str
         queryset = queryset.filter(is_open=filters.open)
     if filters.subject_type:
         queryset = queryset.filter(subject_type=filters.subject_type)
-    if filters.since is not None:
-        since = filters.since
-        if not isinstance(since, datetime):
-            since = _day_start(since)
-        elif timezone.is_naive(since):
-            since = since.replace(tzinfo=SHANGHAI)
-        queryset = queryset.filter(first_seen_at__gte=since)
+    if filters.since is not None:  # already in UTC and in range (fazhi.core.params)
+        queryset = queryset.filter(first_seen_at__gte=filters.since)
     queryset = queryset.select_related("rule", "unit", "officer").order_by("-pk")
     page = _page(queryset, filters, s.finding_out)
     _audit(request, "findings", "finding", count=page["count"], **_filters(filters))

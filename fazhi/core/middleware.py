@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -104,19 +105,25 @@ _NAME_SHOWN = re.compile(r"[\w.\-\[\]]{1,40}")
 
 class InputGuardMiddleware:
     """Refuses, before any view or session lookup runs, a request whose path, query string, form
-    fields, JSON body, cookies or headers carry a character the database
-    cannot store: a 400 with a Chinese message naming where (JSON ``{"detail": …}`` under
-    ``/api/``), never a 500 — or an export that breaks off half-written — on PostgreSQL. One
-    place for every page and endpoint, instead of a check in each."""
+    fields, JSON body, cookies or headers carry a character the database cannot store: a 400
+    with a Chinese message naming where (JSON ``{"detail": …}`` under ``/api/``), never a 500 —
+    or an export that breaks off half-written — on PostgreSQL. One place for every page and
+    endpoint, instead of a check in each."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        where = next(self._unstorable(request), None)
-        if where is None:
-            return self.get_response(request)
-        detail = f"请求被拒绝：{where}含有无法保存的字符（空字符 NUL 或无效的 Unicode 代理字符）。"
+        try:
+            where = next(self._unstorable(request), None)
+        except MultiPartParserError:  # answered here, in the same form, not as Django's page
+            detail = "请求被拒绝：表单数据（multipart）格式有误，无法读取。"
+        else:
+            if where is None:
+                return self.get_response(request)
+            detail = (
+                f"请求被拒绝：{where}含有无法保存的字符（空字符 NUL 或无效的 Unicode 代理字符）。"
+            )
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": detail}, status=400)
         return HttpResponseBadRequest(render_to_string("400.html", {"reason": detail}))

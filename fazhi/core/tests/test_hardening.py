@@ -138,3 +138,13 @@ def test_ordinary_chinese_input_passes(bureau) -> None:
     response = client.get("/api/v1/findings", {"subject_type": "案件 ✓ 𠀀"})
     assert response.status_code == 200
     assert json.loads(response.content)["count"] == 0
+
+
+def test_a_form_body_that_cannot_be_read_is_a_chinese_400(bureau) -> None:
+    key = create_token(bureau.users["li"], actor="admin", name="集成")
+    response = Client().post(
+        "/api/v1/problems/1/actions/reject", data=b"--x\r\n", content_type="multipart/form-data",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "表单数据（multipart）格式有误" in response.json()["detail"]
