@@ -27,6 +27,6 @@ lint: .venv/.synced
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy fazhi
-	$(UV) run python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=fazhi.settings_test $(UV) run python manage.py makemigrations --check --dry-run
 
 check: lint test

@@ -8,6 +8,7 @@ misconfigured deployment refuses to start instead of running with a silent defau
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,68 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default.resolve()
+
+
+def data_dir() -> Path:
+    """``FAZHI_DATA_DIR``: where a running fazhi keeps everything it writes."""
+    return env_path("FAZHI_DATA_DIR", Path.cwd() / "var")
+
+
+# --- the signing key --------------------------------------------------------------------------
+
+# Published with the source code, so anyone can forge sessions and CSRF tokens signed with it:
+# only ever used with FAZHI_DEBUG=1 (a developer's machine), refused everywhere else.
+SHIPPED_SECRET_KEY = "fazhi-insecure-development-key-change-me-in-production"
+# A key of this installation's own, in its data directory (``fazhi demo`` writes one).
+SECRET_KEY_FILE = "secret_key"
+
+_KEY_HELP = (
+    "请把环境变量 FAZHI_SECRET_KEY 设为本单位自己的随机密钥（生成方法："
+    "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'），"
+    "或把密钥写入数据目录中的文件 {path}；仅在开发者本机可改设 FAZHI_DEBUG=1。"
+)
+
+
+def secret_key(*, debug: bool, directory: Path, require: bool = False) -> str:
+    """The key that signs sessions, CSRF tokens and password-reset links.
+
+    ``FAZHI_SECRET_KEY``, else the key file in the data directory, else — with ``FAZHI_DEBUG``
+    only — the shipped development key. Outside debug mode fazhi refuses to start without a key
+    of its own (``ImproperlyConfigured`` in Chinese, naming the variable to set), and refuses the
+    shipped key even when it is given explicitly. ``require`` (``FAZHI_REQUIRE_SECRET_KEY``, from
+    before this was the default) refuses the development key in debug mode too."""
+    path = directory / SECRET_KEY_FILE
+    key = os.environ.get("FAZHI_SECRET_KEY", "").strip()
+    if not key and path.is_file():
+        key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        if debug and not require:
+            return SHIPPED_SECRET_KEY
+        raise ImproperlyConfigured(
+            "未设置签名密钥 FAZHI_SECRET_KEY，fazhi 拒绝启动：没有本单位自己的密钥，会话和表单令牌"
+            "只能用随代码公开的开发密钥签名，任何人都能伪造登录。" + _KEY_HELP.format(path=path)
+        )
+    if key == SHIPPED_SECRET_KEY and not debug:
+        raise ImproperlyConfigured(
+            "FAZHI_SECRET_KEY 是随代码公开的开发密钥，不能用于生产环境，fazhi 拒绝启动。"
+            + _KEY_HELP.format(path=path)
+        )
+    return key
+
+
+def write_secret_key(directory: Path) -> Path:
+    """Create ``directory/secret_key`` with a new random key (readable by its owner only) unless
+    it exists; returns its path. ``fazhi demo`` calls it, so that a demo — which may well be
+    shown to colleagues over the network — never signs with the published key."""
+    path = directory / SECRET_KEY_FILE
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secrets.token_urlsafe(50) + "\n")
+    return path
 
 
 @dataclass(frozen=True)

@@ -5,23 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from fazhi.config import env_bool, env_int, env_list, env_path, env_str, parse_database_url
+from fazhi.config import (
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
 # Everything a running fazhi writes (SQLite file, attachments, exports, logs) lives here.
-DATA_DIR = env_path("FAZHI_DATA_DIR", Path.cwd() / "var")
+DATA_DIR = data_dir()
 
 DEBUG = env_bool("FAZHI_DEBUG", False)
-_INSECURE_KEY = "fazhi-insecure-development-key-change-me-in-production"
-SECRET_KEY = env_str("FAZHI_SECRET_KEY", _INSECURE_KEY if DEBUG else "")
-if not SECRET_KEY:
-    # Outside debug there is no usable default: sessions signed with a published key are forgeable.
-    SECRET_KEY = _INSECURE_KEY
-    if env_bool("FAZHI_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("FAZHI_SECRET_KEY must be set in production")
+# Outside debug mode there is no default: without a key of its own fazhi refuses to start
+# (fazhi.config.secret_key); the deploy check fazhi.W001 warns about the shipped key.
+SECRET_KEY = secret_key(
+    debug=DEBUG, directory=DATA_DIR, require=env_bool("FAZHI_REQUIRE_SECRET_KEY", False)
+)
 ALLOWED_HOSTS = env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 DATABASES = {
@@ -63,16 +67,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # first: the client's address as REMOTE_ADDR behind a trusted reverse proxy
     "fazhi.core.middleware.TrustedProxyMiddleware",
+    # the header middlewares before anything that may answer early, so every answer has them
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fazhi.core.middleware.ContentSecurityPolicyMiddleware",
+    # before the session is looked up: refuses input the database cannot store (400, not 500)
+    "fazhi.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fazhi.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for everything a signed-in user receives
+    "fazhi.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fazhi.core.middleware.ContentSecurityPolicyMiddleware",
     # a domain error no view caught: its status and a Chinese page (core/errors.py)
     "fazhi.core.middleware.DomainErrorMiddleware",
     # last, as django-axes requires: turns a locked-out sign-in into the lockout page
@@ -155,8 +164,12 @@ if HTTPS and not DEBUG:
 
 # Lockout (django-axes): N failed sign-ins for one username from one address lock that pair out
 # for the cool-off time; a success resets the count. The address is REMOTE_ADDR only, as for the
-# audit log (a reverse proxy must set it; X-Forwarded-For is not trusted).
+# audit log (a reverse proxy must set it; X-Forwarded-For is not trusted). Against password
+# spraying (one password tried on many user names) the address as a whole is locked out after
+# AXES_ADDRESS_FAILURE_LIMIT failures over all user names (fazhi.accounts.lockout; 0: off).
 AXES_FAILURE_LIMIT = env_int("FAZHI_LOGIN_FAILURES", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("FAZHI_ADDRESS_LOGIN_FAILURES", 20)
+AXES_HANDLER = "fazhi.accounts.lockout.AddressThrottlingHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("FAZHI_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -45,9 +45,11 @@ def on_login_failed(
 def on_locked_out(
     sender: Any, request: HttpRequest | None, username: str | None = None, **kwargs: Any
 ) -> None:
+    # locked by username+address, or the address as a whole (password spraying)
+    by = "address" if getattr(request, "fazhi_address_locked", False) else "username+address"
     record_audit(
         ANONYMOUS_ACTOR, "auth.lockout", target_type="user", target_id=username or "",
-        remote_addr=_addr(request),
+        remote_addr=_addr(request), details={"by": by},
     )  # fmt: skip
 
 

@@ -56,7 +56,9 @@ def locked_out(
     context = {
         "form": AuthenticationForm(request),
         "locked_out": True,
+        "address_locked": getattr(request, "fazhi_address_locked", False),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_failure_limit": settings.AXES_ADDRESS_FAILURE_LIMIT,
         "cooloff_minutes": minutes,
     }
     return render(request, "core/login.html", context, status=429)

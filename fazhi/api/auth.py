@@ -70,7 +70,9 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if request.user.is_authenticated or token_auth(request):
             return view(request, *args, **kwargs)
         if request.path.endswith(".json"):
-            return JsonResponse({"detail": "未登录或接口令牌无效"}, status=401)
+            message = "未登录或接口令牌无效"
+            body = {"code": "unauthenticated", "message": message, "field": None, "detail": message}
+            return JsonResponse(body, status=401)
         return redirect_to_login(request.get_full_path())
 
     return wrapper

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from fazhi.core.masking import mask_id_number, mask_phone
+from fazhi.core.params import DAY_RANGE_TEXT, QueryDay, QuerySince
 from fazhi.dailycheck.models import DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, Severity
@@ -20,6 +21,8 @@ from fazhi.records import models as m
 from fazhi.rectification.models import Level, Problem, ProblemSource, ProblemStatus, Verb
 
 MAX_LIMIT = 500
+# Far beyond any bureau's row count, far below the 64-bit integers the databases overflow on.
+MAX_OFFSET = 1_000_000_000
 
 
 def labels(choices: type[models.Choices]) -> str:
@@ -37,7 +40,7 @@ def local(moment: datetime | None) -> datetime | None:
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"跳过的条数（0–{MAX_OFFSET}）")
 
 
 class Error(Schema):
@@ -48,6 +51,66 @@ class Error(Schema):
     message: str = Field(description="中文错误说明（指明记录和字段）")
     field: str | None = Field(None, description="出错的字段（如 reason）；不涉及具体字段时为 null")
     detail: str = Field(description="同 message（兼容旧客户端）")
+
+
+class ParamProblem(Schema):
+    loc: list[str | int] = Field(description='参数位置，如 ["query", "limit"]')
+    type: str = Field(description="问题类别（pydantic 的错误类型，如 less_than_equal）")
+    msg: str = Field(description="中文说明")
+
+
+class BadParams(Error):
+    errors: list[ParamProblem] = Field(description="每个不合法参数一条")
+
+
+# pydantic's error types → what a user reads; ``{…}`` are filled from the error's context
+_PROBLEM_TEXT = {
+    "missing": "缺少此参数",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "bool_parsing": "须为 true 或 false",
+    "bool_type": "须为 true 或 false",
+    "greater_than_equal": "须不小于 {ge}",
+    "less_than_equal": "须不大于 {le}",
+    "greater_than": "须大于 {gt}",
+    "less_than": "须小于 {lt}",
+    "enum": "须为以下之一：{expected}",
+    "literal_error": "须为以下之一：{expected}",
+    "string_type": "须为文本",
+    "string_too_long": "过长（最多 {max_length} 个字符）",
+    "json_invalid": "不是合法的 JSON",
+    "model_attributes_type": "须为 JSON 对象",
+    "dict_type": "须为 JSON 对象",
+    "model_type": "须为 JSON 对象",
+}
+
+
+def param_problems(errors: list[dict[str, Any]]) -> list[str]:
+    """``limit 须不大于 500``: one Chinese line per invalid parameter. Rewrites ``errors`` in
+    place to ``{loc, type, msg}`` with that line, dropping pydantic's English text and its
+    context (which may hold the exception object: not JSON)."""
+    lines = []
+    for error in errors:
+        kind = str(error.get("type", ""))
+        context = error.get("ctx") or {}
+        if kind == "value_error" and "error" in context:
+            text = str(context["error"])  # our validators' own Chinese (fazhi.core.params)
+        else:
+            try:
+                text = _PROBLEM_TEXT.get(kind, "不合法").format(**context)
+            except (KeyError, IndexError):
+                text = "不合法"
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        names = [part for part in loc if isinstance(part, str) and part not in ("query", "body")]
+        name = names[-1] if names else ("请求体" if "body" in loc else "参数")
+        line = f"{name} {text}"
+        error.clear()
+        error.update(loc=loc, type=kind, msg=line)
+        lines.append(line)
+    return lines
 
 
 class Ref(Schema):
@@ -69,8 +132,10 @@ class FindingFilters(PageParams):
     severity: Severity | None = Field(None, description=f"严重程度：{labels(Severity)}")
     open: bool | None = Field(None, description="true 仅有效发现，false 仅已消除的；不填为全部")
     subject_type: str | None = Field(None, description="对象类型：case、incident、transcript …")
-    since: datetime | date | None = Field(
-        None, description="首次发现时间不早于此时（日期或带时区的时间；无时区按北京时间）"
+    since: QuerySince | None = Field(
+        None,
+        description="首次发现时间不早于此时（日期或 ISO 8601 时间；无时区按北京时间；"
+        f"早于或晚于 {DAY_RANGE_TEXT} 的按该范围的起止处理）",
     )
 
 
@@ -410,7 +475,7 @@ def problem_out(p: Problem, now: datetime) -> dict[str, Any]:
 
 
 class DailyFilters(PageParams):
-    day: date | None = Field(None, description="日期（YYYY-MM-DD），不填为今天（北京时间）")
+    day: QueryDay | None = Field(None, description="日期（YYYY-MM-DD），不填为今天（北京时间）")
     unit: str | None = Field(None, description="单位编号（含其下级单位）")
 
 

@@ -5,7 +5,6 @@ pages. Every call is authenticated (token or session), narrowed by ``core.scope.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
@@ -74,9 +73,10 @@ api = NinjaAPI(
     docs_decorator=signed_in,
 )
 
-ERRORS: dict[int, Any] = {401: s.Error, 404: s.Error, 422: s.Error}
+# 400: the input guard (fazhi.core.middleware) refuses characters the database cannot store
+ERRORS: dict[int, Any] = {400: s.Error, 401: s.Error, 404: s.Error, 422: s.BadParams}
 # what a state-changing call may also answer: bad input, refused, conflict with the record's state
-WRITE_ERRORS: dict[int, Any] = {400: s.Error, 403: s.Error, 409: s.Error, **ERRORS}
+WRITE_ERRORS: dict[int, Any] = {403: s.Error, 409: s.Error, **ERRORS}
 
 
 # --- errors: one body everywhere, {code, message, field} with the Chinese ``detail`` -------------
@@ -124,9 +124,24 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 400, "invalid", "；".join(exc.messages))
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja's own refusals, chiefly a request body that is not JSON (400)
+    if exc.status_code == 400:
+        return _error(request, 400, "unreadable_body", "请求体无法读取：须为 UTF-8 编码的 JSON")
+    if exc.status_code == 403:  # a signed-in session's POST without its CSRF token
+        return _error(
+            request, 403, "csrf_failed", "CSRF 校验失败：会话方式的写操作须带 X-CSRFToken 请求头"
+        )
+    return _error(request, exc.status_code, "http_error", f"请求被拒绝（HTTP {exc.status_code}）")
+
+
 @api.exception_handler(NinjaValidationError)
 def _bad_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, 422, "bad_params", "请求参数不合法", errors=exc.errors)
+    problems = s.param_problems(exc.errors)
+    return _error(
+        request, 422, "bad_params", "请求参数不合法：" + "；".join(problems), errors=exc.errors
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -178,10 +193,6 @@ def _filters(params: Any) -> dict[str, str]:
     """The filters a list call used, for its audit row."""
     data = params.dict(exclude={"limit", "offset"}, exclude_none=True)
     return {k: str(v.value if hasattr(v, "value") else v) for k, v in data.items()}
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
 def _can_unmask(request: HttpRequest) -> bool:
@@ -238,13 +249,8 @@ def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str
         queryset = queryset.filter(is_open=filters.open)
     if filters.subject_type:
         queryset = queryset.filter(subject_type=filters.subject_type)
-    if filters.since is not None:
-        since = filters.since
-        if not isinstance(since, datetime):
-            since = _day_start(since)
-        elif timezone.is_naive(since):
-            since = since.replace(tzinfo=SHANGHAI)
-        queryset = queryset.filter(first_seen_at__gte=since)
+    if filters.since is not None:  # already in UTC and in range (fazhi.core.params)
+        queryset = queryset.filter(first_seen_at__gte=filters.since)
     queryset = queryset.select_related("rule", "unit", "officer").order_by("-pk")
     page = _page(queryset, filters, s.finding_out)
     _audit(request, "findings", "finding", count=page["count"], **_filters(filters))

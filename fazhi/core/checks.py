@@ -1,21 +1,26 @@
-"""System checks of the app registry (``fazhi.core.registry``): a fazhi app that does not join
-the site properly stops ``manage.py`` at start-up instead of silently contributing nothing."""
+"""System checks: the app registry (``fazhi.core.registry``) — a fazhi app that does not join
+the site properly stops ``manage.py`` at start-up instead of silently contributing nothing — and
+the deployment (``fazhi check --deploy``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
+from django.conf import settings
 from django.core import checks
 
+from fazhi.config import SHIPPED_SECRET_KEY
 from fazhi.core.registry import NAV_AUDIENCES, FazhiAppConfig, fazhi_apps
 from fazhi.core.scope import has_scope_resolver
 
 
 def register() -> None:
     checks.register(check_app_registry, "fazhi")
+    checks.register(shipped_secret_key, checks.Tags.security, deploy=True)
 
 
 def _module_file(config: FazhiAppConfig, name: str) -> bool:
@@ -84,3 +89,21 @@ def check_app_registry(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                 )
             )
     return errors
+
+
+def shipped_secret_key(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """The settings refuse the shipped key outside debug mode; this catches the one way it can
+    still be in use — a server started with ``FAZHI_DEBUG=1`` — and a key kept as a fallback."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    if SHIPPED_SECRET_KEY not in keys:
+        return []
+    return [
+        checks.Warning(
+            "SECRET_KEY（或 SECRET_KEY_FALLBACKS）是随代码公开的开发密钥："
+            "任何人都能伪造会话和表单令牌。",
+            hint="设置环境变量 FAZHI_SECRET_KEY 为本单位自己的随机密钥，并去掉 FAZHI_DEBUG。",
+            id="fazhi.W001",
+        )
+    ]

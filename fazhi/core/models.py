@@ -51,13 +51,15 @@ class AuditHead(models.Model):
 
 
 class Lease(models.Model):
-    """A named lease that one worker holds at a time (``fazhi tick``): claimed with a conditional
-    update, so two workers started together cannot both run, and a crashed worker's lease
-    simply expires."""
+    """A named lease that one worker holds at a time (``fazhi tick``): claimed under a row lock,
+    so two workers started together cannot both run. The holder renews it with a heartbeat;
+    one whose heartbeat stopped (a killed worker) loses it after a few minutes to the next
+    worker. ``expires_at`` is null while nobody holds it."""
 
     name = models.CharField("名称", max_length=64, primary_key=True)
     holder = models.CharField("持有者", max_length=128, blank=True, default="")
     expires_at = models.DateTimeField("到期时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     last_started_at = models.DateTimeField("最近开始", null=True, blank=True)
     last_finished_at = models.DateTimeField("最近完成", null=True, blank=True)
     last_result = models.JSONField("最近结果", default=dict, blank=True)

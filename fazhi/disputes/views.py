@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,10 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.params import day_in_range, parse_moment
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit
 from fazhi.disputes import services
@@ -187,12 +187,11 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(dispute, HttpResponse):
         return dispute
     raw = request.POST.get("at", "")
-    at = parse_datetime(raw) if raw else timezone.now()
-    if at is None:
-        messages.error(request, f"回访时间格式不对：{raw}")
+    try:
+        at = parse_moment(raw) if raw else timezone.now()
+    except ValueError as exc:
+        messages.error(request, f"回访时间有误：{exc}")
         return redirect("disputes:detail", pk=pk)
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
     try:
         services.record_followup(
             dispute, actor=request.user.get_username(), at=at,
@@ -283,8 +282,8 @@ def _month(raw: str) -> tuple[datetime, datetime, str]:
     now = timezone.localtime()
     try:
         year, month = (int(x) for x in raw.split("-", 1))
-        start = datetime(year, month, 1)
-    except (ValueError, TypeError):
+        start = datetime.combine(day_in_range(date(year, month, 1)), time.min)
+    except (ValueError, TypeError):  # also a month beyond fazhi.core.params' day range
         start = datetime(now.year, now.month, 1)
     end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
     tz = timezone.get_current_timezone()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from fazhi.core.params import DayField
 from fazhi.core.scope import DataScope, visible
 from fazhi.patrol.models import Finding, FindingStatus, Rule, Severity
 from fazhi.records.models import Unit
@@ -31,8 +32,8 @@ class FindingFilter(forms.Form):
     )
     state = forms.ChoiceField(label="有效/消除", required=False, choices=STATE_CHOICES)
     period = forms.ChoiceField(label="时间依据", required=False, choices=PERIOD_FIELDS)
-    start = forms.DateField(label="自", required=False, widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(label="至", required=False, widget=forms.DateInput({"type": "date"}))
+    start = DayField(label="自", required=False, widget=forms.DateInput({"type": "date"}))
+    end = DayField(label="至", required=False, widget=forms.DateInput({"type": "date"}))
 
     def __init__(self, data: Any, scope: DataScope) -> None:
         super().__init__(data)
@@ -92,6 +93,10 @@ class FindingFilter(forms.Form):
             else:
                 out.append({"name": name, "label": bound.label, "value": raw, "type": "date"})
         return out
+
+    def problems(self) -> str:
+        """What is wrong with the filters, in Chinese, one clause per field."""
+        return "；".join(str(e) for errors in self.errors.values() for e in errors)
 
     def summary(self) -> dict[str, Any]:
         """The applied filters, for the audit row."""

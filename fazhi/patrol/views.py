@@ -17,8 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -67,9 +69,13 @@ def findings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def findings_export(request: HttpRequest) -> FileResponse:
+def findings_export(request: HttpRequest) -> HttpResponseBase:
     scope = scope_of(request.user)
     form, queryset = _filtered_findings(request, scope)
+    if not form.is_valid():  # not the unfiltered list in place of the one asked for
+        return HttpResponseBadRequest(
+            render_to_string("400.html", {"reason": "导出条件有误：" + form.problems()})
+        )
     out, count = findings_xlsx(queryset)
     audit_export(request, "findings", count, filters=form.summary())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -122,3 +122,42 @@ def test_client_login_needs_the_test_fixture(bureau, settings) -> None:
     # ... which is why the fixture that conftest imports turns it off for the tests
     settings.AXES_ENABLED = False
     assert client.login(username="li", password=bureau.password)
+
+
+# --- password spraying: one address, many user names -------------------------------------------
+
+
+def test_an_address_spraying_one_password_over_many_user_names_is_locked_out(
+    bureau, settings
+) -> None:
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    # given one address that tried one wrong password for six different user names (each name
+    # only once: far below the per-username limit of five)
+    sprayer = Client(REMOTE_ADDR="10.66.6.6")
+    for username in ("zhang", "zhao", "li", "wang", "chen", "liu"):
+        sign_in(sprayer, username, "Winter2026!")
+    # when it tries yet another user — even with that user's right password
+    response = sign_in(sprayer, "sun", bureau.password)
+    # then the address is refused with the Chinese lockout page
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "该地址已被暂停登录" in body
+    assert "30 分钟" in body
+    assert "_auth_user_id" not in sprayer.session
+    assert audit("auth.lockout")[-1].details == {"by": "address"}
+    # and another address is not affected
+    assert sign_in(Client(REMOTE_ADDR="10.1.2.3"), "sun", bureau.password).status_code == 302
+
+
+def test_a_few_typos_of_colleagues_behind_one_address_lock_nobody_out(bureau) -> None:
+    # given a 派出所 behind one address where five officers each mistyped once (default limits)
+    station = Client(REMOTE_ADDR="10.30.0.1")
+    for username in ("zhang", "zhao", "li", "wang", "chen"):
+        assert sign_in(station, username, "typo-1234").status_code == 200
+    # then the next officer there still signs in
+    assert sign_in(station, "liu", bureau.password).status_code == 302
+
+
+def test_the_address_limit_defaults_to_twenty_failures() -> None:
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    assert settings.AXES_HANDLER == "fazhi.accounts.lockout.AddressThrottlingHandler"

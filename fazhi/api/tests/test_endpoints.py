@@ -110,7 +110,8 @@ def test_findings_filters_and_labels(as_user: Any, make_finding: Any) -> None:
 def test_findings_refuse_a_bad_filter(as_user: Any) -> None:
     response = as_user("zhou").get(f"{V1}/findings", {"status": "nonsense"})
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数不合法"
+    assert response.json()["detail"].startswith("请求参数不合法：status 须为以下之一：")
+    assert response.json()["errors"][0]["loc"] == ["query", "status"]
 
 
 def test_pagination_limit_offset_and_maximum(as_user: Any, make_finding: Any) -> None:

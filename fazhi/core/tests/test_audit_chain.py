@@ -214,8 +214,20 @@ def test_row_command_prints_a_rows_hash_for_comparing_with_a_notarised_head() ->
     call_command("audit", "row", "2", stdout=out)
     assert "序号 2" in out.getvalue()
     assert rows[1].hash in out.getvalue()
-    with pytest.raises(SystemExit):
-        call_command("audit", "row", "9", stdout=StringIO())
+
+
+@pytest.mark.parametrize("seq", ["9", "0", "-1", "99999999999999999999", "abc", "²"])
+def test_row_command_fails_in_chinese_for_a_row_that_does_not_exist(seq: str) -> None:
+    # given a chain of three rows
+    write_rows(3)
+    out, err = StringIO(), StringIO()
+    # when a row that is not there (or no row number at all) is asked for
+    with pytest.raises(SystemExit) as exc:
+        call_command("audit", "row", seq, stdout=out, stderr=err)
+    # then the command fails with a Chinese message on stderr, printing nothing as a result
+    assert exc.value.code in (1, 2)
+    assert "序号" in err.getvalue()
+    assert out.getvalue() == ""
 
 
 @pytest.mark.django_db(transaction=True)

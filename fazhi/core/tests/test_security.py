@@ -185,7 +185,10 @@ def production_settings(**env: str) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FAZHI_")}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "fazhi.settings", **env},
+        env={
+            **clean, "DJANGO_SETTINGS_MODULE": "fazhi.settings",
+            "FAZHI_SECRET_KEY": "a-key-of-this-installation-" + "x" * 30, **env,
+        },
     )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
 

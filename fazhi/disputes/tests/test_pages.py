@@ -97,6 +97,7 @@ def test_escalation_and_letter_download(bureau: Any, dispute: Dispute) -> None:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     content: bytes = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert content[:2] == b"PK"
+    assert "no-store" in response["Cache-Control"]  # a download, like every page
     assert client_for(bureau, "zhang").get(download).status_code == 200  # his own dispute
     assert client_for(bureau, "wang").get(download).status_code == 404
     assert client_for(bureau, "zhao").get(download).status_code == 404

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="校验整条哈希链")
         sub.add_parser("head", help="显示链头（最后序号与哈希），供登记或公证")
         row = sub.add_parser("row", help="显示某一序号的记录及其哈希（核对登记或公证过的链头）")
-        row.add_argument("seq", type=int)
+        row.add_argument("seq", help="审计记录的序号（正整数）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "head":
@@ -34,9 +34,18 @@ class Command(BaseCommand):
             self.stdout.write(f"哈希 {head.hash}")
             return
         if options["subcommand"] == "row":
-            event = AuditEvent.objects.filter(seq=options["seq"]).first()
+            raw = str(options["seq"]).strip()
+            if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+                self.stderr.write(f"序号须为正整数：{raw!r}。")
+                raise SystemExit(2)
+            # beyond the column's range there is no row either (and PostgreSQL would refuse it)
+            seq = int(raw)
+            event = AuditEvent.objects.filter(seq=seq).first() if seq < 2**63 else None
             if event is None:
-                self.stdout.write(f"序号 {options['seq']} 的审计记录不存在。")
+                head = AuditHead.objects.filter(pk=HEAD_ID).first()
+                last = f"现有序号 1–{head.seq}" if head is not None and head.seq else "审计日志为空"
+                # stderr and a non-zero status: a script checking a notarised head must notice
+                self.stderr.write(f"序号 {seq} 的审计记录不存在（{last}）。")
                 raise SystemExit(1)
             self.stdout.write(f"序号 {event.seq}")
             self.stdout.write(f"时间 {timezone.localtime(event.at).isoformat()}")
