@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fazhi.accounts.models import Profile, Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.records.models import Officer, Unit
 
@@ -56,9 +57,12 @@ def provision_user(
         )
         _follow_role(user, role, previous_role)
         record_audit(
-            actor, "account.create" if created else "account.reset", target_type="user",
-            target_id=username, details={"role": role, "officer": officer.pk if officer else None},
-        )  # fmt: skip
+            actor,
+            AuditAction.ACCOUNT_CREATE if created else AuditAction.ACCOUNT_RESET,
+            target_type="user",
+            target_id=username,
+            details={"role": role, "officer": officer.pk if officer else None},
+        )
     return user
 
 
@@ -130,7 +134,7 @@ def change_profile(
         profile.save()
         _follow_role(user, role, before["role"] if before else None)
         record_audit(
-            actor, "account.profile", target_type="user", target_id=user.get_username(),
+            actor, AuditAction.ACCOUNT_PROFILE, target_type="user", target_id=user.get_username(),
             remote_addr=remote_addr, details={"reason": reason, "before": before, "after": after},
         )  # fmt: skip
     return profile
@@ -176,7 +180,7 @@ def create_account(
         profile = Profile.objects.create(user=user, role=role, unit=unit, officer=officer)
         _follow_role(user, role, None)
         record_audit(
-            actor, "account.create", target_type="user", target_id=username,
+            actor, AuditAction.ACCOUNT_CREATE, target_type="user", target_id=username,
             remote_addr=remote_addr,
             details={"reason": reason, "profile": _profile_state(profile),
                      "password": bool(password)},
@@ -218,7 +222,7 @@ def change_account(
         after = _account_state(user)
         if after != before:
             record_audit(
-                actor, "account.change", target_type="user", target_id=name,
+                actor, AuditAction.ACCOUNT_CHANGE, target_type="user", target_id=name,
                 remote_addr=remote_addr,
                 details={"reason": reason, "before": before, "after": after},
             )  # fmt: skip
@@ -250,7 +254,7 @@ def set_account_password(
             user.set_unusable_password()
         user.save(update_fields=["password"])
         record_audit(
-            actor, "account.password", target_type="user", target_id=user.get_username(),
+            actor, AuditAction.ACCOUNT_PASSWORD, target_type="user", target_id=user.get_username(),
             remote_addr=remote_addr, details={"reason": reason, "usable": bool(password)},
         )  # fmt: skip
     return user
@@ -269,11 +273,17 @@ def lift_lockouts(
             pk__in=[a.pk for a in attempts]
         ):
             record_audit(
-                actor, "auth.unlock", target_type="user", target_id=attempt.username or "",
+                actor,
+                AuditAction.AUTH_UNLOCK,
+                target_type="user",
+                target_id=attempt.username or "",
                 remote_addr=remote_addr,
-                details={"reason": reason, "address": attempt.ip_address,
-                         "failures": attempt.failures_since_start},
-            )  # fmt: skip
+                details={
+                    "reason": reason,
+                    "address": attempt.ip_address,
+                    "failures": attempt.failures_since_start,
+                },
+            )
             attempt.delete()
             lifted += 1
     return lifted
@@ -285,6 +295,6 @@ def record_unmask(
     """Log that ``actor`` revealed the clear value of ``target_type`` ``target_id``.``field``."""
     with transaction.atomic():
         record_audit(
-            actor, "pii.unmask", target_type=target_type, target_id=target_id,
+            actor, AuditAction.PII_UNMASK, target_type=target_type, target_id=target_id,
             remote_addr=remote_addr, details={"field": field},
         )  # fmt: skip

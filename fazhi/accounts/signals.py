@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import ANONYMOUS_ACTOR, client_addr, record_audit
 
 
@@ -18,7 +19,7 @@ def _addr(request: HttpRequest | None) -> str:
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     username = user.get_username()
     record_audit(
-        username, "auth.login", target_type="user", target_id=username,
+        username, AuditAction.AUTH_LOGIN, target_type="user", target_id=username,
         remote_addr=_addr(request),
     )  # fmt: skip
 
@@ -26,9 +27,12 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
 def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     username = user.get_username() if user is not None else ""
     record_audit(
-        username or ANONYMOUS_ACTOR, "auth.logout", target_type="user", target_id=username,
+        username or ANONYMOUS_ACTOR,
+        AuditAction.AUTH_LOGOUT,
+        target_type="user",
+        target_id=username,
         remote_addr=_addr(request),
-    )  # fmt: skip
+    )
 
 
 def on_login_failed(
@@ -37,7 +41,7 @@ def on_login_failed(
     # only the username: the password (even a wrong one) never reaches the log
     username = str(credentials.get("username") or "")
     record_audit(
-        ANONYMOUS_ACTOR, "auth.login_failed", target_type="user", target_id=username,
+        ANONYMOUS_ACTOR, AuditAction.AUTH_LOGIN_FAILED, target_type="user", target_id=username,
         remote_addr=_addr(request),
     )  # fmt: skip
 
@@ -46,7 +50,7 @@ def on_locked_out(
     sender: Any, request: HttpRequest | None, username: str | None = None, **kwargs: Any
 ) -> None:
     record_audit(
-        ANONYMOUS_ACTOR, "auth.lockout", target_type="user", target_id=username or "",
+        ANONYMOUS_ACTOR, AuditAction.AUTH_LOCKOUT, target_type="user", target_id=username or "",
         remote_addr=_addr(request),
     )  # fmt: skip
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.api.models import ApiToken
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 
 KEY_PREFIX = "fz_"
@@ -52,7 +53,7 @@ def create_token(
             created_by=actor,
         )
         record_audit(
-            actor, "api.token_create", target_type="api_token", target_id=str(token.pk),
+            actor, AuditAction.API_TOKEN_CREATE, target_type="api_token", target_id=str(token.pk),
             remote_addr=remote_addr,
             details={"user": username, "name": name, "prefix": token.prefix},
         )  # fmt: skip
@@ -75,7 +76,7 @@ def revoke_token(
         token.revoked_by = actor
         token.save(update_fields=["revoked_at", "revoked_by"])
         record_audit(
-            actor, "api.token_revoke", target_type="api_token", target_id=str(token.pk),
+            actor, AuditAction.API_TOKEN_REVOKE, target_type="api_token", target_id=str(token.pk),
             remote_addr=remote_addr,
             details={"user": token.user.get_username(), "name": token.name, "prefix": token.prefix},
         )  # fmt: skip

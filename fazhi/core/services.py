@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.core.audit import GENESIS_HASH, HEAD_ID, event_hash, normalize_details
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.models import AuditEvent, AuditHead
 
 SYSTEM_ACTOR = "system"
@@ -50,7 +51,7 @@ def _chain_end() -> tuple[int, str]:
 
 def record_audit(
     actor: str,
-    action: str,
+    action: AuditAction,
     *,
     target_type: str = "",
     target_id: str = "",
@@ -62,7 +63,7 @@ def record_audit(
     fields: dict[str, Any] = {
         "at": timezone.now(),
         "actor": (actor or SYSTEM_ACTOR)[:150],
-        "action": action[:64],
+        "action": str(action.value)[:64],
         "target_type": str(target_type)[:32],
         "target_id": str(target_id)[:64],
         "remote_addr": remote_addr[:64],
@@ -92,19 +93,30 @@ def _request_actor(request: HttpRequest) -> str:
     return str(user.get_username())
 
 
+def _target(action: AuditAction, prefix: str) -> str:
+    """The target type an action names (``view.case`` → ``case``); an action of another kind is
+    a programming error, refused before anything is written."""
+    if not action.value.startswith(prefix):
+        raise ValueError(f"{action.value} is not a {prefix}* audit action")
+    return action.value.removeprefix(prefix)
+
+
 def audit_view(
-    request: HttpRequest, target_type: str, target_id: str, **details: Any
+    request: HttpRequest, action: AuditAction, target_id: Any, **details: Any
 ) -> AuditEvent:
-    """Log that the signed-in user opened a record page (action ``view.<target_type>``)."""
+    """Log that the signed-in user opened a page (``action`` is a ``view.<target_type>``
+    member, e.g. ``AuditAction.VIEW_CASE``)."""
     return record_audit(
-        _request_actor(request), f"view.{target_type}", target_type=target_type,
+        _request_actor(request), action, target_type=_target(action, "view."),
         target_id=str(target_id), remote_addr=client_addr(request), details=details,
     )  # fmt: skip
 
 
-def audit_export(request: HttpRequest, what: str, count: int, **details: Any) -> AuditEvent:
-    """Log an export (action ``export.<what>``) with the number of rows it contained."""
+def audit_export(
+    request: HttpRequest, action: AuditAction, count: int, **details: Any
+) -> AuditEvent:
+    """Log an export (``action`` is an ``export.<what>`` member) with its number of rows."""
     return record_audit(
-        _request_actor(request), f"export.{what}", target_type=what,
+        _request_actor(request), action, target_type=_target(action, "export."),
         remote_addr=client_addr(request), details={"count": count, **details},
     )  # fmt: skip

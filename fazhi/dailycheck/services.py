@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile, Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope
 from fazhi.core.services import record_audit
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
@@ -138,9 +139,12 @@ def generate_sheets(
         stats["answers_updated"] = len(to_update)
         if stats["sheets_created"] or to_create or to_update:
             record_audit(
-                actor, "dailycheck.generate", target_type="daily_sheet", target_id=day.isoformat(),
+                actor,
+                AuditAction.DAILYCHECK_GENERATE,
+                target_type="daily_sheet",
+                target_id=day.isoformat(),
                 details={**stats, "as_of": now.isoformat()},
-            )  # fmt: skip
+            )
     return stats
 
 
@@ -230,11 +234,19 @@ def confirm_answer(
         locked.confirmed_by, locked.confirmed_at, locked.note = actor, now, note
         locked.save(update_fields=["confirmed_by", "confirmed_at", "note"])
         record_audit(
-            actor, "dailycheck.confirm", target_type="daily_answer", target_id=str(locked.pk),
+            actor,
+            AuditAction.DAILYCHECK_CONFIRM,
+            target_type="daily_answer",
+            target_id=str(locked.pk),
             remote_addr=remote_addr,
-            details={"unit": sheet.unit_id, "day": sheet.day.isoformat(), "code": locked.code,
-                     "count": locked.count, "note": note},
-        )  # fmt: skip
+            details={
+                "unit": sheet.unit_id,
+                "day": sheet.day.isoformat(),
+                "code": locked.code,
+                "count": locked.count,
+                "note": note,
+            },
+        )
         confirmed = DailyAnswer.objects.filter(
             sheet=sheet, code__in=QUESTION_CODES, confirmed_at__isnull=False
         ).count()
@@ -244,7 +256,7 @@ def confirm_answer(
             )
             if done:
                 record_audit(
-                    actor, "dailycheck.complete", target_type="daily_sheet",
+                    actor, AuditAction.DAILYCHECK_COMPLETE, target_type="daily_sheet",
                     target_id=str(sheet.pk), remote_addr=remote_addr,
                     details={"unit": sheet.unit_id, "day": sheet.day.isoformat()},
                 )  # fmt: skip

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.dailycheck import services
@@ -78,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     }
     rows = [{"unit": u, "sheet": sheets.get(u.pk)} for u in units]
-    record_audit(scope.username, "view.daily_index", remote_addr=_addr(request),
+    record_audit(scope.username, AuditAction.VIEW_DAILY_INDEX, remote_addr=_addr(request),
                  details={"day": today.isoformat()})  # fmt: skip
     context = {
         "day": today,
@@ -131,7 +132,7 @@ def _render_sheet(
                 }
             )
         record_audit(
-            scope.username, "view.daily_sheet", target_type="daily_sheet",
+            scope.username, AuditAction.VIEW_DAILY_SHEET, target_type="daily_sheet",
             target_id=str(found.pk), remote_addr=_addr(request),
         )  # fmt: skip
     context = {
@@ -204,7 +205,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         error = f"统计期间有误：{exc}"
         start, end = services.default_period(timezone.localdate())
         table = services.completion_stats(scope, start, end)
-    record_audit(scope.username, "view.daily_stats", remote_addr=_addr(request),
+    record_audit(scope.username, AuditAction.VIEW_DAILY_STATS, remote_addr=_addr(request),
                  details={"start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
     return render(
         request,

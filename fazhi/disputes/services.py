@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import grading
@@ -130,7 +131,7 @@ def change_risk_policy(
         row.save()
         after = {f: getattr(row, f) for f in before}
         record_audit(
-            actor, "disputes.change_policy", target_type="disputes.riskpolicy",
+            actor, AuditAction.DISPUTES_CHANGE_POLICY, target_type="disputes.riskpolicy",
             target_id=str(row.pk), remote_addr=remote_addr,
             details={
                 "reason": row.reason,
@@ -520,7 +521,7 @@ def record_followup(
         regrade([dispute.incident_id], now=now, actor=actor)
         _schedule(now, [dispute.incident_id])
         record_audit(
-            actor, "disputes.record_followup", target_type="disputes.dispute",
+            actor, AuditAction.DISPUTES_RECORD_FOLLOWUP, target_type="disputes.dispute",
             target_id=str(dispute.pk), remote_addr=remote_addr,
             details={"followup": followup.pk, "result": result, "at": at.isoformat()},
         )  # fmt: skip
@@ -554,7 +555,7 @@ def answer_checklist(
             },
         )  # fmt: skip
         record_audit(
-            actor, "disputes.answer_checklist", target_type="disputes.dispute",
+            actor, AuditAction.DISPUTES_ANSWER_CHECKLIST, target_type="disputes.dispute",
             target_id=str(dispute.pk), remote_addr=remote_addr,
             details={"item": item, "answer": row.answer},
         )  # fmt: skip
@@ -581,9 +582,13 @@ def resolve_dispute(
             raise DisputeError(f"纠纷 {dispute.incident_id} 已化解（字段 status）")
         FollowupPlan.objects.pending().filter(dispute=dispute).update(cancelled_at=now)
         record_audit(
-            actor, "disputes.resolve", target_type="disputes.dispute", target_id=str(dispute.pk),
-            remote_addr=remote_addr, details={"note": note},
-        )  # fmt: skip
+            actor,
+            AuditAction.DISPUTES_RESOLVE,
+            target_type="disputes.dispute",
+            target_id=str(dispute.pk),
+            remote_addr=remote_addr,
+            details={"note": note},
+        )
     dispute.refresh_from_db()
     return dispute
 
@@ -675,9 +680,13 @@ def escalate(
         )  # fmt: skip
         Dispute.objects.filter(pk=dispute.pk).update(escalated_at=now)
         record_audit(
-            actor, "disputes.escalate", target_type="disputes.dispute", target_id=str(dispute.pk),
-            remote_addr=remote_addr, details={"number": number, "reason": reason},
-        )  # fmt: skip
+            actor,
+            AuditAction.DISPUTES_ESCALATE,
+            target_type="disputes.dispute",
+            target_id=str(dispute.pk),
+            remote_addr=remote_addr,
+            details={"number": number, "reason": reason},
+        )
     return letter
 
 
@@ -763,7 +772,7 @@ def tick_disputes(now: datetime, actor: str) -> dict[str, Any]:
         "letters": letters,
     }
     if created or linked["linked"] or graded["regraded"] or scheduled or letters:
-        record_audit(actor, "disputes.tick", details={"now": now.isoformat(), **outcome})
+        record_audit(actor, AuditAction.DISPUTES_TICK, details={"now": now.isoformat(), **outcome})
     return outcome
 
 

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import services
@@ -58,7 +59,7 @@ def _addr(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _audit_view(request: HttpRequest, action: str, **details: Any) -> None:
+def _audit_view(request: HttpRequest, action: AuditAction, **details: Any) -> None:
     record_audit(request.user.get_username(), action, remote_addr=_addr(request), details=details)
 
 
@@ -112,7 +113,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         for entry in board.values()
     ]
     totals = [sum(r["counts"].get(c, 0) for r in board_rows) for c in colours]
-    _audit_view(request, "view.disputes.list", **filters)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_LIST, **filters)
     return render(
         request,
         "disputes/list.html",
@@ -152,7 +153,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         FollowupPlan.objects.filter(dispute=dispute).select_related("officer", "done_followup")
     )
     letter = EscalationLetter.objects.filter(dispute=dispute).first()
-    _audit_view(request, "view.disputes.detail", dispute=dispute.pk)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_DETAIL, dispute=dispute.pk)
     return render(
         request,
         "disputes/detail.html",
@@ -273,7 +274,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     if scope.officer_id is not None:
         plans = plans.filter(officer_id=scope.officer_id)
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    _audit_view(request, "view.disputes.visits")
+    _audit_view(request, AuditAction.VIEW_DISPUTES_VISITS)
     return render(
         request,
         "disputes/visits.html",
@@ -338,7 +339,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
         "colours": [lbl for _c, lbl, _n in colours],
         "colour_counts": [n for _c, _l, n in colours],
     }
-    _audit_view(request, "view.disputes.analysis", month=label)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_ANALYSIS, month=label)
     return render(
         request,
         "disputes/analysis.html",
@@ -369,7 +370,7 @@ def letter_file(request: HttpRequest, pk: int) -> FileResponse:
     path = Path(settings.MEDIA_ROOT) / letter.file_path
     if not path.is_file():
         raise Http404(f"抄告函 {letter.number} 的文件不存在")
-    _audit_view(request, "view.disputes.letter", letter=letter.pk, number=letter.number)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_LETTER, letter=letter.pk, number=letter.number)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

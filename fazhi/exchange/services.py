@@ -41,6 +41,7 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.exchange.fzx import (
@@ -237,7 +238,7 @@ def _check_bundle(staging: Staging, problems: _Problems, skip_invalid: bool) -> 
 def _audit_import(actor: str, report: ImportReport, skip_invalid: bool) -> None:
     record_audit(
         actor,
-        "import",
+        AuditAction.IMPORT,
         target_type="fzx",
         details={
             "files": report.files,
@@ -277,7 +278,7 @@ def export_store(out: str | Path, *, actor: str = "system") -> dict[str, int]:
         with transaction.atomic():
             record_audit(
                 actor,
-                "export",
+                AuditAction.EXPORT,
                 target_type="fzx",
                 details={"file": str(path), "counts": {k: v for k, v in counts.items() if v}},
             )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.intel import duplicates
@@ -23,7 +24,7 @@ def rebuild_index(*, actor: str) -> duplicates.BuildReport:
         lock_store()  # no import may change transcripts while the corpus is read
         report = duplicates.rebuild()
         record_audit(
-            actor, "intel.rebuild", target_type="intel_index", target_id=report.version,
+            actor, AuditAction.INTEL_REBUILD, target_type="intel_index", target_id=report.version,
             details=asdict(report),
         )  # fmt: skip
     return report
@@ -34,5 +35,5 @@ def sync_index(*, actor: str) -> dict[str, Any]:
     with transaction.atomic():
         lock_store()
         outcome = duplicates.sync_index()
-        record_audit(actor, "intel.sync", target_type="intel_index", details=outcome)
+        record_audit(actor, AuditAction.INTEL_SYNC, target_type="intel_index", details=outcome)
     return outcome

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from fazhi.accounts.models import Profile
 from fazhi.config import env_str
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.notifications.models import DeliveryStatus, Notification, WebhookDelivery
 
@@ -104,7 +105,7 @@ def notify_many(messages: Sequence[Message], *, actor: str) -> list[Notification
             )
         record_audit(
             actor,
-            "notifications.notify",
+            AuditAction.NOTIFICATIONS_NOTIFY,
             target_type="notification",
             details={
                 "kinds": sorted({m.kind for m in messages}),
@@ -180,7 +181,7 @@ def mark_read(
         if count:
             record_audit(
                 actor,
-                "notifications.read",
+                AuditAction.NOTIFICATIONS_READ,
                 target_type="notification",
                 details={"count": count, "all": ids is None},
             )
@@ -256,7 +257,9 @@ def tick_deliver(now: datetime, actor: str) -> dict[str, Any]:
         "skipped": skipped,
     }
     if due:
-        record_audit(actor, "notifications.deliver", target_type="webhook", details=result)
+        record_audit(
+            actor, AuditAction.NOTIFICATIONS_DELIVER, target_type="webhook", details=result
+        )
     return result
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.patrol.periods import HolidayNoticeData
 
@@ -125,7 +126,7 @@ def save_notice(
             details["replaced"] = previous
         record_audit(
             actor,
-            "holiday_notice.load",
+            AuditAction.HOLIDAY_NOTICE_LOAD,
             target_type="holiday_notice",
             target_id=str(data.year),
             details=details,

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.patrol.engine import (
@@ -136,7 +137,7 @@ def change_rule(
             rule=rule, changed_by=actor, reason=reason.strip(), before=before, after=after
         )
         record_audit(
-            actor, "rule.change", target_type="rule", target_id=rule.code,
+            actor, AuditAction.RULE_CHANGE, target_type="rule", target_id=rule.code,
             details={"reason": reason, "before": before, "after": after},
         )  # fmt: skip
     return change
@@ -443,7 +444,7 @@ def run_patrol(
             stats=stats,
         )
         record_audit(
-            actor, "patrol.run", target_type="patrol_run", target_id=str(run.pk),
+            actor, AuditAction.PATROL_RUN, target_type="patrol_run", target_id=str(run.pk),
             details={"as_of": as_of.isoformat(), "mode": effective, **totals,
                      "fallback": stats.get("fallback", "")},
         )  # fmt: skip

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.registry import extend_page
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, audit_view
@@ -51,7 +52,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     )
     paginator.count = counts.get("total") or 0  # already counted: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
-    audit_view(request, "findings", "", **form.summary())
+    audit_view(request, AuditAction.VIEW_FINDINGS, "", **form.summary())
     return render(
         request,
         "patrol/findings.html",
@@ -71,7 +72,7 @@ def findings_export(request: HttpRequest) -> FileResponse:
     scope = scope_of(request.user)
     form, queryset = _filtered_findings(request, scope)
     out, count = findings_xlsx(queryset)
-    audit_export(request, "findings", count, filters=form.summary())
+    audit_export(request, AuditAction.EXPORT_FINDINGS, count, filters=form.summary())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
         out,
@@ -89,7 +90,7 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
         visible(Finding.objects.select_related("rule", "unit", "officer", "case"), scope), pk=pk
     )
     context = extend_page("finding", fd, request, scope)
-    audit_view(request, "finding", str(fd.pk))
+    audit_view(request, AuditAction.VIEW_FINDING, str(fd.pk))
     context.update({"f": fd, "now": timezone.now(), "deadline": fd.rule.kind == RuleKind.DEADLINE})
     return render(request, "patrol/finding.html", context)
 
@@ -108,7 +109,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     for rule in rows:
         rule.counts = counts.get(rule.code, {})  # type: ignore[attr-defined]
         rule.n_standards = per_rule.get(rule.code, 0)  # type: ignore[attr-defined]
-    audit_view(request, "rules", "")
+    audit_view(request, AuditAction.VIEW_RULES, "")
     context.update({"rules": rows, "statuses": FindingStatus.choices})
     return render(request, "patrol/rules.html", context)
 
@@ -154,7 +155,7 @@ def rule(request: HttpRequest, code: str) -> HttpResponse:
     context = _rule_context(request, rl, scope)
     if context["can_change"]:
         context["form"] = RuleSettingsForm(rl)
-    audit_view(request, "rule", rl.code)
+    audit_view(request, AuditAction.VIEW_RULE, rl.code)
     return render(request, "patrol/rule.html", context)
 
 

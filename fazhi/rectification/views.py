@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
@@ -128,7 +129,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         p.overdue = p.is_overdue(now)  # type: ignore[attr-defined]
     record_audit(
         request.user.get_username(),
-        "view.problems",
+        AuditAction.VIEW_PROBLEMS,
         remote_addr=_addr(request),
         details=filters,
     )
@@ -156,7 +157,9 @@ def problem_export(request: HttpRequest) -> FileResponse:
     now = timezone.now()
     filters, problems = _filtered_problems(request, scope_of(request.user), now)
     out, count = problems_xlsx(problems, now)
-    audit_export(request, "problems", count, filters={k: v for k, v in filters.items() if v})
+    audit_export(
+        request, AuditAction.EXPORT_PROBLEMS, count, filters={k: v for k, v in filters.items() if v}
+    )
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     return FileResponse(
         out, as_attachment=True, filename=f"整改台账-{stamp}.xlsx", content_type=XLSX
@@ -169,7 +172,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     record_audit(
         request.user.get_username(),
-        "view.problem",
+        AuditAction.VIEW_PROBLEM,
         target_type="problem",
         target_id=str(problem.pk),
         remote_addr=_addr(request),
@@ -232,7 +235,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404("没有这个附件，或不在您的数据范围内")
     record_audit(
         request.user.get_username(),
-        "download.attachment",
+        AuditAction.DOWNLOAD_ATTACHMENT,
         target_type="attachment",
         target_id=str(attachment.pk),
         remote_addr=_addr(request),
@@ -246,7 +249,9 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    record_audit(request.user.get_username(), "view.problem_board", remote_addr=_addr(request))
+    record_audit(
+        request.user.get_username(), AuditAction.VIEW_PROBLEM_BOARD, remote_addr=_addr(request)
+    )
     return render(request, "rectification/board.html", overdue_board(scope))
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view, client_addr
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
@@ -137,7 +138,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     found = list(page)
     items = [{"f": f, "summary": s} for f, s in zip(found, summaries(found, scope), strict=True)]
-    audit_view(request, "intel_queue", "", filters=request.GET.dict())
+    audit_view(request, AuditAction.VIEW_INTEL_QUEUE, "", filters=request.GET.dict())
     return render(
         request,
         "review/queue.html",
@@ -178,9 +179,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = allowed_finding_actions(finding, request.user)
     proof = evidence(finding, scope)
     audit_view(
-        request, "finding", str(finding.pk), page="intel_review", rule=finding.rule_id,
+        request,
+        AuditAction.VIEW_FINDING,
+        str(finding.pk),
+        page="intel_review",
+        rule=finding.rule_id,
         other=proof.get("other_id", ""),
-    )  # fmt: skip
+    )
     return render(
         request,
         "review/review.html",

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.patrol.models import Rule
 from fazhi.standards.models import Standard, StandardCategory
@@ -67,7 +68,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
             raise StandardError("\n".join(problems))
         if created:
             record_audit(
-                actor, "standard.sync", target_type="standard_pack", target_id=pack,
+                actor, AuditAction.STANDARD_SYNC, target_type="standard_pack", target_id=pack,
                 details={"created": created, "kept": kept},
             )  # fmt: skip
     return SyncResult(created, kept)
@@ -103,7 +104,7 @@ def add_standard(
         )  # fmt: skip
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
-            actor, "standard.create", target_type="standard", target_id=code,
+            actor, AuditAction.STANDARD_CREATE, target_type="standard", target_id=code,
             details={"version": 1, "reason": reason.strip(), "rules": sorted(rules)},
         )  # fmt: skip
     return new
@@ -153,7 +154,7 @@ def revise_standard(
         )
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
-            actor, "standard.revise", target_type="standard", target_id=current.code,
+            actor, AuditAction.STANDARD_REVISE, target_type="standard", target_id=current.code,
             details={"version": new.version, "reason": reason, "rules": rules},
         )  # fmt: skip
     return new

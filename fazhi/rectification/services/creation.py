@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.models import Finding, FindingStatus
@@ -25,6 +26,7 @@ from fazhi.rectification.models import (
     ProblemStatus,
     RectificationPolicy,
     Verb,
+    verb_action,
 )
 from fazhi.rectification.services.due import due_at_for
 from fazhi.rectification.services.permissions import (
@@ -168,7 +170,7 @@ def _create_chunk(
         notify_many([_pushed_message(p, users[p.pk]) for p in problems], actor=actor)
         record_audit(
             actor,
-            "rectification.create",
+            AuditAction.RECTIFICATION_CREATE,
             target_type="problem",
             details={
                 "problems": [p.pk for p in problems],
@@ -213,7 +215,7 @@ def _create_one(
     )
     record_audit(
         actor,
-        f"rectification.{verb}",
+        verb_action(verb),
         target_type="problem",
         target_id=str(problem.pk),
         remote_addr=remote_addr,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.periods import SHANGHAI, HolidayCalendar
@@ -110,7 +111,7 @@ def escalate_problems(now: datetime, actor: str) -> dict[str, Any]:
             notify_many(messages, actor=actor)
             record_audit(
                 actor,
-                "rectification.escalate",
+                AuditAction.RECTIFICATION_ESCALATE,
                 target_type="problem",
                 details={"problems": {str(p.pk): [old, new] for p, old, new in claimed}},
             )

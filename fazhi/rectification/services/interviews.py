@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.periods import SHANGHAI
@@ -112,7 +113,7 @@ def interview_reminders(now: datetime, actor: str) -> dict[str, Any]:
         notify_many(messages, actor=actor)
         record_audit(
             actor,
-            "rectification.interview",
+            AuditAction.RECTIFICATION_INTERVIEW,
             target_type="officer",
             details={
                 "month": f"{first:%Y-%m}",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import scope_of
 from fazhi.core.services import record_audit
 from fazhi.rectification.models import PolicyChange, RectificationPolicy
@@ -62,7 +63,7 @@ def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: A
         )
         record_audit(
             actor,
-            "rectification.policy",
+            AuditAction.RECTIFICATION_POLICY,
             target_type="policy",
             target_id=str(policy.pk),
             remote_addr=remote_addr,

@@ -21,6 +21,7 @@ from fazhi.rectification.models import (
     ProblemStatus,
     RectificationPolicy,
     Verb,
+    verb_action,
 )
 from fazhi.rectification.services.due import due_at_for
 from fazhi.rectification.services.permissions import (
@@ -88,7 +89,7 @@ def move(
     )
     record_audit(
         actor,
-        f"rectification.{verb}",
+        verb_action(verb),
         target_type="problem",
         target_id=str(problem.pk),
         remote_addr=remote_addr,

@@ -356,3 +356,13 @@ def test_policy_refuses_bad_values(bureau):
         change_policy(actor="zhou", reason="x", escalation_days="两天")
     with pytest.raises(ValidationError, match="没有"):
         change_policy(actor="zhou", reason="x", colour=1)
+
+
+def test_every_step_has_an_audit_action() -> None:
+    # steps are audited as rectification.<verb>: a Verb added without an AuditAction member
+    # would fail at the first such step
+    from fazhi.core.audit_actions import AuditAction
+    from fazhi.rectification.models import Verb, verb_action
+
+    for verb in Verb:
+        assert verb_action(verb) is AuditAction(f"rectification.{verb.value}")
