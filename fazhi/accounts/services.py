@@ -17,6 +17,7 @@ from django.db import transaction
 from fazhi.accounts.models import Profile, Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
+from fazhi.core.services import system_user as system_user  # re-exported: accounts' API
 from fazhi.records.models import Officer, Unit
 
 # Roles that may reveal 身份证号 and phone numbers (accounts.unmask_pii) from the start; any other
@@ -28,7 +29,7 @@ STAFF_ROLES = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
 
 def provision_user(
     *,
-    actor: str,
+    actor: User,
     username: str,
     password: str,
     role: Role,
@@ -90,11 +91,10 @@ def can_manage_accounts(user: Any) -> bool:
     return Profile.objects.filter(user=user, role=Role.ADMIN).exists()
 
 
-def _account_admin(actor: str, doing: str) -> User:
-    acting = get_user_model().objects.filter(username=actor).first()
-    if acting is None or not can_manage_accounts(acting):
-        raise PermissionDenied(f"用户 {actor} 无权{doing}（仅超级管理员和管理员）")
-    return acting
+def _account_admin(actor: User, doing: str) -> User:
+    if not can_manage_accounts(actor):
+        raise PermissionDenied(f"用户 {actor.get_username()} 无权{doing}（仅超级管理员和管理员）")
+    return actor
 
 
 def _need_reason(reason: str, doing: str) -> str:
@@ -107,7 +107,7 @@ def _need_reason(reason: str, doing: str) -> str:
 def change_profile(
     user: User,
     *,
-    actor: str,
+    actor: User,
     role: str,
     unit: Unit | None,
     officer: Officer | None,
@@ -148,7 +148,7 @@ def _profile_state(profile: Profile | None) -> dict[str, Any] | None:
 
 def create_account(
     *,
-    actor: str,
+    actor: User,
     username: str,
     password: str | None,
     role: str,
@@ -191,7 +191,7 @@ def create_account(
 def change_account(
     user: User,
     *,
-    actor: str,
+    actor: User,
     display_name: str,
     is_active: bool,
     is_superuser: bool,
@@ -241,7 +241,7 @@ def _account_state(user: User) -> dict[str, Any]:
 
 
 def set_account_password(
-    user: User, *, actor: str, password: str | None, reason: str, remote_addr: str = ""
+    user: User, *, actor: User, password: str | None, reason: str, remote_addr: str = ""
 ) -> User:
     """Set ``user``'s password (None: password sign-in off). The audit row never holds it."""
     _account_admin(actor, "重设密码")
@@ -261,7 +261,7 @@ def set_account_password(
 
 
 def lift_lockouts(
-    attempts: Iterable[AccessAttempt], *, actor: str, reason: str, remote_addr: str = ""
+    attempts: Iterable[AccessAttempt], *, actor: User, reason: str, remote_addr: str = ""
 ) -> int:
     """Lift sign-in lockouts early by deleting django-axes' failure counts, one audit row
     (``auth.unlock``) per username and address. Returns how many were lifted."""
@@ -290,7 +290,7 @@ def lift_lockouts(
 
 
 def record_unmask(
-    *, actor: str, target_type: str, target_id: str, field: str, remote_addr: str
+    *, actor: User, target_type: str, target_id: str, field: str, remote_addr: str
 ) -> None:
     """Log that ``actor`` revealed the clear value of ``target_type`` ``target_id``.``field``."""
     with transaction.atomic():

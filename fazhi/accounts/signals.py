@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from fazhi.core.audit_actions import AuditAction
-from fazhi.core.services import ANONYMOUS_ACTOR, client_addr, record_audit
+from fazhi.core.services import client_addr, record_audit
 
 
 def _addr(request: HttpRequest | None) -> str:
@@ -19,7 +19,7 @@ def _addr(request: HttpRequest | None) -> str:
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     username = user.get_username()
     record_audit(
-        username, AuditAction.AUTH_LOGIN, target_type="user", target_id=username,
+        user, AuditAction.AUTH_LOGIN, target_type="user", target_id=username,
         remote_addr=_addr(request),
     )  # fmt: skip
 
@@ -27,7 +27,7 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
 def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     username = user.get_username() if user is not None else ""
     record_audit(
-        username or ANONYMOUS_ACTOR,
+        user,
         AuditAction.AUTH_LOGOUT,
         target_type="user",
         target_id=username,
@@ -41,7 +41,7 @@ def on_login_failed(
     # only the username: the password (even a wrong one) never reaches the log
     username = str(credentials.get("username") or "")
     record_audit(
-        ANONYMOUS_ACTOR, AuditAction.AUTH_LOGIN_FAILED, target_type="user", target_id=username,
+        None, AuditAction.AUTH_LOGIN_FAILED, target_type="user", target_id=username,
         remote_addr=_addr(request),
     )  # fmt: skip
 
@@ -50,7 +50,7 @@ def on_locked_out(
     sender: Any, request: HttpRequest | None, username: str | None = None, **kwargs: Any
 ) -> None:
     record_audit(
-        ANONYMOUS_ACTOR, AuditAction.AUTH_LOCKOUT, target_type="user", target_id=username or "",
+        None, AuditAction.AUTH_LOCKOUT, target_type="user", target_id=username or "",
         remote_addr=_addr(request),
     )  # fmt: skip
 

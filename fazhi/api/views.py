@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,7 +24,7 @@ from fazhi.api.auth import AUTH, signed_in, via
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import client_addr, record_audit
+from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.dailycheck.models import DailySheet
 from fazhi.disputes.models import Dispute, DisputeStatus
 from fazhi.patrol.models import Finding, Rule
@@ -126,7 +127,7 @@ def _audit(
     **details: Any,
 ) -> None:
     record_audit(
-        request.user.get_username(), event, target_type=target_type,
+        request.user, event, target_type=target_type,
         target_id=str(target_id), remote_addr=client_addr(request),
         details={"via": via(request), **details},
     )  # fmt: skip
@@ -467,7 +468,7 @@ def problem(request: HttpRequest, problem_id: int) -> dict[str, Any]:
     return _problem_detail(request, p)
 
 
-def _dismiss(p: Problem, *, actor: str, comment: str, remote_addr: str) -> Problem:
+def _dismiss(p: Problem, *, actor: User, comment: str, remote_addr: str) -> Problem:
     # 不予认定 is decided on the finding; check first that it is this problem that may be
     # dismissed, so that a finished problem is never turned into a new cycle from here
     require_action(p, actor, DISMISS)
@@ -512,7 +513,7 @@ def problem_action(
     request: HttpRequest, problem_id: int, action: s.ProblemActionName, body: s.ActionIn
 ) -> dict[str, Any]:
     p = _problem(request, problem_id)
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     with transaction.atomic():
         _DO[action](p, actor, body.comment, client_addr(request))
         # the service wrote its own audit row; this one says it came through the API

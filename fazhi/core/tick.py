@@ -16,12 +16,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.models import Lease
 from fazhi.core.registry import tick_steps
+from fazhi.core.services import system_user
 
 TICK_LEASE = "tick"
 # A tick that has not finished after this long is presumed dead and its lease taken over.
@@ -45,10 +47,12 @@ def release(name: str, holder: str, result: dict[str, Any]) -> None:
 
 
 def run_tick(
-    *, actor: str = "tick", now: datetime | None = None, only: list[str] | None = None
+    *, actor: User | None = None, now: datetime | None = None, only: list[str] | None = None
 ) -> dict[str, Any] | None:
-    """Run every step once; ``None`` when another tick holds the lease."""
+    """Run every step once, as ``actor`` (the system account unless a person started it);
+    ``None`` when another tick holds the lease."""
     now = now or timezone.now()
+    actor = actor or system_user()
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     if not claim(TICK_LEASE, holder, timezone.now()):
         return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -61,7 +62,7 @@ def generate_sheets(
     day: date,
     now: datetime,
     *,
-    actor: str,
+    actor: User,
     unit_ids: Iterable[str] | None = None,
     calendar: HolidayCalendar | None = None,
 ) -> dict[str, int]:
@@ -148,7 +149,7 @@ def generate_sheets(
     return stats
 
 
-def tick_daily(now: datetime, actor: str) -> dict[str, Any]:
+def tick_daily(now: datetime, actor: User) -> dict[str, Any]:
     """``fazhi tick`` step: today's sheets for every case-handling unit, kept up to date.
 
     Runs every tick; it writes only when a sheet is missing or an unconfirmed answer changed.
@@ -169,12 +170,11 @@ class Confirmer:
     unit_id: str | None
 
 
-def confirmer(username: str) -> Confirmer:
-    """Who ``username`` is for confirming (one query)."""
+def confirmer(user: User) -> Confirmer:
+    """Who ``user`` is for confirming (one query)."""
+    username = user.get_username()
     profile = (
-        Profile.objects.filter(user__username=username, user__is_active=True)
-        .only("role", "unit_id")
-        .first()
+        Profile.objects.filter(user=user, user__is_active=True).only("role", "unit_id").first()
     )
     if profile is None:
         return Confirmer(username, None, None)
@@ -196,7 +196,7 @@ def may_confirm_scope(scope: DataScope, unit_id: str) -> bool:
 def confirm_answer(
     answer: DailyAnswer,
     *,
-    actor: str,
+    actor: User,
     note: str = "",
     seen_count: int | None = None,
     remote_addr: str = "",
@@ -231,7 +231,7 @@ def confirm_answer(
                 f"{where}：有{locked.count}条记录，确认时必须填写说明（核查情况、整改安排）"
             )
         now = timezone.now()
-        locked.confirmed_by, locked.confirmed_at, locked.note = actor, now, note
+        locked.confirmed_by, locked.confirmed_at, locked.note = actor.get_username(), now, note
         locked.save(update_fields=["confirmed_by", "confirmed_at", "note"])
         record_audit(
             actor,

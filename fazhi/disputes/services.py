@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -85,7 +86,7 @@ _POLICY_NUMBERS = (
 
 
 def change_risk_policy(
-    *, actor: str, reason: str, remote_addr: str = "", **changes: Any
+    *, actor: User, reason: str, remote_addr: str = "", **changes: Any
 ) -> RiskPolicy:
     """Change grading points, thresholds or visit windows; ``reason`` is required and recorded.
     ``points`` and ``type_points`` are merged into the current tables."""
@@ -126,7 +127,7 @@ def change_risk_policy(
                 "风险评定设置：涉及金额（money_at）不能大于涉及大额（money_large_at）"
             )
         row.changed_at = timezone.now()
-        row.changed_by = actor
+        row.changed_by = actor.get_username()
         row.reason = reason.strip()[:200]
         row.save()
         after = {f: getattr(row, f) for f in before}
@@ -198,7 +199,7 @@ def _create_new(now: datetime) -> list[str]:
     return [row["id"] for row in new]
 
 
-def ensure_dispute(incident_id: str, *, actor: str, now: datetime | None = None) -> Dispute:
+def ensure_dispute(incident_id: str, *, actor: User, now: datetime | None = None) -> Dispute:
     """The dispute of one incident, created and graded if it has none yet (for the intel
     review: confirming a ZN-JF-02 suspicion escalates the dispute of its incident)."""
     now = now or timezone.now()
@@ -229,7 +230,7 @@ def ensure_dispute(incident_id: str, *, actor: str, now: datetime | None = None)
 # --- grading ------------------------------------------------------------------------------------
 
 
-def regrade(incident_ids: Sequence[str], *, now: datetime, actor: str) -> dict[str, int]:
+def regrade(incident_ids: Sequence[str], *, now: datetime, actor: User) -> dict[str, int]:
     """Grade the disputes of ``incident_ids`` again; write what changed, and for the rest only
     ``graded_at``. Returns how many were graded, changed and went up a colour."""
     p = policy()
@@ -483,16 +484,16 @@ def _schedule(now: datetime, incident_ids: Sequence[str] | None = None) -> int:
     return len(rows)
 
 
-def _actor_officer(actor: str) -> str | None:
+def _actor_officer(actor: User) -> str | None:
     from fazhi.accounts.models import Profile
 
-    return Profile.objects.filter(user__username=actor).values_list("officer_id", flat=True).first()
+    return Profile.objects.filter(user=actor).values_list("officer_id", flat=True).first()
 
 
 def record_followup(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     at: datetime,
     result: str,
     note: str = "",
@@ -532,7 +533,7 @@ def record_followup(
 def answer_checklist(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     item: str,
     answer: str,
     note: str = "",
@@ -551,7 +552,8 @@ def answer_checklist(
             dispute=dispute, item=item,
             defaults={
                 "kind": kind, "answer": answer.strip()[:200], "note": note.strip(),
-                "source": f"社区民警核实（{actor}）", "answered_by": actor, "answered_at": now,
+                "source": f"社区民警核实（{actor.get_username()}）",
+                "answered_by": actor.get_username(), "answered_at": now,
             },
         )  # fmt: skip
         record_audit(
@@ -565,7 +567,7 @@ def answer_checklist(
 def resolve_dispute(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     note: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -653,7 +655,7 @@ def letter_prefix() -> str:
 def escalate(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     reason: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -676,7 +678,8 @@ def escalate(
         )
         letter = EscalationLetter.objects.create(
             dispute=dispute, year=year, seq=seq, number=number, created_at=now,
-            created_by=actor, file_path=relative, sent_to=RECIPIENT, reason=reason[:200],
+            created_by=actor.get_username(), file_path=relative, sent_to=RECIPIENT,
+            reason=reason[:200],
         )  # fmt: skip
         Dispute.objects.filter(pk=dispute.pk).update(escalated_at=now)
         record_audit(
@@ -690,7 +693,7 @@ def escalate(
     return letter
 
 
-def _escalate_due(now: datetime, actor: str) -> list[str]:
+def _escalate_due(now: datetime, actor: User) -> list[str]:
     p = policy()
     due = (
         Dispute.objects.open()
@@ -748,7 +751,7 @@ def _needs_grading(now: datetime, p: RiskPolicy) -> Q:
     return changed
 
 
-def tick_disputes(now: datetime, actor: str) -> dict[str, Any]:
+def tick_disputes(now: datetime, actor: User) -> dict[str, Any]:
     """Create, grade, schedule, link visits and escalate (safe to run twice)."""
     with transaction.atomic():
         p = policy()

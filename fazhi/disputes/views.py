@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import record_audit
+from fazhi.core.services import record_audit, signed_in_user
 from fazhi.disputes import services
 from fazhi.disputes.models import (
     CHECKLIST_ITEMS,
@@ -60,7 +60,7 @@ def _addr(request: HttpRequest) -> str:
 
 
 def _audit_view(request: HttpRequest, action: AuditAction, **details: Any) -> None:
-    record_audit(request.user.get_username(), action, remote_addr=_addr(request), details=details)
+    record_audit(request.user, action, remote_addr=_addr(request), details=details)
 
 
 def _scope(request: HttpRequest) -> DataScope:
@@ -198,7 +198,7 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
         at = timezone.make_aware(at)
     try:
         services.record_followup(
-            dispute, actor=request.user.get_username(), at=at,
+            dispute, actor=signed_in_user(request), at=at,
             result=request.POST.get("result", ""), note=request.POST.get("note", ""),
             remote_addr=_addr(request),
         )  # fmt: skip
@@ -216,7 +216,7 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
         return dispute
     try:
         services.answer_checklist(
-            dispute, actor=request.user.get_username(), item=request.POST.get("item", ""),
+            dispute, actor=signed_in_user(request), item=request.POST.get("item", ""),
             answer=request.POST.get("answer", ""), note=request.POST.get("note", ""),
             remote_addr=_addr(request),
         )  # fmt: skip
@@ -234,7 +234,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return dispute
     try:
         services.resolve_dispute(
-            dispute, actor=request.user.get_username(), note=request.POST.get("note", ""),
+            dispute, actor=signed_in_user(request), note=request.POST.get("note", ""),
             remote_addr=_addr(request),
         )  # fmt: skip
         messages.success(request, "已标记为已化解")
@@ -251,7 +251,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         return dispute
     try:
         letter = services.escalate(
-            dispute, actor=request.user.get_username(), reason=request.POST.get("reason", ""),
+            dispute, actor=signed_in_user(request), reason=request.POST.get("reason", ""),
             remote_addr=_addr(request),
         )  # fmt: skip
         messages.success(request, f"已制发抄告函 {letter.number}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from fazhi.core.audit_actions import AuditAction
@@ -17,7 +18,7 @@ from fazhi.core.services import record_audit
 from fazhi.intel import duplicates
 
 
-def rebuild_index(*, actor: str) -> duplicates.BuildReport:
+def rebuild_index(*, actor: User) -> duplicates.BuildReport:
     """Relearn the boilerplate from the whole transcript corpus and re-sign every transcript
     (``fazhi intel rebuild``). The next patrol re-checks every transcript for ZN-BL-01."""
     with transaction.atomic():
@@ -30,7 +31,7 @@ def rebuild_index(*, actor: str) -> duplicates.BuildReport:
     return report
 
 
-def sync_index(*, actor: str) -> dict[str, Any]:
+def sync_index(*, actor: User) -> dict[str, Any]:
     """Sign the transcripts that are new or changed since the index last saw them."""
     with transaction.atomic():
         lock_store()

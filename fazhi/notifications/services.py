@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -63,14 +64,14 @@ def notify(
     body: str = "",
     link: str = "",
     *,
-    actor: str,
+    actor: User,
     data: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Notify ``users`` (one row each, one bulk insert)."""
     return notify_many([Message(list(users), kind, title, body, link, data or {})], actor=actor)
 
 
-def notify_many(messages: Sequence[Message], *, actor: str) -> list[Notification]:
+def notify_many(messages: Sequence[Message], *, actor: User) -> list[Notification]:
     """Write every message's notifications (one bulk insert) and webhook rows (another)."""
     messages = [msg for msg in messages if msg.users]
     if not messages:
@@ -166,7 +167,7 @@ def unread_count(user: Any) -> int:
 
 
 def mark_read(
-    user: Any, ids: Iterable[int] | None, *, actor: str, now: datetime | None = None
+    user: Any, ids: Iterable[int] | None, *, actor: User, now: datetime | None = None
 ) -> int:
     """Mark the user's notifications ``ids`` read (all unread ones when ``ids`` is None).
 
@@ -210,7 +211,7 @@ def post_json(url: str, payload: dict[str, Any], *, delivery_id: int, event: str
             raise OSError(f"HTTP {response.status}")
 
 
-def tick_deliver(now: datetime, actor: str) -> dict[str, Any]:
+def tick_deliver(now: datetime, actor: User) -> dict[str, Any]:
     """``fazhi tick`` step: POST the pending webhook rows that are due at ``now``."""
     due = list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ class HolidayNoticeDay(models.Model):
 def save_notice(
     data: HolidayNoticeData,
     *,
-    actor: str,
+    actor: User,
     reason: str,
     replace: bool = False,
     source: str = "",
@@ -109,11 +110,14 @@ def save_notice(
             existing.days.all().delete()
             notice = existing
             notice.title, notice.number = data.title, data.number
-            notice.entered_by, notice.entered_at = actor, timezone.now()
+            notice.entered_by, notice.entered_at = actor.get_username(), timezone.now()
             notice.save()
         else:
             notice = HolidayNotice.objects.create(
-                year=data.year, title=data.title, number=data.number, entered_by=actor
+                year=data.year,
+                title=data.title,
+                number=data.number,
+                entered_by=actor.get_username(),
             )
         HolidayNoticeDay.objects.bulk_create(
             [HolidayNoticeDay(notice=notice, date=d, kind=HolidayNoticeDay.Kind.REST)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.registry import extend_page
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, audit_view
+from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
 from fazhi.patrol.filters import FindingFilter
@@ -168,7 +168,7 @@ def rule_settings(request: HttpRequest, code: str) -> HttpResponse:
     rl = get_object_or_404(Rule, pk=code)
     form = RuleSettingsForm(rl, request.POST)
     if form.is_valid():
-        change = form.save(actor=request.user.get_username())
+        change = form.save(actor=signed_in_user(request))
         if change is not None:
             messages.success(request, f"规则 {rl.code} 的设置已修改，自下次巡查起生效。")
             return redirect("patrol:rule", code=rl.code)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, record_audit
+from fazhi.core.services import audit_export, record_audit, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
@@ -128,7 +128,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
         p.overdue = p.is_overdue(now)  # type: ignore[attr-defined]
     record_audit(
-        request.user.get_username(),
+        request.user,
         AuditAction.VIEW_PROBLEMS,
         remote_addr=_addr(request),
         details=filters,
@@ -171,7 +171,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     now = timezone.now()
     record_audit(
-        request.user.get_username(),
+        request.user,
         AuditAction.VIEW_PROBLEM,
         target_type="problem",
         target_id=str(problem.pk),
@@ -198,7 +198,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     problem = _problem_or_404(request, pk)
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     comment = request.POST.get("comment", "")
     files = request.FILES.getlist("files")
     common: dict[str, Any] = {"actor": actor, "remote_addr": _addr(request)}
@@ -234,7 +234,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     ):
         raise Http404("没有这个附件，或不在您的数据范围内")
     record_audit(
-        request.user.get_username(),
+        request.user,
         AuditAction.DOWNLOAD_ATTACHMENT,
         target_type="attachment",
         target_id=str(attachment.pk),
@@ -249,9 +249,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    record_audit(
-        request.user.get_username(), AuditAction.VIEW_PROBLEM_BOARD, remote_addr=_addr(request)
-    )
+    record_audit(request.user, AuditAction.VIEW_PROBLEM_BOARD, remote_addr=_addr(request))
     return render(request, "rectification/board.html", overdue_board(scope))
 
 
@@ -264,7 +262,7 @@ def policy(request: HttpRequest) -> HttpResponse:
         values = {k: request.POST[k] for k in RectificationPolicy.FIELDS if k in request.POST}
         try:
             change_policy(
-                actor=request.user.get_username(),
+                actor=signed_in_user(request),
                 reason=request.POST.get("reason", ""),
                 remote_addr=_addr(request),
                 **values,
@@ -306,7 +304,7 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
     )
     if finding is None:
         raise Http404("没有这个巡查发现，或不在您的数据范围内")
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     title, prompt = _FINDING_PAGES[action]
     if request.method == "POST":
         comment = request.POST.get("comment", "")

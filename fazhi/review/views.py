@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_view, client_addr
+from fazhi.core.services import audit_view, client_addr, signed_in_user
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
@@ -206,7 +206,7 @@ def _refusal(finding: Finding, request: HttpRequest, action: str) -> str | None:
     reviewer: a 局领导, a 所队长 …); the Chinese message when only the finding's state forbids it
     now (judged already, by someone quicker, or a problem in progress); None when allowed."""
     try:
-        require_finding_action(finding, request.user.get_username(), action)
+        require_finding_action(finding, signed_in_user(request), action)
     except ValidationError as exc:
         return "；".join(exc.messages)
     return None
@@ -227,7 +227,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         problem = confirm_suspicion(
             finding,
-            actor=request.user.get_username(),
+            actor=signed_in_user(request),
             comment=request.POST.get("comment", ""),
             remote_addr=client_addr(request),
         )
@@ -253,7 +253,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dismiss_finding(
             finding,
-            actor=request.user.get_username(),
+            actor=signed_in_user(request),
             reason=reason,
             remote_addr=client_addr(request),
         )
@@ -277,7 +277,7 @@ def escalate_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return _back(finding)
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     reason = request.POST.get("reason", "").strip()
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ class SyncResult:
     kept: int
 
 
-def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") -> SyncResult:
+def sync_pack_standards(pack: str = "cn-police-2026", *, actor: User) -> SyncResult:
     """Create the pack's standards that the store does not have yet (by code).
 
     A standard already present is kept as it is, so that a bureau's edits survive upgrades.
@@ -60,7 +61,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
                 text=raw["text"].strip(),
                 effective_from=effective,
                 source=f"规则包 {pack}",
-                updated_by=actor,
+                updated_by=actor.get_username(),
             )
             standard.rules.set(Rule.objects.filter(code__in=raw.get("rules", [])))
             created += 1
@@ -76,7 +77,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
 
 def add_standard(
     *,
-    actor: str,
+    actor: User,
     code: str,
     title: str,
     category: str,
@@ -100,7 +101,7 @@ def add_standard(
             raise StandardError(f"标准 {code} 已存在：请发布它的新版本")
         new = Standard.objects.create(
             code=code, title=title, category=category, text=text, effective_from=effective_from,
-            source=source, updated_by=actor, updated_at=timezone.now(),
+            source=source, updated_by=actor.get_username(), updated_at=timezone.now(),
         )  # fmt: skip
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
@@ -119,7 +120,7 @@ def _check_rules(code: str, rules: list[str]) -> None:
 def revise_standard(
     standard: Standard,
     *,
-    actor: str,
+    actor: User,
     title: str,
     text: str,
     rules: list[str],
@@ -149,7 +150,7 @@ def revise_standard(
             text=text,
             effective_from=effective_from,
             source=current.source,
-            updated_by=actor,
+            updated_by=actor.get_username(),
             updated_at=timezone.now(),
         )
         new.rules.set(Rule.objects.filter(code__in=rules))

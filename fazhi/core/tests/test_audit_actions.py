@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.sites import site
 
+from fazhi.accounts.services import system_user
 from fazhi.core.audit_actions import AuditAction, action_shown
 from fazhi.core.models import AuditEvent
 from fazhi.core.services import record_audit
@@ -38,7 +39,7 @@ def test_an_unknown_stored_value_is_shown_as_it_is() -> None:
 
 @pytest.mark.django_db
 def test_the_audit_admin_shows_the_label_beside_the_value() -> None:
-    event = record_audit("li", AuditAction.STANDARD_REVISE, target_type="standard")
+    event = record_audit(system_user(), AuditAction.STANDARD_REVISE, target_type="standard")
     admin = site._registry[AuditEvent]
     assert admin.action_column(event) == "修订执法标准（standard.revise）"  # type: ignore[attr-defined]
     assert AuditEvent.objects.get(pk=event.pk).get_action_display() == "修订执法标准"

@@ -8,6 +8,7 @@ import gzip
 import orjson
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.exchange.services import export_store, import_bundle
 from fazhi.exchange.tests.conftest import by_id, deletions_of, store_snapshot
@@ -29,7 +30,7 @@ def test_export_writes_every_record_as_fzx(clean, bundle, changed, tmp_path) -> 
     import_bundle([bundle(changed(clean, "C-OK", 办案系统编号="A330122"))])
     # when the store is exported
     out = tmp_path / "out.jsonl"
-    counts = export_store(out, actor="tester")
+    counts = export_store(out, actor=system_user())
     # then every record is there, by type in schema order
     exported = read_lines(out)
     assert sum(counts.values()) == len(exported) == 48

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.exchange.services import import_bundle
 from fazhi.exchange.tests.conftest import by_id, deletions_of, store_snapshot
@@ -29,7 +30,7 @@ def test_clean_cases_import_with_no_error(clean, bundle) -> None:
     # given the spec's example bundle
     path = bundle(clean, name="clean.jsonl")
     # when it is imported into an empty store
-    report = import_bundle([path], actor="tester")
+    report = import_bundle([path], actor=system_user())
     # then every record is created and nothing is refused
     assert report.ok
     assert report.errors == []
@@ -52,7 +53,7 @@ def test_one_audit_row_per_import_with_counts_and_files(clean, bundle) -> None:
     # given the example bundle
     path = bundle(clean, name="clean.jsonl")
     # when it is imported
-    import_bundle([path], actor="tester")
+    import_bundle([path], actor=system_user())
     # then exactly one audit row describes it
     event = AuditEvent.objects.get(action="import")
     assert event.actor == "tester"

@@ -15,6 +15,7 @@ import chinese_calendar
 import pytest
 from django.core.management import CommandError, call_command
 
+from fazhi.accounts.services import system_user
 from fazhi.patrol import calendar_models
 from fazhi.patrol.periods import (
     SHANGHAI,
@@ -833,7 +834,9 @@ def test_a_stored_notice_feeds_the_database_calendar() -> None:
     from fazhi.core.models import AuditEvent
 
     # given the 2027 notice saved by an administrator
-    notice, replaced = calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+    notice, replaced = calendar_models.save_notice(
+        NOTICE_2027, actor=system_user(), reason="通知已发布"
+    )
     assert not replaced
     # when the calendar is built from the database
     calendar = HolidayCalendar.from_database()
@@ -856,13 +859,15 @@ def test_a_second_load_needs_replace() -> None:
     from fazhi.core.models import AuditEvent
 
     # given the 2027 notice stored
-    calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+    calendar_models.save_notice(NOTICE_2027, actor=system_user(), reason="通知已发布")
     # when the same year is loaded again without replace / then refused, nothing changed
     with pytest.raises(ValueError, match="--replace"):
-        calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+        calendar_models.save_notice(NOTICE_2027, actor=system_user(), reason="通知已发布")
     # when replaced with a notice without the make-up Saturday
     fixed = HolidayNoticeData(2027, "更正（2027）", rest_days=NOTICE_2027.rest_days)
-    _, replaced = calendar_models.save_notice(fixed, actor="admin2", reason="更正", replace=True)
+    _, replaced = calendar_models.save_notice(
+        fixed, actor=system_user(), reason="更正", replace=True
+    )
     # then the days are the new ones, and the audit keeps what was replaced
     assert replaced
     calendar = HolidayCalendar.from_database()
@@ -882,7 +887,7 @@ def test_a_failing_audit_leaves_no_notice(monkeypatch) -> None:
     # when a notice is saved
     # then nothing of it remains (one transaction)
     with pytest.raises(RuntimeError):
-        calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+        calendar_models.save_notice(NOTICE_2027, actor=system_user(), reason="通知已发布")
     assert not calendar_models.HolidayNotice.objects.exists()
     assert not calendar_models.HolidayNoticeDay.objects.exists()
 

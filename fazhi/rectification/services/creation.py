@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -50,7 +51,7 @@ def _new_problem(
     finding: Finding,
     *,
     source: str,
-    actor: str,
+    actor: User,
     now: datetime,
     due_at: datetime,
     status: str = ProblemStatus.OPEN,
@@ -67,7 +68,7 @@ def _new_problem(
         due_at=due_at,
         level=Level.OFFICER,
         created_at=now,
-        created_by=actor,
+        created_by=actor.get_username(),
         finished_at=now if status in FINAL_STATUSES else None,
     )
 
@@ -90,7 +91,7 @@ def _pushed_message(problem: Problem, users: list[Any]) -> Message:
     )
 
 
-def create_problems_from_findings(now: datetime, actor: str) -> dict[str, Any]:
+def create_problems_from_findings(now: datetime, actor: User) -> dict[str, Any]:
     """Open 违规/超期/超期办理 findings that never had a problem become problems (自动).
 
     Idempotent: a finding is turned into a problem automatically once; later cycles (after 销号
@@ -122,7 +123,7 @@ def _create_chunk(
     policy: RectificationPolicy,
     calendar: HolidayCalendar,
     now: datetime,
-    actor: str,
+    actor: User,
 ) -> list[Problem]:
     rows = [
         _new_problem(
@@ -156,7 +157,7 @@ def _create_chunk(
         ProblemAction.objects.bulk_create(
             ProblemAction(
                 problem=p,
-                actor=actor,
+                actor=actor.get_username(),
                 verb=Verb.CREATE,
                 from_status="",
                 to_status=ProblemStatus.OPEN,
@@ -183,7 +184,7 @@ def _create_chunk(
 def _create_one(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     source: str,
     verb: str,
     comment: str,
@@ -205,7 +206,7 @@ def _create_one(
     problem.rule = finding.rule
     ProblemAction.objects.create(
         problem=problem,
-        actor=actor,
+        actor=actor.get_username(),
         verb=verb,
         comment=comment,
         from_status="",
@@ -234,7 +235,7 @@ def _open_problem(
     *,
     action: str,
     verb: str,
-    actor: str,
+    actor: User,
     comment: str,
     now: datetime | None,
     remote_addr: str,
@@ -263,7 +264,7 @@ def _open_problem(
 def push_problem(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     comment: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -278,7 +279,7 @@ def push_problem(
 def confirm_suspicion(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     comment: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -293,7 +294,7 @@ def confirm_suspicion(
 def dismiss_finding(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     reason: str,
     now: datetime | None = None,
     remote_addr: str = "",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,12 +30,12 @@ from fazhi.rectification.services.recipients import describe, link, role_users
 
 
 def _escalation_step(
-    p: Problem, lvl: int, reached: datetime, now: datetime, actor: str
+    p: Problem, lvl: int, reached: datetime, now: datetime, actor: User
 ) -> ProblemAction:
     moment = timezone.localtime(reached, SHANGHAI)
     return ProblemAction(
         problem=p,
-        actor=actor,
+        actor=actor.get_username(),
         verb=Verb.ESCALATE,
         level=lvl,
         at=now,
@@ -57,7 +58,7 @@ def _escalation_message(p: Problem, lvl: int, users: list[Any]) -> Message:
     )
 
 
-def escalate_problems(now: datetime, actor: str) -> dict[str, Any]:
+def escalate_problems(now: datetime, actor: User) -> dict[str, Any]:
     """Raise every unfixed problem past its due time to the level its lateness has reached,
     one level per interval; each level passed notifies that level's people and is recorded.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -38,7 +39,7 @@ def _month_bounds(first: date) -> tuple[datetime, datetime]:
     )
 
 
-def interview_reminders(now: datetime, actor: str) -> dict[str, Any]:
+def interview_reminders(now: datetime, actor: User) -> dict[str, Any]:
     """约谈提醒: an officer with at least N problems created this month (not counting those
     dismissed as false) is reminded, with his unit's leaders, once per month."""
     policy = RectificationPolicy.current()

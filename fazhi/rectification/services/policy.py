@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,9 @@ def can_change_policy(user: Any) -> bool:
     return scope_of(user).role == Role.LEGAL_BRIGADE
 
 
-def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: Any) -> PolicyChange:
+def change_policy(
+    *, actor: User, reason: str, remote_addr: str = "", **values: Any
+) -> PolicyChange:
     """法制大队 changes the rectification settings; the reason is required and recorded."""
     user = active_user(actor)
     if not can_change_policy(user):
@@ -56,10 +59,10 @@ def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: A
         for key, number in clean.items():
             setattr(policy, key, number)
         policy.changed_at = timezone.now()
-        policy.changed_by = actor
+        policy.changed_by = actor.get_username()
         policy.save()
         change = PolicyChange.objects.create(
-            changed_by=actor, reason=reason, before=before, after=policy.values()
+            changed_by=actor.get_username(), reason=reason, before=before, after=policy.values()
         )
         record_audit(
             actor,

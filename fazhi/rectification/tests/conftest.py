@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.rectification.tests import samples
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -86,7 +87,7 @@ def problem(make_finding: Callable[..., Any]) -> Any:
     """An open problem of 张伟 (城南), pushed by 李娜 at T0."""
     from fazhi.rectification.services.creation import push_problem
 
-    return push_problem(make_finding("zhang"), actor="li", comment="请整改", now=T0)
+    return push_problem(make_finding("zhang"), actor=system_user(), comment="请整改", now=T0)
 
 
 def upload(name: str = "整改报告.pdf", content: bytes = PDF) -> Any:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.pack import load_pack
 from fazhi.patrol.services import sync_rules
@@ -22,7 +23,7 @@ def rules() -> None:
 
 def test_every_rule_of_the_pack_is_enforcing_some_standard(rules: None) -> None:
     # when the pack's standards are loaded
-    result = sync_pack_standards(actor="法制大队")
+    result = sync_pack_standards(actor=system_user())
     # then each of the pack's rules is linked to at least one standard
     assert result.created >= 10
     linked = set(Standard.objects.values_list("rules__code", flat=True))
@@ -30,18 +31,18 @@ def test_every_rule_of_the_pack_is_enforcing_some_standard(rules: None) -> None:
 
 
 def test_loading_again_keeps_the_bureaus_edits(rules: None) -> None:
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     Standard.objects.filter(code="BZ-LC-01").update(text="本局标准：12小时内处置完毕。")
-    result = sync_pack_standards(actor="法制大队")
+    result = sync_pack_standards(actor=system_user())
     assert result.created == 0
     assert Standard.objects.get(code="BZ-LC-01").text == "本局标准：12小时内处置完毕。"
 
 
 def test_revision_is_a_new_version_ending_the_old_one_and_is_audited(rules: None) -> None:
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     old = Standard.objects.get(code="BZ-LC-01")
     new = revise_standard(
-        old, actor="吴敏", title=old.title, text="12小时内处置完毕。", rules=["JQ-01"],
+        old, actor=system_user(), title=old.title, text="12小时内处置完毕。", rules=["JQ-01"],
         effective_from=date(2026, 12, 1), reason="局务会决定收紧处置时限",
     )  # fmt: skip
     old.refresh_from_db()
@@ -60,7 +61,7 @@ def test_revision_is_a_new_version_ending_the_old_one_and_is_audited(rules: None
     ],
 )
 def test_bad_revisions_are_refused(rules: None, changes: dict, message: str) -> None:
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     old = Standard.objects.get(code="BZ-LC-01")
     args = {"actor": "吴敏", "title": "t", "text": "x", "rules": ["JQ-01"],
             "effective_from": date(2026, 12, 1), "reason": "r", **changes}  # fmt: skip
