@@ -252,7 +252,7 @@ def confirm_answer(
         ).count()
         if confirmed == len(QUESTION_CODES):
             done = DailySheet.objects.filter(pk=sheet.pk, completed_at__isnull=True).update(
-                completed_at=now, completed_by=actor
+                completed_at=now, completed_by=actor.get_username()
             )
             if done:
                 record_audit(

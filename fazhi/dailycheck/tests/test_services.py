@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from fazhi.accounts.services import system_user
@@ -20,13 +22,18 @@ pytestmark = pytest.mark.django_db
 H = dt.timedelta(hours=1)
 
 
+def person(username: str) -> Any:
+    """A named user of the bureau fixture (actors are users, not names)."""
+    return get_user_model().objects.get(username=username)
+
+
 def answer(unit_id, code, day=TODAY):
     return DailyAnswer.objects.get(sheet__unit_id=unit_id, sheet__day=day, code=code)
 
 
 def confirm_all(unit_id, actor, day=TODAY):
     for a in DailyAnswer.objects.filter(sheet__unit_id=unit_id, sheet__day=day).order_by("code"):
-        services.confirm_answer(a, actor=actor, note="已核查" if a.count else "")
+        services.confirm_answer(a, actor=person(actor), note="已核查" if a.count else "")
 
 
 def test_generation_makes_one_sheet_per_case_handling_unit_with_ten_answers(build):
@@ -99,15 +106,15 @@ def test_li_confirms_chengnan_and_the_note_is_required_when_there_are_records(bu
     services.generate_sheets(TODAY, NOW, actor=system_user())
     q01 = answer("U-CN", "Q01")
     with pytest.raises(services.DailyCheckError, match="必须填写说明"):
-        services.confirm_answer(q01, actor=system_user(), note="  ")
+        services.confirm_answer(q01, actor=person("li"), note="  ")
     confirmed = services.confirm_answer(
-        q01, actor=system_user(), note="已电话督促处警民警，今日处置"
+        q01, actor=person("li"), note="已电话督促处警民警，今日处置"
     )
     assert confirmed.confirmed_by == "li"
     assert confirmed.confirmed_at is not None
     assert AuditEvent.objects.filter(action="dailycheck.confirm", actor="li").exists()
     with pytest.raises(services.DailyCheckError, match="已于"):
-        services.confirm_answer(q01, actor=system_user(), note="再次")
+        services.confirm_answer(q01, actor=person("li"), note="再次")
 
 
 @pytest.mark.parametrize("actor", ["wang", "zhang", "chen", "sun", "wu"])
@@ -115,20 +122,20 @@ def test_others_may_not_confirm_chengnan(build, actor):
     services.generate_sheets(TODAY, NOW, actor=system_user())
     q02 = answer("U-CN", "Q02")
     with pytest.raises(PermissionDenied):
-        services.confirm_answer(q02, actor=actor, note="看过")
+        services.confirm_answer(q02, actor=person(actor), note="看过")
     assert answer("U-CN", "Q02").confirmed_at is None
 
 
 def test_the_legal_brigade_may_confirm_any_unit(build):
     services.generate_sheets(TODAY, NOW, actor=system_user())
-    services.confirm_answer(answer("U-CB", "Q02"), actor=system_user(), note="")
+    services.confirm_answer(answer("U-CB", "Q02"), actor=person("zhou"), note="")
     assert answer("U-CB", "Q02").confirmed_by == "zhou"
 
 
 def test_a_confirmation_of_data_that_changed_meanwhile_is_refused(build):
     services.generate_sheets(TODAY, NOW, actor=system_user())
     with pytest.raises(services.DailyCheckError, match="数据已更新"):
-        services.confirm_answer(answer("U-CN", "Q01"), actor=system_user(), note="x", seen_count=3)
+        services.confirm_answer(answer("U-CN", "Q01"), actor=person("li"), note="x", seen_count=3)
 
 
 def test_sheet_completes_when_all_ten_are_confirmed(build):
@@ -136,10 +143,10 @@ def test_sheet_completes_when_all_ten_are_confirmed(build):
     services.generate_sheets(TODAY, NOW, actor=system_user())
     answers = list(DailyAnswer.objects.filter(sheet__unit_id="U-CN").order_by("code"))
     for a in answers[:9]:
-        services.confirm_answer(a, actor=system_user(), note="已核查")
+        services.confirm_answer(a, actor=person("li"), note="已核查")
     sheet = DailySheet.objects.get(unit_id="U-CN")
     assert sheet.completed_at is None
-    services.confirm_answer(answers[9], actor=system_user(), note="")
+    services.confirm_answer(answers[9], actor=person("li"), note="")
     sheet.refresh_from_db()
     assert sheet.completed_at is not None
     assert sheet.completed_by == "li"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from fazhi.accounts.scope import scope_of
 from fazhi.accounts.services import system_user
@@ -160,7 +161,9 @@ def test_escalation_claims_each_problem_once(bureau, problem, monkeypatch):
     def read_then_lose_the_race(*args):
         if not started:
             started.append(True)
-            raced.append(escalate_problems(now, system_user()))
+            # the other tick runs as an account of its own, to tell its rows apart
+            other = get_user_model().objects.create(username="other-tick", is_active=False)
+            raced.append(escalate_problems(now, other))
         return real(*args)
 
     # escalate_problems looks target_level up in its own module
