@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from fazhi.accounts.services import system_user
 from fazhi.disputes import services
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.django_db
 
 RED_TEXT = "报警人称丈夫持刀扬言要杀了她。"
 IMPORTED = NOW - timedelta(days=1)  # when the records came in, before the first tick
+
+
+def person(username: str) -> Any:
+    """A named user of the bureau fixture (actors are users, not names)."""
+    return get_user_model().objects.get(username=username)
 
 
 def imported_yesterday() -> None:
@@ -86,6 +92,6 @@ def test_the_first_tick_of_a_day_grades_every_open_dispute(three: Any) -> None:
 def test_a_changed_risk_policy_regrades_every_open_dispute(three: Any) -> None:
     # when the 法制大队 changes a threshold (the change is stamped with the real clock, later
     # than NOW), every open dispute is graded against the new policy
-    services.change_risk_policy(actor=system_user(), reason="调整黄色阈值", yellow_at=20)
+    services.change_risk_policy(actor=person("wu"), reason="调整黄色阈值", yellow_at=20)
     result = services.tick_disputes(NOW + timedelta(minutes=10), system_user())
     assert result["graded"] == 3
