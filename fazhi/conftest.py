@@ -112,7 +112,7 @@ class Bureau:
 
     def __init__(self) -> None:
         from fazhi.accounts.models import Role
-        from fazhi.accounts.services import provision_user
+        from fazhi.accounts.services import provision_user, system_user
         from fazhi.records import models as m
 
         county = m.Unit.objects.create(id="U-XJ", name="示范县公安局", kind="县局")
@@ -139,10 +139,10 @@ class Bureau:
             )
             self.officers[key] = officer
             self.users[key] = provision_user(
-                actor="test", username=key, password=PASSWORD, role=role, officer=officer
+                actor=system_user(), username=key, password=PASSWORD, role=role, officer=officer
             )
         self.users["admin"] = provision_user(
-            actor="test", username="admin", password=PASSWORD, role=Role.ADMIN,
+            actor=system_user(), username="admin", password=PASSWORD, role=Role.ADMIN,
             unit=county, superuser=True,
         )  # fmt: skip
         self.password = PASSWORD

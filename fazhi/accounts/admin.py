@@ -45,7 +45,7 @@ from fazhi.accounts.services import (
     set_account_password,
 )
 from fazhi.core.adminkit import ReadOnlyAdmin, time_column
-from fazhi.core.services import client_addr
+from fazhi.core.services import client_addr, signed_in_user
 from fazhi.records.models import Officer, Unit
 
 for _model in (Group, User, AccessAttempt, AccessLog, AccessFailureLog):
@@ -100,7 +100,7 @@ class ProfileAdmin(AccountAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Profile, form: Any, change: bool) -> None:
         data = form.cleaned_data
         profile = change_profile(
-            obj.user, actor=request.user.get_username(), role=data["role"], unit=data["unit"],
+            obj.user, actor=signed_in_user(request), role=data["role"], unit=data["unit"],
             officer=data["officer"], reason=data["reason"], remote_addr=client_addr(request),
         )  # fmt: skip
         obj.pk = profile.pk  # the admin's message and redirect after an add need it
@@ -191,7 +191,7 @@ class PasswordForm(AdminPasswordChangeForm):
             raise PermissionDenied("只能在数据管理的重设密码页面使用")
         usable = self.cleaned_data["set_usable_password"]
         self.user = set_account_password(
-            self.user, actor=request.user.get_username(),
+            self.user, actor=signed_in_user(request),
             password=self.cleaned_data["password1"] if usable else None,
             reason=self.cleaned_data["reason"], remote_addr=client_addr(request),
         )  # fmt: skip
@@ -238,7 +238,7 @@ class AccountAdmin(AccountAdminMixin, auth_admin.UserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        actor, addr = request.user.get_username(), client_addr(request)
+        actor, addr = signed_in_user(request), client_addr(request)
         if not change:
             usable = data.get("set_usable_password")
             user = create_account(
@@ -319,7 +319,7 @@ class LoginLockoutAdmin(ReadOnlyAdmin):
         form = LiftForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             count = lift_lockouts(
-                list(queryset), actor=request.user.get_username(),
+                list(queryset), actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"], remote_addr=client_addr(request),
             )  # fmt: skip
             messages.success(request, f"已解除{count}条登录锁定。")

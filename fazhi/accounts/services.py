@@ -16,8 +16,10 @@ from django.db import transaction
 
 from fazhi.accounts.error_codes import ErrorCode
 from fazhi.accounts.models import Profile, Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.services import record_audit
+from fazhi.core.services import system_user as system_user  # re-exported: accounts' API
 from fazhi.records.models import Officer, Unit
 
 # Roles that may reveal 身份证号 and phone numbers (accounts.unmask_pii) from the start; any other
@@ -36,7 +38,7 @@ class AccountError(DomainError, ValidationError):  # type: ignore[misc]
 
 def provision_user(
     *,
-    actor: str,
+    actor: User,
     username: str,
     password: str,
     role: Role,
@@ -65,9 +67,12 @@ def provision_user(
         )
         _follow_role(user, role, previous_role)
         record_audit(
-            actor, "account.create" if created else "account.reset", target_type="user",
-            target_id=username, details={"role": role, "officer": officer.pk if officer else None},
-        )  # fmt: skip
+            actor,
+            AuditAction.ACCOUNT_CREATE if created else AuditAction.ACCOUNT_RESET,
+            target_type="user",
+            target_id=username,
+            details={"role": role, "officer": officer.pk if officer else None},
+        )
     return user
 
 
@@ -95,11 +100,10 @@ def can_manage_accounts(user: Any) -> bool:
     return Profile.objects.filter(user=user, role=Role.ADMIN).exists()
 
 
-def _account_admin(actor: str, doing: str) -> User:
-    acting = get_user_model().objects.filter(username=actor).first()
-    if acting is None or not can_manage_accounts(acting):
-        raise PermissionDenied(f"用户 {actor} 无权{doing}（仅超级管理员和管理员）")
-    return acting
+def _account_admin(actor: User, doing: str) -> User:
+    if not can_manage_accounts(actor):
+        raise PermissionDenied(f"用户 {actor.get_username()} 无权{doing}（仅超级管理员和管理员）")
+    return actor
 
 
 def _need_reason(reason: str, doing: str) -> str:
@@ -112,7 +116,7 @@ def _need_reason(reason: str, doing: str) -> str:
 def change_profile(
     user: User,
     *,
-    actor: str,
+    actor: User,
     role: str,
     unit: Unit | None,
     officer: Officer | None,
@@ -143,7 +147,7 @@ def change_profile(
         profile.save()
         _follow_role(user, role, before["role"] if before else None)
         record_audit(
-            actor, "account.profile", target_type="user", target_id=user.get_username(),
+            actor, AuditAction.ACCOUNT_PROFILE, target_type="user", target_id=user.get_username(),
             remote_addr=remote_addr, details={"reason": reason, "before": before, "after": after},
         )  # fmt: skip
     return profile
@@ -157,7 +161,7 @@ def _profile_state(profile: Profile | None) -> dict[str, Any] | None:
 
 def create_account(
     *,
-    actor: str,
+    actor: User,
     username: str,
     password: str | None,
     role: str,
@@ -193,7 +197,7 @@ def create_account(
         profile = Profile.objects.create(user=user, role=role, unit=unit, officer=officer)
         _follow_role(user, role, None)
         record_audit(
-            actor, "account.create", target_type="user", target_id=username,
+            actor, AuditAction.ACCOUNT_CREATE, target_type="user", target_id=username,
             remote_addr=remote_addr,
             details={"reason": reason, "profile": _profile_state(profile),
                      "password": bool(password)},
@@ -204,7 +208,7 @@ def create_account(
 def change_account(
     user: User,
     *,
-    actor: str,
+    actor: User,
     display_name: str,
     is_active: bool,
     is_superuser: bool,
@@ -237,7 +241,7 @@ def change_account(
         after = _account_state(user)
         if after != before:
             record_audit(
-                actor, "account.change", target_type="user", target_id=name,
+                actor, AuditAction.ACCOUNT_CHANGE, target_type="user", target_id=name,
                 remote_addr=remote_addr,
                 details={"reason": reason, "before": before, "after": after},
             )  # fmt: skip
@@ -256,7 +260,7 @@ def _account_state(user: User) -> dict[str, Any]:
 
 
 def set_account_password(
-    user: User, *, actor: str, password: str | None, reason: str, remote_addr: str = ""
+    user: User, *, actor: User, password: str | None, reason: str, remote_addr: str = ""
 ) -> User:
     """Set ``user``'s password (None: password sign-in off). The audit row never holds it."""
     _account_admin(actor, "重设密码")
@@ -269,14 +273,14 @@ def set_account_password(
             user.set_unusable_password()
         user.save(update_fields=["password"])
         record_audit(
-            actor, "account.password", target_type="user", target_id=user.get_username(),
+            actor, AuditAction.ACCOUNT_PASSWORD, target_type="user", target_id=user.get_username(),
             remote_addr=remote_addr, details={"reason": reason, "usable": bool(password)},
         )  # fmt: skip
     return user
 
 
 def lift_lockouts(
-    attempts: Iterable[AccessAttempt], *, actor: str, reason: str, remote_addr: str = ""
+    attempts: Iterable[AccessAttempt], *, actor: User, reason: str, remote_addr: str = ""
 ) -> int:
     """Lift sign-in lockouts early by deleting django-axes' failure counts, one audit row
     (``auth.unlock``) per username and address. Returns how many were lifted."""
@@ -288,22 +292,28 @@ def lift_lockouts(
             pk__in=[a.pk for a in attempts]
         ):
             record_audit(
-                actor, "auth.unlock", target_type="user", target_id=attempt.username or "",
+                actor,
+                AuditAction.AUTH_UNLOCK,
+                target_type="user",
+                target_id=attempt.username or "",
                 remote_addr=remote_addr,
-                details={"reason": reason, "address": attempt.ip_address,
-                         "failures": attempt.failures_since_start},
-            )  # fmt: skip
+                details={
+                    "reason": reason,
+                    "address": attempt.ip_address,
+                    "failures": attempt.failures_since_start,
+                },
+            )
             attempt.delete()
             lifted += 1
     return lifted
 
 
 def record_unmask(
-    *, actor: str, target_type: str, target_id: str, field: str, remote_addr: str
+    *, actor: User, target_type: str, target_id: str, field: str, remote_addr: str
 ) -> None:
     """Log that ``actor`` revealed the clear value of ``target_type`` ``target_id``.``field``."""
     with transaction.atomic():
         record_audit(
-            actor, "pii.unmask", target_type=target_type, target_id=target_id,
+            actor, AuditAction.PII_UNMASK, target_type=target_type, target_id=target_id,
             remote_addr=remote_addr, details={"field": field},
         )  # fmt: skip

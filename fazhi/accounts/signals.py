@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from fazhi.core.services import ANONYMOUS_ACTOR, client_addr, record_audit
+from fazhi.core.audit_actions import AuditAction
+from fazhi.core.services import client_addr, record_audit
 
 
 def _addr(request: HttpRequest | None) -> str:
@@ -18,7 +19,7 @@ def _addr(request: HttpRequest | None) -> str:
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     username = user.get_username()
     record_audit(
-        username, "auth.login", target_type="user", target_id=username,
+        user, AuditAction.AUTH_LOGIN, target_type="user", target_id=username,
         remote_addr=_addr(request),
     )  # fmt: skip
 
@@ -26,9 +27,12 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
 def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     username = user.get_username() if user is not None else ""
     record_audit(
-        username or ANONYMOUS_ACTOR, "auth.logout", target_type="user", target_id=username,
+        user,
+        AuditAction.AUTH_LOGOUT,
+        target_type="user",
+        target_id=username,
         remote_addr=_addr(request),
-    )  # fmt: skip
+    )
 
 
 def on_login_failed(
@@ -37,7 +41,7 @@ def on_login_failed(
     # only the username: the password (even a wrong one) never reaches the log
     username = str(credentials.get("username") or "")
     record_audit(
-        ANONYMOUS_ACTOR, "auth.login_failed", target_type="user", target_id=username,
+        None, AuditAction.AUTH_LOGIN_FAILED, target_type="user", target_id=username,
         remote_addr=_addr(request),
     )  # fmt: skip
 
@@ -48,7 +52,7 @@ def on_locked_out(
     # locked by username+address, or the address as a whole (password spraying)
     by = "address" if getattr(request, "fazhi_address_locked", False) else "username+address"
     record_audit(
-        ANONYMOUS_ACTOR, "auth.lockout", target_type="user", target_id=username or "",
+        None, AuditAction.AUTH_LOCKOUT, target_type="user", target_id=username or "",
         remote_addr=_addr(request), details={"by": by},
     )  # fmt: skip
 

@@ -17,7 +17,7 @@ from fazhi.accounts.scope import UNMASK_PERMISSION
 from fazhi.accounts.services import record_unmask
 from fazhi.core.masking import UNMASKABLE
 from fazhi.core.scope import can_see, scope_of
-from fazhi.core.services import client_addr
+from fazhi.core.services import client_addr, signed_in_user
 
 
 @login_required
@@ -38,7 +38,7 @@ def unmask(request: HttpRequest) -> HttpResponse:
         raise Http404("记录不存在")
     value = getattr(record, field) or ""
     record_unmask(
-        actor=request.user.get_username(), target_type=target_type,
+        actor=signed_in_user(request), target_type=target_type,
         target_id=str(record.pk), field=field, remote_addr=client_addr(request),
     )  # fmt: skip
     response = HttpResponse(

@@ -7,11 +7,13 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from fazhi.api.models import ApiToken
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 
 KEY_PREFIX = "fz_"
@@ -26,7 +28,7 @@ def hash_key(key: str) -> str:
 
 
 def create_token(
-    user: Any, *, actor: str, name: str, remote_addr: str = "", now: datetime | None = None
+    user: Any, *, actor: User, name: str, remote_addr: str = "", now: datetime | None = None
 ) -> str:
     """A new token for ``user``; returns the clear key, which is not stored and cannot be shown
     again (only its SHA-256 is kept)."""
@@ -49,10 +51,10 @@ def create_token(
             prefix=key[:PREFIX_LENGTH],
             key_hash=hash_key(key),
             created_at=now,
-            created_by=actor,
+            created_by=actor.get_username(),
         )
         record_audit(
-            actor, "api.token_create", target_type="api_token", target_id=str(token.pk),
+            actor, AuditAction.API_TOKEN_CREATE, target_type="api_token", target_id=str(token.pk),
             remote_addr=remote_addr,
             details={"user": username, "name": name, "prefix": token.prefix},
         )  # fmt: skip
@@ -60,7 +62,7 @@ def create_token(
 
 
 def revoke_token(
-    token: ApiToken, *, actor: str, remote_addr: str = "", now: datetime | None = None
+    token: ApiToken, *, actor: User, remote_addr: str = "", now: datetime | None = None
 ) -> ApiToken:
     """吊销: the token stops working at once; the row stays (who used the API with it)."""
     now = now or timezone.now()
@@ -72,10 +74,10 @@ def revoke_token(
                 f"{timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M}吊销"
             )
         token.revoked_at = now
-        token.revoked_by = actor
+        token.revoked_by = actor.get_username()
         token.save(update_fields=["revoked_at", "revoked_by"])
         record_audit(
-            actor, "api.token_revoke", target_type="api_token", target_id=str(token.pk),
+            actor, AuditAction.API_TOKEN_REVOKE, target_type="api_token", target_id=str(token.pk),
             remote_addr=remote_addr,
             details={"user": token.user.get_username(), "name": token.name, "prefix": token.prefix},
         )  # fmt: skip

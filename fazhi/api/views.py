@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,10 +20,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import client_addr, record_audit
+from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.core.timezones import SHANGHAI
 from fazhi.dailycheck.models import DailySheet
 from fazhi.disputes.models import Dispute, DisputeStatus
@@ -152,10 +154,14 @@ def _scope(request: HttpRequest) -> DataScope:
 
 
 def _audit(
-    request: HttpRequest, name: str, target_type: str = "", target_id: Any = "", **details: Any
+    request: HttpRequest,
+    event: AuditAction,
+    target_type: str = "",
+    target_id: Any = "",
+    **details: Any,
 ) -> None:
     record_audit(
-        request.user.get_username(), f"view.api.{name}", target_type=target_type,
+        request.user, event, target_type=target_type,
         target_id=str(target_id), remote_addr=client_addr(request),
         details={"via": via(request), **details},
     )  # fmt: skip
@@ -209,7 +215,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     unit = m.Unit.objects.filter(pk=scope.unit_id).first() if scope.unit_id else None
     token = getattr(request, "api_token", None)
-    _audit(request, "me", "user", user.get_username())
+    _audit(request, AuditAction.VIEW_API_ME, "user", user.get_username())
     return {
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
@@ -253,7 +259,9 @@ def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str
         queryset = queryset.filter(first_seen_at__gte=filters.since)
     queryset = queryset.select_related("rule", "unit", "officer").order_by("-pk")
     page = _page(queryset, filters, s.finding_out)
-    _audit(request, "findings", "finding", count=page["count"], **_filters(filters))
+    _audit(
+        request, AuditAction.VIEW_API_FINDINGS, "finding", count=page["count"], **_filters(filters)
+    )
     return page
 
 
@@ -274,7 +282,7 @@ def finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
     details: dict[str, Any] = {}
     if clear and (masked != raw or explanation != (fd.explanation or "")):
         details["unmasked"] = ["facts"]  # the audit row says this answer held clear values
-    _audit(request, "finding", "finding", fd.pk, **details)
+    _audit(request, AuditAction.VIEW_API_FINDING, "finding", fd.pk, **details)
     return {
         **s.finding_out(fd),
         "facts": raw if clear else masked,
@@ -313,7 +321,7 @@ def case(request: HttpRequest, case_id: str) -> dict[str, Any]:
     if clear and any(p.id_number or p.phone for p in persons):
         # the clear identifiers went out: the audit row says whose (as the unmask page does)
         details["unmasked"] = [p.pk for p in persons if p.id_number or p.phone]
-    _audit(request, "case", "case", cs.pk, **details)
+    _audit(request, AuditAction.VIEW_API_CASE, "case", cs.pk, **details)
     return {
         "id": cs.pk,
         "kind": cs.kind,
@@ -352,7 +360,7 @@ def rules(request: HttpRequest, params: Query[s.PageParams]) -> dict[str, Any]:
         params,
         lambda r: s.rule_out(r, counts.get(r.code, {}), precision.get(r.code, {})),
     )
-    _audit(request, "rules", "rule", count=page["count"])
+    _audit(request, AuditAction.VIEW_API_RULES, "rule", count=page["count"])
     return page
 
 
@@ -366,7 +374,7 @@ def rule(request: HttpRequest, code: str) -> dict[str, Any]:
     found = visible(Finding.objects.filter(rule=rl), _scope(request))
     counts = found.status_counts("rule_id")
     standards = rl.standards.order_by("code", "-version")
-    _audit(request, "rule", "rule", rl.code)
+    _audit(request, AuditAction.VIEW_API_RULE, "rule", rl.code)
     return {
         **s.rule_out(rl, counts[0] if counts else {}, rule_precision(rl.code)),
         "pack": rl.pack,
@@ -412,7 +420,9 @@ def problems(request: HttpRequest, filters: Query[s.ProblemFilters]) -> dict[str
         queryset = queryset.exclude(overdue_q(now))
     queryset = queryset.select_related(*PROBLEM_RELATED).order_by("-created_at", "-id")
     page = _page(queryset, filters, lambda p: s.problem_out(p, now))
-    _audit(request, "problems", "problem", count=page["count"], **_filters(filters))
+    _audit(
+        request, AuditAction.VIEW_API_PROBLEMS, "problem", count=page["count"], **_filters(filters)
+    )
     return page
 
 
@@ -479,11 +489,11 @@ def _problem(request: HttpRequest, problem_id: int) -> Problem:
 def problem(request: HttpRequest, problem_id: int) -> dict[str, Any]:
     """一个整改问题：经过、附件，以及当前用户现在可执行的操作。"""
     p = _problem(request, problem_id)
-    _audit(request, "problem", "problem", p.pk)
+    _audit(request, AuditAction.VIEW_API_PROBLEM, "problem", p.pk)
     return _problem_detail(request, p)
 
 
-def _dismiss(p: Problem, *, actor: str, comment: str, remote_addr: str) -> Problem:
+def _dismiss(p: Problem, *, actor: User, comment: str, remote_addr: str) -> Problem:
     # 不予认定 is decided on the finding; check first that it is this problem that may be
     # dismissed, so that a finished problem is never turned into a new cycle from here
     require_action(p, actor, DISMISS)
@@ -529,11 +539,11 @@ def problem_action(
     request: HttpRequest, problem_id: int, action: s.ProblemActionName, body: s.ActionIn
 ) -> dict[str, Any]:
     p = _problem(request, problem_id)
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     with transaction.atomic():
         _DO[action](p, actor, body.comment, client_addr(request))
         # the service wrote its own audit row; this one says it came through the API
-        _audit(request, "problem_action", "problem", p.pk, action=action.value)
+        _audit(request, AuditAction.VIEW_API_PROBLEM_ACTION, "problem", p.pk, action=action.value)
     return _problem_detail(request, _problem(request, problem_id))
 
 
@@ -560,7 +570,13 @@ def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[s
         "day": day,
         "items": [s.sheet_out(r, units) for r in rows],
     }
-    _audit(request, "daily_sheets", "daily_sheet", count=page["count"], day=day.isoformat())
+    _audit(
+        request,
+        AuditAction.VIEW_API_DAILY_SHEETS,
+        "daily_sheet",
+        count=page["count"],
+        day=day.isoformat(),
+    )
     return page
 
 
@@ -593,7 +609,9 @@ def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str
         # the unit is not constrained (a dispute outlives re-imports): fetched in bulk
         "items": [s.dispute_out(d, units.get(d.unit_id)) for d in rows],
     }
-    _audit(request, "disputes", "dispute", count=page["count"], **_filters(filters))
+    _audit(
+        request, AuditAction.VIEW_API_DISPUTES, "dispute", count=page["count"], **_filters(filters)
+    )
     return page
 
 
@@ -612,7 +630,7 @@ def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
     details: dict[str, Any] = {}
     if clear and any(p.id_number or p.phone for p in parties):
         details["unmasked"] = [p.name for p in parties if p.id_number or p.phone]
-    _audit(request, "dispute", "dispute", d.pk, **details)
+    _audit(request, AuditAction.VIEW_API_DISPUTE, "dispute", d.pk, **details)
     return {
         **s.dispute_out(d, m.Unit.objects.filter(pk=d.unit_id).first()),
         "reasons": [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction, action_shown
+
 
 class AuditEvent(models.Model):
     """One thing that happened: who did what to which object, when, from where.
@@ -18,7 +20,7 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.CharField("操作人", max_length=150)
-    action = models.CharField("操作", max_length=64, db_index=True)
+    action = models.CharField("操作", max_length=64, db_index=True, choices=AuditAction.choices)
     target_type = models.CharField("对象类型", max_length=32, blank=True, default="")
     target_id = models.CharField("对象编号", max_length=64, blank=True, default="")
     remote_addr = models.CharField("来源地址", max_length=64, blank=True, default="")
@@ -32,7 +34,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action_shown}"
+
+    @property
+    def action_shown(self) -> str:
+        """The action's Chinese name beside its stored value: 查看案件（view.case）."""
+        return action_shown(self.action)
 
 
 class AuditHead(models.Model):

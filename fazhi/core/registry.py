@@ -31,7 +31,7 @@ from fazhi.core.scope import DataScope
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-StepFn = Callable[[datetime, str], dict[str, Any]]
+StepFn = Callable[[datetime, "User"], dict[str, Any]]
 PanelFn = Callable[[HttpRequest, DataScope], dict[str, Any] | None]
 ExtensionFn = Callable[[Any, HttpRequest, DataScope], dict[str, Any] | None]
 

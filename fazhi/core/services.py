@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.core.audit import GENESIS_HASH, HEAD_ID, event_hash, normalize_details
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.models import AuditEvent, AuditHead
 
 SYSTEM_ACTOR = "system"
@@ -48,9 +52,45 @@ def _chain_end() -> tuple[int, str]:
     return seq, hash_
 
 
+def system_user() -> User:
+    """The account that work no person does is done and audited under (the tick, the demo's
+    loading): login name ``system`` — what audit rows of such work always said — shown as 系统.
+    Inactive with no usable password, so nobody can sign in as it, and its data scope is empty."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_ACTOR, defaults={"first_name": "系统", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def command_actor(username: str | None) -> User:
+    """Whom a management command acts as: the platform user named by its ``--actor`` (a person
+    running it by hand), else the system account (cron, the demo). The operating system's login
+    name is not a platform user and is no longer used."""
+    if not username:
+        return system_user()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--actor：用户 {username} 不存在")
+    if not user.is_active:
+        raise CommandError(f"--actor：用户 {username} 已停用")
+    return user
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user a page or API call acts as. Pages that change anything require a signed-in user;
+    an anonymous request reaching a service is refused here rather than audited as nobody."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("请先登录")
+    return user
+
+
 def record_audit(
-    actor: str,
-    action: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: AuditAction,
     *,
     target_type: str = "",
     target_id: str = "",
@@ -61,8 +101,8 @@ def record_audit(
     describes, preferably as its last statement: the chain stays locked until that commits."""
     fields: dict[str, Any] = {
         "at": timezone.now(),
-        "actor": (actor or SYSTEM_ACTOR)[:150],
-        "action": action[:64],
+        "actor": _login_name(actor)[:150],
+        "action": str(action.value)[:64],
         "target_type": str(target_type)[:32],
         "target_id": str(target_id)[:64],
         "remote_addr": remote_addr[:64],
@@ -79,32 +119,44 @@ def record_audit(
     return event
 
 
+def _login_name(actor: AbstractBaseUser | AnonymousUser | None) -> str:
+    # The login name, not the display name: rows written before actors were typed say the same,
+    # and a display name may change or repeat.
+    if actor is None or not actor.is_authenticated:
+        return ANONYMOUS_ACTOR
+    return str(actor.get_username()) or SYSTEM_ACTOR
+
+
 def client_addr(request: HttpRequest) -> str:
     """Where a request came from: REMOTE_ADDR only. Behind a reverse proxy the proxy must pass
     the client's address as REMOTE_ADDR (forwarded headers can be forged by the client)."""
     return str(request.META.get("REMOTE_ADDR") or "")[:64]
 
 
-def _request_actor(request: HttpRequest) -> str:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return ANONYMOUS_ACTOR
-    return str(user.get_username())
+def _target(action: AuditAction, prefix: str) -> str:
+    """The target type an action names (``view.case`` → ``case``); an action of another kind is
+    a programming error, refused before anything is written."""
+    if not action.value.startswith(prefix):
+        raise ValueError(f"{action.value} is not a {prefix}* audit action")
+    return action.value.removeprefix(prefix)
 
 
 def audit_view(
-    request: HttpRequest, target_type: str, target_id: str, **details: Any
+    request: HttpRequest, action: AuditAction, target_id: Any, **details: Any
 ) -> AuditEvent:
-    """Log that the signed-in user opened a record page (action ``view.<target_type>``)."""
+    """Log that the signed-in user opened a page (``action`` is a ``view.<target_type>``
+    member, e.g. ``AuditAction.VIEW_CASE``)."""
     return record_audit(
-        _request_actor(request), f"view.{target_type}", target_type=target_type,
+        getattr(request, "user", None), action, target_type=_target(action, "view."),
         target_id=str(target_id), remote_addr=client_addr(request), details=details,
     )  # fmt: skip
 
 
-def audit_export(request: HttpRequest, what: str, count: int, **details: Any) -> AuditEvent:
-    """Log an export (action ``export.<what>``) with the number of rows it contained."""
+def audit_export(
+    request: HttpRequest, action: AuditAction, count: int, **details: Any
+) -> AuditEvent:
+    """Log an export (``action`` is an ``export.<what>`` member) with its number of rows."""
     return record_audit(
-        _request_actor(request), f"export.{what}", target_type=what,
+        getattr(request, "user", None), action, target_type=_target(action, "export."),
         remote_addr=client_addr(request), details={"count": count, **details},
     )  # fmt: skip

@@ -23,11 +23,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from fazhi.core.models import Lease
 from fazhi.core.registry import tick_steps
+from fazhi.core.services import system_user
 
 TICK_LEASE = "tick"
 # A lease whose holder has not beaten for this long belongs to a dead tick and is taken over.
@@ -148,11 +150,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def run_tick(
-    *, actor: str = "tick", now: datetime | None = None, only: list[str] | None = None
+    *, actor: User | None = None, now: datetime | None = None, only: list[str] | None = None
 ) -> dict[str, Any] | None:
-    """Run every step once; ``None`` when another (live) tick holds the lease. Raises
-    ``LeaseLost`` when the lease was taken over while this tick ran."""
+    """Run every step once, as ``actor`` (the system account unless a person started it);
+    ``None`` when another (live) tick holds the lease. Raises ``LeaseLost`` when the lease was
+    taken over while this tick ran."""
     now = now or timezone.now()
+    actor = actor or system_user()
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     claimed = claim(TICK_LEASE, holder, timezone.now())
     if claimed is None:

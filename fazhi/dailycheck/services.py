@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -22,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile, Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope
 from fazhi.core.services import record_audit
@@ -63,7 +65,7 @@ def generate_sheets(
     day: date,
     now: datetime,
     *,
-    actor: str,
+    actor: User,
     unit_ids: Iterable[str] | None = None,
     calendar: HolidayCalendar | None = None,
 ) -> dict[str, int]:
@@ -141,13 +143,16 @@ def generate_sheets(
         stats["answers_updated"] = len(to_update)
         if stats["sheets_created"] or to_create or to_update:
             record_audit(
-                actor, "dailycheck.generate", target_type="daily_sheet", target_id=day.isoformat(),
+                actor,
+                AuditAction.DAILYCHECK_GENERATE,
+                target_type="daily_sheet",
+                target_id=day.isoformat(),
                 details={**stats, "as_of": now.isoformat()},
-            )  # fmt: skip
+            )
     return stats
 
 
-def tick_daily(now: datetime, actor: str) -> dict[str, Any]:
+def tick_daily(now: datetime, actor: User) -> dict[str, Any]:
     """``fazhi tick`` step: today's sheets for every case-handling unit, kept up to date.
 
     Runs every tick; it writes only when a sheet is missing or an unconfirmed answer changed.
@@ -168,12 +173,11 @@ class Confirmer:
     unit_id: str | None
 
 
-def confirmer(username: str) -> Confirmer:
-    """Who ``username`` is for confirming (one query)."""
+def confirmer(user: User) -> Confirmer:
+    """Who ``user`` is for confirming (one query)."""
+    username = user.get_username()
     profile = (
-        Profile.objects.filter(user__username=username, user__is_active=True)
-        .only("role", "unit_id")
-        .first()
+        Profile.objects.filter(user=user, user__is_active=True).only("role", "unit_id").first()
     )
     if profile is None:
         return Confirmer(username, None, None)
@@ -195,7 +199,7 @@ def may_confirm_scope(scope: DataScope, unit_id: str) -> bool:
 def confirm_answer(
     answer: DailyAnswer,
     *,
-    actor: str,
+    actor: User,
     note: str = "",
     seen_count: int | None = None,
     remote_addr: str = "",
@@ -235,24 +239,32 @@ def confirm_answer(
                 field="note",
             )
         now = timezone.now()
-        locked.confirmed_by, locked.confirmed_at, locked.note = actor, now, note
+        locked.confirmed_by, locked.confirmed_at, locked.note = actor.get_username(), now, note
         locked.save(update_fields=["confirmed_by", "confirmed_at", "note"])
         record_audit(
-            actor, "dailycheck.confirm", target_type="daily_answer", target_id=str(locked.pk),
+            actor,
+            AuditAction.DAILYCHECK_CONFIRM,
+            target_type="daily_answer",
+            target_id=str(locked.pk),
             remote_addr=remote_addr,
-            details={"unit": sheet.unit_id, "day": sheet.day.isoformat(), "code": locked.code,
-                     "count": locked.count, "note": note},
-        )  # fmt: skip
+            details={
+                "unit": sheet.unit_id,
+                "day": sheet.day.isoformat(),
+                "code": locked.code,
+                "count": locked.count,
+                "note": note,
+            },
+        )
         confirmed = DailyAnswer.objects.filter(
             sheet=sheet, code__in=QUESTION_CODES, confirmed_at__isnull=False
         ).count()
         if confirmed == len(QUESTION_CODES):
             done = DailySheet.objects.filter(pk=sheet.pk, completed_at__isnull=True).update(
-                completed_at=now, completed_by=actor
+                completed_at=now, completed_by=actor.get_username()
             )
             if done:
                 record_audit(
-                    actor, "dailycheck.complete", target_type="daily_sheet",
+                    actor, AuditAction.DAILYCHECK_COMPLETE, target_type="daily_sheet",
                     target_id=str(sheet.pk), remote_addr=remote_addr,
                     details={"unit": sheet.unit_id, "day": sheet.day.isoformat()},
                 )  # fmt: skip

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_view, client_addr, record_audit
+from fazhi.core.services import audit_view, client_addr, record_audit, signed_in_user
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE, QUESTIONS, record_url
@@ -74,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     }
     rows = [{"unit": u, "sheet": sheets.get(u.pk)} for u in units]
-    record_audit(scope.username, "view.daily_index", remote_addr=client_addr(request),
+    record_audit(request.user, AuditAction.VIEW_DAILY_INDEX, remote_addr=client_addr(request),
                  details={"day": today.isoformat()})  # fmt: skip
     context = {
         "day": today,
@@ -126,7 +127,7 @@ def _render_sheet(
                     "error": (errors or {}).get(a.pk, ""),
                 }
             )
-        audit_view(request, "daily_sheet", str(found.pk))
+        audit_view(request, AuditAction.VIEW_DAILY_SHEET, str(found.pk))
     context = {
         "unit": unit,
         "day": day,
@@ -154,7 +155,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     seen = int(raw_seen) if raw_seen.isdigit() else None
     try:
         services.confirm_answer(
-            answer, actor=scope.username, note=request.POST.get("note", ""),
+            answer, actor=signed_in_user(request), note=request.POST.get("note", ""),
             seen_count=seen, remote_addr=client_addr(request),
         )  # fmt: skip
     except services.DailyCheckError as exc:
@@ -174,7 +175,7 @@ def generate(request: HttpRequest) -> HttpResponse:
     if scope.role not in GENERATE_ROLES:
         raise PermissionDenied("只有法制员、法制大队或管理员可以生成每日十问")
     now = timezone.now()
-    stats = services.generate_sheets(timezone.localdate(now), now, actor=scope.username)
+    stats = services.generate_sheets(timezone.localdate(now), now, actor=signed_in_user(request))
     messages.success(
         request,
         f"已生成{stats['sheets_created']}个单位的每日十问，更新{stats['answers_updated']}项答案",
@@ -197,7 +198,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         error = f"统计期间有误：{exc}"
         start, end = services.default_period(timezone.localdate())
         table = services.completion_stats(scope, start, end)
-    record_audit(scope.username, "view.daily_stats", remote_addr=client_addr(request),
+    record_audit(request.user, AuditAction.VIEW_DAILY_STATS, remote_addr=client_addr(request),
                  details={"start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
     return render(
         request,

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
@@ -87,7 +89,7 @@ _POLICY_NUMBERS = (
 
 
 def change_risk_policy(
-    *, actor: str, reason: str, remote_addr: str = "", **changes: Any
+    *, actor: User, reason: str, remote_addr: str = "", **changes: Any
 ) -> RiskPolicy:
     """Change grading points, thresholds or visit windows; ``reason`` is required and recorded.
     ``points`` and ``type_points`` are merged into the current tables."""
@@ -142,12 +144,12 @@ def change_risk_policy(
                 field="money_at",
             )
         row.changed_at = timezone.now()
-        row.changed_by = actor
+        row.changed_by = actor.get_username()
         row.reason = reason.strip()[:200]
         row.save()
         after = {f: getattr(row, f) for f in before}
         record_audit(
-            actor, "disputes.change_policy", target_type="disputes.riskpolicy",
+            actor, AuditAction.DISPUTES_CHANGE_POLICY, target_type="disputes.riskpolicy",
             target_id=str(row.pk), remote_addr=remote_addr,
             details={
                 "reason": row.reason,
@@ -222,7 +224,7 @@ def _create_new(now: datetime) -> list[str]:
     return [row["id"] for row in new]
 
 
-def ensure_dispute(incident_id: str, *, actor: str, now: datetime | None = None) -> Dispute:
+def ensure_dispute(incident_id: str, *, actor: User, now: datetime | None = None) -> Dispute:
     """The dispute of one incident, created and graded if it has none yet (for the intel
     review: confirming a ZN-JF-02 suspicion escalates the dispute of its incident)."""
     now = now or timezone.now()
@@ -253,7 +255,7 @@ def ensure_dispute(incident_id: str, *, actor: str, now: datetime | None = None)
 # --- grading ------------------------------------------------------------------------------------
 
 
-def regrade(incident_ids: Sequence[str], *, now: datetime, actor: str) -> dict[str, int]:
+def regrade(incident_ids: Sequence[str], *, now: datetime, actor: User) -> dict[str, int]:
     """Grade the disputes of ``incident_ids`` again; write what changed, and for the rest only
     ``graded_at``. Returns how many were graded, changed and went up a colour."""
     p = policy()
@@ -507,16 +509,16 @@ def _schedule(now: datetime, incident_ids: Sequence[str] | None = None) -> int:
     return len(rows)
 
 
-def _actor_officer(actor: str) -> str | None:
+def _actor_officer(actor: User) -> str | None:
     from fazhi.accounts.models import Profile
 
-    return Profile.objects.filter(user__username=actor).values_list("officer_id", flat=True).first()
+    return Profile.objects.filter(user=actor).values_list("officer_id", flat=True).first()
 
 
 def record_followup(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     at: datetime,
     result: str,
     note: str = "",
@@ -555,7 +557,7 @@ def record_followup(
         regrade([dispute.incident_id], now=now, actor=actor)
         _schedule(now, [dispute.incident_id])
         record_audit(
-            actor, "disputes.record_followup", target_type="disputes.dispute",
+            actor, AuditAction.DISPUTES_RECORD_FOLLOWUP, target_type="disputes.dispute",
             target_id=str(dispute.pk), remote_addr=remote_addr,
             details={"followup": followup.pk, "result": result, "at": at.isoformat()},
         )  # fmt: skip
@@ -566,7 +568,7 @@ def record_followup(
 def answer_checklist(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     item: str,
     answer: str,
     note: str = "",
@@ -593,11 +595,12 @@ def answer_checklist(
             dispute=dispute, item=item,
             defaults={
                 "kind": kind, "answer": answer.strip()[:200], "note": note.strip(),
-                "source": f"社区民警核实（{actor}）", "answered_by": actor, "answered_at": now,
+                "source": f"社区民警核实（{actor.get_username()}）",
+                "answered_by": actor.get_username(), "answered_at": now,
             },
         )  # fmt: skip
         record_audit(
-            actor, "disputes.answer_checklist", target_type="disputes.dispute",
+            actor, AuditAction.DISPUTES_ANSWER_CHECKLIST, target_type="disputes.dispute",
             target_id=str(dispute.pk), remote_addr=remote_addr,
             details={"item": item, "answer": row.answer},
         )  # fmt: skip
@@ -607,7 +610,7 @@ def answer_checklist(
 def resolve_dispute(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     note: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -628,9 +631,13 @@ def resolve_dispute(
             )
         FollowupPlan.objects.pending().filter(dispute=dispute).update(cancelled_at=now)
         record_audit(
-            actor, "disputes.resolve", target_type="disputes.dispute", target_id=str(dispute.pk),
-            remote_addr=remote_addr, details={"note": note},
-        )  # fmt: skip
+            actor,
+            AuditAction.DISPUTES_RESOLVE,
+            target_type="disputes.dispute",
+            target_id=str(dispute.pk),
+            remote_addr=remote_addr,
+            details={"note": note},
+        )
     dispute.refresh_from_db()
     return dispute
 
@@ -695,7 +702,7 @@ def letter_prefix() -> str:
 def escalate(
     dispute: Dispute,
     *,
-    actor: str,
+    actor: User,
     reason: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -722,17 +729,22 @@ def escalate(
         )
         letter = EscalationLetter.objects.create(
             dispute=dispute, year=year, seq=seq, number=number, created_at=now,
-            created_by=actor, file_path=relative, sent_to=RECIPIENT, reason=reason[:200],
+            created_by=actor.get_username(), file_path=relative, sent_to=RECIPIENT,
+            reason=reason[:200],
         )  # fmt: skip
         Dispute.objects.filter(pk=dispute.pk).update(escalated_at=now)
         record_audit(
-            actor, "disputes.escalate", target_type="disputes.dispute", target_id=str(dispute.pk),
-            remote_addr=remote_addr, details={"number": number, "reason": reason},
-        )  # fmt: skip
+            actor,
+            AuditAction.DISPUTES_ESCALATE,
+            target_type="disputes.dispute",
+            target_id=str(dispute.pk),
+            remote_addr=remote_addr,
+            details={"number": number, "reason": reason},
+        )
     return letter
 
 
-def _escalate_due(now: datetime, actor: str) -> list[str]:
+def _escalate_due(now: datetime, actor: User) -> list[str]:
     p = policy()
     due = (
         Dispute.objects.open()
@@ -790,7 +802,7 @@ def _needs_grading(now: datetime, p: RiskPolicy) -> Q:
     return changed
 
 
-def tick_disputes(now: datetime, actor: str) -> dict[str, Any]:
+def tick_disputes(now: datetime, actor: User) -> dict[str, Any]:
     """Create, grade, schedule, link visits and escalate (safe to run twice)."""
     with transaction.atomic():
         p = policy()
@@ -814,7 +826,7 @@ def tick_disputes(now: datetime, actor: str) -> dict[str, Any]:
         "letters": letters,
     }
     if created or linked["linked"] or graded["regraded"] or scheduled or letters:
-        record_audit(actor, "disputes.tick", details={"now": now.isoformat(), **outcome})
+        record_audit(actor, AuditAction.DISPUTES_TICK, details={"now": now.isoformat(), **outcome})
     return outcome
 
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.params import day_in_range, parse_moment
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import client_addr, record_audit
+from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.disputes import services
 from fazhi.disputes.models import (
     CHECKLIST_ITEMS,
@@ -54,10 +55,8 @@ ESCALATE_ROLES = frozenset(
 )  # fmt: skip
 
 
-def _audit_view(request: HttpRequest, action: str, **details: Any) -> None:
-    record_audit(
-        request.user.get_username(), action, remote_addr=client_addr(request), details=details
-    )
+def _audit_view(request: HttpRequest, action: AuditAction, **details: Any) -> None:
+    record_audit(request.user, action, remote_addr=client_addr(request), details=details)
 
 
 def _scope(request: HttpRequest) -> DataScope:
@@ -110,7 +109,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         for entry in board.values()
     ]
     totals = [sum(r["counts"].get(c, 0) for r in board_rows) for c in colours]
-    _audit_view(request, "view.disputes.list", **filters)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_LIST, **filters)
     return render(
         request,
         "disputes/list.html",
@@ -150,7 +149,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         FollowupPlan.objects.filter(dispute=dispute).select_related("officer", "done_followup")
     )
     letter = EscalationLetter.objects.filter(dispute=dispute).first()
-    _audit_view(request, "view.disputes.detail", dispute=dispute.pk)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_DETAIL, dispute=dispute.pk)
     return render(
         request,
         "disputes/detail.html",
@@ -194,7 +193,7 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("disputes:detail", pk=pk)
     try:
         services.record_followup(
-            dispute, actor=request.user.get_username(), at=at,
+            dispute, actor=signed_in_user(request), at=at,
             result=request.POST.get("result", ""), note=request.POST.get("note", ""),
             remote_addr=client_addr(request),
         )  # fmt: skip
@@ -212,7 +211,7 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
         return dispute
     try:
         services.answer_checklist(
-            dispute, actor=request.user.get_username(), item=request.POST.get("item", ""),
+            dispute, actor=signed_in_user(request), item=request.POST.get("item", ""),
             answer=request.POST.get("answer", ""), note=request.POST.get("note", ""),
             remote_addr=client_addr(request),
         )  # fmt: skip
@@ -230,7 +229,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return dispute
     try:
         services.resolve_dispute(
-            dispute, actor=request.user.get_username(), note=request.POST.get("note", ""),
+            dispute, actor=signed_in_user(request), note=request.POST.get("note", ""),
             remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "已标记为已化解")
@@ -247,7 +246,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         return dispute
     try:
         letter = services.escalate(
-            dispute, actor=request.user.get_username(), reason=request.POST.get("reason", ""),
+            dispute, actor=signed_in_user(request), reason=request.POST.get("reason", ""),
             remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, f"已制发抄告函 {letter.number}")
@@ -270,7 +269,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     if scope.officer_id is not None:
         plans = plans.filter(officer_id=scope.officer_id)
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    _audit_view(request, "view.disputes.visits")
+    _audit_view(request, AuditAction.VIEW_DISPUTES_VISITS)
     return render(
         request,
         "disputes/visits.html",
@@ -335,7 +334,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
         "colours": [lbl for _c, lbl, _n in colours],
         "colour_counts": [n for _c, _l, n in colours],
     }
-    _audit_view(request, "view.disputes.analysis", month=label)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_ANALYSIS, month=label)
     return render(
         request,
         "disputes/analysis.html",
@@ -366,7 +365,7 @@ def letter_file(request: HttpRequest, pk: int) -> FileResponse:
     path = Path(settings.MEDIA_ROOT) / letter.file_path
     if not path.is_file():
         raise Http404(f"抄告函 {letter.number} 的文件不存在")
-    _audit_view(request, "view.disputes.letter", letter=letter.pk, number=letter.number)
+    _audit_view(request, AuditAction.VIEW_DISPUTES_LETTER, letter=letter.pk, number=letter.number)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

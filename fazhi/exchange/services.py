@@ -38,11 +38,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.locks import lock_store
-from fazhi.core.services import record_audit
+from fazhi.core.services import record_audit, system_user
 from fazhi.exchange.fzx import (
     NATIVE_ADAPTER,
     SQLITE_ADAPTER,
@@ -107,7 +109,7 @@ class _Problems:
 def import_bundle(
     paths: Sequence[str | Path],
     *,
-    actor: str = "system",
+    actor: User | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
@@ -117,6 +119,9 @@ def import_bundle(
     more with the same count when reading is over (checking and writing follow). An exception
     raised anywhere (including by ``progress``, or KeyboardInterrupt) rolls the whole import
     back. Raises ``SourceError`` for a file that cannot be read.
+
+    ``actor``: who imports — the user named by ``fazhi import --actor``; by default (no person:
+    cron, the demo's loading) the system account.
     """
     bundle = Bundle(paths)
     adapter = SQLITE_ADAPTER if connection.vendor == "sqlite" else NATIVE_ADAPTER
@@ -144,12 +149,12 @@ def import_bundle(
                 report.unchanged[name] = counts.unchanged
                 report.deleted[name] = counts.deleted
             staging.drop()
-            _audit_import(actor, report, skip_invalid)
+            _audit_import(actor or system_user(), report, skip_invalid)
     except _Refused:
         report.ok = False
         # The attempt is audited although nothing was stored: who tried to load what matters.
         with transaction.atomic():
-            _audit_import(actor, report, skip_invalid)
+            _audit_import(actor or system_user(), report, skip_invalid)
     finally:
         staging.release()
     if report.ok:
@@ -234,10 +239,10 @@ def _check_bundle(staging: Staging, problems: _Problems, skip_invalid: bool) -> 
         staging.refuse({(p.rtype, p.rid) for p in found})
 
 
-def _audit_import(actor: str, report: ImportReport, skip_invalid: bool) -> None:
+def _audit_import(actor: User, report: ImportReport, skip_invalid: bool) -> None:
     record_audit(
         actor,
-        "import",
+        AuditAction.IMPORT,
         target_type="fzx",
         details={
             "files": report.files,
@@ -254,7 +259,7 @@ def _audit_import(actor: str, report: ImportReport, skip_invalid: bool) -> None:
 # Export
 
 
-def export_store(out: str | Path, *, actor: str = "system") -> dict[str, int]:
+def export_store(out: str | Path, *, actor: User | None = None) -> dict[str, int]:
     """Write every stored record as FZX to ``out`` (``.jsonl`` or ``.jsonl.gz``).
 
     Types in schema order, records by id, so that exporting an unchanged store twice gives the
@@ -276,8 +281,8 @@ def export_store(out: str | Path, *, actor: str = "system") -> dict[str, int]:
         # current head when other rows were appended during the export.
         with transaction.atomic():
             record_audit(
-                actor,
-                "export",
+                actor or system_user(),
+                AuditAction.EXPORT,
                 target_type="fzx",
                 details={"file": str(path), "counts": {k: v for k, v in counts.items() if v}},
             )

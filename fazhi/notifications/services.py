@@ -17,12 +17,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile
 from fazhi.config import env_str
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.notifications.models import DeliveryStatus, Notification, WebhookDelivery
 
@@ -62,14 +64,14 @@ def notify(
     body: str = "",
     link: str = "",
     *,
-    actor: str,
+    actor: User,
     data: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Notify ``users`` (one row each, one bulk insert)."""
     return notify_many([Message(list(users), kind, title, body, link, data or {})], actor=actor)
 
 
-def notify_many(messages: Sequence[Message], *, actor: str) -> list[Notification]:
+def notify_many(messages: Sequence[Message], *, actor: User) -> list[Notification]:
     """Write every message's notifications (one bulk insert) and webhook rows (another)."""
     messages = [msg for msg in messages if msg.users]
     if not messages:
@@ -104,7 +106,7 @@ def notify_many(messages: Sequence[Message], *, actor: str) -> list[Notification
             )
         record_audit(
             actor,
-            "notifications.notify",
+            AuditAction.NOTIFICATIONS_NOTIFY,
             target_type="notification",
             details={
                 "kinds": sorted({m.kind for m in messages}),
@@ -165,7 +167,7 @@ def unread_count(user: Any) -> int:
 
 
 def mark_read(
-    user: Any, ids: Iterable[int] | None, *, actor: str, now: datetime | None = None
+    user: Any, ids: Iterable[int] | None, *, actor: User, now: datetime | None = None
 ) -> int:
     """Mark the user's notifications ``ids`` read (all unread ones when ``ids`` is None).
 
@@ -180,7 +182,7 @@ def mark_read(
         if count:
             record_audit(
                 actor,
-                "notifications.read",
+                AuditAction.NOTIFICATIONS_READ,
                 target_type="notification",
                 details={"count": count, "all": ids is None},
             )
@@ -209,7 +211,7 @@ def post_json(url: str, payload: dict[str, Any], *, delivery_id: int, event: str
             raise OSError(f"HTTP {response.status}")
 
 
-def tick_deliver(now: datetime, actor: str) -> dict[str, Any]:
+def tick_deliver(now: datetime, actor: User) -> dict[str, Any]:
     """``fazhi tick`` step: POST the pending webhook rows that are due at ``now``."""
     due = list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
@@ -256,7 +258,9 @@ def tick_deliver(now: datetime, actor: str) -> dict[str, Any]:
         "skipped": skipped,
     }
     if due:
-        record_audit(actor, "notifications.deliver", target_type="webhook", details=result)
+        record_audit(
+            actor, AuditAction.NOTIFICATIONS_DELIVER, target_type="webhook", details=result
+        )
     return result
 
 

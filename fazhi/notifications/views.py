@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from fazhi.core.services import signed_in_user
 from fazhi.notifications import services
 from fazhi.notifications.models import Notification
 
@@ -40,7 +41,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
         ids = None
     else:
         ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
-    services.mark_read(request.user, ids, actor=request.user.get_username())
+    services.mark_read(request.user, ids, actor=signed_in_user(request))
     target = request.POST.get("next", "")
     # Only a local path: never redirect off-site.
     if not target.startswith("/") or target.startswith("//"):

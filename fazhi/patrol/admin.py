@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from fazhi.core.adminkit import ReadOnlyAdmin, time_column
+from fazhi.core.services import signed_in_user
 from fazhi.patrol.calendar_models import HolidayNotice, HolidayNoticeDay, save_notice
 from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange
 from fazhi.patrol.periods import HolidayNoticeData, NoticeError
@@ -184,7 +185,7 @@ class HolidayNoticeAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         notice: HolidayNoticeData = data["notice"]
         saved, replaced = save_notice(
-            notice, actor=request.user.get_username(), reason=data["reason"],
+            notice, actor=signed_in_user(request), reason=data["reason"],
             replace=bool(data["replace"]), source="数据管理",
         )  # fmt: skip
         obj.pk = saved.pk

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.patrol.periods import HolidayNoticeData
 
@@ -77,7 +79,7 @@ class HolidayNoticeDay(models.Model):
 def save_notice(
     data: HolidayNoticeData,
     *,
-    actor: str,
+    actor: User,
     reason: str,
     replace: bool = False,
     source: str = "",
@@ -108,11 +110,14 @@ def save_notice(
             existing.days.all().delete()
             notice = existing
             notice.title, notice.number = data.title, data.number
-            notice.entered_by, notice.entered_at = actor, timezone.now()
+            notice.entered_by, notice.entered_at = actor.get_username(), timezone.now()
             notice.save()
         else:
             notice = HolidayNotice.objects.create(
-                year=data.year, title=data.title, number=data.number, entered_by=actor
+                year=data.year,
+                title=data.title,
+                number=data.number,
+                entered_by=actor.get_username(),
             )
         HolidayNoticeDay.objects.bulk_create(
             [HolidayNoticeDay(notice=notice, date=d, kind=HolidayNoticeDay.Kind.REST)
@@ -125,7 +130,7 @@ def save_notice(
             details["replaced"] = previous
         record_audit(
             actor,
-            "holiday_notice.load",
+            AuditAction.HOLIDAY_NOTICE_LOAD,
             target_type="holiday_notice",
             target_id=str(data.year),
             details=details,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope
@@ -118,7 +119,7 @@ class RuleSettingsForm(forms.Form):
                 changed[key] = value
         return changed
 
-    def save(self, *, actor: str) -> RuleChange | None:
+    def save(self, *, actor: User) -> RuleChange | None:
         """Apply the change through ``change_rule``; None (with form errors) when refused."""
         settings = self._settings()
         if self.errors:

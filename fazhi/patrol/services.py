@@ -14,10 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
@@ -97,7 +99,7 @@ def sync_rules(pack: Pack) -> dict[str, Rule]:
 def change_rule(
     rule: Rule,
     *,
-    actor: str,
+    actor: User,
     reason: str,
     enabled: bool | None = None,
     warn_only: bool | None = None,
@@ -147,10 +149,14 @@ def change_rule(
         rule.save()
         after = _rule_state(rule)
         change = RuleChange.objects.create(
-            rule=rule, changed_by=actor, reason=reason.strip(), before=before, after=after
+            rule=rule,
+            changed_by=actor.get_username(),
+            reason=reason.strip(),
+            before=before,
+            after=after,
         )
         record_audit(
-            actor, "rule.change", target_type="rule", target_id=rule.code,
+            actor, AuditAction.RULE_CHANGE, target_type="rule", target_id=rule.code,
             details={"reason": reason, "before": before, "after": after},
         )  # fmt: skip
     return change
@@ -361,7 +367,7 @@ def _fill(finding: Finding, result: Result, severity: str, digest: str, now: dat
 def run_patrol(
     *,
     as_of: datetime,
-    actor: str,
+    actor: User,
     mode: str = RunMode.FULL,
     codes: Iterable[str] | None = None,
     pack_code: str = DEFAULT_PACK,
@@ -454,12 +460,12 @@ def run_patrol(
             finished_at=timezone.now(),
             as_of=as_of,
             mode=effective,
-            actor=actor,
+            actor=actor.get_username(),
             watermark=started,
             stats=stats,
         )
         record_audit(
-            actor, "patrol.run", target_type="patrol_run", target_id=str(run.pk),
+            actor, AuditAction.PATROL_RUN, target_type="patrol_run", target_id=str(run.pk),
             details={"as_of": as_of.isoformat(), "mode": effective, **totals,
                      "fallback": stats.get("fallback", "")},
         )  # fmt: skip
@@ -493,7 +499,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def tick_patrol(now: datetime, actor: str) -> dict[str, Any]:
+def tick_patrol(now: datetime, actor: User) -> dict[str, Any]:
     """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself)."""
     run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL)
     return {

@@ -24,9 +24,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.registry import extend_page
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, audit_view
+from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
 from fazhi.patrol.filters import FindingFilter
@@ -53,7 +54,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     )
     paginator.count = counts.get("total") or 0  # already counted: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
-    audit_view(request, "findings", "", **form.summary())
+    audit_view(request, AuditAction.VIEW_FINDINGS, "", **form.summary())
     return render(
         request,
         "patrol/findings.html",
@@ -77,7 +78,7 @@ def findings_export(request: HttpRequest) -> HttpResponseBase:
             render_to_string("400.html", {"reason": "导出条件有误：" + form.problems()})
         )
     out, count = findings_xlsx(queryset)
-    audit_export(request, "findings", count, filters=form.summary())
+    audit_export(request, AuditAction.EXPORT_FINDINGS, count, filters=form.summary())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
         out,
@@ -95,7 +96,7 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
         visible(Finding.objects.select_related("rule", "unit", "officer", "case"), scope), pk=pk
     )
     context = extend_page("finding", fd, request, scope)
-    audit_view(request, "finding", str(fd.pk))
+    audit_view(request, AuditAction.VIEW_FINDING, str(fd.pk))
     context.update({"f": fd, "now": timezone.now(), "deadline": fd.rule.kind == RuleKind.DEADLINE})
     return render(request, "patrol/finding.html", context)
 
@@ -114,7 +115,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     for rule in rows:
         rule.counts = counts.get(rule.code, {})  # type: ignore[attr-defined]
         rule.n_standards = per_rule.get(rule.code, 0)  # type: ignore[attr-defined]
-    audit_view(request, "rules", "")
+    audit_view(request, AuditAction.VIEW_RULES, "")
     context.update({"rules": rows, "statuses": FindingStatus.choices})
     return render(request, "patrol/rules.html", context)
 
@@ -160,7 +161,7 @@ def rule(request: HttpRequest, code: str) -> HttpResponse:
     context = _rule_context(request, rl, scope)
     if context["can_change"]:
         context["form"] = RuleSettingsForm(rl)
-    audit_view(request, "rule", rl.code)
+    audit_view(request, AuditAction.VIEW_RULE, rl.code)
     return render(request, "patrol/rule.html", context)
 
 
@@ -173,7 +174,7 @@ def rule_settings(request: HttpRequest, code: str) -> HttpResponse:
     rl = get_object_or_404(Rule, pk=code)
     form = RuleSettingsForm(rl, request.POST)
     if form.is_valid():
-        change = form.save(actor=request.user.get_username())
+        change = form.save(actor=signed_in_user(request))
         if change is not None:
             messages.success(request, f"规则 {rl.code} 的设置已修改，自下次巡查起生效。")
             return redirect("patrol:rule", code=rl.code)

@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from fazhi.core.adminkit import ReadOnlyAdmin, time_column
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.masking import mask_id_number, mask_phone
 from fazhi.core.services import audit_view
 from fazhi.records.schema import RECORD_TYPES, Kind, RecordType
@@ -71,7 +72,7 @@ def _admin_for(rt: RecordType) -> type[admin.ModelAdmin]:
     ) -> HttpResponse:
         response = ReadOnlyAdmin.change_view(self, request, object_id, form_url, extra_context)
         if response.status_code == 200:
-            audit_view(request, record_type, object_id, via="admin")
+            audit_view(request, AuditAction(f"view.{record_type}"), object_id, via="admin")
         return response
 
     return type(

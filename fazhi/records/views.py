@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.registry import extend_page, page_extensions
 from fazhi.core.scope import scope_of, visible
 from fazhi.core.services import audit_view
@@ -53,7 +54,7 @@ def case(request: HttpRequest, pk: str) -> HttpResponse:
     officers = [
         link.officer for link in cs.officer_links.select_related("officer").order_by("position")
     ]
-    audit_view(request, "case", cs.pk)
+    audit_view(request, AuditAction.VIEW_CASE, cs.pk)
     context.update(
         {
             "case": cs,
@@ -78,7 +79,7 @@ def incident(request: HttpRequest, pk: str) -> HttpResponse:
     cases = visible(m.Case.objects.filter(incident=inc), scope).select_related("unit")
     followups = inc.followups.select_related("officer").order_by("at")
     context = extend_page("incident", inc, request, scope)
-    audit_view(request, "incident", inc.pk)
+    audit_view(request, AuditAction.VIEW_INCIDENT, inc.pk)
     context.update(
         {
             "incident": inc,
@@ -108,7 +109,7 @@ def person(request: HttpRequest, pk: str) -> HttpResponse:
             .order_by("-case__accepted_at")[:100]
         )
     context = extend_page("person", ps, request, scope)
-    audit_view(request, "person", ps.pk)
+    audit_view(request, AuditAction.VIEW_PERSON, ps.pk)
     context.update({"person": ps, "others": others, "measures": ps.measures.order_by("started_at")})
     return render(request, "records/person.html", context)
 
@@ -128,7 +129,7 @@ def officer(request: HttpRequest, pk: str) -> HttpResponse:
         .order_by("-accepted_at")
     )
     context = extend_page("officer", off, request, scope)
-    audit_view(request, "officer", off.pk)
+    audit_view(request, AuditAction.VIEW_OFFICER, off.pk)
     context.update(
         {
             "officer": off,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.models import SettingsChange
 from fazhi.core.scope import register_scope
 from fazhi.patrol.models import Finding, Rule, Severity
@@ -160,6 +161,11 @@ class Verb(models.TextChoices):
     OVERRULE = "overrule", "申诉驳回"
     DISMISS = "dismiss", "不予认定"
     ESCALATE = "escalate", "升级"
+
+
+def verb_action(verb: str) -> AuditAction:
+    """The audit action of a step (``rectification.<verb>``); a test checks every Verb has one."""
+    return AuditAction(f"rectification.{verb}")
 
 
 class ProblemAction(models.Model):

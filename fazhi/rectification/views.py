@@ -22,8 +22,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_export, audit_view, client_addr, record_audit
+from fazhi.core.services import audit_export, audit_view, client_addr, record_audit, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records.models import Unit
@@ -123,8 +124,8 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
         p.overdue = p.is_overdue(now)  # type: ignore[attr-defined]
     record_audit(
-        request.user.get_username(),
-        "view.problems",
+        request.user,
+        AuditAction.VIEW_PROBLEMS,
         remote_addr=client_addr(request),
         details=filters,
     )
@@ -152,7 +153,9 @@ def problem_export(request: HttpRequest) -> FileResponse:
     now = timezone.now()
     filters, problems = _filtered_problems(request, scope_of(request.user), now)
     out, count = problems_xlsx(problems, now)
-    audit_export(request, "problems", count, filters={k: v for k, v in filters.items() if v})
+    audit_export(
+        request, AuditAction.EXPORT_PROBLEMS, count, filters={k: v for k, v in filters.items() if v}
+    )
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     return FileResponse(
         out, as_attachment=True, filename=f"整改台账-{stamp}.xlsx", content_type=XLSX
@@ -163,7 +166,7 @@ def problem_export(request: HttpRequest) -> FileResponse:
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     now = timezone.now()
-    audit_view(request, "problem", str(problem.pk))
+    audit_view(request, AuditAction.VIEW_PROBLEM, str(problem.pk))
     return render(
         request,
         "rectification/detail.html",
@@ -185,7 +188,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     problem = _problem_or_404(request, pk)
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     comment = request.POST.get("comment", "")
     files = request.FILES.getlist("files")
     common: dict[str, Any] = {"actor": actor, "remote_addr": client_addr(request)}
@@ -221,8 +224,8 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     ):
         raise Http404("没有这个附件，或不在您的数据范围内")
     record_audit(
-        request.user.get_username(),
-        "download.attachment",
+        request.user,
+        AuditAction.DOWNLOAD_ATTACHMENT,
         target_type="attachment",
         target_id=str(attachment.pk),
         remote_addr=client_addr(request),
@@ -236,9 +239,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    record_audit(
-        request.user.get_username(), "view.problem_board", remote_addr=client_addr(request)
-    )
+    record_audit(request.user, AuditAction.VIEW_PROBLEM_BOARD, remote_addr=client_addr(request))
     return render(request, "rectification/board.html", overdue_board(scope))
 
 
@@ -251,7 +252,7 @@ def policy(request: HttpRequest) -> HttpResponse:
         values = {k: request.POST[k] for k in RectificationPolicy.FIELDS if k in request.POST}
         try:
             change_policy(
-                actor=request.user.get_username(),
+                actor=signed_in_user(request),
                 reason=request.POST.get("reason", ""),
                 remote_addr=client_addr(request),
                 **values,
@@ -293,7 +294,7 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
     )
     if finding is None:
         raise Http404("没有这个巡查发现，或不在您的数据范围内")
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     title, prompt = _FINDING_PAGES[action]
     if request.method == "POST":
         comment = request.POST.get("comment", "")

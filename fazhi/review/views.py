@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
-from fazhi.core.services import audit_view, client_addr
+from fazhi.core.services import audit_view, client_addr, signed_in_user
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
@@ -137,7 +138,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     found = list(page)
     items = [{"f": f, "summary": s} for f, s in zip(found, summaries(found, scope), strict=True)]
-    audit_view(request, "intel_queue", "", filters=request.GET.dict())
+    audit_view(request, AuditAction.VIEW_INTEL_QUEUE, "", filters=request.GET.dict())
     return render(
         request,
         "review/queue.html",
@@ -178,9 +179,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = allowed_finding_actions(finding, request.user)
     proof = evidence(finding, scope)
     audit_view(
-        request, "finding", str(finding.pk), page="intel_review", rule=finding.rule_id,
+        request,
+        AuditAction.VIEW_FINDING,
+        str(finding.pk),
+        page="intel_review",
+        rule=finding.rule_id,
         other=proof.get("other_id", ""),
-    )  # fmt: skip
+    )
     return render(
         request,
         "review/review.html",
@@ -201,7 +206,7 @@ def _refusal(finding: Finding, request: HttpRequest, action: str) -> str | None:
     reviewer: a 局领导, a 所队长 …); the Chinese message when only the finding's state forbids it
     now (judged already, by someone quicker, or a problem in progress); None when allowed."""
     try:
-        require_finding_action(finding, request.user.get_username(), action)
+        require_finding_action(finding, signed_in_user(request), action)
     except ValidationError as exc:
         return "；".join(exc.messages)
     return None
@@ -222,7 +227,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         problem = confirm_suspicion(
             finding,
-            actor=request.user.get_username(),
+            actor=signed_in_user(request),
             comment=request.POST.get("comment", ""),
             remote_addr=client_addr(request),
         )
@@ -248,7 +253,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dismiss_finding(
             finding,
-            actor=request.user.get_username(),
+            actor=signed_in_user(request),
             reason=reason,
             remote_addr=client_addr(request),
         )
@@ -272,7 +277,7 @@ def escalate_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return _back(finding)
-    actor = request.user.get_username()
+    actor = signed_in_user(request)
     reason = request.POST.get("reason", "").strip()
     try:
         with transaction.atomic():

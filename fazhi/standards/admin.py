@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from fazhi.core.adminkit import time_column
+from fazhi.core.services import signed_in_user
 from fazhi.patrol.models import Rule
 from fazhi.standards.models import Standard
 from fazhi.standards.services import StandardError, add_standard, revise_standard
@@ -87,7 +88,7 @@ class StandardAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Standard, form: Any, change: bool) -> None:
         data = form.cleaned_data
         new = add_standard(
-            actor=request.user.get_username(), code=data["code"], title=data["title"],
+            actor=signed_in_user(request), code=data["code"], title=data["title"],
             category=data["category"], text=data["text"],
             rules=[r.code for r in data["rules"]], effective_from=data["effective_from"],
             reason=data["reason"], source=data["source"] or "本局文件",
@@ -128,7 +129,7 @@ class StandardAdmin(admin.ModelAdmin):
                 data = form.cleaned_data
                 try:
                     new = revise_standard(
-                        standard, actor=request.user.get_username(), title=data["title"],
+                        standard, actor=signed_in_user(request), title=data["title"],
                         text=data["text"], rules=[r.code for r in data["rules"]],
                         effective_from=data["effective_from"], reason=data["reason"],
                     )  # fmt: skip

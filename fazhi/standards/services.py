@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.services import record_audit
 from fazhi.patrol.models import Rule
@@ -31,7 +33,7 @@ class SyncResult:
     kept: int
 
 
-def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") -> SyncResult:
+def sync_pack_standards(pack: str = "cn-police-2026", *, actor: User) -> SyncResult:
     """Create the pack's standards that the store does not have yet (by code).
 
     A standard already present is kept as it is, so that a bureau's edits survive upgrades.
@@ -62,7 +64,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
                 text=raw["text"].strip(),
                 effective_from=effective,
                 source=f"规则包 {pack}",
-                updated_by=actor,
+                updated_by=actor.get_username(),
             )
             standard.rules.set(Rule.objects.filter(code__in=raw.get("rules", [])))
             created += 1
@@ -70,7 +72,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
             raise StandardError(ErrorCode.PACK_INVALID, "\n".join(problems))
         if created:
             record_audit(
-                actor, "standard.sync", target_type="standard_pack", target_id=pack,
+                actor, AuditAction.STANDARD_SYNC, target_type="standard_pack", target_id=pack,
                 details={"created": created, "kept": kept},
             )  # fmt: skip
     return SyncResult(created, kept)
@@ -78,7 +80,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: str = "system") 
 
 def add_standard(
     *,
-    actor: str,
+    actor: User,
     code: str,
     title: str,
     category: str,
@@ -108,11 +110,11 @@ def add_standard(
             )
         new = Standard.objects.create(
             code=code, title=title, category=category, text=text, effective_from=effective_from,
-            source=source, updated_by=actor, updated_at=timezone.now(),
+            source=source, updated_by=actor.get_username(), updated_at=timezone.now(),
         )  # fmt: skip
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
-            actor, "standard.create", target_type="standard", target_id=code,
+            actor, AuditAction.STANDARD_CREATE, target_type="standard", target_id=code,
             details={"version": 1, "reason": reason.strip(), "rules": sorted(rules)},
         )  # fmt: skip
     return new
@@ -131,7 +133,7 @@ def _check_rules(code: str, rules: list[str]) -> None:
 def revise_standard(
     standard: Standard,
     *,
-    actor: str,
+    actor: User,
     title: str,
     text: str,
     rules: list[str],
@@ -163,12 +165,12 @@ def revise_standard(
             text=text,
             effective_from=effective_from,
             source=current.source,
-            updated_by=actor,
+            updated_by=actor.get_username(),
             updated_at=timezone.now(),
         )
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
-            actor, "standard.revise", target_type="standard", target_id=current.code,
+            actor, AuditAction.STANDARD_REVISE, target_type="standard", target_id=current.code,
             details={"version": new.version, "reason": reason, "rules": rules},
         )  # fmt: skip
     return new

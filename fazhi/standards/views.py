@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import scope_of, visible
 from fazhi.core.services import audit_view
 from fazhi.patrol.models import Finding
@@ -18,7 +19,7 @@ from fazhi.standards.models import Standard
 @require_GET
 def standards(request: HttpRequest) -> HttpResponse:
     rows = Standard.objects.prefetch_related("rules").order_by("category", "code", "-version")
-    audit_view(request, "standards", "")
+    audit_view(request, AuditAction.VIEW_STANDARDS, "")
     return render(request, "standards/standards.html", {"standards": rows})
 
 
@@ -38,7 +39,7 @@ def standard(request: HttpRequest, code: str) -> HttpResponse:
         {"rule": r, "counts": counts.get(r.code, {})}
         for r in sorted({r for v in versions for r in v.rules.all()}, key=lambda r: r.code)
     ]
-    audit_view(request, "standard", code)
+    audit_view(request, AuditAction.VIEW_STANDARD, code)
     return render(
         request,
         "standards/standard.html",

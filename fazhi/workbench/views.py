@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view
 from fazhi.patrol.models import Finding, FindingStatus, PatrolRun, status_rows
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "last_run": PatrolRun.objects.only("as_of", "mode", "stats").first(),
         "by_unit": [] if scope.own_only else _by_unit(scope),
     }
-    audit_view(request, "workbench", "")
+    audit_view(request, AuditAction.VIEW_WORKBENCH, "")
     return render(request, "workbench/home.html", context)
 
 

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from fazhi.accounts.error_codes import ErrorCode
 from fazhi.accounts.models import Profile, Role
-from fazhi.accounts.services import AccountError, change_profile
+from fazhi.accounts.services import AccountError, change_profile, system_user
 from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 
@@ -91,16 +91,17 @@ def test_a_profile_cannot_be_deleted_in_the_admin(bureau: Any) -> None:
 def test_change_profile_refuses_a_wrong_actor_even_from_a_shell(bureau: Any) -> None:
     zhang = bureau.users["zhang"]
     args = {"role": Role.CHIEF, "unit": bureau.units["south"], "officer": None, "reason": "调整"}
-    # when 法制大队 (zhou), a 局领导 (wu) or an unknown name change zhang's role
+    # when 法制大队 (zhou), a 局领导 (wu) or a user without a role change zhang's role
     # then each is refused in Chinese
-    for actor in ("zhou", "wu", "nobody"):
+    nobody = User.objects.create(username="nobody")
+    for actor in (bureau.users["zhou"], bureau.users["wu"], nobody):
         with pytest.raises(PermissionDenied, match="无权修改用户角色"):
             change_profile(zhang, actor=actor, **args)
     # and a missing reason or an unknown role are refused even for the superuser
     with pytest.raises(ValidationError, match="理由"):
-        change_profile(zhang, actor="admin", **{**args, "reason": " "})
+        change_profile(zhang, actor=bureau.users["admin"], **{**args, "reason": " "})
     with pytest.raises(ValidationError, match="角色“队长”无效"):
-        change_profile(zhang, actor="admin", **{**args, "role": "队长"})
+        change_profile(zhang, actor=bureau.users["admin"], **{**args, "role": "队长"})
     assert Profile.objects.get(user=zhang).role == Role.OFFICER
     assert not AuditEvent.objects.filter(action="account.profile").exists()
 
@@ -109,10 +110,12 @@ def test_a_non_superuser_administrator_may_change_roles(bureau: Any) -> None:
     # given qian, 管理员 without being a superuser
     from fazhi.accounts.services import provision_user
 
-    provision_user(actor="test", username="qian", password=bureau.password, role=Role.ADMIN)
+    qian = provision_user(
+        actor=system_user(), username="qian", password=bureau.password, role=Role.ADMIN
+    )
     # when qian changes zhang's role from a shell
     change_profile(
-        bureau.users["zhang"], actor="qian", role=Role.CHIEF, unit=bureau.units["south"],
+        bureau.users["zhang"], actor=qian, role=Role.CHIEF, unit=bureau.units["south"],
         officer=bureau.officers["zhang"], reason="任命",
     )  # fmt: skip
     # then it is done and audited under his name
@@ -123,9 +126,13 @@ def test_a_non_superuser_administrator_may_change_roles(bureau: Any) -> None:
 def test_leaving_the_legal_brigade_takes_the_admin_and_unmask_away(bureau: Any) -> None:
     # when zhou moves from 法制大队 to 城南's 民警
     change_profile(
-        bureau.users["zhou"], actor="admin", role=Role.OFFICER, unit=bureau.units["south"],
-        officer=bureau.officers["zhou"], reason="调任城南派出所",
-    )  # fmt: skip
+        bureau.users["zhou"],
+        actor=bureau.users["admin"],
+        role=Role.OFFICER,
+        unit=bureau.units["south"],
+        officer=bureau.officers["zhou"],
+        reason="调任城南派出所",
+    )
     # then he no longer signs in to the admin nor reveals numbers
     zhou = get_user_model().objects.get(username="zhou")  # fresh permission cache
     assert not zhou.is_staff
@@ -266,14 +273,21 @@ def test_no_one_demotes_himself_and_only_superusers_make_superusers(bureau: Any)
     # the superuser cannot take his own superuser status or deactivate himself
     with pytest.raises(ValidationError, match="不能停用自己"):
         change_account(
-            admin_user, actor="admin", display_name="admin", is_active=True, is_superuser=False,
-            permissions=[], reason="试试",
-        )  # fmt: skip
+            admin_user,
+            actor=bureau.users["admin"],
+            display_name="admin",
+            is_active=True,
+            is_superuser=False,
+            permissions=[],
+            reason="试试",
+        )
     # a 管理员 who is not a superuser cannot make one
-    provision_user(actor="test", username="qian", password=bureau.password, role=Role.ADMIN)
+    qian = provision_user(
+        actor=system_user(), username="qian", password=bureau.password, role=Role.ADMIN
+    )
     with pytest.raises(PermissionDenied, match="只有超级管理员"):
         change_account(
-            bureau.users["zhang"], actor="qian", display_name="张伟", is_active=True,
+            bureau.users["zhang"], actor=qian, display_name="张伟", is_active=True,
             is_superuser=True, permissions=[], reason="试试",
         )  # fmt: skip
     assert get_user_model().objects.get(username="admin").is_superuser
@@ -348,8 +362,8 @@ def test_an_account_refusal_is_a_domain_error_and_still_a_validation_error(burea
     # when the superuser creates a user whose name is taken
     with pytest.raises(AccountError) as refused:
         create_account(
-            actor="admin", username="zhang", password=None, role=Role.OFFICER, unit=None,
-            officer=None, reason="新调入",
+            actor=bureau.users["admin"], username="zhang", password=None, role=Role.OFFICER,
+            unit=None, officer=None, reason="新调入",
         )  # fmt: skip
     # then it is a domain error: a conflict (409) on the field username, in Chinese
     error = refused.value

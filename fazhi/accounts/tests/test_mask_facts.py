@@ -177,7 +177,7 @@ def test_problem_pages_mask_the_facts(bureau: Any, finding: Any) -> None:
 
     # the push form shows the finding's facts, and so does the problem it makes
     push_form = client_for(bureau, "li").get(f"/problems/push/{finding.pk}/").content.decode()
-    problem = push_problem(finding, actor="li")
+    problem = push_problem(finding, actor=bureau.users["li"])
     detail = client_for(bureau, "zhang").get(f"/problems/{problem.pk}/").content.decode()
     for page in (push_form, detail):
         assert "110101********1237" in page

@@ -99,7 +99,7 @@ def test_legal_brigade_and_admin_get_the_permission_others_do_not(bureau) -> Non
 @pytest.mark.django_db
 def test_moving_out_of_the_legal_brigade_takes_the_permission_away(bureau) -> None:
     user = provision_user(
-        actor="admin", username="zhou", password=bureau.password, role=Role.OFFICER,
+        actor=bureau.users["admin"], username="zhou", password=bureau.password, role=Role.OFFICER,
         officer=bureau.officers["zhou"],
     )  # fmt: skip
     user = get_user_model().objects.get(pk=user.pk)  # fresh permission cache

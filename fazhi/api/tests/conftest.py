@@ -90,21 +90,27 @@ def make_finding(bureau: Any, rule: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def problem(make_finding: Callable[..., Any], cases: dict[str, Any]) -> Any:
+def problem(make_finding: Callable[..., Any], cases: dict[str, Any], bureau: Any) -> Any:
     """An open problem of 张伟 (城南) about case C-S1, pushed by 李娜 at T0."""
     from fazhi.rectification.services.creation import push_problem
 
     return push_problem(
-        make_finding("zhang", case=cases["south"]), actor="li", comment="请整改", now=T0
+        make_finding("zhang", case=cases["south"]),
+        actor=bureau.users["li"],
+        comment="请整改",
+        now=T0,
     )
 
 
 @pytest.fixture
-def north_problem(make_finding: Callable[..., Any], cases: dict[str, Any]) -> Any:
+def north_problem(make_finding: Callable[..., Any], cases: dict[str, Any], bureau: Any) -> Any:
     from fazhi.rectification.services.creation import push_problem
 
     return push_problem(
-        make_finding("zhao", case=cases["north"]), actor="wang", comment="请整改", now=T0
+        make_finding("zhao", case=cases["north"]),
+        actor=bureau.users["wang"],
+        comment="请整改",
+        now=T0,
     )
 
 
@@ -167,7 +173,7 @@ def token_for(bureau: Any) -> Callable[[str], str]:
     from fazhi.api.services import create_token
 
     def make(name: str, label: str = "集成") -> str:
-        return create_token(bureau.users[name], actor="admin", name=label)
+        return create_token(bureau.users[name], actor=bureau.users["admin"], name=label)
 
     return make
 

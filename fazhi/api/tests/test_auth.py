@@ -25,7 +25,7 @@ V1 = "/api/v1"
 
 
 def test_a_token_is_stored_only_as_its_hash(bureau: Any) -> None:
-    key = create_token(bureau.users["zhou"], actor="admin", name="短信网关")
+    key = create_token(bureau.users["zhou"], actor=bureau.users["admin"], name="短信网关")
     token = ApiToken.objects.get()
     assert key.startswith("fz_")
     assert len(key) > 40
@@ -66,11 +66,11 @@ def test_revoked_wrong_and_disabled_tokens_are_refused(bureau: Any, token_for: A
     key = token_for("li")
     client = Client()
     assert client.get(f"{V1}/me", **bearer(key)).status_code == 200
-    revoke_token(ApiToken.objects.get(), actor="admin")
+    revoke_token(ApiToken.objects.get(), actor=bureau.users["admin"])
     assert client.get(f"{V1}/me", **bearer(key)).status_code == 401
     assert AuditEvent.objects.filter(action="api.token_revoke", actor="admin").exists()
     with pytest.raises(ValidationError, match="已于"):
-        revoke_token(ApiToken.objects.get(), actor="admin")
+        revoke_token(ApiToken.objects.get(), actor=bureau.users["admin"])
     assert client.get(f"{V1}/me", **bearer(key + "x")).status_code == 401
     assert client.get(f"{V1}/me", **bearer("fz_guess")).status_code == 401
     assert client.get(f"{V1}/me", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
@@ -83,14 +83,14 @@ def test_revoked_wrong_and_disabled_tokens_are_refused(bureau: Any, token_for: A
 
 def test_token_names_are_checked(bureau: Any) -> None:
     user = bureau.users["li"]
-    create_token(user, actor="admin", name="网关")
+    create_token(user, actor=bureau.users["admin"], name="网关")
     with pytest.raises(ValidationError, match="已有名为“网关”"):
-        create_token(user, actor="admin", name="网关")
+        create_token(user, actor=bureau.users["admin"], name="网关")
     with pytest.raises(ValidationError, match="请填写"):
-        create_token(user, actor="admin", name="  ")
+        create_token(user, actor=bureau.users["admin"], name="  ")
     # a revoked token's name may be used again
-    revoke_token(ApiToken.objects.get(), actor="admin")
-    create_token(user, actor="admin", name="网关")
+    revoke_token(ApiToken.objects.get(), actor=bureau.users["admin"])
+    create_token(user, actor=bureau.users["admin"], name="网关")
     assert ApiToken.objects.active().count() == 1
 
 
@@ -106,8 +106,13 @@ def test_the_api_token_command(bureau: Any) -> None:
     assert key not in listing.getvalue()
     call_command("api_token", "revoke", "--user", "zhou", "--name", "大屏", stdout=StringIO())
     assert Client().get(f"{V1}/me", **bearer(key)).status_code == 401
+    # run by no named person: the system account (--actor names a platform user)
     row = AuditEvent.objects.get(action="api.token_revoke")
-    assert row.actor == "cli"
+    assert row.actor == "system"
+    call_command("api_token", "create", "--user", "zhou", "--name", "网关", "--actor", "admin")
+    assert AuditEvent.objects.get(action="api.token_create", details__name="网关").actor == "admin"
+    with pytest.raises(CommandError, match="--actor：用户 ghost 不存在"):
+        call_command("api_token", "create", "--user", "zhou", "--name", "y", "--actor", "ghost")
     with pytest.raises(CommandError, match="没有名为"):
         call_command("api_token", "revoke", "--user", "zhou", "--name", "大屏")
     with pytest.raises(CommandError, match="用户 nobody 不存在"):

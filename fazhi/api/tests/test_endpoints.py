@@ -200,11 +200,13 @@ def test_rules_list_with_counts_in_scope(as_user: Any, make_finding: Any) -> Non
     assert wu["items"][0]["open_findings"]["total"] == 2
 
 
-def test_rule_detail_with_settings_basis_and_precision(as_user: Any, problem: Any) -> None:
+def test_rule_detail_with_settings_basis_and_precision(
+    as_user: Any, problem: Any, bureau: Any
+) -> None:
     from fazhi.rectification.services.transitions import approve_fix, submit_fix
 
-    submit_fix(problem, actor="zhang", comment="已补开回执", now=T0)
-    approve_fix(problem, actor="li", now=T0)
+    submit_fix(problem, actor=bureau.users["zhang"], comment="已补开回执", now=T0)
+    approve_fix(problem, actor=bureau.users["li"], now=T0)
     body = as_user("zhang").get(f"{V1}/rules/GF-T-01").json()
     assert body["settings"] == {"limit": "24h"}
     assert body["basis"].startswith("《公安机关办理行政案件程序规定》")

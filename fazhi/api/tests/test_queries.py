@@ -81,8 +81,8 @@ def test_other_lists_and_details_constant_queries(
         cs = cases["south"]
         for _ in range(n):
             fd = make_finding("zhang", case=cs)
-            p = push_problem(fd, actor="li", comment="请整改")
-            submit_fix(p, actor="zhang", comment="已整改")
+            p = push_problem(fd, actor=bureau.users["li"], comment="请整改")
+            submit_fix(p, actor=bureau.users["zhang"], comment="已整改")
             k = m.Person.objects.count() + 1
             person = m.Person.objects.create(id=f"P-{k}", case=cs, name="某", role="证人")
             m.Measure.objects.create(

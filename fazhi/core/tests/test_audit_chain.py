@@ -12,21 +12,26 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, connections
 
 from fazhi.core.audit import GENESIS_HASH, verify_chain
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.models import AuditEvent, AuditHead
 from fazhi.core.services import record_audit
 
 pytestmark = pytest.mark.django_db
 
+# record_audit needs only the login name: an unsaved user is enough here
+LI = User(username="li")
+
 
 def write_rows(count: int = 5) -> list[AuditEvent]:
     return [
         record_audit(
-            "li",
-            "problem.push",
+            LI,
+            AuditAction.RECTIFICATION_PUSH,
             target_type="problem",
             target_id=f"PB-{i}",
             remote_addr="10.0.0.7",
@@ -136,7 +141,7 @@ def test_deleting_the_last_row_is_detected() -> None:
 def test_deleted_last_row_stays_detected_after_new_rows_are_appended() -> None:
     write_rows(5)
     raw("DELETE FROM core_auditevent WHERE seq = 5", [])
-    record_audit("li", "view.case", target_type="case", target_id="C-1")
+    record_audit(LI, AuditAction.VIEW_CASE, target_type="case", target_id="C-1")
     report = verify_chain()
     assert kinds(report) == [("gap", 6)]
 
@@ -149,10 +154,10 @@ def test_a_missing_head_row_is_reported() -> None:
 
 def test_record_audit_costs_three_queries(django_assert_num_queries) -> None:
     # given a chain with a head
-    record_audit("li", "view.home")
+    record_audit(LI, AuditAction.VIEW_WORKBENCH)
     # then each further row: read (and lock) the head, insert the row, move the head
     with django_assert_num_queries(3):
-        record_audit("li", "view.case", target_type="case", target_id="C-1")
+        record_audit(LI, AuditAction.VIEW_CASE, target_type="case", target_id="C-1")
 
 
 def test_details_read_back_hash_the_same() -> None:
@@ -161,8 +166,9 @@ def test_details_read_back_hash_the_same() -> None:
     import datetime as dt
     from decimal import Decimal
 
-    record_audit("li", "x", details={"when": dt.date(2026, 11, 1), "amount": Decimal("12.50"),
-                                     "f": 1e-7, "i": 2**60, "s": "引号\"<>&"})  # fmt: skip
+    details = {"when": dt.date(2026, 11, 1), "amount": Decimal("12.50"),
+               "f": 1e-7, "i": 2**60, "s": "引号\"<>&"}  # fmt: skip
+    record_audit(LI, AuditAction.PATROL_RUN, details=details)
     assert verify_chain().ok
 
 
@@ -214,6 +220,10 @@ def test_row_command_prints_a_rows_hash_for_comparing_with_a_notarised_head() ->
     call_command("audit", "row", "2", stdout=out)
     assert "序号 2" in out.getvalue()
     assert rows[1].hash in out.getvalue()
+    # the action named in Chinese beside the value stored (and hashed)
+    assert "推送整改（rectification.push）" in out.getvalue()
+    with pytest.raises(SystemExit):
+        call_command("audit", "row", "9", stdout=StringIO())
 
 
 @pytest.mark.parametrize("seq", ["9", "0", "-1", "99999999999999999999", "abc", "²"])
@@ -239,7 +249,7 @@ def test_concurrent_appends_form_one_valid_chain(with_head: bool) -> None:
     # create it), and eight writers released at once
     AuditHead.objects.all().delete()
     if with_head:
-        record_audit("system", "start")
+        record_audit(User(username="system"), AuditAction.PATROL_RUN)
     writers, per_writer = 8, 15
     barrier = threading.Barrier(writers)
     errors: list[BaseException] = []
@@ -248,7 +258,12 @@ def test_concurrent_appends_form_one_valid_chain(with_head: bool) -> None:
         try:
             barrier.wait()
             for i in range(per_writer):
-                record_audit(f"user{n}", "view.case", target_type="case", target_id=f"C-{n}-{i}")
+                record_audit(
+                    User(username=f"user{n}"),
+                    AuditAction.VIEW_CASE,
+                    target_type="case",
+                    target_id=f"C-{n}-{i}",
+                )
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:

@@ -43,7 +43,7 @@ def test_everything_a_signed_in_user_receives_is_private_and_not_stored(bureau, 
 
 
 def test_an_api_call_with_a_token_is_not_stored_either(bureau) -> None:
-    key = create_token(bureau.users["zhou"], actor="admin", name="大屏")
+    key = create_token(bureau.users["zhou"], actor=bureau.users["admin"], name="大屏")
     response = Client().get("/api/v1/findings", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
     assert no_store(response)
@@ -102,7 +102,7 @@ def test_api_calls_refuse_nul_with_a_chinese_json_400(bureau, path: str, where: 
 
 
 def test_a_json_body_with_nul_or_a_lone_surrogate_is_refused(bureau) -> None:
-    key = create_token(bureau.users["li"], actor="admin", name="集成")
+    key = create_token(bureau.users["li"], actor=bureau.users["admin"], name="集成")
     for escaped in ("\\u0000", "\\ud800"):
         # when an action's JSON body carries the character as an escape
         response = Client().post(
@@ -141,7 +141,7 @@ def test_ordinary_chinese_input_passes(bureau) -> None:
 
 
 def test_a_form_body_that_cannot_be_read_is_a_chinese_400(bureau) -> None:
-    key = create_token(bureau.users["li"], actor="admin", name="集成")
+    key = create_token(bureau.users["li"], actor=bureau.users["admin"], name="集成")
     response = Client().post(
         "/api/v1/problems/1/actions/reject", data=b"--x\r\n", content_type="multipart/form-data",
         HTTP_AUTHORIZATION=f"Bearer {key}",

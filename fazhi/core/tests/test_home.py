@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.services import provision_user
+from fazhi.accounts.services import provision_user, system_user
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.models import Finding
 from fazhi.patrol.services import run_patrol
@@ -33,7 +33,7 @@ def legal_officer(station: m.Unit) -> Client:
         id="P5", name="陈静", unit=station, role="法制员", qualification="中级"
     )
     user = provision_user(
-        actor="test",
+        actor=system_user(),
         username="chenjing",
         password="s3cret-pass",
         role=Role.LEGAL_OFFICER,
@@ -76,7 +76,7 @@ def test_findings_list_shows_a_finding_with_its_explanation_and_audits_the_view(
         id="VV1", venue=venue, person=person, case=case, entered_at=AS_OF, left_at=AS_OF,
         safety_checked=False, belongings_registered=True, recorded=True,
     )  # fmt: skip
-    run_patrol(as_of=AS_OF, actor="test", codes=["GF-BA-01"])
+    run_patrol(as_of=AS_OF, actor=system_user(), codes=["GF-BA-01"])
     # when the legal officer opens the findings list filtered by that rule
     response = legal_officer.get("/findings/?rule=GF-BA-01")
     # then the finding, its unit and its legal basis are shown, and the view is audited
@@ -111,7 +111,7 @@ def test_hostile_text_is_rendered_escaped(station: m.Unit, legal_officer: Client
         id="VV1", venue=venue, person=person, case=case, entered_at=AS_OF, left_at=AS_OF,
         safety_checked=False, belongings_registered=True, recorded=True,
     )  # fmt: skip
-    run_patrol(as_of=AS_OF, actor="test", codes=["GF-BA-01"])
+    run_patrol(as_of=AS_OF, actor=system_user(), codes=["GF-BA-01"])
     finding = Finding.objects.get(rule_id="GF-BA-01", subject_id="VV1")
     page = legal_officer.get(f"/findings/{finding.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from fazhi.accounts.services import system_user
+
 
 def signed_in(user: Any) -> Client:
     client = Client()
@@ -59,7 +61,7 @@ def test_a_visit_time_with_any_offset_is_stored_as_the_instant_it_names(bureau) 
     from fazhi.disputes.tests.builders import NOW, incident
 
     incident(bureau, "JQ-CN-9", "报警人称邻居持刀威胁。", dispute_type="邻里")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     dispute = Dispute.objects.get(incident_id="JQ-CN-9")
     client = signed_in(bureau.users["zhang"])
     url = f"/disputes/{dispute.pk}/followup/"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from fazhi.accounts.services import system_user
 from fazhi.conftest import screenshot, sign_in
 from fazhi.dailycheck import services
 from fazhi.dailycheck.models import DailyAnswer
@@ -18,7 +19,7 @@ def test_legal_officer_confirms_a_question_in_the_browser(page, bureau, build):
     now = timezone.now()
     build.incident(received_at=now - dt.timedelta(hours=30), address="城南路8号")
     build.property("待入库", now - dt.timedelta(hours=30))
-    services.generate_sheets(timezone.localdate(now), now, actor="tick")
+    services.generate_sheets(timezone.localdate(now), now, actor=system_user())
 
     sign_in(page, "li", bureau.password)
     page.goto(page.base_url + "/daily/")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.dailycheck import services
@@ -26,7 +27,7 @@ def today():
 
 def generate():
     now = timezone.now()
-    services.generate_sheets(timezone.localdate(now), now, actor="tick")
+    services.generate_sheets(timezone.localdate(now), now, actor=system_user())
 
 
 def sheet_url(unit_id="U-CN", day=None):

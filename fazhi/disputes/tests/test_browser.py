@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.conftest import screenshot, sign_in
 from fazhi.disputes import services
 from fazhi.disputes.models import Dispute
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_officer_records_a_visit_in_the_browser(page: Any, bureau: Any) -> None:
     # given a yellow dispute of zhang's (a knife, 30 points)
     incident(bureau, "JQ-B-1", "报警人称邻居手持菜刀在门口叫骂。", dispute_type="其他")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     dispute = Dispute.objects.get(incident_id="JQ-B-1")
     sign_in(page, "zhang", bureau.password)
     # when he opens his visit list and the dispute

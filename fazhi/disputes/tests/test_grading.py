@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.core.errors import DomainError
 from fazhi.disputes import services
 from fazhi.disputes.error_codes import ErrorCode
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def graded(pk: str) -> Dispute:
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     return Dispute.objects.get(incident_id=pk)
 
 
@@ -147,7 +148,7 @@ def test_unresolved_and_escalating_visits(bureau: Any) -> None:
     incident(bureau, "JQ-2", phone="13900000002", address="别处路2号")
     followup(bureau, "F-1", "JQ-1", NOW - timedelta(minutes=30), "未化解")
     followup(bureau, "F-2", "JQ-2", NOW - timedelta(minutes=30), "有激化风险")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     assert factors(Dispute.objects.get(incident_id="JQ-1"))["unresolved"]["points"] == 10
     escalating = factors(Dispute.objects.get(incident_id="JQ-2"))["escalating"]
     assert escalating["points"] == 30
@@ -173,12 +174,14 @@ def test_changing_the_policy_needs_a_reason_and_regrades(bureau: Any) -> None:
     incident(bureau, "JQ-1", "报警人称邻居手持菜刀在门口叫骂。", dispute_type="其他")
     assert graded("JQ-1").colour == RiskColour.YELLOW
     with pytest.raises(services.DisputeError, match="理由"):
-        services.change_risk_policy(actor="zhou", reason=" ", red_at=30)
+        services.change_risk_policy(actor=bureau.users["zhou"], reason=" ", red_at=30)
     with pytest.raises(services.DisputeError, match="yellow_at"):
-        services.change_risk_policy(actor="zhou", reason="试行", red_at=20)
+        services.change_risk_policy(actor=bureau.users["zhou"], reason="试行", red_at=20)
     with pytest.raises(services.DisputeError, match="未知的计分因素"):
-        services.change_risk_policy(actor="zhou", reason="试行", points={"moon": 5})
-    services.change_risk_policy(actor="zhou", reason="凶器一律赋红", points={"weapon": 50})
+        services.change_risk_policy(actor=bureau.users["zhou"], reason="试行", points={"moon": 5})
+    services.change_risk_policy(
+        actor=bureau.users["zhou"], reason="凶器一律赋红", points={"weapon": 50}
+    )
     row = RiskPolicy.objects.get()
     assert row.changed_by == "zhou"
     assert row.reason == "凶器一律赋红"
@@ -212,23 +215,25 @@ def test_checklist_prefilled_with_sources_and_officer_answers_kept(bureau: Any) 
     assert "family" not in answers
     assert "mental_state" not in answers
     # when the officer answers, a regrade keeps his answer
-    services.answer_checklist(d, actor="zhang", item="family", answer="独居", note="已上门")
-    services.answer_checklist(d, actor="zhang", item="weapons", answer="已收缴菜刀")
-    services.tick_disputes(NOW + timedelta(hours=1), "tick")
+    services.answer_checklist(
+        d, actor=bureau.users["zhang"], item="family", answer="独居", note="已上门"
+    )
+    services.answer_checklist(d, actor=bureau.users["zhang"], item="weapons", answer="已收缴菜刀")
+    services.tick_disputes(NOW + timedelta(hours=1), system_user())
     answers = {a.item: a for a in d.checklist.all()}
     assert answers["family"].answer == "独居"
     assert answers["family"].answered_by == "zhang"
     assert answers["weapons"].answer == "已收缴菜刀"
     with pytest.raises(services.DisputeError, match="须填写结论"):
-        services.answer_checklist(d, actor="zhang", item="debts", answer="")
+        services.answer_checklist(d, actor=bureau.users["zhang"], item="debts", answer="")
     with pytest.raises(services.DisputeError, match="没有清单项目"):
-        services.answer_checklist(d, actor="zhang", item="nope", answer="x")
+        services.answer_checklist(d, actor=bureau.users["zhang"], item="nope", answer="x")
 
 
 def test_a_refused_change_is_a_domain_error_with_its_code(bureau: Any) -> None:
     # given the risk policy / when 法制大队 changes it without a reason
     with pytest.raises(services.DisputeError) as refused:
-        services.change_risk_policy(actor="zhou", reason=" ", red_at=30)
+        services.change_risk_policy(actor=bureau.users["zhou"], reason=" ", red_at=30)
     # then the refusal is a domain error: invalid input (400) on the field reason, in Chinese
     error = refused.value
     assert isinstance(error, DomainError)

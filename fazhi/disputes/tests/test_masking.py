@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.disputes import services
 from fazhi.disputes.models import Dispute, Party
@@ -35,7 +36,7 @@ def dispute(bureau: Any) -> Dispute:
              phone=LOCAL_PHONE, name="王某")  # fmt: skip
     case_with_person(bureau, "C-M1", accepted_at=NOW - timedelta(hours=2), name="李某",
                      phone=PARTY_PHONE, id_number=ID, incident_id="JQ-M1")  # fmt: skip
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     return Dispute.objects.get(incident_id="JQ-M1")
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
+from fazhi.accounts.services import system_user
 from fazhi.core.scope import scope_of
 from fazhi.disputes import services
 from fazhi.disputes.models import Dispute, EscalationLetter
@@ -22,7 +23,7 @@ RED_TEXT = "报警人称丈夫持刀扬言要杀了她。"
 @pytest.fixture
 def dispute(bureau: Any) -> Dispute:
     incident(bureau, "JQ-CN-1", RED_TEXT, dispute_type="婚恋家庭")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     return Dispute.objects.get(incident_id="JQ-CN-1")
 
 
@@ -113,7 +114,7 @@ def test_visit_list(bureau: Any, dispute: Dispute) -> None:
 
 def test_monthly_analysis(bureau: Any, dispute: Dispute) -> None:
     incident(bureau, "JQ-CN-2", at=NOW, address="示范县城南街道幸福路十二号3栋2单元301室")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     page = client_for(bureau, "li").get("/disputes/analysis/?month=2026-10")
     html = page.content.decode()
     assert page.status_code == 200

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from docx import Document as open_docx
 
+from fazhi.accounts.services import system_user
 from fazhi.core.scope import scope_of
 from fazhi.disputes import services
 from fazhi.disputes.models import (
@@ -43,7 +44,7 @@ def test_first_visits_by_colour(bureau: Any) -> None:
     incident(bureau, "YEL", YELLOW_TEXT, dispute_type="其他", phone="1", address="a路1号")
     incident(bureau, "BLU", dispute_type="其他", phone="2", address="b路2号")
     # when the tick runs
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     # then each gets its first visit within its colour's window from the incident
     assert pending("RED").due_at == received + timedelta(hours=24)
     assert pending("YEL").due_at == received + timedelta(days=3)
@@ -54,11 +55,11 @@ def test_first_visits_by_colour(bureau: Any) -> None:
 
 def test_red_is_visited_weekly_until_resolved(bureau: Any) -> None:
     incident(bureau, "RED", RED_TEXT, dispute_type="婚恋家庭")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     d = Dispute.objects.get(incident_id="RED")
     # when the officer visits the next day and it is not resolved
     visit = NOW + timedelta(hours=20)
-    services.record_followup(d, actor="zhang", at=visit, result="未化解", now=visit)
+    services.record_followup(d, actor=bureau.users["zhang"], at=visit, result="未化解", now=visit)
     # then the first plan is done by that visit and the next is due a week later
     first = FollowupPlan.objects.get(dispute=d, seq=1)
     assert first.done_followup is not None
@@ -70,24 +71,26 @@ def test_red_is_visited_weekly_until_resolved(bureau: Any) -> None:
     assert d.status == DisputeStatus.IN_PROGRESS
     # and when it is resolved at the next visit, no further visit is planned
     later = visit + timedelta(days=6)
-    services.record_followup(d, actor="zhang", at=later, result="已化解", now=later)
+    services.record_followup(d, actor=bureau.users["zhang"], at=later, result="已化解", now=later)
     d.refresh_from_db()
     assert d.status == DisputeStatus.RESOLVED
     assert d.resolved_at == later
     assert not FollowupPlan.objects.pending().filter(dispute=d).exists()
-    services.tick_disputes(later + timedelta(days=30), "tick")
+    services.tick_disputes(later + timedelta(days=30), system_user())
     assert not FollowupPlan.objects.pending().filter(dispute=d).exists()
 
 
 def test_an_escalating_visit_raises_the_colour_and_brings_the_visit_forward(bureau: Any) -> None:
     # given a blue dispute (its visit due in 7 days)
     incident(bureau, "BLU", dispute_type="其他")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     d = Dispute.objects.get(incident_id="BLU")
     assert d.colour == RiskColour.BLUE
     # when a visit finds a risk of escalation
     at = NOW + timedelta(hours=2)
-    services.record_followup(d, actor="zhang", at=at, result="有激化风险", note="扬言", now=at)
+    services.record_followup(
+        d, actor=bureau.users["zhang"], at=at, result="有激化风险", note="扬言", now=at
+    )
     d.refresh_from_db()
     # then it is regraded up (30 points: yellow) and the next visit follows the yellow window
     assert d.colour == RiskColour.YELLOW
@@ -98,13 +101,13 @@ def test_an_escalating_visit_raises_the_colour_and_brings_the_visit_forward(bure
 
 def test_a_colour_raised_by_new_information_tightens_the_pending_visit(bureau: Any) -> None:
     incident(bureau, "BLU", dispute_type="其他")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     assert pending("BLU").due_at == NOW - timedelta(hours=1) + timedelta(days=7)
     # when a second report from the same phone comes in with a knife and a threat
     incident(bureau, "BLU-2", RED_TEXT, dispute_type="其他", address="别处路2号")
     m.Incident.objects.filter(pk="BLU").update(description=RED_TEXT + "（补充）")
     later = NOW + timedelta(hours=3)
-    services.tick_disputes(later, "tick")
+    services.tick_disputes(later, system_user())
     d = Dispute.objects.get(incident_id="BLU")
     assert d.colour == RiskColour.RED
     assert d.red_since == later
@@ -113,13 +116,13 @@ def test_a_colour_raised_by_new_information_tightens_the_pending_visit(bureau: A
 
 def test_red_unresolved_for_seven_days_is_escalated_with_a_letter(bureau: Any) -> None:
     incident(bureau, "RED", RED_TEXT, dispute_type="婚恋家庭")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     # six days later: not yet
-    services.tick_disputes(NOW + timedelta(days=6), "tick")
+    services.tick_disputes(NOW + timedelta(days=6), system_user())
     assert not EscalationLetter.objects.exists()
     # seven days after the incident it was red from: the letter
     when = NOW + timedelta(days=7)
-    result = services.tick_disputes(when, "tick")
+    result = services.tick_disputes(when, system_user())
     letter = EscalationLetter.objects.get()
     assert result["letters"] == [letter.number] == ["示公抄〔2026〕1号"]
     d = Dispute.objects.get(incident_id="RED")
@@ -138,18 +141,20 @@ def test_red_unresolved_for_seven_days_is_escalated_with_a_letter(bureau: Any) -
     assert any(t.startswith("抄送：城南派出所") for t in texts)
     assert any("持刀" in t for t in texts)
     # and a second tick writes no second letter
-    services.tick_disputes(when + timedelta(days=1), "tick")
+    services.tick_disputes(when + timedelta(days=1), system_user())
     assert EscalationLetter.objects.count() == 1
     with pytest.raises(services.DisputeError, match="已抄告"):
-        services.escalate(d, actor="li")
+        services.escalate(d, actor=bureau.users["li"])
 
 
 def test_a_resolved_red_dispute_is_not_escalated(bureau: Any) -> None:
     incident(bureau, "RED", RED_TEXT, dispute_type="婚恋家庭")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     d = Dispute.objects.get(incident_id="RED")
-    services.resolve_dispute(d, actor="zhang", note="双方和好", now=NOW + timedelta(days=2))
-    services.tick_disputes(NOW + timedelta(days=8), "tick")
+    services.resolve_dispute(
+        d, actor=bureau.users["zhang"], note="双方和好", now=NOW + timedelta(days=2)
+    )
+    services.tick_disputes(NOW + timedelta(days=8), system_user())
     assert not EscalationLetter.objects.exists()
     assert not FollowupPlan.objects.pending().filter(dispute=d).exists()
 
@@ -157,11 +162,15 @@ def test_a_resolved_red_dispute_is_not_escalated(bureau: Any) -> None:
 def test_manual_escalation_numbers_letters_in_sequence(bureau: Any) -> None:
     incident(bureau, "A", dispute_type="其他")
     incident(bureau, "B", dispute_type="其他", phone="2", address="b路2号")
-    services.tick_disputes(NOW, "tick")
-    first = services.escalate(Dispute.objects.get(incident_id="A"), actor="li", now=NOW)
-    second = services.escalate(Dispute.objects.get(incident_id="B"), actor="li", now=NOW)
+    services.tick_disputes(NOW, system_user())
+    first = services.escalate(
+        Dispute.objects.get(incident_id="A"), actor=bureau.users["li"], now=NOW
+    )
+    second = services.escalate(
+        Dispute.objects.get(incident_id="B"), actor=bureau.users["li"], now=NOW
+    )
     assert (first.number, second.number) == ("示公抄〔2026〕1号", "示公抄〔2026〕2号")
-    d = services.ensure_dispute("A", actor="li")
+    d = services.ensure_dispute("A", actor=bureau.users["li"])
     assert d.escalated_at == NOW
 
 
@@ -185,12 +194,12 @@ def test_tick_twice_is_the_same_state(bureau: Any) -> None:
     incident(bureau, "RED", RED_TEXT, dispute_type="婚恋家庭", at=NOW - timedelta(days=8))
     incident(bureau, "BLU", dispute_type="其他", phone="2", address="b路2号", officer=None)
     followup(bureau, "F-1", "BLU", NOW - timedelta(minutes=10), "未化解")
-    first = services.tick_disputes(NOW, "tick")
+    first = services.tick_disputes(NOW, system_user())
     assert first["created"] == 2
     assert first["linked"] == 1
     assert len(first["letters"]) == 1
     state = snapshot()
-    again = services.tick_disputes(NOW, "tick")
+    again = services.tick_disputes(NOW, system_user())
     assert snapshot() == state
     assert again["created"] == again["linked"] == again["regraded"] == again["scheduled"] == 0
     assert again["letters"] == []
@@ -202,7 +211,7 @@ def test_an_imported_followup_attaches_to_the_plan(bureau: Any, tmp_path: Path) 
     from fazhi.exchange.services import import_bundle
 
     incident(bureau, "YEL", YELLOW_TEXT, dispute_type="其他")
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     plan = pending("YEL")
     bundle = tmp_path / "followups.jsonl"
     record = {
@@ -211,11 +220,11 @@ def test_an_imported_followup_attaches_to_the_plan(bureau: Any, tmp_path: Path) 
         "result": "有激化风险", "note": "一方情绪仍较大",
     }  # fmt: skip
     bundle.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    report = import_bundle([bundle], actor="import")
+    report = import_bundle([bundle], actor=system_user())
     assert report.ok
     assert report.created["followup"] == 1
     later = NOW + timedelta(days=1, hours=2)
-    services.tick_disputes(later, "tick")
+    services.tick_disputes(later, system_user())
     plan.refresh_from_db()
     assert plan.done_followup_id == "FU-IMP-1"
     d = Dispute.objects.get(incident_id="YEL")
@@ -232,7 +241,7 @@ def test_a_dispute_resolved_by_an_imported_visit_is_still_graded_once(bureau: An
     incident(bureau, "FAM", "报警人称与丈夫因彩礼发生争吵。", dispute_type="婚恋家庭")
     followup(bureau, "F-OK", "FAM", NOW - timedelta(minutes=5), "已化解")
     # when the tick first sees it
-    services.tick_disputes(NOW, "tick")
+    services.tick_disputes(NOW, system_user())
     d = Dispute.objects.get(incident_id="FAM")
     # then it is resolved, yet graded, with its cause and checklists
     assert d.status == DisputeStatus.RESOLVED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError, OutputWrapper
 
@@ -23,8 +24,9 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def test_import_prints_the_summary_per_type(clean, bundle) -> None:
-    # given the example bundle
+    # given the example bundle, and chenjing a platform user (--actor names one)
     path = bundle(clean)
+    get_user_model().objects.create_user("chenjing")
     # when imported through the command
     out, _err = run("fzx_import", str(path), "--actor", "chenjing")
     # then the summary table lists the created records per type
@@ -34,6 +36,19 @@ def test_import_prints_the_summary_per_type(clean, bundle) -> None:
     assert "共读取 48 条记录；导入完成。" in out
     assert m.Case.objects.count() == 2
     assert AuditEvent.objects.get(action="import").actor == "chenjing"
+
+
+def test_import_as_an_unknown_user_is_refused_and_without_actor_runs_as_system(
+    clean, bundle
+) -> None:
+    path = bundle(clean)
+    # an --actor that names no platform user is refused before anything is read
+    with pytest.raises(CommandError, match="--actor：用户 ghost 不存在"):
+        run("fzx_import", str(path), "--actor", "ghost")
+    assert m.Case.objects.count() == 0
+    # without --actor (cron) the import is done as the system account
+    run("fzx_import", str(path))
+    assert AuditEvent.objects.get(action="import").actor == "system"
 
 
 def test_a_refused_import_prints_every_error_and_fails(clean, bundle, changed) -> None:

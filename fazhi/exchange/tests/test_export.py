@@ -4,9 +4,11 @@ export → import → export gives the same bytes."""
 from __future__ import annotations
 
 import gzip
+from typing import Any
 
 import orjson
 import pytest
+from django.contrib.auth import get_user_model
 
 from fazhi.core.models import AuditEvent
 from fazhi.exchange.services import export_store, import_bundle
@@ -15,6 +17,11 @@ from fazhi.records import models as m
 from fazhi.records.schema import TYPE_ORDER
 
 pytestmark = pytest.mark.django_db
+
+
+def tester() -> Any:
+    """The person importing or exporting (actors are platform users)."""
+    return get_user_model().objects.get_or_create(username="tester")[0]
 
 
 def read_lines(path) -> list[dict]:
@@ -29,7 +36,7 @@ def test_export_writes_every_record_as_fzx(clean, bundle, changed, tmp_path) -> 
     import_bundle([bundle(changed(clean, "C-OK", 办案系统编号="A330122"))])
     # when the store is exported
     out = tmp_path / "out.jsonl"
-    counts = export_store(out, actor="tester")
+    counts = export_store(out, actor=tester())
     # then every record is there, by type in schema order
     exported = read_lines(out)
     assert sum(counts.values()) == len(exported) == 48

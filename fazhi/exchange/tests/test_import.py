@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from fazhi.core.models import AuditEvent
 from fazhi.exchange.services import import_bundle
@@ -17,6 +19,11 @@ from fazhi.records import models as m
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def tester() -> Any:
+    """The person importing or exporting (actors are platform users)."""
+    return get_user_model().objects.get_or_create(username="tester")[0]
 
 
 def officer_ids(link_model, **owner) -> list[str]:
@@ -29,7 +36,7 @@ def test_clean_cases_import_with_no_error(clean, bundle) -> None:
     # given the spec's example bundle
     path = bundle(clean, name="clean.jsonl")
     # when it is imported into an empty store
-    report = import_bundle([path], actor="tester")
+    report = import_bundle([path], actor=tester())
     # then every record is created and nothing is refused
     assert report.ok
     assert report.errors == []
@@ -52,7 +59,7 @@ def test_one_audit_row_per_import_with_counts_and_files(clean, bundle) -> None:
     # given the example bundle
     path = bundle(clean, name="clean.jsonl")
     # when it is imported
-    import_bundle([path], actor="tester")
+    import_bundle([path], actor=tester())
     # then exactly one audit row describes it
     event = AuditEvent.objects.get(action="import")
     assert event.actor == "tester"

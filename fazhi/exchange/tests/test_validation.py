@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.exchange.services import import_bundle
 from fazhi.exchange.tests.conftest import by_id, store_snapshot
@@ -148,7 +149,7 @@ def test_all_or_nothing_nothing_is_stored_when_one_record_is_bad(clean, bundle, 
     )
     records = changed(records, "I-A-OK", source="微信")
     # when it is imported
-    report = import_bundle([bundle(records)], actor="tester")
+    report = import_bundle([bundle(records)], actor=system_user())
     # then nothing changes: neither the good update nor the new record is stored
     assert not report.ok
     assert report.created == report.updated == report.deleted == {}

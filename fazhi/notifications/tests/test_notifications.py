@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import RequestFactory
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.notifications import panels, services
@@ -65,7 +66,9 @@ def gateway(monkeypatch: Any) -> Iterator[Gateway]:
 
 def test_notify_writes_one_row_per_user_and_no_webhook_without_url(bureau):
     users = [bureau.users["zhang"], bureau.users["li"], bureau.users["zhang"]]
-    rows = services.notify(users, "problem", "整改通知", "请整改", "/problems/1/", actor="li")
+    rows = services.notify(
+        users, "problem", "整改通知", "请整改", "/problems/1/", actor=bureau.users["li"]
+    )
     assert len(rows) == 2
     assert services.unread_count(bureau.users["zhang"]) == 1
     assert services.unread_count(bureau.users["wang"]) == 0
@@ -81,7 +84,7 @@ def test_notify_with_url_writes_the_outbox_in_the_same_transaction(bureau, monke
         "整改通知",
         "请整改",
         "/problems/1/",
-        actor="li",
+        actor=bureau.users["li"],
         data={"problem_id": 1},
     )
     row = WebhookDelivery.objects.get()
@@ -103,27 +106,32 @@ def test_notify_with_url_writes_the_outbox_in_the_same_transaction(bureau, monke
 def test_webhook_retries_with_backoff_until_accepted(bureau, gateway):
     # given a notification while the gateway fails twice before accepting
     services.notify(
-        [bureau.users["zhang"]], "problem", "整改通知", "请整改", "/problems/1/", actor="li"
+        [bureau.users["zhang"]],
+        "problem",
+        "整改通知",
+        "请整改",
+        "/problems/1/",
+        actor=bureau.users["li"],
     )
     WebhookDelivery.objects.update(next_attempt_at=NOW)
     row = WebhookDelivery.objects.get()
     # first attempt fails: retried one minute later
-    assert services.tick_deliver(NOW, "tick")["retried"] == 1
+    assert services.tick_deliver(NOW, system_user())["retried"] == 1
     row.refresh_from_db()
     assert (row.attempts, row.status, row.next_attempt_at) == (1, "pending", NOW + MINUTE)
     assert "HTTP 500" in row.last_error
     # not due yet: nothing is sent
-    assert services.tick_deliver(NOW + 30 * timedelta(seconds=1), "tick")["due"] == 0
+    assert services.tick_deliver(NOW + 30 * timedelta(seconds=1), system_user())["due"] == 0
     # second attempt fails: retried two minutes later
-    assert services.tick_deliver(NOW + MINUTE, "tick")["retried"] == 1
+    assert services.tick_deliver(NOW + MINUTE, system_user())["retried"] == 1
     row.refresh_from_db()
     assert (row.attempts, row.next_attempt_at) == (2, NOW + 3 * MINUTE)
     # third attempt is accepted
-    assert services.tick_deliver(NOW + 3 * MINUTE, "tick")["delivered"] == 1
+    assert services.tick_deliver(NOW + 3 * MINUTE, system_user())["delivered"] == 1
     row.refresh_from_db()
     assert (row.status, row.attempts, row.delivered_at) == ("delivered", 3, NOW + 3 * MINUTE)
     # a delivered row is never sent again
-    assert services.tick_deliver(NOW + 60 * MINUTE, "tick")["due"] == 0
+    assert services.tick_deliver(NOW + 60 * MINUTE, system_user())["due"] == 0
     assert len(gateway.received) == 3
     assert gateway.received[-1]["title"] == "整改通知"
     assert gateway.headers[-1]["Content-Type"].startswith("application/json")
@@ -134,11 +142,11 @@ def test_webhook_gives_up_after_eight_attempts(bureau, monkeypatch):
     gw = Gateway(failures=100)
     monkeypatch.setenv("FAZHI_WEBHOOK_URL", gw.url)
     try:
-        services.notify([bureau.users["zhang"]], "problem", "t", actor="li")
+        services.notify([bureau.users["zhang"]], "problem", "t", actor=bureau.users["li"])
         WebhookDelivery.objects.update(next_attempt_at=NOW)
         now, waits = NOW, []
         for _ in range(8):
-            services.tick_deliver(now, "tick")
+            services.tick_deliver(now, system_user())
             row = WebhookDelivery.objects.get()
             waits.append(row.next_attempt_at - now)
             now = row.next_attempt_at
@@ -146,7 +154,7 @@ def test_webhook_gives_up_after_eight_attempts(bureau, monkeypatch):
         assert row.attempts == 8
         # the waits between attempts: 1, 2, 4 … 64 minutes
         assert waits[:7] == [MINUTE * 2**i for i in range(7)]
-        assert services.tick_deliver(now + 1000 * MINUTE, "tick")["due"] == 0
+        assert services.tick_deliver(now + 1000 * MINUTE, system_user())["due"] == 0
         assert len(gw.received) == 8
     finally:
         gw.close()
@@ -154,16 +162,16 @@ def test_webhook_gives_up_after_eight_attempts(bureau, monkeypatch):
 
 def test_an_unreachable_gateway_is_a_retry_not_a_crash(bureau, monkeypatch):
     monkeypatch.setenv("FAZHI_WEBHOOK_URL", "http://127.0.0.1:9/closed")
-    services.notify([bureau.users["zhang"]], "problem", "t", actor="li")
+    services.notify([bureau.users["zhang"]], "problem", "t", actor=bureau.users["li"])
     WebhookDelivery.objects.update(next_attempt_at=NOW)
-    assert services.tick_deliver(NOW, "tick")["retried"] == 1
+    assert services.tick_deliver(NOW, system_user())["retried"] == 1
     assert "连接失败" in WebhookDelivery.objects.get().last_error
 
 
 def test_a_claimed_row_is_not_sent_by_a_second_tick(bureau, gateway, monkeypatch):
     # given a row due now, and a second tick that starts while the first is POSTing it
     gateway.failures = 0
-    services.notify([bureau.users["zhang"]], "problem", "t", actor="li")
+    services.notify([bureau.users["zhang"]], "problem", "t", actor=bureau.users["li"])
     WebhookDelivery.objects.update(next_attempt_at=NOW)
     real = services.post_json
     second: list[dict[str, Any]] = []
@@ -172,11 +180,11 @@ def test_a_claimed_row_is_not_sent_by_a_second_tick(bureau, gateway, monkeypatch
     def post_while_another_tick_runs(*args, **kwargs):
         if not started:
             started.append(True)
-            second.append(services.tick_deliver(NOW, "other-tick"))
+            second.append(services.tick_deliver(NOW, system_user()))
         real(*args, **kwargs)
 
     monkeypatch.setattr(services, "post_json", post_while_another_tick_runs)
-    first = services.tick_deliver(NOW, "tick")
+    first = services.tick_deliver(NOW, system_user())
     # then the second tick found nothing to send, and the gateway got exactly one POST
     assert second[0]["due"] == 0
     assert first["delivered"] == 1
@@ -207,13 +215,13 @@ def test_rectification_notifies_through_the_webhook(bureau, gateway, settings, t
         officer_id="O-001",
         digest="x",
     )
-    push_problem(finding, actor="li", now=NOW)
+    push_problem(finding, actor=bureau.users["li"], now=NOW)
     row = WebhookDelivery.objects.get()
     assert row.payload["kind"] == "problem"
     assert row.payload["recipients"][0]["username"] == "zhang"
     WebhookDelivery.objects.update(next_attempt_at=NOW)
     for minutes in (0, 1, 3):
-        services.tick_deliver(NOW + minutes * MINUTE, "tick")
+        services.tick_deliver(NOW + minutes * MINUTE, system_user())
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
 
 
@@ -222,8 +230,8 @@ def test_rectification_notifies_through_the_webhook(bureau, gateway, settings, t
 
 def test_notification_page_and_mark_read(bureau, client):
     zhang, li = bureau.users["zhang"], bureau.users["li"]
-    mine = services.notify([zhang], "problem", "给张伟的通知", actor="li")[0]
-    other = services.notify([li], "review", "给李娜的通知", actor="zhang")[0]
+    mine = services.notify([zhang], "problem", "给张伟的通知", actor=bureau.users["li"])[0]
+    other = services.notify([li], "review", "给李娜的通知", actor=bureau.users["zhang"])[0]
     client.force_login(zhang)
     body = client.get("/notifications/").content.decode()
     assert "给张伟的通知" in body
@@ -242,8 +250,8 @@ def test_notification_page_and_mark_read(bureau, client):
 
 def test_mark_all_read_and_sign_in_required(bureau, client):
     zhang = bureau.users["zhang"]
-    services.notify([zhang], "problem", "一", actor="li")
-    services.notify([zhang], "problem", "二", actor="li")
+    services.notify([zhang], "problem", "一", actor=bureau.users["li"])
+    services.notify([zhang], "problem", "二", actor=bureau.users["li"])
     assert client.get("/notifications/").status_code == 302
     client.force_login(zhang)
     assert client.get("/notifications/read/").status_code == 405
@@ -252,7 +260,7 @@ def test_mark_all_read_and_sign_in_required(bureau, client):
 
 
 def test_panel_shows_unread(bureau):
-    services.notify([bureau.users["zhang"]], "problem", "整改通知", actor="li")
+    services.notify([bureau.users["zhang"]], "problem", "整改通知", actor=bureau.users["li"])
     request = RequestFactory().get("/")
     request.user = bureau.users["zhang"]
     panel = panels.workbench_panel(request, scope_of(request.user))

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.records.schema import BY_NAME, TYPE_ORDER, Kind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -136,7 +137,7 @@ def load_through_importer(records: Iterable[dict[str, Any]]) -> None:
         path.write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
         )
-        report = import_bundle([path], actor="test")
+        report = import_bundle([path], actor=system_user())
     assert report.ok, "\n".join(str(e) for e in report.errors)
 
 
@@ -545,7 +546,7 @@ def patrol_store(as_of: datetime = AS_OF, **kw: Any) -> list[dict[str, Any]]:
     from fazhi.patrol.models import Finding
     from fazhi.patrol.services import finding_json, run_patrol
 
-    run_patrol(as_of=as_of, actor="test", **kw)
+    run_patrol(as_of=as_of, actor=system_user(), **kw)
     return [
         finding_json(f)
         for f in Finding.objects.open()

@@ -11,7 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from fazhi.accounts.services import system_user
 from fazhi.intel.models import BoilerplateVersion, TranscriptSignature
 from fazhi.patrol.services import run_patrol
 from fazhi.patrol.tests.conftest import (
@@ -31,6 +33,11 @@ from fazhi.patrol.tests.conftest import (
 ZN = ["ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"]
 UNIT_1 = "城南派出所"  # the unit of the clean case C-OK
 pytestmark = pytest.mark.django_db
+
+
+def named_user(username: str) -> Any:
+    """A user named ``username`` (actors are users, not names; these tests have no bureau)."""
+    return get_user_model().objects.get_or_create(username=username)[0]
 
 
 def zn(records: Records, **kw: Any) -> list[dict[str, Any]]:
@@ -131,7 +138,7 @@ def test_jf02_min_score_setting(clean_records: Records) -> None:
     from fazhi.patrol.services import change_rule, sync_rules
 
     sync_rules(load_pack())
-    change_rule(Rule.objects.get(code="ZN-JF-02"), actor="zhou", reason="只看多重信号",
+    change_rule(Rule.objects.get(code="ZN-JF-02"), actor=named_user("zhou"), reason="只看多重信号",
                 settings={"min_score": 0.5})  # fmt: skip
     # a single mental-illness cue (25) is below 0.5 now; weapon + threat (70) is not
     records = _dispute(clean_records, "I-D1", "邻居有精神病史，多次上门争吵。")
@@ -277,7 +284,7 @@ def test_bl01_incremental_run_checks_a_new_copy_against_the_index(
     # when the copy is imported and an incremental run follows
     load_records([copy])
     later = AS_OF + timedelta(hours=1)
-    run = run_patrol(as_of=later, actor="test", mode="incremental", codes=ZN)
+    run = run_patrol(as_of=later, actor=system_user(), mode="incremental", codes=ZN)
     # then the run was incremental and found both transcripts
     assert run.mode == "incremental", run.stats.get("fallback")
     assert run.stats["rules"]["ZN-BL-01"]["incremental"] is True
@@ -285,7 +292,7 @@ def test_bl01_incremental_run_checks_a_new_copy_against_the_index(
     assert keys(incremental) == {("ZN-BL-01", "transcript", "T-W1"),
                                  ("ZN-BL-01", "transcript", "T-W2")}  # fmt: skip
     # and a full run agrees, changing nothing
-    full = run_patrol(as_of=later, actor="test", codes=ZN)
+    full = run_patrol(as_of=later, actor=system_user(), codes=ZN)
     assert full.stats["created"] == full.stats["updated"] == full.stats["closed"] == 0
     assert BoilerplateVersion.objects.get().patrolled
 
@@ -295,7 +302,7 @@ def test_bl01_check_transcript_and_rebuild(clean_records: Records) -> None:
     from fazhi.intel.services import rebuild_index
 
     load_records(_witness_transcripts(clean_records))
-    report = rebuild_index(actor="zhou")
+    report = rebuild_index(actor=named_user("zhou"))
     assert report.signed == 6
     matches = duplicates.check_transcript("T-W2")
     assert [(x.transcript_id, x.other_id) for x in matches] == [("T-W2", "T-W1")]

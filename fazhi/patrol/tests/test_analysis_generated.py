@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from fazhi.accounts.services import system_user
 from fazhi.exchange.services import import_bundle
 from fazhi.intel import duplicates
 from fazhi.patrol.models import Finding
@@ -43,9 +44,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_zn_rules_against_the_ground_truth(generated: dict[str, Any]) -> None:
     # given the generated county imported
-    assert import_bundle([generated["bundle"]], actor="test").ok
+    assert import_bundle([generated["bundle"]], actor=system_user()).ok
     # when the ZN rules run
-    run_patrol(as_of=generated["as_of"], actor="test", codes=ZN)
+    run_patrol(as_of=generated["as_of"], actor=system_user(), codes=ZN)
     found = set(
         Finding.objects.open()
         .filter(rule_id__in=ZN)
@@ -72,7 +73,7 @@ def test_zn_rules_against_the_ground_truth(generated: dict[str, Any]) -> None:
 
 def test_bl01_new_copy_is_found_by_the_incremental_check(generated: dict[str, Any]) -> None:
     # given the county imported and the index built
-    assert import_bundle([generated["bundle"]], actor="test").ok
+    assert import_bundle([generated["bundle"]], actor=system_user()).ok
     duplicates.sync_index()
     # then each injected copy is found from either side by checking it against the index
     subjects = sorted(k[2] for k in generated["truth"] if k[0] == "ZN-BL-01")

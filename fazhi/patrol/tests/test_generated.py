@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from fazhi.accounts.services import system_user
 from fazhi.exchange.services import import_bundle
 from fazhi.patrol.models import Finding, FindingStatus, PatrolRun
 from fazhi.patrol.services import run_patrol
@@ -65,9 +66,9 @@ def _event_record(event: m.Event, **changes: Any) -> dict[str, Any]:
 
 def test_generated_county_precision_and_recall_are_one(generated: dict[str, Any]) -> None:
     # given the generated demo county imported
-    assert import_bundle([generated["bundle"]], actor="test").ok
+    assert import_bundle([generated["bundle"]], actor=system_user()).ok
     # when it is patrolled at the generator's as_of
-    run_patrol(as_of=generated["as_of"], actor="test")
+    run_patrol(as_of=generated["as_of"], actor=system_user())
     found = {
         (rule, subject_type, subject_id): status
         for rule, subject_type, subject_id, status, _ in _open_findings()
@@ -86,9 +87,9 @@ def test_incremental_equals_full_after_changes_and_time(
     generated: dict[str, Any], tmp_path: Path
 ) -> None:
     # given the county imported and patrolled in full
-    assert import_bundle([generated["bundle"]], actor="test").ok
+    assert import_bundle([generated["bundle"]], actor=system_user()).ok
     as_of = generated["as_of"]
-    run_patrol(as_of=as_of, actor="test")
+    run_patrol(as_of=as_of, actor=system_user())
     # and then ~300 records changed through a real import: acts moved late, measures released
     # early or kept open, transcripts stripped of their recording
     changes: list[dict[str, Any]] = []
@@ -105,12 +106,12 @@ def test_incremental_equals_full_after_changes_and_time(
         })  # fmt: skip
     bundle = tmp_path / "changes.jsonl"
     bundle.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in changes), "utf-8")
-    assert import_bundle([bundle], actor="test").ok
+    assert import_bundle([bundle], actor=system_user()).ok
     later = as_of + timedelta(days=1, hours=5)
     # when an incremental run goes a day further, and then a full run at the same time
-    incremental = run_patrol(as_of=later, actor="test", mode="incremental")
+    incremental = run_patrol(as_of=later, actor=system_user(), mode="incremental")
     after_incremental = _open_findings()
-    full = run_patrol(as_of=later, actor="test", mode="full")
+    full = run_patrol(as_of=later, actor=system_user(), mode="full")
     after_full = _open_findings()
     # then the incremental run was really incremental, and left exactly what the full run leaves
     assert incremental.mode == "incremental", incremental.stats.get("fallback")
@@ -125,16 +126,16 @@ def test_incremental_equals_full_after_changes_and_time(
 def test_incremental_falls_back_to_full_when_records_were_deleted(
     generated: dict[str, Any], tmp_path: Path
 ) -> None:
-    assert import_bundle([generated["bundle"]], actor="test").ok
-    run_patrol(as_of=generated["as_of"], actor="test")
+    assert import_bundle([generated["bundle"]], actor=system_user()).ok
+    run_patrol(as_of=generated["as_of"], actor=system_user())
     # given an event deleted by an import
     event = m.Event.objects.filter(kind="通知家属").order_by("pk").first()
     assert event is not None
     bundle = tmp_path / "delete.jsonl"
     bundle.write_text(json.dumps({"type": "event", "id": event.pk, "deleted": True}), "utf-8")
-    assert import_bundle([bundle], actor="test").ok
+    assert import_bundle([bundle], actor=system_user()).ok
     # when an incremental run is asked for
-    run = run_patrol(as_of=generated["as_of"], actor="test", mode="incremental")
+    run = run_patrol(as_of=generated["as_of"], actor=system_user(), mode="incremental")
     # then it ran in full and said why; the measure whose family notice vanished is now overdue
     assert run.mode == "full"
     assert "删除" in run.stats["fallback"]
@@ -142,8 +143,10 @@ def test_incremental_falls_back_to_full_when_records_were_deleted(
 
 
 def test_incremental_refuses_to_narrow_when_as_of_goes_back(generated: dict[str, Any]) -> None:
-    assert import_bundle([generated["bundle"]], actor="test").ok
-    run_patrol(as_of=generated["as_of"], actor="test")
-    run = run_patrol(as_of=generated["as_of"] - timedelta(days=2), actor="test", mode="incremental")
+    assert import_bundle([generated["bundle"]], actor=system_user()).ok
+    run_patrol(as_of=generated["as_of"], actor=system_user())
+    run = run_patrol(
+        as_of=generated["as_of"] - timedelta(days=2), actor=system_user(), mode="incremental"
+    )
     assert run.mode == "full"
     assert "早于" in run.stats["fallback"]

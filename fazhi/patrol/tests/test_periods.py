@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from fazhi.core.timezones import SHANGHAI
@@ -37,6 +39,11 @@ from fazhi.patrol.periods import (
 )
 
 PACKAGE = default_calendar()
+
+
+def person(username: str) -> Any:
+    """A user named ``username`` (actors are users, not names; these tests have no bureau)."""
+    return get_user_model().objects.get_or_create(username=username)[0]
 
 
 def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> datetime:
@@ -833,7 +840,9 @@ def test_a_stored_notice_feeds_the_database_calendar() -> None:
     from fazhi.core.models import AuditEvent
 
     # given the 2027 notice saved by an administrator
-    notice, replaced = calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+    notice, replaced = calendar_models.save_notice(
+        NOTICE_2027, actor=person("admin"), reason="通知已发布"
+    )
     assert not replaced
     # when the calendar is built from the database
     calendar = HolidayCalendar.from_database()
@@ -856,13 +865,15 @@ def test_a_second_load_needs_replace() -> None:
     from fazhi.core.models import AuditEvent
 
     # given the 2027 notice stored
-    calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+    calendar_models.save_notice(NOTICE_2027, actor=person("admin"), reason="通知已发布")
     # when the same year is loaded again without replace / then refused, nothing changed
     with pytest.raises(ValueError, match="--replace"):
-        calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+        calendar_models.save_notice(NOTICE_2027, actor=person("admin"), reason="通知已发布")
     # when replaced with a notice without the make-up Saturday
     fixed = HolidayNoticeData(2027, "更正（2027）", rest_days=NOTICE_2027.rest_days)
-    _, replaced = calendar_models.save_notice(fixed, actor="admin2", reason="更正", replace=True)
+    _, replaced = calendar_models.save_notice(
+        fixed, actor=person("admin2"), reason="更正", replace=True
+    )
     # then the days are the new ones, and the audit keeps what was replaced
     assert replaced
     calendar = HolidayCalendar.from_database()
@@ -882,7 +893,7 @@ def test_a_failing_audit_leaves_no_notice(monkeypatch) -> None:
     # when a notice is saved
     # then nothing of it remains (one transaction)
     with pytest.raises(RuntimeError):
-        calendar_models.save_notice(NOTICE_2027, actor="admin", reason="通知已发布")
+        calendar_models.save_notice(NOTICE_2027, actor=person("admin"), reason="通知已发布")
     assert not calendar_models.HolidayNotice.objects.exists()
     assert not calendar_models.HolidayNoticeDay.objects.exists()
 
@@ -903,7 +914,14 @@ def test_command_load_list_and_check(notice_file, capsys) -> None:
     # when loaded
     out = StringIO()
     call_command(
-        "holiday_notice", "load", str(path), "--by", "admin", "--reason", "通知已发布", stdout=out
+        "holiday_notice",
+        "load",
+        str(path),
+        "--by",
+        person("admin").username,
+        "--reason",
+        "通知已发布",
+        stdout=out,
     )
     assert "已录入2027年节假日安排" in out.getvalue()
     # then check passes, and list shows it

@@ -13,10 +13,13 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from fazhi.accounts.services import system_user
 from fazhi.core.errors import DomainError
 from fazhi.patrol.error_codes import ErrorCode
 from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange
@@ -39,6 +42,11 @@ from fazhi.patrol.tests.conftest import (
 )
 
 TESTS = Path(__file__).parent
+
+
+def person(username: str) -> Any:
+    """A user named ``username`` (actors are users, not names; these tests have no bureau)."""
+    return get_user_model().objects.get_or_create(username=username)[0]
 
 
 def _rule(code: str) -> Rule:
@@ -85,10 +93,10 @@ def test_clean_cases_through_the_importer_patrol_to_no_finding(db) -> None:
     # given the clean cases imported with the real importer
     from fazhi.exchange.services import import_bundle
 
-    report = import_bundle([CLEAN_FILE], actor="test")
+    report = import_bundle([CLEAN_FILE], actor=system_user())
     assert report.ok, [str(e) for e in report.errors]
     # when patrolled at 2026-10-08 10:00
-    run = run_patrol(as_of=AS_OF, actor="test")
+    run = run_patrol(as_of=AS_OF, actor=system_user())
     # then nothing is found, by any of the 53 rules
     assert Finding.objects.count() == 0
     assert run.stats["found"] == 0
@@ -196,20 +204,20 @@ def test_disabled_rule_finds_nothing_and_closes_its_findings(patrol, rerun, clea
     drop(clean_records, "M-OK-JL-JAIL")
     only(patrol(clean_records), "XS-JL-01", "measure", "M-OK-JL")
     # when the rule is switched off and the patrol runs again
-    change_rule(_rule("XS-JL-01"), actor="法制员陈静", reason="试点期间暂停", enabled=False)
+    change_rule(_rule("XS-JL-01"), actor=person("法制员陈静"), reason="试点期间暂停", enabled=False)
     findings = rerun(AS_OF)
     # then nothing, and the old finding is closed as 规则已停用
     assert findings == []
     assert Finding.objects.get().close_reason == "规则已停用"
     # and when switched on again, it is found again (reopened, not duplicated)
-    change_rule(_rule("XS-JL-01"), actor="法制员陈静", reason="恢复", enabled=True)
+    change_rule(_rule("XS-JL-01"), actor=person("法制员陈静"), reason="恢复", enabled=True)
     assert keys(rerun(AS_OF)) == {("XS-JL-01", "measure", "M-OK-JL")}
     assert Finding.objects.count() == 1
 
 
 def test_disabled_rule_on_first_run(patrol, db, clean_records) -> None:
     # given the rule switched off before any patrol
-    change_rule(_rule("JQ-03"), actor="a", reason="不适用", enabled=False)
+    change_rule(_rule("JQ-03"), actor=person("a"), reason="不适用", enabled=False)
     drop(clean_records, "C-OK-RC")
     # when patrolled / then the missing receipt is not reported
     assert patrol(clean_records) == []
@@ -217,7 +225,7 @@ def test_disabled_rule_on_first_run(patrol, db, clean_records) -> None:
 
 def test_warn_only_turns_every_finding_into_a_warning(patrol, db, clean_records) -> None:
     # given JQ-03 set to warn only
-    change_rule(_rule("JQ-03"), actor="a", reason="本地试行", warn_only=True)
+    change_rule(_rule("JQ-03"), actor=person("a"), reason="本地试行", warn_only=True)
     drop(clean_records, "C-OK-RC")
     # when patrolled after the due time
     f = only(patrol(clean_records), "JQ-03", "case", "C-OK")
@@ -229,7 +237,7 @@ def test_warn_only_turns_every_finding_into_a_warning(patrol, db, clean_records)
 
 def test_warn_only_applies_to_condition_rules(patrol, db, clean_records) -> None:
     # given GF-BA-03 warn-only and an unrecorded visit
-    change_rule(_rule("GF-BA-03"), actor="a", reason="设备改造中", warn_only=True)
+    change_rule(_rule("GF-BA-03"), actor=person("a"), reason="设备改造中", warn_only=True)
     set_field(clean_records, "VV-OK", recorded=False)
     # when patrolled / then a warning, not a violation
     assert only(patrol(clean_records), "GF-BA-03", "venue_visit", "VV-OK")["status"] == "warning"
@@ -241,7 +249,7 @@ def test_changed_local_standard_takes_effect_on_next_run(patrol, rerun, clean_re
     # when the bureau shortens JQ-01's local standard to 1 hour, with a reason
     change = change_rule(
         _rule("JQ-01"),
-        actor="法制大队吴敏",
+        actor=person("法制大队吴敏"),
         reason="市局新规：1小时内处置",
         settings={"limit": "1小时"},
     )
@@ -258,7 +266,9 @@ def test_changed_local_standard_takes_effect_on_next_run(patrol, rerun, clean_re
 
 def test_changed_warning_lead_takes_effect(patrol, db, clean_records) -> None:
     # given JQ-03's warning lead raised to 50% and a receipt missing
-    change_rule(_rule("JQ-03"), actor="a", reason="提前提醒", settings={"lead_fraction": 0.5})
+    change_rule(
+        _rule("JQ-03"), actor=person("a"), reason="提前提醒", settings={"lead_fraction": 0.5}
+    )
     drop(clean_records, "C-OK-RC")
     # when patrolled 11 hours before the due time (outside the default 6 h lead, inside 12 h)
     f = only(patrol(clean_records, sh(2026, 9, 1, 23)), "JQ-03", "case", "C-OK")
@@ -268,7 +278,7 @@ def test_changed_warning_lead_takes_effect(patrol, db, clean_records) -> None:
 
 def test_changed_severity_shows_on_findings(patrol, db, clean_records) -> None:
     # given JQ-03 raised to 严重
-    change_rule(_rule("JQ-03"), actor="a", reason="重点整治", severity="严重")
+    change_rule(_rule("JQ-03"), actor=person("a"), reason="重点整治", severity="严重")
     drop(clean_records, "C-OK-RC")
     # when patrolled / then the finding carries the bureau's severity
     assert only(patrol(clean_records), "JQ-03", "case", "C-OK")["severity"] == "严重"
@@ -280,7 +290,7 @@ def test_change_without_reason_is_refused(db, reason) -> None:
     rule = _rule("JQ-01")
     # when changed without a reason / then refused, and nothing changed or recorded
     with pytest.raises(PatrolError, match="理由"):
-        change_rule(rule, actor="a", reason=reason, settings={"limit": "1小时"})
+        change_rule(rule, actor=person("a"), reason=reason, settings={"limit": "1小时"})
     rule.refresh_from_db()
     assert rule.overrides == {}
     assert not RuleChange.objects.exists()
@@ -295,7 +305,7 @@ def test_change_with_bad_setting_is_refused(db, settings) -> None:
     # given a rule / when changed with a value that is not a setting of it
     rule = _rule("JQ-01")
     with pytest.raises(PatrolError):
-        change_rule(rule, actor="a", reason="试", settings=settings)
+        change_rule(rule, actor=person("a"), reason="试", settings=settings)
     # then nothing changed
     rule.refresh_from_db()
     assert rule.overrides == {}
@@ -425,12 +435,12 @@ def test_naive_as_of_is_refused(db) -> None:
     from datetime import datetime
 
     with pytest.raises(PatrolError, match="时区"):
-        run_patrol(as_of=datetime(2026, 10, 8, 10), actor="test")
+        run_patrol(as_of=datetime(2026, 10, 8, 10), actor=system_user())
 
 
 def test_unknown_rule_code_is_refused(db) -> None:
     with pytest.raises(PatrolError, match="XS-ZZ-99"):
-        run_patrol(as_of=AS_OF, actor="test", codes=["XS-ZZ-99"])
+        run_patrol(as_of=AS_OF, actor=system_user(), codes=["XS-ZZ-99"])
 
 
 def test_codes_limit_the_run_to_those_rules(patrol, clean_records) -> None:
@@ -576,7 +586,7 @@ def test_the_patrol_warns_about_a_year_without_a_holiday_calendar(db) -> None:
 def test_an_unknown_rule_is_a_domain_error_not_found(db) -> None:
     # when a run names a rule the pack does not have
     with pytest.raises(PatrolError) as refused:
-        run_patrol(as_of=AS_OF, actor="test", codes=["XS-ZZ-99"])
+        run_patrol(as_of=AS_OF, actor=system_user(), codes=["XS-ZZ-99"])
     # then it is a domain error: not found (404), naming the rule
     error = refused.value
     assert isinstance(error, DomainError)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
@@ -26,6 +28,7 @@ from fazhi.rectification.models import (
     ProblemStatus,
     RectificationPolicy,
     Verb,
+    verb_action,
 )
 from fazhi.rectification.services.due import due_at_for
 from fazhi.rectification.services.errors import RectificationError
@@ -50,7 +53,7 @@ def _new_problem(
     finding: Finding,
     *,
     source: str,
-    actor: str,
+    actor: User,
     now: datetime,
     due_at: datetime,
     status: str = ProblemStatus.OPEN,
@@ -67,7 +70,7 @@ def _new_problem(
         due_at=due_at,
         level=Level.OFFICER,
         created_at=now,
-        created_by=actor,
+        created_by=actor.get_username(),
         finished_at=now if status in FINAL_STATUSES else None,
     )
 
@@ -90,7 +93,7 @@ def _pushed_message(problem: Problem, users: list[Any]) -> Message:
     )
 
 
-def create_problems_from_findings(now: datetime, actor: str) -> dict[str, Any]:
+def create_problems_from_findings(now: datetime, actor: User) -> dict[str, Any]:
     """Open 违规/超期/超期办理 findings that never had a problem become problems (自动).
 
     Idempotent: a finding is turned into a problem automatically once; later cycles (after 销号
@@ -122,7 +125,7 @@ def _create_chunk(
     policy: RectificationPolicy,
     calendar: HolidayCalendar,
     now: datetime,
-    actor: str,
+    actor: User,
 ) -> list[Problem]:
     rows = [
         _new_problem(
@@ -156,7 +159,7 @@ def _create_chunk(
         ProblemAction.objects.bulk_create(
             ProblemAction(
                 problem=p,
-                actor=actor,
+                actor=actor.get_username(),
                 verb=Verb.CREATE,
                 from_status="",
                 to_status=ProblemStatus.OPEN,
@@ -170,7 +173,7 @@ def _create_chunk(
         notify_many([_pushed_message(p, users[p.pk]) for p in problems], actor=actor)
         record_audit(
             actor,
-            "rectification.create",
+            AuditAction.RECTIFICATION_CREATE,
             target_type="problem",
             details={
                 "problems": [p.pk for p in problems],
@@ -183,7 +186,7 @@ def _create_chunk(
 def _create_one(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     source: str,
     verb: str,
     comment: str,
@@ -207,7 +210,7 @@ def _create_one(
     problem.rule = finding.rule
     ProblemAction.objects.create(
         problem=problem,
-        actor=actor,
+        actor=actor.get_username(),
         verb=verb,
         comment=comment,
         from_status="",
@@ -217,7 +220,7 @@ def _create_one(
     )
     record_audit(
         actor,
-        f"rectification.{verb}",
+        verb_action(verb),
         target_type="problem",
         target_id=str(problem.pk),
         remote_addr=remote_addr,
@@ -236,7 +239,7 @@ def _open_problem(
     *,
     action: str,
     verb: str,
-    actor: str,
+    actor: User,
     comment: str,
     now: datetime | None,
     remote_addr: str,
@@ -265,7 +268,7 @@ def _open_problem(
 def push_problem(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     comment: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -280,7 +283,7 @@ def push_problem(
 def confirm_suspicion(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     comment: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -295,7 +298,7 @@ def confirm_suspicion(
 def dismiss_finding(
     finding: Finding,
     *,
-    actor: str,
+    actor: User,
     reason: str,
     now: datetime | None = None,
     remote_addr: str = "",

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
@@ -29,12 +31,12 @@ from fazhi.rectification.services.recipients import describe, link, role_users
 
 
 def _escalation_step(
-    p: Problem, lvl: int, reached: datetime, now: datetime, actor: str
+    p: Problem, lvl: int, reached: datetime, now: datetime, actor: User
 ) -> ProblemAction:
     moment = timezone.localtime(reached, SHANGHAI)
     return ProblemAction(
         problem=p,
-        actor=actor,
+        actor=actor.get_username(),
         verb=Verb.ESCALATE,
         level=lvl,
         at=now,
@@ -57,7 +59,7 @@ def _escalation_message(p: Problem, lvl: int, users: list[Any]) -> Message:
     )
 
 
-def escalate_problems(now: datetime, actor: str) -> dict[str, Any]:
+def escalate_problems(now: datetime, actor: User) -> dict[str, Any]:
     """Raise every unfixed problem past its due time to the level its lateness has reached,
     one level per interval; each level passed notifies that level's people and is recorded.
 
@@ -111,7 +113,7 @@ def escalate_problems(now: datetime, actor: str) -> dict[str, Any]:
             notify_many(messages, actor=actor)
             record_audit(
                 actor,
-                "rectification.escalate",
+                AuditAction.RECTIFICATION_ESCALATE,
                 target_type="problem",
                 details={"problems": {str(p.pk): [old, new] for p, old, new in claimed}},
             )

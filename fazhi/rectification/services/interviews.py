@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
@@ -37,7 +39,7 @@ def _month_bounds(first: date) -> tuple[datetime, datetime]:
     )
 
 
-def interview_reminders(now: datetime, actor: str) -> dict[str, Any]:
+def interview_reminders(now: datetime, actor: User) -> dict[str, Any]:
     """约谈提醒: an officer with at least N problems created this month (not counting those
     dismissed as false) is reminded, with his unit's leaders, once per month."""
     policy = RectificationPolicy.current()
@@ -112,7 +114,7 @@ def interview_reminders(now: datetime, actor: str) -> dict[str, Any]:
         notify_many(messages, actor=actor)
         record_audit(
             actor,
-            "rectification.interview",
+            AuditAction.RECTIFICATION_INTERVIEW,
             target_type="officer",
             details={
                 "month": f"{first:%Y-%m}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
@@ -103,14 +103,13 @@ def _finding_problems(finding: Finding) -> tuple[bool, bool]:
     return bool(row["total"]), bool(row["active"])
 
 
-def active_user(actor: str) -> Any:
-    user = get_user_model().objects.filter(username=actor, is_active=True).first()
-    if user is None:
-        raise PermissionDenied(f"用户 {actor} 不存在或已停用")
-    return user
+def active_user(actor: User) -> User:
+    if not actor.is_active:
+        raise PermissionDenied(f"用户 {actor.get_username()} 已停用")
+    return actor
 
 
-def require_action(problem: Problem, actor: str, action: str) -> Any:
+def require_action(problem: Problem, actor: User, action: str) -> Any:
     """The user ``actor`` if he may take ``action`` on ``problem`` now; else a Chinese refusal:
     RectificationError when only the problem's state forbids it, PermissionDenied otherwise."""
     user = active_user(actor)
@@ -129,7 +128,7 @@ def require_action(problem: Problem, actor: str, action: str) -> Any:
     )
 
 
-def require_finding_action(finding: Finding, actor: str, action: str) -> Any:
+def require_finding_action(finding: Finding, actor: User, action: str) -> Any:
     user = active_user(actor)
     scope = scope_of(user)
     judged, active = _finding_problems(finding)

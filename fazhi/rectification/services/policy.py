@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
+from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import scope_of
 from fazhi.core.services import record_audit
 from fazhi.rectification.error_codes import ErrorCode
@@ -31,7 +33,9 @@ def can_change_policy(user: Any) -> bool:
     return scope_of(user).role == Role.LEGAL_BRIGADE
 
 
-def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: Any) -> PolicyChange:
+def change_policy(
+    *, actor: User, reason: str, remote_addr: str = "", **values: Any
+) -> PolicyChange:
     """法制大队 changes the rectification settings; the reason is required and recorded."""
     user = active_user(actor)
     if not can_change_policy(user):
@@ -65,14 +69,14 @@ def change_policy(*, actor: str, reason: str, remote_addr: str = "", **values: A
         for key, number in clean.items():
             setattr(policy, key, number)
         policy.changed_at = timezone.now()
-        policy.changed_by = actor
+        policy.changed_by = actor.get_username()
         policy.save()
         change = PolicyChange.objects.create(
-            changed_by=actor, reason=reason, before=before, after=policy.values()
+            changed_by=actor.get_username(), reason=reason, before=before, after=policy.values()
         )
         record_audit(
             actor,
-            "rectification.policy",
+            AuditAction.RECTIFICATION_POLICY,
             target_type="policy",
             target_id=str(policy.pk),
             remote_addr=remote_addr,

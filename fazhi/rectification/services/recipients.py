@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.urls import reverse
 
@@ -89,7 +90,7 @@ def notify_about(
     title: str,
     body: str,
     *,
-    actor: str,
+    actor: User,
     **data: Any,
 ) -> None:
     """One in-app notification (and webhook message) about ``problem`` to ``users``."""

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from fazhi.rectification.models import (
     ProblemStatus,
     RectificationPolicy,
     Verb,
+    verb_action,
 )
 from fazhi.rectification.services.due import due_at_for
 from fazhi.rectification.services.permissions import (
@@ -53,7 +55,7 @@ def _locked(problem: Problem) -> Problem:
 def move(
     problem: Problem,
     *,
-    actor: str,
+    actor: User,
     verb: str,
     to: str,
     comment: str,
@@ -79,7 +81,7 @@ def move(
     problem.save(update_fields=fields)
     action = ProblemAction.objects.create(
         problem=problem,
-        actor=actor,
+        actor=actor.get_username(),
         verb=verb,
         comment=comment,
         from_status=before,
@@ -89,7 +91,7 @@ def move(
     )
     record_audit(
         actor,
-        f"rectification.{verb}",
+        verb_action(verb),
         target_type="problem",
         target_id=str(problem.pk),
         remote_addr=remote_addr,
@@ -107,7 +109,7 @@ def _new_due(problem: Problem, now: datetime) -> datetime:
 def submit_fix(
     problem: Problem,
     *,
-    actor: str,
+    actor: User,
     comment: str,
     files: Sequence[File] = (),
     now: datetime | None = None,
@@ -145,7 +147,7 @@ def submit_fix(
 def approve_fix(
     problem: Problem,
     *,
-    actor: str,
+    actor: User,
     comment: str = "",
     now: datetime | None = None,
     remote_addr: str = "",
@@ -179,7 +181,7 @@ def approve_fix(
 def reject_fix(
     problem: Problem,
     *,
-    actor: str,
+    actor: User,
     comment: str,
     now: datetime | None = None,
     remote_addr: str = "",
@@ -218,7 +220,7 @@ def reject_fix(
 def appeal(
     problem: Problem,
     *,
-    actor: str,
+    actor: User,
     reason: str,
     files: Sequence[File] = (),
     now: datetime | None = None,
@@ -255,7 +257,7 @@ def appeal(
 def decide_appeal(
     problem: Problem,
     *,
-    actor: str,
+    actor: User,
     upheld: bool,
     comment: str,
     now: datetime | None = None,

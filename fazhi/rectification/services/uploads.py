@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 import olefile
+from django.contrib.auth.models import User
 from django.core.files import File
 from docx import Document
 from openpyxl import load_workbook
@@ -250,7 +251,7 @@ def save_attachments(
     action: ProblemAction | None,
     uploads: Sequence[CheckedUpload],
     *,
-    actor: str,
+    actor: User,
     now: datetime,
 ) -> list[Attachment]:
     """Store checked uploads under MEDIA_ROOT/attachments/yyyy/mm (call inside the change's
@@ -268,7 +269,7 @@ def save_attachments(
                 original_name=item.name,
                 size=item.size,
                 sha256=digest.hexdigest(),
-                uploaded_by=actor,
+                uploaded_by=actor.get_username(),
                 uploaded_at=now,
             )
             att.file.save(item.name, item.upload, save=False)

@@ -82,11 +82,11 @@ def make_finding(bureau: Any, rule: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def problem(make_finding: Callable[..., Any]) -> Any:
+def problem(make_finding: Callable[..., Any], bureau: Any) -> Any:
     """An open problem of 张伟 (城南), pushed by 李娜 at T0."""
     from fazhi.rectification.services.creation import push_problem
 
-    return push_problem(make_finding("zhang"), actor="li", comment="请整改", now=T0)
+    return push_problem(make_finding("zhang"), actor=bureau.users["li"], comment="请整改", now=T0)
 
 
 def upload(name: str = "整改报告.pdf", content: bytes = PDF) -> Any:

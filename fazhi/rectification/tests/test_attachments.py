@@ -21,7 +21,11 @@ PNG = samples.image("PNG")
 
 def test_an_attachment_is_stored_with_name_size_and_digest(bureau, problem, media):
     submit_fix(
-        problem, actor="zhang", comment="见附件", files=[upload(), upload("现场.png", PNG)], now=T0
+        problem,
+        actor=bureau.users["zhang"],
+        comment="见附件",
+        files=[upload(), upload("现场.png", PNG)],
+        now=T0,
     )
     pdf, png = Attachment.objects.order_by("pk")
     assert (pdf.original_name, pdf.size, pdf.sha256) == (
@@ -50,7 +54,7 @@ def test_refused_attachments_leave_nothing_written(bureau, problem, media, name,
     with pytest.raises(ValidationError, match=message) as info:
         submit_fix(
             problem,
-            actor="zhang",
+            actor=bureau.users["zhang"],
             comment="见附件",
             files=[upload(), upload(name, content)],
             now=T0,
@@ -65,7 +69,7 @@ def test_refused_attachments_leave_nothing_written(bureau, problem, media, name,
 def test_a_file_over_20_mb_is_refused(bureau, problem):
     big = upload("大文件.pdf", PDF + b"\0" * (20 * 1024 * 1024))
     with pytest.raises(ValidationError, match="超过 20 MB"):
-        submit_fix(problem, actor="zhang", comment="见附件", files=[big], now=T0)
+        submit_fix(problem, actor=bureau.users["zhang"], comment="见附件", files=[big], now=T0)
 
 
 def test_office_files_are_accepted(bureau, problem):
@@ -73,13 +77,17 @@ def test_office_files_are_accepted(bureau, problem):
         upload("a.docx", samples.docx()),
         upload("b.xls", samples.xls()),
     ]
-    submit_fix(problem, actor="zhang", comment="见附件", files=files, now=T0)
+    submit_fix(problem, actor=bureau.users["zhang"], comment="见附件", files=files, now=T0)
     assert Attachment.objects.count() == 2
 
 
 def test_download_in_scope_and_refused_to_another_unit(bureau, problem, client):
     submit_fix(
-        problem, actor="zhang", comment="见附件", files=[upload()], now=T0 + timedelta(hours=1)
+        problem,
+        actor=bureau.users["zhang"],
+        comment="见附件",
+        files=[upload()],
+        now=T0 + timedelta(hours=1),
     )
     attachment = Attachment.objects.get()
     url = f"/problems/attachments/{attachment.pk}/"

@@ -39,10 +39,10 @@ def signed_in(bureau: Any, name: str) -> Client:
 def ledger(bureau: Any, make_finding: Any) -> dict[str, Any]:
     # given two problems in 城南 (张伟's, one of them fixed and waiting for review) and one in
     # 城北 (赵强's)
-    south = push_problem(make_finding("zhang"), actor="li", now=T0)
-    fixed = push_problem(make_finding("zhang"), actor="li", now=T0)
-    submit_fix(fixed, actor="zhang", comment="已补开回执", now=T0)
-    north = push_problem(make_finding("zhao"), actor="wang", now=T0)
+    south = push_problem(make_finding("zhang"), actor=bureau.users["li"], now=T0)
+    fixed = push_problem(make_finding("zhang"), actor=bureau.users["li"], now=T0)
+    submit_fix(fixed, actor=bureau.users["zhang"], comment="已补开回执", now=T0)
+    north = push_problem(make_finding("zhao"), actor=bureau.users["wang"], now=T0)
     return {"south": south, "fixed": fixed, "north": north}
 
 

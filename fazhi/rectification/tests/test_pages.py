@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.rectification import panels
@@ -42,8 +43,8 @@ def test_pages_need_sign_in(client, problem):
         assert "/login/" in response["Location"], url
 
 
-def test_list_is_scoped(as_user, problem, make_finding):
-    push_problem(make_finding("zhao"), actor="wang", now=T0)
+def test_list_is_scoped(as_user, problem, make_finding, bureau):
+    push_problem(make_finding("zhao"), actor=bureau.users["wang"], now=T0)
     body = as_user("zhang").get("/problems/").content.decode()
     assert f"/problems/{problem.pk}/" in body
     assert "共 1 个问题" in body
@@ -53,9 +54,9 @@ def test_list_is_scoped(as_user, problem, make_finding):
     assert "共 2 个问题" in as_user("wu").get("/problems/").content.decode()
 
 
-def test_list_filters(as_user, problem, make_finding):
-    submit_fix(problem, actor="zhang", comment="已整改", now=T0)
-    other = push_problem(make_finding(), actor="li", now=T0)
+def test_list_filters(as_user, problem, make_finding, bureau):
+    submit_fix(problem, actor=bureau.users["zhang"], comment="已整改", now=T0)
+    other = push_problem(make_finding(), actor=bureau.users["li"], now=T0)
     client = as_user("li")
     body = client.get("/problems/?status=fixed").content.decode()
     assert f"/problems/{problem.pk}/" in body
@@ -68,14 +69,14 @@ def test_list_filters(as_user, problem, make_finding):
     assert "共 0 个问题" in client.get("/problems/?level=3").content.decode()
 
 
-def test_list_queries_do_not_grow_with_the_rows(as_user, make_finding):
+def test_list_queries_do_not_grow_with_the_rows(as_user, make_finding, bureau):
     client = as_user("li")
-    push_problem(make_finding(), actor="li", now=T0)
+    push_problem(make_finding(), actor=bureau.users["li"], now=T0)
     client.get("/problems/")  # the first page after signing in also refreshes the session
     with CaptureQueriesContext(connection) as few:
         client.get("/problems/")
     for _ in range(8):
-        push_problem(make_finding(), actor="li", now=T0)
+        push_problem(make_finding(), actor=bureau.users["li"], now=T0)
     with CaptureQueriesContext(connection) as many:
         client.get("/problems/")
     assert len(many) == len(few)
@@ -203,8 +204,8 @@ def test_confirm_and_dismiss_pages(as_user, make_finding):
     assert as_user("zhang").post(f"/problems/dismiss/{false.pk}/").status_code == 403
 
 
-def test_board_page(as_user, problem, make_finding):
-    push_problem(make_finding("zhao"), actor="wang", now=T0)
+def test_board_page(as_user, problem, make_finding, bureau):
+    push_problem(make_finding("zhao"), actor=bureau.users["wang"], now=T0)
     body = as_user("wu").get("/problems/board/").content.decode()
     assert "城南派出所" in body
     assert "城北派出所" in body
@@ -234,9 +235,9 @@ def test_policy_page(as_user):
 
 
 def test_workbench_panels_by_role(bureau, problem, make_finding):
-    other = push_problem(make_finding(), actor="li", now=T0)
-    submit_fix(other, actor="zhang", comment="已整改", now=T0)
-    escalate_problems(sh(2026, 3, 7, 12), "tick")
+    other = push_problem(make_finding(), actor=bureau.users["li"], now=T0)
+    submit_fix(other, actor=bureau.users["zhang"], comment="已整改", now=T0)
+    escalate_problems(sh(2026, 3, 7, 12), system_user())
     request = RequestFactory().get("/")
 
     def panel(name: str):

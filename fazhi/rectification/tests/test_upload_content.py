@@ -51,7 +51,7 @@ def test_the_probes_disguised_files_are_refused(bureau, problem, media, name, co
     with pytest.raises(ValidationError, match=message) as info:
         submit_fix(
             problem,
-            actor="zhang",
+            actor=bureau.users["zhang"],
             comment="见附件",
             files=[upload(), upload(name, content)],
             now=T0,

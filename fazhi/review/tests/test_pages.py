@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from fazhi.accounts.services import system_user
 from fazhi.core.masking import mask_text
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.models import Finding, FindingStatus
@@ -357,7 +358,7 @@ def test_jf02_review_highlights_escalation_cues_and_links_the_dispute(scene: Sce
     assert re.search(r'<s class="cue cue-self_harm negated"[^>]*>自杀</s>', page)
     assert "尚未建立纠纷档案" in page
     # given the incident's dispute exists, the page links it
-    dispute = ensure_dispute("I-E", actor="test")
+    dispute = ensure_dispute("I-E", actor=system_user())
     assert f'href="/disputes/{dispute.pk}/"' in text(scene.client("li").get(url))
 
 
@@ -475,7 +476,7 @@ def test_escalation_of_an_escalated_dispute_is_a_message_and_changes_nothing(sce
     from fazhi.disputes.services import ensure_dispute, escalate
     from fazhi.rectification.models import Problem
 
-    escalate(ensure_dispute("I-R3", actor="test"), actor="test")
+    escalate(ensure_dispute("I-R3", actor=system_user()), actor=system_user())
     f = scene.f["jf01"]
     response = scene.client("li").post(f"/intel/{f.pk}/escalate/", follow=True)
     assert "无法确认为纠纷升级：纠纷 I-R3 已抄告" in text(response)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.patrol.models import Finding
 from fazhi.records import models as m
 from fazhi.review.tests.test_pages import (
@@ -158,7 +159,7 @@ def test_jf01_incident_of_another_unit_is_named_not_shown(scene: Scene) -> None:
     from fazhi.disputes.services import ensure_dispute
 
     f = _jf01_with_north_incident(scene)
-    ensure_dispute("I-NR", actor="test")
+    ensure_dispute("I-NR", actor=system_user())
     # when 李娜 (法制员 城南) opens the review page
     page = text(scene.client("li").get(f"/intel/{f.pk}/"))
     table = page.split("<h3>同一地址", 1)[1].split("</table>", 1)[0]

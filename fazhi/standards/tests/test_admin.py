@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from fazhi.accounts.services import system_user
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.pack import load_pack
 from fazhi.patrol.services import sync_rules
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def standard(bureau: Any) -> Standard:
     sync_rules(load_pack())
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     return Standard.objects.get(code="BZ-LC-01")
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from fazhi.accounts.services import system_user
 from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 from fazhi.patrol.pack import load_pack
@@ -29,7 +30,7 @@ def rules() -> None:
 
 def test_every_rule_of_the_pack_is_enforcing_some_standard(rules: None) -> None:
     # when the pack's standards are loaded
-    result = sync_pack_standards(actor="法制大队")
+    result = sync_pack_standards(actor=system_user())
     # then each of the pack's rules is linked to at least one standard
     assert result.created >= 10
     linked = set(Standard.objects.values_list("rules__code", flat=True))
@@ -37,18 +38,18 @@ def test_every_rule_of_the_pack_is_enforcing_some_standard(rules: None) -> None:
 
 
 def test_loading_again_keeps_the_bureaus_edits(rules: None) -> None:
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     Standard.objects.filter(code="BZ-LC-01").update(text="本局标准：12小时内处置完毕。")
-    result = sync_pack_standards(actor="法制大队")
+    result = sync_pack_standards(actor=system_user())
     assert result.created == 0
     assert Standard.objects.get(code="BZ-LC-01").text == "本局标准：12小时内处置完毕。"
 
 
 def test_revision_is_a_new_version_ending_the_old_one_and_is_audited(rules: None) -> None:
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     old = Standard.objects.get(code="BZ-LC-01")
     new = revise_standard(
-        old, actor="吴敏", title=old.title, text="12小时内处置完毕。", rules=["JQ-01"],
+        old, actor=system_user(), title=old.title, text="12小时内处置完毕。", rules=["JQ-01"],
         effective_from=date(2026, 12, 1), reason="局务会决定收紧处置时限",
     )  # fmt: skip
     old.refresh_from_db()
@@ -67,7 +68,7 @@ def test_revision_is_a_new_version_ending_the_old_one_and_is_audited(rules: None
     ],
 )
 def test_bad_revisions_are_refused(rules: None, changes: dict, message: str) -> None:
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     old = Standard.objects.get(code="BZ-LC-01")
     args = {"actor": "吴敏", "title": "t", "text": "x", "rules": ["JQ-01"],
             "effective_from": date(2026, 12, 1), "reason": "r", **changes}  # fmt: skip
@@ -78,11 +79,11 @@ def test_bad_revisions_are_refused(rules: None, changes: dict, message: str) -> 
 
 def test_adding_a_standard_that_exists_is_a_conflict(rules: None) -> None:
     # given the pack's standards
-    sync_pack_standards(actor="法制大队")
+    sync_pack_standards(actor=system_user())
     # when 吴敏 adds BZ-LC-01 again as a new standard
     with pytest.raises(StandardError) as refused:
         add_standard(
-            actor="吴敏", code="BZ-LC-01", title="t", category=StandardCategory.values[0],
+            actor=system_user(), code="BZ-LC-01", title="t", category=StandardCategory.values[0],
             text="x", rules=["JQ-01"], effective_from=date(2026, 12, 1), reason="本局文件",
         )  # fmt: skip
     # then it is a domain error: a conflict (409) on the field code, naming the standard

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fazhi.api.models import ApiToken
 from fazhi.api.services import create_token, revoke_token
+from fazhi.core.services import command_actor
 
 
 def _when(moment: Any) -> str:
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("--user", required=True, help="用户名")
             cmd.add_argument("--name", required=True, help="令牌名称，如“短信网关”")
-            cmd.add_argument("--actor", default="cli", help="记入审计日志的操作人")
+            cmd.add_argument(
+                "--actor", default=None, help="操作人：平台用户名，记入审计日志（默认系统账号）"
+            )
         listing = sub.add_parser("list", help="列出接口令牌（不含密钥）")
         listing.add_argument("--user", help="只列此用户的令牌")
         listing.add_argument("--all", action="store_true", help="包括已吊销的令牌")
@@ -42,7 +45,9 @@ class Command(BaseCommand):
             raise CommandError(f"用户 {options['user']} 不存在")
         try:
             if command == "create":
-                key = create_token(user, actor=options["actor"], name=options["name"])
+                key = create_token(
+                    user, actor=command_actor(options["actor"]), name=options["name"]
+                )
                 self.stdout.write(f"已为用户 {options['user']} 创建接口令牌“{options['name']}”：")
                 self.stdout.write(key)
                 self.stdout.write("请立即妥善保存：密钥只显示这一次，系统只保存其哈希。")
@@ -52,7 +57,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"用户 {options['user']} 没有名为“{options['name']}”的有效接口令牌"
                 )
-            revoke_token(token, actor=options["actor"])
+            revoke_token(token, actor=command_actor(options["actor"]))
             self.stdout.write(f"已吊销用户 {options['user']} 的接口令牌“{options['name']}”。")
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(f"序号 {event.seq}")
             self.stdout.write(f"时间 {timezone.localtime(event.at).isoformat()}")
             self.stdout.write(
-                f"操作 {event.actor} {event.action} {event.target_type} {event.target_id}"
+                f"操作 {event.actor} {event.action_shown} {event.target_type} {event.target_id}"
             )
             self.stdout.write(f"哈希 {event.hash}")
             return

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fazhi.exchange.management.console import login_name
+from fazhi.core.services import command_actor
 from fazhi.exchange.services import export_store
 from fazhi.records.schema import BY_NAME
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("out", metavar="OUT", help="输出文件：….jsonl 或 ….jsonl.gz")
         parser.add_argument(
-            "--actor", default=None, help="审计日志中记录的操作人（默认当前系统用户）"
+            "--actor", default=None, help="操作人：平台用户名，记入审计日志（默认系统账号）"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if not out.endswith((".jsonl", ".jsonl.gz")):
             raise CommandError("输出文件名应以 .jsonl 或 .jsonl.gz 结尾")
         try:
-            counts = export_store(out, actor=options["actor"] or login_name())
+            counts = export_store(out, actor=command_actor(options["actor"]))
         except OSError as exc:
             raise CommandError(f"无法写入 {out}：{exc}") from exc
         for name, count in counts.items():

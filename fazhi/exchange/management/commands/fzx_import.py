@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fazhi.core.services import command_actor
 from fazhi.exchange.fzx import Bundle
-from fazhi.exchange.management.console import ProgressBar, login_name
+from fazhi.exchange.management.console import ProgressBar
 from fazhi.exchange.services import SourceError, import_bundle
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             help="写入有效记录，跳过有错误的记录（以及引用它们的记录）",
         )
         parser.add_argument(
-            "--actor", default=None, help="审计日志中记录的操作人（默认当前系统用户）"
+            "--actor", default=None, help="操作人：平台用户名，记入审计日志（默认系统账号）"
         )
 
     def execute(self, *args: Any, **options: Any) -> str | None:
@@ -45,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[str] = options["paths"]
-        actor = options["actor"] or login_name()
+        actor = command_actor(options["actor"])
         bar = None
         try:
             if self.stderr.isatty():

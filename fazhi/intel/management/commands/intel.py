@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fazhi.core.services import command_actor
 from fazhi.intel import duplicates, services
 from fazhi.records import models as m
 
@@ -18,20 +19,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["rebuild", "sync", "check"])
         parser.add_argument("transcript_id", nargs="?")
-        parser.add_argument("--actor", default="cli")
+        parser.add_argument("--actor", default=None, help="操作人：平台用户名（默认系统账号）")
         parser.add_argument("--min-jaccard", type=float, default=0.8)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "rebuild":
-            report = services.rebuild_index(actor=options["actor"])
+            report = services.rebuild_index(actor=command_actor(options["actor"]))
             self.stdout.write(
                 f"套话版本 {report.version}：{report.corpus} 份笔录，"
                 f"出现于 ≥{report.min_df} 份的句子 {report.boilerplate} 句；"
                 f"已签名 {report.signed} 份，用时 {report.seconds} 秒"
             )
         elif action == "sync":
-            self.stdout.write(json.dumps(services.sync_index(actor=options["actor"])))
+            self.stdout.write(
+                json.dumps(services.sync_index(actor=command_actor(options["actor"])))
+            )
         else:
             tid = options["transcript_id"]
             if not tid:

@@ -18,25 +18,18 @@ so that a daily cron job can warn the administrator before limits reach that yea
 
 from __future__ import annotations
 
-import getpass
 import json
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from fazhi.core.services import SYSTEM_ACTOR
+from fazhi.core.services import command_actor
 from fazhi.patrol.calendar_models import HolidayNotice, save_notice
 from fazhi.patrol.periods import HolidayCalendar, HolidayNoticeData, NoticeError, package_years
-
-
-def _default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a bare container
-        return SYSTEM_ACTOR
 
 
 class Command(BaseCommand):
@@ -58,7 +51,9 @@ class Command(BaseCommand):
         load.add_argument("file", type=Path, help="通知JSON文件（UTF-8）")
         load.add_argument("--reason", default="", help="录入或更正的理由（必填，记入审计日志）")
         load.add_argument("--replace", action="store_true", help="更正已录入的同年通知")
-        load.add_argument("--by", default=_default_actor(), help="录入人（默认为当前系统用户）")
+        load.add_argument(
+            "--by", default=None, help="录入人：平台用户名（须为管理员或法制大队；默认系统账号）"
+        )
         sub.add_parser("list", help="列出已录入的通知")
         this_year = timezone.localdate().year
         check = sub.add_parser("check", help="检查哪些年份的节假日安排未知（有则退出码为1）")
@@ -70,7 +65,7 @@ class Command(BaseCommand):
         if action == "load":
             self._load(
                 options["file"],
-                actor=options["by"],
+                actor=command_actor(options["by"]),
                 reason=options["reason"],
                 replace=options["replace"],
             )
@@ -79,7 +74,7 @@ class Command(BaseCommand):
         else:
             self._check(options["first"], options["last"])
 
-    def _load(self, path: Path, *, actor: str, reason: str, replace: bool) -> None:
+    def _load(self, path: Path, *, actor: User, reason: str, replace: bool) -> None:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from fazhi.core.services import command_actor
 from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.models import Finding, RunMode
 from fazhi.patrol.services import PatrolError, finding_json, run_patrol
@@ -37,14 +38,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["table", "json", "none"], default="table")
         parser.add_argument("--rule", action="append", dest="rules", help="只巡查这些规则")
-        parser.add_argument("--actor", default="cron", help="记入审计日志的执行人")
+        parser.add_argument(
+            "--actor", default=None, help="执行人：平台用户名，记入审计日志（默认系统账号）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_as_of(options["as_of"]) if options["as_of"] else timezone.now()
         try:
             run = run_patrol(
                 as_of=as_of,
-                actor=options["actor"],
+                actor=command_actor(options["actor"]),
                 mode=options["mode"] or RunMode.FULL,
                 codes=options["rules"],
             )

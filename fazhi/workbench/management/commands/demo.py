@@ -24,7 +24,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
-from fazhi.accounts.services import provision_user
+from fazhi.accounts.services import provision_user, system_user
 from fazhi.core.tick import run_tick
 from fazhi.exchange.services import import_bundle
 from fazhi.patrol.models import Finding, PatrolRun
@@ -32,8 +32,6 @@ from fazhi.patrol.services import run_patrol
 from fazhi.records import models as m
 from fazhi.records.enums import OfficerRole, UnitKind
 from fazhi.standards.services import sync_pack_standards
-
-ACTOR = "demo"
 
 # username → (role, the officer role to pick, prefer a 派出所 officer)
 DEMO_LOGINS: list[tuple[str, Role, str | None]] = [
@@ -69,11 +67,11 @@ class Command(BaseCommand):
             self._reset()
         as_of = self._load(options["seed"])
         self.stdout.write("③ 同步规则包与执法标准，执行巡查 …")
-        run = run_patrol(as_of=as_of, actor=ACTOR)
-        sync_pack_standards(actor=ACTOR)
+        run = run_patrol(as_of=as_of, actor=system_user())
+        sync_pack_standards(actor=system_user())
         self.stdout.write(f"   巡查时点 {as_of:%Y-%m-%d %H:%M}，有效发现 {run.stats['found']} 条")
         self.stdout.write("   首次运行定时任务（整改、督办、每日十问、纠纷分级与回访）…")
-        run_tick(actor=ACTOR)
+        run_tick(actor=system_user())
         self.stdout.write("④ 创建演示账号（密码每次运行重新生成）：")
         for username, role, password, who in self._logins():
             self.stdout.write(f"   {role:<8} 用户名 {username:<12} 密码 {password}   {who}")
@@ -95,7 +93,7 @@ class Command(BaseCommand):
             while not stop.wait(seconds):
                 close_old_connections()
                 try:
-                    run_tick(actor="tick")
+                    run_tick()
                 except Exception as exc:  # the demo server must outlive a failed tick
                     self.stderr.write(f"后台定时任务失败：{exc!r}")
                 finally:
@@ -136,7 +134,7 @@ class Command(BaseCommand):
             self.stdout.write("② 已有数据，跳过生成和导入（--reset 可重新生成）")
             return as_of
         self.stdout.write("   导入 …")
-        report = import_bundle([bundle], actor=ACTOR)
+        report = import_bundle([bundle], actor=system_user())
         if not report.ok:
             for error in report.errors[:20]:
                 self.stderr.write(str(error))
@@ -158,7 +156,7 @@ class Command(BaseCommand):
                 officer = in_station.first() or officers.first()
             password = secrets.token_urlsafe(9)
             provision_user(
-                actor=ACTOR,
+                actor=system_user(),
                 username=username,
                 password=password,
                 role=role,
