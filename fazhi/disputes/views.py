@@ -22,6 +22,7 @@ from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import services
+from fazhi.disputes.filters import DisputeFilterSet
 from fazhi.disputes.models import (
     CHECKLIST_ITEMS,
     FACTOR_LABELS,
@@ -34,7 +35,7 @@ from fazhi.disputes.models import (
 )
 from fazhi.intel.addresses import normalise_address
 from fazhi.records import models as m
-from fazhi.records.enums import DisputeType, FollowupResult
+from fazhi.records.enums import FollowupResult
 
 # Who may record visits, answer the checklists and mark a dispute resolved (within their scope).
 FIELD_ROLES = frozenset(
@@ -82,17 +83,10 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     filters = {k: request.GET.get(k, "") for k in ("colour", "unit", "status", "type")}
     base = visible(Dispute.objects.all(), scope)
-    rows = base.select_related("incident", "unit", "officer").order_by(
+    filterset = DisputeFilterSet(request.GET, base, scope=scope)
+    rows = filterset.qs.select_related("incident", "unit", "officer").order_by(
         "status", "-score", "-incident__received_at"
     )
-    if filters["colour"] in RiskColour.values:
-        rows = rows.filter(colour=filters["colour"])
-    if filters["unit"]:
-        rows = rows.filter(unit_id=filters["unit"])
-    if filters["status"] in DisputeStatus.values:
-        rows = rows.filter(status=filters["status"])
-    if filters["type"] in DisputeType.values:
-        rows = rows.filter(dispute_type=filters["type"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     # the board: open disputes by unit and colour (one grouped query)
     board: dict[str, dict[str, Any]] = {}
@@ -118,14 +112,12 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         "disputes/list.html",
         {
             "page": page,
+            "form": filterset,
             "filters": filters,
             "colours": RiskColour.choices,
-            "statuses": DisputeStatus.choices,
-            "types": DisputeType.choices,
             "board": board_rows,
             "totals": totals,
             "notices": services.dispute_board(scope)[:20],
-            "units": m.Unit.objects.filter(pk__in=base.values("unit_id")).order_by("id"),
         },
     )
 

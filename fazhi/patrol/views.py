@@ -27,16 +27,16 @@ from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, audit_view
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
-from fazhi.patrol.filters import FindingFilter
+from fazhi.patrol.filters import FindingFilterSet
 from fazhi.patrol.forms import RuleSettingsForm, can_change_rules
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, status_rows
 
 PAGE_SIZE = 25
 
 
-def _filtered_findings(request: HttpRequest, scope: DataScope) -> tuple[FindingFilter, Any]:
-    form = FindingFilter(request.GET, scope)
-    return form, form.apply(visible(Finding.objects.all(), scope))
+def _filtered_findings(request: HttpRequest, scope: DataScope) -> tuple[FindingFilterSet, Any]:
+    filters = FindingFilterSet(request.GET, visible(Finding.objects.all(), scope), scope=scope)
+    return filters, filters.qs
 
 
 @login_required

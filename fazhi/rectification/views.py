@@ -25,18 +25,15 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
-from fazhi.patrol.models import Finding, Rule
-from fazhi.records.models import Unit
+from fazhi.patrol.models import Finding
 from fazhi.rectification.export import problems_xlsx
+from fazhi.rectification.filters import ProblemFilterSet
 from fazhi.rectification.models import (
-    FINAL_STATUSES,
     Attachment,
     Level,
     PolicyChange,
     Problem,
-    ProblemStatus,
     RectificationPolicy,
-    overdue_q,
     time_left_text,
 )
 from fazhi.rectification.services.board import overdue_board
@@ -94,26 +91,16 @@ FILTERS = ("unit", "rule", "status", "level", "overdue")
 
 def _filtered_problems(
     request: HttpRequest, scope: DataScope, now: datetime
-) -> tuple[dict[str, str], QuerySet[Problem]]:
-    """The list's filters from the query string, and the problems in scope they select (by
-    default the unfinished ones): shared by the page and its .xlsx export."""
-    filters = {k: request.GET.get(k, "") for k in FILTERS}
+) -> tuple[ProblemFilterSet, dict[str, str], QuerySet[Problem]]:
+    """The list's filters (``ProblemFilterSet``, shared by the page, its .xlsx export and the
+    API), the query string's values of them (for the links and the audit row), and the
+    problems in scope they select (by default the unfinished ones)."""
     problems = visible(
         Problem.objects.select_related("rule", "unit", "officer", "finding"), scope
     ).order_by("due_at", "pk")
-    if filters["unit"]:
-        problems = problems.filter(unit_id=filters["unit"])
-    if filters["rule"]:
-        problems = problems.filter(rule_id=filters["rule"])
-    if filters["status"] in ProblemStatus.values:
-        problems = problems.filter(status=filters["status"])
-    elif not filters["status"]:
-        problems = problems.exclude(status__in=FINAL_STATUSES)
-    if filters["level"].isdigit():
-        problems = problems.filter(level=int(filters["level"]))
-    if filters["overdue"] == "1":
-        problems = problems.filter(overdue_q(now))
-    return filters, problems
+    filterset = ProblemFilterSet(request.GET, problems, scope=scope, now=now)
+    filters = {k: request.GET.get(k, "") for k in FILTERS}
+    return filterset, filters, filterset.qs
 
 
 @login_required
@@ -121,7 +108,7 @@ def _filtered_problems(
 def problem_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     now = timezone.now()
-    filters, problems = _filtered_problems(request, scope, now)
+    filterset, filters, problems = _filtered_problems(request, scope, now)
     page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page:
         p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
@@ -138,12 +125,9 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "rectification/list.html",
         {
             "page": page,
+            "form": filterset,
             "filters": filters,
             "query": query,
-            "units": visible(Unit.objects.order_by("pk"), scope) if not scope.own_only else [],
-            "rules": Rule.objects.order_by("code").only("code", "name"),
-            "statuses": ProblemStatus.choices,
-            "levels": Level.choices,
         },
     )
 
@@ -154,7 +138,7 @@ def problem_export(request: HttpRequest) -> FileResponse:
     """The problems the list shows under the same filters, as 整改台账 .xlsx (every page of
     them), audited with the row count."""
     now = timezone.now()
-    filters, problems = _filtered_problems(request, scope_of(request.user), now)
+    _filterset, filters, problems = _filtered_problems(request, scope_of(request.user), now)
     out, count = problems_xlsx(problems, now)
     audit_export(request, "problems", count, filters={k: v for k, v in filters.items() if v})
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
