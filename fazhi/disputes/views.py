@@ -15,14 +15,15 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
+from fazhi.core.forms import error_text, plain_error_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import record_audit
 from fazhi.disputes import services
 from fazhi.disputes.filters import DisputeFilterSet
+from fazhi.disputes.forms import ChecklistAnswerForm, EscalateForm, FollowupForm, ResolveForm
 from fazhi.disputes.models import (
     CHECKLIST_ITEMS,
     FACTOR_LABELS,
@@ -180,17 +181,14 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, FIELD_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
-    raw = request.POST.get("at", "")
-    at = parse_datetime(raw) if raw else timezone.now()
-    if at is None:
-        messages.error(request, f"回访时间格式不对：{raw}")
+    form = FollowupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
         return redirect("disputes:detail", pk=pk)
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
     try:
         services.record_followup(
-            dispute, actor=request.user.get_username(), at=at,
-            result=request.POST.get("result", ""), note=request.POST.get("note", ""),
+            dispute, actor=request.user.get_username(), at=form.cleaned_data["at"],
+            result=form.cleaned_data["result"], note=form.cleaned_data["note"],
             remote_addr=_addr(request),
         )  # fmt: skip
         messages.success(request, "回访已记录，风险等级已重新评定")
@@ -205,10 +203,14 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, FIELD_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
+    form = ChecklistAnswerForm(request.POST)
+    if not form.is_valid():  # text only (what it must hold is the service's to say)
+        messages.error(request, error_text(form))
+        return redirect("disputes:detail", pk=pk)
     try:
         services.answer_checklist(
-            dispute, actor=request.user.get_username(), item=request.POST.get("item", ""),
-            answer=request.POST.get("answer", ""), note=request.POST.get("note", ""),
+            dispute, actor=request.user.get_username(), item=form.cleaned_data["item"],
+            answer=form.cleaned_data["answer"], note=form.cleaned_data["note"],
             remote_addr=_addr(request),
         )  # fmt: skip
         messages.success(request, "清单已保存")
@@ -223,9 +225,13 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, FIELD_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
+    form = ResolveForm(request.POST)
+    if not form.is_valid():  # text only (what it must hold is the service's to say)
+        messages.error(request, error_text(form))
+        return redirect("disputes:detail", pk=pk)
     try:
         services.resolve_dispute(
-            dispute, actor=request.user.get_username(), note=request.POST.get("note", ""),
+            dispute, actor=request.user.get_username(), note=form.cleaned_data["note"],
             remote_addr=_addr(request),
         )  # fmt: skip
         messages.success(request, "已标记为已化解")
@@ -240,9 +246,13 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, ESCALATE_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
+    form = EscalateForm(request.POST)
+    if not form.is_valid():  # text only (what it must hold is the service's to say)
+        messages.error(request, error_text(form))
+        return redirect("disputes:detail", pk=pk)
     try:
         letter = services.escalate(
-            dispute, actor=request.user.get_username(), reason=request.POST.get("reason", ""),
+            dispute, actor=request.user.get_username(), reason=form.cleaned_data["reason"],
             remote_addr=_addr(request),
         )  # fmt: skip
         messages.success(request, f"已制发抄告函 {letter.number}")

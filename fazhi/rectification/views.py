@@ -22,12 +22,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fazhi.core.forms import error_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, record_audit
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding
 from fazhi.rectification.export import problems_xlsx
 from fazhi.rectification.filters import ProblemFilterSet
+from fazhi.rectification.forms import CommentForm, PolicyForm
 from fazhi.rectification.models import (
     Attachment,
     Level,
@@ -180,7 +182,11 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     actor = request.user.get_username()
-    comment = request.POST.get("comment", "")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect("rectification:detail", pk=problem.pk)
+    comment = form.cleaned_data["comment"]
     files = request.FILES.getlist("files")
     common: dict[str, Any] = {"actor": actor, "remote_addr": _addr(request)}
     calls: dict[str, Callable[[], Any]] = {
@@ -189,7 +195,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         REJECT: lambda: reject_fix(problem, comment=comment, **common),
         APPEAL: lambda: appeal(problem, reason=comment, files=files, **common),
         DECIDE: lambda: decide_appeal(
-            problem, upheld=request.POST.get("upheld") == "1", comment=comment, **common
+            problem, upheld=form.cleaned_data["upheld"] == "1", comment=comment, **common
         ),
         DISMISS: lambda: dismiss_finding(problem.finding, reason=comment, **common),
     }
@@ -240,13 +246,15 @@ def policy(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("仅法制大队可以修改整改规则设置")
-        values = {k: request.POST[k] for k in RectificationPolicy.FIELDS if k in request.POST}
+        form = PolicyForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(error_text(form))
             change_policy(
                 actor=request.user.get_username(),
-                reason=request.POST.get("reason", ""),
+                reason=form.cleaned_data["reason"],
                 remote_addr=_addr(request),
-                **values,
+                **form.values(),
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -288,8 +296,11 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
     actor = request.user.get_username()
     title, prompt = _FINDING_PAGES[action]
     if request.method == "POST":
-        comment = request.POST.get("comment", "")
+        form = CommentForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(error_text(form))
+            comment = form.cleaned_data["comment"]
             if action == PUSH:
                 problem = push_problem(
                     finding, actor=actor, comment=comment, remote_addr=_addr(request)

@@ -1,0 +1,42 @@
+"""The forms of the dispute page's POSTs: they parse what was sent; what it may be (a result
+from the list, a checklist item, an answer) is checked by ``fazhi.disputes.services``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+class FollowupForm(forms.Form):
+    at = forms.CharField(label="回访时间", required=False)
+    result = forms.CharField(label="回访结果", required=False)
+    note = forms.CharField(label="回访情况", required=False)
+
+    def clean_at(self) -> datetime:
+        raw = self.cleaned_data.get("at", "")
+        if not raw:
+            return timezone.now()  # not given: the visit is recorded as now
+        try:
+            at = parse_datetime(raw)
+        except ValueError:  # well formed, not a time (month 13)
+            at = None
+        if at is None:
+            raise forms.ValidationError(f"回访时间格式不对：{raw}")
+        return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
+class ChecklistAnswerForm(forms.Form):
+    item = forms.CharField(label="清单项目", required=False)
+    answer = forms.CharField(label="结论", required=False, strip=False)
+    note = forms.CharField(label="说明", required=False, strip=False)
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label="化解情况", required=False, strip=False)
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(label="抄告理由", required=False, strip=False)
