@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fazhi.workbench",
     "fazhi.api",
     "ninja",
+    "django_filters",
     "axes",
 ]
 

@@ -16,6 +16,7 @@ from fazhi.core.masking import mask_id_number, mask_phone
 from fazhi.core.params import DAY_RANGE_TEXT, QueryDay, QuerySince
 from fazhi.dailycheck.models import DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE
+from fazhi.disputes.models import DisputeStatus, RiskColour
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, Severity
 from fazhi.records import models as m
 from fazhi.rectification.models import Level, Problem, ProblemSource, ProblemStatus, Verb
@@ -99,6 +100,8 @@ def param_problems(errors: list[dict[str, Any]]) -> list[str]:
         if kind == "value_error" and "error" in context:
             text = str(context["error"])  # our validators' own Chinese (fazhi.core.params)
         else:
+            if isinstance(context.get("expected"), str):  # "'红', '黄' or '蓝'": pydantic's English
+                context = {**context, "expected": context["expected"].replace(" or ", ", ")}
             try:
                 text = _PROBLEM_TEXT.get(kind, "不合法").format(**context)
             except (KeyError, IndexError):
@@ -585,8 +588,8 @@ COLOUR_TEXT = "红=红色，黄=黄色，蓝=蓝色（风险由高到低）"
 
 
 class DisputeFilters(PageParams):
-    colour: str | None = Field(None, description=f"风险等级：{COLOUR_TEXT}")
-    status: str | None = Field(None, description=f"化解状态：{DISPUTE_STATUS_TEXT}")
+    colour: RiskColour | None = Field(None, description=f"风险等级：{COLOUR_TEXT}")
+    status: DisputeStatus | None = Field(None, description=f"化解状态：{DISPUTE_STATUS_TEXT}")
     unit: str | None = Field(None, description="单位编号（含其下级单位）")
     open: bool | None = Field(None, description="true 仅未化解和化解中")
 

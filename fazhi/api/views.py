@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from fazhi.accounts.filters import ScopedFilterSet
 from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
@@ -27,10 +28,13 @@ from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.core.timezones import SHANGHAI
 from fazhi.dailycheck.models import DailySheet
-from fazhi.disputes.models import Dispute, DisputeStatus
+from fazhi.disputes.filters import DisputeFilterSet
+from fazhi.disputes.models import Dispute
+from fazhi.patrol.filters import FindingFilterSet
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records import models as m
-from fazhi.rectification.models import FINAL_STATUSES, Problem, overdue_q
+from fazhi.rectification.filters import ProblemFilterSet
+from fazhi.rectification.models import Problem
 from fazhi.rectification.services.creation import dismiss_finding
 from fazhi.rectification.services.permissions import (
     APPEAL,
@@ -75,8 +79,10 @@ api = NinjaAPI(
     docs_decorator=signed_in,
 )
 
-# 400: the input guard (fazhi.core.middleware) refuses characters the database cannot store
+# 400: the input guard (fazhi.core.middleware) refuses characters the database cannot store,
+# and a list refuses a filter value its filter set does not accept
 ERRORS: dict[int, Any] = {400: s.Error, 401: s.Error, 404: s.Error, 422: s.BadParams}
+LIST_ERRORS = ERRORS
 # what a state-changing call may also answer: bad input, refused, conflict with the record's state
 WRITE_ERRORS: dict[int, Any] = {403: s.Error, 409: s.Error, **ERRORS}
 
@@ -195,6 +201,15 @@ def _page(
     }
 
 
+def _filtered(filterset: ScopedFilterSet) -> QuerySet[Any]:
+    """The rows the list's filter set (the one its page uses) selects; a value it refuses
+    answers 400 with the Chinese reason, naming the parameter."""
+    if not filterset.is_valid():
+        raise ValidationError(filterset.error_text())
+    rows: QuerySet[Any] = filterset.qs
+    return rows
+
+
 def _filters(params: Any) -> dict[str, str]:
     """The filters a list call used, for its audit row."""
     data = params.dict(exclude={"limit", "offset"}, exclude_none=True)
@@ -238,25 +253,22 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get(
-    "/findings", response={200: s.FindingPage, **ERRORS}, url_name="findings",
+    "/findings", response={200: s.FindingPage, **LIST_ERRORS}, url_name="findings",
     tags=["巡查发现"], summary="巡查发现列表",
 )  # fmt: skip
 def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str, Any]:
     """本人数据范围内的巡查发现，新发现在前。"""
-    queryset = visible(Finding.objects.all(), _scope(request))
-    if filters.rule:
-        queryset = queryset.filter(rule_id=filters.rule)
-    queryset = _in_unit(queryset, "unit_id", filters.unit)
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.severity:
-        queryset = queryset.filter(severity=filters.severity)
-    if filters.open is not None:
-        queryset = queryset.filter(is_open=filters.open)
-    if filters.subject_type:
-        queryset = queryset.filter(subject_type=filters.subject_type)
-    if filters.since is not None:  # already in UTC and in range (fazhi.core.params)
-        queryset = queryset.filter(first_seen_at__gte=filters.since)
+    scope = _scope(request)
+    data = {
+        "within": filters.unit,
+        "rule_code": filters.rule,
+        "status": filters.status,
+        "severity": filters.severity,
+        "state": {True: "open", False: "closed", None: "all"}[filters.open],
+        "subject_type": filters.subject_type,
+        "since": filters.since,
+    }
+    queryset = _filtered(FindingFilterSet(data, visible(Finding.objects.all(), scope), scope=scope))
     queryset = queryset.select_related("rule", "unit", "officer").order_by("-pk")
     page = _page(queryset, filters, s.finding_out)
     _audit(
@@ -394,30 +406,25 @@ PROBLEM_RELATED = ("rule", "unit", "officer")
 
 
 @api.get(
-    "/problems", response={200: s.ProblemPage, **ERRORS}, url_name="problems",
+    "/problems", response={200: s.ProblemPage, **LIST_ERRORS}, url_name="problems",
     tags=["整改问题"], summary="整改问题列表",
 )  # fmt: skip
 def problems(request: HttpRequest, filters: Query[s.ProblemFilters]) -> dict[str, Any]:
     """本人数据范围内的整改问题，新问题在前。"""
     now = timezone.now()
-    queryset = visible(Problem.objects.all(), _scope(request))
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.rule:
-        queryset = queryset.filter(rule_id=filters.rule)
-    queryset = _in_unit(queryset, "unit_id", filters.unit)
-    if filters.officer:
-        queryset = queryset.filter(officer_id=filters.officer)
-    if filters.severity:
-        queryset = queryset.filter(severity=filters.severity)
-    if filters.active is True:
-        queryset = queryset.exclude(status__in=FINAL_STATUSES)
-    elif filters.active is False:
-        queryset = queryset.filter(status__in=FINAL_STATUSES)
-    if filters.overdue is True:
-        queryset = queryset.filter(overdue_q(now))
-    elif filters.overdue is False:
-        queryset = queryset.exclude(overdue_q(now))
+    scope = _scope(request)
+    data = {
+        "status": filters.status or "all",
+        "rule_code": filters.rule,
+        "within": filters.unit,
+        "officer": filters.officer,
+        "severity": filters.severity,
+        "active": filters.active,
+        "overdue": {True: "1", False: "0", None: None}[filters.overdue],
+    }
+    queryset = _filtered(
+        ProblemFilterSet(data, visible(Problem.objects.all(), scope), scope=scope, now=now)
+    )
     queryset = queryset.select_related(*PROBLEM_RELATED).order_by("-created_at", "-id")
     page = _page(queryset, filters, lambda p: s.problem_out(p, now))
     _audit(
@@ -584,21 +591,19 @@ def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[s
 
 
 @api.get(
-    "/disputes", response={200: s.DisputePage, **ERRORS}, url_name="disputes",
+    "/disputes", response={200: s.DisputePage, **LIST_ERRORS}, url_name="disputes",
     tags=["矛盾纠纷"], summary="矛盾纠纷列表",
 )  # fmt: skip
 def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str, Any]:
     """本人数据范围内的矛盾纠纷，风险分高的在前。"""
-    queryset = visible(Dispute.objects.all(), _scope(request))
-    if filters.colour:
-        queryset = queryset.filter(colour=filters.colour)
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.open is True:
-        queryset = queryset.exclude(status=DisputeStatus.RESOLVED)
-    elif filters.open is False:
-        queryset = queryset.filter(status=DisputeStatus.RESOLVED)
-    queryset = _in_unit(queryset, "unit_id", filters.unit)
+    scope = _scope(request)
+    data = {
+        "colour": filters.colour,
+        "status": filters.status,
+        "within": filters.unit,
+        "open": filters.open,
+    }
+    queryset = _filtered(DisputeFilterSet(data, visible(Dispute.objects.all(), scope), scope=scope))
     queryset = queryset.select_related("officer").order_by("-score", "-created_at", "-pk")
     rows = list(queryset[filters.offset : filters.offset + filters.limit])
     units = m.Unit.objects.in_bulk([d.unit_id for d in rows])

@@ -23,9 +23,11 @@ from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
+from fazhi.core.forms import error_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view, client_addr, record_audit, signed_in_user
 from fazhi.dailycheck import services
+from fazhi.dailycheck.forms import ConfirmAnswerForm
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE, QUESTIONS, record_url
 from fazhi.records.models import Unit
@@ -151,12 +153,16 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if answer is None:
         raise Http404("无此问题")
     sheet_obj = answer.sheet
-    raw_seen = request.POST.get("seen_count", "")
-    seen = int(raw_seen) if raw_seen.isdigit() else None
+    form = ConfirmAnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_sheet(
+            request, scope, sheet_obj.unit_id, sheet_obj.day,
+            errors={answer.pk: f"{answer.code}：{error_text(form)}"}, status=400,
+        )  # fmt: skip
     try:
         services.confirm_answer(
-            answer, actor=signed_in_user(request), note=request.POST.get("note", ""),
-            seen_count=seen, remote_addr=client_addr(request),
+            answer, actor=signed_in_user(request), note=form.cleaned_data["note"],
+            seen_count=form.cleaned_data["seen_count"], remote_addr=client_addr(request),
         )  # fmt: skip
     except services.DailyCheckError as exc:
         return _render_sheet(

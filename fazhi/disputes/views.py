@@ -19,10 +19,13 @@ from django.views.decorators.http import require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
-from fazhi.core.params import day_in_range, parse_moment
+from fazhi.core.forms import error_text, plain_error_text
+from fazhi.core.params import day_in_range
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.disputes import services
+from fazhi.disputes.filters import DisputeFilterSet
+from fazhi.disputes.forms import ChecklistAnswerForm, EscalateForm, FollowupForm, ResolveForm
 from fazhi.disputes.models import (
     CHECKLIST_ITEMS,
     FACTOR_LABELS,
@@ -35,7 +38,7 @@ from fazhi.disputes.models import (
 )
 from fazhi.intel.addresses import normalise_address
 from fazhi.records import models as m
-from fazhi.records.enums import DisputeType, FollowupResult
+from fazhi.records.enums import FollowupResult
 
 # Who may record visits, answer the checklists and mark a dispute resolved (within their scope).
 FIELD_ROLES = frozenset(
@@ -79,17 +82,10 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     filters = {k: request.GET.get(k, "") for k in ("colour", "unit", "status", "type")}
     base = visible(Dispute.objects.all(), scope)
-    rows = base.select_related("incident", "unit", "officer").order_by(
+    filterset = DisputeFilterSet(request.GET, base, scope=scope)
+    rows = filterset.qs.select_related("incident", "unit", "officer").order_by(
         "status", "-score", "-incident__received_at"
     )
-    if filters["colour"] in RiskColour.values:
-        rows = rows.filter(colour=filters["colour"])
-    if filters["unit"]:
-        rows = rows.filter(unit_id=filters["unit"])
-    if filters["status"] in DisputeStatus.values:
-        rows = rows.filter(status=filters["status"])
-    if filters["type"] in DisputeType.values:
-        rows = rows.filter(dispute_type=filters["type"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     # the board: open disputes by unit and colour (one grouped query)
     board: dict[str, dict[str, Any]] = {}
@@ -115,14 +111,12 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         "disputes/list.html",
         {
             "page": page,
+            "form": filterset,
             "filters": filters,
             "colours": RiskColour.choices,
-            "statuses": DisputeStatus.choices,
-            "types": DisputeType.choices,
             "board": board_rows,
             "totals": totals,
             "notices": services.dispute_board(scope)[:20],
-            "units": m.Unit.objects.filter(pk__in=base.values("unit_id")).order_by("id"),
         },
     )
 
@@ -185,16 +179,14 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, FIELD_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
-    raw = request.POST.get("at", "")
-    try:
-        at = parse_moment(raw) if raw else timezone.now()
-    except ValueError as exc:
-        messages.error(request, f"回访时间有误：{exc}")
+    form = FollowupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
         return redirect("disputes:detail", pk=pk)
     try:
         services.record_followup(
-            dispute, actor=signed_in_user(request), at=at,
-            result=request.POST.get("result", ""), note=request.POST.get("note", ""),
+            dispute, actor=signed_in_user(request), at=form.cleaned_data["at"],
+            result=form.cleaned_data["result"], note=form.cleaned_data["note"],
             remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "回访已记录，风险等级已重新评定")
@@ -209,10 +201,14 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, FIELD_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
+    form = ChecklistAnswerForm(request.POST)
+    if not form.is_valid():  # text only (what it must hold is the service's to say)
+        messages.error(request, error_text(form))
+        return redirect("disputes:detail", pk=pk)
     try:
         services.answer_checklist(
-            dispute, actor=signed_in_user(request), item=request.POST.get("item", ""),
-            answer=request.POST.get("answer", ""), note=request.POST.get("note", ""),
+            dispute, actor=signed_in_user(request), item=form.cleaned_data["item"],
+            answer=form.cleaned_data["answer"], note=form.cleaned_data["note"],
             remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "清单已保存")
@@ -227,9 +223,13 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, FIELD_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
+    form = ResolveForm(request.POST)
+    if not form.is_valid():  # text only (what it must hold is the service's to say)
+        messages.error(request, error_text(form))
+        return redirect("disputes:detail", pk=pk)
     try:
         services.resolve_dispute(
-            dispute, actor=signed_in_user(request), note=request.POST.get("note", ""),
+            dispute, actor=signed_in_user(request), note=form.cleaned_data["note"],
             remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, "已标记为已化解")
@@ -244,9 +244,13 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = _acting(request, pk, ESCALATE_ROLES)
     if isinstance(dispute, HttpResponse):
         return dispute
+    form = EscalateForm(request.POST)
+    if not form.is_valid():  # text only (what it must hold is the service's to say)
+        messages.error(request, error_text(form))
+        return redirect("disputes:detail", pk=pk)
     try:
         letter = services.escalate(
-            dispute, actor=signed_in_user(request), reason=request.POST.get("reason", ""),
+            dispute, actor=signed_in_user(request), reason=form.cleaned_data["reason"],
             remote_addr=client_addr(request),
         )  # fmt: skip
         messages.success(request, f"已制发抄告函 {letter.number}")

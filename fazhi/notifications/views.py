@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from fazhi.core.forms import error_text
 from fazhi.core.services import signed_in_user
 from fazhi.notifications import services
+from fazhi.notifications.forms import DEFAULT_NEXT, MarkReadForm
 from fazhi.notifications.models import Notification
 
 
@@ -36,14 +39,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids: list[int] | None
-    if request.POST.get("all") == "1":
-        ids = None
-    else:
-        ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect(DEFAULT_NEXT)
+    ids = None if form.cleaned_data["all"] == "1" else form.cleaned_data["id"]
     services.mark_read(request.user, ids, actor=signed_in_user(request))
-    target = request.POST.get("next", "")
-    # Only a local path: never redirect off-site.
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/notifications/"
+    target = form.cleaned_data["next"]
     return redirect(target)

@@ -1,51 +1,33 @@
-"""The findings list's filters, shared by the page and its .xlsx export."""
+"""The findings list's filters (``FindingFilterSet``), shared by the page ``/findings/``, its
+.xlsx export and the API's ``GET /api/v1/findings``."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Any, cast
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
+import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
+from fazhi.accounts.filters import ALL, ScopedFilterSet
 from fazhi.core.params import DayField
-from fazhi.core.scope import DataScope, visible
+from fazhi.core.scope import DataScope
 from fazhi.patrol.models import Finding, FindingStatus, Rule, Severity
-from fazhi.records.models import Unit
 
 STATE_CHOICES = [("open", "有效"), ("closed", "已消除"), ("all", "全部")]
 PERIOD_FIELDS = [("first_seen", "首次发现"), ("due", "期限")]
-_COLUMNS = {"unit": "unit_id", "rule": "rule_id", "severity": "severity", "status": "status"}
 
 
-class FindingFilter(forms.Form):
-    unit = forms.ChoiceField(label="单位", required=False)
-    rule = forms.ChoiceField(label="规则", required=False)
-    severity = forms.ChoiceField(
-        label="严重程度", required=False, choices=[("", "全部"), *Severity.choices]
-    )
-    status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部"), *FindingStatus.choices]
-    )
-    state = forms.ChoiceField(label="有效/消除", required=False, choices=STATE_CHOICES)
-    period = forms.ChoiceField(label="时间依据", required=False, choices=PERIOD_FIELDS)
-    start = DayField(label="自", required=False, widget=forms.DateInput({"type": "date"}))
-    end = DayField(label="至", required=False, widget=forms.DateInput({"type": "date"}))
+class DayFilter(django_filters.DateFilter):
+    """A day of the page: ISO, within the range PostgreSQL and Python both take, else a Chinese
+    error (``fazhi.core.params.DayField``)."""
 
-    def __init__(self, data: Any, scope: DataScope) -> None:
-        super().__init__(data)
-        units = visible(Unit.objects.order_by("pk"), scope) if not scope.own_only else None
-        unit_choices = [("", "全部")]
-        if units is not None:
-            unit_choices += [(u.pk, u.name) for u in units.only("pk", "name")]
-        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices
-        cast(forms.ChoiceField, self.fields["rule"]).choices = [("", "全部")] + [
-            (code, f"{code} {name}") for code, name in Rule.objects.values_list("code", "name")
-        ]
+    field_class = DayField
 
+
+class FindingFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
@@ -53,55 +35,73 @@ class FindingFilter(forms.Form):
             raise forms.ValidationError("时间范围有误：开始日期晚于结束日期")
         return data
 
-    def apply(self, queryset: QuerySet[Finding]) -> QuerySet[Finding]:
-        """``queryset`` narrowed by the valid filters (an invalid form filters nothing more)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        state = data.get("state") or "open"
-        if state == "open":
-            queryset = queryset.filter(is_open=True)
-        elif state == "closed":
-            queryset = queryset.filter(is_open=False)
-        for field, column in _COLUMNS.items():
-            if data.get(field):
-                queryset = queryset.filter(**{column: data[field]})
-        column = "due_at" if data.get("period") == "due" else "first_seen_at"
-        if data.get("start"):
-            queryset = queryset.filter(**{f"{column}__gte": _day_start(data["start"])})
-        if data.get("end"):
-            queryset = queryset.filter(
-                **{f"{column}__lt": _day_start(data["end"]) + timedelta(days=1)}
-            )
+
+class FindingFilterSet(ScopedFilterSet):
+    # the page's (and the export's)
+    unit = django_filters.ChoiceFilter(label="单位", field_name="unit_id", empty_label=ALL)
+    rule = django_filters.ChoiceFilter(label="规则", field_name="rule_id", empty_label=ALL)
+    severity = django_filters.ChoiceFilter(
+        label="严重程度", choices=Severity.choices, empty_label=ALL
+    )
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=FindingStatus.choices, empty_label=ALL
+    )
+    state = django_filters.ChoiceFilter(
+        label="有效/消除", choices=STATE_CHOICES, empty_label=None, method="filter_state"
+    )
+    period = django_filters.ChoiceFilter(
+        label="时间依据", choices=PERIOD_FIELDS, empty_label=None, method="by_start_and_end"
+    )
+    start = DayFilter(label="自", method="filter_start", widget=forms.DateInput({"type": "date"}))
+    end = DayFilter(label="至", method="filter_end", widget=forms.DateInput({"type": "date"}))
+    # the API's: a unit with the units below it, any rule code, the subject, a first-seen bound
+    within = django_filters.CharFilter(
+        label="单位（含下级单位）", field_name="unit_id", method="within_units"
+    )
+    rule_code = django_filters.CharFilter(label="规则编号", field_name="rule_id")
+    subject_type = django_filters.CharFilter(label="对象类型")
+    since = django_filters.DateTimeFilter(
+        label="首次发现不早于", field_name="first_seen_at", lookup_expr="gte"
+    )
+
+    page_fields = ("unit", "rule", "severity", "status", "state", "period", "start", "end")
+
+    class Meta:
+        form = FindingFilterForm
+
+    def __init__(self, data: Any, queryset: QuerySet[Finding], *, scope: DataScope) -> None:
+        super().__init__(data, queryset, scope=scope)
+        self.set_choices("unit", self.scope_units)
+        self.set_choices(
+            "rule",
+            lambda: [
+                (code, f"{code} {name}")
+                for code, name in Rule.objects.order_by("code").values_list("code", "name")
+            ],
+        )
+
+    def apply(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+        # not asked for: the open findings only
+        return super().apply(queryset, {**data, "state": data.get("state") or "open"})
+
+    def filter_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "open":
+            return queryset.filter(is_open=True)
+        if value == "closed":
+            return queryset.filter(is_open=False)
         return queryset
 
-    def controls(self) -> list[dict[str, Any]]:
-        """The filter controls as plain data, a select's options already escaped HTML: Django's
-        widget templates, or a template loop, cost three renders per option and a bureau-wide
-        user has two hundred units and fifty rules to choose from."""
-        out = []
-        for name, bound in self.fields.items():
-            raw = self.data.get(name, "") if self.data else ""
-            if isinstance(bound, forms.ChoiceField):
-                options = format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    (
-                        (v, mark_safe(" selected") if str(v) == raw else "", label)
-                        for v, label in cast(list[tuple[Any, str]], bound.choices)
-                    ),
-                )
-                out.append({"name": name, "label": bound.label, "options": options})
-            else:
-                out.append({"name": name, "label": bound.label, "value": raw, "type": "date"})
-        return out
+    def by_start_and_end(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset  # the period names the column ``start`` and ``end`` bound
 
-    def problems(self) -> str:
-        """What is wrong with the filters, in Chinese, one clause per field."""
-        return "；".join(str(e) for errors in self.errors.values() for e in errors)
+    def _column(self) -> str:
+        return "due_at" if self.form.cleaned_data.get("period") == "due" else "first_seen_at"
 
-    def summary(self) -> dict[str, Any]:
-        """The applied filters, for the audit row."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return {k: str(v) for k, v in data.items() if v not in (None, "")}
+    def filter_start(self, queryset: QuerySet[Any], name: str, value: date) -> QuerySet[Any]:
+        return queryset.filter(**{f"{self._column()}__gte": _day_start(value)})
+
+    def filter_end(self, queryset: QuerySet[Any], name: str, value: date) -> QuerySet[Any]:
+        return queryset.filter(**{f"{self._column()}__lt": _day_start(value) + timedelta(days=1)})
 
 
 def _day_start(day: Any) -> datetime:

@@ -30,16 +30,16 @@ from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
-from fazhi.patrol.filters import FindingFilter
+from fazhi.patrol.filters import FindingFilterSet
 from fazhi.patrol.forms import RuleSettingsForm, can_change_rules
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, status_rows
 
 PAGE_SIZE = 25
 
 
-def _filtered_findings(request: HttpRequest, scope: DataScope) -> tuple[FindingFilter, Any]:
-    form = FindingFilter(request.GET, scope)
-    return form, form.apply(visible(Finding.objects.all(), scope))
+def _filtered_findings(request: HttpRequest, scope: DataScope) -> tuple[FindingFilterSet, Any]:
+    filters = FindingFilterSet(request.GET, visible(Finding.objects.all(), scope), scope=scope)
+    return filters, filters.qs
 
 
 @login_required
@@ -75,7 +75,7 @@ def findings_export(request: HttpRequest) -> HttpResponseBase:
     form, queryset = _filtered_findings(request, scope)
     if not form.is_valid():  # not the unfiltered list in place of the one asked for
         return HttpResponseBadRequest(
-            render_to_string("400.html", {"reason": "导出条件有误：" + form.problems()})
+            render_to_string("400.html", {"reason": "导出条件有误：" + form.error_text()})
         )
     out, count = findings_xlsx(queryset)
     audit_export(request, AuditAction.EXPORT_FINDINGS, count, filters=form.summary())

@@ -23,21 +23,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
+from fazhi.core.forms import error_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, client_addr, record_audit, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
-from fazhi.patrol.models import Finding, Rule
-from fazhi.records.models import Unit
+from fazhi.patrol.models import Finding
 from fazhi.rectification.export import problems_xlsx
+from fazhi.rectification.filters import ProblemFilterSet
+from fazhi.rectification.forms import CommentForm, PolicyForm
 from fazhi.rectification.models import (
-    FINAL_STATUSES,
     Attachment,
     Level,
     PolicyChange,
     Problem,
-    ProblemStatus,
     RectificationPolicy,
-    overdue_q,
     time_left_text,
 )
 from fazhi.rectification.services.board import overdue_board
@@ -91,26 +90,16 @@ FILTERS = ("unit", "rule", "status", "level", "overdue")
 
 def _filtered_problems(
     request: HttpRequest, scope: DataScope, now: datetime
-) -> tuple[dict[str, str], QuerySet[Problem]]:
-    """The list's filters from the query string, and the problems in scope they select (by
-    default the unfinished ones): shared by the page and its .xlsx export."""
-    filters = {k: request.GET.get(k, "") for k in FILTERS}
+) -> tuple[ProblemFilterSet, dict[str, str], QuerySet[Problem]]:
+    """The list's filters (``ProblemFilterSet``, shared by the page, its .xlsx export and the
+    API), the query string's values of them (for the links and the audit row), and the
+    problems in scope they select (by default the unfinished ones)."""
     problems = visible(
         Problem.objects.select_related("rule", "unit", "officer", "finding"), scope
     ).order_by("due_at", "pk")
-    if filters["unit"]:
-        problems = problems.filter(unit_id=filters["unit"])
-    if filters["rule"]:
-        problems = problems.filter(rule_id=filters["rule"])
-    if filters["status"] in ProblemStatus.values:
-        problems = problems.filter(status=filters["status"])
-    elif not filters["status"]:
-        problems = problems.exclude(status__in=FINAL_STATUSES)
-    if filters["level"].isdigit():
-        problems = problems.filter(level=int(filters["level"]))
-    if filters["overdue"] == "1":
-        problems = problems.filter(overdue_q(now))
-    return filters, problems
+    filterset = ProblemFilterSet(request.GET, problems, scope=scope, now=now)
+    filters = {k: request.GET.get(k, "") for k in FILTERS}
+    return filterset, filters, filterset.qs
 
 
 @login_required
@@ -118,7 +107,7 @@ def _filtered_problems(
 def problem_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     now = timezone.now()
-    filters, problems = _filtered_problems(request, scope, now)
+    filterset, filters, problems = _filtered_problems(request, scope, now)
     page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page:
         p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
@@ -135,12 +124,9 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "rectification/list.html",
         {
             "page": page,
+            "form": filterset,
             "filters": filters,
             "query": query,
-            "units": visible(Unit.objects.order_by("pk"), scope) if not scope.own_only else [],
-            "rules": Rule.objects.order_by("code").only("code", "name"),
-            "statuses": ProblemStatus.choices,
-            "levels": Level.choices,
         },
     )
 
@@ -151,7 +137,7 @@ def problem_export(request: HttpRequest) -> FileResponse:
     """The problems the list shows under the same filters, as 整改台账 .xlsx (every page of
     them), audited with the row count."""
     now = timezone.now()
-    filters, problems = _filtered_problems(request, scope_of(request.user), now)
+    _filterset, filters, problems = _filtered_problems(request, scope_of(request.user), now)
     out, count = problems_xlsx(problems, now)
     audit_export(
         request, AuditAction.EXPORT_PROBLEMS, count, filters={k: v for k, v in filters.items() if v}
@@ -189,7 +175,11 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     actor = signed_in_user(request)
-    comment = request.POST.get("comment", "")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect("rectification:detail", pk=problem.pk)
+    comment = form.cleaned_data["comment"]
     files = request.FILES.getlist("files")
     common: dict[str, Any] = {"actor": actor, "remote_addr": client_addr(request)}
     calls: dict[str, Callable[[], Any]] = {
@@ -198,7 +188,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         REJECT: lambda: reject_fix(problem, comment=comment, **common),
         APPEAL: lambda: appeal(problem, reason=comment, files=files, **common),
         DECIDE: lambda: decide_appeal(
-            problem, upheld=request.POST.get("upheld") == "1", comment=comment, **common
+            problem, upheld=form.cleaned_data["upheld"] == "1", comment=comment, **common
         ),
         DISMISS: lambda: dismiss_finding(problem.finding, reason=comment, **common),
     }
@@ -249,13 +239,15 @@ def policy(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("仅法制大队可以修改整改规则设置")
-        values = {k: request.POST[k] for k in RectificationPolicy.FIELDS if k in request.POST}
+        form = PolicyForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(error_text(form))
             change_policy(
                 actor=signed_in_user(request),
-                reason=request.POST.get("reason", ""),
+                reason=form.cleaned_data["reason"],
                 remote_addr=client_addr(request),
-                **values,
+                **form.values(),
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -297,8 +289,11 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
     actor = signed_in_user(request)
     title, prompt = _FINDING_PAGES[action]
     if request.method == "POST":
-        comment = request.POST.get("comment", "")
+        form = CommentForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(error_text(form))
+            comment = form.cleaned_data["comment"]
             if action == PUSH:
                 problem = push_problem(
                     finding, actor=actor, comment=comment, remote_addr=client_addr(request)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
+from fazhi.core.forms import error_text, plain_error_text
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view, client_addr, signed_in_user
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
@@ -40,6 +41,7 @@ from fazhi.rectification.services.permissions import (
 )
 from fazhi.rectification.services.precision import precision_by_rule
 from fazhi.review.evidence import DISPUTE_RULES, ZN_RULES, evidence, explanation, summaries
+from fazhi.review.forms import ConfirmForm, DismissForm, EscalateDisputeForm
 
 PAGE_SIZE = 50
 # Who opens the queue: everyone with a unit or bureau scope; a 民警 only ever sees his own
@@ -224,11 +226,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return _back(finding)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _back(finding)
     try:
         problem = confirm_suspicion(
             finding,
             actor=signed_in_user(request),
-            comment=request.POST.get("comment", ""),
+            comment=form.cleaned_data["comment"],
             remote_addr=client_addr(request),
         )
     except ValidationError as exc:
@@ -246,10 +252,11 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return _back(finding)
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, f"疑点#{finding.pk}不予认定：请填写理由（字段“不予认定理由”）。")
+    form = DismissForm(finding, request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
         return _back(finding)
+    reason = form.cleaned_data["reason"]
     try:
         dismiss_finding(
             finding,
@@ -277,8 +284,12 @@ def escalate_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return _back(finding)
+    form = EscalateDisputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _back(finding)
     actor = signed_in_user(request)
-    reason = request.POST.get("reason", "").strip()
+    reason = form.cleaned_data["reason"]
     try:
         with transaction.atomic():
             dispute = ensure_dispute(finding.subject_id, actor=actor)
