@@ -115,7 +115,7 @@ def test_a_staff_user_with_the_add_permission_enters_a_notice_under_his_name(bur
     assert (event.actor, event.details["reason"]) == ("zhou", "国务院办公厅通知已发布")
 
 
-def test_the_command_needs_a_reason_and_audits_it(tmp_path: Path) -> None:
+def test_the_command_needs_a_reason_and_audits_it(bureau: Any, tmp_path: Path) -> None:
     path = tmp_path / "2027.json"
     path.write_text(
         '{"year": 2027, "title": "' + TITLE + '", "rest_days": ["2027-10-01"]}', encoding="utf-8"
