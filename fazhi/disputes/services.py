@@ -761,8 +761,8 @@ def tick_disputes(now: datetime, actor: str) -> dict[str, Any]:
             "scheduled": scheduled,
         }
         # in the transaction of the changes: a tick killed after the commit leaves none
-        # unaudited
-        if created or linked["linked"] or graded["regraded"] or scheduled:
+        # unaudited. A grading that found the same still moves graded_at (评定于, shown)
+        if created or linked["linked"] or graded["graded"] or scheduled:
             record_audit(actor, "disputes.tick", details={"now": now.isoformat(), **outcome})
     # each letter is a transaction of its own, audited as disputes.escalate
     outcome["letters"] = _escalate_due(now, actor)
