@@ -65,6 +65,57 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """SQLite's test database lives in memory, where a second process cannot open it: a session
+    that runs a test driving ``fazhi`` commands as subprocesses (fixture ``subprocess_env``) gets
+    a file instead. Every other session keeps the faster in-memory database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        return
+    if any("subprocess_env" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        test = database.setdefault("TEST", {})
+        test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture
+def subprocess_env(transactional_db: None, tmp_path: Path) -> dict[str, str]:
+    """The environment for a ``fazhi`` subprocess working on this test's database (committed
+    data only: the test must be ``transaction=True``)."""
+    from urllib.parse import quote, urlencode
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        if connection.creation.is_in_memory_db(db["NAME"]):  # type: ignore[attr-defined]
+            raise RuntimeError(
+                "SQLite 测试库在内存中，子进程无法打开：见 django_db_modify_db_settings"
+            )
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        auth = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            auth += ":" + quote(db["PASSWORD"], safe="")
+        host = db["HOST"] or ""
+        if db["PORT"]:
+            host += f":{db['PORT']}"
+        url = f"postgres://{auth}@{host}/{quote(db['NAME'], safe='')}"
+        if db["OPTIONS"]:
+            url += "?" + urlencode(db["OPTIONS"])
+    env = {k: v for k, v in os.environ.items() if k != "FAZHI_WEBHOOK_URL"}
+    # DATA_DIR/media is the test's own MEDIA_ROOT (fixture ``media``): files the subprocess
+    # writes are where the test looks for them.
+    env.update(DATABASE_URL=url, FAZHI_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    return env
+
+
 @pytest.fixture(autouse=True)
 def media(tmp_path: Path) -> Iterator[Path]:
     """Every test stores its files (attachments, 抄告 letters) in a folder of its own; returned

@@ -91,7 +91,7 @@ def event_hash(
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # altered | link | gap | head
+    kind: str  # altered | link | gap | head | order
     seq: int | None
     message: str
 
@@ -172,6 +172,10 @@ def verify_chain(*, chunk_size: int = 2000) -> VerifyReport:
         report.rows += 1
         if report.first_seq is None:
             report.first_seq = seq
+        if seq < 1:
+            # numbered before the chain's start: an inserted row, not part of the links
+            report.add("order", seq, f"序号 {seq} 不在链中（序号从 1 起）：记录被插入或序号被改动")
+            continue
         if seq != prev_seq + 1:
             missing = f"{prev_seq + 1}" if seq == prev_seq + 2 else f"{prev_seq + 1}–{seq - 1}"
             report.add("gap", seq, f"序号 {missing} 缺失：审计记录被删除（在序号 {seq} 之前）")

@@ -817,16 +817,20 @@ def tick_disputes(now: datetime, actor: User) -> dict[str, Any]:
         )
         graded = regrade(sorted(stale | set(created)), now=now, actor=actor)
         scheduled = _schedule(now)
-    letters = _escalate_due(now, actor)
-    outcome = {
-        "created": len(created),
-        **linked,
-        **graded,
-        "scheduled": scheduled,
-        "letters": letters,
-    }
-    if created or linked["linked"] or graded["regraded"] or scheduled or letters:
-        record_audit(actor, AuditAction.DISPUTES_TICK, details={"now": now.isoformat(), **outcome})
+        outcome: dict[str, Any] = {
+            "created": len(created),
+            **linked,
+            **graded,
+            "scheduled": scheduled,
+        }
+        # in the transaction of the changes: a tick killed after the commit leaves none
+        # unaudited. A grading that found the same still moves graded_at (评定于, shown)
+        if created or linked["linked"] or graded["graded"] or scheduled:
+            record_audit(
+                actor, AuditAction.DISPUTES_TICK, details={"now": now.isoformat(), **outcome}
+            )
+    # each letter is a transaction of its own, audited as disputes.escalate
+    outcome["letters"] = _escalate_due(now, actor)
     return outcome
 
 

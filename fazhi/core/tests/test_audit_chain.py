@@ -4,8 +4,9 @@ are each found by ``verify_chain`` and by ``fazhi audit verify``."""
 from __future__ import annotations
 
 import importlib
-import json
 import threading
+from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
 from typing import Any
@@ -15,8 +16,9 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models import F
 
-from fazhi.core.audit import GENESIS_HASH, verify_chain
+from fazhi.core.audit import GENESIS_HASH, event_hash, verify_chain
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.models import AuditEvent, AuditHead
 from fazhi.core.services import record_audit
@@ -82,74 +84,188 @@ def test_empty_log_verifies() -> None:
     assert verify_chain().ok
 
 
-def test_details_altered_by_sql_are_detected() -> None:
-    write_rows(5)
-    raw(
-        f"UPDATE core_auditevent SET details = {json_param()} WHERE seq = 3",
-        [json.dumps({"comment": "已撤回"})],
-    )
-    report = verify_chain()
-    assert not report.ok
-    assert kinds(report) == [("altered", 3)]
-    assert "序号 3 的内容与其哈希不符" in "\n".join(report.lines())
+# --- tampering: every kind, each found by verify_chain and by `fazhi audit verify` -------------
+#
+# Each case tampers with a chain of five rows as someone with write access to the database would:
+# plain UPDATE/INSERT/DELETE statements on the two tables, never through record_audit.
+
+FORGED = "f" * 64
+FIELDS = ["seq", "at", "actor", "action", "target_type", "target_id", "remote_addr", "details",
+          "prev_hash"]  # fmt: skip
 
 
-def test_actor_altered_by_sql_is_detected() -> None:
-    write_rows(5)
-    raw("UPDATE core_auditevent SET actor = %s WHERE seq = 2", ["wang"])
-    assert kinds(verify_chain()) == [("altered", 2)]
+def edit(seq: int, /, **changes: Any) -> None:
+    assert AuditEvent.objects.filter(seq=seq).update(**changes) == 1
 
 
-def test_altered_row_with_a_recomputed_hash_breaks_the_next_link() -> None:
-    # given a forger who changes row 2 and also recomputes its hash
-    write_rows(4)
-    from fazhi.core.audit import event_hash
-
-    row = AuditEvent.objects.get(seq=2)
-    forged = event_hash(
-        seq=2, at=row.at, actor="wang", action=row.action, target_type=row.target_type,
-        target_id=row.target_id, remote_addr=row.remote_addr, details=row.details,
-        prev_hash=row.prev_hash,
-    )  # fmt: skip
-    raw("UPDATE core_auditevent SET actor = %s, hash = %s WHERE seq = 2", ["wang", forged])
-    # then row 2 looks fine, but row 3 no longer points at it
-    assert kinds(verify_chain()) == [("link", 3)]
+def rehashed(seq: int, **changes: Any) -> str:
+    """The hash a forger computes for row ``seq`` with ``changes``."""
+    values = {**AuditEvent.objects.values(*FIELDS).get(seq=seq), **changes}
+    return event_hash(**values)
 
 
-def test_deleting_a_middle_row_is_detected() -> None:
-    write_rows(5)
-    raw("DELETE FROM core_auditevent WHERE seq = 3", [])
-    report = verify_chain()
-    assert kinds(report) == [("gap", 4)]
-    assert "序号 3 缺失" in "\n".join(report.lines())
+def forge(like: int, **changes: Any) -> None:
+    """Insert a copy of row ``like`` with ``changes`` (its hash as given, or recomputed)."""
+    values = {**AuditEvent.objects.values(*FIELDS, "hash").get(seq=like), **changes}
+    if values["hash"] == "recompute":
+        values["hash"] = event_hash(**{k: values[k] for k in FIELDS})
+    AuditEvent.objects.create(**values)
 
 
-def test_deleting_the_first_rows_is_detected() -> None:
-    write_rows(5)
-    raw("DELETE FROM core_auditevent WHERE seq <= 2", [])
-    assert kinds(verify_chain()) == [("gap", 3)]
+def renumber(order: list[int]) -> None:
+    """Give the rows now numbered ``order`` the numbers 1, 2, … (a reordering)."""
+    AuditEvent.objects.filter(seq__in=order).update(seq=-F("seq"))
+    for new, old in enumerate(order, start=1):
+        edit(-old, seq=new)
 
 
-def test_deleting_the_last_row_is_detected() -> None:
-    write_rows(5)
-    raw("DELETE FROM core_auditevent WHERE seq = 5", [])
-    report = verify_chain()
-    assert kinds(report) == [("head", 5)]
-    assert "末尾记录被删除" in "\n".join(report.lines())
+def head_hash(seq: int) -> str:
+    return AuditEvent.objects.get(seq=seq).hash
 
 
-def test_deleted_last_row_stays_detected_after_new_rows_are_appended() -> None:
-    write_rows(5)
-    raw("DELETE FROM core_auditevent WHERE seq = 5", [])
+def later(seq: int, **delta: int) -> Any:
+    return AuditEvent.objects.get(seq=seq).at + timedelta(**delta)
+
+
+def append_after_deleting_the_last() -> None:
+    AuditEvent.objects.filter(seq=5).delete()
     record_audit(LI, AuditAction.VIEW_CASE, target_type="case", target_id="C-1")
-    report = verify_chain()
-    assert kinds(report) == [("gap", 6)]
 
 
-def test_a_missing_head_row_is_reported() -> None:
-    write_rows(2)
-    raw("DELETE FROM core_audithead", [])
-    assert kinds(verify_chain()) == [("head", None)]
+def insert_in_the_middle() -> None:
+    # rows 3–5 become 4–6 (their stored hashes kept), a forged row 3 linked to row 2
+    for seq in (5, 4, 3):
+        edit(seq, seq=seq + 1)
+    forge(2, seq=3, prev_hash=head_hash(2), actor="wang", hash="recompute")
+
+
+TAMPERING: list[tuple[str, Callable[[], object], list[tuple[str, int | None]], str]] = [
+    # (what, how, the problems found in seq order, a line of the report)
+    ("action", lambda: edit(3, action="problem.dismiss"), [("altered", 3)],
+     "序号 3 的内容与其哈希不符：记录被修改"),
+    ("actor", lambda: edit(3, actor="wang"), [("altered", 3)], "序号 3 的内容与其哈希不符"),
+    ("target type", lambda: edit(3, target_type="case"), [("altered", 3)], "序号 3 的内容"),
+    ("target id", lambda: edit(3, target_id="PB-9"), [("altered", 3)], "序号 3 的内容"),
+    ("remote address", lambda: edit(3, remote_addr="10.0.0.8"), [("altered", 3)], "序号 3 的内容"),
+    ("details replaced", lambda: edit(3, details={"comment": "已撤回"}), [("altered", 3)],
+     "序号 3 的内容"),
+    ("details, one nested value", lambda: edit(3, details={
+        **AuditEvent.objects.get(seq=3).details, "nested": {"b": [2, "二"], "a": None}}),
+     [("altered", 3)], "序号 3 的内容"),
+    ("time, by a microsecond", lambda: edit(3, at=later(3, microseconds=1)), [("altered", 3)],
+     "序号 3 的内容"),
+    ("seq", lambda: edit(3, seq=30),
+     [("gap", 4), ("gap", 30), ("altered", 30), ("head", 5)], "序号 6–29 缺失"),
+    ("prev_hash", lambda: edit(3, prev_hash=FORGED), [("link", 3), ("altered", 3)],
+     "序号 3 的前一哈希与序号 2 的哈希不符：链条断裂"),
+    ("hash", lambda: edit(3, hash=FORGED), [("altered", 3), ("link", 4)],
+     "序号 4 的前一哈希与序号 3 的哈希不符"),
+    ("edited, its hash recomputed",
+     lambda: edit(3, actor="wang", hash=rehashed(3, actor="wang")), [("link", 4)],
+     "序号 4 的前一哈希与序号 3 的哈希不符"),
+    ("first row edited", lambda: edit(1, actor="wang"), [("altered", 1)], "序号 1 的内容"),
+    ("first row edited, its hash recomputed",
+     lambda: edit(1, actor="wang", hash=rehashed(1, actor="wang")), [("link", 2)],
+     "序号 2 的前一哈希与序号 1 的哈希不符"),
+    ("first row given a predecessor, its hash recomputed",
+     lambda: edit(1, prev_hash=FORGED, hash=rehashed(1, prev_hash=FORGED)),
+     [("link", 1), ("link", 2)], "序号 1 的前一哈希与起始值不符"),
+    ("middle row deleted", lambda: AuditEvent.objects.filter(seq=3).delete(), [("gap", 4)],
+     "序号 3 缺失：审计记录被删除（在序号 4 之前）"),
+    ("first row deleted", lambda: AuditEvent.objects.filter(seq=1).delete(), [("gap", 2)],
+     "序号 1 缺失"),
+    ("first rows deleted", lambda: AuditEvent.objects.filter(seq__lte=2).delete(),
+     [("gap", 3)], "序号 1–2 缺失"),
+    ("last row deleted", lambda: AuditEvent.objects.filter(seq=5).delete(), [("head", 5)],
+     "链头为序号 5，但最后一条记录为序号 4：末尾记录被删除"),
+    ("last rows deleted", lambda: AuditEvent.objects.filter(seq__gte=4).delete(),
+     [("head", 5)], "最后一条记录为序号 3：末尾记录被删除"),
+    ("every row deleted", lambda: AuditEvent.objects.all().delete(), [("head", 5)],
+     "末尾记录被删除"),
+    ("last row deleted, then rows appended", append_after_deleting_the_last, [("gap", 6)],
+     "序号 5 缺失"),
+    ("head deleted", lambda: AuditHead.objects.all().delete(), [("head", None)],
+     "链头记录缺失：无法确认末尾记录是否被删除"),
+    ("last row and head deleted", lambda: (AuditEvent.objects.filter(seq=5).delete(),
+                                           AuditHead.objects.all().delete()),
+     [("head", None)], "链头记录缺失"),
+    ("head hash altered", lambda: AuditHead.objects.update(hash=FORGED), [("head", 5)],
+     "链头（序号 5）与最后一条记录（序号 5）不符：链头或末尾被改动"),
+    ("head moved back a row", lambda: AuditHead.objects.update(seq=4, hash=head_hash(4)),
+     [("head", 4)], "链头（序号 4）与最后一条记录（序号 5）不符"),
+    ("head moved forward", lambda: AuditHead.objects.update(seq=7), [("head", 7)],
+     "链头为序号 7，但最后一条记录为序号 5"),
+    ("forged row appended", lambda: forge(5, seq=6, prev_hash=head_hash(5), hash=FORGED),
+     [("altered", 6), ("head", 5)], "序号 6 的内容与其哈希不符"),
+    ("forged row appended, its hash recomputed",
+     lambda: forge(5, seq=6, prev_hash=head_hash(5), actor="wang", hash="recompute"),
+     [("head", 5)], "链头（序号 5）与最后一条记录（序号 6）不符"),
+    ("forged row inserted in the middle, its hash recomputed", insert_in_the_middle,
+     [("link", 4), ("altered", 4), ("altered", 5), ("altered", 6), ("head", 5)],
+     "序号 4 的前一哈希与序号 3 的哈希不符"),
+    ("forged row before the first", lambda: forge(1, seq=0, hash="recompute"),
+     [("order", 0)], "序号 0 不在链中（序号从 1 起）：记录被插入或序号被改动"),
+    ("row duplicated", lambda: forge(3, seq=6), [("link", 6), ("altered", 6), ("head", 5)],
+     "序号 6 的前一哈希与序号 5 的哈希不符"),
+    ("row duplicated, relinked and rehashed",
+     lambda: forge(3, seq=6, prev_hash=head_hash(5), hash="recompute"), [("head", 5)],
+     "与最后一条记录（序号 6）不符"),
+    ("two rows' seq swapped", lambda: renumber([1, 4, 3, 2, 5]),
+     [("link", 2), ("altered", 2), ("link", 3), ("link", 4), ("altered", 4), ("link", 5)],
+     "序号 2 的前一哈希与序号 1 的哈希不符"),
+    ("rows reordered (the first moved to the end)", lambda: renumber([2, 3, 4, 5, 1]),
+     [("link", 1), ("altered", 1), ("altered", 2), ("altered", 3), ("altered", 4), ("link", 5),
+      ("altered", 5), ("head", 5)],
+     "序号 1 的前一哈希与起始值不符"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problems", "line"),
+    [pytest.param(how, problems, line, id=what) for what, how, problems, line in TAMPERING],
+)
+def test_every_kind_of_tampering_is_found(
+    tamper: Callable[[], object], problems: list[tuple[str, int | None]], line: str
+) -> None:
+    # given an intact chain of five rows
+    write_rows(5)
+    assert verify_chain().ok
+    # when it is tampered with
+    tamper()
+    # then verify_chain finds exactly these problems, reading in several chunks
+    report = verify_chain(chunk_size=2)
+    assert not report.ok
+    assert kinds(report) == problems
+    assert line in "\n".join(report.lines())
+    # and `fazhi audit verify` says so and exits with status 1
+    out = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("audit", "verify", stdout=out)
+    assert exc.value.code == 1
+    assert "校验失败" in out.getvalue()
+    assert line in out.getvalue()
+
+
+def test_the_verify_command_passes_an_intact_chain() -> None:
+    write_rows(3)
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "校验通过" in out.getvalue()
+
+
+def test_a_truncation_that_also_moves_the_head_back_needs_the_head_written_down() -> None:
+    # given a chain whose head (row 5) was written down outside the database
+    write_rows(5)
+    noted = AuditHead.objects.get()
+    # when the last row is deleted and the head moved back to row 4
+    AuditEvent.objects.filter(seq=5).delete()
+    AuditHead.objects.update(seq=4, hash=head_hash(4))
+    # then the chain itself is consistent (as any rebuilt chain would be) ...
+    assert verify_chain().ok
+    # ... but the row the written-down head names is gone (`fazhi audit row 5` exits 1)
+    with pytest.raises(SystemExit) as exc:
+        call_command("audit", "row", str(noted.seq), stdout=StringIO())
+    assert exc.value.code == 1
 
 
 def test_record_audit_costs_three_queries(django_assert_num_queries) -> None:
@@ -190,20 +306,6 @@ def test_the_migration_chains_rows_written_before_the_chain() -> None:
     assert list(AuditEvent.objects.order_by("seq").values_list("target_id", flat=True)) == [
         "PB-1", "PB-2", "PB-3",
     ]  # fmt: skip
-
-
-def test_verify_command_reports_in_chinese_and_exits_1_on_tampering() -> None:
-    write_rows(3)
-    out = StringIO()
-    call_command("audit", "verify", stdout=out)
-    assert "校验通过" in out.getvalue()
-    raw("DELETE FROM core_auditevent WHERE seq = 2", [])
-    out = StringIO()
-    with pytest.raises(SystemExit) as exc:
-        call_command("audit", "verify", stdout=out)
-    assert exc.value.code == 1
-    assert "校验失败" in out.getvalue()
-    assert "序号 2 缺失" in out.getvalue()
 
 
 def test_head_command_prints_the_head_hash() -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from fazhi.accounts.services import system_user
+from fazhi.core.models import AuditEvent
 from fazhi.disputes import services
 from fazhi.disputes.models import Dispute, RiskColour
 from fazhi.disputes.tests.builders import NOW, case_with_person, followup, incident
@@ -95,3 +96,21 @@ def test_a_changed_risk_policy_regrades_every_open_dispute(three: Any) -> None:
     services.change_risk_policy(actor=person("wu"), reason="调整黄色阈值", yellow_at=20)
     result = services.tick_disputes(NOW + timedelta(minutes=10), system_user())
     assert result["graded"] == 3
+
+
+def test_a_grading_that_finds_the_same_is_audited(three: Any) -> None:
+    # when the first tick of the next day grades every open dispute again and finds the same
+    tomorrow = (NOW + timedelta(days=1)).replace(hour=0, minute=5)
+    result = services.tick_disputes(tomorrow, system_user())
+    assert (result["graded"], result["regraded"]) == (3, 0)
+    # then the time of grading each page shows (评定于) moved, and the audit log says by whom
+    assert set(Dispute.objects.values_list("graded_at", flat=True)) == {tomorrow}
+    event = AuditEvent.objects.filter(action="disputes.tick").latest("seq")
+    assert (event.actor, event.details["now"]) == ("system", tomorrow.isoformat())
+    assert (event.details["graded"], event.details["regraded"]) == (3, 0)
+
+
+def test_a_tick_with_nothing_to_grade_writes_no_audit_row(three: Any) -> None:
+    audited = AuditEvent.objects.count()
+    services.tick_disputes(NOW + timedelta(minutes=10), system_user())
+    assert AuditEvent.objects.count() == audited

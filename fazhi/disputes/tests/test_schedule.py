@@ -13,6 +13,7 @@ from django.conf import settings
 from docx import Document as open_docx
 
 from fazhi.accounts.services import system_user
+from fazhi.core.models import AuditEvent
 from fazhi.core.scope import scope_of
 from fazhi.disputes import services
 from fazhi.disputes.models import (
@@ -188,6 +189,25 @@ def snapshot() -> list[Any]:
         sorted(ChecklistAnswer.objects.values_list("dispute__incident_id", "item", "answer")),
         sorted(EscalationLetter.objects.values_list("number", "file_path")),
     ]  # fmt: skip
+
+
+def test_a_tick_that_dies_at_the_letters_has_audited_the_grading_it_committed(
+    bureau: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a new dispute, and letters that cannot be written
+    incident(bureau, "RED", RED_TEXT, dispute_type="婚恋家庭")
+
+    def disk_full(now: Any, actor: str) -> list[str]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "_escalate_due", disk_full)
+    # when the tick dies after the grading was committed
+    with pytest.raises(OSError, match="disk full"):
+        services.tick_disputes(NOW, system_user())
+    # then the new, graded dispute it committed came with its audit row
+    assert Dispute.objects.get(incident_id="RED").colour == RiskColour.RED
+    event = AuditEvent.objects.get(action="disputes.tick")
+    assert (event.actor, event.details["created"], event.details["graded"]) == ("system", 1, 1)
 
 
 def test_tick_twice_is_the_same_state(bureau: Any) -> None:
