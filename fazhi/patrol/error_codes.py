@@ -12,6 +12,7 @@ from fazhi.core.errors import Kind
 
 
 class ErrorCode(errors.ErrorCode):
+    NOT_ALLOWED = "not_allowed", Kind.NOT_ALLOWED, "无权修改规则设置"
     REASON_REQUIRED = "reason_required", Kind.INVALID, "必须填写理由"
     SEVERITY_INVALID = "severity_invalid", Kind.INVALID, "严重程度无效"
     SETTING_UNKNOWN = "setting_unknown", Kind.INVALID, "设置项不存在"

@@ -11,8 +11,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.models import User
 
-from fazhi.accounts.models import Role
-from fazhi.core.scope import DataScope
 from fazhi.patrol.models import Rule, RuleChange, Severity
 from fazhi.patrol.pack import PackError, load_pack
 from fazhi.patrol.services import PatrolError, change_rule
@@ -44,11 +42,6 @@ SETTING_LABELS = {
     "by_phone": "按电话归并",
     "by_address": "按地址归并",
 }
-RULE_EDITORS = frozenset({Role.LEGAL_BRIGADE, Role.ADMIN})
-
-
-def can_change_rules(user: Any, scope: DataScope) -> bool:
-    return bool(user.is_superuser or scope.role in RULE_EDITORS)
 
 
 def _allowed_settings(rule: Rule) -> dict[str, str]:

@@ -42,6 +42,7 @@ from fazhi.patrol.models import (
 )
 from fazhi.patrol.pack import DEFAULT_PACK, Pack, RuleDef, coerce_setting, load_pack
 from fazhi.patrol.periods import HolidayCalendar
+from fazhi.patrol.permissions import can_change_rules
 from fazhi.records import models as m
 from fazhi.records.schema import RECORD_TYPES, Kind
 
@@ -106,7 +107,14 @@ def change_rule(
     severity: str | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> RuleChange:
-    """Change a rule's settings; takes effect from the next patrol run. The reason is required."""
+    """Change a rule's settings; takes effect from the next patrol run. Only 法制大队 and
+    administrators may (``permissions.can_change_rules``, the rule page's own test); the reason
+    is required."""
+    if not can_change_rules(actor):
+        raise PatrolError(
+            ErrorCode.NOT_ALLOWED,
+            f"用户 {actor.get_username()} 无权修改规则设置：只有法制大队和管理员可以修改",
+        )
     if not reason.strip():
         raise PatrolError(ErrorCode.REASON_REQUIRED, "修改规则设置必须填写理由", field="reason")
     pack = load_pack(rule.pack or DEFAULT_PACK)

@@ -31,8 +31,9 @@ from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
 from fazhi.patrol.filters import FindingFilterSet
-from fazhi.patrol.forms import RuleSettingsForm, can_change_rules
+from fazhi.patrol.forms import RuleSettingsForm
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, status_rows
+from fazhi.patrol.permissions import can_change_rules
 
 PAGE_SIZE = 25
 
@@ -146,7 +147,7 @@ def _rule_context(request: HttpRequest, rule: Rule, scope: DataScope) -> dict[st
             "open_total": counts.get("total") or 0,
             "closed_total": found.filter(is_open=False).count(),
             "changes": rule.changes.all()[:50],
-            "can_change": can_change_rules(request.user, scope),
+            "can_change": can_change_rules(request.user),
             "chart": chart if monthly else None,
         }
     )
@@ -169,7 +170,7 @@ def rule(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def rule_settings(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_of(request.user)
-    if not can_change_rules(request.user, scope):
+    if not can_change_rules(request.user):
         raise PermissionDenied("只有法制大队和管理员可以修改规则设置")
     rl = get_object_or_404(Rule, pk=code)
     form = RuleSettingsForm(rl, request.POST)

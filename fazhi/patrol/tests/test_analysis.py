@@ -11,9 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from fazhi.accounts.services import system_user
+from fazhi.accounts.models import Role
+from fazhi.accounts.services import provision_user, system_user
 from fazhi.intel.models import BoilerplateVersion, TranscriptSignature
 from fazhi.patrol.services import run_patrol
 from fazhi.patrol.tests.conftest import (
@@ -36,8 +36,11 @@ pytestmark = pytest.mark.django_db
 
 
 def named_user(username: str) -> Any:
-    """A user named ``username`` (actors are users, not names; these tests have no bureau)."""
-    return get_user_model().objects.get_or_create(username=username)[0]
+    """A user named ``username`` of the 法制大队 (actors are users, not names, and only the
+    法制大队 and administrators change rules; these tests have no bureau)."""
+    return provision_user(
+        actor=system_user(), username=username, password="不用于登录的口令", role=Role.LEGAL_BRIGADE
+    )
 
 
 def zn(records: Records, **kw: Any) -> list[dict[str, Any]]:

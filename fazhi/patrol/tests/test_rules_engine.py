@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from fazhi.accounts.services import system_user
+from fazhi.accounts.models import Role
+from fazhi.accounts.services import provision_user, system_user
 from fazhi.core.errors import DomainError
 from fazhi.patrol.error_codes import ErrorCode
 from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange
@@ -44,9 +44,12 @@ from fazhi.patrol.tests.conftest import (
 TESTS = Path(__file__).parent
 
 
-def person(username: str) -> Any:
-    """A user named ``username`` (actors are users, not names; these tests have no bureau)."""
-    return get_user_model().objects.get_or_create(username=username)[0]
+def person(username: str, role: Role = Role.LEGAL_BRIGADE) -> Any:
+    """A user named ``username`` of the 法制大队 (actors are users, not names, and only the
+    法制大队 and administrators change rules; these tests have no bureau)."""
+    return provision_user(
+        actor=system_user(), username=username, password="不用于登录的口令", role=role
+    )
 
 
 def _rule(code: str) -> Rule:
@@ -592,3 +595,23 @@ def test_an_unknown_rule_is_a_domain_error_not_found(db) -> None:
     assert isinstance(error, DomainError)
     assert (error.code, error.status) == (ErrorCode.RULE_NOT_FOUND, 404)
     assert error.message == "规则不存在：XS-ZZ-99"
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.LEGAL_OFFICER, Role.BUREAU_LEADER])
+def test_change_rule_refuses_a_user_who_may_not_change_rules(db: Any, role: Role) -> None:
+    # given a rule, and a user who is neither 法制大队 nor administrator
+    sync_rules(load_pack())
+    user = person(f"u-{role.name.lower()}", role)
+    # when he calls the service directly (from a shell, not the rule page)
+    with pytest.raises(PatrolError) as refused:
+        change_rule(_rule("JQ-03"), actor=user, reason="想停用", enabled=False)
+    # then he is refused (403) and nothing changed, nothing recorded
+    assert (refused.value.code, refused.value.status) == (ErrorCode.NOT_ALLOWED, 403)
+    assert _rule("JQ-03").enabled is True
+    assert not RuleChange.objects.exists()
+
+
+def test_the_system_account_may_not_change_rules_either(db: Any) -> None:
+    sync_rules(load_pack())
+    with pytest.raises(PatrolError):
+        change_rule(_rule("JQ-03"), actor=system_user(), reason="x", enabled=False)
