@@ -19,9 +19,11 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 # The queryset type is kept (a FindingQuerySet stays one, with its methods).
 _Q = TypeVar("_Q", bound=QuerySet[Any])
+_M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,12 @@ def visible(queryset: _Q, scope: DataScope) -> _Q:
             return queryset.none()
         queryset = queryset.filter(path.own(scope.officer_id))
     return queryset
+
+
+def get_visible_or_404(queryset: QuerySet[_M], scope: DataScope, **lookup: Any) -> _M:
+    """The one row of ``queryset`` matching ``lookup`` that ``scope`` may see; a row out of scope
+    is a 404 exactly like a row that does not exist (the detail pages' and services' gate)."""
+    return get_object_or_404(visible(queryset, scope), **lookup)
 
 
 def can_see(obj: models.Model, scope: DataScope) -> bool:

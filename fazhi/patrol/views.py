@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.registry import extend_page
-from fazhi.core.scope import DataScope, scope_of, visible
+from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
@@ -93,8 +93,8 @@ def findings_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def finding(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    fd = get_object_or_404(
-        visible(Finding.objects.select_related("rule", "unit", "officer", "case"), scope), pk=pk
+    fd = get_visible_or_404(
+        Finding.objects.select_related("rule", "unit", "officer", "case"), scope, pk=pk
     )
     context = extend_page("finding", fd, request, scope)
     audit_view(request, AuditAction.VIEW_FINDING, str(fd.pk))

@@ -18,13 +18,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.registry import extend_page, page_extensions
-from fazhi.core.scope import scope_of, visible
+from fazhi.core.scope import get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view
 from fazhi.records import models as m
 from fazhi.records.timeline import Clock, Item, case_timeline, measure_clocks, sort_clocks
@@ -37,8 +37,8 @@ PAGE_SIZE = 25
 @require_GET
 def case(request: HttpRequest, pk: str) -> HttpResponse:
     scope = scope_of(request.user)
-    cs = get_object_or_404(
-        visible(m.Case.objects.select_related("unit", "lead_officer", "incident"), scope), pk=pk
+    cs = get_visible_or_404(
+        m.Case.objects.select_related("unit", "lead_officer", "incident"), scope, pk=pk
     )
     context: dict[str, Any] = {}
     lines: list[Item] = []
@@ -72,7 +72,7 @@ def case(request: HttpRequest, pk: str) -> HttpResponse:
 @require_GET
 def incident(request: HttpRequest, pk: str) -> HttpResponse:
     scope = scope_of(request.user)
-    inc = get_object_or_404(visible(m.Incident.objects.select_related("unit"), scope), pk=pk)
+    inc = get_visible_or_404(m.Incident.objects.select_related("unit"), scope, pk=pk)
     officers = [
         link.officer for link in inc.officer_links.select_related("officer").order_by("position")
     ]
@@ -96,9 +96,7 @@ def incident(request: HttpRequest, pk: str) -> HttpResponse:
 @require_GET
 def person(request: HttpRequest, pk: str) -> HttpResponse:
     scope = scope_of(request.user)
-    ps = get_object_or_404(
-        visible(m.Person.objects.select_related("case", "case__unit"), scope), pk=pk
-    )
+    ps = get_visible_or_404(m.Person.objects.select_related("case", "case__unit"), scope, pk=pk)
     others = m.Person.objects.none()
     if ps.id_number:
         # The same person (by 身份证号) in other cases: only the cases this user may see.
@@ -118,7 +116,7 @@ def person(request: HttpRequest, pk: str) -> HttpResponse:
 @require_GET
 def officer(request: HttpRequest, pk: str) -> HttpResponse:
     scope = scope_of(request.user)
-    off = get_object_or_404(visible(m.Officer.objects.select_related("unit"), scope), pk=pk)
+    off = get_visible_or_404(m.Officer.objects.select_related("unit"), scope, pk=pk)
     cases = (
         visible(m.Case.objects.all(), scope)
         .filter(

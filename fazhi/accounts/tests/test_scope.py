@@ -68,3 +68,20 @@ def test_unregistered_models_are_refused(bureau):
 
     with pytest.raises(LookupError):
         visible(AuditEvent.objects.all(), scope_of(bureau.users["wu"]))
+
+
+def test_get_visible_or_404_refuses_a_row_out_of_scope_like_a_missing_one(bureau, cases):
+    # given C-N of 城北, and 李娜, 法制员 of 城南
+    from django.http import Http404
+
+    from fazhi.core.scope import get_visible_or_404
+
+    li, zhou = scope_of(bureau.users["li"]), scope_of(bureau.users["zhou"])
+    # when she asks for it, then it is a 404, as for a case that does not exist
+    with pytest.raises(Http404):
+        get_visible_or_404(m.Case.objects.all(), li, pk="C-N")
+    with pytest.raises(Http404):
+        get_visible_or_404(m.Case.objects.all(), li, pk="NO-SUCH")
+    # and the bureau-wide 法制大队 and her own unit's case are given
+    assert get_visible_or_404(m.Case.objects.all(), zhou, pk="C-N").pk == "C-N"
+    assert get_visible_or_404(m.Case.objects.all(), li, pk="C-S").pk == "C-S"
