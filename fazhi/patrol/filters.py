@@ -20,6 +20,14 @@ STATE_CHOICES = [("open", "有效"), ("closed", "已消除"), ("all", "全部")]
 PERIOD_FIELDS = [("first_seen", "首次发现"), ("due", "期限")]
 
 
+def rule_choices() -> list[tuple[str, str]]:
+    """Every rule as a filter choice: its code and name."""
+    return [
+        (code, f"{code} {name}")
+        for code, name in Rule.objects.order_by("code").values_list("code", "name")
+    ]
+
+
 class DayFilter(django_filters.DateFilter):
     """A day of the page: ISO, within the range PostgreSQL and Python both take, else a Chinese
     error (``fazhi.core.params.DayField``)."""
@@ -72,13 +80,7 @@ class FindingFilterSet(ScopedFilterSet):
     def __init__(self, data: Any, queryset: QuerySet[Finding], *, scope: DataScope) -> None:
         super().__init__(data, queryset, scope=scope)
         self.set_choices("unit", self.scope_units)
-        self.set_choices(
-            "rule",
-            lambda: [
-                (code, f"{code} {name}")
-                for code, name in Rule.objects.order_by("code").values_list("code", "name")
-            ],
-        )
+        self.set_choices("rule", rule_choices)
 
     def apply(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
         # not asked for: the open findings only

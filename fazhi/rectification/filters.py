@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 
 from fazhi.accounts.filters import ALL, ScopedFilterSet
 from fazhi.core.scope import DataScope
-from fazhi.patrol.models import Rule, Severity
+from fazhi.patrol.filters import rule_choices
+from fazhi.patrol.models import Severity
 from fazhi.rectification.models import FINAL_STATUSES, Level, ProblemStatus, overdue_q
 
 UNFINISHED = "未办结"
@@ -53,13 +54,7 @@ class ProblemFilterSet(ScopedFilterSet):
         super().__init__(data, queryset, scope=scope)
         self.now = now
         self.set_choices("unit", self.scope_units)
-        self.set_choices(
-            "rule",
-            lambda: [
-                (code, f"{code} {name}")
-                for code, name in Rule.objects.order_by("code").values_list("code", "name")
-            ],
-        )
+        self.set_choices("rule", rule_choices)
 
     def apply(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
         queryset = super().apply(queryset, data)
