@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+SUBPROCESS_APP_NAME = "fazhi-test-subprocess"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 
@@ -113,6 +114,9 @@ def subprocess_env(transactional_db: None, tmp_path: Path) -> dict[str, str]:
     # DATA_DIR/media is the test's own MEDIA_ROOT (fixture ``media``): files the subprocess
     # writes are where the test looks for them.
     env.update(DATABASE_URL=url, FAZHI_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    # libpq names the subprocess's sessions, so that a test can wait for exactly those to end
+    # (other tests of the suite may leave idle sessions of their own threads open)
+    env["PGAPPNAME"] = SUBPROCESS_APP_NAME
     return env
 
 

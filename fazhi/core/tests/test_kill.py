@@ -32,6 +32,7 @@ from django.apps import apps
 from django.db import connection, models, transaction
 
 from fazhi.accounts.services import system_user
+from fazhi.conftest import SUBPROCESS_APP_NAME
 from fazhi.core.audit import verify_chain
 from fazhi.core.models import AuditEvent, AuditHead, Lease
 from fazhi.core.registry import tick_steps
@@ -327,7 +328,9 @@ def fazhi(
 
 def wait_for_orphaned_sessions() -> None:
     """PostgreSQL notices a killed client only when its backend next talks to it: wait until
-    the backend has rolled back and gone, as the next run would (on its locks)."""
+    the killed subprocess's backends (named by ``PGAPPNAME``, see ``subprocess_env``) have rolled
+    back and gone, as the next run would (on its locks). Idle sessions other tests' threads left
+    open are not the subprocess's and are not waited for."""
     if connection.vendor != "postgresql":
         return
     deadline = time.monotonic() + 120
@@ -335,7 +338,8 @@ def wait_for_orphaned_sessions() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
+                "AND pid <> pg_backend_pid() AND application_name = %s",
+                [SUBPROCESS_APP_NAME],
             )
             (others,) = cursor.fetchone()
         if not others:
