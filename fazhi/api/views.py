@@ -82,7 +82,6 @@ api = NinjaAPI(
 # 400: the input guard (fazhi.core.middleware) refuses characters the database cannot store,
 # and a list refuses a filter value its filter set does not accept
 ERRORS: dict[int, Any] = {400: s.Error, 401: s.Error, 404: s.Error, 422: s.BadParams}
-LIST_ERRORS = ERRORS
 # what a state-changing call may also answer: bad input, refused, conflict with the record's state
 WRITE_ERRORS: dict[int, Any] = {403: s.Error, 409: s.Error, **ERRORS}
 
@@ -253,7 +252,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get(
-    "/findings", response={200: s.FindingPage, **LIST_ERRORS}, url_name="findings",
+    "/findings", response={200: s.FindingPage, **ERRORS}, url_name="findings",
     tags=["巡查发现"], summary="巡查发现列表",
 )  # fmt: skip
 def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str, Any]:
@@ -406,7 +405,7 @@ PROBLEM_RELATED = ("rule", "unit", "officer")
 
 
 @api.get(
-    "/problems", response={200: s.ProblemPage, **LIST_ERRORS}, url_name="problems",
+    "/problems", response={200: s.ProblemPage, **ERRORS}, url_name="problems",
     tags=["整改问题"], summary="整改问题列表",
 )  # fmt: skip
 def problems(request: HttpRequest, filters: Query[s.ProblemFilters]) -> dict[str, Any]:
@@ -591,7 +590,7 @@ def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[s
 
 
 @api.get(
-    "/disputes", response={200: s.DisputePage, **LIST_ERRORS}, url_name="disputes",
+    "/disputes", response={200: s.DisputePage, **ERRORS}, url_name="disputes",
     tags=["矛盾纠纷"], summary="矛盾纠纷列表",
 )  # fmt: skip
 def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str, Any]:

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import time
 
 from django.core.management.base import OutputWrapper
-
-
-def login_name() -> str:
-    """The operating-system user running a command, as the audit log's actor."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no passwd entry, as in some containers
-        return "system"
 
 
 class ProgressBar:
@@ -54,10 +45,3 @@ class ProgressBar:
     def close(self) -> None:
         self.out.write("\r\x1b[K", ending="")
         self.out.flush()
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no passwd entry, as in some containers
-        return "system"
