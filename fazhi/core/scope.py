@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 # The queryset type is kept (a FindingQuerySet stays one, with its methods).
 _Q = TypeVar("_Q", bound=QuerySet[Any])
@@ -112,7 +113,13 @@ def visible(queryset: _Q, scope: DataScope) -> _Q:
 def get_visible_or_404(queryset: QuerySet[_M], scope: DataScope, **lookup: Any) -> _M:
     """The one row of ``queryset`` matching ``lookup`` that ``scope`` may see; a row out of scope
     is a 404 exactly like a row that does not exist (the detail pages' and services' gate)."""
-    return get_object_or_404(visible(queryset, scope), **lookup)
+    try:
+        return visible(queryset, scope).get(**lookup)
+    except ObjectDoesNotExist:
+        # in Chinese: the 404 page shows it to the user
+        raise Http404(
+            f"没有这条{queryset.model._meta.verbose_name}，或不在您的数据权限内"
+        ) from None
 
 
 def can_see(obj: models.Model, scope: DataScope) -> bool:

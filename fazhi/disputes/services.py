@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -24,7 +25,7 @@ from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope, visible
 from fazhi.core.services import record_audit
-from fazhi.disputes import grading
+from fazhi.disputes import grading, permissions
 from fazhi.disputes.error_codes import ErrorCode
 from fazhi.disputes.letters import LetterText, write_letter
 from fazhi.disputes.models import (
@@ -93,6 +94,8 @@ def change_risk_policy(
 ) -> RiskPolicy:
     """Change grading points, thresholds or visit windows; ``reason`` is required and recorded.
     ``points`` and ``type_points`` are merged into the current tables."""
+    if not permissions.can_change_policy(actor):
+        raise PermissionDenied(f"用户 {actor.get_username()} 无权修改风险评定设置")
     if not reason or not reason.strip():
         raise DisputeError(
             ErrorCode.REASON_REQUIRED, "修改风险评定设置须填写理由（字段 reason）", field="reason"
@@ -527,6 +530,7 @@ def record_followup(
 ) -> m.Followup:
     """Record a visit as an FZX follow-up (id ``FU-APP-<uuid>``), attach it to the plan and
     grade the dispute again."""
+    permissions.require_role_action(dispute, actor, permissions.FOLLOWUP)
     now = now or timezone.now()
     if result not in FollowupResult.values:
         raise DisputeError(
@@ -575,6 +579,7 @@ def answer_checklist(
     now: datetime | None = None,
     remote_addr: str = "",
 ) -> ChecklistAnswer:
+    permissions.require_role_action(dispute, actor, permissions.CHECKLIST)
     now = now or timezone.now()
     if item not in CHECKLIST_CODES:
         raise DisputeError(
@@ -616,6 +621,7 @@ def resolve_dispute(
     remote_addr: str = "",
 ) -> Dispute:
     """Mark a dispute resolved (化解) by hand; its pending visit is cancelled."""
+    permissions.require_role_action(dispute, actor, permissions.RESOLVE)
     now = now or timezone.now()
     with transaction.atomic():
         updated = (
@@ -708,7 +714,21 @@ def escalate(
     remote_addr: str = "",
 ) -> EscalationLetter:
     """Write the 抄告函 to the county 政法委 and put the dispute on the 通报 list (one letter
-    per dispute; a second call is refused)."""
+    per dispute; a second call is refused), by a user whose role and scope allow it."""
+    permissions.require_role_action(dispute, actor, permissions.ESCALATE)
+    return issue_letter(dispute, actor=actor, reason=reason, now=now, remote_addr=remote_addr)
+
+
+def issue_letter(
+    dispute: Dispute,
+    *,
+    actor: User,
+    reason: str = "",
+    now: datetime | None = None,
+    remote_addr: str = "",
+) -> EscalationLetter:
+    """The letter itself, without the user gate: for ``escalate`` once it has checked the user,
+    and for the tick, which escalates under the system account what stayed red too long."""
     now = now or timezone.now()
     reason = reason.strip() or "经研判存在重大风险隐患"
     with transaction.atomic():
@@ -754,7 +774,7 @@ def _escalate_due(now: datetime, actor: User) -> list[str]:
     )
     numbers = []
     for dispute in due:
-        letter = escalate(
+        letter = issue_letter(
             dispute,
             actor=actor,
             reason=f"红色风险持续 {p.escalate_after_days} 日以上仍未化解",

@@ -93,7 +93,7 @@ def test_the_first_tick_of_a_day_grades_every_open_dispute(three: Any) -> None:
 def test_a_changed_risk_policy_regrades_every_open_dispute(three: Any) -> None:
     # when the 法制大队 changes a threshold (the change is stamped with the real clock, later
     # than NOW), every open dispute is graded against the new policy
-    services.change_risk_policy(actor=person("wu"), reason="调整黄色阈值", yellow_at=20)
+    services.change_risk_policy(actor=person("zhou"), reason="调整黄色阈值", yellow_at=20)
     result = services.tick_disputes(NOW + timedelta(minutes=10), system_user())
     assert result["graded"] == 3
 

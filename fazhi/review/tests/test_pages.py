@@ -473,10 +473,10 @@ def test_escalation_creates_and_escalates_the_dispute(scene: Scene) -> None:
 
 def test_escalation_of_an_escalated_dispute_is_a_message_and_changes_nothing(scene: Scene) -> None:
     from fazhi.disputes.models import EscalationLetter
-    from fazhi.disputes.services import ensure_dispute, escalate
+    from fazhi.disputes.services import ensure_dispute, issue_letter
     from fazhi.rectification.models import Problem
 
-    escalate(ensure_dispute("I-R3", actor=system_user()), actor=system_user())
+    issue_letter(ensure_dispute("I-R3", actor=system_user()), actor=system_user())
     f = scene.f["jf01"]
     response = scene.client("li").post(f"/intel/{f.pk}/escalate/", follow=True)
     assert "无法确认为纠纷升级：纠纷 I-R3 已抄告" in text(response)
