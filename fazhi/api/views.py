@@ -24,7 +24,7 @@ from fazhi.api.auth import AUTH, signed_in, via
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_facts, mask_text
-from fazhi.core.scope import DataScope, scope_of, visible
+from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.core.timezones import SHANGHAI
 from fazhi.dailycheck.models import DailySheet
@@ -172,15 +172,6 @@ def _audit(
     )  # fmt: skip
 
 
-def _get(queryset: QuerySet[Any], what: str, **lookup: Any) -> Any:
-    """The one row of an already scope-narrowed queryset, or 404 (also for rows out of scope:
-    the API does not tell them apart from missing ones)."""
-    row = queryset.filter(**lookup).first()
-    if row is None:
-        raise Http404(f"{what}不存在或不在您的数据范围内")
-    return row
-
-
 def _in_unit(queryset: _Q, column: str, unit_id: str | None) -> _Q:
     if not unit_id:
         return queryset
@@ -282,8 +273,10 @@ def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str
 )  # fmt: skip
 def finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
     """一条巡查发现：事实、计算说明、法律依据、执行的标准、生成的整改问题。"""
-    queryset = visible(Finding.objects.select_related("rule", "unit", "officer"), _scope(request))
-    fd: Finding = _get(queryset, f"巡查发现#{finding_id}", pk=finding_id)
+    fd = get_visible_or_404(
+        Finding.objects.select_related("rule", "unit", "officer"), _scope(request),
+        label=f"巡查发现#{finding_id}", pk=finding_id,
+    )  # fmt: skip
     standards = Standard.objects.filter(rules=fd.rule).in_force().order_by("code")
     problems = Problem.objects.filter(finding=fd).order_by("created_at", "pk")
     raw = [f for f in (fd.facts or []) if isinstance(f, dict)]
@@ -315,8 +308,10 @@ def finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
 def case(request: HttpRequest, case_id: str) -> dict[str, Any]:
     """一起案件及其涉案人员（身份证号、电话按权限脱敏）、强制措施和巡查发现。"""
     scope = _scope(request)
-    queryset = visible(m.Case.objects.select_related("unit", "lead_officer"), scope)
-    cs: m.Case = _get(queryset, f"案件{case_id}", pk=case_id)
+    cs = get_visible_or_404(
+        m.Case.objects.select_related("unit", "lead_officer"), scope,
+        label=f"案件{case_id}", pk=case_id,
+    )  # fmt: skip
     clear = _can_unmask(request)
     persons = list(cs.persons.order_by("pk"))
     officers = [
@@ -381,7 +376,9 @@ def rules(request: HttpRequest, params: Query[s.PageParams]) -> dict[str, Any]:
 )  # fmt: skip
 def rule(request: HttpRequest, code: str) -> dict[str, Any]:
     """一条规则：生效设置、法律依据、说明、执行的标准和准确率。"""
-    rl: Rule = _get(Rule.objects.all(), f"规则{code}", pk=code)
+    rl = Rule.objects.filter(pk=code).first()  # the rule catalogue is the same for everyone
+    if rl is None:
+        raise Http404(f"规则{code}不存在")
     found = visible(Finding.objects.filter(rule=rl), _scope(request))
     counts = found.status_counts("rule_id")
     standards = rl.standards.order_by("code", "-version")
@@ -478,14 +475,14 @@ def _problem_detail(request: HttpRequest, p: Problem) -> dict[str, Any]:
 
 
 def _problem(request: HttpRequest, problem_id: int) -> Problem:
-    queryset = visible(
+    return get_visible_or_404(
         Problem.objects.select_related(
             *PROBLEM_RELATED, "finding", "finding__rule", "finding__unit", "finding__officer"
         ),
         _scope(request),
+        label=f"问题#{problem_id}",
+        pk=problem_id,
     )
-    found: Problem = _get(queryset, f"问题#{problem_id}", pk=problem_id)
-    return found
 
 
 @api.get(
@@ -625,8 +622,10 @@ def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str
 )  # fmt: skip
 def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
     """一起矛盾纠纷：风险计分理由、当事人（按权限脱敏）、八必查八必判、回访计划。"""
-    queryset = visible(Dispute.objects.select_related("officer"), _scope(request))
-    d = _get(queryset, f"纠纷#{dispute_id}", pk=dispute_id)
+    d = get_visible_or_404(
+        Dispute.objects.select_related("officer"), _scope(request),
+        label=f"纠纷#{dispute_id}", pk=dispute_id,
+    )  # fmt: skip
     clear = _can_unmask(request)
     parties = list(d.parties.order_by("pk"))
     checklist = sorted(d.checklist.all(), key=lambda a: a.pk)

@@ -110,16 +110,18 @@ def visible(queryset: _Q, scope: DataScope) -> _Q:
     return queryset
 
 
-def get_visible_or_404(queryset: QuerySet[_M], scope: DataScope, **lookup: Any) -> _M:
+def get_visible_or_404(
+    queryset: QuerySet[_M], scope: DataScope, *, label: str = "", **lookup: Any
+) -> _M:
     """The one row of ``queryset`` matching ``lookup`` that ``scope`` may see; a row out of scope
-    is a 404 exactly like a row that does not exist (the detail pages' and services' gate)."""
+    is a 404 exactly like a row that does not exist (the gate of the detail pages, the API and
+    the services). ``label`` names the record in the Chinese message (the model's name when
+    not given), which the 404 page and the API's error body show."""
     try:
         return visible(queryset, scope).get(**lookup)
     except ObjectDoesNotExist:
-        # in Chinese: the 404 page shows it to the user
-        raise Http404(
-            f"没有这条{queryset.model._meta.verbose_name}，或不在您的数据权限内"
-        ) from None
+        what = label or str(queryset.model._meta.verbose_name)
+        raise Http404(f"{what}不存在或不在您的数据范围内") from None
 
 
 def can_see(obj: models.Model, scope: DataScope) -> bool:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text
-from fazhi.core.scope import DataScope, scope_of, visible
+from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view, client_addr, record_audit, signed_in_user
 from fazhi.dailycheck import services
 from fazhi.dailycheck.forms import ConfirmAnswerForm
@@ -149,9 +149,9 @@ def _render_sheet(
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    answer = visible(DailyAnswer.objects.filter(pk=pk), scope).select_related("sheet").first()
-    if answer is None:
-        raise Http404("无此问题")
+    answer = get_visible_or_404(
+        DailyAnswer.objects.select_related("sheet"), scope, label=f"每日十问问题#{pk}", pk=pk
+    )
     sheet_obj = answer.sheet
     form = ConfirmAnswerForm(request.POST)
     if not form.is_valid():

@@ -323,13 +323,9 @@ def analysis(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def letter_file(request: HttpRequest, pk: int) -> FileResponse:
-    letter = (
-        visible(EscalationLetter.objects.filter(pk=pk), _scope(request))
-        .select_related("dispute")
-        .first()
+    letter = get_visible_or_404(
+        EscalationLetter.objects.select_related("dispute"), _scope(request), pk=pk
     )
-    if letter is None:
-        raise Http404("没有这份抄告函，或不在您的数据权限内")
     path = Path(settings.MEDIA_ROOT) / letter.file_path
     if not path.is_file():
         raise Http404(f"抄告函 {letter.number} 的文件不存在")

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text
-from fazhi.core.scope import DataScope, scope_of, visible
+from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, client_addr, record_audit, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.models import Finding
@@ -72,17 +72,12 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _problem_or_404(request: HttpRequest, pk: int) -> Problem:
-    problem = (
-        visible(
-            Problem.objects.select_related("rule", "unit", "officer", "case", "finding"),
-            scope_of(request.user),
-        )
-        .filter(pk=pk)
-        .first()
+    return get_visible_or_404(
+        Problem.objects.select_related("rule", "unit", "officer", "case", "finding"),
+        scope_of(request.user),
+        label=f"整改问题#{pk}",
+        pk=pk,
     )
-    if problem is None:
-        raise Http404("没有这个整改问题，或不在您的数据范围内")
-    return problem
 
 
 FILTERS = ("unit", "rule", "status", "level", "overdue")
@@ -279,13 +274,10 @@ _FINDING_PAGES = {
 
 
 def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpResponse:
-    finding = (
-        visible(Finding.objects.select_related("rule", "unit", "officer"), scope_of(request.user))
-        .filter(pk=finding_id)
-        .first()
-    )
-    if finding is None:
-        raise Http404("没有这个巡查发现，或不在您的数据范围内")
+    finding = get_visible_or_404(
+        Finding.objects.select_related("rule", "unit", "officer"), scope_of(request.user),
+        label=f"巡查发现#{finding_id}", pk=finding_id,
+    )  # fmt: skip
     actor = signed_in_user(request)
     title, prompt = _FINDING_PAGES[action]
     if request.method == "POST":

@@ -19,14 +19,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text, plain_error_text
-from fazhi.core.scope import DataScope, scope_of, visible
+from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view, client_addr, signed_in_user
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
 from fazhi.patrol.models import Finding, FindingStatus, Rule
@@ -156,10 +156,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _finding(request: HttpRequest, pk: int) -> tuple[DataScope, Finding]:
     scope = _scope(request)
-    queryset = visible(
-        Finding.objects.filter(rule_id__in=ZN_RULES, status=FindingStatus.SUSPICION), scope
-    ).select_related("rule", "unit", "officer", "case")
-    return scope, get_object_or_404(queryset, pk=pk)
+    finding = get_visible_or_404(
+        Finding.objects.filter(rule_id__in=ZN_RULES, status=FindingStatus.SUSPICION).select_related(
+            "rule", "unit", "officer", "case"
+        ),
+        scope,
+        label=f"研判疑点#{pk}",
+        pk=pk,
+    )
+    return scope, finding
 
 
 def _decisions(finding: Finding) -> list[dict[str, Any]]:
