@@ -65,6 +65,13 @@ def system_user() -> User:
     return user
 
 
+def is_system(user: Any) -> bool:
+    """Whether ``user`` is the system account: the work of the tick and of the operator's
+    commands run without ``--actor`` (whoever runs a command on the server already holds the
+    database; a platform user named by ``--actor`` is checked like on the pages)."""
+    return bool(user is not None and user.get_username() == SYSTEM_ACTOR and not user.is_active)
+
+
 def command_actor(username: str | None) -> User:
     """Whom a management command acts as: the platform user named by its ``--actor`` (a person
     running it by hand), else the system account (cron, the demo). The operating system's login

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
+from fazhi.patrol.error_codes import ErrorCode, PatrolError
 from fazhi.patrol.periods import HolidayNoticeData
+from fazhi.patrol.permissions import can_load_notices
 
 
 class HolidayNotice(models.Model):
@@ -87,22 +89,33 @@ def save_notice(
     """Store a validated notice with its audit row (who, why, the days), in one transaction; the
     only writer of notices, for the command and the admin alike.
 
-    Returns the notice and whether an existing notice of that year was replaced. Refuses (with a
-    Chinese ValueError) without a reason, and to overwrite a year's notice unless ``replace`` is
-    given: a second load is more often a mistake than a correction, and a correction should be
-    deliberate.
+    Returns the notice and whether an existing notice of that year was replaced. Refuses (a
+    ``PatrolError``) a user who may not enter notices (``permissions.can_load_notices``), a load
+    without a reason, and to overwrite a year's notice unless ``replace`` is given: a second load
+    is more often a mistake than a correction, and a correction should be deliberate.
     """
+    if not can_load_notices(actor):
+        raise PatrolError(
+            ErrorCode.NOTICE_NOT_ALLOWED,
+            f"用户 {actor.get_username()} 无权录入{data.year}年节假日安排通知："
+            "只有法制大队和管理员可以录入",
+        )
     reason = reason.strip()
     if not reason:
-        raise ValueError(f"录入{data.year}年节假日安排通知：必须填写理由")
+        raise PatrolError(
+            ErrorCode.REASON_REQUIRED,
+            f"录入{data.year}年节假日安排通知：必须填写理由",
+            field="reason",
+        )
     with transaction.atomic():
         existing = HolidayNotice.objects.select_for_update().filter(year=data.year).first()
         if existing is not None and not replace:
             entered = timezone.localtime(existing.entered_at)
-            raise ValueError(
+            raise PatrolError(
+                ErrorCode.NOTICE_EXISTS,
                 f"{data.year}年的节假日安排通知已录入（《{existing.title}》，"
                 f"{existing.entered_by}于{entered:%Y-%m-%d %H:%M}录入）；"
-                "如需更正，请加 --replace 重新录入"
+                "如需更正，请加 --replace 重新录入",
             )
         previous: dict[str, Any] | None = None
         if existing is not None:

@@ -8,7 +8,7 @@ rule and setting)."""
 from __future__ import annotations
 
 from fazhi.core import errors
-from fazhi.core.errors import Kind
+from fazhi.core.errors import DomainError, Kind
 
 
 class ErrorCode(errors.ErrorCode):
@@ -19,3 +19,10 @@ class ErrorCode(errors.ErrorCode):
     SETTING_INVALID = "setting_invalid", Kind.INVALID, "设置项取值无效"
     NAIVE_TIME = "naive_time", Kind.INVALID, "巡查时点必须带时区"
     RULE_NOT_FOUND = "rule_not_found", Kind.NOT_FOUND, "规则不存在"
+    NOTICE_NOT_ALLOWED = "notice_not_allowed", Kind.NOT_ALLOWED, "无权录入节假日安排通知"
+    NOTICE_EXISTS = "notice_exists", Kind.CONFLICT, "该年的节假日安排通知已录入"
+
+
+class PatrolError(DomainError, ValueError):
+    """A refused rule change, patrol run or holiday notice, with a Chinese message naming the
+    rule or the year (still a ``ValueError``, as the commands catching that expect)."""

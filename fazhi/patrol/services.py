@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.audit_actions import AuditAction
-from fazhi.core.errors import DomainError
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
 from fazhi.patrol.engine import (
@@ -31,7 +30,7 @@ from fazhi.patrol.engine import (
     Result,
     Scope,
 )
-from fazhi.patrol.error_codes import ErrorCode
+from fazhi.patrol.error_codes import ErrorCode, PatrolError
 from fazhi.patrol.models import (
     Finding,
     FindingStatus,
@@ -51,10 +50,6 @@ log = logging.getLogger(__name__)
 # Beyond this many touched cases an incremental run is no cheaper than a full one.
 MAX_INCREMENTAL_CASES = 20_000
 _CHUNK = 500
-
-
-class PatrolError(DomainError):
-    """A refused rule change or patrol run, with a Chinese message naming the rule."""
 
 
 @dataclass(frozen=True)

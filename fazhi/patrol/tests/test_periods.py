@@ -46,6 +46,13 @@ def person(username: str) -> Any:
     return get_user_model().objects.get_or_create(username=username)[0]
 
 
+def administrator(username: str) -> Any:
+    """A superuser named ``username``: who may enter holiday notices."""
+    return get_user_model().objects.get_or_create(
+        username=username, defaults={"is_superuser": True}
+    )[0]
+
+
 def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> datetime:
     return datetime(y, mo, d, h, mi, s, tzinfo=SHANGHAI)
 
@@ -841,7 +848,7 @@ def test_a_stored_notice_feeds_the_database_calendar() -> None:
 
     # given the 2027 notice saved by an administrator
     notice, replaced = calendar_models.save_notice(
-        NOTICE_2027, actor=person("admin"), reason="通知已发布"
+        NOTICE_2027, actor=administrator("admin"), reason="通知已发布"
     )
     assert not replaced
     # when the calendar is built from the database
@@ -865,14 +872,14 @@ def test_a_second_load_needs_replace() -> None:
     from fazhi.core.models import AuditEvent
 
     # given the 2027 notice stored
-    calendar_models.save_notice(NOTICE_2027, actor=person("admin"), reason="通知已发布")
+    calendar_models.save_notice(NOTICE_2027, actor=administrator("admin"), reason="通知已发布")
     # when the same year is loaded again without replace / then refused, nothing changed
     with pytest.raises(ValueError, match="--replace"):
-        calendar_models.save_notice(NOTICE_2027, actor=person("admin"), reason="通知已发布")
+        calendar_models.save_notice(NOTICE_2027, actor=administrator("admin"), reason="通知已发布")
     # when replaced with a notice without the make-up Saturday
     fixed = HolidayNoticeData(2027, "更正（2027）", rest_days=NOTICE_2027.rest_days)
     _, replaced = calendar_models.save_notice(
-        fixed, actor=person("admin2"), reason="更正", replace=True
+        fixed, actor=administrator("admin2"), reason="更正", replace=True
     )
     # then the days are the new ones, and the audit keeps what was replaced
     assert replaced
@@ -893,7 +900,7 @@ def test_a_failing_audit_leaves_no_notice(monkeypatch) -> None:
     # when a notice is saved
     # then nothing of it remains (one transaction)
     with pytest.raises(RuntimeError):
-        calendar_models.save_notice(NOTICE_2027, actor=person("admin"), reason="通知已发布")
+        calendar_models.save_notice(NOTICE_2027, actor=administrator("admin"), reason="通知已发布")
     assert not calendar_models.HolidayNotice.objects.exists()
     assert not calendar_models.HolidayNoticeDay.objects.exists()
 
@@ -918,7 +925,7 @@ def test_command_load_list_and_check(notice_file, capsys) -> None:
         "load",
         str(path),
         "--by",
-        person("admin").username,
+        administrator("admin").username,
         "--reason",
         "通知已发布",
         stdout=out,
@@ -963,3 +970,17 @@ def test_command_list_without_notices() -> None:
     call_command("holiday_notice", "list", stdout=out)
     assert "尚未录入" in out.getvalue()
     assert "chinese_calendar" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_user_who_is_not_a_rule_editor_may_not_enter_a_notice_even_from_a_shell() -> None:
+    from fazhi.core.models import AuditEvent
+    from fazhi.patrol.error_codes import ErrorCode
+
+    # given a user without a role (not 法制大队, not an administrator)
+    with pytest.raises(calendar_models.PatrolError, match="无权录入2027年") as refused:
+        calendar_models.save_notice(NOTICE_2027, actor=person("clerk"), reason="通知已发布")
+    # then refused with a 403 code, and nothing stored or audited
+    assert (refused.value.code, refused.value.status) == (ErrorCode.NOTICE_NOT_ALLOWED, 403)
+    assert not calendar_models.HolidayNotice.objects.exists()
+    assert not AuditEvent.objects.filter(action="holiday_notice.load").exists()
