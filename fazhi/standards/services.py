@@ -18,6 +18,7 @@ from fazhi.core.services import record_audit
 from fazhi.patrol.models import Rule
 from fazhi.standards.error_codes import ErrorCode
 from fazhi.standards.models import Standard, StandardCategory
+from fazhi.standards.permissions import can_edit_standards
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -25,6 +26,14 @@ PACK_DIR = Path(__file__).resolve().parent / "packs"
 class StandardError(DomainError, ValueError):
     """A refused change to the standards, with a Chinese message naming the standard (still a
     ``ValueError``, as callers catching that expect)."""
+
+
+def _require_editor(actor: User, what: str) -> None:
+    if not can_edit_standards(actor):
+        raise StandardError(
+            ErrorCode.NOT_ALLOWED,
+            f"用户 {actor.get_username()} 无权{what}：只有法制大队和管理员可以修改执法标准",
+        )
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: User) -> SyncRes
     A standard already present is kept as it is, so that a bureau's edits survive upgrades.
     The rules must have been synced first (run a patrol, or ``patrol.services.sync_rules``).
     """
+    _require_editor(actor, f"载入标准包 {pack}")
     data = tomllib.loads((PACK_DIR / f"{pack}.toml").read_text(encoding="utf-8"))
     effective = date.fromisoformat(data["pack"]["effective_from"])
     problems: list[str] = []
@@ -92,6 +102,7 @@ def add_standard(
 ) -> Standard:
     """Add a standard of the bureau's own (version 1); a standard that exists is revised."""
     code = code.strip()
+    _require_editor(actor, f"新增标准 {code}")
     if not reason.strip():
         raise StandardError(
             ErrorCode.REASON_REQUIRED, f"新增标准 {code}：必须填写理由", field="reason"
@@ -141,6 +152,7 @@ def revise_standard(
     reason: str,
 ) -> Standard:
     """Publish a new version of ``standard``: the old version ends the day before."""
+    _require_editor(actor, f"修订标准 {standard.code}")
     if not reason.strip():
         raise StandardError(ErrorCode.REASON_REQUIRED, "修订标准必须填写理由", field="reason")
     if effective_from <= standard.effective_from:

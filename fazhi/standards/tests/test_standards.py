@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_revision_is_a_new_version_ending_the_old_one_and_is_audited(rules: None
 def test_bad_revisions_are_refused(rules: None, changes: dict, message: str) -> None:
     sync_pack_standards(actor=system_user())
     old = Standard.objects.get(code="BZ-LC-01")
-    args = {"actor": "吴敏", "title": "t", "text": "x", "rules": ["JQ-01"],
+    args = {"actor": system_user(), "title": "t", "text": "x", "rules": ["JQ-01"],
             "effective_from": date(2026, 12, 1), "reason": "r", **changes}  # fmt: skip
     with pytest.raises(StandardError, match=message):
         revise_standard(old, **args)
@@ -91,3 +92,37 @@ def test_adding_a_standard_that_exists_is_a_conflict(rules: None) -> None:
     assert isinstance(error, DomainError)
     assert (error.code, error.status, error.field) == (ErrorCode.ALREADY_EXISTS, 409, "code")
     assert error.message == "标准 BZ-LC-01 已存在：请发布它的新版本"
+
+
+def test_a_user_who_may_not_change_rules_is_refused_every_standards_change(
+    rules: None, bureau: Any
+) -> None:
+    # given the pack's standards and 李娜 (法制员 of 城南: she applies standards, not writes them)
+    sync_pack_standards(actor=system_user())
+    old = Standard.objects.get(code="BZ-LC-01")
+    li = bureau.users["li"]
+    # when she revises or adds a standard from a shell, then she is refused (403) and nothing
+    # is written
+    with pytest.raises(StandardError, match="无权修订标准 BZ-LC-01") as refused:
+        revise_standard(
+            old, actor=li, title="t", text="x", rules=["JQ-01"],
+            effective_from=date(2026, 12, 1), reason="r",
+        )  # fmt: skip
+    assert (refused.value.code, refused.value.status) == (ErrorCode.NOT_ALLOWED, 403)
+    with pytest.raises(StandardError, match="无权新增标准 BZ-XX-01"):
+        add_standard(
+            actor=li, code="BZ-XX-01", title="t", category=StandardCategory.values[0],
+            text="x", rules=[], effective_from=date(2026, 12, 1), reason="本局文件",
+        )  # fmt: skip
+    with pytest.raises(StandardError, match="无权载入标准包"):
+        sync_pack_standards(actor=li)
+    assert Standard.objects.filter(code="BZ-LC-01").count() == 1
+    assert not Standard.objects.filter(code="BZ-XX-01").exists()
+    assert not AuditEvent.objects.filter(actor="li").exists()
+    # and the 法制大队 may
+    zhou = bureau.users["zhou"]
+    new = revise_standard(
+        old, actor=zhou, title=old.title, text="x", rules=["JQ-01"],
+        effective_from=date(2026, 12, 1), reason="局务会决定",
+    )  # fmt: skip
+    assert new.version == 2
