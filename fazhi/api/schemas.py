@@ -1,25 +1,24 @@
-"""The request and response shapes of the API (they are the OpenAPI schema), and the functions
-that turn rows into those bodies. Statuses go out as their stable English value plus the Chinese
-label; every status field's description lists the labels."""
+"""The request and response shapes of the API (they are the OpenAPI schema). A response schema
+reads its row's attributes itself (``Out.dump``), so each body's fields are listed once, here.
+Statuses go out as their stable English value plus the Chinese label; every status field's
+description lists the labels."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import models
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import AfterValidator, AliasChoices, BeforeValidator
 
 from fazhi.core.masking import mask_id_number, mask_phone
 from fazhi.core.params import DAY_RANGE_TEXT, QueryDay, QuerySince
-from fazhi.dailycheck.models import DailySheet
-from fazhi.dailycheck.questions import QUESTION_BY_CODE
 from fazhi.disputes.models import DisputeStatus, RiskColour
-from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, Severity
-from fazhi.records import models as m
-from fazhi.rectification.models import Level, Problem, ProblemSource, ProblemStatus, Verb
+from fazhi.patrol.models import FindingStatus, Rule, RuleKind, Severity
+from fazhi.rectification.models import Level, ProblemSource, ProblemStatus, Verb
 
 MAX_LIMIT = 500
 # Far beyond any bureau's row count, far below the 64-bit integers the databases overflow on.
@@ -116,13 +115,49 @@ def param_problems(errors: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-class Ref(Schema):
+def read(*names: str) -> AliasChoices:
+    """Where a field is read from: the row's attribute (a method is called, ``rule.name``
+    follows the relation), then the field's own name (a body already built, for the detail
+    schemas that extend it)."""
+    return AliasChoices(*names)
+
+
+# Times go out in the bureau's time zone, with their offset; missing text goes out as "".
+LocalTime = Annotated[datetime, AfterValidator(timezone.localtime)]
+MaybeLocalTime = Annotated[datetime | None, AfterValidator(local)]
+Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else str(value))]
+
+
+class Out(Schema):
+    """A response body read from a row's attributes: each field list is written once, here."""
+
+    @classmethod
+    def dump(cls, row: Any) -> dict[str, Any]:
+        return cls.from_orm(row).model_dump()
+
+
+class Ref(Out):
     id: str
     name: str
 
 
-def ref(obj: Any) -> dict[str, str] | None:
-    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+class Masked(Out):
+    """A body with a 身份证号 and a phone, masked unless the user may see them."""
+
+    id_number: Text = Field(description="身份证号（无 accounts.unmask_pii 权限时脱敏）")
+    phone: Text = Field(description="电话（无 accounts.unmask_pii 权限时脱敏）")
+    masked: bool = Field(False, description="身份证号、电话是否已脱敏")
+
+    @classmethod
+    def dump_masked(cls, row: Any, *, clear: bool) -> dict[str, Any]:
+        body = cls.dump(row)
+        if not clear:
+            body.update(
+                id_number=mask_id_number(body["id_number"]),
+                phone=mask_phone(body["phone"]),
+                masked=True,
+            )
+        return body
 
 
 # --- findings ----------------------------------------------------------------------------------
@@ -148,38 +183,38 @@ class Fact(Schema):
     value: Any = None
 
 
-class FindingOut(Schema):
+class FindingOut(Out):
     id: int
-    rule: str = Field(description="规则编号")
-    rule_name: str
+    rule: str = Field(validation_alias=read("rule_id", "rule"), description="规则编号")
+    rule_name: str = Field(validation_alias=read("rule.name", "rule_name"))
     subject_type: str = Field(description="对象类型")
     subject_id: str = Field(description="对象编号")
     status: str = Field(description=f"状态：{labels(FindingStatus)}")
-    status_label: str
+    status_label: str = Field(validation_alias=read("get_status_display", "status_label"))
     severity: str = Field(description=f"严重程度：{labels(Severity)}")
     unit: Ref | None
     officer: Ref | None = Field(description="责任民警")
     case_id: str | None
-    trigger_at: datetime | None = Field(description="起算时间")
-    due_at: datetime | None = Field(description="期限")
-    done_at: datetime | None = Field(description="办理时间")
+    trigger_at: MaybeLocalTime = Field(description="起算时间")
+    due_at: MaybeLocalTime = Field(description="期限")
+    done_at: MaybeLocalTime = Field(description="办理时间")
     score: float | None = Field(description="研判分值（疑点）")
     is_open: bool = Field(description="有效（未消除）")
-    first_seen_at: datetime
-    closed_at: datetime | None
+    first_seen_at: LocalTime
+    closed_at: MaybeLocalTime
     close_reason: str
 
 
-class StandardOut(Schema):
+class StandardOut(Out):
     code: str
     version: int
     title: str
 
 
-class ProblemRef(Schema):
+class ProblemRef(Out):
     id: int
     status: str = Field(description=f"状态：{labels(ProblemStatus)}")
-    status_label: str
+    status_label: str = Field(validation_alias=read("get_status_display", "status_label"))
 
 
 class FindingDetail(FindingOut):
@@ -198,60 +233,29 @@ class FindingPage(Schema):
     items: list[FindingOut]
 
 
-def finding_out(f: Finding) -> dict[str, Any]:
-    return {
-        "id": f.pk,
-        "rule": f.rule_id,
-        "rule_name": f.rule.name,
-        "subject_type": f.subject_type,
-        "subject_id": f.subject_id,
-        "status": f.status,
-        "status_label": f.get_status_display(),
-        "severity": f.severity,
-        "unit": ref(f.unit),
-        "officer": ref(f.officer),
-        "case_id": f.case_id,
-        "trigger_at": local(f.trigger_at),
-        "due_at": local(f.due_at),
-        "done_at": local(f.done_at),
-        "score": f.score,
-        "is_open": f.is_open,
-        "first_seen_at": local(f.first_seen_at),
-        "closed_at": local(f.closed_at),
-        "close_reason": f.close_reason,
-    }
-
-
-def problem_ref(p: Problem) -> dict[str, Any]:
-    return {"id": p.pk, "status": p.status, "status_label": p.get_status_display()}
-
-
 # --- cases -------------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class PersonOut(Masked):
     id: str
     name: str
-    id_number: str = Field(description="身份证号（无 accounts.unmask_pii 权限时脱敏）")
-    phone: str = Field(description="电话（无 accounts.unmask_pii 权限时脱敏）")
     birth_date: date | None
     gender: str | None
     role: str = Field(description="人员类别")
-    masked: bool = Field(description="身份证号、电话是否已脱敏")
 
 
-class MeasureOut(Schema):
+class MeasureOut(Out):
     id: str
     kind: str = Field(description="措施类别")
     person_id: str
-    started_at: datetime
-    ended_at: datetime | None
-    extended_to: datetime | None
+    started_at: LocalTime
+    ended_at: MaybeLocalTime
+    extended_to: MaybeLocalTime
     approved_by: Ref | None
     document_no: str | None
 
 
-class CaseDetail(Schema):
+class CaseOut(Out):
     id: str
     kind: str = Field(description="案件类别")
     cause: str = Field(description="案由")
@@ -259,40 +263,17 @@ class CaseDetail(Schema):
     complex: bool = Field(description="重大复杂")
     unit: Ref
     lead_officer: Ref | None
-    officers: list[Ref] = Field(description="协办民警")
     incident_id: str | None
-    accepted_at: datetime
-    filed_at: datetime | None
-    closed_at: datetime | None
+    accepted_at: LocalTime
+    filed_at: MaybeLocalTime
+    closed_at: MaybeLocalTime
+
+
+class CaseDetail(CaseOut):
+    officers: list[Ref] = Field(description="协办民警")
     persons: list[PersonOut]
     measures: list[MeasureOut]
     findings: list[FindingOut]
-
-
-def person_out(p: m.Person, clear: bool) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "name": p.name,
-        "id_number": (p.id_number or "") if clear else mask_id_number(p.id_number),
-        "phone": (p.phone or "") if clear else mask_phone(p.phone),
-        "birth_date": p.birth_date,
-        "gender": p.gender,
-        "role": p.role,
-        "masked": not clear,
-    }
-
-
-def measure_out(x: m.Measure) -> dict[str, Any]:
-    return {
-        "id": x.pk,
-        "kind": x.kind,
-        "person_id": x.person_id,
-        "started_at": local(x.started_at),
-        "ended_at": local(x.ended_at),
-        "extended_to": local(x.extended_to),
-        "approved_by": ref(x.approved_by),
-        "document_no": x.document_no,
-    }
 
 
 # --- rules -------------------------------------------------------------------------------------
@@ -304,29 +285,38 @@ class Precision(Schema):
     precision: float | None = Field(description="准确率 = 认定为真 /（认定为真 + 不予认定）")
 
 
-class RuleOut(Schema):
+class RuleBase(Out):
     code: str
     name: str
     kind: str = Field(description=f"类型：{labels(RuleKind)}")
-    kind_label: str
+    kind_label: str = Field(validation_alias=read("get_kind_display", "kind_label"))
     subject_type: str
-    severity: str = Field(description=f"本局生效的严重程度：{labels(Severity)}")
+    severity: str = Field(
+        validation_alias=read("effective_severity", "severity"),
+        description=f"本局生效的严重程度：{labels(Severity)}",
+    )
     enabled: bool = Field(description="启用")
     warn_only: bool = Field(description="仅提醒")
+
+
+class RuleOut(RuleBase):
     open_findings: dict[str, int] = Field(
         description=f"本人数据范围内各状态的有效发现数（total 为合计）：{labels(FindingStatus)}"
     )
     precision: Precision
 
 
-class RuleDetail(RuleOut):
+class RuleSettingsOut(Out):
     pack: str
     basis: str = Field(description="法律依据")
     help_text: str
     settings: dict[str, Any] = Field(description="生效设置（规则包默认值叠加本局设置）")
     defaults: dict[str, Any] = Field(description="规则包默认设置")
     overrides: dict[str, Any] = Field(description="本局设置")
-    settings_changed_at: datetime | None
+    settings_changed_at: MaybeLocalTime
+
+
+class RuleDetail(RuleOut, RuleSettingsOut):
     standards: list[StandardOut]
 
 
@@ -338,17 +328,11 @@ class RulePage(Schema):
 
 
 def rule_out(r: Rule, counts: dict[str, Any], precision: dict[str, Any]) -> dict[str, Any]:
+    """A rule with the open findings of the user's scope per status and its precision."""
     open_counts = {s: int(counts.get(s) or 0) for s in FindingStatus.values}
     open_counts["total"] = int(counts.get("total") or 0)
     return {
-        "code": r.code,
-        "name": r.name,
-        "kind": r.kind,
-        "kind_label": r.get_kind_display(),
-        "subject_type": r.subject_type,
-        "severity": r.effective_severity,
-        "enabled": r.enabled,
-        "warn_only": r.warn_only,
+        **RuleBase.dump(r),
         "open_findings": open_counts,
         "precision": precision or {"confirmed": 0, "dismissed": 0, "precision": None},
     }
@@ -367,47 +351,47 @@ class ProblemFilters(PageParams):
     overdue: bool | None = Field(None, description="true 仅逾期未整改")
 
 
-class ProblemOut(Schema):
+class ProblemOut(Out):
     id: int
     finding_id: int
-    rule: str
-    rule_name: str
+    rule: str = Field(validation_alias=read("rule_id", "rule"))
+    rule_name: str = Field(validation_alias=read("rule.name", "rule_name"))
     unit: Ref | None
     officer: Ref | None = Field(description="责任民警")
     case_id: str | None
     severity: str = Field(description=f"严重程度：{labels(Severity)}")
     status: str = Field(description=f"状态：{labels(ProblemStatus)}")
-    status_label: str
+    status_label: str = Field(validation_alias=read("get_status_display", "status_label"))
     source: str = Field(description=f"来源：{labels(ProblemSource)}")
-    source_label: str
+    source_label: str = Field(validation_alias=read("get_source_display", "source_label"))
     level: int = Field(description=f"督办层级：{labels(Level)}")
-    level_label: str
-    due_at: datetime = Field(description="整改期限")
-    overdue: bool = Field(description="逾期未整改")
-    created_at: datetime
+    level_label: str = Field(validation_alias=read("get_level_display", "level_label"))
+    due_at: LocalTime = Field(description="整改期限")
+    overdue: bool = Field(validation_alias=read("is_overdue", "overdue"), description="逾期未整改")
+    created_at: LocalTime
     created_by: str
-    fixed_at: datetime | None
-    finished_at: datetime | None
+    fixed_at: MaybeLocalTime
+    finished_at: MaybeLocalTime
 
 
-class HistoryOut(Schema):
-    at: datetime
+class HistoryOut(Out):
+    at: LocalTime
     actor: str
     verb: str = Field(description=f"操作：{labels(Verb)}")
-    verb_label: str
+    verb_label: str = Field(validation_alias=read("get_verb_display", "verb_label"))
     comment: str
     from_status: str
     to_status: str
     level: int
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
-    name: str
+    name: str = Field(validation_alias=read("original_name", "name"))
     size: int
     sha256: str
     uploaded_by: str
-    uploaded_at: datetime
+    uploaded_at: LocalTime
 
 
 class ProblemDetail(ProblemOut):
@@ -449,31 +433,6 @@ class ActionIn(Schema):
     comment: str = Field("", description="说明：整改情况、退回理由、申诉理由或裁决意见")
 
 
-def problem_out(p: Problem, now: datetime) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "finding_id": p.finding_id,
-        "rule": p.rule_id,
-        "rule_name": p.rule.name,
-        "unit": ref(p.unit),
-        "officer": ref(p.officer),
-        "case_id": p.case_id,
-        "severity": p.severity,
-        "status": p.status,
-        "status_label": p.get_status_display(),
-        "source": p.source,
-        "source_label": p.get_source_display(),
-        "level": p.level,
-        "level_label": p.get_level_display(),
-        "due_at": local(p.due_at),
-        "overdue": p.is_overdue(now),
-        "created_at": local(p.created_at),
-        "created_by": p.created_by,
-        "fixed_at": local(p.fixed_at),
-        "finished_at": local(p.finished_at),
-    }
-
-
 # --- 每日十问 ----------------------------------------------------------------------------------
 
 
@@ -483,32 +442,34 @@ class DailyFilters(PageParams):
 
 
 class DailyRecord(Schema):
-    type: str
-    id: str
-    label: str
+    type: Text
+    id: Text
+    label: Text
     case_id: str | None = None
 
 
-class DailyAnswerOut(Schema):
+class DailyAnswerOut(Out):
     code: str = Field(description="问题编号 Q01–Q10")
-    title: str
-    question: str
+    title: str = Field(validation_alias=read("question_title", "title"))
+    question: str = Field(validation_alias=read("question_text", "question"))
     count: int = Field(description="命中记录数")
     records: list[DailyRecord]
-    confirmed: bool
+    confirmed: bool = Field(validation_alias=read("is_confirmed", "confirmed"))
     confirmed_by: str
-    confirmed_at: datetime | None
+    confirmed_at: MaybeLocalTime
     note: str = Field(description="法制员确认说明")
 
 
-class DailySheetOut(Schema):
+class DailySheetOut(Out):
     id: int
     unit: Ref | None
     day: date
-    complete: bool = Field(description="执法每日清：十问均已确认")
-    completed_at: datetime | None
+    complete: bool = Field(
+        validation_alias=read("is_complete", "complete"), description="执法每日清：十问均已确认"
+    )
+    completed_at: MaybeLocalTime
     completed_by: str
-    refreshed_at: datetime
+    refreshed_at: LocalTime
     answers: list[DailyAnswerOut]
 
 
@@ -518,43 +479,6 @@ class DailyPage(Schema):
     offset: int
     day: date
     items: list[DailySheetOut]
-
-
-def sheet_out(s: DailySheet, units: dict[str, m.Unit]) -> dict[str, Any]:
-    answers = []
-    for a in s.answers.all():
-        q = QUESTION_BY_CODE.get(a.code)
-        answers.append(
-            {
-                "code": a.code,
-                "title": q.title if q else a.code,
-                "question": q.text if q else "",
-                "count": a.count,
-                "records": [
-                    {
-                        "type": str(r.get("type", "")),
-                        "id": str(r.get("id", "")),
-                        "label": str(r.get("label", "")),
-                        "case_id": r.get("case_id"),
-                    }
-                    for r in (a.records or [])
-                ],
-                "confirmed": a.confirmed_at is not None,
-                "confirmed_by": a.confirmed_by,
-                "confirmed_at": local(a.confirmed_at),
-                "note": a.note,
-            }
-        )
-    return {
-        "id": s.pk,
-        "unit": ref(units.get(s.unit_id)),
-        "day": s.day,
-        "complete": s.completed_at is not None,
-        "completed_at": local(s.completed_at),
-        "completed_by": s.completed_by,
-        "refreshed_at": local(s.refreshed_at),
-        "answers": answers,
-    }
 
 
 # --- /me ---------------------------------------------------------------------------------------
@@ -594,7 +518,7 @@ class DisputeFilters(PageParams):
     open: bool | None = Field(None, description="true 仅未化解和化解中")
 
 
-class DisputeOut(Schema):
+class DisputeOut(Out):
     id: int
     incident_id: str
     unit: Ref | None
@@ -604,31 +528,28 @@ class DisputeOut(Schema):
     cause: str = Field(description="纠纷成因")
     status: str = Field(description=f"化解状态：{DISPUTE_STATUS_TEXT}")
     colour: str = Field(description=f"风险等级：{COLOUR_TEXT}")
-    colour_label: str
+    colour_label: str = Field(validation_alias=read("get_colour_display", "colour_label"))
     score: int = Field(description="风险分")
-    created_at: datetime
-    graded_at: datetime
-    red_since: datetime | None
-    resolved_at: datetime | None
-    escalated_at: datetime | None = Field(description="抄告时间")
+    created_at: LocalTime
+    graded_at: LocalTime
+    red_since: MaybeLocalTime
+    resolved_at: MaybeLocalTime
+    escalated_at: MaybeLocalTime = Field(description="抄告时间")
 
 
 class ReasonOut(Schema):
-    factor: str
+    factor: Text
     points: int
-    reason: str
+    reason: Text
 
 
-class PartyOut(Schema):
+class PartyOut(Masked):
     name: str
-    phone: str = Field(description="电话（无 accounts.unmask_pii 权限时脱敏）")
-    id_number: str = Field(description="身份证号（无 accounts.unmask_pii 权限时脱敏）")
     source: str
     person_ids: list[str]
-    masked: bool
 
 
-class ChecklistOut(Schema):
+class ChecklistOut(Out):
     kind: str = Field(description="八必查 或 八必判")
     item: str
     label: str
@@ -636,16 +557,19 @@ class ChecklistOut(Schema):
     source: str
     note: str
     answered_by: str
-    answered_at: datetime | None
+    answered_at: MaybeLocalTime
 
 
-class PlanOut(Schema):
+class PlanOut(Out):
     seq: int
-    due_at: datetime = Field(description="应回访时间")
+    due_at: LocalTime = Field(description="应回访时间")
     officer_id: str | None
     colour: str
-    followup_id: str | None = Field(description="完成该次回访的回访记录")
-    cancelled_at: datetime | None
+    followup_id: str | None = Field(
+        validation_alias=read("done_followup_id", "followup_id"),
+        description="完成该次回访的回访记录",
+    )
+    cancelled_at: MaybeLocalTime
 
 
 class DisputeDetail(DisputeOut):
@@ -660,35 +584,3 @@ class DisputePage(Schema):
     limit: int
     offset: int
     items: list[DisputeOut]
-
-
-def dispute_out(d: Any, unit: m.Unit | None) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "incident_id": d.incident_id,
-        "unit": ref(unit),
-        "officer": ref(d.officer),
-        "dispute_type": d.dispute_type,
-        "consequence": d.consequence,
-        "cause": d.cause,
-        "status": d.status,
-        "colour": d.colour,
-        "colour_label": d.get_colour_display(),
-        "score": d.score,
-        "created_at": local(d.created_at),
-        "graded_at": local(d.graded_at),
-        "red_since": local(d.red_since),
-        "resolved_at": local(d.resolved_at),
-        "escalated_at": local(d.escalated_at),
-    }
-
-
-def party_out(p: Any, clear: bool) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "phone": p.phone if clear else mask_phone(p.phone),
-        "id_number": p.id_number if clear else mask_id_number(p.id_number),
-        "source": p.source,
-        "person_ids": [str(x) for x in (p.person_ids or [])],
-        "masked": not clear,
-    }

@@ -225,7 +225,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
         "role": scope.role,
-        "unit": s.ref(unit),
+        "unit": s.Ref.dump(unit) if unit is not None else None,
         "officer_id": scope.officer_id,
         "can_unmask": _can_unmask(request),
         "auth": "token" if token is not None else "session",
@@ -260,7 +260,7 @@ def findings(request: HttpRequest, filters: Query[s.FindingFilters]) -> dict[str
     }
     queryset = _filtered(FindingFilterSet(data, visible(Finding.objects.all(), scope), scope=scope))
     queryset = queryset.select_related("rule", "unit", "officer").order_by("-pk")
-    page = _page(queryset, filters, s.finding_out)
+    page = _page(queryset, filters, s.FindingOut.dump)
     _audit(
         request, AuditAction.VIEW_API_FINDINGS, "finding", count=page["count"], **_filters(filters)
     )
@@ -288,13 +288,13 @@ def finding(request: HttpRequest, finding_id: int) -> dict[str, Any]:
         details["unmasked"] = ["facts"]  # the audit row says this answer held clear values
     _audit(request, AuditAction.VIEW_API_FINDING, "finding", fd.pk, **details)
     return {
-        **s.finding_out(fd),
+        **s.FindingOut.dump(fd),
         "facts": raw if clear else masked,
         "explanation": fd.explanation if clear else explanation,
         "basis": fd.rule.basis,
         "rule_help": fd.rule.help_text,
-        "standards": [{"code": x.code, "version": x.version, "title": x.title} for x in standards],
-        "problems": [s.problem_ref(p) for p in problems],
+        "standards": [s.StandardOut.dump(x) for x in standards],
+        "problems": [s.ProblemRef.dump(p) for p in problems],
     }
 
 
@@ -329,21 +329,11 @@ def case(request: HttpRequest, case_id: str) -> dict[str, Any]:
         details["unmasked"] = [p.pk for p in persons if p.id_number or p.phone]
     _audit(request, AuditAction.VIEW_API_CASE, "case", cs.pk, **details)
     return {
-        "id": cs.pk,
-        "kind": cs.kind,
-        "cause": cs.cause,
-        "status": cs.status,
-        "complex": cs.complex,
-        "unit": s.ref(cs.unit),
-        "lead_officer": s.ref(cs.lead_officer),
-        "officers": [s.ref(o) for o in officers],
-        "incident_id": cs.incident_id,
-        "accepted_at": s.local(cs.accepted_at),
-        "filed_at": s.local(cs.filed_at),
-        "closed_at": s.local(cs.closed_at),
-        "persons": [s.person_out(p, clear) for p in persons],
-        "measures": [s.measure_out(x) for x in measures],
-        "findings": [s.finding_out(f) for f in found],
+        **s.CaseOut.dump(cs),
+        "officers": [s.Ref.dump(o) for o in officers],
+        "persons": [s.PersonOut.dump_masked(p, clear=clear) for p in persons],
+        "measures": [s.MeasureOut.dump(x) for x in measures],
+        "findings": [s.FindingOut.dump(f) for f in found],
     }
 
 
@@ -385,14 +375,8 @@ def rule(request: HttpRequest, code: str) -> dict[str, Any]:
     _audit(request, AuditAction.VIEW_API_RULE, "rule", rl.code)
     return {
         **s.rule_out(rl, counts[0] if counts else {}, rule_precision(rl.code)),
-        "pack": rl.pack,
-        "basis": rl.basis,
-        "help_text": rl.help_text,
-        "settings": rl.settings,
-        "defaults": rl.defaults,
-        "overrides": rl.overrides,
-        "settings_changed_at": s.local(rl.settings_changed_at),
-        "standards": [{"code": x.code, "version": x.version, "title": x.title} for x in standards],
+        **s.RuleSettingsOut.dump(rl),
+        "standards": [s.StandardOut.dump(x) for x in standards],
     }
 
 
@@ -422,7 +406,7 @@ def problems(request: HttpRequest, filters: Query[s.ProblemFilters]) -> dict[str
         ProblemFilterSet(data, visible(Problem.objects.all(), scope), scope=scope, now=now)
     )
     queryset = queryset.select_related(*PROBLEM_RELATED).order_by("-created_at", "-id")
-    page = _page(queryset, filters, lambda p: s.problem_out(p, now))
+    page = _page(queryset, filters, s.ProblemOut.dump)
     _audit(
         request, AuditAction.VIEW_API_PROBLEMS, "problem", count=page["count"], **_filters(filters)
     )
@@ -441,35 +425,12 @@ _API_ACTIONS: dict[str, list[str]] = {
 
 
 def _problem_detail(request: HttpRequest, p: Problem) -> dict[str, Any]:
-    now = timezone.now()
     allowed = sorted(a for name in allowed_actions(p, request.user) for a in _API_ACTIONS[name])
     return {
-        **s.problem_out(p, now),
-        "finding": s.finding_out(p.finding),
-        "history": [
-            {
-                "at": s.local(a.at),
-                "actor": a.actor,
-                "verb": a.verb,
-                "verb_label": a.get_verb_display(),
-                "comment": a.comment,
-                "from_status": a.from_status,
-                "to_status": a.to_status,
-                "level": a.level,
-            }
-            for a in p.actions.all()
-        ],
-        "attachments": [
-            {
-                "id": x.pk,
-                "name": x.original_name,
-                "size": x.size,
-                "sha256": x.sha256,
-                "uploaded_by": x.uploaded_by,
-                "uploaded_at": s.local(x.uploaded_at),
-            }
-            for x in p.attachments.all()
-        ],
+        **s.ProblemOut.dump(p),
+        "finding": s.FindingOut.dump(p.finding),
+        "history": [s.HistoryOut.dump(a) for a in p.actions.all()],
+        "attachments": [s.AttachmentOut.dump(x) for x in p.attachments.all()],
         "allowed_actions": allowed,
     }
 
@@ -562,17 +523,9 @@ def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[s
     day = filters.day or timezone.localtime(timezone.now(), SHANGHAI).date()
     queryset = visible(DailySheet.objects.filter(day=day), _scope(request))
     queryset = _in_unit(queryset, "unit_id", filters.unit)
-    rows = list(queryset.prefetch_related("answers").order_by("unit_id")[
-        filters.offset : filters.offset + filters.limit
-    ])  # fmt: skip
-    units = m.Unit.objects.in_bulk([r.unit_id for r in rows])
-    page = {
-        "count": queryset.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "day": day,
-        "items": [s.sheet_out(r, units) for r in rows],
-    }
+    # the unit is not constrained (a sheet outlives re-imports): prefetched, None when gone
+    queryset = queryset.prefetch_related("answers", "unit").order_by("unit_id")
+    page = {**_page(queryset, filters, s.DailySheetOut.dump), "day": day}
     _audit(
         request,
         AuditAction.VIEW_API_DAILY_SHEETS,
@@ -600,16 +553,10 @@ def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str
         "open": filters.open,
     }
     queryset = _filtered(DisputeFilterSet(data, visible(Dispute.objects.all(), scope), scope=scope))
-    queryset = queryset.select_related("officer").order_by("-score", "-created_at", "-pk")
-    rows = list(queryset[filters.offset : filters.offset + filters.limit])
-    units = m.Unit.objects.in_bulk([d.unit_id for d in rows])
-    page = {
-        "count": queryset.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        # the unit is not constrained (a dispute outlives re-imports): fetched in bulk
-        "items": [s.dispute_out(d, units.get(d.unit_id)) for d in rows],
-    }
+    # the unit is not constrained (a dispute outlives re-imports): prefetched, None when gone
+    queryset = queryset.select_related("officer").prefetch_related("unit")
+    queryset = queryset.order_by("-score", "-created_at", "-pk")
+    page = _page(queryset, filters, s.DisputeOut.dump)
     _audit(
         request, AuditAction.VIEW_API_DISPUTES, "dispute", count=page["count"], **_filters(filters)
     )
@@ -623,7 +570,7 @@ def disputes(request: HttpRequest, filters: Query[s.DisputeFilters]) -> dict[str
 def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
     """一起矛盾纠纷：风险计分理由、当事人（按权限脱敏）、八必查八必判、回访计划。"""
     d = get_visible_or_404(
-        Dispute.objects.select_related("officer"), _scope(request),
+        Dispute.objects.select_related("officer").prefetch_related("unit"), _scope(request),
         label=f"纠纷#{dispute_id}", pk=dispute_id,
     )  # fmt: skip
     clear = _can_unmask(request)
@@ -635,39 +582,9 @@ def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
         details["unmasked"] = [p.name for p in parties if p.id_number or p.phone]
     _audit(request, AuditAction.VIEW_API_DISPUTE, "dispute", d.pk, **details)
     return {
-        **s.dispute_out(d, m.Unit.objects.filter(pk=d.unit_id).first()),
-        "reasons": [
-            {
-                "factor": str(r.get("factor", "")),
-                "points": int(r.get("points") or 0),
-                "reason": str(r.get("reason", "")),
-            }
-            for r in (d.reasons or [])
-            if isinstance(r, dict)
-        ],
-        "parties": [s.party_out(p, clear) for p in parties],
-        "checklist": [
-            {
-                "kind": a.kind,
-                "item": a.item,
-                "label": a.label,
-                "answer": a.answer,
-                "source": a.source,
-                "note": a.note,
-                "answered_by": a.answered_by,
-                "answered_at": s.local(a.answered_at),
-            }
-            for a in checklist
-        ],
-        "plans": [
-            {
-                "seq": x.seq,
-                "due_at": s.local(x.due_at),
-                "officer_id": x.officer_id,
-                "colour": x.colour,
-                "followup_id": x.done_followup_id,
-                "cancelled_at": s.local(x.cancelled_at),
-            }
-            for x in plans
-        ],
+        **s.DisputeOut.dump(d),
+        "reasons": [r for r in (d.reasons or []) if isinstance(r, dict)],
+        "parties": [s.PartyOut.dump_masked(p, clear=clear) for p in parties],
+        "checklist": [s.ChecklistOut.dump(a) for a in checklist],
+        "plans": [s.PlanOut.dump(x) for x in plans],
     }

@@ -85,6 +85,20 @@ class DailyAnswer(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    @property
+    def question_title(self) -> str:
+        from fazhi.dailycheck.questions import QUESTION_BY_CODE  # the questions read the models
+
+        question = QUESTION_BY_CODE.get(self.code)
+        return question.title if question else self.code
+
+    @property
+    def question_text(self) -> str:
+        from fazhi.dailycheck.questions import QUESTION_BY_CODE
+
+        question = QUESTION_BY_CODE.get(self.code)
+        return question.text if question else ""
+
 
 # 民警 have no daily sheet of their own (own=None: they see none).
 register_scope(DailySheet, unit="unit_id")
