@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fazhi.accounts.filters import ScopedFilterSet
-from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
+from fazhi.accounts.scope import UNMASK_PERMISSION
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
 from fazhi.core.audit_actions import AuditAction
@@ -27,6 +27,7 @@ from fazhi.core.masking import mask_facts, mask_text
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import client_addr, record_audit, signed_in_user
 from fazhi.core.timezones import SHANGHAI
+from fazhi.dailycheck.filters import DailySheetFilterSet
 from fazhi.dailycheck.models import DailySheet
 from fazhi.disputes.filters import DisputeFilterSet
 from fazhi.disputes.models import Dispute
@@ -170,12 +171,6 @@ def _audit(
         target_id=str(target_id), remote_addr=client_addr(request),
         details={"via": via(request), **details},
     )  # fmt: skip
-
-
-def _in_unit(queryset: _Q, column: str, unit_id: str | None) -> _Q:
-    if not unit_id:
-        return queryset
-    return queryset.filter(**{f"{column}__in": sorted(units_below(unit_id))})
 
 
 def _page(
@@ -521,8 +516,11 @@ def problem_action(
 def daily_sheets(request: HttpRequest, filters: Query[s.DailyFilters]) -> dict[str, Any]:
     """某日本人数据范围内各单位的每日十问及答案（民警没有每日十问，列表为空）。"""
     day = filters.day or timezone.localtime(timezone.now(), SHANGHAI).date()
-    queryset = visible(DailySheet.objects.filter(day=day), _scope(request))
-    queryset = _in_unit(queryset, "unit_id", filters.unit)
+    scope = _scope(request)
+    data = {"day": day, "within": filters.unit}
+    queryset = _filtered(
+        DailySheetFilterSet(data, visible(DailySheet.objects.all(), scope), scope=scope)
+    )
     # the unit is not constrained (a sheet outlives re-imports): prefetched, None when gone
     queryset = queryset.prefetch_related("answers", "unit").order_by("unit_id")
     page = {**_page(queryset, filters, s.DailySheetOut.dump), "day": day}

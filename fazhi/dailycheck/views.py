@@ -27,7 +27,7 @@ from fazhi.core.forms import error_text
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view, client_addr, record_audit, signed_in_user
 from fazhi.dailycheck import services
-from fazhi.dailycheck.forms import ConfirmAnswerForm
+from fazhi.dailycheck.forms import ConfirmAnswerForm, StatsPeriodForm
 from fazhi.dailycheck.models import DailyAnswer, DailySheet
 from fazhi.dailycheck.questions import QUESTION_BY_CODE, QUESTIONS, record_url
 from fazhi.records.models import Unit
@@ -194,13 +194,15 @@ def stats(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     start, end = services.default_period(timezone.localdate())
     error = ""
+    form = StatsPeriodForm(request.GET)
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    else:
+        error = f"统计期间有误：{error_text(form)}"
     try:
-        if request.GET.get("start"):
-            start = date.fromisoformat(request.GET["start"])
-        if request.GET.get("end"):
-            end = date.fromisoformat(request.GET["end"])
         table = services.completion_stats(scope, start, end)
-    except ValueError as exc:
+    except services.DailyCheckError as exc:  # a start given alone after the default end
         error = f"统计期间有误：{exc}"
         start, end = services.default_period(timezone.localdate())
         table = services.completion_stats(scope, start, end)

@@ -219,3 +219,11 @@ def test_pages_issue_the_same_number_of_queries_for_2_and_20_records(
     assert DailyAnswer.objects.get(sheet__unit_id="U-CN", code="Q01").count == 20
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(path).status_code == 200
+
+
+def test_stats_refuse_a_period_that_ends_before_it_starts(client, bureau, sheets):
+    # given the 法制大队 asking for a period backwards
+    bad = as_user(client, bureau, "zhou").get("/daily/stats/?start=2026-05-10&end=2026-05-01")
+    # then the page says why (and shows the default period's table instead)
+    assert bad.status_code == 400
+    assert "统计期间有误：开始日期晚于结束日期" in bad.content.decode()
