@@ -206,3 +206,8 @@ class Bureau:
 @pytest.fixture
 def bureau(db: Any) -> Bureau:
     return Bureau()
+
+
+# The scene of the page tests (a 城南 case with a running clock, a 城北 violation), used by the
+# apps that own those pages (records, patrol, standards) and by the workbench.
+from fazhi.testing.scene import scene  # noqa: E402, F401

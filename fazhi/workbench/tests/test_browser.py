@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fazhi.conftest import screenshot, sign_in
-from fazhi.workbench.tests.conftest import Scene
+from fazhi.testing.scene import Scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

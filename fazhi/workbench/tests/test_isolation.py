@@ -36,7 +36,7 @@ from fazhi.records import models as m
 from fazhi.rectification.models import Problem, ProblemStatus
 from fazhi.rectification.services.creation import push_problem
 from fazhi.rectification.services.transitions import submit_fix
-from fazhi.workbench.tests.conftest import Scene, make_finding
+from fazhi.testing.scene import Scene, make_finding
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from fazhi.patrol.models import Rule, RuleChange
 from fazhi.records import models as m
 from fazhi.records import views as record_views
 from fazhi.workbench.panel_registry import collect_panels
-from fazhi.workbench.tests.conftest import (
+from fazhi.testing.scene import (
     HOSTILE,
     ID_NUMBER,
     PHONE,

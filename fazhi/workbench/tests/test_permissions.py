@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
-from fazhi.workbench.tests.conftest import Scene
+from fazhi.testing.scene import Scene
 
 pytestmark = pytest.mark.django_db
 
