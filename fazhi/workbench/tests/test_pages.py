@@ -15,7 +15,6 @@ from fazhi.patrol import views
 from fazhi.patrol.models import Rule, RuleChange
 from fazhi.records import models as m
 from fazhi.records import views as record_views
-from fazhi.workbench.panel_registry import collect_panels
 from fazhi.testing.scene import (
     HOSTILE,
     ID_NUMBER,
@@ -24,6 +23,7 @@ from fazhi.testing.scene import (
     add_case_records,
     make_finding,
 )
+from fazhi.workbench.panel_registry import collect_panels
 
 pytestmark = pytest.mark.django_db
 
