@@ -20,6 +20,9 @@ from fazhi.disputes.models import DisputeStatus, RiskColour
 from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, Severity
 from fazhi.records import models as m
 from fazhi.rectification.models import Level, Problem, ProblemSource, ProblemStatus, Verb
+from fazhi.search.kinds import Hit
+from fazhi.search.kinds import Kind as SearchKind
+from fazhi.search.services import LIMIT_ONE, MAX_LENGTH, MIN_LENGTH, Results
 
 MAX_LIMIT = 500
 # Far beyond any bureau's row count, far below the 64-bit integers the databases overflow on.
@@ -691,4 +694,55 @@ def party_out(p: Any, clear: bool) -> dict[str, Any]:
         "source": p.source,
         "person_ids": [str(x) for x in (p.person_ids or [])],
         "masked": not clear,
+    }
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+class SearchParams(Schema):
+    q: str = Field(
+        "",
+        description=f"搜索内容（{MIN_LENGTH}–{MAX_LENGTH}个字）：案件编号或案由、警情编号、地址或报警人、"
+        "涉案人员姓名或完整的身份证号（精确匹配）、民警姓名或警号、整改问题编号。"
+        "两个字按开头匹配，三个字及以上按包含匹配",
+    )
+    kind: SearchKind | None = Field(None, description=f"只搜一类：{labels(SearchKind)}；不填搜全部")
+    limit: int | None = Field(
+        None, ge=1, le=LIMIT_ONE,
+        description=f"每类最多条数（1–{LIMIT_ONE}；不填：搜全部时每类10条，只搜一类时{LIMIT_ONE}条）",
+    )  # fmt: skip
+
+
+class SearchHit(Schema):
+    id: str = Field(description="记录编号（整改问题为其数字编号）")
+    title: str = Field(description="记录名称")
+    detail: str = Field(description="摘要（身份证号已脱敏）")
+    url: str = Field(description="记录页面的地址")
+    time: datetime | None = Field(description="受案、接警或问题生成时间（北京时间）")
+
+
+class SearchGroup(Schema):
+    kind: SearchKind = Field(description=f"类别：{labels(SearchKind)}")
+    label: str = Field(description="类别的中文名")
+    items: list[SearchHit]
+    more: bool = Field(description="还有更多符合的记录（请缩小搜索范围或只搜这一类）")
+
+
+class SearchOut(Schema):
+    query: str = Field(description="搜索内容（其中的身份证号、电话号码已脱敏）")
+    groups: list[SearchGroup] = Field(description="按类别分组的结果，每类一组（含没有结果的类别）")
+
+
+def hit_out(h: Hit) -> dict[str, Any]:
+    return {"id": h.id, "title": h.title, "detail": h.detail, "url": h.url, "time": local(h.when)}
+
+
+def search_out(results: Results) -> dict[str, Any]:
+    return {
+        "query": results.shown,
+        "groups": [
+            {"kind": g.kind, "label": g.label, "items": [hit_out(h) for h in g.hits], "more": g.more}
+            for g in results.groups
+        ],
     }
