@@ -85,6 +85,8 @@ _PROBLEM_TEXT = {
     "literal_error": "须为以下之一：{expected}",
     "string_type": "须为文本",
     "string_too_long": "过长（最多 {max_length} 个字符）",
+    "string_too_short": "过短（至少 {min_length} 个字符）",
+    "string_pattern_mismatch": "须含至少两个非空白字符",
     "json_invalid": "不是合法的 JSON",
     "model_attributes_type": "须为 JSON 对象",
     "dict_type": "须为 JSON 对象",
@@ -701,8 +703,10 @@ def party_out(p: Any, clear: bool) -> dict[str, Any]:
 
 
 class SearchParams(Schema):
+    # the service's own checks (after stripping blanks) as the schema says them: two characters
+    # that are not blanks at least, so that a schema-valid query is never refused
     q: str = Field(
-        "",
+        min_length=MIN_LENGTH, max_length=MAX_LENGTH, pattern=r"\S.*\S",
         description=f"搜索内容（{MIN_LENGTH}–{MAX_LENGTH}个字）：案件编号或案由、警情编号、地址或报警人、"
         "涉案人员姓名或完整的身份证号（精确匹配）、民警姓名或警号、整改问题编号。"
         "两个字按开头匹配，三个字及以上按包含匹配",
