@@ -706,7 +706,9 @@ class SearchParams(Schema):
     # the service's own checks (after stripping blanks) as the schema says them: two characters
     # that are not blanks at least, so that a schema-valid query is never refused
     q: str = Field(
-        min_length=MIN_LENGTH, max_length=MAX_LENGTH, pattern=r"\S.*\S",
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        pattern=r"\S.*\S",
         description=f"搜索内容（{MIN_LENGTH}–{MAX_LENGTH}个字）：案件编号或案由、警情编号、地址或报警人、"
         "涉案人员姓名或完整的身份证号（精确匹配）、民警姓名或警号、整改问题编号。"
         "两个字按开头匹配，三个字及以上按包含匹配",
@@ -746,7 +748,12 @@ def search_out(results: Results) -> dict[str, Any]:
     return {
         "query": results.shown,
         "groups": [
-            {"kind": g.kind, "label": g.label, "items": [hit_out(h) for h in g.hits], "more": g.more}
+            {
+                "kind": g.kind,
+                "label": g.label,
+                "items": [hit_out(h) for h in g.hits],
+                "more": g.more,
+            }
             for g in results.groups
         ],
     }

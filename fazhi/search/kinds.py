@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -34,6 +35,8 @@ from fazhi.core.scope import DataScope, visible
 from fazhi.patrol.models import Rule
 from fazhi.records import models as m
 from fazhi.rectification.models import Problem
+
+_M = TypeVar("_M", bound=models.Model)
 
 # Below this length a query matches the start of a field only (see the module's docstring).
 SUBSTRING_MIN = 3
@@ -102,7 +105,7 @@ class Hit:
     when: datetime | None  # the record's own time (受案, 接警, 生成), shown in local time
 
 
-def _rows(queryset: QuerySet[models.Model], limit: int) -> tuple[list[models.Model], bool]:
+def _rows(queryset: QuerySet[_M], limit: int) -> tuple[list[_M], bool]:
     """The first ``limit`` rows and whether there are more (one query: ``limit + 1`` rows)."""
     rows = list(queryset[: limit + 1])
     return rows[:limit], len(rows) > limit
@@ -129,13 +132,21 @@ def find_cases(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit], b
     rows, more = _rows(queryset, limit)
     hits = [
         Hit(
-            Kind.CASE, cs.pk, str(cs),
-            _join([cs.get_kind_display(), cs.get_status_display(), cs.unit.name,
-                   f"主办 {cs.lead_officer.name}" if cs.lead_officer else None]),
-            reverse("records:case", args=[cs.pk]), cs.accepted_at,
-        )  # fmt: skip
+            Kind.CASE,
+            cs.pk,
+            str(cs),
+            _join(
+                [
+                    cs.get_kind_display(),
+                    cs.get_status_display(),
+                    cs.unit.name,
+                    f"主办 {cs.lead_officer.name}" if cs.lead_officer else None,
+                ]
+            ),
+            reverse("records:case", args=[cs.pk]),
+            cs.accepted_at,
+        )
         for cs in rows
-        if isinstance(cs, m.Case)
     ]
     return hits, more
 
@@ -154,13 +165,21 @@ def find_incidents(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit
     rows, more = _rows(queryset, limit)
     hits = [
         Hit(
-            Kind.INCIDENT, inc.pk, f"警情 {inc.pk}",
-            _join([inc.get_category_display(), inc.address,
-                   f"报警人 {inc.reporter_name}" if inc.reporter_name else None, inc.unit.name]),
-            reverse("records:incident", args=[inc.pk]), inc.received_at,
-        )  # fmt: skip
+            Kind.INCIDENT,
+            inc.pk,
+            f"警情 {inc.pk}",
+            _join(
+                [
+                    inc.get_category_display(),
+                    inc.address,
+                    f"报警人 {inc.reporter_name}" if inc.reporter_name else None,
+                    inc.unit.name,
+                ]
+            ),
+            reverse("records:incident", args=[inc.pk]),
+            inc.received_at,
+        )
         for inc in rows
-        if isinstance(inc, m.Incident)
     ]
     return hits, more
 
@@ -182,14 +201,21 @@ def find_persons(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit],
     rows, more = _rows(queryset, limit)
     hits = [
         Hit(
-            Kind.PERSON, ps.pk, ps.name,
-            _join([ps.get_role_display(),
-                   f"身份证号 {mask_id_number(ps.id_number)}" if ps.id_number else None,
-                   str(ps.case), ps.case.unit.name]),
-            reverse("records:person", args=[ps.pk]), ps.case.accepted_at,
-        )  # fmt: skip
+            Kind.PERSON,
+            ps.pk,
+            ps.name,
+            _join(
+                [
+                    ps.get_role_display(),
+                    f"身份证号 {mask_id_number(ps.id_number)}" if ps.id_number else None,
+                    str(ps.case),
+                    ps.case.unit.name,
+                ]
+            ),
+            reverse("records:person", args=[ps.pk]),
+            ps.case.accepted_at,
+        )
         for ps in rows
-        if isinstance(ps, m.Person)
     ]
     return hits, more
 
@@ -208,13 +234,21 @@ def find_officers(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit]
     rows, more = _rows(queryset, limit)
     hits = [
         Hit(
-            Kind.OFFICER, off.pk, off.name,
-            _join([f"警号 {off.pk}", off.unit.name, off.get_role_display(),
-                   None if off.active else "不在职"]),
-            reverse("records:officer", args=[off.pk]), None,
-        )  # fmt: skip
+            Kind.OFFICER,
+            off.pk,
+            off.name,
+            _join(
+                [
+                    f"警号 {off.pk}",
+                    off.unit.name,
+                    off.get_role_display(),
+                    None if off.active else "不在职",
+                ]
+            ),
+            reverse("records:officer", args=[off.pk]),
+            None,
+        )
         for off in rows
-        if isinstance(off, m.Officer)
     ]
     return hits, more
 
@@ -228,7 +262,7 @@ def find_problems(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit]
     rules = Rule.objects.filter(terms.matches("code", "name")).values("pk")
     officers = m.Officer.objects.filter(terms.matches("name")).values("pk")
     matched = Q(case_id__in=cases) | Q(rule__in=rules) | Q(officer_id__in=officers)
-    first = Value(0, output_field=IntegerField())
+    first: Case | Value = Value(0, output_field=IntegerField())
     if terms.problem_number is not None:
         matched |= Q(pk=terms.problem_number)
         first = Case(
@@ -246,15 +280,22 @@ def find_problems(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit]
     rows, more = _rows(queryset, limit)
     hits = [
         Hit(
-            Kind.PROBLEM, str(p.pk), f"整改问题 #{p.pk} {p.rule.name}",
-            _join([p.get_status_display(), f"规则 {p.rule_id}",
-                   f"责任民警 {p.officer.name}" if p.officer else None,
-                   f"案件 {p.case_id}" if p.case_id else None,
-                   p.unit.name if p.unit else None]),
-            reverse("rectification:detail", args=[p.pk]), p.created_at,
-        )  # fmt: skip
+            Kind.PROBLEM,
+            str(p.pk),
+            f"整改问题 #{p.pk} {p.rule.name}",
+            _join(
+                [
+                    p.get_status_display(),
+                    f"规则 {p.rule_id}",
+                    f"责任民警 {p.officer.name}" if p.officer else None,
+                    f"案件 {p.case_id}" if p.case_id else None,
+                    p.unit.name if p.unit else None,
+                ]
+            ),
+            reverse("rectification:detail", args=[p.pk]),
+            p.created_at,
+        )
         for p in rows
-        if isinstance(p, Problem)
     ]
     return hits, more
 

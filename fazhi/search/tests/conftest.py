@@ -89,7 +89,5 @@ def scene(bureau: Any) -> Scene:
             explanation="受案后24小时内应出具受案回执；至巡查时未出具。", is_open=True,
             first_seen_at=T0, digest="x",
         )  # fmt: skip
-        problems[key] = push_problem(
-            finding, actor=bureau.users[pusher], comment="请整改", now=T0
-        )
+        problems[key] = push_problem(finding, actor=bureau.users[pusher], comment="请整改", now=T0)
     return Scene(cases, incidents, persons, problems)

@@ -64,7 +64,9 @@ def test_a_person_found_by_id_number_is_shown_masked(bureau: Any, scene: Scene) 
 
 
 def test_one_kind_shows_more(bureau: Any, scene: Scene) -> None:
-    html = client_for(bureau, "zhou").get("/search/", {"q": "盗窃", "kind": "case"}).content.decode()
+    html = (
+        client_for(bureau, "zhou").get("/search/", {"q": "盗窃", "kind": "case"}).content.decode()
+    )
     assert 'id="kind-case"' in html
     assert 'id="kind-person"' not in html
     assert html.count('<a href="/cases/') == 3

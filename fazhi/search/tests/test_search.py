@@ -37,16 +37,27 @@ SOUTH_UNIT = {
     "persons": {"C-S1-P1", "C-S2-P1"},
     "problems": ("south",),
 }
-NORTH_UNIT = {"cases": {"C-N1"}, "incidents": {"J-N1"}, "persons": {"C-N1-P1"}, "problems": ("north",)}
+NORTH_UNIT = {
+    "cases": {"C-N1"},
+    "incidents": {"J-N1"},
+    "persons": {"C-N1-P1"},
+    "problems": ("north",),
+}
 BUREAU = {
     "cases": {"C-S1", "C-S2", "C-N1"},
     "incidents": {"J-S1", "J-N1"},
     "persons": {"C-S1-P1", "C-S2-P1", "C-N1-P1"},
     "problems": ("south", "north"),
 }
+# 民警 张伟: only his own cases (not 陈刚's C-S2 of the same unit), incidents and problems
+OWN_SOUTH = {
+    "cases": {"C-S1"},
+    "incidents": {"J-S1"},
+    "persons": {"C-S1-P1"},
+    "problems": ("south",),
+}
 EXPECTED = {
-    # 民警: only his own cases (not 陈刚's C-S2 of the same unit), incidents and problems
-    "zhang": {"cases": {"C-S1"}, "incidents": {"J-S1"}, "persons": {"C-S1-P1"}, "problems": ("south",)},
+    "zhang": OWN_SOUTH,
     "zhao": NORTH_UNIT,
     "li": SOUTH_UNIT,  # 法制员
     "chen": SOUTH_UNIT,  # 业务负责人
@@ -56,7 +67,7 @@ EXPECTED = {
     "zhou": BUREAU,  # 法制大队
     "wu": BUREAU,  # 局领导
     "admin": BUREAU,
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("username", list(EXPECTED))
