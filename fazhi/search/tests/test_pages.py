@@ -105,3 +105,30 @@ def test_hostile_text_is_shown_as_text(bureau: Any, scene: Scene) -> None:
     html = client_for(bureau, "li").get("/search/", {"q": "<script>"}).content.decode()
     assert "报警人 &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
+
+
+def test_the_page_costs_the_same_queries_however_many_hits(bureau: Any, scene: Scene) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fazhi.records import models as m
+
+    client = client_for(bureau, "zhou")
+    client.get("/search/", {"q": "预热"})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/search/", {"q": "盗窃"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    # given eight more 盗窃 cases, each with a person, in two units
+    for i in range(8):
+        cs = m.Case.objects.create(
+            id=f"C-X{i}", kind="刑事", cause="盗窃", unit=bureau.units[("south", "north")[i % 2]],
+            lead_officer=bureau.officers["zhang"], accepted_at=scene.cases["south"].accepted_at,
+            status="立案",
+        )  # fmt: skip
+        m.Person.objects.create(id=f"C-X{i}-P1", case=cs, name="盗窃某", role="犯罪嫌疑人")
+    # then the page issues as many queries as before
+    assert count() == few
