@@ -102,7 +102,8 @@ class Hit:
     title: str
     detail: str
     url: str
-    when: datetime | None  # the record's own time (受案, 接警, 生成), shown in local time
+    when: datetime | None  # the record's own time, shown in local time
+    when_label: str = ""  # what that time is: 受案, 接警, 生成
 
 
 def _rows(queryset: QuerySet[_M], limit: int) -> tuple[list[_M], bool]:
@@ -145,6 +146,7 @@ def find_cases(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit], b
             ),
             reverse("records:case", args=[cs.pk]),
             cs.accepted_at,
+            "受案",
         )
         for cs in rows
     ]
@@ -178,6 +180,7 @@ def find_incidents(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit
             ),
             reverse("records:incident", args=[inc.pk]),
             inc.received_at,
+            "接警",
         )
         for inc in rows
     ]
@@ -214,6 +217,7 @@ def find_persons(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit],
             ),
             reverse("records:person", args=[ps.pk]),
             ps.case.accepted_at,
+            "受案",
         )
         for ps in rows
     ]
@@ -294,6 +298,7 @@ def find_problems(terms: Terms, scope: DataScope, limit: int) -> tuple[list[Hit]
             ),
             reverse("rectification:detail", args=[p.pk]),
             p.created_at,
+            "生成",
         )
         for p in rows
     ]

@@ -49,7 +49,7 @@ def test_results_grouped_by_kind_with_links_within_scope(bureau: Any, scene: Sce
     assert '<a href="/cases/C-S1/">盗窃案（C-S1）</a>' in html
     assert '<a href="/cases/C-S2/">盗窃案（C-S2）</a>' in html
     assert "C-N1" not in html
-    assert "2026-02-21 09:00" in html  # 受案时间, local
+    assert "受案 2026-02-21 09:00" in html  # 受案时间, local
     assert "本次搜索已记入审计日志" in html
     assert searches() == 1
 
