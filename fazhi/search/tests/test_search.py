@@ -276,3 +276,9 @@ def test_a_user_without_scope_finds_nothing(bureau: Any, scene: Scene) -> None:
     nobody = User.objects.create_user("nobody", password=bureau.password)
     results = search(nobody, "盗窃")
     assert results.total == 0
+
+
+@pytest.mark.parametrize("query", ["%%", "__", "%盗", "_窃", "\\%"])
+def test_like_wildcards_are_plain_characters(bureau: Any, scene: Scene, query: str) -> None:
+    # % and _ typed into the box are searched for, not used as patterns that match everything
+    assert search(bureau.users["zhou"], query).total == 0
