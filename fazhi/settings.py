@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fazhi.dailycheck",
     "fazhi.disputes",
     "fazhi.review",
+    "fazhi.search",
     "fazhi.workbench",
     "fazhi.api",
     "ninja",

@@ -19,6 +19,8 @@ from fazhi.core.params import DAY_RANGE_TEXT, QueryDay, QuerySince
 from fazhi.disputes.models import DisputeStatus, RiskColour
 from fazhi.patrol.models import FindingStatus, Rule, RuleKind, Severity
 from fazhi.rectification.models import Level, ProblemSource, ProblemStatus, Verb
+from fazhi.search.kinds import Kind as SearchKind
+from fazhi.search.services import LIMIT_ONE, MAX_LENGTH, MIN_LENGTH
 
 MAX_LIMIT = 500
 # Far beyond any bureau's row count, far below the 64-bit integers the databases overflow on.
@@ -81,6 +83,8 @@ _PROBLEM_TEXT = {
     "literal_error": "须为以下之一：{expected}",
     "string_type": "须为文本",
     "string_too_long": "过长（最多 {max_length} 个字符）",
+    "string_too_short": "过短（至少 {min_length} 个字符）",
+    "string_pattern_mismatch": "须含至少两个非空白字符",
     "json_invalid": "不是合法的 JSON",
     "model_attributes_type": "须为 JSON 对象",
     "dict_type": "须为 JSON 对象",
@@ -584,3 +588,49 @@ class DisputePage(Schema):
     limit: int
     offset: int
     items: list[DisputeOut]
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+class SearchParams(Schema):
+    # the service's own checks (after stripping blanks) as the schema says them: two characters
+    # that are not blanks at least, so that a schema-valid query is never refused
+    q: str = Field(
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        pattern=r"\S.*\S",
+        description=f"搜索内容（{MIN_LENGTH}–{MAX_LENGTH}个字）：案件编号或案由、警情编号、地址或报警人、"
+        "涉案人员姓名或完整的身份证号（精确匹配）、民警姓名或警号、整改问题编号。"
+        "两个字按开头匹配，三个字及以上按包含匹配",
+    )
+    kind: SearchKind | None = Field(None, description=f"只搜一类：{labels(SearchKind)}；不填搜全部")
+    limit: int | None = Field(
+        None, ge=1, le=LIMIT_ONE,
+        description=f"每类最多条数（1–{LIMIT_ONE}；不填：搜全部时每类10条，只搜一类时{LIMIT_ONE}条）",
+    )  # fmt: skip
+
+
+class SearchHit(Out):
+    id: str = Field(description="记录编号（整改问题为其数字编号）")
+    title: str = Field(description="记录名称")
+    detail: str = Field(description="摘要（身份证号已脱敏）")
+    url: str = Field(description="记录页面的地址")
+    time: MaybeLocalTime = Field(
+        validation_alias=read("when", "time"), description="受案、接警或问题生成时间（北京时间）"
+    )
+
+
+class SearchGroup(Out):
+    kind: SearchKind = Field(description=f"类别：{labels(SearchKind)}")
+    label: str = Field(description="类别的中文名")
+    items: list[SearchHit] = Field(validation_alias=read("hits", "items"))
+    more: bool = Field(description="还有更多符合的记录（请缩小搜索范围或只搜这一类）")
+
+
+class SearchOut(Out):
+    query: str = Field(
+        validation_alias=read("shown", "query"),
+        description="搜索内容（其中的身份证号、电话号码已脱敏）",
+    )
+    groups: list[SearchGroup] = Field(description="按类别分组的结果，每类一组（含没有结果的类别）")

@@ -55,6 +55,7 @@ from fazhi.rectification.services.transitions import (
     reject_fix,
     submit_fix,
 )
+from fazhi.search.services import search as run_search
 from fazhi.standards.models import Standard
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
@@ -586,3 +587,20 @@ def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
         "checklist": [s.ChecklistOut.dump(a) for a in checklist],
         "plans": [s.PlanOut.dump(x) for x in plans],
     }
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/search", response={200: s.SearchOut, **ERRORS}, url_name="search",
+    tags=["搜索"], summary="搜索",
+)  # fmt: skip
+def search(request: HttpRequest, params: Query[s.SearchParams]) -> dict[str, Any]:
+    """顶栏搜索框的接口：本人数据范围内的案件、警情、涉案人员、民警和整改问题，按类别分组。
+    身份证号只按完整号码精确匹配，结果中脱敏。每次搜索都记入审计日志（search）。"""
+    results = run_search(
+        signed_in_user(request), params.q, kind=params.kind, limit=params.limit,
+        remote_addr=client_addr(request), via=via(request),
+    )  # fmt: skip
+    return s.SearchOut.dump(results)

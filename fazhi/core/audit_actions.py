@@ -69,6 +69,8 @@ class AuditAction(models.TextChoices):
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
+    # --- search (searching police data is itself sensitive: who looked for whom) -----------------
+    SEARCH = "search", "搜索"
     # --- page views (core.services.audit_view: "view.<target_type>") ----------------------------
     VIEW_WORKBENCH = "view.workbench", "查看工作台"
     VIEW_UNIT = "view.unit", "查看单位"

@@ -27,6 +27,12 @@ _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])
 _PHONE = re.compile(r"(?<!\d)(?:(?:\+?86[- ]?)?1\d{10}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 
+def is_id_number(text: str) -> bool:
+    """Whether ``text`` (stripped) is one whole 身份证号 in shape: 18 characters (17 digits and a
+    digit or X) or an old 15-digit number. The shape only, not the check character."""
+    return _ID_NUMBER.fullmatch(text.strip()) is not None
+
+
 def mask_id_number(value: str | None) -> str:
     """``110101199001011237`` → ``110101********1237``: the region code (first 6) and the last
     4 stay, the birth date and sequence are hidden. 15-digit (old) numbers the same way."""

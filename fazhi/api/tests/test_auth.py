@@ -168,6 +168,7 @@ ENDPOINTS = {
     ("get", "/api/v1/daily/sheets"),
     ("get", "/api/v1/disputes"),
     ("get", "/api/v1/disputes/{dispute_id}"),
+    ("get", "/api/v1/search"),
 }
 
 

@@ -25,6 +25,7 @@ LAYERS = [
     "dailycheck",
     "disputes",
     "review",
+    "search",
     "workbench",
     "api",
 ]
