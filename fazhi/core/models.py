@@ -20,7 +20,9 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.CharField("操作人", max_length=150)
-    action = models.CharField("操作", max_length=64, db_index=True, choices=AuditAction.choices)
+    # The enumeration lives in code (``AuditAction``), not in the column's choices: an app that
+    # adds an action needs no migration of core, and a row written by a newer version still reads.
+    action = models.CharField("操作", max_length=64, db_index=True)
     target_type = models.CharField("对象类型", max_length=32, blank=True, default="")
     target_id = models.CharField("对象编号", max_length=64, blank=True, default="")
     remote_addr = models.CharField("来源地址", max_length=64, blank=True, default="")
@@ -35,6 +37,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action_shown}"
+
+    def get_action_display(self) -> str:
+        """The action's Chinese name (the value itself for a value no member has)."""
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
 
     @property
     def action_shown(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.sites import site
+from django.test import Client
 
 from fazhi.accounts.services import system_user
 from fazhi.core.audit_actions import AuditAction, action_shown
@@ -43,3 +44,18 @@ def test_the_audit_admin_shows_the_label_beside_the_value() -> None:
     admin = site._registry[AuditEvent]
     assert admin.action_column(event) == "修订执法标准（standard.revise）"  # type: ignore[attr-defined]
     assert AuditEvent.objects.get(pk=event.pk).get_action_display() == "修订执法标准"
+
+
+@pytest.mark.django_db
+def test_the_audit_admin_filters_by_action_with_chinese_names(bureau) -> None:
+    # given two rows of different actions
+    record_audit(system_user(), AuditAction.STANDARD_REVISE, target_type="standard")
+    record_audit(system_user(), AuditAction.STANDARD_CREATE, target_type="standard")
+    client = Client()
+    client.force_login(bureau.users["admin"])
+    # when the administrator filters the audit log by one action
+    page = client.get("/admin/core/auditevent/?action=standard.revise").content.decode()
+    # then only that action's row is listed, and the filter offers the actions by their names
+    assert "修订执法标准（standard.revise）" in page
+    assert "新增执法标准（standard.create）" not in page
+    assert ">修订执法标准</a>" in page
