@@ -365,7 +365,8 @@ class DeadlineEvaluator:
         facts = facts_of(row, query)
         if done is None and query.closing:
             # first, so that the findings list (which shows the first facts) says it too
-            facts.insert(0, Fact("deadline.missing", "缺少记录", _missing(row, query, trigger, ctx)))
+            missing = _missing(row, query, trigger, ctx)
+            facts.insert(0, Fact("deadline.missing", "缺少记录", missing))
         facts.append(Fact("deadline.due_at", "期限", _json_value(due)))
         if done is not None:
             facts.append(Fact("deadline.done_at", f"{query.act}时间", _json_value(done)))

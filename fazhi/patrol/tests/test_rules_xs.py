@@ -17,7 +17,6 @@ import chinese_calendar
 import pytest
 
 from fazhi.patrol.models import Finding
-
 from fazhi.patrol.tests.conftest import (
     DeadlineCase,
     Records,
@@ -400,9 +399,7 @@ def test_xs_jl_01_hit_released_one_minute_after_24_hours(patrol, clean_records) 
     assert f["facts"]["deadline.late_by"] == "1分钟"
 
 
-def test_xs_jl_01_miss_changed_to_another_measure_within_24_hours(
-    patrol, clean_records
-) -> None:
+def test_xs_jl_01_miss_changed_to_another_measure_within_24_hours(patrol, clean_records) -> None:
     # given the detention changed to 取保候审 (with its decision and deposit) after 20 hours,
     # no 送看守所
     drop(clean_records, "M-OK-JL-JAIL")
