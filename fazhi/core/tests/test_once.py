@@ -59,7 +59,7 @@ def test_two_tokens_or_none_act_each_time() -> None:
 def test_a_failed_first_call_releases_its_token() -> None:
     user = User.objects.create(username="li")
     token = uuid.uuid4()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="拒绝"):
         failing(actor=user, once=token)
     assert not Submission.objects.filter(pk=token).exists()
     assert acts("C-X") == 0

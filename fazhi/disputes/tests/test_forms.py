@@ -107,7 +107,7 @@ def test_two_forms_record_two_visits(bureau: Any, dispute: Dispute) -> None:
         client.post(url, {"result": "未化解", "note": note, "once": str(uuid.uuid4())})
     # then both are recorded
     notes = m.Followup.objects.filter(incident_id=dispute.incident_id).values_list("note")
-    assert sorted(n for (n,) in notes) == ["第一次", "第二次"]
+    assert sorted(str(n) for (n,) in notes) == ["第一次", "第二次"]
 
 
 def test_token_claimed_by_another_user_is_refused(bureau: Any, dispute: Dispute) -> None:
