@@ -13,7 +13,11 @@ from fazhi.core.models import AuditEvent
 from fazhi.patrol.models import Finding
 from fazhi.rectification.models import Problem, ProblemAction, ProblemStatus, Verb
 from fazhi.rectification.services.creation import push_problem
-from fazhi.rectification.services.permissions import ACTION_LABELS, allowed_finding_actions
+from fazhi.rectification.services.permissions import (
+    ACTION_LABELS,
+    allowed_actions,
+    allowed_finding_actions,
+)
 from fazhi.rectification.services.transitions import submit_fix
 from fazhi.rectification.tests.conftest import T0
 
@@ -129,3 +133,21 @@ def test_double_submitted_push_makes_one_problem(as_user, make_finding) -> None:
     # then one problem, and both answers lead to it
     problem = Problem.objects.get()
     assert first["Location"] == second["Location"] == f"/problems/{problem.pk}/"
+
+
+FORM_ID = re.compile(r'id="form-([a-z_]+)"')
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["open", "fixed"])
+@pytest.mark.parametrize("name", ["zhang", "li", "chen", "zhou", "wu", "sun"])
+def test_problem_page_shows_exactly_the_allowed_actions(
+    as_user, bureau, make_finding, name, fixed
+) -> None:
+    # given 张伟's problem, open or with its fix submitted
+    problem = push_problem(make_finding(), actor=bureau.users["li"], now=T0)
+    if fixed:
+        submit_fix(problem, actor=bureau.users["zhang"], comment="已补正", now=T0)
+        problem.refresh_from_db()
+    # when each user opens it / then the forms are the actions the services would accept
+    html = as_user(name).get(f"/problems/{problem.pk}/").content.decode()
+    assert set(FORM_ID.findall(html)) == allowed_actions(problem, bureau.users[name])
