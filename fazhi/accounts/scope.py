@@ -21,6 +21,9 @@ from fazhi.records import models as m
 BUREAU_ROLES = frozenset({Role.BUREAU_LEADER, Role.LEGAL_BRIGADE, Role.ADMIN})
 UNIT_ROLES = frozenset({Role.LEGAL_OFFICER, Role.BUSINESS_LEAD, Role.LEGAL_LEADER, Role.CHIEF})
 UNMASK_PERMISSION = "accounts.unmask_pii"
+# Who is told about the platform's upkeep (a year's 国务院办公厅 holiday notice to load …):
+# administrators and the 法制大队, who can act on it; never a 民警 or a unit's leaders.
+UPKEEP_ROLES = frozenset({Role.ADMIN, Role.LEGAL_BRIGADE})
 
 
 def units_below(unit_id: str) -> frozenset[str]:
@@ -47,6 +50,13 @@ def scope_of(user: Any) -> DataScope:
     if user is not None and getattr(user, "is_authenticated", False):
         user._fazhi_scope = scope
     return scope
+
+
+def sees_upkeep_notices(user: Any) -> bool:
+    """Whether ``user`` is shown the administrators' notices (``UPKEEP_ROLES``, superusers)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or scope_of(user).role in UPKEEP_ROLES
 
 
 def profile_of(user: Any) -> Profile | None:

@@ -31,6 +31,14 @@ class IdListField(forms.Field):
         return [int(v) for v in values]
 
 
+class OnceForm(forms.Form):
+    """A POST form that a double click must not act on twice. Its page renders a one-time token
+    (``{% load once %}{% once_token %}``, a fresh one each time the page is drawn); the service
+    claims it in its transaction (``fazhi.core.services.repeated_submission``)."""
+
+    once = forms.UUIDField(label="表单令牌", required=False, widget=forms.HiddenInput)
+
+
 def plain_error_text(form: forms.BaseForm) -> str:
     """The form's errors in one line, for messages that already name their field."""
     return "；".join(str(e) for errors in form.errors.values() for e in errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -103,3 +104,25 @@ class SettingsChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.changed_by}"
+
+
+class Submission(models.Model):
+    """A form's one-time token, claimed by the service that acts on the form inside its own
+    transaction (``fazhi.core.services.repeated_submission``): a double click sends the same
+    token twice, and the second finds it claimed and returns what the first did instead of
+    acting again. A failed first attempt rolls its claim back with everything else."""
+
+    token = models.UUIDField("表单令牌", primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name="提交人"
+    )
+    action = models.CharField("操作", max_length=64)
+    target_id = models.CharField("办理结果", max_length=64, blank=True, default="")
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表单提交"
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.token}"

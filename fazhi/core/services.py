@@ -3,19 +3,24 @@ that views call for record views and exports."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
 from fazhi.core.audit import GENESIS_HASH, HEAD_ID, event_hash, normalize_details
 from fazhi.core.audit_actions import AuditAction
-from fazhi.core.models import AuditEvent, AuditHead
+from fazhi.core.models import AuditEvent, AuditHead, Submission
 
 SYSTEM_ACTOR = "system"
 ANONYMOUS_ACTOR = "anonymous"
@@ -23,6 +28,8 @@ ANONYMOUS_ACTOR = "anonymous"
 AUDIT_LOCK_KEY = 0x61756474  # "audt"
 
 log = logging.getLogger(__name__)
+# what an idempotent service returns: the record it acted on, whose pk a repeat looks up
+T = TypeVar("T", bound=Model)
 
 
 def _chain_end() -> tuple[int, str]:
@@ -124,6 +131,66 @@ def record_audit(
         event = AuditEvent.objects.create(seq=seq, prev_hash=last_hash, hash=digest, **fields)
         AuditHead.objects.filter(pk=HEAD_ID).update(seq=seq, hash=digest, updated_at=fields["at"])
     return event
+
+
+# A token is kept this long: a double click comes within seconds, and the page that rendered it
+# renders a fresh one each time it is opened.
+SUBMISSION_KEPT = timedelta(days=2)
+
+
+def repeated_submission(token: UUID | None, *, actor: User, action: AuditAction) -> str | None:
+    """Claim a form's one-time token (``fazhi.core.forms.OnceForm``) inside the caller's
+    transaction. ``None``: the first submission, act and then call ``submission_done``; else
+    the id of what the first submission did (a double click), which the caller returns instead
+    of acting again. A form sent without a token (a client other than the pages) is not
+    deduplicated. The claim is a unique row: on PostgreSQL a second request waits for the
+    first's commit and then finds its row; on SQLite transactions are already serial."""
+    if token is None:
+        return None
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("repeated_submission must run inside the acting transaction")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            Submission.objects.create(token=token, user=actor, action=action.value, created_at=now)
+    except IntegrityError:
+        earlier = Submission.objects.get(pk=token)
+        if earlier.user_id != actor.pk or earlier.action != action.value:
+            raise PermissionDenied("此表单已由其他操作提交过，请刷新页面后重新填写") from None
+        return earlier.target_id
+    Submission.objects.filter(created_at__lt=now - SUBMISSION_KEPT).delete()
+    return None
+
+
+def submission_done(token: UUID | None, target_id: object) -> None:
+    """Record what the first submission of ``token`` did, for a repeat to return."""
+    if token is not None:
+        Submission.objects.filter(pk=token).update(target_id=str(target_id))
+
+
+def once_per_submission(
+    action: AuditAction, load: Callable[[str], Any]
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Make a service idempotent per form: it takes ``once=`` (the form's one-time token) and,
+    in one transaction with its own work, claims the token; sent again (a double click), it
+    acts no more and returns ``load(pk)`` of what the first call returned."""
+
+    def decorate(service: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(service)
+        def wrapper(*args: Any, once: UUID | None = None, **kwargs: Any) -> T:
+            if once is None:
+                return service(*args, **kwargs)
+            with transaction.atomic():
+                earlier = repeated_submission(once, actor=kwargs["actor"], action=action)
+                if earlier:
+                    return cast(T, load(earlier))
+                result = service(*args, **kwargs)
+                submission_done(once, result.pk)
+                return result
+
+        return wrapper
+
+    return decorate
 
 
 def _login_name(actor: AbstractBaseUser | AnonymousUser | None) -> str:

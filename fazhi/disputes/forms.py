@@ -8,12 +8,22 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from fazhi.core.forms import OnceForm
 from fazhi.core.params import parse_moment
+from fazhi.records.enums import FollowupResult
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(OnceForm):
     at = forms.CharField(label="回访时间", required=False)
-    result = forms.CharField(label="回访结果", required=False)
+    # no default: an empty submission must not record a visit (least of all 已化解)
+    result = forms.ChoiceField(
+        label="回访结果",
+        choices=FollowupResult.choices,
+        error_messages={
+            "required": "请选择回访结果",
+            "invalid_choice": "回访结果须为" + "、".join(FollowupResult.labels) + "之一",
+        },
+    )
     note = forms.CharField(label="回访情况", required=False)
 
     def clean_at(self) -> datetime:
@@ -26,15 +36,15 @@ class FollowupForm(forms.Form):
             raise forms.ValidationError(f"回访时间有误：{exc}") from None
 
 
-class ChecklistAnswerForm(forms.Form):
+class ChecklistAnswerForm(OnceForm):
     item = forms.CharField(label="清单项目", required=False)
     answer = forms.CharField(label="结论", required=False, strip=False)
     note = forms.CharField(label="说明", required=False, strip=False)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(OnceForm):
     note = forms.CharField(label="化解情况", required=False, strip=False)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(OnceForm):
     reason = forms.CharField(label="抄告理由", required=False, strip=False)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope, visible
-from fazhi.core.services import record_audit
+from fazhi.core.services import once_per_submission, record_audit
 from fazhi.disputes import grading, permissions
 from fazhi.disputes.error_codes import ErrorCode
 from fazhi.disputes.letters import LetterText, write_letter
@@ -518,6 +518,7 @@ def _actor_officer(actor: User) -> str | None:
     return Profile.objects.filter(user=actor).values_list("officer_id", flat=True).first()
 
 
+@once_per_submission(AuditAction.DISPUTES_RECORD_FOLLOWUP, lambda pk: m.Followup.objects.get(pk=pk))
 def record_followup(
     dispute: Dispute,
     *,
@@ -569,6 +570,9 @@ def record_followup(
     return followup
 
 
+@once_per_submission(
+    AuditAction.DISPUTES_ANSWER_CHECKLIST, lambda pk: ChecklistAnswer.objects.get(pk=pk)
+)
 def answer_checklist(
     dispute: Dispute,
     *,
@@ -612,6 +616,7 @@ def answer_checklist(
     return row
 
 
+@once_per_submission(AuditAction.DISPUTES_RESOLVE, lambda pk: Dispute.objects.get(pk=pk))
 def resolve_dispute(
     dispute: Dispute,
     *,
@@ -705,6 +710,7 @@ def letter_prefix() -> str:
     return (issuer[:1] or "公") + "公抄"
 
 
+@once_per_submission(AuditAction.DISPUTES_ESCALATE, lambda pk: EscalationLetter.objects.get(pk=pk))
 def escalate(
     dispute: Dispute,
     *,

@@ -157,7 +157,7 @@ def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_followup(
             dispute, actor=signed_in_user(request), at=form.cleaned_data["at"],
             result=form.cleaned_data["result"], note=form.cleaned_data["note"],
-            remote_addr=client_addr(request),
+            remote_addr=client_addr(request), once=form.cleaned_data["once"],
         )  # fmt: skip
         messages.success(request, "回访已记录，风险等级已重新评定")
     except services.DisputeError as exc:
@@ -177,7 +177,7 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
         services.answer_checklist(
             dispute, actor=signed_in_user(request), item=form.cleaned_data["item"],
             answer=form.cleaned_data["answer"], note=form.cleaned_data["note"],
-            remote_addr=client_addr(request),
+            remote_addr=client_addr(request), once=form.cleaned_data["once"],
         )  # fmt: skip
         messages.success(request, "清单已保存")
     except services.DisputeError as exc:
@@ -196,7 +196,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.resolve_dispute(
             dispute, actor=signed_in_user(request), note=form.cleaned_data["note"],
-            remote_addr=client_addr(request),
+            remote_addr=client_addr(request), once=form.cleaned_data["once"],
         )  # fmt: skip
         messages.success(request, "已标记为已化解")
     except services.DisputeError as exc:
@@ -215,7 +215,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         letter = services.escalate(
             dispute, actor=signed_in_user(request), reason=form.cleaned_data["reason"],
-            remote_addr=client_addr(request),
+            remote_addr=client_addr(request), once=form.cleaned_data["once"],
         )  # fmt: skip
         messages.success(request, f"已制发抄告函 {letter.number}")
     except services.DisputeError as exc:

@@ -97,6 +97,17 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Closing:
+    """One record or time that closes a deadline, named for the facts of a deadline not closed:
+    "离开时间未录入" says more than a count of days. ``fact`` is the subject's own time column
+    among the query's facts (``venue_visit.left_at``) when the closing time is one: recorded but
+    outside [trigger, as_of], it is named with its value rather than called missing."""
+
+    label: str  # 离开时间, 送看守所记录
+    fact: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordQuery:
     """A check's query. ``facts`` maps a fact field (``type.field``) to (label, values path)."""
 
@@ -118,6 +129,8 @@ class RecordQuery:
     # facts beyond the row's columns: (all result rows) -> {pk: [Fact]}, computed for all the
     # rule's results at once so that the queries a rule issues never grow with its findings
     extra_facts: Any = None
+    # deadline rules: what closes the deadline (any one of them), for the "missing" fact
+    closing: tuple[Closing, ...] = ()
 
 
 def constant_facts(*facts: Fact) -> Any:
@@ -350,6 +363,10 @@ class DeadlineEvaluator:
         if status is None:
             return None
         facts = facts_of(row, query)
+        if done is None and query.closing:
+            # first, so that the findings list (which shows the first facts) says it too
+            missing = _missing(row, query, trigger, ctx)
+            facts.insert(0, Fact("deadline.missing", "缺少记录", missing))
         facts.append(Fact("deadline.due_at", "期限", _json_value(due)))
         if done is not None:
             facts.append(Fact("deadline.done_at", f"{query.act}时间", _json_value(done)))
@@ -470,6 +487,25 @@ def _chunks(rows: QuerySet[Any], subjects: tuple[str, ...] | None) -> Iterator[Q
         yield rows.filter(pk__in=subjects[start : start + _ID_CHUNK])
 
 
+def _missing(
+    row: Mapping[str, Any], query: RecordQuery, trigger: datetime, ctx: EvalContext
+) -> str:
+    """Which closing record or time is absent: "离开时间未录入", or a recorded time that does
+    not count because it lies before the trigger or after ``as_of``."""
+    parts = []
+    for closing in query.closing:
+        value = row.get(f"fact__{closing.fact}") if closing.fact else None
+        if value is None:
+            parts.append(f"{closing.label}未录入")
+        elif not isinstance(value, datetime) or trigger <= value <= ctx.as_of:
+            continue  # recorded and in time: another of the closing values is missing
+        elif value < trigger:
+            parts.append(f"{closing.label}（{_fmt(value)}）早于{query.trigger}时间，不计")
+        else:
+            parts.append(f"{closing.label}（{_fmt(value)}）晚于巡查时点 {_fmt(ctx.as_of)}，不计")
+    return "；".join(parts) or f"{query.act}未录入"
+
+
 def _fmt(value: datetime) -> str:
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
@@ -501,6 +537,7 @@ __all__ = [
     "EVALUATORS",
     "AnalysisEvaluator",
     "AnalysisQuery",
+    "Closing",
     "ConditionEvaluator",
     "DeadlineEvaluator",
     "EvalContext",

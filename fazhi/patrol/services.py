@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 # Beyond this many touched cases an incremental run is no cheaper than a full one.
 MAX_INCREMENTAL_CASES = 20_000
 _CHUNK = 500
+# The close reason of a finding whose rectification problem was struck off (销号).
+SETTLED = "整改已销号"
 
 
 @dataclass(frozen=True)
@@ -303,6 +305,8 @@ def _reconcile(
                                   first_seen_at=now)  # fmt: skip
                 _fill(finding, result, severity, digest, now)
                 new.append(finding)
+            elif _stays_settled(finding, result):
+                continue
             elif finding.digest != digest or not finding.is_open:
                 _fill(finding, result, severity, digest, now)
                 changed.append(finding)
@@ -324,6 +328,24 @@ def _reconcile(
                 is_open=False, closed_at=now, close_reason=reason, last_changed_at=now
             )
     return len(found), created, updated, len(gone)
+
+
+def _stays_settled(finding: Finding, result: Result) -> bool:
+    """A finding struck off (销号) stays closed while the patrol finds it again (a late act is
+    late for ever, a fixed overdue becomes late): the 法制员 has settled it. Only a warning that
+    has since become a breach (overdue, late) is news and opens it again."""
+    if finding.is_open or finding.close_reason != SETTLED:
+        return False
+    return not (finding.status == FindingStatus.WARNING and result.status != FindingStatus.WARNING)
+
+
+def settle_finding(finding_id: int, *, now: datetime) -> None:
+    """Close a finding at once when its rectification problem is struck off (销号), so that
+    its page and every count of open findings follow the 销号. Called by the 销号 service of
+    ``rectification`` inside its own transaction, whose audit row records who did it."""
+    Finding.objects.filter(pk=finding_id, is_open=True).update(
+        is_open=False, closed_at=now, close_reason=SETTLED, last_changed_at=now
+    )
 
 
 _FILLED = [

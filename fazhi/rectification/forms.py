@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 
+from fazhi.core.forms import OnceForm
 from fazhi.rectification.models import RectificationPolicy
 
 
-class CommentForm(forms.Form):
+class CommentForm(OnceForm):
     """An action on a problem or a finding: its comment (reason), and for 申诉裁决 the verdict."""
 
     comment = forms.CharField(label="说明", required=False, strip=False)

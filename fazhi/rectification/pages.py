@@ -10,23 +10,32 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from fazhi.core.scope import DataScope, visible
-from fazhi.patrol.models import Finding, FindingStatus, Rule
+from fazhi.patrol.models import Finding, Rule
 from fazhi.records import models as m
 from fazhi.rectification.models import Problem, ProblemStatus
+from fazhi.rectification.services.permissions import (
+    ACTION_LABELS,
+    CONFIRM,
+    DISMISS,
+    PUSH,
+    allowed_finding_actions,
+)
 from fazhi.rectification.services.precision import rule_precision
 
 
 def finding_page(fd: Finding, request: HttpRequest, scope: DataScope) -> dict[str, Any]:
-    actions = []
-    if not scope.own_only and fd.is_open:
-        candidates = [("push", "推送整改", "")]
-        if fd.status == FindingStatus.SUSPICION:
-            candidates += [("confirm", "确认疑点", ""), ("dismiss", "不予认定", "danger")]
-        actions = [
-            {"url": reverse(f"rectification:{verb}", args=[fd.pk]), "label": label, "css": css}
-            for verb, label, css in candidates
-        ]
-    return {"actions": actions, "problem": Problem.objects.filter(finding=fd).first()}
+    # exactly what the services would accept (the same rules): no 推送整改 on a finding whose
+    # problem is in progress, no 确认 of a suspicion already judged
+    allowed = allowed_finding_actions(fd, request.user)
+    candidates = [(PUSH, ""), (CONFIRM, ""), (DISMISS, "danger")]
+    actions = [
+        {"url": reverse(f"rectification:{verb}", args=[fd.pk]), "label": ACTION_LABELS[verb],
+         "css": css}
+        for verb, css in candidates
+        if verb in allowed
+    ]  # fmt: skip
+    problem = Problem.objects.filter(finding=fd).order_by("-created_at", "-pk").first()
+    return {"actions": actions, "problem": problem}
 
 
 def rule_page(rule: Rule, request: HttpRequest, scope: DataScope) -> dict[str, Any]:

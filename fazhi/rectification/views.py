@@ -176,7 +176,11 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("rectification:detail", pk=problem.pk)
     comment = form.cleaned_data["comment"]
     files = request.FILES.getlist("files")
-    common: dict[str, Any] = {"actor": actor, "remote_addr": client_addr(request)}
+    common: dict[str, Any] = {
+        "actor": actor,
+        "remote_addr": client_addr(request),
+        "once": form.cleaned_data["once"],
+    }
     calls: dict[str, Callable[[], Any]] = {
         SUBMIT: lambda: submit_fix(problem, comment=comment, files=files, **common),
         APPROVE: lambda: approve_fix(problem, comment=comment, **common),
@@ -286,18 +290,17 @@ def _finding_page(request: HttpRequest, finding_id: int, action: str) -> HttpRes
             if not form.is_valid():
                 raise ValidationError(error_text(form))
             comment = form.cleaned_data["comment"]
+            common = {
+                "actor": actor,
+                "remote_addr": client_addr(request),
+                "once": form.cleaned_data["once"],
+            }
             if action == PUSH:
-                problem = push_problem(
-                    finding, actor=actor, comment=comment, remote_addr=client_addr(request)
-                )
+                problem = push_problem(finding, comment=comment, **common)
             elif action == CONFIRM:
-                problem = confirm_suspicion(
-                    finding, actor=actor, comment=comment, remote_addr=client_addr(request)
-                )
+                problem = confirm_suspicion(finding, comment=comment, **common)
             else:
-                problem = dismiss_finding(
-                    finding, actor=actor, reason=comment, remote_addr=client_addr(request)
-                )
+                problem = dismiss_finding(finding, reason=comment, **common)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
             return redirect(request.path)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from fazhi.accounts.scope import sees_upkeep_notices
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import audit_view
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     warnings = warnings.order_by("due_at", "pk")
     others = findings.exclude(status=FindingStatus.WARNING).order_by("due_at", "-pk")
     counts = findings.status_totals()
+    last_run = PatrolRun.objects.only("as_of", "mode", "stats").first()
     context = {
         "scope": scope,
         "now": timezone.now(),
@@ -52,7 +54,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_count": (counts.get("total") or 0) - (counts.get(FindingStatus.WARNING) or 0),
         "status_rows": status_rows(counts),
         "panels": collect_panels(request, scope),
-        "last_run": PatrolRun.objects.only("as_of", "mode", "stats").first(),
+        "last_run": last_run,
+        # the administrators' instruction to load a year's holiday notice: theirs to act on
+        "unknown_calendar_years": (
+            last_run.stats.get("calendar_unknown_years", [])
+            if last_run is not None and sees_upkeep_notices(request.user)
+            else []
+        ),
         "by_unit": [] if scope.own_only else _by_unit(scope),
     }
     audit_view(request, AuditAction.VIEW_WORKBENCH, "")

@@ -37,7 +37,7 @@ from fazhi.patrol.checks.common import (
     own_time,
     within,
 )
-from fazhi.patrol.engine import EvalContext, RecordQuery
+from fazhi.patrol.engine import Closing, EvalContext, RecordQuery
 from fazhi.patrol.models import RuleKind
 from fazhi.patrol.registry import register
 from fazhi.records import models as m
@@ -53,13 +53,21 @@ def _measures(kinds: list[str], case_kind: str | None) -> QuerySet[m.Measure]:
     return qs
 
 
-def _measure_query(qs: object, act: str, trigger: str) -> RecordQuery:
+ENDED = Closing("解除时间", "measure.ended_at")
+
+
+def _records(kinds: list[str]) -> Closing:
+    return Closing("、".join(kinds) + "记录")
+
+
+def _measure_query(qs: object, act: str, trigger: str, *closing: Closing) -> RecordQuery:
     return in_case(
         subject_type="measure",
         queryset=qs,
         facts=MEASURE_FACTS,
         act=act,
         trigger=trigger,
+        closing=closing,
     )
 
 
@@ -84,7 +92,7 @@ def measure_end(p: MeasureEndParams, ctx: EvalContext) -> RecordQuery:
         ext_to=F("extended_to"),
         is_complex=F("case__complex"),
     )
-    return _measure_query(qs, "解除/结束", "、".join(p.measure_kinds) + "执行")
+    return _measure_query(qs, "解除/结束", "、".join(p.measure_kinds) + "执行", ENDED)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,10 @@ class MeasureEventParams:
     # acts that count only when their note gives a reason (无法通知家属 needs the why)
     noted_event_kinds: list[str] = field(default_factory=list)
     case_kind: str | None = None
+    # the measure ending (release, or a change to another measure: its ended_at) also closes
+    # the deadline: a person released within 24 h was never owed to the 看守所 (XS-JL-01);
+    # released later without the act, the release is the late act
+    end_counts: bool = False
 
 
 @register("measure_event", kind=DEADLINE, subject="measure", params=MeasureEventParams)
@@ -110,8 +122,16 @@ def measure_event(p: MeasureEventParams, ctx: EvalContext) -> RecordQuery:
             .exclude(note="")
         )
         done = least(done, first_for_measure(noted, "at"))
+    act = "、".join(p.event_kinds)
+    closing = [_records(p.event_kinds)]
+    if p.noted_event_kinds:
+        closing.append(Closing("写明原因的" + "、".join(p.noted_event_kinds) + "记录"))
+    if p.end_counts:
+        done = least(done, own_time("ended_at", "started_at", ctx.as_of))
+        act += "或解除"
+        closing.append(ENDED)
     qs = _measures(p.measure_kinds, p.case_kind).annotate(trigger_at=F("started_at"), done_at=done)
-    return _measure_query(qs, "、".join(p.event_kinds), "、".join(p.measure_kinds) + "执行")
+    return _measure_query(qs, act, "、".join(p.measure_kinds) + "执行", *closing)
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,12 @@ def measure_transcript(p: MeasureTranscriptParams, ctx: EvalContext) -> RecordQu
     qs = _measures(p.measure_kinds, None).annotate(
         trigger_at=F("started_at"), done_at=first_time(acts, "started_at")
     )
-    return _measure_query(qs, p.transcript_kind, "、".join(p.measure_kinds) + "执行")
+    return _measure_query(
+        qs,
+        p.transcript_kind,
+        "、".join(p.measure_kinds) + "执行",
+        Closing(f"该人员的{p.transcript_kind}笔录"),
+    )
 
 
 @dataclass(frozen=True)
@@ -166,7 +191,11 @@ def measure_event_or_end(p: MeasureEventOrEndParams, ctx: EvalContext) -> Record
         is_complex=F("case__complex"),
     )
     return _measure_query(
-        qs, "、".join(p.event_kinds) + "或解除", "、".join(p.measure_kinds) + "执行"
+        qs,
+        "、".join(p.event_kinds) + "或解除",
+        "、".join(p.measure_kinds) + "执行",
+        _records(p.event_kinds),
+        ENDED,
     )
 
 
@@ -185,7 +214,9 @@ def measure_end_event(p: MeasureEndEventParams, ctx: EvalContext) -> RecordQuery
         .filter(deposit_amount__gt=0)
         .annotate(trigger_at=F("ended_at"), done_at=first_for_measure(acts, "at"))
     )
-    return _measure_query(qs, "、".join(p.event_kinds), "、".join(p.measure_kinds) + "解除")
+    return _measure_query(
+        qs, "、".join(p.event_kinds), "、".join(p.measure_kinds) + "解除", _records(p.event_kinds)
+    )
 
 
 @dataclass(frozen=True)
@@ -214,6 +245,7 @@ def event_measure_end(p: EventMeasureEndParams, ctx: EvalContext) -> RecordQuery
         },
         act="释放（解除" + "、".join(p.measure_kinds) + "）",
         trigger="、".join(p.event_kinds),
+        closing=(Closing("、".join(p.measure_kinds) + "解除时间"),),
     )
 
 
@@ -254,6 +286,7 @@ def event_event(p: EventEventParams, ctx: EvalContext) -> RecordQuery:
         },
         act="、".join(p.event_kinds),
         trigger="、".join(p.trigger_kinds),
+        closing=(_records(p.event_kinds),),
     )
 
 
@@ -269,12 +302,13 @@ def _extensions() -> Subquery:
     )
 
 
-def _case_query(qs: object, act: str, trigger: str) -> RecordQuery:
+def _case_query(qs: object, act: str, trigger: str, *closing: Closing) -> RecordQuery:
     return of_case(
         queryset=qs,
         facts=CASE_FACTS,
         act=act,
         trigger=trigger,
+        closing=closing,
     )
 
 
@@ -302,7 +336,13 @@ def case_filing(p: CaseFilingParams, ctx: EvalContext) -> RecordQuery:
         ext_count=Coalesce(_extensions(), 0),
         is_complex=F("complex"),
     )
-    return _case_query(qs, "立案或不予立案", "受案")
+    return _case_query(
+        qs,
+        "立案或不予立案",
+        "受案",
+        Closing("立案时间", "case.filed_at"),
+        _records(p.refusal_kinds),
+    )
 
 
 @dataclass(frozen=True)
@@ -330,7 +370,9 @@ def case_decision(p: CaseDecisionParams, ctx: EvalContext) -> RecordQuery:
         .annotate(trigger_at=Coalesce(F("filed_at"), F("accepted_at")))
         .annotate(done_at=first_time(decided, "at"), ext_count=Coalesce(_extensions(), 0))
     )
-    return _case_query(qs, "、".join(p.event_kinds), "立案（无立案时间的以受案）")
+    return _case_query(
+        qs, "、".join(p.event_kinds), "立案（无立案时间的以受案）", _records(p.event_kinds)
+    )
 
 
 @dataclass(frozen=True)
@@ -347,10 +389,10 @@ def case_event(p: CaseEventParams, ctx: EvalContext) -> RecordQuery:
         .filter(within("at", "accepted_at", ctx.as_of))
     )
     qs = m.Case.objects.annotate(trigger_at=F("accepted_at"), done_at=first_time(acts, "at"))
-    return _case_query(qs, "、".join(p.event_kinds), "受案")
+    return _case_query(qs, "、".join(p.event_kinds), "受案", _records(p.event_kinds))
 
 
-def _incident_query(qs: object, act: str, trigger: str) -> RecordQuery:
+def _incident_query(qs: object, act: str, trigger: str, *closing: Closing) -> RecordQuery:
     return RecordQuery(
         subject_type="incident",
         queryset=qs,  # type: ignore[arg-type]
@@ -361,6 +403,7 @@ def _incident_query(qs: object, act: str, trigger: str) -> RecordQuery:
         act=act,
         trigger=trigger,
         narrow=by_incident("pk"),
+        closing=closing,
     )
 
 
@@ -386,7 +429,13 @@ def incident_disposal(p: IncidentDisposalParams, ctx: EvalContext) -> RecordQuer
     qs = m.Incident.objects.filter(category__in=p.categories).annotate(
         trigger_at=F("received_at"), done_at=done, first_officer=first_incident_officer()
     )
-    return _incident_query(qs, "处置完毕", "接警")
+    return _incident_query(
+        qs,
+        "处置完毕",
+        "接警",
+        Closing("处置结果", "incident.disposition"),
+        Closing("处置完毕时间", "incident.disposed_at"),
+    )
 
 
 @register("incident_case", kind=DEADLINE, subject="incident")
@@ -402,7 +451,7 @@ def incident_case(_p: object, ctx: EvalContext) -> RecordQuery:
         done_at=first_time(cases, "accepted_at"),
         first_officer=first_incident_officer(),
     )
-    return _incident_query(qs, "录入案件", "处置为受案")
+    return _incident_query(qs, "录入案件", "处置为受案", Closing("关联该警情的案件"))
 
 
 @register("property_storage", kind=DEADLINE, subject="property")
@@ -426,6 +475,7 @@ def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
         },
         act="财物入库",
         trigger="扣押",
+        closing=(Closing("财物入库记录"),),
     )
 
 
@@ -457,6 +507,8 @@ def visit_leave(p: VisitLeaveParams, ctx: EvalContext) -> RecordQuery:
         },
         act="离开办案区或转为羁押",
         trigger="进入办案区",
+        # the detention that also ends the stay is an alternative, not a record that is owed
+        closing=(Closing("离开时间", "venue_visit.left_at"),),
     )
 
 

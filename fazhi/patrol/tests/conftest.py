@@ -654,6 +654,8 @@ def check_overdue(patrol: Callable[..., Records], records: Records, dc: Deadline
     assert f["status"] == "overdue"
     assert f["due_at"] == iso(dc.due)
     assert f["done_at"] is None
+    # and its facts say which closing record or time is not recorded, not only how late it is
+    assert "未录入" in f["facts"]["deadline.missing"], f["facts"]
 
 
 def check_warning(patrol: Callable[..., Records], records: Records, dc: DeadlineCase) -> None:

@@ -478,8 +478,9 @@ def _cli(*args: str) -> str:
 
 
 def test_cli_json_contract(db, clean_records) -> None:
-    # given the detention without its 送看守所
+    # given the detention without its 送看守所, still held (a release would be the late act)
     drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=None)
     load_records(clean_records)
     # when the CLI patrols with --format json
     rows = json.loads(_cli("--as-of", "2026-10-08T10:00:00+08:00", "--format", "json"))
@@ -516,6 +517,7 @@ def test_cli_json_contract(db, clean_records) -> None:
     )
     assert (row["unit_id"], row["officer_id"], row["case_id"]) == ("U1", "P1", "C-OK")
     assert row["facts"]["measure.started_at"] == "2026-09-03T09:00:00+08:00"
+    assert row["facts"]["deadline.missing"] == "送看守所记录未录入；解除时间未录入"
     assert "刑事诉讼法》第85条" in row["basis"]
     # the explanation says how the due time was computed: start, unit, no roll-over for hours
     assert "2026-09-03 09:00" in row["explanation"]

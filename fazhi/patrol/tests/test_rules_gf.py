@@ -551,6 +551,28 @@ def test_gf_ba_04_hit_never_left_until_arrest(patrol, clean_records) -> None:
     )
 
 
+def test_gf_ba_04_hit_exit_never_recorded_says_so(patrol, clean_records) -> None:
+    # given the visit of 09-03 09:10 whose exit time was never recorded
+    set_field(clean_records, "VV-OK", left_at=None)
+    # when patrolled on 09-05 10:00, before the arrest
+    f = only(patrol(clean_records, sh(2026, 9, 5, 10)), "GF-BA-04", "venue_visit", "VV-OK")
+    # then overdue, and the facts say the exit time is missing rather than only counting days
+    assert (f["status"], f["done_at"]) == ("overdue", None)
+    assert f["facts"]["deadline.missing"] == "离开时间未录入"
+    assert f["facts"]["venue_visit.left_at"] is None
+
+
+def test_gf_ba_04_hit_exit_recorded_before_entry_is_named(patrol, clean_records) -> None:
+    # given an exit time recorded before the entry (a typing error: 08:30 for 18:30)
+    set_field(clean_records, "VV-OK", left_at=t("2026-09-03 08:30"))
+    # when patrolled on 09-05 10:00
+    findings = patrol(clean_records, sh(2026, 9, 5, 10))
+    # then the stay is overdue, its facts naming the recorded time that does not count
+    f = next(f for f in findings if f["rule"] == "GF-BA-04")
+    assert f["status"] == "overdue"
+    assert f["facts"]["deadline.missing"] == "离开时间（2026-09-03 08:30）早于进入办案区时间，不计"
+
+
 def test_gf_ba_04_miss_detained_from_the_case_area(patrol, clean_records) -> None:
     # given W-OK entering the case area 09-18 09:00, no left_at, 行政拘留 at 11:00
     add(

@@ -108,8 +108,9 @@ def test_jq_01_hit_disposal_time_without_a_disposition_is_no_disposal(
     )
     # when patrolled
     f = only(patrol(clean_records), "JQ-01", "incident", "I-J")
-    # then overdue
+    # then overdue, and the facts say it is the disposition that was never recorded
     assert f["status"] == "overdue"
+    assert f["facts"]["deadline.missing"] == "处置结果未录入"
 
 
 @pytest.mark.parametrize("category", ["求助", "交通", "其他"])

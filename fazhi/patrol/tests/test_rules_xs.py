@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
+from fazhi.patrol.models import Finding
 from fazhi.patrol.tests.conftest import (
     DeadlineCase,
     Records,
@@ -23,6 +24,7 @@ from fazhi.patrol.tests.conftest import (
     boundary_params,
     criminal_case,
     custody_chain,
+    document,
     drop,
     event,
     find,
@@ -349,16 +351,107 @@ def test_xs_ch_01_extension_beyond_cap_is_a_violation(patrol, clean_records) -> 
 # XS-JL-01 拘留未送看守所
 
 
-def test_xs_jl_01_hit_never_sent_to_detention_house(patrol, clean_records) -> None:
+def test_xs_jl_01_hit_never_sent_released_later_is_late(patrol, clean_records) -> None:
     # given the 刑事拘留 of 09-03 09:00 without its 送看守所 (the arrest's 送看守所 names another
-    # measure and does not count)
+    # measure and does not count), the detention ending with the arrest of 09-09 15:00
     drop(clean_records, "M-OK-JL-JAIL")
     # when patrolled
     f = only(patrol(clean_records), "XS-JL-01", "measure", "M-OK-JL")
-    # then it is overdue since 09-04 09:00
-    assert (f["status"], f["due_at"], f["done_at"]) == ("overdue", t("2026-09-04 09:00"), None)
+    # then the end of the detention is the late act: late, not an overdue that keeps growing
+    assert (f["status"], f["due_at"], f["done_at"]) == (
+        "late",
+        t("2026-09-04 09:00"),
+        t("2026-09-09 15:00"),
+    )
+    assert f["facts"]["deadline.late_by"] == "5天6小时"
     assert f["severity"] == "严重"
     assert f["facts"]["measure.kind"] == "刑事拘留"
+    assert "deadline.missing" not in f["facts"]
+
+
+def test_xs_jl_01_miss_released_within_24_hours(patrol, clean_records) -> None:
+    # given a detention released after 22 hours (09-04 07:00) without any 送看守所: the person
+    # was never owed to the 看守所 (the later arrest is a new measure)
+    drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=t("2026-09-04 07:00"))
+    # when patrolled, on the day after and a month later
+    # then nothing, at either time (a released person's clock does not run on)
+    assert patrol(clean_records, sh(2026, 9, 4, 10)) == []
+    assert patrol(clean_records) == []
+
+
+def test_xs_jl_01_miss_released_exactly_at_24_hours(patrol, clean_records) -> None:
+    # given the release at the due time itself (09-04 09:00), no 送看守所
+    drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=t("2026-09-04 09:00"))
+    # when patrolled / then in time: nothing
+    assert patrol(clean_records) == []
+
+
+def test_xs_jl_01_hit_released_one_minute_after_24_hours(patrol, clean_records) -> None:
+    # given the release one minute after the due time, no 送看守所
+    drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=t("2026-09-04 09:01"))
+    # when patrolled
+    f = only(patrol(clean_records), "XS-JL-01", "measure", "M-OK-JL")
+    # then late by one minute, the release being the late act
+    assert (f["status"], f["done_at"]) == ("late", t("2026-09-04 09:01"))
+    assert f["facts"]["deadline.late_by"] == "1分钟"
+
+
+def test_xs_jl_01_miss_changed_to_another_measure_within_24_hours(patrol, clean_records) -> None:
+    # given the detention changed to 取保候审 (with its decision and deposit) after 20 hours,
+    # no 送看守所
+    drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=t("2026-09-04 05:00"))
+    add(
+        clean_records,
+        measure("M-QB", "取保候审", t("2026-09-04 05:00"), deposit_amount=3000),
+        document("M-QB-DOC", "取保候审决定书", t("2026-09-04 04:50"), measure_id="M-QB"),
+    )
+    # when patrolled at 09-04 10:00 (before the arrest)
+    findings = patrol(clean_records, sh(2026, 9, 4, 10))
+    # then the detention needs no 送看守所: nothing
+    assert findings == [], findings
+
+
+def test_xs_jl_01_hit_changed_to_another_measure_after_24_hours(patrol, clean_records) -> None:
+    # given the detention changed to 取保候审 only after 30 hours, no 送看守所
+    drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=t("2026-09-04 15:00"))
+    add(
+        clean_records,
+        measure("M-QB", "取保候审", t("2026-09-04 15:00"), deposit_amount=3000),
+        document("M-QB-DOC", "取保候审决定书", t("2026-09-04 14:50"), measure_id="M-QB"),
+    )
+    # when patrolled at 09-04 16:00
+    f = only(patrol(clean_records, sh(2026, 9, 4, 16)), "XS-JL-01", "measure", "M-OK-JL")
+    # then late by 6 hours, the change being the late act
+    assert (f["status"], f["done_at"]) == ("late", t("2026-09-04 15:00"))
+    assert f["facts"]["deadline.late_by"] == "6小时"
+
+
+def test_xs_jl_01_hit_still_held_warns_then_is_overdue(patrol, rerun, clean_records) -> None:
+    # given the detention of 09-03 09:00 never sent to the 看守所 and never ended
+    drop(clean_records, "M-OK-JL-JAIL")
+    set_field(clean_records, "M-OK-JL", ended_at=None)
+    # when patrolled 5 hours before the due time (lead 6 h)
+    warned = only(patrol(clean_records, sh(2026, 9, 4, 4)), "XS-JL-01", "measure", "M-OK-JL")
+    # then a warning, whose facts say what is not recorded
+    assert (warned["status"], warned["due_at"]) == ("warning", t("2026-09-04 09:00"))
+    assert warned["facts"]["deadline.missing"] == "送看守所记录未录入；解除时间未录入"
+    # and when patrolled again after the due time, it is overdue (the same finding)
+    overdue = only(rerun(sh(2026, 9, 4, 10)), "XS-JL-01", "measure", "M-OK-JL")
+    assert (overdue["status"], overdue["done_at"]) == ("overdue", None)
+    assert Finding.objects.filter(rule_id="XS-JL-01").count() == 1
+
+
+def test_xs_jl_01_miss_sent_in_time_and_held_long(patrol, clean_records) -> None:
+    # given the clean detention: 送看守所 after 6 hours, held until the arrest on 09-09
+    # when patrolled / then nothing (the long detention is XS-JL-04's business, done in time)
+    assert patrol(clean_records) == []
+    # and likewise while still held, before the arrest
+    assert patrol(clean_records, sh(2026, 9, 5, 10)) == []
 
 
 def test_xs_jl_01_miss_event_naming_no_measure_but_same_person_and_case(
@@ -376,8 +469,9 @@ def test_xs_jl_01_hit_event_for_another_person_does_not_count(patrol, clean_reco
     set_field(clean_records, "M-OK-JL-JAIL", measure_id=None, person_id="S-2")
     # when patrolled
     findings = patrol(clean_records)
-    # then S-OK's detention is reported overdue
-    assert only(findings, "XS-JL-01", "measure", "M-OK-JL")["status"] == "overdue"
+    # then S-OK's detention is reported late, the detention's end being the only act
+    f = only(findings, "XS-JL-01", "measure", "M-OK-JL")
+    assert (f["status"], f["done_at"]) == ("late", t("2026-09-09 15:00"))
 
 
 # ---------------------------------------------------------------------------------------------

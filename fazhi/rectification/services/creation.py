@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from fazhi.core.audit_actions import AuditAction
-from fazhi.core.services import record_audit
+from fazhi.core.services import once_per_submission, record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.models import Finding, FindingStatus
@@ -41,7 +41,7 @@ from fazhi.rectification.services.permissions import (
     require_finding_action,
 )
 from fazhi.rectification.services.recipients import describe, link, notify_about, responsible_users
-from fazhi.rectification.services.transitions import move
+from fazhi.rectification.services.transitions import move, repeated_problem
 
 # Findings of these statuses become problems without anyone's confirmation.
 AUTO_STATUSES = (FindingStatus.VIOLATION, FindingStatus.OVERDUE, FindingStatus.LATE)
@@ -265,6 +265,7 @@ def _open_problem(
     return problem
 
 
+@once_per_submission(AuditAction.RECTIFICATION_PUSH, repeated_problem)
 def push_problem(
     finding: Finding,
     *,
@@ -280,6 +281,7 @@ def push_problem(
     )  # fmt: skip
 
 
+@once_per_submission(AuditAction.RECTIFICATION_CONFIRM, repeated_problem)
 def confirm_suspicion(
     finding: Finding,
     *,
@@ -295,6 +297,7 @@ def confirm_suspicion(
     )  # fmt: skip
 
 
+@once_per_submission(AuditAction.RECTIFICATION_DISMISS, repeated_problem)
 def dismiss_finding(
     finding: Finding,
     *,

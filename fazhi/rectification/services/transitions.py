@@ -14,9 +14,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core.services import record_audit
+from fazhi.core.audit_actions import AuditAction
+from fazhi.core.services import once_per_submission, record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.periods import HolidayCalendar
+from fazhi.patrol.services import settle_finding
 from fazhi.rectification.models import (
     Problem,
     ProblemAction,
@@ -43,6 +45,11 @@ from fazhi.rectification.services.recipients import (
     reviewers,
 )
 from fazhi.rectification.services.uploads import save_attachments, validate_upload
+
+
+def repeated_problem(pk: str) -> Problem:
+    """What a repeated submission returns: the problem the first one acted on."""
+    return Problem.objects.get(pk=pk)
 
 
 def _locked(problem: Problem) -> Problem:
@@ -106,6 +113,7 @@ def _new_due(problem: Problem, now: datetime) -> datetime:
     )
 
 
+@once_per_submission(AuditAction.RECTIFICATION_SUBMIT, repeated_problem)
 def submit_fix(
     problem: Problem,
     *,
@@ -144,6 +152,7 @@ def submit_fix(
     return problem
 
 
+@once_per_submission(AuditAction.RECTIFICATION_APPROVE, repeated_problem)
 def approve_fix(
     problem: Problem,
     *,
@@ -167,6 +176,8 @@ def approve_fix(
             remote_addr=remote_addr,
             finished=True,
         )
+        # the finding and the open-finding counts follow the 销号 at once, not at the next patrol
+        settle_finding(problem.finding_id, now=now)
         notify_about(
             problem,
             responsible_users([problem])[problem.pk],
@@ -178,6 +189,7 @@ def approve_fix(
     return problem
 
 
+@once_per_submission(AuditAction.RECTIFICATION_REJECT, repeated_problem)
 def reject_fix(
     problem: Problem,
     *,
@@ -217,6 +229,7 @@ def reject_fix(
     return problem
 
 
+@once_per_submission(AuditAction.RECTIFICATION_APPEAL, repeated_problem)
 def appeal(
     problem: Problem,
     *,
@@ -254,6 +267,7 @@ def appeal(
     return problem
 
 
+@once_per_submission(AuditAction.RECTIFICATION_UPHOLD, repeated_problem)
 def decide_appeal(
     problem: Problem,
     *,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 from fazhi.notifications.models import Notification
+from fazhi.patrol.models import Finding
 from fazhi.rectification.error_codes import ErrorCode
 from fazhi.rectification.models import (
     Attachment,
@@ -30,6 +31,7 @@ from fazhi.rectification.services.permissions import (
     REJECT,
     SUBMIT,
     allowed_actions,
+    allowed_finding_actions,
 )
 from fazhi.rectification.services.policy import change_policy
 from fazhi.rectification.services.precision import precision_by_rule, rule_precision
@@ -253,9 +255,12 @@ def test_a_closed_problem_takes_no_more_action(bureau, problem):
     with pytest.raises(ValidationError, match="已销号"):
         submit_fix(problem, actor=bureau.users["zhang"], comment="again", now=LATER)
     assert allowed_actions(Problem.objects.get(), bureau.users["li"]) == set()
-    # and the finding may start a new cycle by a new push
-    again = push_problem(problem.finding, actor=bureau.users["li"], now=LATER)
-    assert again.pk != problem.pk
+    # and the finding is settled with it: closed at once, offered no new push, refused one
+    finding = Finding.objects.get(pk=problem.finding_id)
+    assert (finding.is_open, finding.close_reason) == (False, "整改已销号")
+    assert allowed_finding_actions(finding, bureau.users["li"]) == set()
+    with pytest.raises(ValidationError):
+        push_problem(finding, actor=bureau.users["li"], now=LATER)
 
 
 # --- appeal ------------------------------------------------------------------------------------

@@ -182,8 +182,17 @@ def detained(
     return w, p, m, caught
 
 
-def change_to_bail(w: CaseWork, p: PersonH, m: Record, at: int, close: bool = True) -> None:
-    change = at + _r(w.rng, 16.0, 30.0)
+def change_to_bail(
+    w: CaseWork,
+    p: PersonH,
+    m: Record,
+    at: int,
+    close: bool = True,
+    *,
+    after: tuple[float, float] = (16.0, 30.0),
+) -> None:
+    """End the detention ``m`` (started ``at``) by 取保候审 ``after`` hours (low, high) later."""
+    change = at + _r(w.rng, *after)
     m["ended_at"] = change
     b = paths.bail(w, p, change, deposit=3000.0, from_measure=m)
     w.open_bails.append(b)

@@ -53,20 +53,45 @@ def _refused_then_bail(w: CaseWork, p: PersonH, m: Record, request_at: int) -> N
     bail_then_close(w, p, released)
 
 
-@rule("XS-JL-01", "detention", 0.03, ("overdue", 4, 330), ("late", 4, 330))
+# The detention ending (release, change of measure) also closes XS-JL-01: a person released
+# within 24 h was never owed to the 看守所, so an overdue one is still held at as_of, and a late
+# one was sent late, or released late without ever being sent (the release is the late act).
+@rule(
+    "XS-JL-01",
+    "detention",
+    0.03,
+    ("overdue", 3, 6),
+    ("late", 4, 330),
+    ("late_release", 4, 330),
+    ("released_in_time", 4, 330),
+)
 def xs_jl_01(run: CountyRun, item: Planned) -> None:
+    status: str | None = item.variant
     if item.variant == "overdue":
-        # Never sent to 看守所 and never arrested: no later 送看守所 a patrol could match.
+        # Still held at as_of (at least 37 h after the detention: the plan puts the incident 3
+        # days or more before as_of), never sent; the arrest requested in time, the 检察院's
+        # decision still pending. No later 送看守所 or end a patrol could match.
         w, p, m, at = detained(run, item, jail=None)
-        change_to_bail(w, p, m, at)
-    else:
+        paths.request_arrest(w, p, m, at + _r(w.rng, 18.0, 30.0))
+    elif item.variant == "late":
         late = _r(run.rng, 30.0, 40.0)
         w, p, m, at = detained(
             run, item, jail=late, interrogate=_r(run.rng, 0.5, 3.0), visit_left=5 * HOUR
         )
         _refused_then_bail(w, p, m, at + _r(w.rng, 48.0, 60.0))
+    elif item.variant == "late_release":
+        # Never sent; changed to 取保候审 after 30-40 h: late, the change being the late act.
+        w, p, m, at = detained(run, item, jail=None)
+        change_to_bail(w, p, m, at, after=(30.0, 40.0))
+        status = "late"
+    else:
+        # Never sent, released on 取保候审 within 20 h: not owed to the 看守所, no finding.
+        w, p, m, at = detained(run, item, jail=None)
+        change_to_bail(w, p, m, at, after=(12.0, 20.0))
+        status = None
     kept = w.finish()
-    truth(run, kept, item.code, m, item.variant)
+    if status is not None:
+        truth(run, kept, item.code, m, status)
 
 
 @rule("XS-JL-02", "detention", 0.03, ("overdue", 4, 330), ("late", 6, 330))

@@ -206,12 +206,18 @@ class Oracle:
                 if due:
                     self.deadline("XS-CH-01", m, ended, *due)
             if kind == "刑事拘留":
-                for rule, kinds in (
-                    ("XS-JL-01", {"送看守所"}),
-                    ("XS-JL-02", {"通知家属", "无法通知家属"}),
-                ):
-                    by_m, by_p = self.by_measure_or_person(m, kinds)
-                    self.deadline(rule, m, by_m, start + DAY, start + DAY, by_p)
+                # XS-JL-01: the detention ending (release, change of measure) also closes it
+                by_m, by_p = self.by_measure_or_person(m, {"送看守所"})
+                self.deadline(
+                    "XS-JL-01",
+                    m,
+                    min((x for x in (by_m, ended) if x is not None), default=None),
+                    start + DAY,
+                    start + DAY,
+                    min((x for x in (by_p, ended) if x is not None), default=None),
+                )
+                by_m, by_p = self.by_measure_or_person(m, {"通知家属", "无法通知家属"})
+                self.deadline("XS-JL-02", m, by_m, start + DAY, start + DAY, by_p)
                 tr = self.first(
                     (x["_s"] for x in self.tr_person[m["person_id"]] if x["kind"] == "讯问"), start
                 )

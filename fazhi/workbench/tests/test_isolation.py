@@ -119,6 +119,8 @@ def town(scene: Scene) -> Town:
 
 VOLATILE_HTML = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken"'),
+    # a form's one-time token is fresh each time its page is drawn (core.forms.OnceForm)
+    (re.compile(r'name="once" value="[^"]*"'), 'name="once"'),
     (re.compile(r'"X-CSRFToken": "[^"]*"'), '"X-CSRFToken"'),
     # the clock: dates and times rendered from "now" (今天, 更新于, relative deadlines)
     (re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?"), "<time>"),

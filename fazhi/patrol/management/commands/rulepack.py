@@ -79,6 +79,12 @@ def render(pack_code: str) -> str:
         " time.",
         "- A rule set to warn-only (仅提醒) reports every finding as a warning; its explanation"
         " keeps the original status.",
+        "- XS-JL-01 is closed by the 送看守所, or by the detention ending (released, or changed to"
+        " another measure: its `ended_at`): a person released within 24 h was never owed to the"
+        " 看守所; one released later without it is reported late, the release being the late act.",
+        "- A deadline not closed by `as_of` names in its facts (缺少记录) which closing record or"
+        " time is absent (离开时间未录入, 送看守所记录未录入 …), or why a recorded time does not"
+        " count (before the trigger, after `as_of`).",
         "",
     ]
     return "\n".join(lines)
