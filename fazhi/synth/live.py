@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fazhi.synth import incidents, names, paths
 from fazhi.synth.cases import CaseWork, PersonH, Record
@@ -75,21 +75,25 @@ class Clock:
 
 
 def warning_trigger(clock: Clock, as_of: int, rng: random.Random) -> int:
-    """A trigger time whose due time is after ``as_of`` by less than the warning lead, whatever
-    reading of the period is taken: ``as_of`` is inside the warning window, with time left."""
+    """A trigger time whose due time is after ``as_of`` by less than the warning lead:
+    ``as_of`` is inside the warning window, with time left."""
     lead = clock.lead()
     margin = min(30 * MINUTE, lead // 8)
     step = 10 * MINUTE if clock.unit == "hours" else HOUR
     start = as_of + int(lead * rng.uniform(0.25, 0.75)) - clock.nominal()
-    # A day period ends at 24:00 and its lead may be exactly one day: with ``as_of`` at midnight
-    # its warning begins just after ``as_of``, so the second pass accepts the window's edge.
-    for slack in (margin, 0):
-        for k in range(0, 24 * 60):
-            for t in (start - k * step, start + k * step):
-                earliest, latest = clock.due_bounds(t)
-                if earliest > as_of + slack and latest - lead <= as_of - slack:
-                    return t
-    raise RuntimeError(f"no trigger puts as_of in the warning window of {clock}")
+    for k in range(24 * 60):
+        for t in (start - k * step, start + k * step):
+            earliest, latest = clock.due_bounds(t)
+            if earliest > as_of + margin and latest - lead < as_of - margin:
+                return t
+    # No such trigger exists for a day period whose lead is one day when ``as_of`` is at midnight
+    # or on a rest day (the period ends at 24:00 of a working day): then the clock whose warning
+    # begins first after ``as_of``.
+    candidates = [start - k * step for k in range(24 * 14)]
+    return min(
+        (t for t in candidates if clock.due_bounds(t)[0] > as_of + margin),
+        key=lambda t: (clock.due_bounds(t)[1], -t),
+    )
 
 
 # --- scenario openings ----------------------------------------------------------------------
@@ -122,13 +126,13 @@ def _criminal_suspect(run: CountyRun, code: str, caught: int) -> tuple[CaseWork,
 def _detained(run: CountyRun, code: str, at: int, **kw: int | None) -> tuple[CaseWork, Record]:
     w, p = _criminal_suspect(run, code, at)
     rng = w.rng
-    args: dict[str, int | None] = {
+    args: dict[str, Any] = {
         "jail": _r(rng, 2.0, 6.0),
         "notify": _r(rng, 0.5, 8.0),
         "interrogate": _r(rng, 0.3, 4.0),
     }
     args.update(kw)
-    return w, paths.detain(w, p, at, **args)  # type: ignore[arg-type]
+    return w, paths.detain(w, p, at, **args)
 
 
 def _arrested(run: CountyRun, code: str, start: int, **kw: int | None) -> tuple[CaseWork, Record]:
@@ -137,9 +141,9 @@ def _arrested(run: CountyRun, code: str, start: int, **kw: int | None) -> tuple[
     w, m = _detained(run, code, detained_at)
     p = w.person_of(m)
     paths.request_arrest(w, p, m, detained_at + _r(rng, 18.0, 30.0))
-    args: dict[str, int | None] = {"notify": _r(rng, 0.5, 6.0), "interrogate": _r(rng, 1.0, 6.0)}
+    args: dict[str, Any] = {"notify": _r(rng, 0.5, 6.0), "interrogate": _r(rng, 1.0, 6.0)}
     args.update(kw)
-    a = paths.arrest(w, p, m, start - _r(rng, 1.0, 3.0), start, **args)  # type: ignore[arg-type]
+    a = paths.arrest(w, p, m, start - _r(rng, 1.0, 3.0), start, **args)
     return w, a
 
 
