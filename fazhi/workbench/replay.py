@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +31,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile, Role
-from fazhi.accounts.services import create_account
+from fazhi.accounts.services import provision_user
 from fazhi.core.errors import DomainError
 from fazhi.core.tick import run_tick
 from fazhi.core.timezones import SHANGHAI
@@ -70,9 +71,9 @@ class Steps:
     """The simulated moments: every ``coarse`` until ``fine_span`` before ``as_of``, then every
     ``fine``; each at ``hour`` o'clock local time, the last one ``as_of`` itself."""
 
-    coarse: timedelta = timedelta(days=7)
+    coarse: timedelta = timedelta(days=30)
     fine: timedelta = timedelta(days=1)
-    fine_span: timedelta = timedelta(days=45)
+    fine_span: timedelta = timedelta(days=10)
     hour: int = 9
 
     def moments(self, start: datetime, as_of: datetime) -> list[datetime]:
@@ -101,10 +102,13 @@ class Report:
     moments: int = 0
     acts: Counter[str] = field(default_factory=Counter)
     refused: Counter[str] = field(default_factory=Counter)
+    seconds: Counter[str] = field(default_factory=Counter)  # per tick step, and "acts"
 
     def summary(self) -> str:
         done = "，".join(f"{LABELS.get(k, k)} {n}" for k, n in sorted(self.acts.items()))
-        return f"回放 {self.moments} 个时点；{done or '无人员操作'}"
+        refused = sum(self.refused.values())
+        tail = f"；被拒绝的操作 {refused}" if refused else ""
+        return f"回放 {self.moments} 个时点；{done or '无人员操作'}{tail}"
 
 
 LABELS = {
@@ -139,14 +143,12 @@ class Replay:
         if profile is not None:
             user = profile.user
         else:
-            user = create_account(
+            user = provision_user(
                 actor=self.actor,
                 username=f"officer-{officer.pk}".lower(),
-                password=None,
+                password=None,  # cannot sign in: it acts only in the replayed history
                 role=ACCOUNT_ROLES.get(OfficerRole(officer.role), Role.OFFICER),
-                unit=officer.unit,
                 officer=officer,
-                reason="演示历史回放：民警本人的账号（不能登录，只用于回放中的操作）",
             )
         self.accounts[officer.pk] = user
         return user
@@ -277,12 +279,18 @@ class Replay:
 
     def run(self, moments: list[datetime]) -> Report:
         for moment in moments:
+            clock = time.perf_counter()
             while self.queue and self.queue[0].at <= moment:
                 item = heapq.heappop(self.queue)
                 self.act(item)
                 self.plan(item.at)
-            run_tick(actor=self.actor, now=moment)
+            result = run_tick(actor=self.actor, now=moment)
+            if result is None:
+                raise RuntimeError("另一个定时任务正在运行，无法回放历史")
             self.plan(moment)
+            for name, outcome in result["steps"].items():
+                self.report.seconds[name] += outcome["seconds"]
+            self.report.seconds["total"] += time.perf_counter() - clock
             self.report.moments += 1
         return self.report
 

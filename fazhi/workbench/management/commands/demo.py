@@ -29,11 +29,17 @@ from django.utils import timezone
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user, system_user
 from fazhi.core.tick import run_tick
+from fazhi.dailycheck.models import DailyAnswer, DailySheet
+from fazhi.disputes.models import ChecklistAnswer, Dispute, EscalationLetter, FollowupPlan, Party
 from fazhi.exchange.services import import_bundle
+from fazhi.intel.models import TranscriptBand, TranscriptSignature
+from fazhi.notifications.models import Notification, WebhookDelivery
 from fazhi.patrol.models import Finding, FindingStatus, PatrolRun
-from fazhi.patrol.services import run_patrol
+from fazhi.patrol.pack import DEFAULT_PACK, load_pack
+from fazhi.patrol.services import run_patrol, sync_rules
 from fazhi.records import models as m
 from fazhi.records.enums import OfficerRole, UnitKind
+from fazhi.rectification.models import Attachment, InterviewReminder, Problem, ProblemAction
 from fazhi.standards.services import sync_pack_standards
 from fazhi.workbench.replay import history_start, replay
 
@@ -73,6 +79,7 @@ class Command(BaseCommand):
         if options["reset"]:
             self._reset()
         as_of, fresh = self._load(options["seed"])
+        sync_rules(load_pack(DEFAULT_PACK))  # the standards name the pack's rules
         sync_pack_standards(actor=system_user())
         # the logins come first, so that the history's notifications reach them
         self.stdout.write("③ 创建演示账号（密码每次运行重新生成）：")
@@ -86,6 +93,9 @@ class Command(BaseCommand):
             )
             report = replay(as_of=as_of, start=start, seed=options["seed"], actor=system_user())
             self.stdout.write(f"   {report.summary()}")
+            if options["verbosity"] >= 2:
+                spent = "，".join(f"{k} {v:.1f}秒" for k, v in report.seconds.most_common())
+                self.stdout.write(f"   用时：{spent}")
         else:
             self.stdout.write("④ 执行巡查与定时任务（整改、督办、每日十问、纠纷分级与回访）…")
             run_patrol(as_of=as_of, actor=system_user(), now=as_of)
@@ -125,10 +135,17 @@ class Command(BaseCommand):
     def _reset(self) -> None:
         self.stdout.write("   清空已有数据 …")
         with transaction.atomic():
-            Finding.objects.all().delete()
-            PatrolRun.objects.all().delete()
+            # what the history made of the records (problems, notices, disputes, daily sheets,
+            # the text index), then the records themselves; rules, policies, standards and the
+            # audit log stay
+            for made in (
+                Attachment, ProblemAction, InterviewReminder, Problem, Notification,
+                WebhookDelivery, EscalationLetter, FollowupPlan, ChecklistAnswer, Party, Dispute,
+                DailyAnswer, DailySheet, TranscriptBand, TranscriptSignature, Finding, PatrolRun,
+            ):  # fmt: skip
+                made.objects.all()._raw_delete(made.objects.db)
             for model in (
-                m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
+                m.IncidentOfficer, m.EventOfficer, m.CaseOfficer, m.TranscriptOfficer, m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
                 m.Measure, m.Person, m.Case, m.Incident, m.Venue, m.Officer,
             ):  # fmt: skip
                 model.objects.all()._raw_delete(model.objects.db)
