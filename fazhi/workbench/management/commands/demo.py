@@ -145,7 +145,8 @@ class Command(BaseCommand):
             ):  # fmt: skip
                 made.objects.all()._raw_delete(made.objects.db)
             for model in (
-                m.IncidentOfficer, m.EventOfficer, m.CaseOfficer, m.TranscriptOfficer, m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
+                m.IncidentOfficer, m.EventOfficer, m.CaseOfficer, m.TranscriptOfficer,
+                m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
                 m.Measure, m.Person, m.Case, m.Incident, m.Venue, m.Officer,
             ):  # fmt: skip
                 model.objects.all()._raw_delete(model.objects.db)
