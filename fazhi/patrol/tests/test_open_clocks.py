@@ -79,6 +79,10 @@ def _truncate_at(t: datetime) -> None:
     m.Person.objects.filter(case__accepted_at__gt=t).delete()
     m.Case.objects.filter(accepted_at__gt=t).delete()
     m.Incident.objects.filter(received_at__gt=t).delete()
+    # a criminal case closed after t was still under investigation (or awaiting 立案) at t
+    later = m.Case.objects.filter(kind="刑事", closed_at__gt=t)
+    later.filter(filed_at__lte=t).update(status="侦查中")
+    later.exclude(filed_at__lte=t).update(status="受案")
     for model, (_field, later) in BEGINS.items():
         for name in later:
             changes: dict[str, Any] = {name: None}
