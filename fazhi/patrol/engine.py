@@ -453,7 +453,7 @@ class AnalysisEvaluator:
             later = {
                 pk
                 for start in range(0, len(ids), _ID_CHUNK)
-                for pk in model.objects.filter(pk__in=ids[start : start + _ID_CHUNK])
+                for pk in model._default_manager.filter(pk__in=ids[start : start + _ID_CHUNK])
                 .exclude(existed(query.subject_type, ctx))
                 .values_list("pk", flat=True)
             }

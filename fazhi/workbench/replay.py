@@ -102,7 +102,7 @@ class Report:
     moments: int = 0
     acts: Counter[str] = field(default_factory=Counter)
     refused: Counter[str] = field(default_factory=Counter)
-    seconds: Counter[str] = field(default_factory=Counter)  # per tick step, and "acts"
+    seconds: dict[str, float] = field(default_factory=dict)  # per tick step, and the total
 
     def summary(self) -> str:
         done = "，".join(f"{LABELS.get(k, k)} {n}" for k, n in sorted(self.acts.items()))
@@ -288,9 +288,9 @@ class Replay:
             if result is None:
                 raise RuntimeError("另一个定时任务正在运行，无法回放历史")
             self.plan(moment)
-            for name, outcome in result["steps"].items():
-                self.report.seconds[name] += outcome["seconds"]
-            self.report.seconds["total"] += time.perf_counter() - clock
+            spent = {**result["steps"], "total": {"seconds": time.perf_counter() - clock}}
+            for name, outcome in spent.items():
+                self.report.seconds[name] = self.report.seconds.get(name, 0.0) + outcome["seconds"]
             self.report.moments += 1
         return self.report
 

@@ -83,8 +83,8 @@ def _truncate_at(t: datetime) -> None:
     later = m.Case.objects.filter(kind="刑事", closed_at__gt=t)
     later.filter(filed_at__lte=t).update(status="侦查中")
     later.exclude(filed_at__lte=t).update(status="受案")
-    for model, (_field, later) in BEGINS.items():
-        for name in later:
+    for model, (_field, later_times) in BEGINS.items():
+        for name in later_times:
             changes: dict[str, Any] = {name: None}
             if model is m.Incident and name == "disposed_at":
                 changes["disposition"] = None

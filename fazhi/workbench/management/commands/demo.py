@@ -94,7 +94,10 @@ class Command(BaseCommand):
             report = replay(as_of=as_of, start=start, seed=options["seed"], actor=system_user())
             self.stdout.write(f"   {report.summary()}")
             if options["verbosity"] >= 2:
-                spent = "，".join(f"{k} {v:.1f}秒" for k, v in report.seconds.most_common())
+                spent = "，".join(
+                    f"{k} {v:.1f}秒"
+                    for k, v in sorted(report.seconds.items(), key=lambda kv: -kv[1])
+                )
                 self.stdout.write(f"   用时：{spent}")
         else:
             self.stdout.write("④ 执行巡查与定时任务（整改、督办、每日十问、纠纷分级与回访）…")
