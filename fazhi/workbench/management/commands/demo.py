@@ -99,9 +99,13 @@ class Command(BaseCommand):
                     for k, v in sorted(report.seconds.items(), key=lambda kv: -kv[1])
                 )
                 self.stdout.write(f"   用时：{spent}")
-        else:
+        elif fresh:
             self.stdout.write("④ 执行巡查与定时任务（整改、督办、每日十问、纠纷分级与回访）…")
             run_patrol(as_of=as_of, actor=system_user(), now=as_of)
+            run_tick(actor=system_user())
+        else:
+            # the store has its history already: the tick brings it up to the wall clock
+            self.stdout.write("④ 运行定时任务（巡查、整改、督办、每日十问、纠纷分级与回访）…")
             run_tick(actor=system_user())
         found = Finding.objects.open().count()
         warnings = Finding.objects.open().filter(status=FindingStatus.WARNING).count()
