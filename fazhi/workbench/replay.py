@@ -105,7 +105,7 @@ class Report:
     seconds: dict[str, float] = field(default_factory=dict)  # per tick step, and the total
 
     def summary(self) -> str:
-        done = "，".join(f"{LABELS.get(k, k)} {n}" for k, n in sorted(self.acts.items()))
+        done = "，".join(f"{label} {self.acts[k]}" for k, label in LABELS.items() if self.acts[k])
         refused = sum(self.refused.values())
         tail = f"；被拒绝的操作 {refused}" if refused else ""
         return f"回放 {self.moments} 个时点；{done or '无人员操作'}{tail}"
