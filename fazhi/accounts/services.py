@@ -40,18 +40,24 @@ def provision_user(
     *,
     actor: User,
     username: str,
-    password: str,
+    password: str | None,
     role: Role,
     officer: Officer | None = None,
     unit: Unit | None = None,
     display_name: str = "",
     superuser: bool = False,
 ) -> User:
-    """Create the user (or reset its password and role) for ``officer`` in ``role``."""
+    """Create the user (or reset its password and role) for ``officer`` in ``role``.
+
+    ``password=None``: no password sign-in until one is set (as ``create_account``), for the
+    officers' accounts a set-up script makes to act through the services (the demo's history)."""
     user_model: type[User] = get_user_model()
     with transaction.atomic():
         user, created = user_model.objects.get_or_create(username=username)
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.first_name = display_name or (officer.name if officer else username)
         user.is_staff = superuser or role in STAFF_ROLES
         user.is_superuser = superuser

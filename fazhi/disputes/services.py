@@ -193,7 +193,7 @@ def _create_new(now: datetime) -> list[str]:
     )
     new = list(
         m.Incident.objects.filter(grading.dispute_incidents())
-        .filter(dispute__isnull=True)
+        .filter(dispute__isnull=True, received_at__lte=now)  # not yet reported at now: later
         .annotate(first_officer=Subquery(first_officer))
         .values("id", "unit_id", "dispute_type", "first_officer")
         .order_by("received_at", "id")
@@ -423,7 +423,7 @@ def _link_followups(now: datetime, incident_ids: Sequence[str] | None = None) ->
     those recorded in the app) to the dispute's pending plan, or to a new done plan when none
     is pending; the visit's result sets the status (已化解 resolves, anything else reopens)."""
     followups = m.Followup.objects.filter(
-        incident__dispute__isnull=False, plan__isnull=True
+        incident__dispute__isnull=False, plan__isnull=True, at__lte=now
     ).order_by("incident_id", "at", "id")
     if incident_ids is not None:
         followups = followups.filter(incident_id__in=list(incident_ids))

@@ -66,17 +66,23 @@ def notify(
     *,
     actor: User,
     data: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> list[Notification]:
     """Notify ``users`` (one row each, one bulk insert)."""
-    return notify_many([Message(list(users), kind, title, body, link, data or {})], actor=actor)
+    return notify_many(
+        [Message(list(users), kind, title, body, link, data or {})], actor=actor, now=now
+    )
 
 
-def notify_many(messages: Sequence[Message], *, actor: User) -> list[Notification]:
-    """Write every message's notifications (one bulk insert) and webhook rows (another)."""
+def notify_many(
+    messages: Sequence[Message], *, actor: User, now: datetime | None = None
+) -> list[Notification]:
+    """Write every message's notifications (one bulk insert) and webhook rows (another),
+    stamped ``now`` (the moment of the act that caused them; the wall clock by default)."""
     messages = [msg for msg in messages if msg.users]
     if not messages:
         return []
-    now = timezone.now()
+    now = now or timezone.now()
     url = webhook_url()
     with transaction.atomic():
         rows = [

@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.models import FindingStatus, RuleKind
@@ -30,6 +30,7 @@ from fazhi.patrol.periods import (
     compute_deadline,
 )
 from fazhi.patrol.periods import Unit as PeriodUnit
+from fazhi.records import models as m
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,7 @@ class ConditionEvaluator:
         self, query: RecordQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
     ) -> Iterator[Result]:
         subjects = None if query.prescoped else ctx.subjects
+        query = replace(query, queryset=query.queryset.filter(existed(query.subject_type, ctx)))
         rows = [row for chunk in _chunks(_values(query), subjects) for row in chunk]
         if query.refine is not None:
             rows = [row for row in rows if query.refine(row, settings, ctx)]
@@ -460,11 +462,58 @@ class AnalysisEvaluator:
         self, query: AnalysisQuery, settings: Mapping[str, Any], ctx: EvalContext, rule_name: str
     ) -> Iterator[Result]:
         wanted = None if ctx.subjects is None else set(ctx.subjects)
-        for result in query.run(ctx):
-            if wanted is not None and result.subject_id not in wanted:
-                continue
+        results = [r for r in query.run(ctx) if wanted is None or r.subject_id in wanted]
+        model = SUBJECT_MODELS.get(query.subject_type)
+        if model is not None and results:
+            # a subject that came to exist after as_of is not judged at as_of
+            ids = [r.subject_id for r in results]
+            later = {
+                pk
+                for start in range(0, len(ids), _ID_CHUNK)
+                for pk in model._default_manager.filter(pk__in=ids[start : start + _ID_CHUNK])
+                .exclude(existed(query.subject_type, ctx))
+                .values_list("pk", flat=True)
+            }
+            results = [r for r in results if r.subject_id not in later]
+        for result in results:
             result.status = FindingStatus.SUSPICION
             yield result
+
+
+# When each kind of subject came to exist. A patrol at a past ``as_of`` (the demo's replayed
+# history) judges only what had happened by then: a deadline check's trigger already says so
+# (``trigger_at <= as_of``); condition and analysis checks are held to it here.
+BEGINS: dict[str, str] = {
+    "incident": "received_at",
+    "case": "accepted_at",
+    "person": "case__accepted_at",
+    "measure": "started_at",
+    "property": "seized_at",
+    "event": "at",
+    "transcript": "started_at",
+    "venue_visit": "entered_at",
+    "document": "issued_at",
+    "followup": "at",
+}
+SUBJECT_MODELS: dict[str, type[Model]] = {
+    "incident": m.Incident,
+    "case": m.Case,
+    "person": m.Person,
+    "measure": m.Measure,
+    "property": m.Property,
+    "event": m.Event,
+    "transcript": m.Transcript,
+    "venue_visit": m.VenueVisit,
+    "document": m.Document,
+    "followup": m.Followup,
+}
+
+
+def existed(subject_type: str, ctx: EvalContext) -> Q:
+    """The subjects of ``subject_type`` that existed at ``ctx.as_of`` (all, for a type that
+    records no beginning: officers, units, venues)."""
+    begins = BEGINS.get(subject_type)
+    return Q(**{f"{begins}__lte": ctx.as_of}) if begins else Q()
 
 
 EVALUATORS: dict[RuleKind, Any] = {

@@ -396,8 +396,14 @@ def run_patrol(
     mode: str = RunMode.FULL,
     codes: Iterable[str] | None = None,
     pack_code: str = DEFAULT_PACK,
+    now: datetime | None = None,
 ) -> PatrolRun:
     """Check the rules against the store at ``as_of`` and store the findings.
+
+    ``now`` is the moment the findings' changes are stamped with (first seen, closed, last
+    changed): the wall clock by default, a past moment when the bureau's history is replayed.
+    The watermark of the incremental runs stays the wall clock, since records are stamped with
+    it when they are imported.
 
     ``mode="incremental"`` re-checks only the subjects tied to records changed since the last
     run, and those whose status may have changed with time since its ``as_of``; it falls back to
@@ -418,6 +424,7 @@ def run_patrol(
     with transaction.atomic():
         lock_store()
         started = timezone.now()  # the watermark: taken under the lock, see core.locks
+        stamp = now or started
         rules = sync_rules(pack)
         prev = PatrolRun.objects.order_by("-started_at", "-id").first()
         scope: Scope | None = None
@@ -439,8 +446,8 @@ def run_patrol(
             rule = rules[rdef.code]
             if not rule.enabled:
                 closed = Finding.objects.filter(rule=rule, is_open=True).update(
-                    is_open=False, closed_at=started, close_reason="规则已停用",
-                    last_changed_at=started,
+                    is_open=False, closed_at=stamp, close_reason="规则已停用",
+                    last_changed_at=stamp,
                 )  # fmt: skip
                 stats["rules"][rdef.code] = {"disabled": True, "closed": closed}
                 continue
@@ -467,7 +474,7 @@ def run_patrol(
                     query.subject_type,
                     _evaluate(rdef, query, query_ctx),
                     query_ctx.subjects,
-                    started,
+                    stamp,
                 )
                 for key, value in zip(outcome, counts, strict=True):
                     outcome[key] += value
@@ -526,7 +533,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 def tick_patrol(now: datetime, actor: User) -> dict[str, Any]:
     """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself)."""
-    run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL)
+    run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL, now=now)
     return {
         "run": run.pk,
         "mode": run.mode,

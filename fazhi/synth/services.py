@@ -21,7 +21,7 @@ from typing import IO, Any
 
 import orjson
 
-from fazhi.synth import incidents, names, paths
+from fazhi.synth import incidents, live, names, paths
 from fazhi.synth.cases import CaseWork, Ctx, Record, format_record
 from fazhi.synth.county import County, Officer, Unit, build_county
 from fazhi.synth.injections import registry
@@ -247,7 +247,7 @@ class CountyRun:
             self.writer.emit(officer.record())
         for venue in county.venues:
             self.writer.emit(venue.record())
-        plan = registry.plan(self, self.rates)
+        plan = registry.plan(self, self.rates) + live.plan(self)  # open clocks at as_of
         by_day: dict[int, list[Planned]] = {}
         for item in plan:
             if item.at < self.window_start:

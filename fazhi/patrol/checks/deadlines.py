@@ -537,7 +537,8 @@ def case_activity(_p: object, ctx: EvalContext) -> RecordQuery:
     filed = F("filed_at")
     qs = (
         m.Case.objects.filter(kind="刑事", filed_at__isnull=False, filed_at__lte=ctx.as_of)
-        .exclude(status__in=CLOSED_CRIMINAL)
+        # closed by as_of: a case closed later was still open at a past as_of
+        .exclude(Q(status__in=CLOSED_CRIMINAL) & ~Q(closed_at__gt=ctx.as_of))
         .exclude(closed_at__isnull=False, closed_at__lte=ctx.as_of)
         .annotate(
             trigger_at=Greatest(

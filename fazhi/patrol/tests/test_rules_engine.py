@@ -194,8 +194,9 @@ def test_findings_depend_on_as_of_not_on_the_order_of_runs(patrol, rerun, clean_
 def test_before_any_trigger_nothing_is_found(patrol, clean_records) -> None:
     # given the clean cases with things wrong / when patrolled before any of them happened
     findings = patrol(_three_findings(clean_records), sh(2026, 8, 1))
-    # then deadline rules see no trigger yet; the condition rule (recording) is timeless
-    assert keys(findings) == {("GF-BA-03", "venue_visit", "VV-OK")}
+    # then deadline rules see no trigger yet, and the condition rule (recording) no visit: a
+    # record that begins after as_of did not exist at as_of
+    assert keys(findings) == set()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def _create_chunk(
             for p in problems
         )
         users = responsible_users(problems)
-        notify_many([_pushed_message(p, users[p.pk]) for p in problems], actor=actor)
+        notify_many([_pushed_message(p, users[p.pk]) for p in problems], actor=actor, now=now)
         record_audit(
             actor,
             AuditAction.RECTIFICATION_CREATE,
@@ -261,7 +261,7 @@ def _open_problem(
             remote_addr=remote_addr,
         )
         users = responsible_users([problem])[problem.pk]
-        notify_many([_pushed_message(problem, users)], actor=actor)
+        notify_many([_pushed_message(problem, users)], actor=actor, now=now)
     return problem
 
 
@@ -351,5 +351,6 @@ def dismiss_finding(
             f"不予认定：{current.rule.name}",
             f"{describe(current)}经审核不予认定：{reason}",
             actor=actor,
+            now=now,
         )
     return current

@@ -110,7 +110,7 @@ def escalate_problems(now: datetime, actor: User) -> dict[str, Any]:
                     )
                     steps += 1
             ProblemAction.objects.bulk_create(history)
-            notify_many(messages, actor=actor)
+            notify_many(messages, actor=actor, now=now)
             record_audit(
                 actor,
                 AuditAction.RECTIFICATION_ESCALATE,

@@ -111,7 +111,7 @@ def interview_reminders(now: datetime, actor: User) -> dict[str, Any]:
                     },
                 )
             )
-        notify_many(messages, actor=actor)
+        notify_many(messages, actor=actor, now=now)
         record_audit(
             actor,
             AuditAction.RECTIFICATION_INTERVIEW,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -91,10 +92,11 @@ def notify_about(
     body: str,
     *,
     actor: User,
+    now: datetime | None = None,
     **data: Any,
 ) -> None:
     """One in-app notification (and webhook message) about ``problem`` to ``users``."""
     notify_many(
         [Message(users, kind, title, body, link(problem), {"problem_id": problem.pk, **data})],
-        actor=actor,
+        actor=actor, now=now,
     )  # fmt: skip

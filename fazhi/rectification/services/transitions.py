@@ -148,6 +148,7 @@ def submit_fix(
             f"整改待审核：{problem.rule.name}",
             f"{describe(problem)}已提交整改，请审核。",
             actor=actor,
+            now=now,
         )
     return problem
 
@@ -185,6 +186,7 @@ def approve_fix(
             f"已销号：{problem.rule.name}",
             f"{describe(problem)}整改已审核通过，予以销号。",
             actor=actor,
+            now=now,
         )
     return problem
 
@@ -224,6 +226,7 @@ def reject_fix(
             f"{describe(problem)}的整改被退回：{comment}。"
             f"请于 {timezone.localtime(due, SHANGHAI):%Y-%m-%d %H:%M} 前重新整改。",
             actor=actor,
+            now=now,
             due_at=due.isoformat(),
         )
     return problem
@@ -263,6 +266,7 @@ def appeal(
             f"申诉待裁决：{problem.rule.name}",
             f"{describe(problem)}的民警提出申诉：{reason}",
             actor=actor,
+            now=now,
         )
     return problem
 
@@ -319,6 +323,7 @@ def decide_appeal(
             f"申诉{'成立' if upheld else '驳回'}：{problem.rule.name}",
             text,
             actor=actor,
+            now=now,
             upheld=upheld,
         )
     return problem

@@ -1,11 +1,13 @@
 """``fazhi demo``: one command from nothing to a running demo county.
 
 Migrates, generates the demo county (deterministic for the seed), imports it, loads the rule
-pack's standards, patrols at the generated data's ``as_of``, creates one login per role, and
-serves on http://127.0.0.1:8000 while ``fazhi tick`` runs in the background every few minutes
-(incremental patrol, escalations, daily questions, dispute follow-ups, notifications). The demo
-county ends at the current hour, so that warnings, clocks and escalations run on the real clock.
-Safe to run again: existing data is kept unless ``--reset``.
+pack's standards, creates one login per role, replays the county's year with the real patrol,
+the real tick and people acting through the real services at past moments
+(``fazhi.workbench.replay``; ``--no-history`` patrols once at ``as_of`` instead), and serves on
+http://127.0.0.1:8000 while ``fazhi tick`` runs in the background every few minutes (incremental
+patrol, escalations, daily questions, dispute follow-ups, notifications). The demo county ends at
+the current hour with work in hand (``fazhi.synth.live``), so that warnings count down on the
+real clock. Safe to run again: existing data is kept unless ``--reset``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +23,25 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user, system_user
 from fazhi.core.tick import run_tick
+from fazhi.dailycheck.models import DailyAnswer, DailySheet
+from fazhi.disputes.models import ChecklistAnswer, Dispute, EscalationLetter, FollowupPlan, Party
 from fazhi.exchange.services import import_bundle
-from fazhi.patrol.models import Finding, PatrolRun
-from fazhi.patrol.services import run_patrol
+from fazhi.intel.models import TranscriptBand, TranscriptSignature
+from fazhi.notifications.models import Notification, WebhookDelivery
+from fazhi.patrol.models import Finding, FindingStatus, PatrolRun
+from fazhi.patrol.pack import DEFAULT_PACK, load_pack
+from fazhi.patrol.services import run_patrol, sync_rules
 from fazhi.records import models as m
 from fazhi.records.enums import OfficerRole, UnitKind
+from fazhi.rectification.models import Attachment, InterviewReminder, Problem, ProblemAction
 from fazhi.standards.services import sync_pack_standards
+from fazhi.workbench.replay import history_start, replay
 
 # username → (role, the officer role to pick, prefer a 派出所 officer)
 DEMO_LOGINS: list[tuple[str, Role, str | None]] = [
@@ -52,6 +62,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="模拟数据随机种子")
         parser.add_argument("--reset", action="store_true", help="清空已有数据后重新生成")
         parser.add_argument("--no-serve", action="store_true", help="准备好数据后不启动服务")
+        parser.add_argument(
+            "--no-history", action="store_true", help="不回放一年的历史，只在截止时点巡查一次"
+        )
         parser.add_argument("--addr", default="127.0.0.1:8000", help="服务地址（仅本机）")
         parser.add_argument(
             "--tick-seconds",
@@ -65,16 +78,40 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if options["reset"]:
             self._reset()
-        as_of = self._load(options["seed"])
-        self.stdout.write("③ 同步规则包与执法标准，执行巡查 …")
-        run = run_patrol(as_of=as_of, actor=system_user())
+        as_of, fresh = self._load(options["seed"])
+        sync_rules(load_pack(DEFAULT_PACK))  # the standards name the pack's rules
         sync_pack_standards(actor=system_user())
-        self.stdout.write(f"   巡查时点 {as_of:%Y-%m-%d %H:%M}，有效发现 {run.stats['found']} 条")
-        self.stdout.write("   首次运行定时任务（整改、督办、每日十问、纠纷分级与回访）…")
-        run_tick(actor=system_user())
-        self.stdout.write("④ 创建演示账号（密码每次运行重新生成）：")
-        for username, role, password, who in self._logins():
+        # the logins come first, so that the history's notifications reach them
+        self.stdout.write("③ 创建演示账号（密码每次运行重新生成）：")
+        for username, role, password, who in self._logins(as_of):
             self.stdout.write(f"   {role:<8} 用户名 {username:<12} 密码 {password}   {who}")
+        if fresh and not options["no_history"]:
+            start = history_start(as_of)
+            self.stdout.write(
+                f"④ 回放 {start:%Y-%m-%d} 至 {as_of:%Y-%m-%d %H:%M} 的历史"
+                "（过去时点的巡查、定时任务与人员操作）…"
+            )
+            report = replay(as_of=as_of, start=start, seed=options["seed"], actor=system_user())
+            self.stdout.write(f"   {report.summary()}")
+            if options["verbosity"] >= 2:
+                spent = "，".join(
+                    f"{k} {v:.1f}秒"
+                    for k, v in sorted(report.seconds.items(), key=lambda kv: -kv[1])
+                )
+                self.stdout.write(f"   用时：{spent}")
+        elif fresh:
+            self.stdout.write("④ 执行巡查与定时任务（整改、督办、每日十问、纠纷分级与回访）…")
+            run_patrol(as_of=as_of, actor=system_user(), now=as_of)
+            run_tick(actor=system_user())
+        else:
+            # the store has its history already: the tick brings it up to the wall clock
+            self.stdout.write("④ 运行定时任务（巡查、整改、督办、每日十问、纠纷分级与回访）…")
+            run_tick(actor=system_user())
+        found = Finding.objects.open().count()
+        warnings = Finding.objects.open().filter(status=FindingStatus.WARNING).count()
+        self.stdout.write(
+            f"   截至 {as_of:%Y-%m-%d %H:%M}：有效发现 {found} 条，其中临期提醒 {warnings} 条"
+        )
         if options["no_serve"]:
             return
         addr = options["addr"]
@@ -105,9 +142,17 @@ class Command(BaseCommand):
     def _reset(self) -> None:
         self.stdout.write("   清空已有数据 …")
         with transaction.atomic():
-            Finding.objects.all().delete()
-            PatrolRun.objects.all().delete()
+            # what the history made of the records (problems, notices, disputes, daily sheets,
+            # the text index), then the records themselves; rules, policies, standards and the
+            # audit log stay
+            for made in (
+                Attachment, ProblemAction, InterviewReminder, Problem, Notification,
+                WebhookDelivery, EscalationLetter, FollowupPlan, ChecklistAnswer, Party, Dispute,
+                DailyAnswer, DailySheet, TranscriptBand, TranscriptSignature, Finding, PatrolRun,
+            ):  # fmt: skip
+                made.objects.all()._raw_delete(made.objects.db)
             for model in (
+                m.IncidentOfficer, m.EventOfficer, m.CaseOfficer, m.TranscriptOfficer,
                 m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.Property,
                 m.Measure, m.Person, m.Case, m.Incident, m.Venue, m.Officer,
             ):  # fmt: skip
@@ -115,7 +160,8 @@ class Command(BaseCommand):
             m.Unit.objects.update(parent=None)
             m.Unit.objects.all()._raw_delete(m.Unit.objects.db)
 
-    def _load(self, seed: int) -> datetime:
+    def _load(self, seed: int) -> tuple[datetime, bool]:
+        """The demo county's ``as_of``, and whether it was imported just now."""
         out_dir = Path(settings.DATA_DIR) / "demo"
         out_dir.mkdir(parents=True, exist_ok=True)
         bundle = out_dir / f"demo-{seed}.jsonl.gz"
@@ -132,7 +178,7 @@ class Command(BaseCommand):
         as_of = datetime.fromisoformat(header["as_of"])
         if m.Unit.objects.exists():
             self.stdout.write("② 已有数据，跳过生成和导入（--reset 可重新生成）")
-            return as_of
+            return as_of, False
         self.stdout.write("   导入 …")
         report = import_bundle([bundle], actor=system_user())
         if not report.ok:
@@ -140,20 +186,34 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError("演示数据导入失败")
         self.stdout.write(f"   导入 {report.total} 条记录")
-        return as_of
+        return as_of, True
 
-    def _logins(self) -> list[tuple[str, str, str, str]]:
-        stations = m.Unit.objects.filter(kind=UnitKind.POLICE_STATION).order_by("pk")
+    def _logins(self, as_of: datetime) -> list[tuple[str, str, str, str]]:
         legal_brigade = m.Unit.objects.filter(kind=UnitKind.LEGAL_BRIGADE).first()
+        # the 民警 with the most cases of the last days (work in hand at as_of), and the
+        # leaders of his 派出所
+        recent = Q(
+            led_cases__accepted_at__gt=as_of - timedelta(days=3), led_cases__accepted_at__lte=as_of
+        )
+        busiest = (
+            m.Officer.objects.filter(
+                active=True, role=OfficerRole.OFFICER, unit__kind=UnitKind.POLICE_STATION
+            )
+            .annotate(recent=Count("led_cases", filter=recent))
+            .order_by("-recent", "unit_id", "pk")
+            .first()
+        )
+        station = busiest.unit_id if busiest else None
         printed = []
         for username, role, officer_role in DEMO_LOGINS:
             officers = m.Officer.objects.filter(active=True).order_by("unit_id", "pk")
             if officer_role is None:
                 officer = officers.filter(unit=legal_brigade).first() if legal_brigade else None
+            elif officer_role == OfficerRole.OFFICER and busiest is not None:
+                officer = busiest
             else:
                 officers = officers.filter(role=officer_role)
-                in_station = officers.filter(unit__in=stations)
-                officer = in_station.first() or officers.first()
+                officer = officers.filter(unit_id=station).first() or officers.first()
             password = secrets.token_urlsafe(9)
             provision_user(
                 actor=system_user(),
