@@ -200,6 +200,7 @@ class FollowupResult(models.TextChoices):
 
 # --- FZX v1.1 ----------------------------------------------------------------------------
 
+
 class MovementKind(models.TextChoices):
     """涉案财物流转: one step of the custody chain."""
 

@@ -767,9 +767,7 @@ register_scope(
     own=lambda officer_id: Q(officer_id=officer_id) | in_own_cases("case_id")(officer_id),
 )
 register_scope(Review, unit="case__unit_id", own=_named_or_own_case(ReviewOfficer, "review_id"))
-register_scope(
-    Complaint, unit="unit_id", own=_named_or_own_case(ComplaintOfficer, "complaint_id")
-)
+register_scope(Complaint, unit="unit_id", own=_named_or_own_case(ComplaintOfficer, "complaint_id"))
 register_scope(
     SafetyEvent, unit="unit_id", own=_named_or_own_case(SafetyEventOfficer, "safety_event_id")
 )
