@@ -52,8 +52,9 @@ COMPLAINT_TEXTS = (
     "反映询问时未告知其权利义务。",
     "反映调解不公，偏袒对方当事人。",
 )
+# A few a county-year, the grave kinds (the evaluation's 一票否决) about one in five.
 SAFETY_KINDS = (
-    ("自杀自残", 50), ("其他", 25), ("重伤", 8), ("脱逃", 8), ("死亡", 3), ("刑讯逼供", 3),
+    ("自杀自残", 50), ("其他", 30), ("重伤", 6), ("脱逃", 6), ("死亡", 2), ("刑讯逼供", 3),
     ("违规使用警械武器", 3),
 )  # fmt: skip
 SAFETY_NOTES = {
@@ -365,7 +366,7 @@ class Oversight:
         if lead and rng.random() < 0.012:
             self.complaint(case["accepted_at"], case["unit_id"], [lead], case_id=case["id"])
         visits = [r for r in kept.values() if r["type"] == "venue_visit"]
-        if visits and rng.random() < 0.002:
+        if visits and rng.random() < 0.0006:
             visit = visits[0]
             at = visit["entered_at"] + rng.randint(1, 5) * HOUR
             if at <= self.as_of:
