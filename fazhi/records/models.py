@@ -1,4 +1,4 @@
-"""The law-enforcement elements (执法要素) as FZX v1 and v1.1 define them, one model per record type.
+"""The law-enforcement elements (执法要素) as FZX v1 and v1.1 define them, one model per type.
 
 Design choices:
 - The FZX ``id`` is the primary key: upsert by ``(type, id)`` is a plain ``ON CONFLICT (id)``,
@@ -746,7 +746,7 @@ def _named_in(link: type[OfficerLink], owner: str) -> Callable[[str], Q]:
     """Rows whose officer list names the officer (the link's ``owner`` column is the row)."""
 
     def own(officer_id: str) -> Q:
-        return Q(pk__in=link.objects.filter(officer_id=officer_id).values(owner))
+        return Q(pk__in=link._default_manager.filter(officer_id=officer_id).values(owner))
 
     return own
 
@@ -771,8 +771,10 @@ register_scope(Complaint, unit="unit_id", own=_named_or_own_case(ComplaintOffice
 register_scope(
     SafetyEvent, unit="unit_id", own=_named_or_own_case(SafetyEventOfficer, "safety_event_id")
 )
-for _model in (Training, Commendation, Discipline):
-    register_scope(_model, unit="officer__unit_id", own=lambda officer_id: Q(officer_id=officer_id))
+for _personal in (Training, Commendation, Discipline):
+    register_scope(
+        _personal, unit="officer__unit_id", own=lambda officer_id: Q(officer_id=officer_id)
+    )
 
 # The identifiers that pages show masked, revealed only by the audited unmask.
 register_unmaskable(Person, "id_number", label="身份证号", kind="id_number")

@@ -10,11 +10,11 @@ events), never the other way round.
 Clean data keeps clear of every v1.1 rule of rules.md: each incident of category 刑事/治安/纠纷/交通
 with an arrival is recorded by one of its officers from before the arrival (LX-01); recordings are
 uploaded within 20 hours (LX-02, 24 h); only the routine patrol recordings, linked to nothing, are
-deleted, more than 200 days after they ended (LX-03, 6 months: and an incident's recording stays,
-so that whether a deleted recording still shows the arrival was recorded never matters); a borrowed item (调用)
-comes back before its due time (GF-CW-03); the chain of every item starts with 入库 and leaves the
-store once (GF-CW-05). The injections (``injections/gf.py``, ``injections/lx.py``) break one of
-these on purpose.
+deleted, more than 200 days after they ended (LX-03, 6 months: an incident's recording stays, so
+whether a deleted recording still shows that the arrival was recorded never matters); a borrowed
+item (调用) comes back before its due time (GF-CW-03); the chain of every item starts with 入库
+and leaves the store once (GF-CW-05). The injections (``injections/gf.py``, ``injections/lx.py``)
+break one of these on purpose.
 """
 
 from __future__ import annotations
@@ -182,9 +182,8 @@ class Oversight:
             rec["uploaded_at"] = uploaded if uploaded <= self.as_of else None
             deleted = end + PURGE_AFTER + rng.randint(0, 60) * DAY
             unlinked = case_id is None and incident_id is None
-            if purge and unlinked and not evidence and deleted <= self.as_of:
-                if rng.random() < 0.5:
-                    rec["deleted_at"] = deleted
+            if purge and unlinked and not evidence and deleted <= self.as_of and rng.random() < 0.5:
+                rec["deleted_at"] = deleted
         self.emit(rec)
         self.last_end[officer_id] = max(self.last_end.get(officer_id, end), end)
         return rec
@@ -212,9 +211,7 @@ class Oversight:
             else:
                 raise RuntimeError(f"incident {rec['id']}: no officer may record its arrival")
         if officers and self.rng.random() < 0.002:
-            self.complaint(
-                rec["received_at"], rec["unit_id"], officers[:1], incident_id=rec["id"]
-            )
+            self.complaint(rec["received_at"], rec["unit_id"], officers[:1], incident_id=rec["id"])
 
     def patrols(self, day: int) -> None:
         """A day's routine patrol recordings (巡逻), linked to no incident or case."""
@@ -413,9 +410,8 @@ class Oversight:
             chain: list[Record] = []
             if stored is not None and not prop.get("_no_store_move"):
                 chain.append(movement(prop, "入库", stored["at"], stored["officer_ids"]))
-                prop["location"] = (
-                    f"{'ABCD'[rng.randrange(4)]}区-{rng.randint(1, 20):02d}-{rng.randint(1, 40):02d}"
-                )
+                shelf, place = rng.randint(1, 20), rng.randint(1, 40)
+                prop["location"] = f"{'ABCD'[rng.randrange(4)]}区-{shelf:02d}-{place:02d}"
                 leave = next(
                     (e for e in events if e["kind"] in MOVED_OUT and e["at"] > stored["at"]), None
                 )

@@ -20,7 +20,6 @@ from fazhi.synth.injections.common import (
     days,
     open_case,
     suspect_flow,
-    truth,
 )
 from fazhi.synth.paths import _r
 from fazhi.synth.periods import HOUR, MINUTE

@@ -641,7 +641,8 @@ class Oracle:
         by_officer: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for rec in self.d["recording"]:
             start, end = t(rec["started_at"]), t(rec["ended_at"])
-            assert start is not None and end is not None
+            assert start is not None
+            assert end is not None
             by_officer[rec["officer_id"]].append((start, end))
             uploaded = t(rec["uploaded_at"])
             self.deadline("LX-02", rec, self.first([uploaded], end), end + DAY, end + DAY)
@@ -650,9 +651,8 @@ class Oracle:
                 continue
             case = self.cases.get(rec["case_id"] or "")
             case_closed = t(case["closed_at"]) if case is not None else None
-            if rec["evidence"] or (case is not None and (case_closed is None or case_closed > deleted)):
-                self.v.add("LX-03", rec, "violation")
-            elif deleted < add_months(end, 6) - 3 * DAY:
+            kept_open = case is not None and (case_closed is None or case_closed > deleted)
+            if rec["evidence"] or kept_open or deleted < add_months(end, 6) - 3 * DAY:
                 self.v.add("LX-03", rec, "violation")
             elif deleted < add_months(end, 6) + 3 * DAY:
                 self.v.unsure("LX-03", rec, "deleted about 6 months after")
