@@ -615,3 +615,49 @@ def test_the_system_account_may_not_change_rules_either(db: Any) -> None:
     sync_rules(load_pack())
     with pytest.raises(PatrolError):
         change_rule(_rule("JQ-03"), actor=system_user(), reason="x", enabled=False)
+
+
+# FZX v1.1 records about the clean cases: none of them is wrong, and no v1 rule reads them.
+V11_RECORDS = [
+    {"type": "property_movement", "id": "PM-OK-IN", "property_id": "PR-OK", "kind": "入库",
+     "at": "2026-09-03T15:00:00+08:00", "officer_ids": ["P1", "P2"]},
+    {"type": "recording", "id": "RC-OK", "officer_id": "P1",
+     "started_at": "2026-09-01T08:10:00+08:00", "ended_at": "2026-09-01T08:50:00+08:00", "uploaded_at": "2026-09-01T11:00:00+08:00",
+     "incident_id": "I-OK", "evidence": True},
+    {"type": "review", "id": "RV-OK", "case_id": "A-OK", "kind": "行政复议",
+     "filed_at": "2026-09-25T10:00:00+08:00", "officer_ids": []},
+    {"type": "complaint", "id": "CP-OK", "received_at": "2026-09-22T09:00:00+08:00",
+     "channel": "12389", "unit_id": "U1", "officer_ids": ["P2"], "case_id": "A-OK",
+     "content": "反映处罚过重。"},
+    {"type": "training", "id": "TR-OK", "officer_id": "P2", "kind": "培训",
+     "title": "执法规范化培训", "at": "2026-05-20"},
+]  # fmt: skip
+
+
+def test_clean_cases_with_v1_1_records_still_patrol_to_nothing(patrol, clean_records) -> None:
+    # given the clean cases with a movement, a recording, a review, a complaint and a training
+    # when patrolled at the example's as_of / then nothing at all is found
+    assert patrol(clean_records + V11_RECORDS, AS_OF) == []
+
+
+def test_a_changed_v1_1_record_makes_the_next_incremental_run_recheck_its_case(
+    patrol, clean_records
+) -> None:
+    from django.utils import timezone
+
+    from fazhi.patrol.services import _touched_scope
+    from fazhi.records.models import PropertyMovement, Review
+
+    # given the clean cases with v1.1 records patrolled, and nothing changed since
+    assert patrol(clean_records + V11_RECORDS, AS_OF) == []
+    previous = PatrolRun.objects.order_by("-id")[0]
+    unchanged, _ = _touched_scope(previous, AS_OF)
+    assert unchanged is not None
+    assert unchanged.case_ids == frozenset()
+    # when the review is decided and the item's movement corrected (stamped as an import does)
+    Review.objects.filter(pk="RV-OK").update(outcome="维持", changed_at=timezone.now())
+    PropertyMovement.objects.filter(pk="PM-OK-IN").update(changed_at=timezone.now())
+    scope, _ = _touched_scope(previous, AS_OF)
+    # then the next incremental run re-checks the two cases they concern
+    assert scope is not None
+    assert scope.case_ids == {"A-OK", "C-OK"}
