@@ -335,5 +335,20 @@ def test_v1_1_types_read_from_csv_as_from_json(full, bundle, tmp_path) -> None:
     assert store_snapshot() == from_csv
 
 
+def test_v1_1_types_read_from_an_xlsx_workbook_as_from_json(full, bundle, tmp_path) -> None:
+    # given the full bundle as a workbook, one sheet per type (property_movement among them)
+    from fazhi.exchange.tests.test_formats import write_xlsx
+
+    book = write_xlsx(tmp_path / "v11.xlsx", full)
+    # when it is imported
+    report = import_bundle([book])
+    # then it stores what the JSON Lines form stores
+    assert report.ok, [e.message for e in report.errors]
+    from_xlsx = store_snapshot()
+    assert import_bundle([bundle(deletions_of(full))]).ok
+    assert import_bundle([bundle(full)]).ok
+    assert store_snapshot() == from_xlsx
+
+
 def _model_name(rtype: str) -> str:
     return "".join(part.title() for part in rtype.split("_"))

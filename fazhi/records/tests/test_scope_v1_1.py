@@ -80,3 +80,25 @@ def test_a_unit_role_sees_its_unit_and_not_another(bureau: Any, v11: None) -> No
     assert _ids(m.PropertyMovement, bureau, "wang") == set()
     # and the bureau leader all of them
     assert _ids(m.Complaint, bureau, "wu") == {"TS-Z", "TS-C", "TS-N"}
+
+
+def test_reviews_and_safety_events_follow_their_case_and_the_officers_named(bureau: Any) -> None:
+    # given a review of a 城南 case led by chen and naming zhang, and a safety event in 城南
+    south = bureau.units["south"]
+    zhang, chen = bureau.officers["zhang"], bureau.officers["chen"]
+    case = m.Case.objects.create(
+        id="AJ-S2", kind="行政", cause="殴打他人", unit=south, lead_officer=chen, accepted_at=T0,
+        status="结案",
+    )  # fmt: skip
+    review = m.Review.objects.create(id="FY-S", case=case, kind="行政复议", filed_at=T0)
+    m.ReviewOfficer.objects.create(review=review, officer=zhang, position=0)
+    m.SafetyEvent.objects.create(id="AQ-S", at=T0, unit=south, kind="自杀自残")
+    # then the review is zhang's (named in it) and 城南's, not another 民警's nor 城北's
+    assert _ids(m.Review, bureau, "zhang") == {"FY-S"}
+    assert _ids(m.Review, bureau, "li") == {"FY-S"}
+    assert _ids(m.Review, bureau, "zhao") == set()
+    assert _ids(m.Review, bureau, "wang") == set()
+    # and the safety event, naming nobody, is 城南's unit roles', not its 民警's nor 城北's
+    assert _ids(m.SafetyEvent, bureau, "li") == {"AQ-S"}
+    assert _ids(m.SafetyEvent, bureau, "zhang") == set()
+    assert _ids(m.SafetyEvent, bureau, "wang") == set()
