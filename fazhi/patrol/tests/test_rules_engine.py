@@ -61,22 +61,22 @@ def _rule(code: str) -> Rule:
 # The pack and the coverage of this suite
 
 
-def test_pack_has_the_54_rules_of_the_catalogue() -> None:
+def test_pack_has_the_55_rules_of_the_catalogue() -> None:
     # given the shipped pack
     pack = load_pack()
     codes = [r.code for r in pack.rules]
-    # then it holds the rules of rules.md once: 19 XS, 7 ZA, 3 JQ, 17 GF, 4 SJ, 4 ZN (the other
-    # rules that read FZX v1.1 records, GF-CW-03 … 05 and LX, are not in it yet)
-    assert len(codes) == len(set(codes)) == 54
+    # then it holds the rules of rules.md once: 19 XS, 7 ZA, 3 JQ, 17 GF, 1 LX, 4 SJ, 4 ZN (the
+    # other rules that read FZX v1.1 records, GF-CW-03 … 05, LX-01 and LX-03, are not in it yet)
+    assert len(codes) == len(set(codes)) == 55
     families = Counter(code.split("-")[0] for code in codes)
-    assert families == {"XS": 19, "ZA": 7, "JQ": 3, "GF": 17, "SJ": 4, "ZN": 4}
+    assert families == {"XS": 19, "ZA": 7, "JQ": 3, "GF": 17, "LX": 1, "SJ": 4, "ZN": 4}
 
 
 def test_every_rule_of_the_pack_has_rule_tests() -> None:
     # given the rule test modules (the analysis rules ZN are tested in test_analysis.py)
     sources = "".join(
         (TESTS / f"test_rules_{family}.py").read_text(encoding="utf-8")
-        for family in ("xs", "za", "jq", "gf", "sj")
+        for family in ("xs", "za", "jq", "gf", "lx", "sj")
     ) + (TESTS / "test_analysis.py").read_text(encoding="utf-8")
     # then each rule code is named in a quoted expectation there
     untested = [r.code for r in load_pack().rules if f'"{r.code}"' not in sources]
@@ -101,10 +101,10 @@ def test_clean_cases_through_the_importer_patrol_to_no_finding(db) -> None:
     assert report.ok, [str(e) for e in report.errors]
     # when patrolled at 2026-10-08 10:00
     run = run_patrol(as_of=AS_OF, actor=system_user())
-    # then nothing is found, by any of the 54 rules
+    # then nothing is found, by any of the 55 rules
     assert Finding.objects.count() == 0
     assert run.stats["found"] == 0
-    assert len(run.stats["rules"]) == 54
+    assert len(run.stats["rules"]) == 55
 
 
 def test_clean_cases_patrol_to_no_finding_at_other_quiet_moments(patrol, rerun) -> None:
