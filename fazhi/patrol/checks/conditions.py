@@ -14,6 +14,7 @@ from fazhi.patrol.checks.common import in_case, of_case
 from fazhi.patrol.checks.idnumbers import date_number, person_birth_number
 from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope, constant_facts
 from fazhi.patrol.models import RuleKind
+from fazhi.patrol.periods import add_months, end_of_day, to_shanghai
 from fazhi.patrol.registry import register
 from fazhi.patrol.sql import seconds_between
 from fazhi.records import models as m
@@ -337,6 +338,79 @@ def leader_qualification(p: LeaderQualificationParams, ctx: EvalContext) -> Reco
         },
         extra_facts=constant_facts(Fact("rule.levels", "不足的等级", p.levels)),
     )
+
+
+@dataclass(frozen=True)
+class RecordingRetentionParams:
+    months: int  # the shortest time a recording is kept (VR art. 13: 6 months)
+
+
+# More than any ``months`` months can last: the SQL candidates, which ``refine`` decides exactly.
+_DAYS_PER_MONTH_AT_MOST = 31
+
+
+@register(
+    "recording_retention", kind=CONDITION, subject="recording", params=RecordingRetentionParams
+)
+def recording_retention(p: RecordingRetentionParams, ctx: EvalContext) -> RecordQuery:
+    """An enforcement recording deleted before it could be: while used as evidence, while its
+    case was still open, or before the retention period ended (FZX v1.1 ``recording``)."""
+    if p.months < 1:
+        raise ValueError("保存期限 months 应为正整数")
+    open_case = Q(case__isnull=False) & (
+        Q(case__closed_at__isnull=True) | Q(case__closed_at__gt=F("deleted_at"))
+    )
+    early = Q(deleted_at__lt=F("ended_at") + timedelta(days=_DAYS_PER_MONTH_AT_MOST * p.months))
+    qs = m.Recording.objects.filter(deleted_at__isnull=False, deleted_at__lte=ctx.as_of).filter(
+        Q(evidence=True) | open_case | early
+    )
+
+    def refine(row: dict[str, Any], _settings: Any, _ctx: EvalContext) -> bool:
+        return bool(_retention_breaches(row, p.months))
+
+    def reasons(rows: list[dict[str, Any]]) -> dict[str, list[Fact]]:
+        return {
+            row["pk"]: [Fact("recording.breach", "违规情形", _retention_breaches(row, p.months))]
+            for row in rows
+        }
+
+    # Only deleted recordings are candidates, a small set: evaluated whole (no narrowing).
+    return RecordQuery(
+        subject_type="recording",
+        queryset=qs,
+        unit="officer__unit_id",
+        officer="officer_id",
+        case="case_id",
+        facts={
+            "officer.name": ("记录民警", "officer__name"),
+            "recording.device_no": ("执法记录仪编号", "device_no"),
+            "recording.ended_at": ("结束时间", "ended_at"),
+            "recording.deleted_at": ("删除时间", "deleted_at"),
+            "recording.evidence": ("作为证据", "evidence"),
+            "case.id": ("案件编号", "case_id"),
+            "case.closed_at": ("结案时间", "case__closed_at"),
+        },
+        refine=refine,
+        extra_facts=reasons,
+    )
+
+
+def _retention_breaches(row: dict[str, Any], months: int) -> list[str]:
+    """Why deleting the recording of ``row`` was not allowed, in Chinese (empty: it was)."""
+    deleted = row["fact__recording.deleted_at"]
+    ended = row["fact__recording.ended_at"]
+    closed = row["fact__case.closed_at"]
+    found = []
+    if row["fact__recording.evidence"]:
+        found.append("作为证据使用的音视频应当永久保存")
+    if row["fact__case.id"] and (closed is None or closed > deleted):
+        found.append("所涉案件尚未办结")
+    # The period runs from the day it ended to the same day ``months`` later (or that month's
+    # last day), to its end: deleting before that day is over is too early.
+    last_day, _why = add_months(to_shanghai(ended).date(), months)
+    if deleted < end_of_day(last_day):
+        found.append(f"保存不足{months}个月（至{last_day.isoformat()}期满）")
+    return found
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,85 @@ def test_lx_02_an_upload_before_the_recording_ended_does_not_count(patrol, clean
 def test_lx_02_nothing_without_recordings(patrol, clean_records) -> None:
     # given a bureau that imports no recordings at all / when patrolled / then no LX finding
     assert patrol(clean_records) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# LX-03 执法音视频提前删除 (VR art. 13: kept at least 6 months; evidence for good; not while
+# its case is open)
+
+
+def _kept(ended: Any, deleted: Any, **fields: Any) -> dict[str, Any]:
+    """A recording that ended at ``ended``, uploaded an hour later, deleted at ``deleted``."""
+    return recording(
+        started_at=iso(ended - HOUR / 2), ended_at=iso(ended), uploaded_at=iso(ended + HOUR),
+        deleted_at=iso(deleted), **fields,
+    )  # fmt: skip
+
+
+def test_lx_03_hit_deleted_a_month_after(patrol, clean_records) -> None:
+    # given a recording of 09-01 deleted on 10-01
+    add(clean_records, _kept(sh(2026, 9, 1, 8, 50), sh(2026, 10, 1, 9)))
+    # when patrolled / then a violation, its reason said
+    f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
+    assert f["status"] == "violation"
+    assert f["facts"]["recording.breach"] == ["保存不足6个月（至2027-03-01期满）"]
+
+
+@pytest.mark.parametrize(
+    ("deleted", "breach"),
+    [(sh(2026, 9, 30, 23, 59), True), (sh(2026, 10, 1), False)],
+    ids=["last-minute-of-the-period", "the-day-after"],
+)
+def test_lx_03_six_months_from_a_month_end_end_with_the_target_months_last_day(
+    patrol, clean_records, deleted, breach
+) -> None:
+    # given a recording that ended on 03-31: six months run to 09-30 (no 09-31), to its end
+    add(clean_records, _kept(sh(2026, 3, 31, 20), deleted))
+    # when patrolled / then deleting on 09-30 is too early, on 10-01 it is not
+    findings = patrol(clean_records)
+    if breach:
+        f = only(findings, "LX-03", "recording", "RC-1")
+        assert f["facts"]["recording.breach"] == ["保存不足6个月（至2026-09-30期满）"]
+    else:
+        assert findings == []
+
+
+def test_lx_03_hit_evidence_deleted_even_after_a_year(patrol, clean_records) -> None:
+    # given a recording used as evidence, deleted more than a year after it ended
+    add(clean_records, _kept(sh(2025, 8, 1, 10), sh(2026, 9, 1, 10), evidence=True))
+    # when patrolled / then a violation: evidence is kept for good
+    f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
+    assert f["facts"]["recording.breach"] == ["作为证据使用的音视频应当永久保存"]
+
+
+def test_lx_03_hit_deleted_while_its_case_was_open(patrol, clean_records) -> None:
+    # given a recording of A-OK (closed 09-20) from February, deleted on 09-19: over 6 months,
+    # but the case was still open
+    add(clean_records, _kept(sh(2026, 2, 1, 10), sh(2026, 9, 19, 10), case_id="A-OK"))
+    # when patrolled / then a violation for that reason alone
+    f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
+    assert (f["case_id"], f["facts"]["recording.breach"]) == ("A-OK", ["所涉案件尚未办结"])
+
+
+def test_lx_03_miss_deleted_after_the_case_closed_and_six_months(patrol, clean_records) -> None:
+    # given the same recording deleted on 09-25, after A-OK closed on 09-20
+    add(clean_records, _kept(sh(2026, 2, 1, 10), sh(2026, 9, 25, 10), case_id="A-OK"))
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+def test_lx_03_hit_case_never_closed_names_the_officer_and_unit(patrol, clean_records) -> None:
+    # given a recording of C-OK (open) by P2, deleted seven months after it ended
+    add(clean_records,
+        _kept(sh(2026, 2, 1, 10), sh(2026, 9, 5, 10), case_id="C-OK", officer_id="P2"))  # fmt: skip
+    # when patrolled
+    f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
+    # then the officer who wore the device and his unit answer for it
+    assert (f["officer_id"], f["unit_id"], f["case_id"]) == ("P2", "U1", "C-OK")
+
+
+def test_lx_03_miss_a_deletion_after_as_of_is_not_yet_known(patrol, clean_records) -> None:
+    # given a recording deleted (too early) on 10-09, patrolled on 10-08
+    add(clean_records, _kept(sh(2026, 9, 1, 8, 50), sh(2026, 10, 9, 9)))
+    # when patrolled / then nothing yet
+    assert patrol(clean_records) == []
