@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RowRange
 from django.db.models.functions import Lead, Length, Round
 
@@ -18,7 +18,13 @@ from fazhi.patrol.periods import add_months, end_of_day, to_shanghai
 from fazhi.patrol.registry import register
 from fazhi.patrol.sql import seconds_between
 from fazhi.records import models as m
-from fazhi.records.enums import EventKind, OfficerRole, PropertyStatus, Qualification
+from fazhi.records.enums import (
+    EventKind,
+    MovementKind,
+    OfficerRole,
+    PropertyStatus,
+    Qualification,
+)
 
 CONDITION = RuleKind.CONDITION
 ADULT = 180000  # YYYYMMDD difference of an 18th birthday
@@ -411,6 +417,47 @@ def _retention_breaches(row: dict[str, Any], months: int) -> list[str]:
     if deleted < end_of_day(last_day):
         found.append(f"保存不足{months}个月（至{last_day.isoformat()}期满）")
     return found
+
+
+# A movement that takes the item out of the store, and those after which it is in store.
+LEAVING = [
+    MovementKind.STORE_OUT, MovementKind.BORROW, MovementKind.HAND_OVER,
+    MovementKind.RETURN_TO_OWNER, MovementKind.DISPOSE,
+]  # fmt: skip
+IN_STORE_AFTER = [MovementKind.STORE_IN, MovementKind.BRING_BACK]
+
+
+@register("custody_chain", kind=CONDITION, subject="property_movement")
+def custody_chain(_p: object, ctx: EvalContext) -> RecordQuery:
+    """A movement the item's own chain does not allow: it leaves a store it is not in (never
+    taken in, or already out), or is taken into a store it is already in (FZX v1.1)."""
+    # The chain's previous step: movements of the item in time order, ties by id.
+    previous = m.PropertyMovement.objects.filter(property_id=OuterRef("property_id")).filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk"))
+    )
+    qs = (
+        m.PropertyMovement.objects.filter(at__lte=ctx.as_of)
+        .annotate(_previous=Subquery(previous.order_by("-at", "-pk").values("kind")[:1]))
+        .filter(
+            Q(kind__in=LEAVING, _previous__isnull=True)
+            | Q(kind__in=LEAVING, _previous__in=LEAVING)
+            | Q(kind=MovementKind.STORE_IN, _previous__in=IN_STORE_AFTER)
+        )
+    )
+    return RecordQuery(
+        subject_type="property_movement",
+        queryset=qs,
+        unit="property__case__unit_id",
+        officer="property__case__lead_officer_id",
+        case="property__case_id",
+        facts={
+            "property.name": ("财物", "property__name"),
+            "property_movement.kind": ("流转类别", "kind"),
+            "property_movement.at": ("时间", "at"),
+            "property_movement.previous": ("上一环节", "_previous"),
+        },
+        narrow=lambda scope: Q(property__case_id__in=scope.case_ids),
+    )
 
 
 @dataclass(frozen=True)

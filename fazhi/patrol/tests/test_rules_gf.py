@@ -9,6 +9,7 @@ Clean facts used here: transcripts M-OK-JL-T (09-03 10:00–11:00), M-OK-DB-T (0
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import chinese_calendar
 import pytest
@@ -487,6 +488,77 @@ def test_gf_cw_01_miss_second_property_stored_in_time(patrol, clean_records) -> 
         event("PR-2-IN", "财物入库", t("2026-09-04 15:00"), case_id="C-OK", property_id="PR-2"),
     )
     # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# GF-CW-05 财物流转不连续 (FZX v1.1 property_movement): PR-OK seized 09-03 11:00, stored 16:00
+
+
+def movement(rid: str, kind: str, at: Any, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "property_movement", "id": rid, "property_id": "PR-OK", "kind": kind,
+        "at": iso(at), "officer_ids": ["P1", "P2"], **fields,
+    }  # fmt: skip
+
+
+def test_gf_cw_05_miss_a_continuous_chain(patrol, clean_records) -> None:
+    # given 入库, 调用 for identification, 归还, then 返还 to the owner
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "调用", sh(2026, 9, 5, 9), due_back_at=iso(sh(2026, 9, 8, 9))),
+        movement("L3", "归还", sh(2026, 9, 6, 15)),
+        movement("L4", "返还", sh(2026, 9, 20, 10)))  # fmt: skip
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_05_hit_leaving_a_store_it_was_never_taken_into(patrol, clean_records) -> None:
+    # given a 返还 with no 入库 before it in the item's chain (the store event alone is not it)
+    add(clean_records, movement("L1", "返还", sh(2026, 9, 20, 10)))
+    # when patrolled
+    f = only(patrol(clean_records), "GF-CW-05", "property_movement", "L1")
+    # then the movement is reported in the item's case, with no previous step
+    assert (f["status"], f["case_id"], f["unit_id"], f["officer_id"]) == (
+        "violation", "C-OK", "U1", "P1",
+    )  # fmt: skip
+    assert f["facts"]["property_movement.previous"] is None
+
+
+def test_gf_cw_05_hit_leaving_again_while_out(patrol, clean_records) -> None:
+    # given 入库, 出库 for an expert opinion, then 处置 without the item coming back
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "出库", sh(2026, 9, 5, 9)),
+        movement("L3", "处置", sh(2026, 9, 20, 10)))  # fmt: skip
+    # when patrolled / then only the second exit is reported, after 出库
+    f = only(patrol(clean_records), "GF-CW-05", "property_movement", "L3")
+    assert f["facts"]["property_movement.previous"] == "出库"
+
+
+def test_gf_cw_05_hit_taken_in_twice(patrol, clean_records) -> None:
+    # given 入库 twice with nothing between
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "入库", sh(2026, 9, 4, 10)))  # fmt: skip
+    # when patrolled / then the second 入库 is reported
+    assert keys(patrol(clean_records)) == {("GF-CW-05", "property_movement", "L2")}
+
+
+def test_gf_cw_05_miss_taken_in_again_after_leaving(patrol, clean_records) -> None:
+    # given 入库, 移交 to another unit, and 入库 again when it comes back
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "移交", sh(2026, 9, 5, 9)),
+        movement("L3", "入库", sh(2026, 9, 12, 9)))  # fmt: skip
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_05_miss_a_movement_after_as_of(patrol, clean_records) -> None:
+    # given a 返还 without 入库 recorded for after the patrol's as_of (10-08 10:00)
+    add(clean_records, movement("L1", "返还", sh(2026, 10, 9, 10)))
+    # when patrolled / then not yet
     assert patrol(clean_records) == []
 
 
