@@ -41,7 +41,13 @@ from fazhi.patrol.engine import EvalContext, RecordQuery
 from fazhi.patrol.models import RuleKind
 from fazhi.patrol.registry import register
 from fazhi.records import models as m
-from fazhi.records.enums import CaseStatus, Disposition, EventKind
+from fazhi.records.enums import (
+    CaseStatus,
+    Disposition,
+    EventKind,
+    MovementKind,
+    PropertyStatus,
+)
 
 DEADLINE = RuleKind.DEADLINE
 
@@ -426,6 +432,37 @@ def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
         },
         act="财物入库",
         trigger="扣押",
+    )
+
+
+@register("unrelated_property_return", kind=DEADLINE, subject="property")
+def unrelated_property_return(_p: object, ctx: EvalContext) -> RecordQuery:
+    """Property found unrelated to the case must go back to its owner in time: a 返还 in its
+    custody chain (FZX v1.1 ``property_movement``) from the moment it was found unrelated."""
+    returned = m.PropertyMovement.objects.filter(
+        property_id=OuterRef("pk"), kind=MovementKind.RETURN_TO_OWNER
+    ).filter(within("at", "unrelated_at", ctx.as_of))
+    qs = m.Property.objects.filter(unrelated=True, unrelated_at__isnull=False).annotate(
+        trigger_at=F("unrelated_at"),
+        # A status of 已返还 with no 返还 recorded says it went back but not when: it counts as
+        # done (nothing shows it was late), unlike GF-CW-01's 在库, which must show its time.
+        done_at=Coalesce(
+            first_time(returned, "at"),
+            Case(When(status=PropertyStatus.RETURNED, then=F("unrelated_at"))),
+        ),
+    )
+    return in_case(
+        subject_type="property",
+        queryset=qs,
+        facts={
+            "property.name": ("财物", "name"),
+            "property.unrelated_at": ("认定无关时间", "unrelated_at"),
+            "property.status": ("状态", "status"),
+            "property.location": ("保管位置", "location"),
+            "case.id": ("案件编号", "case_id"),
+        },
+        act="返还原主",
+        trigger="认定与案件无关",
     )
 
 

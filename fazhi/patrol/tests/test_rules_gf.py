@@ -52,9 +52,22 @@ def _left(records: Records, done) -> Records:
     return set_field(records, "VV-OK", left_at=iso(done) if done else None)
 
 
+def _returned_unrelated(records: Records, done) -> Records:
+    # PR-OK (stored 09-03 16:00) found unrelated to C-OK on Monday 09-07 10:00
+    set_field(records, "PR-OK", unrelated=True, unrelated_at=iso(sh(2026, 9, 7, 10)))
+    add(records, movement("L1", "入库", sh(2026, 9, 3, 16)))
+    if done is not None:
+        set_field(records, "PR-OK", status="已返还")
+        add(records, movement("L2", "返还", done))
+    return records
+
+
 DEADLINES = [
     # seized 09-03 11:00 + 24 h; lead 6 h
     DeadlineCase("GF-CW-01", "property", "PR-OK", sh(2026, 9, 4, 11), 6 * HOUR, _stored),
+    # found unrelated Monday 09-07 10:00 + 3 days, the first not counted: 09-10 (Thursday, a
+    # working day) 24:00; lead 25% of 3 d 14 h < 1 day → 1 day
+    DeadlineCase("GF-CW-04", "property", "PR-OK", sh(2026, 9, 11), DAY, _returned_unrelated),
     # entered 09-03 09:10 + 24 h (custody); lead 6 h. S-OK's detention began 09:00, before he
     # entered: it does not end the stay; his arrest (09-09) lies after every as_of used here.
     DeadlineCase("GF-BA-04", "venue_visit", "VV-OK", sh(2026, 9, 4, 9, 10), 6 * HOUR, _left),
@@ -500,6 +513,33 @@ def movement(rid: str, kind: str, at: Any, **fields: Any) -> dict[str, Any]:
         "type": "property_movement", "id": rid, "property_id": "PR-OK", "kind": kind,
         "at": iso(at), "officer_ids": ["P1", "P2"], **fields,
     }  # fmt: skip
+
+
+def test_gf_cw_04_miss_returned_by_status_only(patrol, clean_records) -> None:
+    # given PR-OK found unrelated on 09-07 and shown 已返还, with no 返还 in its chain
+    set_field(clean_records, "PR-OK", unrelated=True, unrelated_at=iso(sh(2026, 9, 7, 10)),
+              status="已返还")  # fmt: skip
+    # when patrolled long after / then nothing: returned, at a time nothing shows was late
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_04_miss_item_not_found_unrelated(patrol, clean_records) -> None:
+    # given PR-OK marked unrelated = false (or with no time): no clock runs
+    set_field(clean_records, "PR-OK", unrelated=False, unrelated_at=iso(sh(2026, 9, 7, 10)))
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_04_a_period_ending_in_the_national_day_holiday_rolls_over(
+    patrol, clean_records
+) -> None:
+    # given PR-OK found unrelated on 09-29: its 3 days end on 10-02, inside the National Day
+    # holiday of 2026 (10-01 … 10-07), so the period runs to the end of 10-08
+    set_field(clean_records, "PR-OK", unrelated=True, unrelated_at=iso(sh(2026, 9, 29, 10)))
+    add(clean_records, movement("L1", "入库", sh(2026, 9, 3, 16)))
+    # when patrolled on 10-08 10:00, the last day
+    f = only(patrol(clean_records), "GF-CW-04", "property", "PR-OK")
+    # then only a warning, due at 10-08 24:00
+    assert (f["status"], f["due_at"]) == ("warning", iso(sh(2026, 10, 9)))
 
 
 def test_gf_cw_05_miss_a_continuous_chain(patrol, clean_records) -> None:
