@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Windo
 from django.db.models.expressions import RowRange
 from django.db.models.functions import Lead, Length, Round
 
-from fazhi.patrol.checks.common import in_case, of_case
+from fazhi.patrol.checks.common import first_incident_officer, in_case, of_case
 from fazhi.patrol.checks.idnumbers import date_number, person_birth_number
 from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope, constant_facts
 from fazhi.patrol.models import RuleKind
@@ -343,6 +343,58 @@ def leader_qualification(p: LeaderQualificationParams, ctx: EvalContext) -> Reco
             "officer.qualified_at": ("取得资格日期", "qualified_at"),
         },
         extra_facts=constant_facts(Fact("rule.levels", "不足的等级", p.levels)),
+    )
+
+
+@dataclass(frozen=True)
+class ArrivalRecordingParams:
+    categories: list[str]  # incidents whose attendance must be recorded (VR art. 4)
+    grace_minutes: int  # a recording may start this long after the arrival
+    # Recordings are looked for only this far back from the arrival: one index range per
+    # officer instead of his whole year (a body camera runs a shift at most).
+    longest_hours: int
+
+
+@register("arrival_recording", kind=CONDITION, subject="incident", params=ArrivalRecordingParams)
+def arrival_recording(p: ArrivalRecordingParams, ctx: EvalContext) -> RecordQuery:
+    """An attended incident that none of its officers recorded from the arrival on (FZX v1.1
+    ``recording``; a bureau that sends no recordings at all gets no finding)."""
+    if p.grace_minutes < 0 or p.longest_hours < 1:
+        raise ValueError("grace_minutes 应不小于0，longest_hours 应为正整数")
+    arrived = OuterRef(OuterRef("arrived_at"))
+    covering = m.Recording.objects.filter(
+        officer_id=OuterRef("officer_id"),
+        started_at__lte=arrived + timedelta(minutes=p.grace_minutes),
+        started_at__gte=arrived - timedelta(hours=p.longest_hours),
+        ended_at__gte=arrived,
+    )
+    recorded = m.IncidentOfficer.objects.filter(incident_id=OuterRef("pk")).filter(Exists(covering))
+    qs = (
+        m.Incident.objects.filter(
+            category__in=p.categories, arrived_at__isnull=False, arrived_at__lte=ctx.as_of
+        )
+        .filter(~Exists(recorded))
+        .annotate(first_officer=first_incident_officer())
+    )
+    if not m.Recording.objects.exists():
+        qs = qs.none()
+    # Another officer's recording can change the answer for any incident he attended: every
+    # incident is evaluated (no narrowing), each with one indexed look-up per officer.
+    return RecordQuery(
+        subject_type="incident",
+        queryset=qs,
+        unit="unit_id",
+        officer="first_officer",
+        case=None,
+        facts={
+            "incident.category": ("接警类别", "category"),
+            "incident.received_at": ("接警时间", "received_at"),
+            "incident.arrived_at": ("到达现场", "arrived_at"),
+            "incident.address": ("地址", "address"),
+        },
+        extra_facts=constant_facts(
+            Fact("rule.grace", "记录应开始于", f"到达现场后{p.grace_minutes}分钟内")
+        ),
     )
 
 

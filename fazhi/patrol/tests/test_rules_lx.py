@@ -17,6 +17,7 @@ from fazhi.patrol.tests.conftest import (
     add,
     boundary_params,
     iso,
+    keys,
     only,
     sh,
 )
@@ -34,8 +35,16 @@ def recording(rid: str = "RC-1", **fields: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def arrivals(records: Records) -> Records:
+    """Both clean incidents' arrivals recorded (LX-01 is quiet), by recordings kept in order."""
+    return add(records, recording("RC-8"), recording(
+        "RC-9", started_at=iso(sh(2026, 9, 10, 20, 9)), ended_at=iso(sh(2026, 9, 10, 20, 40)),
+        uploaded_at=iso(sh(2026, 9, 10, 23)), incident_id="I-A-OK",
+    ))  # fmt: skip
+
+
 def _uploaded(records: Records, done: Any) -> Records:
-    return add(records, recording(uploaded_at=iso(done) if done else None))
+    return add(arrivals(records), recording(uploaded_at=iso(done) if done else None))
 
 
 DEADLINES = [
@@ -51,7 +60,7 @@ def test_deadline_boundaries(patrol, clean_records, dc, check) -> None:
 
 def test_lx_02_overdue_names_the_officer_his_unit_and_the_case(patrol, clean_records) -> None:
     # given a recording of the criminal case C-OK by P2 (城南), never uploaded
-    add(clean_records, recording(officer_id="P2", case_id="C-OK", uploaded_at=None))
+    add(arrivals(clean_records), recording(officer_id="P2", case_id="C-OK", uploaded_at=None))
     # when patrolled two days after it ended
     f = only(patrol(clean_records, sh(2026, 9, 3, 9)), "LX-02", "recording", "RC-1")
     # then overdue, answered for by the officer who wore the device, in his unit and case
@@ -63,7 +72,7 @@ def test_lx_02_overdue_names_the_officer_his_unit_and_the_case(patrol, clean_rec
 
 def test_lx_02_an_upload_before_the_recording_ended_does_not_count(patrol, clean_records) -> None:
     # given an upload time before the end (a clock error): it shows no upload of this recording
-    add(clean_records, recording(uploaded_at=iso(sh(2026, 9, 1, 8, 40))))
+    add(arrivals(clean_records), recording(uploaded_at=iso(sh(2026, 9, 1, 8, 40))))
     # when patrolled after the due time / then overdue
     f = only(patrol(clean_records, sh(2026, 9, 2, 9)), "LX-02", "recording", "RC-1")
     assert f["status"] == "overdue"
@@ -89,7 +98,7 @@ def _kept(ended: Any, deleted: Any, **fields: Any) -> dict[str, Any]:
 
 def test_lx_03_hit_deleted_a_month_after(patrol, clean_records) -> None:
     # given a recording of 09-01 deleted on 10-01
-    add(clean_records, _kept(sh(2026, 9, 1, 8, 50), sh(2026, 10, 1, 9)))
+    add(arrivals(clean_records), _kept(sh(2026, 9, 1, 8, 50), sh(2026, 10, 1, 9)))
     # when patrolled / then a violation, its reason said
     f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
     assert f["status"] == "violation"
@@ -105,7 +114,7 @@ def test_lx_03_six_months_from_a_month_end_end_with_the_target_months_last_day(
     patrol, clean_records, deleted, breach
 ) -> None:
     # given a recording that ended on 03-31: six months run to 09-30 (no 09-31), to its end
-    add(clean_records, _kept(sh(2026, 3, 31, 20), deleted))
+    add(arrivals(clean_records), _kept(sh(2026, 3, 31, 20), deleted))
     # when patrolled / then deleting on 09-30 is too early, on 10-01 it is not
     findings = patrol(clean_records)
     if breach:
@@ -117,7 +126,7 @@ def test_lx_03_six_months_from_a_month_end_end_with_the_target_months_last_day(
 
 def test_lx_03_hit_evidence_deleted_even_after_a_year(patrol, clean_records) -> None:
     # given a recording used as evidence, deleted more than a year after it ended
-    add(clean_records, _kept(sh(2025, 8, 1, 10), sh(2026, 9, 1, 10), evidence=True))
+    add(arrivals(clean_records), _kept(sh(2025, 8, 1, 10), sh(2026, 9, 1, 10), evidence=True))
     # when patrolled / then a violation: evidence is kept for good
     f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
     assert f["facts"]["recording.breach"] == ["作为证据使用的音视频应当永久保存"]
@@ -126,7 +135,7 @@ def test_lx_03_hit_evidence_deleted_even_after_a_year(patrol, clean_records) -> 
 def test_lx_03_hit_deleted_while_its_case_was_open(patrol, clean_records) -> None:
     # given a recording of A-OK (closed 09-20) from February, deleted on 09-19: over 6 months,
     # but the case was still open
-    add(clean_records, _kept(sh(2026, 2, 1, 10), sh(2026, 9, 19, 10), case_id="A-OK"))
+    add(arrivals(clean_records), _kept(sh(2026, 2, 1, 10), sh(2026, 9, 19, 10), case_id="A-OK"))
     # when patrolled / then a violation for that reason alone
     f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
     assert (f["case_id"], f["facts"]["recording.breach"]) == ("A-OK", ["所涉案件尚未办结"])
@@ -134,14 +143,14 @@ def test_lx_03_hit_deleted_while_its_case_was_open(patrol, clean_records) -> Non
 
 def test_lx_03_miss_deleted_after_the_case_closed_and_six_months(patrol, clean_records) -> None:
     # given the same recording deleted on 09-25, after A-OK closed on 09-20
-    add(clean_records, _kept(sh(2026, 2, 1, 10), sh(2026, 9, 25, 10), case_id="A-OK"))
+    add(arrivals(clean_records), _kept(sh(2026, 2, 1, 10), sh(2026, 9, 25, 10), case_id="A-OK"))
     # when patrolled / then nothing
     assert patrol(clean_records) == []
 
 
 def test_lx_03_hit_case_never_closed_names_the_officer_and_unit(patrol, clean_records) -> None:
     # given a recording of C-OK (open) by P2, deleted seven months after it ended
-    add(clean_records,
+    add(arrivals(clean_records),
         _kept(sh(2026, 2, 1, 10), sh(2026, 9, 5, 10), case_id="C-OK", officer_id="P2"))  # fmt: skip
     # when patrolled
     f = only(patrol(clean_records), "LX-03", "recording", "RC-1")
@@ -151,6 +160,64 @@ def test_lx_03_hit_case_never_closed_names_the_officer_and_unit(patrol, clean_re
 
 def test_lx_03_miss_a_deletion_after_as_of_is_not_yet_known(patrol, clean_records) -> None:
     # given a recording deleted (too early) on 10-09, patrolled on 10-08
-    add(clean_records, _kept(sh(2026, 9, 1, 8, 50), sh(2026, 10, 9, 9)))
+    add(arrivals(clean_records), _kept(sh(2026, 9, 1, 8, 50), sh(2026, 10, 9, 9)))
     # when patrolled / then nothing yet
+    assert patrol(clean_records) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# LX-01 现场执法未记录 (VR art. 4): I-OK (刑事) attended by P1 and P2, arrived 09-01 08:12;
+# I-A-OK (治安) by P1 and P2, arrived 09-10 20:10
+
+
+def test_lx_01_miss_botharrivals(patrol, clean_records) -> None:
+    assert patrol(arrivals(clean_records)) == []
+
+
+def test_lx_01_hit_arrival_not_recorded(patrol, clean_records) -> None:
+    # given I-A-OK's recording gone, I-OK's kept
+    records = [r for r in arrivals(clean_records) if r["id"] != "RC-9"]
+    # when patrolled
+    f = only(patrol(records), "LX-01", "incident", "I-A-OK")
+    # then a violation of the incident's unit, its first officer answering for it
+    assert (f["status"], f["unit_id"], f["officer_id"], f["case_id"]) == (
+        "violation", "U1", "P1", None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "found"),
+    [
+        (sh(2026, 9, 10, 20, 15), sh(2026, 9, 10, 20, 40), False),  # 5 min after: in time
+        (sh(2026, 9, 10, 20, 16), sh(2026, 9, 10, 20, 40), True),  # 6 min after: too late
+        (sh(2026, 9, 10, 19, 30), sh(2026, 9, 10, 20, 10), False),  # ends at the arrival
+        (sh(2026, 9, 10, 19, 30), sh(2026, 9, 10, 20, 9), True),  # ends a minute before it
+    ],
+    ids=["starts-5-min-after", "starts-6-min-after", "ends-at-arrival", "ends-before"],
+)
+def test_lx_01_the_recording_must_cover_the_arrival(
+    patrol, clean_records, start, end, found
+) -> None:
+    # given I-A-OK's recording (by P2, the second officer) moved around the arrival at 20:10
+    records = arrivals(clean_records)
+    for r in records:
+        if r["id"] == "RC-9":
+            r.update(officer_id="P2", started_at=iso(start), ended_at=iso(end))
+    # when patrolled / then reported exactly when it does not cover the arrival
+    findings = patrol(records)
+    assert keys(findings) == ({("LX-01", "incident", "I-A-OK")} if found else set())
+
+
+def test_lx_01_miss_another_officers_recording_does_not_count(patrol, clean_records) -> None:
+    # given I-A-OK recorded only by P5, who did not attend it
+    records = arrivals(clean_records)
+    for r in records:
+        if r["id"] == "RC-9":
+            r["officer_id"] = "P5"
+    # when patrolled / then I-A-OK is reported
+    assert keys(patrol(records)) == {("LX-01", "incident", "I-A-OK")}
+
+
+def test_lx_01_nothing_for_a_bureau_without_recordings(patrol, clean_records) -> None:
+    # given no recording at all (a bureau that imports none) / then no LX finding
     assert patrol(clean_records) == []
