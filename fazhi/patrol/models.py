@@ -56,7 +56,7 @@ class Rule(models.Model):
     pack = models.CharField("规则包", max_length=32)
     name = models.CharField("名称", max_length=64)
     kind = models.CharField("类型", max_length=16, choices=RuleKind.choices)
-    subject_type = models.CharField("对象类型", max_length=16)
+    subject_type = models.CharField("对象类型", max_length=32)  # "property_movement"
     check_name = models.CharField("检查", max_length=64)
     default_severity = models.CharField("默认严重程度", max_length=4, choices=Severity.choices)
     basis = models.TextField("法律依据")
@@ -152,7 +152,7 @@ class Finding(models.Model):
     """What a rule found about one record. (rule, subject) is its identity across runs."""
 
     rule = models.ForeignKey(Rule, models.PROTECT, related_name="findings", verbose_name="规则")
-    subject_type = models.CharField("对象类型", max_length=16)
+    subject_type = models.CharField("对象类型", max_length=32)  # "property_movement"
     subject_id = models.CharField("对象编号", max_length=records.ID_LENGTH)
     status = models.CharField("状态", max_length=16, choices=FindingStatus.choices)
     severity = models.CharField("严重程度", max_length=4, choices=Severity.choices)

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from fazhi.synth import incidents, names, paths
 from fazhi.synth.cases import CaseWork, PersonH, Record
 from fazhi.synth.injections.common import Planned, admin_open, open_case, suspect_flow
+from fazhi.synth.injections.gf import _stored_item
+from fazhi.synth.injections.lx import _dispute, _extra_recording
 from fazhi.synth.paths import _r
 from fazhi.synth.periods import (
     DAY,
@@ -384,6 +386,26 @@ def gf_aj_01(run: CountyRun, t: int) -> None:
     w.finish()
 
 
+def gf_cw_04(run: CountyRun, t: int) -> None:
+    # seized and stored in an open case, found unrelated at ``t``, not yet given back
+    item = Planned("GF-CW-04", "live", t - 6 * DAY, _noop)
+    w, prop, stored = _stored_item(run, item)
+    if stored >= t:
+        raise AssertionError(f"live GF-CW-04 {w.id}: stored after it was found unrelated")
+    prop["unrelated"] = True
+    prop["unrelated_at"] = t
+    w.finish()
+
+
+def lx_02(run: CountyRun, t: int) -> None:
+    # a dispute attended and filmed until ``t``; the recording is not uploaded yet
+    inc = _dispute(run, t - 3 * HOUR)
+    start = inc["arrived_at"] - MINUTE
+    if start >= t:
+        raise AssertionError(f"live LX-02 {inc['id']}: arrived after the recording ended")
+    _extra_recording(run, inc["officer_ids"][::-1], start, t, uploaded=None, incident_id=inc["id"])
+
+
 Scenario = Callable[["CountyRun", int], None]
 
 H, D = "hours", "days"
@@ -416,6 +438,8 @@ SCENARIOS: dict[str, tuple[Clock, Scenario]] = {
     "GF-CW-01": (Clock(24, H, False), gf_cw_01),
     "GF-BA-04": (Clock(24, H, True), gf_ba_04),
     "GF-AJ-01": (Clock(60, D, False), gf_aj_01),
+    "GF-CW-04": (Clock(3, D, False), gf_cw_04),
+    "LX-02": (Clock(24, H, False), lx_02),
 }
 
 

@@ -6,18 +6,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RowRange
 from django.db.models.functions import Lead, Length, Round
 
-from fazhi.patrol.checks.common import in_case, of_case
+from fazhi.patrol.checks.common import first_incident_officer, in_case, of_case
 from fazhi.patrol.checks.idnumbers import date_number, person_birth_number
 from fazhi.patrol.engine import EvalContext, Fact, RecordQuery, Scope, constant_facts
 from fazhi.patrol.models import RuleKind
+from fazhi.patrol.periods import add_months, end_of_day, to_shanghai
 from fazhi.patrol.registry import register
 from fazhi.patrol.sql import seconds_between
 from fazhi.records import models as m
-from fazhi.records.enums import EventKind, OfficerRole, PropertyStatus, Qualification
+from fazhi.records.enums import (
+    EventKind,
+    MovementKind,
+    OfficerRole,
+    PropertyStatus,
+    Qualification,
+)
 
 CONDITION = RuleKind.CONDITION
 ADULT = 180000  # YYYYMMDD difference of an 18th birthday
@@ -302,6 +309,206 @@ def lead_qualification(_p: object, ctx: EvalContext) -> RecordQuery:
             "officer.qualification": ("执法资格", "lead_officer__qualification"),
             "officer.qualified_at": ("取得资格日期", "lead_officer__qualified_at"),
         },
+    )
+
+
+@dataclass(frozen=True)
+class LeaderQualificationParams:
+    roles: list[str]  # the roles that need the level
+    levels: list[str]  # the levels below it (the local standard: 中级 for unit leaders)
+
+
+@register(
+    "leader_qualification", kind=CONDITION, subject="officer", params=LeaderQualificationParams
+)
+def leader_qualification(p: LeaderQualificationParams, ctx: EvalContext) -> RecordQuery:
+    """An active unit leader or legal officer whose qualification is below what the role needs."""
+    unknown = sorted(set(p.roles) - set(OfficerRole.values)) + sorted(
+        set(p.levels) - set(Qualification.values)
+    )
+    if unknown:
+        raise ValueError(f"角色或执法资格等级 {'、'.join(unknown)} 不存在")
+    qs = m.Officer.objects.filter(active=True, role__in=p.roles, qualification__in=p.levels)
+    # Officers are few and a change to one makes the incremental run a full one: no narrowing.
+    return RecordQuery(
+        subject_type="officer",
+        queryset=qs,
+        unit="unit_id",
+        officer="pk",
+        case=None,
+        facts={
+            "officer.name": ("民警", "name"),
+            "officer.role": ("角色", "role"),
+            "officer.qualification": ("执法资格", "qualification"),
+            "officer.qualified_at": ("取得资格日期", "qualified_at"),
+        },
+        extra_facts=constant_facts(Fact("rule.levels", "不足的等级", p.levels)),
+    )
+
+
+@dataclass(frozen=True)
+class ArrivalRecordingParams:
+    categories: list[str]  # incidents whose attendance must be recorded (VR art. 4)
+    grace_minutes: int  # a recording may start this long after the arrival
+    # Recordings are looked for only this far back from the arrival: one index range per
+    # officer instead of his whole year (a body camera runs a shift at most).
+    longest_hours: int
+
+
+@register("arrival_recording", kind=CONDITION, subject="incident", params=ArrivalRecordingParams)
+def arrival_recording(p: ArrivalRecordingParams, ctx: EvalContext) -> RecordQuery:
+    """An attended incident that none of its officers recorded from the arrival on (FZX v1.1
+    ``recording``; a bureau that sends no recordings at all gets no finding)."""
+    if p.grace_minutes < 0 or p.longest_hours < 1:
+        raise ValueError("grace_minutes 应不小于0，longest_hours 应为正整数")
+    arrived = OuterRef(OuterRef("arrived_at"))
+    covering = m.Recording.objects.filter(
+        officer_id=OuterRef("officer_id"),
+        started_at__lte=arrived + timedelta(minutes=p.grace_minutes),
+        started_at__gte=arrived - timedelta(hours=p.longest_hours),
+        ended_at__gte=arrived,
+    )
+    recorded = m.IncidentOfficer.objects.filter(incident_id=OuterRef("pk")).filter(Exists(covering))
+    qs = (
+        m.Incident.objects.filter(
+            category__in=p.categories, arrived_at__isnull=False, arrived_at__lte=ctx.as_of
+        )
+        .filter(~Exists(recorded))
+        .annotate(first_officer=first_incident_officer())
+    )
+    if not m.Recording.objects.exists():
+        qs = qs.none()
+    # Another officer's recording can change the answer for any incident he attended: every
+    # incident is evaluated (no narrowing), each with one indexed look-up per officer.
+    return RecordQuery(
+        subject_type="incident",
+        queryset=qs,
+        unit="unit_id",
+        officer="first_officer",
+        case=None,
+        facts={
+            "incident.category": ("接警类别", "category"),
+            "incident.received_at": ("接警时间", "received_at"),
+            "incident.arrived_at": ("到达现场", "arrived_at"),
+            "incident.address": ("地址", "address"),
+        },
+        extra_facts=constant_facts(
+            Fact("rule.grace", "记录应开始于", f"到达现场后{p.grace_minutes}分钟内")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class RecordingRetentionParams:
+    months: int  # the shortest time a recording is kept (VR art. 13: 6 months)
+
+
+# More than any ``months`` months can last: the SQL candidates, which ``refine`` decides exactly.
+_DAYS_PER_MONTH_AT_MOST = 31
+
+
+@register(
+    "recording_retention", kind=CONDITION, subject="recording", params=RecordingRetentionParams
+)
+def recording_retention(p: RecordingRetentionParams, ctx: EvalContext) -> RecordQuery:
+    """An enforcement recording deleted before it could be: while used as evidence, while its
+    case was still open, or before the retention period ended (FZX v1.1 ``recording``)."""
+    if p.months < 1:
+        raise ValueError("保存期限 months 应为正整数")
+    open_case = Q(case__isnull=False) & (
+        Q(case__closed_at__isnull=True) | Q(case__closed_at__gt=F("deleted_at"))
+    )
+    early = Q(deleted_at__lt=F("ended_at") + timedelta(days=_DAYS_PER_MONTH_AT_MOST * p.months))
+    qs = m.Recording.objects.filter(deleted_at__isnull=False, deleted_at__lte=ctx.as_of).filter(
+        Q(evidence=True) | open_case | early
+    )
+
+    def refine(row: dict[str, Any], _settings: Any, _ctx: EvalContext) -> bool:
+        return bool(_retention_breaches(row, p.months))
+
+    def reasons(rows: list[dict[str, Any]]) -> dict[str, list[Fact]]:
+        return {
+            row["pk"]: [Fact("recording.breach", "违规情形", _retention_breaches(row, p.months))]
+            for row in rows
+        }
+
+    # Only deleted recordings are candidates, a small set: evaluated whole (no narrowing).
+    return RecordQuery(
+        subject_type="recording",
+        queryset=qs,
+        unit="officer__unit_id",
+        officer="officer_id",
+        case="case_id",
+        facts={
+            "officer.name": ("记录民警", "officer__name"),
+            "recording.device_no": ("执法记录仪编号", "device_no"),
+            "recording.ended_at": ("结束时间", "ended_at"),
+            "recording.deleted_at": ("删除时间", "deleted_at"),
+            "recording.evidence": ("作为证据", "evidence"),
+            "case.id": ("案件编号", "case_id"),
+            "case.closed_at": ("结案时间", "case__closed_at"),
+        },
+        refine=refine,
+        extra_facts=reasons,
+    )
+
+
+def _retention_breaches(row: dict[str, Any], months: int) -> list[str]:
+    """Why deleting the recording of ``row`` was not allowed, in Chinese (empty: it was)."""
+    deleted = row["fact__recording.deleted_at"]
+    ended = row["fact__recording.ended_at"]
+    closed = row["fact__case.closed_at"]
+    found = []
+    if row["fact__recording.evidence"]:
+        found.append("作为证据使用的音视频应当永久保存")
+    if row["fact__case.id"] and (closed is None or closed > deleted):
+        found.append("所涉案件尚未办结")
+    # The period runs from the day it ended to the same day ``months`` later (or that month's
+    # last day), to its end: deleting before that day is over is too early.
+    last_day, _why = add_months(to_shanghai(ended).date(), months)
+    if deleted < end_of_day(last_day):
+        found.append(f"保存不足{months}个月（至{last_day.isoformat()}期满）")
+    return found
+
+
+# A movement that takes the item out of the store, and those after which it is in store.
+LEAVING = [
+    MovementKind.STORE_OUT, MovementKind.BORROW, MovementKind.HAND_OVER,
+    MovementKind.RETURN_TO_OWNER, MovementKind.DISPOSE,
+]  # fmt: skip
+IN_STORE_AFTER = [MovementKind.STORE_IN, MovementKind.BRING_BACK]
+
+
+@register("custody_chain", kind=CONDITION, subject="property_movement")
+def custody_chain(_p: object, ctx: EvalContext) -> RecordQuery:
+    """A movement the item's own chain does not allow: it leaves a store it is not in (never
+    taken in, or already out), or is taken into a store it is already in (FZX v1.1)."""
+    # The chain's previous step: movements of the item in time order, ties by id.
+    previous = m.PropertyMovement.objects.filter(property_id=OuterRef("property_id")).filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk"))
+    )
+    qs = (
+        m.PropertyMovement.objects.filter(at__lte=ctx.as_of)
+        .annotate(_previous=Subquery(previous.order_by("-at", "-pk").values("kind")[:1]))
+        .filter(
+            Q(kind__in=LEAVING, _previous__isnull=True)
+            | Q(kind__in=LEAVING, _previous__in=LEAVING)
+            | Q(kind=MovementKind.STORE_IN, _previous__in=IN_STORE_AFTER)
+        )
+    )
+    return RecordQuery(
+        subject_type="property_movement",
+        queryset=qs,
+        unit="property__case__unit_id",
+        officer="property__case__lead_officer_id",
+        case="property__case_id",
+        facts={
+            "property.name": ("财物", "property__name"),
+            "property_movement.kind": ("流转类别", "kind"),
+            "property_movement.at": ("时间", "at"),
+            "property_movement.previous": ("上一环节", "_previous"),
+        },
+        narrow=lambda scope: Q(property__case_id__in=scope.case_ids),
     )
 
 

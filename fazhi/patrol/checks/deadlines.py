@@ -41,7 +41,13 @@ from fazhi.patrol.engine import Closing, EvalContext, RecordQuery
 from fazhi.patrol.models import RuleKind
 from fazhi.patrol.registry import register
 from fazhi.records import models as m
-from fazhi.records.enums import CaseStatus, Disposition, EventKind
+from fazhi.records.enums import (
+    CaseStatus,
+    Disposition,
+    EventKind,
+    MovementKind,
+    PropertyStatus,
+)
 
 DEADLINE = RuleKind.DEADLINE
 
@@ -476,6 +482,68 @@ def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
         act="财物入库",
         trigger="扣押",
         closing=(Closing("财物入库记录"),),
+    )
+
+
+@register("unrelated_property_return", kind=DEADLINE, subject="property")
+def unrelated_property_return(_p: object, ctx: EvalContext) -> RecordQuery:
+    """Property found unrelated to the case must go back to its owner in time: a 返还 in its
+    custody chain (FZX v1.1 ``property_movement``) from the moment it was found unrelated."""
+    returned = m.PropertyMovement.objects.filter(
+        property_id=OuterRef("pk"), kind=MovementKind.RETURN_TO_OWNER
+    ).filter(within("at", "unrelated_at", ctx.as_of))
+    qs = m.Property.objects.filter(unrelated=True, unrelated_at__isnull=False).annotate(
+        trigger_at=F("unrelated_at"),
+        # A status of 已返还 with no 返还 recorded says it went back but not when: it counts as
+        # done (nothing shows it was late), unlike GF-CW-01's 在库, which must show its time.
+        done_at=Coalesce(
+            first_time(returned, "at"),
+            Case(When(status=PropertyStatus.RETURNED, then=F("unrelated_at"))),
+        ),
+    )
+    return in_case(
+        subject_type="property",
+        queryset=qs,
+        facts={
+            "property.name": ("财物", "name"),
+            "property.unrelated_at": ("认定无关时间", "unrelated_at"),
+            "property.status": ("状态", "status"),
+            "property.location": ("保管位置", "location"),
+            "case.id": ("案件编号", "case_id"),
+        },
+        act="返还原主",
+        trigger="认定与案件无关",
+        closing=(Closing("返还原主的财物流转记录"),),
+    )
+
+
+@register("recording_upload", kind=DEADLINE, subject="recording")
+def recording_upload(_p: object, ctx: EvalContext) -> RecordQuery:
+    """An enforcement recording (执法记录仪, fixed cameras) must reach the management system in
+    time after it ends (FZX v1.1 ``recording``: a bureau that sends none has no subjects)."""
+    qs = m.Recording.objects.annotate(
+        trigger_at=F("ended_at"), done_at=own_time("uploaded_at", "ended_at", ctx.as_of)
+    )
+    # Not tied to a case: the officer who wore the device and his unit answer for it. Every
+    # recording is evaluated (no narrowing): the check is one indexed scan of the table.
+    return RecordQuery(
+        subject_type="recording",
+        queryset=qs,
+        unit="officer__unit_id",
+        officer="officer_id",
+        case="case_id",
+        facts={
+            "officer.name": ("记录民警", "officer__name"),
+            "recording.device_no": ("执法记录仪编号", "device_no"),
+            "recording.started_at": ("开始时间", "started_at"),
+            "recording.ended_at": ("结束时间", "ended_at"),
+            "recording.uploaded_at": ("上传时间", "uploaded_at"),
+            "incident.id": ("警情编号", "incident_id"),
+            "case.id": ("案件编号", "case_id"),
+        },
+        act="上传至执法音视频管理系统",
+        trigger="录制结束",
+        closing=(Closing("上传时间", "recording.uploaded_at"),),
     )
 
 

@@ -66,14 +66,28 @@ BEGINS: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     m.VenueVisit: ("entered_at", ("left_at",)),
     m.Document: ("issued_at", ()),
     m.Followup: ("at", ()),
+    # FZX v1.1
+    m.PropertyMovement: ("at", ()),
+    m.Recording: ("started_at", ("uploaded_at", "deleted_at")),
+    m.Review: ("filed_at", ("decided_at",)),
+    m.Complaint: ("received_at", ("closed_at",)),
+    m.SafetyEvent: ("at", ()),
 }
 
 
 def _truncate_at(t: datetime) -> None:
     """The store as it stood at ``t``, as far as the records can tell."""
-    for model in (m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event):
+    for model in (
+        m.Followup, m.Document, m.VenueVisit, m.Transcript, m.Event, m.PropertyMovement,
+        m.Recording, m.Review, m.Complaint, m.SafetyEvent,
+    ):  # fmt: skip
         field = BEGINS[model][0]
         model.objects.filter(**{f"{field}__gt": t}).delete()
+    for dated in (m.Training, m.Commendation, m.Discipline):
+        dated.objects.filter(at__gt=t.date()).delete()
+    # a recording still running at t ends at t as far as t can tell (its upload not yet due)
+    m.Recording.objects.filter(ended_at__gt=t).update(ended_at=t)
+    m.Property.objects.filter(unrelated_at__gt=t).update(unrelated=None, unrelated_at=None)
     m.Property.objects.filter(seized_at__gt=t).delete()
     m.Measure.objects.filter(started_at__gt=t).delete()
     m.Person.objects.filter(case__accepted_at__gt=t).delete()

@@ -9,6 +9,7 @@ Clean facts used here: transcripts M-OK-JL-T (09-03 10:00–11:00), M-OK-DB-T (0
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import chinese_calendar
 import pytest
@@ -51,9 +52,22 @@ def _left(records: Records, done) -> Records:
     return set_field(records, "VV-OK", left_at=iso(done) if done else None)
 
 
+def _returned_unrelated(records: Records, done) -> Records:
+    # PR-OK (stored 09-03 16:00) found unrelated to C-OK on Monday 09-07 10:00
+    set_field(records, "PR-OK", unrelated=True, unrelated_at=iso(sh(2026, 9, 7, 10)))
+    add(records, movement("L1", "入库", sh(2026, 9, 3, 16)))
+    if done is not None:
+        set_field(records, "PR-OK", status="已返还")
+        add(records, movement("L2", "返还", done))
+    return records
+
+
 DEADLINES = [
     # seized 09-03 11:00 + 24 h; lead 6 h
     DeadlineCase("GF-CW-01", "property", "PR-OK", sh(2026, 9, 4, 11), 6 * HOUR, _stored),
+    # found unrelated Monday 09-07 10:00 + 3 days, the first not counted: 09-10 (Thursday, a
+    # working day) 24:00; lead 25% of 3 d 14 h < 1 day → 1 day
+    DeadlineCase("GF-CW-04", "property", "PR-OK", sh(2026, 9, 11), DAY, _returned_unrelated),
     # entered 09-03 09:10 + 24 h (custody); lead 6 h. S-OK's detention began 09:00, before he
     # entered: it does not end the stay; his arrest (09-09) lies after every as_of used here.
     DeadlineCase("GF-BA-04", "venue_visit", "VV-OK", sh(2026, 9, 4, 9, 10), 6 * HOUR, _left),
@@ -316,6 +330,45 @@ def test_gf_zg_01_miss_qualified_on_the_day_in_beijing_time(patrol, clean_record
 
 
 # ---------------------------------------------------------------------------------------------
+# GF-ZG-02 所队领导执法资格不足 (local standard: 所队长 and 法制员 need 中级)
+
+
+@pytest.mark.parametrize("level", ["基本级", "无"])
+def test_gf_zg_02_hit_legal_officer_below_intermediate(patrol, clean_records, level) -> None:
+    # given the station's 法制员 P5 with a qualification below 中级
+    set_field(clean_records, "P5", qualification=level,
+              qualified_at=None if level == "无" else "2019-05-01")  # fmt: skip
+    # when patrolled
+    f = only(patrol(clean_records), "GF-ZG-02", "officer", "P5")
+    # then a violation of his unit, he the responsible officer, no case, with the facts shown
+    assert (f["status"], f["unit_id"], f["officer_id"], f["case_id"]) == (
+        "violation", "U1", "P5", None,
+    )  # fmt: skip
+    assert f["facts"]["officer.role"] == "法制员"
+    assert f["facts"]["officer.qualification"] == level
+
+
+def test_gf_zg_02_hit_station_chief_with_basic_level(patrol, clean_records) -> None:
+    # given P6 of 城北派出所 made its 所队长, with 基本级
+    set_field(clean_records, "P6", role="所队长")
+    # when patrolled / then he is reported
+    assert keys(patrol(clean_records)) == {("GF-ZG-02", "officer", "P6")}
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "active"),
+    [("所队长", "中级", True), ("法制员", "高级", True), ("法制员", "基本级", False),
+     ("业务负责人", "基本级", True), ("民警", "基本级", True)],
+    ids=["所队长-中级", "法制员-高级", "离岗法制员", "业务负责人", "民警"],
+)  # fmt: skip
+def test_gf_zg_02_miss(patrol, clean_records, role, level, active) -> None:
+    # given P6 in one of the roles, levels or states the rule leaves alone
+    set_field(clean_records, "P6", role=role, qualification=level, active=active)
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+# ---------------------------------------------------------------------------------------------
 # GF-JZ-01..04 文书
 
 
@@ -448,6 +501,104 @@ def test_gf_cw_01_miss_second_property_stored_in_time(patrol, clean_records) -> 
         event("PR-2-IN", "财物入库", t("2026-09-04 15:00"), case_id="C-OK", property_id="PR-2"),
     )
     # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# GF-CW-05 财物流转不连续 (FZX v1.1 property_movement): PR-OK seized 09-03 11:00, stored 16:00
+
+
+def movement(rid: str, kind: str, at: Any, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "property_movement", "id": rid, "property_id": "PR-OK", "kind": kind,
+        "at": iso(at), "officer_ids": ["P1", "P2"], **fields,
+    }  # fmt: skip
+
+
+def test_gf_cw_04_miss_returned_by_status_only(patrol, clean_records) -> None:
+    # given PR-OK found unrelated on 09-07 and shown 已返还, with no 返还 in its chain
+    set_field(clean_records, "PR-OK", unrelated=True, unrelated_at=iso(sh(2026, 9, 7, 10)),
+              status="已返还")  # fmt: skip
+    # when patrolled long after / then nothing: returned, at a time nothing shows was late
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_04_miss_item_not_found_unrelated(patrol, clean_records) -> None:
+    # given PR-OK marked unrelated = false (or with no time): no clock runs
+    set_field(clean_records, "PR-OK", unrelated=False, unrelated_at=iso(sh(2026, 9, 7, 10)))
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_04_a_period_ending_in_the_national_day_holiday_rolls_over(
+    patrol, clean_records
+) -> None:
+    # given PR-OK found unrelated on 09-29: its 3 days end on 10-02, inside the National Day
+    # holiday of 2026 (10-01 … 10-07), so the period runs to the end of 10-08
+    set_field(clean_records, "PR-OK", unrelated=True, unrelated_at=iso(sh(2026, 9, 29, 10)))
+    add(clean_records, movement("L1", "入库", sh(2026, 9, 3, 16)))
+    # when patrolled on 10-08 10:00, the last day
+    f = only(patrol(clean_records), "GF-CW-04", "property", "PR-OK")
+    # then only a warning, due at 10-08 24:00
+    assert (f["status"], f["due_at"]) == ("warning", iso(sh(2026, 10, 9)))
+
+
+def test_gf_cw_05_miss_a_continuous_chain(patrol, clean_records) -> None:
+    # given 入库, 调用 for identification, 归还, then 返还 to the owner
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "调用", sh(2026, 9, 5, 9), due_back_at=iso(sh(2026, 9, 8, 9))),
+        movement("L3", "归还", sh(2026, 9, 6, 15)),
+        movement("L4", "返还", sh(2026, 9, 20, 10)))  # fmt: skip
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_05_hit_leaving_a_store_it_was_never_taken_into(patrol, clean_records) -> None:
+    # given a 返还 with no 入库 before it in the item's chain (the store event alone is not it)
+    add(clean_records, movement("L1", "返还", sh(2026, 9, 20, 10)))
+    # when patrolled
+    f = only(patrol(clean_records), "GF-CW-05", "property_movement", "L1")
+    # then the movement is reported in the item's case, with no previous step
+    assert (f["status"], f["case_id"], f["unit_id"], f["officer_id"]) == (
+        "violation", "C-OK", "U1", "P1",
+    )  # fmt: skip
+    assert f["facts"]["property_movement.previous"] is None
+
+
+def test_gf_cw_05_hit_leaving_again_while_out(patrol, clean_records) -> None:
+    # given 入库, 出库 for an expert opinion, then 处置 without the item coming back
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "出库", sh(2026, 9, 5, 9)),
+        movement("L3", "处置", sh(2026, 9, 20, 10)))  # fmt: skip
+    # when patrolled / then only the second exit is reported, after 出库
+    f = only(patrol(clean_records), "GF-CW-05", "property_movement", "L3")
+    assert f["facts"]["property_movement.previous"] == "出库"
+
+
+def test_gf_cw_05_hit_taken_in_twice(patrol, clean_records) -> None:
+    # given 入库 twice with nothing between
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "入库", sh(2026, 9, 4, 10)))  # fmt: skip
+    # when patrolled / then the second 入库 is reported
+    assert keys(patrol(clean_records)) == {("GF-CW-05", "property_movement", "L2")}
+
+
+def test_gf_cw_05_miss_taken_in_again_after_leaving(patrol, clean_records) -> None:
+    # given 入库, 移交 to another unit, and 入库 again when it comes back
+    add(clean_records,
+        movement("L1", "入库", sh(2026, 9, 3, 16)),
+        movement("L2", "移交", sh(2026, 9, 5, 9)),
+        movement("L3", "入库", sh(2026, 9, 12, 9)))  # fmt: skip
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+def test_gf_cw_05_miss_a_movement_after_as_of(patrol, clean_records) -> None:
+    # given a 返还 without 入库 recorded for after the patrol's as_of (10-08 10:00)
+    add(clean_records, movement("L1", "返还", sh(2026, 10, 9, 10)))
+    # when patrolled / then not yet
     assert patrol(clean_records) == []
 
 
