@@ -76,7 +76,9 @@ def findings_export(request: HttpRequest) -> HttpResponseBase:
     form, queryset = _filtered_findings(request, scope)
     if not form.is_valid():  # not the unfiltered list in place of the one asked for
         return HttpResponseBadRequest(
-            render_to_string("400.html", {"reason": "导出条件有误：" + form.error_text()})
+            render_to_string(
+                "400.html", {"reason": "导出条件有误：" + form.error_text()}, request=request
+            )
         )
     out, count = findings_xlsx(queryset)
     audit_export(request, AuditAction.EXPORT_FINDINGS, count, filters=form.summary())

@@ -33,7 +33,7 @@ MATRIX = [
     ("/persons/{person}/", "li", "wang", 404),
     ("/persons/{person}/", "zhang", "zhao", 404),
     ("/officers/{zhang}/", "li", "wang", 404),
-    ("/officers/{zhang}/", "zhang", "zhao", 404),  # a 民警 sees only himself
+    ("/officers/{zhang}/", "zhang", "zhao", 404),  # a 民警: his own unit only
     ("/rules/", "zhang", None, None),
     ("/rules/XS-JL-04/", "zhang", None, None),
     ("/standards/", "zhang", None, None),
