@@ -23,7 +23,9 @@ CHUNK = 2000
 
 def _row(ws: WriteOnlyWorksheet, f: Finding) -> list[Any]:
     # an export leaves the system: 身份证号 and phones are masked for everyone, as on the pages
-    shown = readable_facts(mask_facts([x for x in f.facts or [] if isinstance(x, dict)], unmasked=False))
+    shown = readable_facts(
+        mask_facts([x for x in f.facts or [] if isinstance(x, dict)], unmasked=False)
+    )
     facts = "；".join(f"{x.get('label', '')}：{fact_value(x.get('value'))}" for x in shown)
     texts = [
         f.rule_id, f.rule.name, f.get_status_display(), f.severity,

@@ -25,7 +25,7 @@ def person_of(context: template.Context, username: str | None) -> str:
     if cache is None:
         cache = people_names()
         if request is not None:
-            request._fazhi_people = cache  # type: ignore[attr-defined]
+            request._fazhi_people = cache
     if not username:
         return "—"
     return cache.get(username, username)

@@ -151,14 +151,16 @@ def cite_laws(text: Any) -> SafeString:
             )
         )
 
-    return mark_safe(ABBREVIATED.sub(cite, escaped))  # noqa: S308 -- escaped above
+    return mark_safe(ABBREVIATED.sub(cite, escaped))
 
 
 # --- facts ----------------------------------------------------------------------------------
 
 
 def _structural(value: Any) -> bool:
-    return isinstance(value, list | tuple) and any(isinstance(v, list | tuple | dict) for v in value)
+    return isinstance(value, list | tuple) and any(
+        isinstance(v, list | tuple | dict) for v in value
+    )
 
 
 @register.filter
@@ -166,9 +168,7 @@ def readable_facts(facts: Any) -> list[dict[str, Any]]:
     """The facts a person reads: evidence kept for the review page (the character ranges of the
     shared passages of two transcripts, the other matches) is not a fact to print; the review
     page and the finding page show it as highlighted text."""
-    return [
-        f for f in facts or [] if isinstance(f, dict) and not _structural(f.get("value"))
-    ]
+    return [f for f in facts or [] if isinstance(f, dict) and not _structural(f.get("value"))]
 
 
 @register.filter
@@ -191,6 +191,14 @@ def fact_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return labels.label(value) if labels.known(value) else str(value)
+
+
+@register.inclusion_tag("core/_pager.html", takes_context=True)
+def pager(context: template.Context, page: Any) -> dict[str, Any]:
+    """Previous / next, jump to a page and choose the page size, keeping the list's filters."""
+    from fazhi.core.paging import PAGE_SIZES
+
+    return {"page": page, "sizes": PAGE_SIZES, "request": context["request"]}
 
 
 @register.simple_tag(takes_context=True)

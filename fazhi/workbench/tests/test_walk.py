@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -119,11 +120,16 @@ def test_every_role_walks_its_pages_without_dead_links_or_unreadable_text(
     # and the walk did reach the pages it is about (a walk of nothing cannot fail)
     assert all(r.pages >= 20 for r in results), [(r.username, r.pages) for r in results]
     seen = {route_of(url).split("?")[0] for r in results for url in r.seen}
-    for page in ["findings/<int:pk>/", "cases/<str:pk>/", "problems/<int:pk>/", "officers/<str:pk>/"]:
+    for page in [
+        "findings/<int:pk>/",
+        "cases/<str:pk>/",
+        "problems/<int:pk>/",
+        "officers/<str:pk>/",
+    ]:
         assert any(route.endswith(page) for route in seen), page
 
 
-def _user(username: str):  # type: ignore[no-untyped-def]
+def _user(username: str) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)

@@ -21,7 +21,15 @@ from django.test import Client
 
 # Latin words a Chinese page may show: units and formats a legal officer reads as they are.
 ALLOWED_WORDS = frozenset(
-    {"Excel", "Word", "PDF", "JPG", "PNG", "MB", "vivo"}  # file formats, a phone brand in statements
+    {
+        "Excel",
+        "Word",
+        "PDF",
+        "JPG",
+        "PNG",
+        "MB",
+        "vivo",
+    }  # file formats, a phone brand in statements
 )
 # Codes, identifiers and record numbers are tokens with a digit (XS-JL-04, A-S1, U-CN-01,
 # 110101********1237, 07:40) or capitals only (GF, BZ-ZF): read as they are. A lower-case run of
@@ -94,7 +102,7 @@ def xlsx_texts(content: bytes) -> list[str]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(content), read_only=True)
-    texts = []
+    texts: list[str] = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             texts.extend(str(v) for v in row if isinstance(v, str) and v)
