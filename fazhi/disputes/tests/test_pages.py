@@ -145,3 +145,9 @@ def test_workbench_panels(bureau: Any, dispute: Dispute) -> None:
     assert "JQ-CN-1" in html
     assert "逾期" in html
     assert "<strong>1</strong>" in render_to_string(chief["template"], {"panel": chief})
+
+
+def test_dispute_page_has_print_and_help(bureau: Any, dispute: Dispute) -> None:
+    html = client_for(bureau, "zhang").get(f"/disputes/{dispute.pk}/").content.decode()
+    assert "data-print>打印</button>" in html
+    assert 'href="/disputes/help/"' in html
