@@ -21,6 +21,7 @@ from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text, plain_error_text
 from fazhi.core.help import help_page
+from fazhi.core.paging import page_of
 from fazhi.core.params import day_in_range
 from fazhi.core.scope import DataScope, scope_of, visible
 from fazhi.core.services import client_addr, record_audit, signed_in_user
@@ -87,7 +88,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs.select_related("incident", "unit", "officer").order_by(
         "status", "-score", "-incident__received_at"
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows, default=50)
     # the board: open disputes by unit and colour (one grouped query)
     board: dict[str, dict[str, Any]] = {}
     for row in (

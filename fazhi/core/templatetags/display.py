@@ -18,7 +18,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from fazhi.core import labels
-from fazhi.core.laws import ABBREVIATED, citation
+from fazhi.core.laws import citation, citations, tooltip
 
 register = template.Library()
 
@@ -138,20 +138,26 @@ def dash(value: Any) -> Any:
 
 @register.filter
 def cite_laws(text: Any) -> SafeString:
-    """``text`` (escaped) with every abbreviated article (CPL105, APR35) as the law's name and
-    article, 《刑事诉讼法》第105条, the abbreviation in its tooltip."""
-    escaped = str(conditional_escape("" if text is None else text))
-
-    def cite(match: re.Match[str]) -> str:
-        return str(
-            format_html(
-                '<abbr title="{}">{}</abbr>',
-                match.group(1) + match.group(2),
-                citation(match.group(1), match.group(2)),
+    """``text`` (escaped) with every cited article (CPL105, APR35,
+    《中华人民共和国刑事诉讼法》第85条) as the law's short name and article, 《刑事诉讼法》第105条,
+    the abbreviation and the full title in its tooltip."""
+    raw = "" if text is None else str(text)
+    parts: list[str] = []
+    at = 0
+    for start, end, abbreviation, article in citations(raw):
+        parts.append(str(conditional_escape(raw[at:start])))
+        parts.append(
+            str(
+                format_html(
+                    '<abbr title="{}">{}</abbr>',
+                    tooltip(abbreviation, article),
+                    citation(abbreviation, article),
+                )
             )
         )
-
-    return mark_safe(ABBREVIATED.sub(cite, escaped))
+        at = end
+    parts.append(str(conditional_escape(raw[at:])))
+    return mark_safe("".join(parts))
 
 
 # --- facts ----------------------------------------------------------------------------------

@@ -73,10 +73,17 @@ def test_booleans_and_missing_values() -> None:
 
 def test_laws_by_name_and_article_with_the_abbreviation_in_a_tooltip() -> None:
     html = str(cite_laws("以日计算，开始之日不计算在内（CPL105、APR35）<b>"))
-    assert '<abbr title="CPL105">《刑事诉讼法》第105条</abbr>' in html
-    assert '<abbr title="APR35">《公安机关办理行政案件程序规定》第35条</abbr>' in html
+    assert '<abbr title="CPL105 《中华人民共和国刑事诉讼法》">《刑事诉讼法》第105条</abbr>' in html
+    assert (
+        '<abbr title="APR35 《公安机关办理行政案件程序规定》">'
+        "《公安机关办理行政案件程序规定》第35条</abbr>"
+    ) in html
     assert "&lt;b&gt;" in html  # the text itself stays escaped
     assert cite_plain("依据 CPL:85") == "依据 《刑事诉讼法》第85条"
+    # the rule pack's basis, written with the full title, reads by the short name too
+    basis = "《中华人民共和国刑事诉讼法》第85条；《中华人民共和国治安管理处罚法》第83条"
+    assert cite_plain(basis) == "《刑事诉讼法》第85条；《治安管理处罚法》第83条"
+    assert str(cite_laws(basis)).count("<abbr title=") == 2
     # an abbreviation inside a longer code is not a law
     assert cite_plain("XCPL105") == "XCPL105"
 
