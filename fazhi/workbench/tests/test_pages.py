@@ -428,3 +428,17 @@ def test_findings_export_has_an_auto_filter_and_readable_values(scene: Scene) ->
     assert {r[5] for r in rows} == {"强制措施", "办案区使用"}
     assert {r[8] for r in rows} == {"张伟（O-001）", "赵强（O-002）"}
     assert any("人身安全检查：否" in str(r[16]) for r in rows)
+
+
+def test_case_timeline_shows_recorded_times_in_beijing_time(scene: Scene) -> None:
+    # given the 城北 case-area visit, its exit stored as an aware moment (UTC in the database)
+    from django.utils import timezone
+
+    visit = m.VenueVisit.objects.get(pk="A-N1-V1")
+    shown = timezone.localtime(visit.left_at).strftime("%Y-%m-%d %H:%M")
+    # when the 城北 legal officer opens the case
+    page = text(scene.client("wang").get(f"/cases/{scene.north_case.pk}/"))
+    # then the exit reads in Beijing time to the minute, never as a UTC timestamp
+    assert shown in page
+    assert "+00:00" not in page
+    assert "None" not in page

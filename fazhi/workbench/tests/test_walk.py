@@ -64,7 +64,6 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     call_command("generate", scale=SMALL.name, seed=5, out=str(out), as_of=AS_OF,
                  stdout=io.StringIO())  # fmt: skip
     system = system_user()
-    stations = m.Unit.objects.none()
     logins: dict[str, str] = {}
     assert import_bundle([out], actor=system).ok
     run_patrol(as_of=datetime.fromisoformat(AS_OF), actor=system)
@@ -81,7 +80,7 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         assert officer is not None, username
         provision_user(actor=system, username=username, password="x-Walk-2026!", role=role,
                        officer=officer)  # fmt: skip
-        logins[username] = role
+        logins[username] = role.label
     run_tick(actor=system)  # problems pushed, daily questions, disputes graded, notices sent
     return logins
 
