@@ -1,6 +1,7 @@
 """Spreadsheet exports (.xlsx): a write-only workbook filled row by row from a server-side
-cursor, so memory stays flat however many rows are exported. Used by every list that a legal
-officer takes into a spreadsheet (the findings list, the problem ledger)."""
+cursor, so memory stays flat however many rows are exported, with an auto-filter on the header.
+Used by every list that a legal officer takes into a spreadsheet (the findings list, the problem
+ledger); cells hold the values the pages show (``fazhi.core.templatetags.display``)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def write_xlsx(
     for row in rows:
         ws.append(row_cells(ws, row))
         count += 1
+    # the legal officer's first step in the sheet: filter by unit, status, rule
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     # Handed to FileResponse, which closes it when the response is sent.
     out = tempfile.TemporaryFile()  # noqa: SIM115
     wb.save(out)

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from fazhi.disputes.models import Consequence, RiskColour, RiskPolicy
 from fazhi.intel.addresses import jurisdictions, place_key
-from fazhi.intel.lexicon import find_cues
+from fazhi.intel.lexicon import CUE_LABELS, find_cues
 from fazhi.records import models as m
 from fazhi.records.enums import IncidentCategory
 
@@ -36,13 +36,7 @@ VIOLENT_CAUSES = (
 )  # fmt: skip
 DRUG_CAUSES = ("吸毒", "毒品", "贩毒", "容留他人吸毒")
 ESCALATION_SUBS = ("threat", "revenge", "self_harm")
-SUB_LABELS = {
-    "weapon": "凶器",
-    "self_harm": "自伤自杀",
-    "threat": "扬言威胁",
-    "revenge": "报复",
-    "mental_illness": "精神异常",
-}
+SUB_LABELS = CUE_LABELS  # the lexicon's own names of its subcategories
 
 # 纠纷成因 (cause) derived from the text when the data does not give one: the first row whose
 # word occurs wins. Documented in docs/disputes.md.

@@ -536,21 +536,21 @@ def record_followup(
     if result not in FollowupResult.values:
         raise DisputeError(
             ErrorCode.FOLLOWUP_INVALID,
-            f"纠纷 {dispute.incident_id} 回访结果（字段 result）须为"
+            f"纠纷 {dispute.incident_id} 回访结果须为"
             f"{'、'.join(FollowupResult.values)}之一，收到 {result!r}",
             field="result",
         )
     if at > now + timedelta(minutes=5):
         raise DisputeError(
             ErrorCode.FOLLOWUP_INVALID,
-            f"纠纷 {dispute.incident_id} 回访时间（字段 at）不能晚于当前时间",
+            f"纠纷 {dispute.incident_id} 回访时间不能晚于当前时间",
             field="at",
         )
     officer_id = _actor_officer(actor) or dispute.officer_id
     if officer_id is None:
         raise DisputeError(
             ErrorCode.NO_OFFICER,
-            f"纠纷 {dispute.incident_id} 没有社区民警，无法记录回访（字段 officer）",
+            f"纠纷 {dispute.incident_id} 没有社区民警，无法记录回访",
             field="officer",
         )
     with transaction.atomic():
@@ -588,14 +588,14 @@ def answer_checklist(
     if item not in CHECKLIST_CODES:
         raise DisputeError(
             ErrorCode.CHECKLIST_INVALID,
-            f"纠纷 {dispute.incident_id}：没有清单项目 {item}（字段 item）",
+            f"纠纷 {dispute.incident_id}：没有清单项目 {item}",
             field="item",
         )
     if not answer or not answer.strip():
         kind, label, _q = CHECKLIST_CODES[item]
         raise DisputeError(
             ErrorCode.CHECKLIST_INVALID,
-            f"纠纷 {dispute.incident_id} {kind}「{label}」须填写结论（字段 answer）",
+            f"纠纷 {dispute.incident_id} {kind}「{label}」须填写结论",
             field="answer",
         )
     kind, label, _q = CHECKLIST_CODES[item]
@@ -637,7 +637,7 @@ def resolve_dispute(
         if not updated:
             raise DisputeError(
                 ErrorCode.ALREADY_RESOLVED,
-                f"纠纷 {dispute.incident_id} 已化解（字段 status）",
+                f"纠纷 {dispute.incident_id} 已化解",
                 field="status",
             )
         FollowupPlan.objects.pending().filter(dispute=dispute).update(cancelled_at=now)
@@ -743,7 +743,7 @@ def issue_letter(
         if EscalationLetter.objects.filter(dispute=dispute).exists():
             raise DisputeError(
                 ErrorCode.ALREADY_ESCALATED,
-                f"纠纷 {dispute.incident_id} 已抄告（字段 letter），不重复制发",
+                f"纠纷 {dispute.incident_id} 已抄告，不重复制发",
                 field="letter",
             )
         year = timezone.localtime(now).year

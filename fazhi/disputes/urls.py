@@ -6,6 +6,7 @@ from fazhi.disputes import views
 
 app_name = "disputes"
 urlpatterns: list[URLPattern] = [
+    path("help/", views.disputes_help, name="help"),
     path("", views.dispute_list, name="list"),
     path("visits/", views.visits, name="visits"),
     path("analysis/", views.analysis, name="analysis"),

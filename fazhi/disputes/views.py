@@ -15,10 +15,12 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text, plain_error_text
+from fazhi.core.help import help_page
+from fazhi.core.paging import page_of
 from fazhi.core.params import day_in_range
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import client_addr, record_audit, signed_in_user
@@ -63,7 +65,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs.select_related("incident", "unit", "officer").order_by(
         "status", "-score", "-incident__received_at"
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows, default=50)
     # the board: open disputes by unit and colour (one grouped query)
     board: dict[str, dict[str, Any]] = {}
     for row in (
@@ -336,3 +338,31 @@ def letter_file(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"抄告函{letter.number}.docx",
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
+
+
+_DISPUTE_HELP = {
+    DisputeStatus.OPEN: (
+        "纠纷尚未化解。",
+        "按风险等级回访：红色当日、黄色三日内、蓝色七日内；完成八必查、八必判。",
+    ),
+    DisputeStatus.IN_PROGRESS: (
+        "已开始化解，仍需跟进。",
+        "按期回访并记录回访结果；有升级信号及时抄告。",
+    ),
+    DisputeStatus.RESOLVED: ("纠纷已化解。", "无需再回访；如再次报警，将重新纳入。"),
+}
+
+
+@login_required
+@require_GET
+def disputes_help(request: HttpRequest) -> HttpResponse:
+    statuses = [
+        (label, *_DISPUTE_HELP[DisputeStatus(value)]) for value, label in DisputeStatus.choices
+    ]
+    colours = "、".join(label for _, label in RiskColour.choices)
+    return help_page(
+        request, area="矛盾纠纷", back_url="/disputes/", back_label="矛盾纠纷",
+        intro="纠纷警情自动建立纠纷档案，按风险分级（" + colours + "），跟踪回访直至化解。",
+        statuses=statuses,
+        notes=["风险等级随警情内容（凶器、扬言、自杀等信号）和反复报警自动调整。"],
+    )  # fmt: skip

@@ -7,3 +7,9 @@ from fazhi.core import registry
 class IntelConfig(registry.FazhiAppConfig):
     name = "fazhi.intel"
     verbose_name = "文本研判"
+
+    def ready(self) -> None:
+        from fazhi.core.labels import register_labels
+        from fazhi.intel.lexicon import CUE_LABELS
+
+        register_labels("cue", CUE_LABELS)

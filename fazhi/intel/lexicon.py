@@ -26,6 +26,13 @@ from typing import Any
 
 PACKAGED = Path(__file__).resolve().parent / "lexicons"
 CATEGORIES = ("offence", "escalation")
+# The Chinese name of each subcategory of the packaged lexicons, as pages and facts show it
+# (a finding's facts keep the code: ``analysis.signals`` = ["self_harm", "threat"]).
+CUE_LABELS = {
+    "theft": "盗窃", "robbery": "抢劫抢夺", "fraud": "诈骗敲诈", "assault": "伤害殴打",
+    "sexual": "性侵害", "other": "其他违法犯罪", "weapon": "凶器", "self_harm": "自杀自伤",
+    "threat": "威胁扬言", "revenge": "报复", "mental_illness": "精神异常",
+}  # fmt: skip
 # Clauses end at these; negation never reaches across them.
 _CLAUSE_END = re.compile(r"[，。；！？,.;!?\n\r、：:]")
 # A dictionary frequency that makes jieba's DAG prefer a listed word over any split of it.

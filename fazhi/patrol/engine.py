@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import F, Model, Q, QuerySet
 
+from fazhi.core.templatetags.display import fact_value
 from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.models import FindingStatus, RuleKind
 from fazhi.patrol.periods import (
@@ -560,11 +561,9 @@ def _fmt(value: datetime) -> str:
 
 
 def _display(value: Any) -> str:
-    if value is None:
-        return "未记录"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
+    """A fact in an explanation as the pages show it (Beijing time, 是/否, labels, lists with
+    、): the pages' one formatter, since the explanation is stored as text."""
+    return fact_value(value)
 
 
 def _duration(delta: timedelta) -> str:

@@ -7,8 +7,9 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from fazhi.core.laws import cite_plain
 from fazhi.core.masking import mask_facts, mask_text
-from fazhi.core.templatetags.display import fact_value
+from fazhi.core.templatetags.display import fact_value, label, readable_facts
 from fazhi.core.xlsx import beijing, text, write_xlsx
 from fazhi.patrol.models import Finding
 
@@ -22,12 +23,16 @@ CHUNK = 2000
 
 def _row(ws: WriteOnlyWorksheet, f: Finding) -> list[Any]:
     # an export leaves the system: 身份证号 and phones are masked for everyone, as on the pages
-    shown = mask_facts([x for x in f.facts or [] if isinstance(x, dict)], unmasked=False)
+    shown = readable_facts(
+        mask_facts([x for x in f.facts or [] if isinstance(x, dict)], unmasked=False)
+    )
     facts = "；".join(f"{x.get('label', '')}：{fact_value(x.get('value'))}" for x in shown)
     texts = [
-        f.rule_id, f.rule.name, f.get_status_display(), f.severity, f.subject_type,
-        f.subject_id, f.unit.name if f.unit else (f.unit_id or ""),
-        f.officer.name if f.officer else (f.officer_id or ""), f.case_id or "",
+        f.rule_id, f.rule.name, f.get_status_display(), f.severity,
+        label(f.subject_type, "record_type"), f.subject_id,
+        f.unit.name if f.unit else (f.unit_id or ""),
+        f"{f.officer.name}（{f.officer_id}）" if f.officer else (f.officer_id or ""),
+        f.case_id or "",
     ]  # fmt: skip
     return [
         f.pk,
@@ -39,7 +44,7 @@ def _row(ws: WriteOnlyWorksheet, f: Finding) -> list[Any]:
         "是" if f.is_open else "否",
         text(ws, f.close_reason),
         text(ws, facts),
-        text(ws, mask_text(f.explanation)),
+        text(ws, cite_plain(mask_text(f.explanation))),
     ]
 
 

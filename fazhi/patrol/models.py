@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import models
 from django.utils import timezone
 
@@ -120,9 +122,43 @@ class PatrolRun(models.Model):
         return f"{self.get_mode_display()}巡查 {self.as_of:%Y-%m-%d %H:%M}"
 
 
+# What a legal officer works first: a deadline already passed, then acts done late and
+# violations, then suspicions that still need a review; warnings (time left) last.
+URGENCY = [
+    FindingStatus.OVERDUE, FindingStatus.LATE, FindingStatus.VIOLATION, FindingStatus.SUSPICION,
+    FindingStatus.WARNING,
+]  # fmt: skip
+SEVERITY_RANK = [Severity.GRAVE, Severity.SERIOUS, Severity.MINOR]
+
+
+def _rank(field: str, order: Sequence[str]) -> models.Case:
+    return models.Case(
+        *(models.When(**{field: value}, then=models.Value(i)) for i, value in enumerate(order)),
+        default=models.Value(len(order)),
+        output_field=models.IntegerField(),
+    )
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def open(self) -> FindingQuerySet:
         return self.filter(is_open=True)
+
+    def by_urgency(self) -> FindingQuerySet:
+        """Overdue before late and violations before suspicions, the graver first, then by due
+        time (待处理问题)."""
+        return self.annotate(
+            _urgency=_rank("status", URGENCY), _gravity=_rank("severity", SEVERITY_RANK)
+        ).order_by("_urgency", "_gravity", models.F("due_at").asc(nulls_last=True), "-pk")
+
+    def by_deadline(self) -> FindingQuerySet:
+        """The nearest due time first; findings without one last."""
+        return self.order_by(models.F("due_at").asc(nulls_last=True), "-pk")
+
+    def by_severity(self) -> FindingQuerySet:
+        """严重 before 较重 before 一般, then the nearest due time."""
+        return self.annotate(_gravity=_rank("severity", SEVERITY_RANK)).order_by(
+            "_gravity", models.F("due_at").asc(nulls_last=True), "-pk"
+        )
 
     def status_counts(self, *group: str) -> list[dict[str, object]]:
         """Open findings grouped by ``group`` with one count per status (one query)."""

@@ -390,7 +390,9 @@ class HolidayCalendar:
         if year in self._notice_titles:
             return f"《{self._notice_titles[year]}》"
         if self._use_package and _package_knows(year):
-            return f"chinese_calendar {chinese_calendar.__version__}"
+            # the package's version belongs to the administrator (``holiday_notice list``), not
+            # to the explanation every officer reads
+            return f"国务院办公厅{year}年节假日安排（系统内置）"
         return ""
 
     def unknown_years(self, first: int, last: int) -> list[int]:

@@ -6,6 +6,7 @@ from fazhi.patrol import views
 
 app_name = "patrol"
 urlpatterns: list[URLPattern] = [
+    path("findings/help/", views.findings_help, name="help"),
     path("findings/", views.findings, name="findings"),
     path("findings/export.xlsx", views.findings_export, name="findings_export"),
     path("findings/<int:pk>/", views.finding, name="finding"),

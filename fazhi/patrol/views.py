@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -25,6 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
+from fazhi.core.help import help_page
+from fazhi.core.paging import page_of
 from fazhi.core.registry import extend_page
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, signed_in_user
@@ -36,6 +37,18 @@ from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, status_r
 from fazhi.patrol.permissions import can_change_rules
 
 PAGE_SIZE = 25
+# the findings list's orders (?sort=): newest first unless asked
+SORTS = {
+    "due": lambda rows: rows.by_deadline(),
+    "severity": lambda rows: rows.by_severity(),
+    "urgency": lambda rows: rows.by_urgency(),
+}
+SORT_LABELS = [
+    ("", "最新发现"),
+    ("due", "期限最近"),
+    ("severity", "严重程度"),
+    ("urgency", "先超期后疑点"),
+]
 
 
 def _filtered_findings(request: HttpRequest, scope: DataScope) -> tuple[FindingFilterSet, Any]:
@@ -49,12 +62,11 @@ def findings(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     form, queryset = _filtered_findings(request, scope)
     counts = queryset.status_totals()
-    paginator = Paginator(
-        queryset.select_related("rule", "unit", "officer").defer("explanation").order_by("-pk"),
-        PAGE_SIZE,
-    )
-    paginator.count = counts.get("total") or 0  # already counted: no second COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
+    rows = queryset.select_related("rule", "unit", "officer").defer("explanation")
+    sort = request.GET.get("sort", "")
+    rows = SORTS[sort](rows) if sort in SORTS else rows.order_by("-pk")
+    # already counted: no second COUNT(*)
+    page = page_of(request, rows, default=PAGE_SIZE, count=counts.get("total") or 0)
     audit_view(request, AuditAction.VIEW_FINDINGS, "", **form.summary())
     return render(
         request,
@@ -65,6 +77,8 @@ def findings(request: HttpRequest) -> HttpResponse:
             "total": counts.get("total") or 0,
             "status_rows": status_rows(counts),
             "now": timezone.now(),
+            "sorts": SORT_LABELS,
+            "sort": sort,
         },
     )
 
@@ -76,7 +90,9 @@ def findings_export(request: HttpRequest) -> HttpResponseBase:
     form, queryset = _filtered_findings(request, scope)
     if not form.is_valid():  # not the unfiltered list in place of the one asked for
         return HttpResponseBadRequest(
-            render_to_string("400.html", {"reason": "导出条件有误：" + form.error_text()})
+            render_to_string(
+                "400.html", {"reason": "导出条件有误：" + form.error_text()}, request=request
+            )
         )
     out, count = findings_xlsx(queryset)
     audit_export(request, AuditAction.EXPORT_FINDINGS, count, filters=form.summary())
@@ -182,3 +198,46 @@ def rule_settings(request: HttpRequest, code: str) -> HttpResponse:
     context = _rule_context(request, rl, scope)
     context["form"] = form
     return render(request, "patrol/rule.html", context, status=400)
+
+
+# what each status means to the officer who must act, by status (the labels are the choices')
+_FINDING_HELP = {
+    FindingStatus.WARNING: (
+        "法定期限尚未届满，但已进入提醒期。",
+        "在剩余时间内办理应办事项并及时录入；录入后下次巡查自动消除。",
+    ),
+    FindingStatus.OVERDUE: (
+        "法定期限已过，应办事项仍未录入。",
+        "立即办理并录入；法制员会将其推送为整改问题，逾期不整改逐级督办。",
+    ),
+    FindingStatus.LATE: (
+        "应办事项已办理，但晚于法定期限。",
+        "按整改问题说明超期原因，提交整改材料，由法制员审核销号。",
+    ),
+    FindingStatus.VIOLATION: (
+        "记录不符合执法规范（如缺少文书、未全程录像）。",
+        "补正记录或说明情况，按整改问题提交整改。",
+    ),
+    FindingStatus.SUSPICION: (
+        "智能研判发现的疑点（如笔录雷同、警情反复），尚需人工核实。",
+        "法制员在“研判”中复核：确认后推送整改，不成立的不予认定。",
+    ),
+}
+
+
+@login_required
+@require_GET
+def findings_help(request: HttpRequest) -> HttpResponse:
+    statuses = [
+        (label, *_FINDING_HELP[FindingStatus(value)]) for value, label in FindingStatus.choices
+    ]
+    return help_page(
+        request, area="巡查发现", back_url="/findings/", back_label="巡查发现",
+        intro="巡查规则每次巡查检查全部执法记录，每条发现对应一条规则和一个对象（案件、措施、笔录等）。",
+        statuses=statuses,
+        notes=[
+            "有效：发现仍然成立；已消除：记录已补正或期限已按时办理，注明消除原因。",
+            "期限的计算方法写在每条发现的“期限如何计算”中，节假日按国务院办公厅安排顺延（限制人身自由的期限不顺延）。",
+            "列表可按期限、严重程度排序；导出的 Excel 表格与页面显示一致，身份证号和电话已打码。",
+        ],
+    )  # fmt: skip

@@ -717,17 +717,33 @@ def addressed_or_own_case(officer_id: str) -> Q:
 
 
 def _in_own_incidents(prefix: str) -> Callable[[str], Q]:
-    """Rows whose ``prefix`` is an incident the officer handled."""
+    """Rows whose ``prefix`` is an incident the officer handled, or the incident a case of his
+    (led or assisted) came from: his case page links to it, so it must open."""
 
     def own(officer_id: str) -> Q:
         handled = IncidentOfficer.objects.filter(officer_id=officer_id).values("incident_id")
-        return Q(**{f"{prefix}__in": handled})
+        led = Case.objects.filter(lead_officer_id=officer_id, incident_id__isnull=False)
+        assisted = Case.objects.filter(
+            pk__in=CaseOfficer.objects.filter(officer_id=officer_id).values("case_id"),
+            incident_id__isnull=False,
+        )
+        return (
+            Q(**{f"{prefix}__in": handled})
+            | Q(**{f"{prefix}__in": led.values("incident_id")})
+            | Q(**{f"{prefix}__in": assisted.values("incident_id")})
+        )
 
     return own
 
 
+def _own_unit_officers(officer_id: str) -> Q:
+    """A 民警 sees the officer pages of his own unit (his colleagues on his cases and problems),
+    not those of other units."""
+    return Q(unit_id__in=Officer.objects.filter(pk=officer_id).values("unit_id"))
+
+
 register_scope(Unit, unit="pk", own=lambda officer_id: Q(officers__pk=officer_id))
-register_scope(Officer, unit="unit_id", own=lambda officer_id: Q(pk=officer_id))
+register_scope(Officer, unit="unit_id", own=_own_unit_officers)
 register_scope(Venue, unit="unit_id", own=lambda officer_id: Q())
 register_scope(Incident, unit="unit_id", own=_in_own_incidents("pk"))
 register_scope(Case, unit="unit_id", own=_own_cases)

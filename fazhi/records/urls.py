@@ -6,6 +6,7 @@ from fazhi.records import views
 
 app_name = "records"
 urlpatterns: list[URLPattern] = [
+    path("cases/help/", views.cases_help, name="help"),
     path("cases/<str:pk>/", views.case, name="case"),
     path("incidents/<str:pk>/", views.incident, name="incident"),
     path("persons/<str:pk>/", views.person, name="person"),

@@ -23,9 +23,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from fazhi.core.audit_actions import AuditAction
+from fazhi.core.help import help_page
 from fazhi.core.registry import extend_page, page_extensions
 from fazhi.core.scope import get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view
+from fazhi.records import enums
 from fazhi.records import models as m
 from fazhi.records.timeline import Clock, Item, case_timeline, measure_clocks, sort_clocks
 
@@ -136,3 +138,32 @@ def officer(request: HttpRequest, pk: str) -> HttpResponse:
         }
     )
     return render(request, "records/officer.html", context)
+
+
+_CASE_HELP = {
+    "受案": ("已受理，尚未作出立案或不予立案决定。", "在法定期限内审查并作出立案或不予立案决定。"),
+    "立案": ("已立案，进入侦查或调查。", "依法采取措施、制作笔录，注意页面上正在计时的法定期限。"),
+    "不予立案": ("经审查不予立案。", "依法告知报案人，归档相关文书。"),
+    "侦查中": ("刑事案件侦查中。", "关注羁押、取保等期限，按时提请批捕或变更强制措施。"),
+    "移送审查起诉": ("已移送检察机关审查起诉。", "按要求补充侦查，处置涉案财物。"),
+    "撤销案件": ("案件已撤销。", "解除强制措施，退还或处置涉案财物。"),
+    "终止侦查": ("已终止侦查。", "解除强制措施，处置涉案财物。"),
+    "已处罚": ("行政案件已作出处罚决定。", "送达决定书，按期执行，处置涉案财物。"),
+}
+
+
+@login_required
+@require_GET
+def cases_help(request: HttpRequest) -> HttpResponse:
+    statuses = [
+        (label, *_CASE_HELP.get(value, ("", ""))) for value, label in enums.CaseStatus.choices
+    ]
+    return help_page(
+        request, area="案件", back_url="/", back_label="我的工作台",
+        intro="案件页汇总一个案件的全部执法要素：人员、措施、笔录、文书、财物，以及正在计时的法定期限和巡查发现。",
+        statuses=statuses,
+        notes=[
+            "“正在计时的法定期限”按剩余时间着色：红色已超期，橙色24小时内到期。",
+            "民警可查看本人主办、协办的案件及其警情；法制员等可查看本单位及下级单位的案件。",
+        ],
+    )  # fmt: skip

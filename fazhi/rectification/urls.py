@@ -6,6 +6,7 @@ from fazhi.rectification import views
 
 app_name = "rectification"
 urlpatterns: list[URLPattern] = [
+    path("help/", views.problems_help, name="help"),
     path("", views.problem_list, name="list"),
     path("export.xlsx", views.problem_export, name="export"),
     path("<int:pk>/", views.problem_detail, name="detail"),

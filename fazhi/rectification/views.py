@@ -14,8 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,6 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text
+from fazhi.core.help import help_page
+from fazhi.core.paging import page_of
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, client_addr, record_audit, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
@@ -36,6 +37,7 @@ from fazhi.rectification.models import (
     Level,
     PolicyChange,
     Problem,
+    ProblemStatus,
     RectificationPolicy,
     time_left_text,
 )
@@ -103,10 +105,18 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     now = timezone.now()
     filterset, filters, problems = _filtered_problems(request, scope, now)
-    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort", "")
+    if sort == "severity":  # 严重 first, then the nearest due time
+        problems = problems.annotate(
+            _gravity=Case(
+                When(severity="严重", then=Value(0)), When(severity="较重", then=Value(1)),
+                default=Value(2), output_field=IntegerField(),
+            )
+        ).order_by("_gravity", "due_at", "pk")  # fmt: skip
+    page = page_of(request, problems, default=PAGE_SIZE)
     for p in page:
-        p.time_left = time_left_text(p.due_at, now)  # type: ignore[attr-defined]
-        p.overdue = p.is_overdue(now)  # type: ignore[attr-defined]
+        p.time_left = time_left_text(p.due_at, now)
+        p.overdue = p.is_overdue(now)
     record_audit(
         request.user,
         AuditAction.VIEW_PROBLEMS,
@@ -122,6 +132,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "form": filterset,
             "filters": filters,
             "query": query,
+            "sort": sort,
         },
     )
 
@@ -339,3 +350,46 @@ def finding_confirm(request: HttpRequest, finding_id: int) -> HttpResponse:
 @login_required
 def finding_dismiss(request: HttpRequest, finding_id: int) -> HttpResponse:
     return _finding_page(request, finding_id, DISMISS)
+
+
+_PROBLEM_HELP = {
+    ProblemStatus.OPEN: (
+        "问题已推送给责任民警，等待整改。",
+        "责任民警在期限内提交整改说明和证明材料，或提出申诉；逾期将逐级督办。",
+    ),
+    ProblemStatus.FIXED: (
+        "民警已提交整改，等待法制员审核。",
+        "法制员审核：通过则销号，不通过则退回重新整改。",
+    ),
+    ProblemStatus.CLOSED: (
+        "整改经审核通过，已销号。",
+        "无需再办理；如同一问题再次出现，会生成新的问题。",
+    ),
+    ProblemStatus.APPEALED: (
+        "民警认为发现不成立，已提出申诉。",
+        "法制员或法制大队裁决：申诉成立则不予认定，驳回则继续整改。",
+    ),
+    ProblemStatus.DISMISSED: (
+        "巡查发现不成立（误报），不予认定。",
+        "无需整改；计入该规则的准确率，供法制大队调整规则。",
+    ),
+}
+
+
+@login_required
+@require_GET
+def problems_help(request: HttpRequest) -> HttpResponse:
+    statuses = [
+        (label, *_PROBLEM_HELP[ProblemStatus(value)]) for value, label in ProblemStatus.choices
+    ]
+    levels = "、".join(f"第{value}级{label}" for value, label in Level.choices)
+    return help_page(
+        request, area="整改问题", back_url="/problems/", back_label="整改问题",
+        intro="巡查发现推送后成为整改问题，经整改、审核直至销号（整改闭环）。",
+        statuses=statuses,
+        notes=[
+            f"逾期未整改的问题逐级督办：{levels}。",
+            "证明材料支持 PDF 文件、JPG 或 PNG 图片、Word 文档、Excel 表格。",
+            "整改台账可导出为 Excel 表格，带筛选，与页面显示一致。",
+        ],
+    )  # fmt: skip

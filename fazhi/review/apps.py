@@ -11,7 +11,8 @@ class ReviewConfig(registry.FazhiAppConfig):
     url_prefix = "intel/"
 
     def ready(self) -> None:
-        from fazhi.review import panels
+        from fazhi.review import pages, panels
 
         self.nav = (registry.NavEntry("intel", "研判", "/intel/", 60, "unit"),)
         self.workbench_panel = panels.workbench_panel
+        self.page_extensions = {"finding": pages.finding_page}

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.accounts.models import Role
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.forms import error_text, plain_error_text
+from fazhi.core.paging import page_of
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view, client_addr, signed_in_user
 from fazhi.disputes.services import DisputeError, ensure_dispute, escalate
@@ -137,7 +137,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilter(request.GET or None, scope)
     base = suspicions(scope)
     rows = form.apply(base).select_related("rule", "unit", "officer").order_by("-score", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, default=PAGE_SIZE)
     found = list(page)
     items = [{"f": f, "summary": s} for f, s in zip(found, summaries(found, scope), strict=True)]
     audit_view(request, AuditAction.VIEW_INTEL_QUEUE, "", filters=request.GET.dict())

@@ -73,7 +73,7 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: User) -> SyncRes
                 category=raw["category"],
                 text=raw["text"].strip(),
                 effective_from=effective,
-                source=f"规则包 {pack}",
+                source="随巡查规则包发布",  # the pack's code is for administrators
                 updated_by=actor.get_username(),
             )
             standard.rules.set(Rule.objects.filter(code__in=raw.get("rules", [])))

@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         warnings = findings.filter(status=FindingStatus.WARNING)
     warnings = warnings.order_by("due_at", "pk")
-    others = findings.exclude(status=FindingStatus.WARNING).order_by("due_at", "-pk")
+    others = findings.exclude(status=FindingStatus.WARNING).by_urgency()
     counts = findings.status_totals()
     last_run = PatrolRun.objects.only("as_of", "mode", "stats").first()
     context = {

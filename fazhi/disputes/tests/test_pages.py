@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -145,3 +146,27 @@ def test_workbench_panels(bureau: Any, dispute: Dispute) -> None:
     assert "JQ-CN-1" in html
     assert "逾期" in html
     assert "<strong>1</strong>" in render_to_string(chief["template"], {"panel": chief})
+
+
+def test_dispute_page_has_print_and_help(bureau: Any, dispute: Dispute) -> None:
+    html = client_for(bureau, "zhang").get(f"/disputes/{dispute.pk}/").content.decode()
+    assert "data-print>打印</button>" in html
+    assert 'href="/disputes/help/"' in html
+
+
+@pytest.mark.parametrize(
+    ("at_offset", "result"), [(timedelta(days=1), "未化解"), (timedelta(0), "说不清")]
+)
+def test_a_refused_visit_names_the_field_in_chinese_not_its_code(
+    bureau: Any, dispute: Dispute, at_offset: timedelta, result: str
+) -> None:
+    # given a visit in the future, or with a result not on the list
+    with pytest.raises(services.DisputeError) as refused:
+        services.record_followup(
+            dispute, actor=bureau.users["zhang"], at=NOW + at_offset, result=result, now=NOW
+        )
+    # then the message says 回访时间 / 回访结果, never the form's field name
+    message = refused.value.message
+    assert "回访时间" in message or "回访结果" in message
+    assert "字段" not in message
+    assert refused.value.field in ("at", "result")  # the code keeps it for the API

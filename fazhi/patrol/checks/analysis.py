@@ -29,19 +29,7 @@ from fazhi.records import models as m
 
 _CHUNK = 2000
 
-SUBCATEGORY_LABELS = {
-    "theft": "盗窃",
-    "robbery": "抢劫抢夺",
-    "fraud": "诈骗敲诈",
-    "assault": "伤害殴打",
-    "sexual": "性侵害",
-    "other": "其他违法犯罪",
-    "weapon": "凶器",
-    "self_harm": "自杀自伤",
-    "threat": "威胁扬言",
-    "revenge": "报复",
-    "mental_illness": "精神疾病",
-}
+SUBCATEGORY_LABELS = lexicon.CUE_LABELS  # the lexicon's own names of its subcategories
 
 
 def _check_range(name: str, value: float, low: float, high: float) -> None:
@@ -420,7 +408,7 @@ def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
                 )  # fmt: skip
             lines = [
                 f"笔录雷同：去除套话（多数笔录共有的权利告知、表头、结束语）后，本笔录（{me.person_name}）"
-                f"与笔录 {other.id}（{other_unit}）的字符 {duplicates.SHINGLE} 元组 Jaccard "
+                f"与笔录 {other.id}（{other_unit}）的字符 {duplicates.SHINGLE} 元组"
                 f"相似度为 {best.jaccard:.2f}，达到 {min_jaccard:.2f}。",
                 f"两份笔录分属不同人员；相同段落 {len(best.passages)} 处，共 {shared} 字。",
             ]

@@ -662,7 +662,8 @@ def test_the_package_years_are_known_and_cited() -> None:
     assert PACKAGE.unknown_years(2025, 2026) == []
     assert PACKAGE.unknown_years(2040, 2041) == [2040, 2041]
     d = compute_deadline(sh(2026, 3, 3, 10), Period.days(3), custody=False)
-    assert "chinese_calendar" in d.explain()
+    assert "国务院办公厅2026年节假日安排（系统内置）" in d.explain()
+    assert "chinese_calendar" not in d.explain()  # no package name or version for officers
     assert d.calendar_years_unknown == ()
 
 

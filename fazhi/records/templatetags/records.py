@@ -7,14 +7,15 @@ from urllib.parse import quote
 
 from django import template
 
-from fazhi.records.timeline import SUBJECT_LABELS
+from fazhi.core.labels import label
 
 register = template.Library()
 
 
 @register.filter
 def subject_label(subject_type: str) -> str:
-    return SUBJECT_LABELS.get(subject_type, subject_type)
+    """The record type in Chinese (``fazhi.core.labels``, registered by records)."""
+    return label(subject_type, "record_type")
 
 
 # --- links ----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ ATTACHMENT_TYPES: dict[str, bytes] = {
     "docx": _ZIP,
     "xlsx": _ZIP,
 }
-TYPES_TEXT = "PDF、JPG、PNG、Word（doc/docx）、Excel（xls/xlsx）"
+TYPES_TEXT = "PDF 文件、JPG 或 PNG 图片、Word 文档、Excel 表格"
 _KIND_TEXT = {
     "pdf": "PDF 文件",
     "jpg": "JPEG 图片",

@@ -52,7 +52,10 @@ def test_a_legal_officer_exports_his_units_open_problems(bureau: Any, ledger: An
     assert rows[0][:3] == ("编号", "规则", "规则名称")
     assert sorted(r[0] for r in rows[1:]) == sorted([ledger["south"].pk, ledger["fixed"].pk])
     assert {r[6] for r in rows[1:]} == {"城南派出所"}
-    assert {r[7] for r in rows[1:]} == {"张伟"}
+    # people by name and 警号, never by login name; the finding's subject by its Chinese type
+    assert {r[7] for r in rows[1:]} == {"张伟（O-001）"}
+    assert {r[13] for r in rows[1:]} == {"李娜（O-003）"}  # pushed by li
+    assert {r[17] for r in rows[1:]} <= {"强制措施", "案件", "执法行为", "笔录", "文书", "人员"}
     # and the export is in the audit log with its row count
     event = AuditEvent.objects.get(actor="li", action="export.problems")
     assert event.details["count"] == 2
@@ -88,8 +91,16 @@ def test_a_formula_like_name_stays_text(bureau: Any, ledger: Any) -> None:
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
     assert sheet is not None
     cell = sheet.cell(row=2, column=8)
-    assert cell.value == '=HYPERLINK("http://x","点我")'
+    assert cell.value == '=HYPERLINK("http://x","点我")（O-001）'
     assert cell.data_type == "s"
+
+
+def test_the_ledger_has_an_auto_filter_over_its_rows(bureau: Any, ledger: Any) -> None:
+    # given 城南's two problems / when li exports / then the header filters every row
+    response = signed_in(bureau, "li").get("/problems/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
+    assert sheet is not None
+    assert sheet.auto_filter.ref == "A1:S3"
 
 
 def test_the_export_needs_sign_in(ledger: Any) -> None:

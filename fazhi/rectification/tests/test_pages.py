@@ -267,3 +267,13 @@ def test_panel_templates_render(bureau, problem):
         panel = panels.workbench_panel(request, scope_of(request.user))
         assert panel is not None
         assert text in render_to_string(panel["template"], {"panel": panel}), name
+
+
+def test_problem_page_prints_names_people_and_links_its_help(as_user, problem) -> None:
+    # given a problem pushed by li (法制员) to zhang / when zhang opens it
+    body = as_user("zhang").get(f"/problems/{problem.pk}/").content.decode()
+    # then a 打印 button and the area's help are there, and people are named, not logins
+    assert "data-print>打印</button>" in body
+    assert 'href="/problems/help/"' in body
+    assert "李娜（O-003）" in body  # who pushed it
+    assert "（li，" not in body

@@ -333,6 +333,32 @@ def test_bl01_review_shows_both_transcripts_with_shared_passages(scene: Scene) -
     ).exists()
 
 
+def test_bl01_finding_page_shows_the_shared_passages_as_text_never_as_offsets(
+    scene: Scene,
+) -> None:
+    # given a 笔录雷同 suspicion whose facts keep the shared passages as character ranges
+    f = scene.f["bl_t2"]
+    # when its officer opens the finding page (the review page is not his)
+    page = text(scene.client("zhang").get(f"/findings/{f.pk}/"))
+    # then the passages are highlighted in both texts, numbered alike
+    marks = re.findall(r'<sup class="pno">(\d)</sup><mark class="shared"[^>]*>([^<]*)', page)
+    assert [n for n, _ in marks] == ["1", "2", "1", "2"]
+    assert html.unescape(marks[0][1]) == SHARED_1
+    # and no fact row prints the ranges (lists of numbers) nor the word "Jaccard"
+    assert "雷同段落</th>" not in page
+    assert not re.search(r"\[\[?\d+, \d+", page)
+    assert "Jaccard" not in page
+    assert "13912345678" not in page
+
+
+def test_jf02_finding_page_names_the_signal_categories_in_chinese(scene: Scene) -> None:
+    # given facts that keep the lexicon's codes (revenge, threat, weapon)
+    page = text(scene.client("li").get(f"/findings/{scene.f['jf02'].pk}/"))
+    # then the page shows the lexicon's Chinese names
+    assert "报复、威胁扬言、凶器" in page
+    assert "revenge" not in page
+
+
 def test_jq01_review_highlights_offence_cues_and_negations(scene: Scene) -> None:
     page = text(scene.client("li").get(f"/intel/{scene.f['jq'].pk}/"))
     assert '<mark class="cue cue-theft" title="盗窃">被盗</mark>' in page

@@ -92,3 +92,24 @@ def test_legal_brigade_changes_a_rule_in_the_browser(page: Any, scene: Scene) ->
     assert "上级通知从严" in page.locator("table").last.inner_text()
     screenshot(page, "rule-page-changed")
     assert problems == []
+
+
+def test_the_print_button_prints_the_finding_without_the_site_around_it(
+    page: Any, scene: Scene
+) -> None:
+    problems = watch_console(page)
+    sign_in(page, "li", scene.bureau.password)
+    page.goto(f"{page.base_url}/findings/{scene.warning.pk}/")
+    # given window.print replaced by a counter (a headless browser has no print dialog)
+    # (the script ends in a number: Playwright would call a function it evaluates to)
+    page.evaluate("window.__printed = 0; window.print = () => { window.__printed += 1; }; 0")
+    # when the legal officer clicks 打印
+    page.get_by_role("button", name="打印").click()
+    # then the page is printed once (print.js, allowed by the CSP)
+    assert page.evaluate("window.__printed") == 1
+    # and in print the top bar and the page tools are hidden, the facts are not
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    assert not page.locator(".page-tools").is_visible()
+    assert page.get_by_text("期限如何计算").is_visible()
+    assert problems == []

@@ -349,3 +349,96 @@ def test_unknown_records_are_404(scene: Scene) -> None:
                 "/findings/999999/", "/rules/NOPE/"]:  # fmt: skip
         assert client.get(url).status_code == 404, url
     assert m.Case.objects.filter(pk="NOPE").count() == 0
+
+
+# --- lists a legal officer can work with ------------------------------------------------------
+
+
+def test_record_pages_have_print_and_help(scene: Scene) -> None:
+    # given the finding, case (and, in their apps' tests, the problem and dispute) pages
+    for url, help_url in [
+        (f"/findings/{scene.warning.pk}/", "/findings/help/"),
+        (f"/cases/{scene.south_case.pk}/", "/cases/help/"),
+    ]:
+        page = text(scene.client("li").get(url))
+        # then each has a 打印 button (print.js, no inline script) and its area's help
+        assert "data-print>打印</button>" in page
+        assert f'href="{help_url}"' in page
+        assert "core/print.js" in page
+
+
+def test_print_stylesheet_hides_the_site_around_the_record() -> None:
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "core" / "static" / "core" / "fazhi.css").read_text()
+    rules = css.split("@media print", 1)[1]
+    assert ".topbar" in rules
+    assert "form.filters" in rules
+
+
+def test_findings_list_page_size_and_jump_keep_the_filters(scene: Scene) -> None:
+    client = scene.client("wu")
+    # a size from the list is used, anything else falls back to 25
+    page = text(client.get("/findings/?size=50&state=all"))
+    assert '<option value="50" selected>50 条</option>' in page
+    assert '<input type="hidden" name="state" value="all">' in page
+    assert 'name="page"' in page
+    page = text(client.get("/findings/?size=7"))
+    assert '<option value="25" selected>25 条</option>' in page
+
+
+def test_findings_sort_by_deadline_and_by_severity(scene: Scene) -> None:
+    # given a 较重 finding due first and a 严重 one due later
+    scene.violation.severity = "较重"
+    scene.violation.due_at = scene.now + timedelta(hours=1)
+    scene.violation.save()
+    scene.warning.severity = "严重"
+    scene.warning.save()  # due in three hours
+    client = scene.client("wu")
+    by_due = text(client.get("/findings/?sort=due"))
+    assert by_due.index("GF-BA-01</a>") < by_due.index("XS-JL-04</a>")
+    by_severity = text(client.get("/findings/?sort=severity"))
+    assert by_severity.index("XS-JL-04</a>") < by_severity.index("GF-BA-01</a>")
+
+
+def test_pending_problems_put_overdue_before_suspicions(scene: Scene) -> None:
+    # given a suspicion found first and an overdue finding found later in 城南
+    make_finding(
+        "ZN-BL-01", subject_type="transcript", subject_id="A-S1-T1", status="suspicion",
+        unit=scene.bureau.units["south"], case=scene.south_case, severity="严重",
+    )  # fmt: skip
+    make_finding(
+        "XS-JL-03", subject_type="measure", subject_id=scene.measure.pk, status="overdue",
+        unit=scene.bureau.units["south"], case=scene.south_case, severity="一般",
+        due_at=scene.now - timedelta(hours=1),
+    )  # fmt: skip
+    # when li opens his workbench / then the overdue one is listed first, whatever its severity
+    page = text(scene.client("li").get("/"))
+    pending = page.split("待处理问题", 1)[1]
+    assert pending.index("XS-JL-03</a>") < pending.index("ZN-BL-01</a>")
+
+
+def test_findings_export_has_an_auto_filter_and_readable_values(scene: Scene) -> None:
+    response = scene.client("wu").get("/findings/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
+    assert sheet is not None
+    assert sheet.auto_filter.ref == "A1:R3"
+    rows = list(sheet.iter_rows(values_only=True))[1:]
+    # record types in Chinese, officers by name and 警号, facts as the page shows them
+    assert {r[5] for r in rows} == {"强制措施", "办案区使用"}
+    assert {r[8] for r in rows} == {"张伟（O-001）", "赵强（O-002）"}
+    assert any("人身安全检查：否" in str(r[16]) for r in rows)
+
+
+def test_case_timeline_shows_recorded_times_in_beijing_time(scene: Scene) -> None:
+    # given the 城北 case-area visit, its exit stored as an aware moment (UTC in the database)
+    from django.utils import timezone
+
+    visit = m.VenueVisit.objects.get(pk="A-N1-V1")
+    shown = timezone.localtime(visit.left_at).strftime("%Y-%m-%d %H:%M")
+    # when the 城北 legal officer opens the case
+    page = text(scene.client("wang").get(f"/cases/{scene.north_case.pk}/"))
+    # then the exit reads in Beijing time to the minute, never as a UTC timestamp
+    assert shown in page
+    assert "+00:00" not in page
+    assert "None" not in page

@@ -33,7 +33,7 @@ MATRIX = [
     ("/persons/{person}/", "li", "wang", 404),
     ("/persons/{person}/", "zhang", "zhao", 404),
     ("/officers/{zhang}/", "li", "wang", 404),
-    ("/officers/{zhang}/", "zhang", "zhao", 404),  # a 民警 sees only himself
+    ("/officers/{zhang}/", "zhang", "zhao", 404),  # a 民警: his own unit only
     ("/rules/", "zhang", None, None),
     ("/rules/XS-JL-04/", "zhang", None, None),
     ("/standards/", "zhang", None, None),
@@ -194,3 +194,81 @@ def test_every_url_refuses_an_anonymous_visitor(bureau: Any) -> None:
             )
         checked += 1
     assert checked > 30
+
+
+# --- no dead ends: what a 民警's pages link to opens for him ---------------------------------
+
+
+def test_an_officer_sees_the_incident_his_case_came_from(scene: Scene) -> None:
+    # given an incident zhang did not handle, from which a case of his (led) and a case he
+    # assists came
+    from fazhi.records import models as m
+
+    south, zhang = scene.bureau.units["south"], scene.bureau.officers["zhang"]
+    lead, helper = scene.bureau.officers["li"], zhang
+    for n, (led_by, assisted_by) in enumerate([(zhang, None), (lead, helper)], start=2):
+        incident = m.Incident.objects.create(
+            id=f"J-S{n}", received_at=scene.now, source="110", category="刑事", unit=south,
+            address="城南路2号", description="报警", reporter_name="甲",
+        )  # fmt: skip
+        case = m.Case.objects.create(
+            id=f"A-S{n}", kind="刑事", cause="盗窃", unit=south, lead_officer=led_by,
+            incident=incident, accepted_at=scene.now, status="受案",
+        )  # fmt: skip
+        if assisted_by is not None:
+            m.CaseOfficer.objects.create(case=case, officer=assisted_by, position=0)
+    # when zhang opens his cases and follows the link to each incident
+    for n in (2, 3):
+        page = scene.client("zhang").get(f"/cases/A-S{n}/").content.decode()
+        assert f'href="/incidents/J-S{n}/"' in page
+        # then the incident opens for him, not for a 民警 of another unit
+        assert scene.client("zhang").get(f"/incidents/J-S{n}/").status_code == 200
+        assert scene.client("zhao").get(f"/incidents/J-S{n}/").status_code == 404
+
+
+def test_an_officer_sees_his_units_officers_not_another_units(scene: Scene) -> None:
+    li, wang = scene.bureau.officers["li"], scene.bureau.officers["wang"]
+    # 李娜 is a 城南 colleague of zhang's, 王芳 is in 城北
+    assert scene.client("zhang").get(f"/officers/{li.pk}/").status_code == 200
+    assert scene.client("zhang").get(f"/officers/{wang.pk}/").status_code == 404
+    assert scene.client("zhao").get(f"/officers/{wang.pk}/").status_code == 200
+
+
+def test_error_pages_have_the_navigation_and_say_what_happened(scene: Scene) -> None:
+    # a record out of scope: 404 in the site's layout, with the top bar and a way back
+    response = scene.client("zhao").get(f"/cases/{scene.south_case.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert 'class="topbar"' in page
+    assert 'aria-label="主导航"' in page
+    assert "页面不存在" in page
+    assert "不在您的数据权限范围内" in page
+    # a refused action: 403 the same way
+    response = scene.client("zhang").post(
+        "/rules/XS-JL-04/settings/", {"enabled": "on", "severity": "严重", "reason": "试图修改"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'class="topbar"' in page
+    assert "无权访问" in page
+    assert "只有法制大队和管理员可以修改规则设置" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "status_label"),
+    [
+        ("/findings/help/", "超期办理"),
+        ("/problems/help/", "已整改待审核"),
+        ("/cases/help/", "移送审查起诉"),
+        ("/disputes/help/", "化解中"),
+    ],
+)
+def test_each_area_has_a_help_page_for_every_role(
+    scene: Scene, url: str, status_label: str
+) -> None:
+    for user in ("zhang", "li", "wu"):
+        response = scene.client(user).get(url)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert status_label in page
+        assert "下一步怎么做" in page
