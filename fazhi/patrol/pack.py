@@ -26,7 +26,7 @@ DEFAULT_PACK = "cn-police-2026"
 CODE_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z]{2})?-\d{2}$")
 SUBJECT_TYPES = {
     "measure", "event", "case", "incident", "transcript", "person", "property",
-    "venue_visit", "document", "*",
+    "venue_visit", "document", "officer", "recording", "*",
 }  # fmt: skip
 
 

@@ -250,6 +250,17 @@ def _collect(
             cases.add(case_id)
     elif name in {"person", "measure", "property", "document", "venue_visit"}:
         cases.update(qs.values_list("case_id", flat=True))
+    # FZX v1.1 records re-check the case (and incident) they concern.
+    elif name == "property_movement":
+        cases.update(qs.values_list("property__case_id", flat=True))
+    elif name in {"recording", "complaint"}:
+        for case_id, incident_id in qs.values_list("case_id", "incident_id"):
+            if case_id:
+                cases.add(case_id)
+            if incident_id:
+                incidents.add(incident_id)
+    elif name in {"review", "safety_event", "discipline"}:
+        cases.update(c for c in qs.values_list("case_id", flat=True) if c)
 
 
 def _queries(rdef: RuleDef, ctx: EvalContext) -> list[RecordQuery | AnalysisQuery]:

@@ -1,4 +1,4 @@
-"""The closed enumerations of FZX v1 (exchange-format.md), as Django ``TextChoices``.
+"""The closed enumerations of FZX v1 and v1.1 (exchange-format.md), as Django ``TextChoices``.
 
 The stored value *is* the Chinese term police systems use, so a value is its own label.
 """
@@ -196,3 +196,109 @@ class FollowupResult(models.TextChoices):
     UNRESOLVED = "未化解", "未化解"
     ESCALATING = "有激化风险", "有激化风险"
     UNREACHABLE = "无法联系", "无法联系"
+
+
+# --- FZX v1.1 ----------------------------------------------------------------------------
+
+
+class MovementKind(models.TextChoices):
+    """涉案财物流转: one step of the custody chain."""
+
+    STORE_IN = "入库", "入库"
+    STORE_OUT = "出库", "出库"
+    BORROW = "调用", "调用"
+    BRING_BACK = "归还", "归还"
+    HAND_OVER = "移交", "移交"
+    RETURN_TO_OWNER = "返还", "返还"
+    DISPOSE = "处置", "处置"
+
+
+class ReviewKind(models.TextChoices):
+    """Outside review of a case (执法监督救济)."""
+
+    ADMIN_RECONSIDERATION = "行政复议", "行政复议"
+    ADMIN_LITIGATION = "行政诉讼", "行政诉讼"
+    STATE_COMPENSATION = "国家赔偿", "国家赔偿"
+    PROCURATORATE = "检察监督", "检察监督"
+    SUPPLEMENTARY_INVESTIGATION = "退回补充侦查", "退回补充侦查"
+    FAULT_ACCOUNTABILITY = "执法过错追究", "执法过错追究"
+
+
+class ReviewOutcome(models.TextChoices):
+    UPHELD = "维持", "维持"
+    DISMISSED = "驳回", "驳回"
+    REVOKED = "撤销", "撤销"
+    ALTERED = "变更", "变更"
+    DECLARED_UNLAWFUL = "确认违法", "确认违法"
+    ORDERED_TO_ACT = "责令履行", "责令履行"
+    COMPENSATION = "赔偿", "赔偿"
+    CORRECTED = "纠正", "纠正"
+    SETTLED_WITHDRAWN = "和解撤回", "和解撤回"
+    OTHER = "其他", "其他"
+
+
+class ComplaintChannel(models.TextChoices):
+    HOTLINE_12389 = "12389", "12389"
+    PETITION = "信访", "信访"
+    ONLINE = "网络", "网络"
+    PHONE = "电话", "电话"
+    DISCLOSURE_PLATFORM = "执法公开平台", "执法公开平台"
+    OTHER = "其他", "其他"
+
+
+class ComplaintResult(models.TextChoices):
+    TRUE = "属实", "属实"
+    PARTLY_TRUE = "部分属实", "部分属实"
+    UNTRUE = "不属实", "不属实"
+
+
+class SafetyEventKind(models.TextChoices):
+    """执法安全事故."""
+
+    DEATH = "死亡", "死亡"
+    SERIOUS_INJURY = "重伤", "重伤"
+    ESCAPE = "脱逃", "脱逃"
+    SELF_HARM = "自杀自残", "自杀自残"
+    TORTURE = "刑讯逼供", "刑讯逼供"
+    WEAPON_MISUSE = "违规使用警械武器", "违规使用警械武器"
+    OTHER = "其他", "其他"
+
+
+class TrainingKind(models.TextChoices):
+    QUALIFICATION_EXAM = "执法资格考试", "执法资格考试"
+    LEGAL_PROFESSION_EXAM = "法律职业资格考试", "法律职业资格考试"
+    TRAINING = "培训", "培训"
+    LAW_STUDY_EXAM = "学法考试", "学法考试"
+    COURT_OBSERVATION = "庭审旁听", "庭审旁听"
+    OTHER = "其他", "其他"
+
+
+class TrainingResult(models.TextChoices):
+    PASSED = "通过", "通过"
+    FAILED = "未通过", "未通过"
+    QUALIFIED = "合格", "合格"
+    UNQUALIFIED = "不合格", "不合格"
+
+
+class CommendationKind(models.TextChoices):
+    COMMENDATION = "嘉奖", "嘉奖"
+    THIRD_CLASS_MERIT = "三等功", "三等功"
+    SECOND_CLASS_MERIT = "二等功", "二等功"
+    FIRST_CLASS_MERIT = "一等功", "一等功"
+    PUBLIC_PRAISE = "通报表扬", "通报表扬"
+    MODEL_POST = "执法示范岗位", "执法示范岗位"
+    OTHER = "其他", "其他"
+
+
+class DisciplineKind(models.TextChoices):
+    CRITICISM = "批评教育", "批评教育"
+    ADMONITION = "诫勉", "诫勉"
+    CIRCULATED_CRITICISM = "通报批评", "通报批评"
+    SUSPENSION = "停止执行职务", "停止执行职务"
+    WARNING = "警告", "警告"
+    DEMERIT = "记过", "记过"
+    MAJOR_DEMERIT = "记大过", "记大过"
+    DEMOTION = "降级", "降级"
+    DISMISSAL_FROM_POST = "撤职", "撤职"
+    EXPULSION = "开除", "开除"
+    OTHER = "其他", "其他"

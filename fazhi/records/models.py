@@ -1,4 +1,4 @@
-"""The law-enforcement elements (执法要素) as FZX v1 defines them, one model per record type.
+"""The law-enforcement elements (执法要素) as FZX v1 and v1.1 define them, one model per type.
 
 Design choices:
 - The FZX ``id`` is the primary key: upsert by ``(type, id)`` is a plain ``ON CONFLICT (id)``,
@@ -145,6 +145,8 @@ class Case(FzxRecord):
     status = models.CharField("状态", max_length=8, choices=enums.CaseStatus.choices)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
     complex = models.BooleanField("重大复杂", default=False)
+    # FZX v1.1; null (not recorded) means disclosable, as the format says.
+    disclosable = models.BooleanField("允许当事人查询", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "案件"
@@ -223,6 +225,10 @@ class Property(FzxRecord):
     value = models.DecimalField("价值", max_digits=14, decimal_places=2, null=True, blank=True)
     seized_at = models.DateTimeField("扣押时间")
     status = models.CharField("状态", max_length=8, choices=enums.PropertyStatus.choices)
+    # FZX v1.1
+    location = models.CharField("保管位置", max_length=100, null=True, blank=True)
+    unrelated = models.BooleanField("与案件无关", null=True, blank=True)
+    unrelated_at = models.DateTimeField("认定无关时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "涉案财物"
@@ -368,6 +374,209 @@ class Followup(FzxRecord):
         indexes = [models.Index(fields=["at"])]
 
 
+# --- FZX v1.1 ---------------------------------------------------------------------------------
+
+
+class PropertyMovement(FzxRecord):
+    """One step of a property's custody chain (rules GF-CW-03 … 05 follow the chain)."""
+
+    # Named as in FZX, as on Event: no @property may follow it in this class body.
+    property = models.ForeignKey(
+        Property, models.PROTECT, related_name="movements", verbose_name="财物"
+    )
+    kind = models.CharField("流转类别", max_length=4, choices=enums.MovementKind.choices)
+    at = models.DateTimeField("时间")
+    officers: models.ManyToManyField[Officer, PropertyMovementOfficer] = models.ManyToManyField(
+        Officer,
+        through="PropertyMovementOfficer",
+        related_name="property_movements",
+        verbose_name="经手民警",
+    )
+    due_back_at = models.DateTimeField("应归还时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        Officer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_movements",
+        verbose_name="批准人",
+    )
+    note = models.TextField("备注", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "涉案财物流转"
+        indexes = [models.Index(fields=["property", "kind", "at"])]
+
+
+class Recording(FzxRecord):
+    officer = models.ForeignKey(
+        Officer, models.PROTECT, related_name="recordings", verbose_name="记录民警"
+    )
+    device_no = models.CharField("执法记录仪编号", max_length=64, null=True, blank=True)
+    started_at = models.DateTimeField("开始时间")
+    ended_at = models.DateTimeField("结束时间")
+    uploaded_at = models.DateTimeField("上传时间", null=True, blank=True)
+    incident = models.ForeignKey(
+        Incident,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recordings",
+        verbose_name="警情",
+    )
+    case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="recordings", verbose_name="案件"
+    )
+    evidence = models.BooleanField("作为证据", null=True, blank=True)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法音视频"
+        # (officer, started_at): LX-01 looks for an officer's recording around an arrival.
+        indexes = [
+            models.Index(fields=["officer", "started_at"]),
+            models.Index(fields=["ended_at"]),
+        ]
+
+
+class Review(FzxRecord):
+    case = models.ForeignKey(Case, models.PROTECT, related_name="reviews", verbose_name="案件")
+    kind = models.CharField("监督类别", max_length=8, choices=enums.ReviewKind.choices)
+    filed_at = models.DateTimeField("提起时间")
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    outcome = models.CharField(
+        "结果", max_length=8, choices=enums.ReviewOutcome.choices, null=True, blank=True
+    )
+    officers: models.ManyToManyField[Officer, ReviewOfficer] = models.ManyToManyField(
+        Officer, through="ReviewOfficer", related_name="reviews", verbose_name="责任民警"
+    )
+    note = models.TextField("备注", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法监督救济"
+        indexes = [models.Index(fields=["kind", "decided_at"])]
+
+
+class Complaint(FzxRecord):
+    received_at = models.DateTimeField("受理时间")
+    channel = models.CharField("渠道", max_length=8, choices=enums.ComplaintChannel.choices)
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="complaints", verbose_name="单位")
+    officers: models.ManyToManyField[Officer, ComplaintOfficer] = models.ManyToManyField(
+        Officer, through="ComplaintOfficer", related_name="complaints", verbose_name="被投诉民警"
+    )
+    case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="complaints", verbose_name="案件"
+    )
+    incident = models.ForeignKey(
+        Incident,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name="警情",
+    )
+    content = models.TextField("投诉内容")
+    result = models.CharField(
+        "核查结果", max_length=8, choices=enums.ComplaintResult.choices, null=True, blank=True
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "投诉信访"
+        indexes = [models.Index(fields=["unit", "received_at"])]
+
+
+class SafetyEvent(FzxRecord):
+    at = models.DateTimeField("发生时间")
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="safety_events", verbose_name="单位"
+    )
+    kind = models.CharField("事故类别", max_length=8, choices=enums.SafetyEventKind.choices)
+    case = models.ForeignKey(
+        Case,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_events",
+        verbose_name="案件",
+    )
+    person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_events",
+        verbose_name="人员",
+    )
+    venue = models.ForeignKey(
+        Venue,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_events",
+        verbose_name="场所",
+    )
+    officers: models.ManyToManyField[Officer, SafetyEventOfficer] = models.ManyToManyField(
+        Officer, through="SafetyEventOfficer", related_name="safety_events", verbose_name="涉及民警"
+    )
+    note = models.TextField("备注", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法安全事故"
+        indexes = [models.Index(fields=["unit", "at"])]
+
+
+class Training(FzxRecord):
+    officer = models.ForeignKey(
+        Officer, models.PROTECT, related_name="trainings", verbose_name="民警"
+    )
+    kind = models.CharField("类别", max_length=8, choices=enums.TrainingKind.choices)
+    title = models.CharField("名称", max_length=200)
+    at = models.DateField("日期")
+    hours = models.DecimalField("学时", max_digits=6, decimal_places=1, null=True, blank=True)
+    result = models.CharField(
+        "结果", max_length=4, choices=enums.TrainingResult.choices, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训考试"
+        indexes = [models.Index(fields=["officer", "at"])]
+
+
+class Commendation(FzxRecord):
+    officer = models.ForeignKey(
+        Officer, models.PROTECT, related_name="commendations", verbose_name="民警"
+    )
+    reason = models.CharField("事由", max_length=255)
+    kind = models.CharField("类别", max_length=8, choices=enums.CommendationKind.choices)
+    at = models.DateField("日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表彰奖励"
+        indexes = [models.Index(fields=["officer", "at"])]
+
+
+class Discipline(FzxRecord):
+    officer = models.ForeignKey(
+        Officer, models.PROTECT, related_name="disciplines", verbose_name="民警"
+    )
+    reason = models.CharField("事由", max_length=255)
+    kind = models.CharField("类别", max_length=8, choices=enums.DisciplineKind.choices)
+    at = models.DateField("日期")
+    case = models.ForeignKey(
+        Case,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disciplines",
+        verbose_name="案件",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "惩戒处理"
+        indexes = [models.Index(fields=["officer", "at"])]
+
+
 class OfficerLink(models.Model):
     """One officer in a record's ordered ``officer_ids`` list."""
 
@@ -420,11 +629,53 @@ class TranscriptOfficer(OfficerLink):
         indexes = [models.Index(fields=["officer", "transcript"])]
 
 
+class PropertyMovementOfficer(OfficerLink):
+    movement = models.ForeignKey(PropertyMovement, models.CASCADE, related_name="officer_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement", "officer"], name="uniq_property_movement_officer"
+            )
+        ]
+
+
+class ReviewOfficer(OfficerLink):
+    review = models.ForeignKey(Review, models.CASCADE, related_name="officer_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "officer"], name="uniq_review_officer")
+        ]
+        indexes = [models.Index(fields=["officer", "review"])]
+
+
+class ComplaintOfficer(OfficerLink):
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="officer_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "officer"], name="uniq_complaint_officer")
+        ]
+        indexes = [models.Index(fields=["officer", "complaint"])]
+
+
+class SafetyEventOfficer(OfficerLink):
+    safety_event = models.ForeignKey(SafetyEvent, models.CASCADE, related_name="officer_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["safety_event", "officer"], name="uniq_safety_event_officer"
+            )
+        ]
+
+
 class Tombstone(models.Model):
     """A record deleted by an import (``"deleted": true``): lets an incremental patrol retire
     the findings whose subject disappeared."""
 
-    record_type = models.CharField(max_length=16)
+    record_type = models.CharField(max_length=32)  # "property_movement" is 17
     record_id = models.CharField(max_length=ID_LENGTH)
     deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -489,6 +740,41 @@ register_scope(
     unit="incident__unit_id",
     own=lambda officer_id: Q(officer_id=officer_id) | _in_own_incidents("incident_id")(officer_id),
 )
+
+
+def _named_in(link: type[OfficerLink], owner: str) -> Callable[[str], Q]:
+    """Rows whose officer list names the officer (the link's ``owner`` column is the row)."""
+
+    def own(officer_id: str) -> Q:
+        return Q(pk__in=link._default_manager.filter(officer_id=officer_id).values(owner))
+
+    return own
+
+
+def _named_or_own_case(link: type[OfficerLink], owner: str) -> Callable[[str], Q]:
+    named = _named_in(link, owner)
+    cases = in_own_cases("case_id")
+    return lambda officer_id: named(officer_id) | cases(officer_id)
+
+
+register_scope(
+    PropertyMovement, unit="property__case__unit_id", own=in_own_cases("property__case_id")
+)
+# A recording is the officer's who wore the device; a 民警 also sees those of his own cases.
+register_scope(
+    Recording,
+    unit="officer__unit_id",
+    own=lambda officer_id: Q(officer_id=officer_id) | in_own_cases("case_id")(officer_id),
+)
+register_scope(Review, unit="case__unit_id", own=_named_or_own_case(ReviewOfficer, "review_id"))
+register_scope(Complaint, unit="unit_id", own=_named_or_own_case(ComplaintOfficer, "complaint_id"))
+register_scope(
+    SafetyEvent, unit="unit_id", own=_named_or_own_case(SafetyEventOfficer, "safety_event_id")
+)
+for _personal in (Training, Commendation, Discipline):
+    register_scope(
+        _personal, unit="officer__unit_id", own=lambda officer_id: Q(officer_id=officer_id)
+    )
 
 # The identifiers that pages show masked, revealed only by the audited unmask.
 register_unmaskable(Person, "id_number", label="身份证号", kind="id_number")

@@ -1,8 +1,14 @@
-"""FZX v1 as data: every record type, its fields, their kinds and where they are stored.
+"""FZX v1 and its v1.1 additions as data: every record type, its fields, their kinds and where they
+are stored.
 
 This table is the one place the exchange format is described in code; the importer validates
 against it, the exporter writes from it, the generator's output is checked against it, and a test
 pins it to the models. Changing it changes the contract (exchange-format.md): extend only.
+
+FZX carries no version field: a record is known by its ``type``. v1.1 only adds record types and
+optional fields, so a v1 bundle is a valid v1.1 bundle that imports exactly as before (its records
+store null in the new optional fields, which is what "not recorded" means), and the v1.1 types are
+accepted in any bundle. A type this table does not know is an error of its record, as in v1.
 """
 
 from __future__ import annotations
@@ -152,6 +158,8 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             _f("status", E, "状态", choices=enums.CaseStatus),
             _f("closed_at", TM, "结案时间", required=False),
             _f("complex", B, "重大复杂", required=False, default=False),
+            # v1.1: null means disclosable
+            _f("disclosable", B, "允许当事人查询", required=False),
         ),
         links={"officer_ids": (m.CaseOfficer, "case_id")},
     ),
@@ -204,6 +212,10 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             _f("value", N, "价值", required=False),
             _f("seized_at", TM, "扣押时间"),
             _f("status", E, "状态", choices=enums.PropertyStatus),
+            # v1.1
+            _f("location", S, "保管位置", required=False),
+            _f("unrelated", B, "与案件无关", required=False),
+            _f("unrelated_at", TM, "认定无关时间", required=False),
         ),
     ),
     RecordType(
@@ -280,6 +292,129 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             _f("at", TM, "回访时间"),
             _f("result", E, "结果", choices=enums.FollowupResult),
             _f("note", T, "备注", required=False),
+        ),
+    ),
+    # --- FZX v1.1 (after every v1 type: the export writes references backwards) -------------
+    RecordType(
+        "property_movement",
+        "涉案财物流转",
+        m.PropertyMovement,
+        (
+            _f("property_id", R, "财物", target="property"),
+            _f("kind", E, "流转类别", choices=enums.MovementKind),
+            _f("at", TM, "时间"),
+            _f("officer_ids", RS, "经手民警", target="officer", required=False),
+            _f("due_back_at", TM, "应归还时间", required=False),
+            _f(
+                "approved_by",
+                R,
+                "批准人",
+                required=False,
+                target="officer",
+                attname="approved_by_id",
+            ),
+            _f("note", T, "备注", required=False),
+        ),
+        links={"officer_ids": (m.PropertyMovementOfficer, "movement_id")},
+    ),
+    RecordType(
+        "recording",
+        "执法音视频",
+        m.Recording,
+        (
+            _f("officer_id", R, "记录民警", target="officer"),
+            _f("device_no", S, "执法记录仪编号", required=False),
+            _f("started_at", TM, "开始时间"),
+            _f("ended_at", TM, "结束时间"),
+            _f("uploaded_at", TM, "上传时间", required=False),
+            _f("incident_id", R, "警情", required=False, target="incident"),
+            _f("case_id", R, "案件", required=False, target="case"),
+            _f("evidence", B, "作为证据", required=False),
+            _f("deleted_at", TM, "删除时间", required=False),
+        ),
+    ),
+    RecordType(
+        "review",
+        "执法监督救济",
+        m.Review,
+        (
+            _f("case_id", R, "案件", target="case"),
+            _f("kind", E, "监督类别", choices=enums.ReviewKind),
+            _f("filed_at", TM, "提起时间"),
+            _f("decided_at", TM, "决定时间", required=False),
+            _f("outcome", E, "结果", required=False, choices=enums.ReviewOutcome),
+            _f("officer_ids", RS, "责任民警", target="officer", required=False),
+            _f("note", T, "备注", required=False),
+        ),
+        links={"officer_ids": (m.ReviewOfficer, "review_id")},
+    ),
+    RecordType(
+        "complaint",
+        "投诉信访",
+        m.Complaint,
+        (
+            _f("received_at", TM, "受理时间"),
+            _f("channel", E, "渠道", choices=enums.ComplaintChannel),
+            _f("unit_id", R, "单位", target="unit"),
+            _f("officer_ids", RS, "被投诉民警", target="officer", required=False),
+            _f("case_id", R, "案件", required=False, target="case"),
+            _f("incident_id", R, "警情", required=False, target="incident"),
+            _f("content", T, "投诉内容"),
+            _f("result", E, "核查结果", required=False, choices=enums.ComplaintResult),
+            _f("closed_at", TM, "办结时间", required=False),
+        ),
+        links={"officer_ids": (m.ComplaintOfficer, "complaint_id")},
+    ),
+    RecordType(
+        "safety_event",
+        "执法安全事故",
+        m.SafetyEvent,
+        (
+            _f("at", TM, "发生时间"),
+            _f("unit_id", R, "单位", target="unit"),
+            _f("kind", E, "事故类别", choices=enums.SafetyEventKind),
+            _f("case_id", R, "案件", required=False, target="case"),
+            _f("person_id", R, "人员", required=False, target="person"),
+            _f("venue_id", R, "场所", required=False, target="venue"),
+            _f("officer_ids", RS, "涉及民警", target="officer", required=False),
+            _f("note", T, "备注", required=False),
+        ),
+        links={"officer_ids": (m.SafetyEventOfficer, "safety_event_id")},
+    ),
+    RecordType(
+        "training",
+        "培训考试",
+        m.Training,
+        (
+            _f("officer_id", R, "民警", target="officer"),
+            _f("kind", E, "类别", choices=enums.TrainingKind),
+            _f("title", S, "名称"),
+            _f("at", D, "日期"),
+            _f("hours", N, "学时", required=False),
+            _f("result", E, "结果", required=False, choices=enums.TrainingResult),
+        ),
+    ),
+    RecordType(
+        "commendation",
+        "表彰奖励",
+        m.Commendation,
+        (
+            _f("officer_id", R, "民警", target="officer"),
+            _f("reason", S, "事由"),
+            _f("kind", E, "类别", choices=enums.CommendationKind),
+            _f("at", D, "日期"),
+        ),
+    ),
+    RecordType(
+        "discipline",
+        "惩戒处理",
+        m.Discipline,
+        (
+            _f("officer_id", R, "民警", target="officer"),
+            _f("reason", S, "事由"),
+            _f("kind", E, "类别", choices=enums.DisciplineKind),
+            _f("at", D, "日期"),
+            _f("case_id", R, "案件", required=False, target="case"),
         ),
     ),
 )

@@ -24,7 +24,8 @@ _RANK = {"incident": 0, "case": 1, "measure": 2, "venue_visit": 3, "transcript":
 SUBJECT_LABELS = {
     "case": "案件", "incident": "警情", "person": "人员", "measure": "强制措施",
     "property": "财物", "event": "执法行为", "transcript": "笔录", "venue_visit": "办案区使用",
-    "document": "文书",
+    "document": "文书", "officer": "民警", "property_movement": "财物流转",
+    "recording": "执法音视频",
 }  # fmt: skip
 
 

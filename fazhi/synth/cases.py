@@ -21,6 +21,7 @@ from typing import Any
 from fazhi.synth import names, transcripts
 from fazhi.synth.county import County, Officer, Unit, Venue
 from fazhi.synth.incidents import Cause
+from fazhi.synth.oversight import movement
 from fazhi.synth.periods import DAY, HOUR, MINUTE, date_of, fmt, fmt_date
 
 Record = dict[str, Any]
@@ -34,7 +35,14 @@ TIME_FIELDS: dict[str, tuple[str, ...]] = {
     "venue_visit": ("entered_at", "left_at"),
     "document": ("issued_at",),
     "followup": ("at",),
+    # FZX v1.1
+    "property_movement": ("at", "due_back_at"),
+    "recording": ("started_at", "ended_at", "uploaded_at", "deleted_at"),
+    "review": ("filed_at", "decided_at"),
+    "complaint": ("received_at", "closed_at"),
+    "safety_event": ("at",),
 }
+TIME_FIELDS["property"] = ("seized_at", "unrelated_at")
 TERMINAL = frozenset({"不予立案", "移送审查起诉", "撤销案件", "终止侦查", "结案"})
 FILL_DOCS = (
     "调取证据通知书",
@@ -100,6 +108,8 @@ class Ctx:
     as_of: int
     emit: Callable[[Record], None]
     counters: dict[str, int] = field(default_factory=dict)
+    # the county's v1.1 records (oversight.Oversight), written beside each case
+    oversight: Any = None
 
     def next_id(self, letter: str) -> str:
         n = self.counters.get(letter, 0) + 1
@@ -146,6 +156,8 @@ class CaseWork:
         self.open_surveils: list[Record] = []
         self.closing = "prosecute"
         self.props: list[Record] = []
+        # property id → movements an injection adds to the item's custody chain
+        self.moves: dict[str, list[Record]] = {}
         self.accepted_at = accepted_at
         day = accepted_at // DAY
         leads = unit.leads(day)
@@ -574,11 +586,16 @@ class CaseWork:
                 kept[rec["id"]] = rec
         if self.kind == "刑事" and case["filed_at"] is not None:
             self._fill_activity(kept, closed_at if closed_at is not None else as_of)
+        oversight = self.ctx.oversight
+        if oversight is not None:
+            oversight.before_case(self, kept)
         emit = self.ctx.emit
         emit(case)
         for rec in kept.values():
             if rec is not case:
                 emit(rec)
+        if oversight is not None:
+            oversight.case(self, kept)
         return kept
 
     def _keep(self, rec: Record, kept: dict[str, Record], as_of: int) -> bool:
@@ -687,6 +704,21 @@ class CaseWork:
             props.append(rec)
         self.doc("扣押清单", at + 10 * MINUTE, owner)
         return props
+
+    def move(
+        self,
+        prop: Record,
+        kind: str,
+        at: int,
+        *,
+        due: int | None = None,
+        approved: str | None = None,
+        note: str | None = None,
+    ) -> Record:
+        """A movement of ``prop`` beyond those its events imply (injections)."""
+        rec = movement(prop, kind, at, self.pair(), due=due, approved=approved, note=note)
+        self.moves.setdefault(prop["id"], []).append(rec)
+        return rec
 
     def dispose(self, prop: Record, at: int, how: str) -> None:
         if how == "已返还":

@@ -160,7 +160,10 @@ def _qualification(rng: random.Random, role: str, window_start_day: int) -> tupl
         return "无", None
     if role in {"局领导", "分管法制领导"}:
         level = rng.choice(("中级", "高级", "高级"))
-    elif role in {"所队长", "业务负责人", "法制员"}:
+    elif role in {"所队长", "法制员"}:
+        # 中级 at least (GF-ZG-02): one draw, as for the other roles, so the stream is unchanged
+        level = rng.choices(("中级", "高级"), weights=(8, 2))[0]
+    elif role == "业务负责人":
         level = rng.choices(("基本级", "中级", "高级"), weights=(2, 6, 2))[0]
     else:
         level = rng.choices(("无", "基本级", "中级", "高级"), weights=(8, 62, 25, 5))[0]

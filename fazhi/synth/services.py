@@ -26,6 +26,7 @@ from fazhi.synth.cases import CaseWork, Ctx, Record, format_record
 from fazhi.synth.county import County, Officer, Unit, build_county
 from fazhi.synth.injections import registry
 from fazhi.synth.injections.common import Planned
+from fazhi.synth.oversight import Oversight
 from fazhi.synth.periods import DAY, HOUR, MINUTE, day_of, fmt, parse_iso
 
 DEFAULT_AS_OF = "2026-11-01T00:00:00+08:00"
@@ -44,6 +45,15 @@ RECORD_TYPES = (
     "venue_visit",
     "document",
     "followup",
+    # FZX v1.1
+    "property_movement",
+    "recording",
+    "review",
+    "complaint",
+    "safety_event",
+    "training",
+    "commendation",
+    "discipline",
 )
 
 
@@ -204,7 +214,11 @@ def _generate_all(
                 jobs.append((f"Q{index + 1:03d}", county_names[index], city_id))
     for index, (prefix, county_name, parent) in enumerate(jobs):
         county_rng = random.Random(f"fazhi-synth/{seed}/county/{index}")
-        CountyRun(writer, county_rng, prefix, county_name, parent, scale.size, as_of, rates).run()
+        # the v1.1 records' own stream: they leave the v1 records' draws as they were
+        v11_rng = random.Random(f"fazhi-synth/{seed}/county/{index}/v1.1")
+        CountyRun(
+            writer, county_rng, prefix, county_name, parent, scale.size, as_of, rates, v11_rng
+        ).run()
 
 
 def _unit(unit_id: str, name: str, kind: str, parent: str | None) -> Record:
@@ -224,6 +238,7 @@ class CountyRun:
         size: float,
         as_of: int,
         rates: dict[str, float],
+        v11_rng: random.Random | None = None,
     ) -> None:
         self.writer = writer
         self.rng = rng
@@ -234,6 +249,10 @@ class CountyRun:
             rng, prefix, name, parent, size, day_of(self.window_start)
         )
         self.ctx = Ctx(self.county, rng, as_of, writer.emit)
+        self.oversight = Oversight(
+            self.county, v11_rng or random.Random(f"{name}/v1.1"), as_of, writer.emit, size
+        )
+        self.ctx.oversight = self.oversight
         self.guard = incidents.DisputeGuard()
         self.rates = rates
 
@@ -241,13 +260,15 @@ class CountyRun:
 
     def run(self) -> None:
         county = self.county
+        # Planned first: an injection may change an officer before he is written (GF-ZG-02).
+        plan = registry.plan(self, self.rates)
         for unit in county.units:
             self.writer.emit(unit.record())
         for officer in county.officers:
             self.writer.emit(officer.record())
         for venue in county.venues:
             self.writer.emit(venue.record())
-        plan = registry.plan(self, self.rates)
+        self.oversight.personnel(county.officers, self.window_start)
         by_day: dict[int, list[Planned]] = {}
         for item in plan:
             if item.at < self.window_start:
@@ -274,6 +295,7 @@ class CountyRun:
             self._prune(day * DAY)
 
     def _prune(self, now: int) -> None:
+        self.oversight.patrols(day_of(now))
         before = now - DAY
         for officer in self.county.officers:
             officer.prune(before)
@@ -344,6 +366,7 @@ class CountyRun:
             rec["disposed_at"] = None
             rec["disposition"] = None
         self.writer.emit(rec)
+        self.oversight.incident(rec)
 
     def dispose_delay(self) -> int:
         # JQ-01 allows 24 h; clean incidents are done within 6 h.

@@ -306,6 +306,40 @@ def lead_qualification(_p: object, ctx: EvalContext) -> RecordQuery:
 
 
 @dataclass(frozen=True)
+class LeaderQualificationParams:
+    roles: list[str]  # the roles that need the level
+    levels: list[str]  # the levels below it (the local standard: 中级 for unit leaders)
+
+
+@register(
+    "leader_qualification", kind=CONDITION, subject="officer", params=LeaderQualificationParams
+)
+def leader_qualification(p: LeaderQualificationParams, ctx: EvalContext) -> RecordQuery:
+    """An active unit leader or legal officer whose qualification is below what the role needs."""
+    unknown = sorted(set(p.roles) - set(OfficerRole.values)) + sorted(
+        set(p.levels) - set(Qualification.values)
+    )
+    if unknown:
+        raise ValueError(f"角色或执法资格等级 {'、'.join(unknown)} 不存在")
+    qs = m.Officer.objects.filter(active=True, role__in=p.roles, qualification__in=p.levels)
+    # Officers are few and a change to one makes the incremental run a full one: no narrowing.
+    return RecordQuery(
+        subject_type="officer",
+        queryset=qs,
+        unit="unit_id",
+        officer="pk",
+        case=None,
+        facts={
+            "officer.name": ("民警", "name"),
+            "officer.role": ("角色", "role"),
+            "officer.qualification": ("执法资格", "qualification"),
+            "officer.qualified_at": ("取得资格日期", "qualified_at"),
+        },
+        extra_facts=constant_facts(Fact("rule.levels", "不足的等级", p.levels)),
+    )
+
+
+@dataclass(frozen=True)
 class MeasureDocumentParams:
     measure_kinds: list[str]
     document_kinds: list[str]

@@ -479,6 +479,35 @@ def property_storage(_p: object, ctx: EvalContext) -> RecordQuery:
     )
 
 
+@register("recording_upload", kind=DEADLINE, subject="recording")
+def recording_upload(_p: object, ctx: EvalContext) -> RecordQuery:
+    """An enforcement recording (执法记录仪, fixed cameras) must reach the management system in
+    time after it ends (FZX v1.1 ``recording``: a bureau that sends none has no subjects)."""
+    qs = m.Recording.objects.annotate(
+        trigger_at=F("ended_at"), done_at=own_time("uploaded_at", "ended_at", ctx.as_of)
+    )
+    # Not tied to a case: the officer who wore the device and his unit answer for it. Every
+    # recording is evaluated (no narrowing): the check is one indexed scan of the table.
+    return RecordQuery(
+        subject_type="recording",
+        queryset=qs,
+        unit="officer__unit_id",
+        officer="officer_id",
+        case="case_id",
+        facts={
+            "officer.name": ("记录民警", "officer__name"),
+            "recording.device_no": ("执法记录仪编号", "device_no"),
+            "recording.started_at": ("开始时间", "started_at"),
+            "recording.ended_at": ("结束时间", "ended_at"),
+            "recording.uploaded_at": ("上传时间", "uploaded_at"),
+            "incident.id": ("警情编号", "incident_id"),
+            "case.id": ("案件编号", "case_id"),
+        },
+        act="上传至执法音视频管理系统",
+        trigger="录制结束",
+    )
+
+
 @dataclass(frozen=True)
 class VisitLeaveParams:
     measure_kinds: list[str]

@@ -316,6 +316,45 @@ def test_gf_zg_01_miss_qualified_on_the_day_in_beijing_time(patrol, clean_record
 
 
 # ---------------------------------------------------------------------------------------------
+# GF-ZG-02 所队领导执法资格不足 (local standard: 所队长 and 法制员 need 中级)
+
+
+@pytest.mark.parametrize("level", ["基本级", "无"])
+def test_gf_zg_02_hit_legal_officer_below_intermediate(patrol, clean_records, level) -> None:
+    # given the station's 法制员 P5 with a qualification below 中级
+    set_field(clean_records, "P5", qualification=level,
+              qualified_at=None if level == "无" else "2019-05-01")  # fmt: skip
+    # when patrolled
+    f = only(patrol(clean_records), "GF-ZG-02", "officer", "P5")
+    # then a violation of his unit, he the responsible officer, no case, with the facts shown
+    assert (f["status"], f["unit_id"], f["officer_id"], f["case_id"]) == (
+        "violation", "U1", "P5", None,
+    )  # fmt: skip
+    assert f["facts"]["officer.role"] == "法制员"
+    assert f["facts"]["officer.qualification"] == level
+
+
+def test_gf_zg_02_hit_station_chief_with_basic_level(patrol, clean_records) -> None:
+    # given P6 of 城北派出所 made its 所队长, with 基本级
+    set_field(clean_records, "P6", role="所队长")
+    # when patrolled / then he is reported
+    assert keys(patrol(clean_records)) == {("GF-ZG-02", "officer", "P6")}
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "active"),
+    [("所队长", "中级", True), ("法制员", "高级", True), ("法制员", "基本级", False),
+     ("业务负责人", "基本级", True), ("民警", "基本级", True)],
+    ids=["所队长-中级", "法制员-高级", "离岗法制员", "业务负责人", "民警"],
+)  # fmt: skip
+def test_gf_zg_02_miss(patrol, clean_records, role, level, active) -> None:
+    # given P6 in one of the roles, levels or states the rule leaves alone
+    set_field(clean_records, "P6", role=role, qualification=level, active=active)
+    # when patrolled / then nothing
+    assert patrol(clean_records) == []
+
+
+# ---------------------------------------------------------------------------------------------
 # GF-JZ-01..04 文书
 
 

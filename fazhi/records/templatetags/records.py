@@ -19,7 +19,9 @@ def subject_label(subject_type: str) -> str:
 
 # --- links ----------------------------------------------------------------------------------
 
-_SUBJECT_PAGES = {"case": "/cases/", "incident": "/incidents/", "person": "/persons/"}
+_SUBJECT_PAGES = {
+    "case": "/cases/", "incident": "/incidents/", "person": "/persons/", "officer": "/officers/",
+}  # fmt: skip
 
 
 @register.filter

@@ -103,3 +103,31 @@ def test_the_admin_lists_and_searches_records_with_seconds_in_local_time(
     assert AuditEvent.objects.filter(
         actor="admin", action="view.incident", target_id="JQ-1"
     ).exists()
+
+
+def test_a_v1_1_record_page_is_read_only_and_its_opening_audited(bureau: Any) -> None:
+    # given a review of a case (FZX v1.1), with the officer held responsible
+    south, zhang = bureau.units["south"], bureau.officers["zhang"]
+    case = m.Case.objects.create(
+        id="AJ-1", kind="行政", cause="殴打他人", unit=south, lead_officer=zhang,
+        accepted_at=datetime(2026, 9, 1, 2, 0, tzinfo=UTC), status="结案",
+    )  # fmt: skip
+    review = m.Review.objects.create(
+        id="FY-1", case=case, kind="行政复议", filed_at=datetime(2026, 9, 25, 2, 0, 7, tzinfo=UTC),
+        outcome="撤销",
+    )  # fmt: skip
+    m.ReviewOfficer.objects.create(review=review, officer=zhang, position=0)
+    client = _client(bureau, "admin")
+    # when the superuser opens its page
+    page = client.get(_admin_url(m.Review, "change", "FY-1"))
+    # then it is shown read-only, its times in local time to the second, in Chinese
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "执法监督救济" in html
+    assert "2026-09-25 10:00:07" in html
+    assert 'name="_save"' not in html
+    # and a posted change is refused and the opening is audited as a review view
+    changed = client.post(_admin_url(m.Review, "change", "FY-1"), {"outcome": "维持"})
+    assert changed.status_code == 403
+    assert m.Review.objects.get(pk="FY-1").outcome == "撤销"
+    assert AuditEvent.objects.filter(actor="admin", action="view.review", target_id="FY-1").exists()

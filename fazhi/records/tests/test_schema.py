@@ -10,6 +10,9 @@ from fazhi.records.schema import BY_NAME, RECORD_TYPES, Kind
 SPEC_TYPES = {
     "unit", "officer", "venue", "incident", "case", "person", "measure", "property",
     "event", "transcript", "venue_visit", "document", "followup",
+    # v1.1
+    "property_movement", "recording", "review", "complaint", "safety_event", "training",
+    "commendation", "discipline",
 }  # fmt: skip
 
 

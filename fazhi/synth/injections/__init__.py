@@ -8,6 +8,7 @@ violations are placed after the latest due time any reading of holiday roll-over
 counting gives, and overdue ones have that due time well before ``as_of``.
 
 One module per rule family (``xs`` 刑事, ``za`` 治安, ``jq`` 警情, ``gf`` 规范, ``sj`` 数据质量,
-``zn`` 研判), what they share in ``common``, and the table of all rules and the plan of a
-county-year in ``registry``. No LX scenarios yet: those rules read FZX v1.1 recordings.
+``zn`` 研判, ``lx`` 执法记录), what they share in ``common``, and the table of all rules and the
+plan of a county-year in ``registry``. The LX scenarios and GF-ZG-02, GF-CW-03 … 05 read FZX v1.1
+records (recordings, the custody chain of property).
 """

@@ -23,7 +23,7 @@ from fazhi.synth.injections.common import (
     truth,
 )
 from fazhi.synth.paths import _r
-from fazhi.synth.periods import DAY, HOUR, MINUTE
+from fazhi.synth.periods import DAY, HOUR, MINUTE, latest_day_due
 
 if TYPE_CHECKING:
     from fazhi.synth.services import CountyRun
@@ -376,3 +376,102 @@ def gf_aj_01(run: CountyRun, item: Planned) -> None:
     w.silent_after = min(latest, w.accepted_at + days(rng, 3, 150))
     kept = w.finish()
     truth(run, kept, item.code, w.case, "overdue")
+
+
+# --- FZX v1.1: unit leaders' qualification, the custody chain of seized property ---------------
+
+
+def _lower_leader(run: CountyRun, item: Planned) -> list[Planned]:
+    """Before the officers are written: one 所队长 or 法制员 of 中级 or above drops to 基本级."""
+    candidates = [
+        o
+        for o in run.county.officers
+        if o.active and o.role in {"所队长", "法制员"} and o.qualification in {"中级", "高级"}
+    ]
+    officer = run.rng.choice(candidates)
+    officer.qualification = "基本级"
+    run.writer.truth(item.code, "officer", officer.id, "violation")
+    return []
+
+
+@rule("GF-ZG-02", "leader", 0.05, ("violation", 3, 330), prepare=_lower_leader)
+def gf_zg_02(run: CountyRun, item: Planned) -> None:
+    """Nothing to do on the day: the officer was changed before he was written."""
+
+
+def _stored_item(run: CountyRun, item: Planned) -> tuple[CaseWork, Record, int]:
+    """An open criminal case (the suspect on bail) with one item seized and stored in time,
+    whose custody chain the scenario writes itself; returns the time it was stored."""
+    w = open_case(run, item, "刑事", ("theft", "fraud", "cards"))
+    has_victim = w.facts.family in {"theft", "fraud"}
+    _, caught = suspect_flow(w, has_victim=has_victim)
+    p = w.suspect()
+    _, end = paths.summon(w, p, caught)
+    bail_then_close(w, p, end, close=False)
+    rng = w.rng
+    seized = caught + _r(rng, 0.3, 2.0)
+    after = _r(rng, 0.5, 6.0)
+    prop = w.seize(seized, p, after, count=1)[0]
+    prop["_fixed"] = True
+    return w, prop, seized + after
+
+
+@rule("GF-CW-03", "property", 0.0016, ("overdue", 25, 200), ("late", 25, 200))
+def gf_cw_03(run: CountyRun, item: Planned) -> None:
+    w, prop, stored = _stored_item(run, item)
+    rng = w.rng
+    out = stored + days(rng, 1, 3)
+    if item.variant == "overdue":
+        # no return date recorded: the 7 days of the local standard, long past
+        borrowed = w.move(prop, "调用", out, approved=w.chief().id, note="辨认")
+    else:
+        due = out + days(rng, 3, 7)
+        borrowed = w.move(prop, "调用", out, due=due, approved=w.chief().id, note="鉴定")
+        w.move(prop, "归还", due + days(rng, 1, 5))
+    kept = w.finish()
+    truth(run, kept, item.code, borrowed, item.variant)
+
+
+@rule("GF-CW-04", "property", 0.0016, ("overdue", 25, 200), ("late", 25, 200))
+def gf_cw_04(run: CountyRun, item: Planned) -> None:
+    w, prop, stored = _stored_item(run, item)
+    rng = w.rng
+    found = stored + days(rng, 1, 5)
+    prop["unrelated"] = True
+    prop["unrelated_at"] = found
+    if item.variant == "late":
+        # beyond the latest reading of "3 days" (holidays rolled over), by a day or more
+        back = latest_day_due(found, 3) + days(rng, 1, 4)
+        w.dispose(prop, back, "已返还")
+        w.move(prop, "返还", back, note="与案件无关，发还所有人")
+    kept = w.finish()
+    truth(run, kept, item.code, prop, item.variant)
+
+
+@rule(
+    "GF-CW-05",
+    "property",
+    0.0016,
+    ("no_store", 25, 200),
+    ("already_out", 25, 200),
+    ("double_in", 25, 200),
+)
+def gf_cw_05(run: CountyRun, item: Planned) -> None:
+    w, prop, stored = _stored_item(run, item)
+    rng = w.rng
+    if item.variant == "no_store":
+        # the store event is there (GF-CW-01 holds) but the chain never took the item in
+        prop["_no_store_move"] = True
+        back = stored + days(rng, 2, 10)
+        w.dispose(prop, back, "已返还")
+        wrong = w.move(prop, "返还", back, note="发还被害人")
+    elif item.variant == "already_out":
+        out = stored + days(rng, 1, 3)
+        w.move(prop, "出库", out, approved=w.chief().id, note="送检")
+        back = out + days(rng, 2, 5)
+        w.dispose(prop, back, "已返还")
+        wrong = w.move(prop, "返还", back, note="发还被害人")
+    else:
+        wrong = w.move(prop, "入库", stored + days(rng, 1, 5), note="重复登记入库")
+    kept = w.finish()
+    truth(run, kept, item.code, wrong, "violation")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fazhi.synth import incidents
-from fazhi.synth.injections import gf, jq, sj, xs, za, zn
+from fazhi.synth.injections import gf, jq, lx, sj, xs, za, zn
 from fazhi.synth.injections.common import Planned, Rule
 from fazhi.synth.periods import DAY, HOUR, day_of
 
@@ -33,6 +33,7 @@ POPULATIONS = {
     "property": 2500,
     "visit": 5000,
     "document": 40000,
+    "leader": 42,  # 所队长 and 法制员
 }
 
 
@@ -40,7 +41,7 @@ def _all_rules() -> dict[str, Rule]:
     # The order is part of the seed: rules are planned (and draw from the county's random
     # stream) family by family, so reordering the families changes every generated county.
     table: dict[str, Rule] = {}
-    for family in (xs, za, jq, gf, sj, zn):
+    for family in (xs, za, jq, gf, sj, zn, lx):
         for code, spec in family.RULES.items():
             if code in table:
                 raise ValueError(f"rule {code} registered by two families")

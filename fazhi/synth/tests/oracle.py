@@ -189,6 +189,7 @@ class Oracle:
         self.incident_rules()
         self.transcript_rules()
         self.other_rules()
+        self.v11_rules()
         return self.v
 
     def measures_rules(self) -> None:
@@ -585,6 +586,93 @@ class Oracle:
                     self.v.add("SJ-02", p, "violation")
             elif p["role"] in {"犯罪嫌疑人", "违法行为人"}:
                 self.v.add("SJ-04", p, "violation")
+
+    # --- FZX v1.1: qualification of unit leaders, custody chain, recordings ----------------
+
+    def v11_rules(self) -> None:
+        for officer in self.d["officer"]:
+            if (
+                officer["active"]
+                and officer["role"] in {"所队长", "法制员"}
+                and officer["qualification"] in {"无", "基本级"}
+            ):
+                self.v.add("GF-ZG-02", officer, "violation")
+        chains: dict[str, list[Rec]] = defaultdict(list)
+        for move in self.d["property_movement"]:
+            move["_t"] = t(move["at"])
+            chains[move["property_id"]].append(move)
+        for chain in chains.values():
+            chain.sort(key=lambda mv: mv["_t"])
+            self.custody_chain(chain)
+        for prop in self.d["property"]:
+            found = t(prop.get("unrelated_at"))
+            if not prop.get("unrelated") or found is None:
+                continue
+            returns = [mv["_t"] for mv in chains[prop["id"]] if mv["kind"] == "返还"]
+            act = self.first(returns, found)
+            if act is None and prop["status"] == "已返还":
+                self.v.unsure("GF-CW-04", prop, "returned by status only: when is not known")
+                continue
+            early, late = self.days(found, 3, custody=False)
+            self.deadline("GF-CW-04", prop, act, early, late)
+        self.recordings()
+
+    def custody_chain(self, chain: list[Rec]) -> None:
+        """GF-CW-03 and GF-CW-05 over one item's movements, in time order."""
+        times = [mv["_t"] for mv in chain]
+        if len(set(times)) != len(times):
+            self.v.unsure("GF-CW-05", chain[0], "two movements at the same time")
+            return
+        inside = False
+        for n, mv in enumerate(chain):
+            kind = mv["kind"]
+            if kind == "入库":
+                if inside:
+                    self.v.add("GF-CW-05", mv, "violation")
+                inside = True
+            elif kind == "归还":
+                inside = True
+            else:
+                if not inside:
+                    self.v.add("GF-CW-05", mv, "violation")
+                inside = False
+            if kind == "调用":
+                back = [later["_t"] for later in chain[n + 1 :] if later["kind"] == "归还"]
+                act = self.first(back, mv["_t"])
+                due = t(mv["due_back_at"])
+                early, late = (due, due) if due is not None else self.days(mv["_t"], 7, False)
+                self.deadline("GF-CW-03", mv, act, early, late)
+
+    def recordings(self) -> None:
+        by_officer: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for rec in self.d["recording"]:
+            start, end = t(rec["started_at"]), t(rec["ended_at"])
+            assert start is not None
+            assert end is not None
+            by_officer[rec["officer_id"]].append((start, end))
+            uploaded = t(rec["uploaded_at"])
+            self.deadline("LX-02", rec, self.first([uploaded], end), end + DAY, end + DAY)
+            deleted = t(rec["deleted_at"])
+            if deleted is None:
+                continue
+            case = self.cases.get(rec["case_id"] or "")
+            case_closed = t(case["closed_at"]) if case is not None else None
+            kept_open = case is not None and (case_closed is None or case_closed > deleted)
+            if rec["evidence"] or kept_open or deleted < add_months(end, 6) - 3 * DAY:
+                self.v.add("LX-03", rec, "violation")
+            elif deleted < add_months(end, 6) + 3 * DAY:
+                self.v.unsure("LX-03", rec, "deleted about 6 months after")
+        for incident in self.d["incident"]:
+            arrived = t(incident["arrived_at"])
+            if arrived is None or incident["category"] not in {"刑事", "治安", "纠纷", "交通"}:
+                continue
+            covered = any(
+                start <= arrived + 5 * 60 and end >= arrived
+                for officer in incident["officer_ids"]
+                for start, end in by_officer.get(officer, ())
+            )
+            if not covered:
+                self.v.add("LX-01", incident, "violation")
 
 
 def check(path: str, truth_path: str) -> tuple[Verdict, set[tuple[str, str, str, str]]]:

@@ -23,8 +23,9 @@ from fazhi.synth.periods import parse_iso
 from fazhi.synth.services import Options, generate, truth_path
 from fazhi.synth.tests import oracle
 
-# In the catalogue, not yet in the pack or the generator (see the test below).
-PENDING = {"GF-ZG-02", "GF-CW-03", "GF-CW-04", "GF-CW-05"}
+# In the catalogue and the generator, not yet in the pack (see the test below): they read FZX
+# v1.1 records (recordings, property movements) or belong with the service-desk issue.
+PENDING = {"GF-CW-03", "GF-CW-04", "GF-CW-05", "LX-01", "LX-03"}
 RULES_MD = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "rules.md"
 AS_OF = "2026-11-01T00:00:00+08:00"
 DEADLINE_RULES = {
@@ -97,16 +98,16 @@ def test_every_rule_code_of_the_catalogue_is_injected(demo) -> None:
     if not RULES_MD.exists():
         pytest.skip("shared/spec/rules.md is not beside the repository")
     catalogue = set(
-        re.findall(r"^\| ((?:XS|ZA|JQ|GF|SJ|ZN)-[A-Z0-9-]+) \|", RULES_MD.read_text(), re.M)
+        re.findall(r"^\| ((?:XS|ZA|JQ|GF|SJ|ZN|LX)-[A-Z0-9-]+) \|", RULES_MD.read_text(), re.M)
     )
-    assert len(catalogue) == 57
-    # Rules added to the catalogue for the 执法服务专岗 issue, which read FZX v1.1 records
-    # (property_movement) or belong with it: not in the pack nor the generator yet. They join
-    # both with their checks, and leave PENDING then (these asserts make sure they do).
+    assert len(catalogue) == 60
+    # Rules that read FZX v1.1 records are injected but not in the pack yet; they leave PENDING
+    # when their checks join it (these asserts make sure they do).
     assert catalogue >= PENDING
-    assert not PENDING & set(RULES)
-    assert not PENDING & {rule.code for rule in load_pack().rules}
-    codes = catalogue - PENDING
+    in_pack = {rule.code for rule in load_pack().rules}
+    assert not PENDING & in_pack
+    assert in_pack == catalogue - PENDING
+    codes = catalogue
     assert set(RULES) == codes
     # then the demo truth has each of them, and both statuses of every deadline rule
     seen = {(r["rule"], r["status"]) for r in demo["truth"]}
@@ -208,7 +209,8 @@ def test_nothing_happens_after_as_of(demo) -> None:
     for rec in demo["records"]:
         for name in ("received_at", "arrived_at", "disposed_at", "accepted_at", "filed_at",
                      "closed_at", "started_at", "ended_at", "seized_at", "at", "entered_at",
-                     "left_at", "issued_at"):  # fmt: skip
+                     "left_at", "issued_at", "unrelated_at", "due_back_at", "uploaded_at",
+                     "deleted_at", "decided_at"):  # fmt: skip
             if rec.get(name) and parse_iso(rec[name]) > as_of:
                 late.append((rec["type"], rec["id"], name))
     assert late == []
@@ -335,6 +337,53 @@ def test_every_incident_description_template_is_clean() -> None:
     for templates in (*incidents.DISPUTES.values(), *incidents.OTHER_TEXTS.values()):
         for template in templates:
             assert incidents.clean_text(template), template
+
+
+# --- FZX v1.1 ------------------------------------------------------------------------------
+
+V11_TYPES = ("property_movement", "recording", "review", "complaint", "safety_event", "training",
+             "commendation", "discipline")  # fmt: skip
+
+
+def test_the_county_has_its_v1_1_records_and_they_hang_together(demo) -> None:
+    records = by_type(demo["records"])
+    # every v1.1 type is written
+    assert all(records[name] for name in V11_TYPES), {n: len(records[n]) for n in V11_TYPES}
+    # a pending review or complaint has no outcome yet, a decided one has
+    for review in records["review"]:
+        assert (review["decided_at"] is None) == (review["outcome"] is None), review
+    for complaint in records["complaint"]:
+        assert (complaint["closed_at"] is None) == (complaint["result"] is None), complaint
+    # cases with a minor heard are never disclosable; nothing else says so
+    minors = {tr["case_id"] for tr in records["transcript"] if tr["guardian_present"] is not None}
+    hidden = {c["id"] for c in records["case"] if c.get("disclosable") is False}
+    assert hidden == minors
+    # an officer qualified within the year passed his exam before that date
+    window = parse_iso(AS_OF) - 325 * 86400
+    passed = {
+        (tr["officer_id"]) for tr in records["training"]
+        if tr["kind"] == "执法资格考试" and tr["result"] == "通过"
+    }  # fmt: skip
+    for officer in records["officer"]:
+        qualified = officer["qualified_at"]
+        if qualified and parse_iso(qualified) > window:
+            assert officer["id"] in passed, officer
+    # recordings are uploaded after they end, and the clean ones within 24 h
+    late = subjects(demo["truth"], "LX-02")
+    for rec in records["recording"]:
+        assert rec["started_at"] <= rec["ended_at"]
+        if rec["uploaded_at"] is not None and rec["id"] not in late:
+            hours = (parse_iso(rec["uploaded_at"]) - parse_iso(rec["ended_at"])) / 3600
+            assert 0 < hours < 24
+    # every stored item's chain starts with 入库, but for the GF-CW-05 injections
+    chains: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for move in records["property_movement"]:
+        chains[move["property_id"]].append(move)
+    broken = subjects(demo["truth"], "GF-CW-05")
+    for chain in chains.values():
+        chain.sort(key=lambda mv: mv["at"])
+        if not {mv["id"] for mv in chain} & broken:
+            assert chain[0]["kind"] == "入库", chain
 
 
 @pytest.mark.django_db
