@@ -66,6 +66,13 @@ class AuditAction(models.TextChoices):
     DISPUTES_RESOLVE = "disputes.resolve", "化解销号"
     DISPUTES_ESCALATE = "disputes.escalate", "抄告升级"
     DISPUTES_TICK = "disputes.tick", "矛盾纠纷定时任务"
+    # --- evaluation (执法质量考评) ---------------------------------------------------------------
+    EVALUATION_COMPUTE = "evaluation.compute", "计算考评结果"
+    EVALUATION_CHECK = "evaluation.check", "审核考评结果"
+    EVALUATION_PUBLISH = "evaluation.publish", "发布考评结果"
+    EVALUATION_APPEAL = "evaluation.appeal", "考评申诉"
+    EVALUATION_UPHOLD = "evaluation.uphold", "考评申诉成立（重新发布）"
+    EVALUATION_OVERRULE = "evaluation.overrule", "考评申诉驳回"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
