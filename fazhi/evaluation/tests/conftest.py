@@ -72,16 +72,20 @@ class World:
         rule: Any = None,
         due_at: datetime | None = None,
         fixed_at: datetime | None = None,
+        late: bool = False,
         status: str = "open",
     ) -> Any:
         """A problem whose finding's act happened at ``act_at`` (a missed deadline), found and
-        pushed at ``found_at``, due for rectification at ``due_at``."""
+        pushed at ``found_at``, due for rectification at ``due_at`` and fixed at ``fixed_at``
+        (by default an hour after it was found: on time; ``late`` leaves it unfixed)."""
         from fazhi.patrol.models import Finding
         from fazhi.rectification.models import Problem
 
         off = self.bureau.officers[officer] if officer else None
         unit_obj = self.bureau.units[unit] if unit else off.unit
         found = found_at or act_at + timedelta(days=1)
+        if fixed_at is None and not late:
+            fixed_at = found + timedelta(hours=1)
         finding = Finding.objects.create(
             rule=rule or self.rule, subject_type="case", subject_id=self._id("S"),
             status="violation", severity=severity, unit=unit_obj, officer=off,
