@@ -126,7 +126,9 @@ def _problem_act_at() -> Coalesce:
         *[
             When(
                 finding__subject_type=kind,
-                then=Subquery(model.objects.filter(pk=OuterRef("finding__subject_id")).values(f)[:1]),
+                then=Subquery(
+                    model.objects.filter(pk=OuterRef("finding__subject_id")).values(f)[:1]
+                ),
             )
             for kind, (model, f) in SUBJECT_TIMES.items()
         ],
@@ -200,7 +202,9 @@ def source_rows(
         qs = _in_month(_problems(as_of), "act_at", start, end).filter(
             Exists(earlier), unit_id__isnull=False
         )
-        return [(k, "problem", str(pk), at) for k, pk, at in qs.values_list("unit_id", "pk", "act_at")]
+        return [
+            (k, "problem", str(pk), at) for k, pk, at in qs.values_list("unit_id", "pk", "act_at")
+        ]
     if ind.source == "reviews":
         act = Coalesce("case__closed_at", "case__accepted_at")
         qs = _in_month(
@@ -211,7 +215,8 @@ def source_rows(
         )  # fmt: skip
         if subject == Subject.UNIT:
             return [
-                (k, "review", pk, at) for k, pk, at in qs.values_list("case__unit_id", "pk", "act_at")
+                (k, "review", pk, at)
+                for k, pk, at in qs.values_list("case__unit_id", "pk", "act_at")
             ]
         links = m.ReviewOfficer.objects.filter(review__in=qs.values("pk"))
         acts = dict(qs.values_list("pk", "act_at"))
@@ -226,24 +231,31 @@ def source_rows(
             "act_at", start, end,
         )  # fmt: skip
         if subject == Subject.UNIT:
-            return [(k, "complaint", pk, at) for k, pk, at in qs.values_list("unit_id", "pk", "act_at")]
+            return [
+                (k, "complaint", pk, at) for k, pk, at in qs.values_list("unit_id", "pk", "act_at")
+            ]
         acts = dict(qs.values_list("pk", "act_at"))
-        links = m.ComplaintOfficer.objects.filter(complaint__in=qs.values("pk"))
+        named = m.ComplaintOfficer.objects.filter(complaint__in=qs.values("pk"))
         return [
             (o, "complaint", c, acts.get(c))
-            for o, c in links.values_list("officer_id", "complaint_id")
+            for o, c in named.values_list("officer_id", "complaint_id")
         ]
     if ind.source == "safety_events":
         qs = _in_month(
-            m.SafetyEvent.objects.filter(at__lte=as_of, kind__in=p.get("kinds") or []), "at", start, end
+            m.SafetyEvent.objects.filter(at__lte=as_of, kind__in=p.get("kinds") or []),
+            "at",
+            start,
+            end,
         )
         return [(k, "safety_event", pk, at) for k, pk, at in qs.values_list("unit_id", "pk", "at")]
     if ind.source == "daily_unconfirmed":
         today = as_of.astimezone(SHANGHAI).date()
         # today's sheet is not late yet
         qs = DailySheet.objects.filter(day__gte=start.date(), day__lt=min(end.date(), today))
-        late = Q(completed_at__isnull=True) | Q(completed_at__gt=as_of) | Q(
-            completed_at__date__gt=F("day")
+        late = (
+            Q(completed_at__isnull=True)
+            | Q(completed_at__gt=as_of)
+            | Q(completed_at__date__gt=F("day"))
         )
         return [
             (k, "daily_sheet", str(pk), datetime(d.year, d.month, d.day, tzinfo=SHANGHAI))
@@ -399,7 +411,9 @@ def _veto(kind: str, record_type: str, record_id: str, at: datetime | None) -> d
     }  # fmt: skip
 
 
-def compute(scheme: Scheme, month: date, as_of: datetime) -> tuple[list[SubjectRow], dict[str, Any]]:
+def compute(
+    scheme: Scheme, month: date, as_of: datetime
+) -> tuple[list[SubjectRow], dict[str, Any]]:
     """Every score of ``month`` as of ``as_of``: the rows to store, and the indicators' status
     per subject kind."""
     start, end = month_bounds(month)
@@ -416,7 +430,8 @@ def compute(scheme: Scheme, month: date, as_of: datetime) -> tuple[list[SubjectR
     ):  # fmt: skip
         workload[unit_id] += n
     for unit_id, n in (
-        m.Incident.objects.filter(received_at__gte=start, received_at__lt=cutoff, unit_id__isnull=False)
+        m.Incident.objects.filter(received_at__gte=start, received_at__lt=cutoff)
+        .filter(unit_id__isnull=False)
         .values_list("unit_id").annotate(n=Count("pk")).order_by()
     ):  # fmt: skip
         workload[unit_id] += n
@@ -467,7 +482,9 @@ def compute(scheme: Scheme, month: date, as_of: datetime) -> tuple[list[SubjectR
                 if ind.source == "escalations":
                     unit_id, level = key.split("|")
                     targets = [
-                        r for r in leaders_of.get(unit_id, []) if ROLE_LEVEL[r.leader_role] == int(level)
+                        r
+                        for r in leaders_of.get(unit_id, [])
+                        if ROLE_LEVEL[r.leader_role] == int(level)
                     ]
                 else:
                     targets = leaders_of.get(key, [])

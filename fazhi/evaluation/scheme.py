@@ -18,7 +18,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from fazhi.records import enums
 
@@ -205,7 +205,7 @@ def _strings(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -243,14 +243,18 @@ def parse(text: str) -> Scheme:
     def num(section: str, key: str, default: float, low: float, high: float) -> float:
         value = sections[section].get(key, default)
         if not _number(value) or not low <= value <= high:
-            problems.append(f"[{section}] {key} 应为 {low:g} 至 {high:g} 之间的数，而不是 {value!r}")
+            problems.append(
+                f"[{section}] {key} 应为 {low:g} 至 {high:g} 之间的数，而不是 {value!r}"
+            )
             return default
         return float(value)
 
     excellent = num("grades", "excellent", 90, 0, 100)
     passing = num("grades", "pass", 60, 0, 100)
     if passing > excellent:
-        problems.append(f"[grades] 达标线 pass（{passing:g}）不应高于优秀线 excellent（{excellent:g}）")
+        problems.append(
+            f"[grades] 达标线 pass（{passing:g}）不应高于优秀线 excellent（{excellent:g}）"
+        )
     floor = num("workload", "floor", 20, 1, 100000)
     min_cases = num("officers", "min_cases", 3, 0, 1000)
     appeal_days = num("appeals", "file_working_days", 3, 1, 30)
@@ -281,7 +285,9 @@ def parse(text: str) -> Scheme:
             value = []
         for v in value:
             if v not in allowed:
-                problems.append(f"[vetoes] {key} 中「{v}」不是可用的值（可用：{'、'.join(allowed)}）")
+                problems.append(
+                    f"[vetoes] {key} 中「{v}」不是可用的值（可用：{'、'.join(allowed)}）"
+                )
         veto_lists[key] = tuple(value)
 
     indicators = _indicators(data.get("indicators", []), problems)
@@ -362,18 +368,20 @@ def _indicators(raw: Any, problems: list[str]) -> list[Indicator]:
                 f"{who}：未知的数据来源 source「{source}」（可用：{'、'.join(SOURCES)}）"
             )
         elif subject in SUBJECT_LABELS and subject not in SOURCES[source][1]:
-            problems.append(
-                f"{who}：数据来源「{source}」不能用于{SUBJECT_LABELS[subject]}考评"
-            )
+            problems.append(f"{who}：数据来源「{source}」不能用于{SUBJECT_LABELS[subject]}考评")
         numbers: dict[str, float] = {}
         for key, low, high in (("weight", 0, 100), ("deduction", 0, 100), ("cap", 0, 100)):
             value = item.get(key)
             if not _number(value) or not low < value <= high:
-                problems.append(f"{who}：{key} 应为大于 {low:g}、不超过 {high:g} 的数，而不是 {value!r}")
+                problems.append(
+                    f"{who}：{key} 应为大于 {low:g}、不超过 {high:g} 的数，而不是 {value!r}"
+                )
             else:
                 numbers[key] = float(value)
         if "cap" in numbers and "weight" in numbers and numbers["cap"] > numbers["weight"]:
-            problems.append(f"{who}：封顶 cap（{numbers['cap']:g}）不应超过分值 weight（{numbers['weight']:g}）")
+            problems.append(
+                f"{who}：封顶 cap（{numbers['cap']:g}）不应超过分值 weight（{numbers['weight']:g}）"
+            )
         normalise = item.get("normalise", False)
         if not isinstance(normalise, bool):
             problems.append(f"{who}：normalise 应为 true 或 false")
@@ -394,8 +402,10 @@ def _indicators(raw: Any, problems: list[str]) -> list[Indicator]:
                     if not _number(value) or value <= 0 or int(value) != value:
                         problems.append(f"{who}：params.{key} 应为正整数，而不是 {value!r}")
                     continue
-                if not isinstance(value, list) or not value or not all(
-                    isinstance(v, str) for v in value
+                if (
+                    not isinstance(value, list)
+                    or not value
+                    or not all(isinstance(v, str) for v in value)
                 ):
                     problems.append(f"{who}：params.{key} 应为非空的文字列表")
                     continue
@@ -403,15 +413,16 @@ def _indicators(raw: Any, problems: list[str]) -> list[Indicator]:
                     for v in value:
                         if v not in choices:
                             problems.append(
-                                f"{who}：params.{key} 中「{v}」不是可用的值（可用：{'、'.join(choices)}）"
+                                f"{who}：params.{key} 中「{v}」不是可用的值"
+                                f"（可用：{'、'.join(choices)}）"
                             )
         if len(problems) == before:
             out.append(
                 Indicator(
                     code=code,
                     name=item["name"].strip(),
-                    subject=subject,
-                    source=source,
+                    subject=str(subject),
+                    source=str(source),
                     weight=numbers["weight"],
                     deduction=numbers["deduction"],
                     cap=numbers["cap"],

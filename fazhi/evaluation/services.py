@@ -71,20 +71,35 @@ def _store(evaluation: Evaluation, rows: list[calc.SubjectRow]) -> None:
     scores = Score.objects.bulk_create(
         [
             Score(
-                evaluation=evaluation, subject=r.subject, unit_id=r.unit_id,
-                officer_id=r.officer_id, leader_role=r.leader_role, workload=r.workload,
-                case_count=r.case_count, score=r.score, grade=r.grade, standing=r.standing,
-                rank=r.rank, vetoes=r.vetoes, indicators=r.indicators,
-            )  # fmt: skip
+                evaluation=evaluation,
+                subject=r.subject,
+                unit_id=r.unit_id,
+                officer_id=r.officer_id,
+                leader_role=r.leader_role,
+                workload=r.workload,
+                case_count=r.case_count,
+                score=r.score,
+                grade=r.grade,
+                standing=r.standing,
+                rank=r.rank,
+                vetoes=r.vetoes,
+                indicators=r.indicators,
+            )
             for r in rows
         ],
         batch_size=1000,
     )
     items = [
         ScoreItem(
-            score=score, indicator=ind.code, indicator_name=ind.name, points=points,
-            record_type=record_type, record_id=record_id, act_at=at, withdrawn=withdrawn,
-        )  # fmt: skip
+            score=score,
+            indicator=ind.code,
+            indicator_name=ind.name,
+            points=points,
+            record_type=record_type,
+            record_id=record_id,
+            act_at=at,
+            withdrawn=withdrawn,
+        )
         for score, row in zip(scores, rows, strict=True)
         for withdrawn, entries in ((False, row.items), (True, row.withdrawn))
         for ind, record_type, record_id, at, points in entries
@@ -154,7 +169,11 @@ def check_month(evaluation: Evaluation, *, actor: User) -> Evaluation:
                 f"{ev.month_text} 考评第{ev.version}版：状态为{ev.get_status_display()}，不是草稿",
                 field="status",
             )
-        ev.status, ev.checked_at, ev.checked_by = EvaluationStatus.CHECKED, timezone.now(), _name(actor)
+        ev.status, ev.checked_at, ev.checked_by = (
+            EvaluationStatus.CHECKED,
+            timezone.now(),
+            _name(actor),
+        )
         ev.save(update_fields=["status", "checked_at", "checked_by"])
         record_audit(
             actor, AuditAction.EVALUATION_CHECK, target_type="evaluation", target_id=str(ev.pk),
@@ -178,7 +197,8 @@ def publish_month(evaluation: Evaluation, *, actor: User) -> Evaluation:
         if ev.status != EvaluationStatus.CHECKED:
             raise EvaluationError(
                 ErrorCode.NOT_CHECKED,
-                f"{ev.month_text} 考评第{ev.version}版：状态为{ev.get_status_display()}，须经审核后发布",
+                f"{ev.month_text} 考评第{ev.version}版：状态为{ev.get_status_display()}，"
+                "须经审核后发布",
                 field="status",
             )
         scheme = parse(ev.scheme_text)
@@ -200,13 +220,16 @@ def file_appeal(item: ScoreItem, *, actor: User, reason: str) -> Appeal:
     permissions.require_appeal(actor, score.unit_id, score.officer_id)
     reason = (reason or "").strip()
     if not reason:
-        raise EvaluationError(ErrorCode.REASON_REQUIRED, f"扣分明细 {item.pk}：须填写申诉理由", field="reason")
+        raise EvaluationError(
+            ErrorCode.REASON_REQUIRED, f"扣分明细 {item.pk}：须填写申诉理由", field="reason"
+        )
     with transaction.atomic():
         ev = Evaluation.objects.select_for_update().get(pk=score.evaluation_id)
         if ev.status != EvaluationStatus.PUBLISHED:
             raise EvaluationError(
                 ErrorCode.NOT_CURRENT,
-                f"{ev.month_text} 考评第{ev.version}版：{ev.get_status_display()}，只能对当前发布的版本申诉",
+                f"{ev.month_text} 考评第{ev.version}版：{ev.get_status_display()}，"
+                "只能对当前发布的版本申诉",
                 field="item",
             )
         now = timezone.now()
@@ -214,12 +237,15 @@ def file_appeal(item: ScoreItem, *, actor: User, reason: str) -> Appeal:
             until = timezone.localtime(ev.appeal_until, SHANGHAI) if ev.appeal_until else None
             raise EvaluationError(
                 ErrorCode.APPEAL_CLOSED,
-                f"{ev.month_text} 考评：申诉期已于 {until:%Y-%m-%d %H:%M} 届满" if until
+                f"{ev.month_text} 考评：申诉期已于 {until:%Y-%m-%d %H:%M} 届满"
+                if until
                 else f"{ev.month_text} 考评：无申诉期",
                 field="item",
             )
         if item.withdrawn:
-            raise EvaluationError(ErrorCode.APPEAL_INVALID, f"扣分明细 {item.pk} 已撤销", field="item")
+            raise EvaluationError(
+                ErrorCode.APPEAL_INVALID, f"扣分明细 {item.pk} 已撤销", field="item"
+            )
         if Appeal.objects.filter(item=item, status=AppealStatus.PENDING).exists():
             raise EvaluationError(
                 ErrorCode.APPEAL_DECIDED, f"扣分明细 {item.pk} 已有待决定的申诉", field="item"
@@ -252,7 +278,9 @@ def decide_appeal(appeal: Appeal, *, actor: User, upheld: bool, reason: str) -> 
         ap = Appeal.objects.select_for_update().select_related("item__score").get(pk=appeal.pk)
         if ap.status != AppealStatus.PENDING:
             raise EvaluationError(
-                ErrorCode.APPEAL_DECIDED, f"申诉#{ap.pk}：已{ap.get_status_display()}", field="status"
+                ErrorCode.APPEAL_DECIDED,
+                f"申诉#{ap.pk}：已{ap.get_status_display()}",
+                field="status",
             )
         ap.status = AppealStatus.UPHELD if upheld else AppealStatus.OVERRULED
         ap.decided_by, ap.decided_at, ap.decision_reason = _name(actor), timezone.now(), reason
@@ -321,14 +349,17 @@ def _republish(appeal: Appeal, actor: User, reason: str) -> Evaluation:
     for change in changes:
         for row in rows:
             if (row.subject, row.unit_id, row.officer_id) == (
-                change["subject"], change["unit_id"], change["officer_id"]
+                change["subject"],
+                change["unit_id"],
+                change["officer_id"],
             ):
                 change["score_after"] = _num(row.score)
                 change["grade_after"] = row.grade
     old.status = EvaluationStatus.SUPERSEDED
     old.save(update_fields=["status"])
+    last = Evaluation.objects.filter(month=month).aggregate(v=Max("version"))["v"] or 0
     new = Evaluation.objects.create(
-        month=month, version=(Evaluation.objects.filter(month=month).aggregate(v=Max("version"))["v"] or 0) + 1,
+        month=month, version=last + 1,
         status=EvaluationStatus.PUBLISHED, scheme_name=old.scheme_name,
         scheme_version=old.scheme_version, scheme_digest=old.scheme_digest,
         scheme_text=old.scheme_text, as_of=old.as_of, computed_at=old.computed_at,
@@ -373,7 +404,9 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
     scores = Score.objects.filter(evaluation=evaluation).order_by(
         "subject", "leader_role", "rank", "unit_id", "officer_id"
     )
-    for s in sorted(scores, key=lambda s: (s.rank is None, s.rank or 0, s.unit_id, s.officer_id or "")):
+    for s in sorted(
+        scores, key=lambda s: (s.rank is None, s.rank or 0, s.unit_id, s.officer_id or "")
+    ):
         common = {
             "score": _num(s.score), "grade": s.grade or None, "rank": s.rank,
             "standing": s.get_standing_display(), "vetoes": s.vetoes, "items": items[s.pk],

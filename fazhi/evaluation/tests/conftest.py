@@ -54,9 +54,14 @@ class World:
         return m.Case.objects.bulk_create(
             [
                 m.Case(
-                    id=self._id("C"), kind="行政", cause="殴打他人", unit=self.bureau.units[unit],
-                    lead_officer=officer, accepted_at=at, status="受案",
-                )  # fmt: skip
+                    id=self._id("C"),
+                    kind="行政",
+                    cause="殴打他人",
+                    unit=self.bureau.units[unit],
+                    lead_officer=officer,
+                    accepted_at=at,
+                    status="受案",
+                )
                 for _ in range(count)
             ]
         )
@@ -82,7 +87,9 @@ class World:
         from fazhi.rectification.models import Problem
 
         off = self.bureau.officers[officer] if officer else None
-        unit_obj = self.bureau.units[unit] if unit else off.unit
+        unit_obj = self.bureau.units[unit or "south"] if off is None else off.unit
+        if unit:
+            unit_obj = self.bureau.units[unit]
         found = found_at or act_at + timedelta(days=1)
         if fixed_at is None and not late:
             fixed_at = found + timedelta(hours=1)

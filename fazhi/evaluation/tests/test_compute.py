@@ -97,12 +97,15 @@ def test_late_rectification_counts_in_the_month_of_its_due_time(world: Any, eval
     late_fixed = world.problem(
         "zhang", act_at=sh(2026, 9, 28), due_at=sh(2026, 10, 10), fixed_at=sh(2026, 10, 12)
     )
-    world.problem("zhang", act_at=sh(2026, 9, 28), due_at=sh(2026, 10, 10), fixed_at=sh(2026, 10, 9))
+    world.problem(
+        "zhang", act_at=sh(2026, 9, 28), due_at=sh(2026, 10, 10), fixed_at=sh(2026, 10, 9)
+    )
     unfixed = world.problem("zhang", act_at=sh(2026, 9, 29), due_at=sh(2026, 10, 20), late=True)
     world.problem("zhang", act_at=sh(2026, 10, 30), due_at=sh(2026, 11, 12), late=True)  # not yet
     data = evaluate()
     assert {i["record_id"] for i in items(unit_row(data, "U-CN"), "DW-03")} == {
-        str(late_fixed.pk), str(unfixed.pk)
+        str(late_fixed.pk),
+        str(unfixed.pk),
     }
     assert len(items(officer_row(data, "O-001"), "MJ-03")) == 2
 
@@ -117,7 +120,9 @@ def test_reviews_and_complaints_count_against_the_unit_and_the_officers(
         id="R-1", case=case, kind="行政复议", filed_at=sh(2026, 10, 20),
         decided_at=sh(2026, 11, 5), outcome="撤销",
     )  # fmt: skip
-    m.ReviewOfficer.objects.create(review=review, officer=world.bureau.officers["zhang"], position=0)
+    m.ReviewOfficer.objects.create(
+        review=review, officer=world.bureau.officers["zhang"], position=0
+    )
     m.Review.objects.create(
         id="R-2", case=case, kind="行政诉讼", filed_at=sh(2026, 10, 20),
         decided_at=sh(2026, 11, 5), outcome="维持",
@@ -180,7 +185,8 @@ def test_each_veto_safety_event_fails_the_unit_and_its_officers(
     assert [(v["kind"], v["record_type"], v["record_id"]) for v in south["vetoes"]] == [
         (kind, "safety_event", "E-9")
     ]
-    assert south["rank"] == 2 and unit_row(data, "U-CB")["rank"] == 1
+    assert south["rank"] == 2
+    assert unit_row(data, "U-CB")["rank"] == 1
     assert officer_row(data, "O-001")["grade"] == "不达标"
 
 
@@ -271,4 +277,9 @@ def test_middle_leaders_answer_for_their_units_duties(world: Any, evaluate: Any)
         assert [i["record_id"] for i in items(leader, "LD-01")] == [str(escalated.pk)]
     # leaders are ranked within their role: 城北's clean 法制员 first
     assert (officer_row(data, "O-004", "leaders")["rank"], li["rank"], sun["rank"]) == (1, 2, 1)
-    assert {row["role"] for row in data["leaders"]} == {"法制员", "业务负责人", "分管法制领导", "所队长"}
+    assert {row["role"] for row in data["leaders"]} == {
+        "法制员",
+        "业务负责人",
+        "分管法制领导",
+        "所队长",
+    }

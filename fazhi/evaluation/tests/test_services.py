@@ -39,9 +39,12 @@ def published(bureau: Any, *, at: datetime = AS_OF) -> Evaluation:
 
 def test_the_legal_brigade_computes_checks_and_publishes(october: Any, bureau: Any) -> None:
     ev = published(bureau)
-    assert ev.status == "published" and ev.published_by == "zhou"
+    assert ev.status == "published"
+    assert ev.published_by == "zhou"
     # the appeal window ends at midnight of a working day after the publication
-    assert ev.appeal_until is not None and ev.appeal_until > ev.published_at
+    assert ev.appeal_until is not None
+    assert ev.published_at is not None
+    assert ev.appeal_until > ev.published_at
     actions = list(
         AuditEvent.objects.filter(target_type="evaluation", target_id=str(ev.pk))
         .order_by("seq").values_list("action", flat=True)
@@ -76,9 +79,7 @@ def test_a_published_month_does_not_change_when_data_changes(october: Any, burea
     before = report(ev)
     # when a third October problem arrives and October is computed again
     october.problem("zhang", act_at=sh(2026, 10, 7), found_at=sh(2026, 11, 11))
-    again = services.compute_month(
-        OCTOBER, actor=bureau.users["zhou"], as_of=sh(2026, 11, 12)
-    )
+    again = services.compute_month(OCTOBER, actor=bureau.users["zhou"], as_of=sh(2026, 11, 12))
     # then the published version is returned untouched
     assert again.pk == ev.pk
     assert report(again) == before
@@ -106,7 +107,8 @@ def test_an_upheld_appeal_republishes_a_new_version_and_the_old_stays_readable(
     )
     # then a new published version without that deduction, the difference kept
     new = decided.result
-    assert decided.status == AppealStatus.UPHELD and new is not None
+    assert decided.status == AppealStatus.UPHELD
+    assert new is not None
     assert (new.version, new.status, new.previous_id) == (2, "published", ev.pk)
     new_zhang = next(o for o in report(new)["officers"] if o["officer_id"] == "O-001")
     assert len(new_zhang["items"]) == len(old_zhang["items"]) - 1
@@ -114,16 +116,15 @@ def test_an_upheld_appeal_republishes_a_new_version_and_the_old_stays_readable(
     (change,) = [c for c in new.changes if c["subject"] == "officer"]
     assert change["record_id"] == item.record_id
     assert (change["score_before"], change["score_after"]) == (
-        old_zhang["score"], new_zhang["score"]
+        old_zhang["score"],
+        new_zhang["score"],
     )
     assert ScoreItem.objects.filter(score__evaluation=new, withdrawn=True).count() == 1
     # and the old version is still there, unchanged, marked superseded
     ev.refresh_from_db()
     assert ev.status == "superseded"
     assert {**report(ev), "status": "published"} == old_report
-    assert AuditEvent.objects.filter(
-        action="evaluation.uphold", target_id=str(appeal.pk)
-    ).exists()
+    assert AuditEvent.objects.filter(action="evaluation.uphold", target_id=str(appeal.pk)).exists()
 
 
 def test_an_overruled_appeal_changes_nothing(october: Any, bureau: Any) -> None:
@@ -132,7 +133,8 @@ def test_an_overruled_appeal_changes_nothing(october: Any, bureau: Any) -> None:
     decided = services.decide_appeal(
         appeal, actor=bureau.users["zhou"], upheld=False, reason="问题属实"
     )
-    assert decided.status == AppealStatus.OVERRULED and decided.result is None
+    assert decided.status == AppealStatus.OVERRULED
+    assert decided.result is None
     assert Evaluation.objects.filter(month=OCTOBER).count() == 1
 
 
@@ -173,8 +175,11 @@ def test_a_legal_officer_sees_his_units_officers_and_an_officer_only_himself(
 ) -> None:
     services.compute_month(OCTOBER, actor=bureau.users["zhou"], as_of=AS_OF)
     officers = Score.objects.filter(subject="officer")
-    seen_by_li = set(visible(officers, scope_of(bureau.users["li"])).values_list("officer_id", flat=True))
-    assert "O-001" in seen_by_li and "O-002" not in seen_by_li
+    seen_by_li = set(
+        visible(officers, scope_of(bureau.users["li"])).values_list("officer_id", flat=True)
+    )
+    assert "O-001" in seen_by_li
+    assert "O-002" not in seen_by_li
     seen_by_zhang = set(
         visible(officers, scope_of(bureau.users["zhang"])).values_list("officer_id", flat=True)
     )

@@ -31,6 +31,7 @@ from fazhi.evaluation.services import (
     report,
 )
 from fazhi.patrol.management.commands.patrol import parse_as_of
+from fazhi.records.models import Officer, Unit
 
 SUBJECTS = (("units", "单位"), ("officers", "民警"), ("leaders", "中层领导"))
 
@@ -55,7 +56,10 @@ class Command(BaseCommand):
             evaluation = compute_month(month, actor=actor, as_of=as_of)
             if options["publish"]:
                 if evaluation.status == EvaluationStatus.PUBLISHED:
-                    raise CommandError(f"{evaluation.month_text} 考评已发布（第{evaluation.version}版），不再重新发布")
+                    raise CommandError(
+                        f"{evaluation.month_text} 考评已发布（第{evaluation.version}版），"
+                        "不再重新发布"
+                    )
                 evaluation = publish_month(check_month(evaluation, actor=actor), actor=actor)
         except (EvaluationError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from None
@@ -64,20 +68,34 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self.stdout.write(
-            f"{data['month']} 执法质量考评 第{data['version']}版（{evaluation.get_status_display()}）"
+            f"{data['month']} 执法质量考评 第{data['version']}版"
+            f"（{evaluation.get_status_display()}）"
             f"　方案：{data['scheme']}"
         )
+        units = dict(Unit.objects.values_list("pk", "name"))
+        officers = dict(Officer.objects.values_list("pk", "name"))
         for key, label in SUBJECTS:
             self.stdout.write(f"\n{label}（{len(data[key])}）")
             for row in data[key]:
-                who = row.get("officer_id") or row["unit_id"]
+                who = units.get(row["unit_id"], row["unit_id"])
+                if row.get("officer_id"):
+                    who += " " + officers.get(row["officer_id"], row["officer_id"])
+                if row.get("role"):
+                    who += f"（{row['role']}）"
                 score = "—" if row["score"] is None else f"{row['score']:.2f}"
-                standing = "" if row["standing"] == Standing.RANKED.label else f"　{row['standing']}"
-                veto = "　一票否决：" + "、".join(
-                    f"{v['kind']}（{v['record_type']} {v['record_id']}）" for v in row["vetoes"]
-                ) if row["vetoes"] else ""
+                standing = (
+                    "" if row["standing"] == Standing.RANKED.label else f"　{row['standing']}"
+                )
+                veto = (
+                    "　一票否决："
+                    + "、".join(
+                        f"{v['kind']}（{v['record_type']} {v['record_id']}）" for v in row["vetoes"]
+                    )
+                    if row["vetoes"]
+                    else ""
+                )
                 rank = row["rank"] if row["rank"] is not None else "—"
                 self.stdout.write(
-                    f"  {rank:>4}  {who:<16} {score:>7}  {row['grade'] or '—'}{standing}"
+                    f"  {rank:>4}  {who:<20} {score:>7}  {row['grade'] or '—'}{standing}"
                     f"　扣分项 {len(row['items'])}{veto}"
                 )

@@ -31,7 +31,8 @@ class Command(BaseCommand):
                 f"考评方案{f' {path} ' if path else ''}有 {len(exc.problems)} 处问题", returncode=1
             ) from None
         counts = "、".join(
-            f"{label} {len(scheme.for_subject(subject))} 项" for subject, label in SUBJECT_LABELS.items()
+            f"{label} {len(scheme.for_subject(subject))} 项"
+            for subject, label in SUBJECT_LABELS.items()
         )
         self.stdout.write(
             f"考评方案有效：{scheme.label}，共 {len(scheme.indicators)} 个指标（{counts}）"
