@@ -121,6 +121,11 @@ class AuditAction(models.TextChoices):
     VIEW_DISPUTES_VISITS = "view.disputes.visits", "查看回访安排"
     VIEW_DISPUTES_ANALYSIS = "view.disputes.analysis", "查看矛盾纠纷分析"
     VIEW_DISPUTES_LETTER = "view.disputes.letter", "下载抄告函"
+    VIEW_EVALUATIONS = "view.evaluations", "查看考评月份列表"
+    VIEW_EVALUATION = "view.evaluation", "查看月度考评结果"
+    VIEW_EVALUATION_SCORE = "view.evaluation_score", "查看考评得分明细"
+    VIEW_EVALUATION_APPEALS = "view.evaluation_appeals", "查看考评申诉"
+    VIEW_EVALUATION_SCHEME = "view.evaluation_scheme", "查看考评方案"
     # --- exports (core.services.audit_export: "export.<what>") ----------------------------------
     EXPORT_FINDINGS = "export.findings", "导出巡查发现"
     EXPORT_PROBLEMS = "export.problems", "导出整改台账"
