@@ -6,8 +6,9 @@ Month attribution: an item counts in the month **in which the act it concerns ha
 month it was found: a problem by the act its finding names (the missed deadline, the record's
 time), a late rectification by its due time, a review by the decision it reviewed (the case's
 closing, else its acceptance), a complaint by the incident or case complained of, a safety event
-by when it happened, an escalation by when it reached the leader. A draft month is recomputed
-whole, so findings that arrive later land in the month of their act until it is published.
+by when it happened, an escalation by the rectification deadline whose missing made it climb.
+A draft month is recomputed whole, so findings that arrive later land in the month of their act
+until it is published.
 
 A score starts from 100: each indicator deducts ``deduction`` per item (per 100 cases and
 incidents of the unit's month when it is normalised, with the scheme's workload floor), at most
@@ -84,17 +85,6 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     start = datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
     nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return start, datetime(nxt.year, nxt.month, 1, tzinfo=SHANGHAI)
-
-
-@dataclass(frozen=True)
-class Item:
-    """One deduction before scoring: whom it counts against and the record behind it."""
-
-    key: tuple[str, ...]  # the subject: (unit,) / (officer,) / (leader officer,)
-    indicator: str
-    record_type: str
-    record_id: str
-    act_at: datetime | None
 
 
 @dataclass
@@ -262,12 +252,17 @@ def source_rows(
             for k, pk, d in qs.filter(late).values_list("unit_id", "pk", "day")
         ]
     if ind.source == "escalations":
+        # the act is the missed rectification deadline that made it climb, not the moment the
+        # tick happened to record the step (a tick that did not run for days moves nothing)
         qs = _in_month(
-            ProblemAction.objects.filter(verb=Verb.ESCALATE, at__lte=as_of), "at", start, end
-        ).filter(problem__unit_id__isnull=False)
+            ProblemAction.objects.filter(verb=Verb.ESCALATE, at__lte=as_of),
+            "problem__due_at", start, end,
+        ).filter(problem__unit_id__isnull=False)  # fmt: skip
         return [
             (f"{u}|{level}", "problem", str(pid), at)
-            for u, level, pid, at in qs.values_list("problem__unit_id", "level", "problem_id", "at")
+            for u, level, pid, at in qs.values_list(
+                "problem__unit_id", "level", "problem_id", "problem__due_at"
+            )
         ]
     raise ValueError(f"未知的数据来源 {ind.source}")
 
@@ -279,8 +274,9 @@ def _days(n: int) -> timedelta:
 def imported(ind: Indicator, start: datetime, end: datetime, as_of: datetime) -> bool:
     """Whether the source of ``ind`` has data at all: without it the indicator is 未导入."""
     if ind.source in ("problems", "overdue_rectifications", "repeat_problems", "escalations"):
-        # problems exist only where the patrol has looked at the month
-        return PatrolRun.objects.filter(as_of__gte=start, started_at__lte=as_of).exists()
+        # problems exist only where the patrol has looked at the month (its as_of, not the
+        # wall-clock time it ran: a patrol replayed at a past as_of counts)
+        return PatrolRun.objects.filter(as_of__gte=start).exists()
     if ind.source == "reviews":
         return m.Review.objects.exists()
     if ind.source == "complaints":

@@ -249,13 +249,14 @@ def test_middle_leaders_answer_for_their_units_duties(world: Any, evaluate: Any)
     from fazhi.rectification.models import ProblemAction
 
     world.cases("south", 100, sh(2026, 10, 3))
-    # an escalation that reached the 法制员 (level 2) of 城南
+    # an escalation that reached the 法制员 (level 2) of 城南: due in October, recorded by a tick
+    # on 1 November, it counts in October
     escalated = world.problem(
         "zhang", act_at=sh(2026, 9, 20), due_at=sh(2026, 10, 8), late=True, rule=world.other_rule
     )
     ProblemAction.objects.create(
         problem=escalated, actor="system", verb="escalate", from_status="open", to_status="open",
-        level=2, at=sh(2026, 10, 9),
+        level=2, at=sh(2026, 11, 1, 8),
     )  # fmt: skip
     # a daily sheet left unconfirmed, one confirmed the same day
     missed = DailySheet.objects.create(unit=world.bureau.units["south"], day=sh(2026, 10, 5).date())
