@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -103,6 +103,7 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
     scores = list(
         visible(Score.objects.filter(evaluation=ev), scope)
         .select_related("unit", "officer")
+        .annotate(n_items=Count("items", filter=Q(items__withdrawn=False)))
         .order_by("subject", "leader_role", "rank", "unit_id", "officer_id")
     )
     by_subject: dict[str, list[Score]] = {k: [] for k in SubjectKind.values}

@@ -155,3 +155,30 @@ def test_the_panels_per_role(bureau: Any, month: Evaluation) -> None:
     assert "城南派出所 <a" in li
     assert "待决定的考评申诉" in client_for(bureau, "zhou").get("/").content.decode()
     assert "待决定的考评申诉" not in client_for(bureau, "li").get("/").content.decode()
+
+
+def test_the_rankings_page_queries_do_not_grow_with_the_scores(
+    bureau: Any, world: Any, month: Evaluation
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fazhi.records import models as m
+
+    zhou = client_for(bureau, "zhou")
+    zhou.get(f"/evaluation/{month.pk}/")  # the session's first request does more
+    with CaptureQueriesContext(connection) as small:
+        assert zhou.get(f"/evaluation/{month.pk}/").status_code == 200
+    # given twenty more officers with problems, and the month recomputed
+    for n in range(20):
+        m.Officer.objects.create(
+            id=f"O-X{n:02d}", name=f"民警{n}", unit=bureau.units["south"], role="民警",
+            qualification="基本级",
+        )  # fmt: skip
+    world.problem("zhang", act_at=sh(2026, 10, 9))
+    services.compute_month(parse_month("2026-10"), actor=bureau.users["zhou"], as_of=AS_OF)
+    with CaptureQueriesContext(connection) as large:
+        assert zhou.get(f"/evaluation/{month.pk}/").status_code == 200
+    assert [q["sql"][:24] for q in large.captured_queries] == [
+        q["sql"][:24] for q in small.captured_queries
+    ]
