@@ -106,6 +106,20 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(n_items=Count("items", filter=Q(items__withdrawn=False)))
         .order_by("subject", "leader_role", "rank", "unit_id", "officer_id")
     )
+    # month-on-month movement: the ranks of the previous month's published version (one query)
+    first = ev.month.replace(day=1)
+    prev_month = first.replace(
+        year=first.year - (first.month == 1), month=(first.month - 2) % 12 + 1
+    )
+    before: dict[tuple[str, str, str | None, str], int | None] = {
+        (subject, unit, officer, role): rank
+        for subject, unit, officer, role, rank in Score.objects.filter(
+            evaluation__month=prev_month, evaluation__status=EvaluationStatus.PUBLISHED
+        ).values_list("subject", "unit_id", "officer_id", "leader_role", "rank")
+    }
+    for s in scores:
+        key = (s.subject, s.unit_id, s.officer_id, s.leader_role)
+        s.previous_rank = before.get(key)  # type: ignore[attr-defined]
     by_subject: dict[str, list[Score]] = {k: [] for k in SubjectKind.values}
     for s in sorted(scores, key=lambda s: (s.rank is None, s.rank or 0)):
         by_subject[s.subject].append(s)

@@ -182,3 +182,19 @@ def test_the_rankings_page_queries_do_not_grow_with_the_scores(
     assert [q["sql"][:24] for q in large.captured_queries] == [
         q["sql"][:24] for q in small.captured_queries
     ]
+
+
+def test_the_rankings_show_the_movement_from_last_month(bureau: Any, world: Any) -> None:
+    # given September published with 城南 first and October with 城南 second
+    world.cases("south", 100, sh(2026, 9, 3))
+    world.cases("north", 100, sh(2026, 9, 3))
+    world.problem("zhao", act_at=sh(2026, 9, 5))
+    world.problem("zhang", act_at=sh(2026, 10, 5))
+    zhou = bureau.users["zhou"]
+    for month in ("2026-09", "2026-10"):
+        ev = services.compute_month(parse_month(month), actor=zhou, as_of=AS_OF)
+        services.publish_month(services.check_month(ev, actor=zhou), actor=zhou)
+    october = Evaluation.objects.get(month="2026-10-01")
+    page = client_for(bureau, "zhou").get(f"/evaluation/{october.pk}/").content.decode()
+    assert "↓（上月第1名）" in page
+    assert "↑（上月第2名）" in page
