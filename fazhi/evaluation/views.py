@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -82,7 +84,7 @@ def compute(request: HttpRequest) -> HttpResponse:
     return redirect("evaluation:version", pk=ev.pk)
 
 
-def _chart(units: list[Score]) -> dict[str, Any] | None:
+def _chart(units: Sequence[Score]) -> dict[str, Any] | None:
     scored = [s for s in units if s.score is not None]
     if not scored:
         return None
@@ -95,44 +97,64 @@ def _chart(units: list[Score]) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+PAGE = 100
+
+
+def _previous_ranks(ev: Evaluation, shown: Sequence[Score]) -> None:
+    """Month-on-month movement: each shown score's rank in the previous month's published
+    version (``previous_rank``; one query over the shown subjects)."""
+    first = ev.month
+    prev_month = first.replace(
+        year=first.year - (first.month == 1), month=(first.month - 2) % 12 + 1
+    )
+    rows = Score.objects.filter(
+        evaluation__month=prev_month, evaluation__status=EvaluationStatus.PUBLISHED
+    ).filter(
+        Q(subject=SubjectKind.UNIT, unit_id__in={s.unit_id for s in shown})
+        | Q(officer_id__in={s.officer_id for s in shown if s.officer_id})
+    )
+    before: dict[tuple[str, str, str | None, str], int | None] = {
+        (subject, unit, officer, role): rank
+        for subject, unit, officer, role, rank in rows.values_list(
+            "subject", "unit_id", "officer_id", "leader_role", "rank"
+        )
+    }
+    for s in shown:
+        key = (s.subject, s.unit_id, s.officer_id, s.leader_role)
+        s.previous_rank = before.get(key)  # type: ignore[attr-defined]
+
+
 @login_required
 @require_GET
 def version(request: HttpRequest, pk: int) -> HttpResponse:
     ev = _version_or_404(request, pk)
     scope = scope_of(request.user)
-    scores = list(
+    base = (
         visible(Score.objects.filter(evaluation=ev), scope)
         .select_related("unit", "officer")
         .annotate(n_items=Count("items", filter=Q(items__withdrawn=False)))
-        .order_by("subject", "leader_role", "rank", "unit_id", "officer_id")
     )
-    # month-on-month movement: the ranks of the previous month's published version (one query)
-    first = ev.month.replace(day=1)
-    prev_month = first.replace(
-        year=first.year - (first.month == 1), month=(first.month - 2) % 12 + 1
+    order = (F("rank").asc(nulls_last=True), "unit_id", "officer_id")
+    units = list(base.filter(subject=SubjectKind.UNIT).order_by(*order))
+    # a city has thousands of officers: their rankings are paged
+    officers = Paginator(base.filter(subject=SubjectKind.OFFICER).order_by(*order), PAGE).get_page(
+        request.GET.get("officers")
     )
-    before: dict[tuple[str, str, str | None, str], int | None] = {
-        (subject, unit, officer, role): rank
-        for subject, unit, officer, role, rank in Score.objects.filter(
-            evaluation__month=prev_month, evaluation__status=EvaluationStatus.PUBLISHED
-        ).values_list("subject", "unit_id", "officer_id", "leader_role", "rank")
-    }
-    for s in scores:
-        key = (s.subject, s.unit_id, s.officer_id, s.leader_role)
-        s.previous_rank = before.get(key)  # type: ignore[attr-defined]
-    by_subject: dict[str, list[Score]] = {k: [] for k in SubjectKind.values}
-    for s in sorted(scores, key=lambda s: (s.rank is None, s.rank or 0)):
-        by_subject[s.subject].append(s)
-    chart = _chart(by_subject["unit"])
+    leaders = Paginator(
+        base.filter(subject=SubjectKind.LEADER).order_by("leader_role", *order), PAGE
+    ).get_page(request.GET.get("leaders"))
+    shown = [*units, *officers, *leaders]
+    _previous_ranks(ev, shown)
+    chart = _chart(units)
     audit_view(request, AuditAction.VIEW_EVALUATION, ev.pk)
     return render(
         request,
         "evaluation/version.html",
         {
             "ev": ev,
-            "units": by_subject["unit"],
-            "officers": by_subject["officer"],
-            "leaders": by_subject["leader"],
+            "units": units,
+            "officers": officers,
+            "leaders": leaders,
             "chart": chart,
             "can_manage": permissions.can_manage(request.user),
             "history": Evaluation.objects.filter(month=ev.month).order_by("version"),
