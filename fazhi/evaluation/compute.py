@@ -337,6 +337,13 @@ def score_subject(row: SubjectRow, scheme: Scheme, status: dict[str, str]) -> No
     row.grade = scheme.grade(None if row.score is None else float(row.score), bool(row.vetoes))
 
 
+def too_few_cases(row: SubjectRow) -> None:
+    """An officer with fewer cases than the scheme's minimum: listed 案件数不足, neither ranked
+    nor graded (a few quiet cases prove nothing), except that a veto still fails him."""
+    row.standing = "too_few_cases"
+    row.grade = "不达标" if row.vetoes else ""
+
+
 def rank(rows: list[SubjectRow]) -> None:
     """Competition ranking (1, 1, 3) of the ranked rows: vetoed last, then by score."""
     ranked = [r for r in rows if r.standing == "ranked" and r.score is not None]
@@ -495,7 +502,7 @@ def compute(
     for row in result:
         score_subject(row, scheme, status)
         if row.subject == Subject.OFFICER and row.case_count < scheme.min_cases:
-            row.standing = "too_few_cases"
+            too_few_cases(row)
     rank_all(result)
     summary = {
         subject: [

@@ -338,7 +338,7 @@ def _republish(appeal: Appeal, actor: User, reason: str) -> Evaluation:
         status = {e["code"]: e["status"] for e in score.indicators if "code" in e}
         calc.score_subject(row, scheme, status)
         if score.standing == Standing.TOO_FEW_CASES:
-            row.standing = score.standing
+            calc.too_few_cases(row)
         before[len(rows)] = (score.score, score.grade)
         rows.append(row)
     if not changes:
