@@ -286,3 +286,15 @@ def test_middle_leaders_answer_for_their_units_duties(world: Any, evaluate: Any)
         "分管法制领导",
         "所队长",
     }
+
+
+def test_equal_scores_share_a_rank(world: Any, evaluate: Any) -> None:
+    # given two clean units and a third with one problem (competition ranking: 1, 1, 3)
+    m.Unit.objects.create(
+        id="U-DG", name="东关派出所", kind="派出所", parent=world.bureau.units["county"]
+    )
+    world.cases("south", 100, sh(2026, 10, 3))
+    world.problem("zhang", act_at=sh(2026, 10, 5))
+    data = evaluate()
+    ranks = {u["unit_id"]: u["rank"] for u in data["units"]}
+    assert ranks == {"U-CB": 1, "U-DG": 1, "U-CN": 3}

@@ -134,6 +134,11 @@ def test_an_overruled_appeal_changes_nothing(october: Any, bureau: Any) -> None:
         appeal, actor=bureau.users["zhou"], upheld=False, reason="问题属实"
     )
     assert decided.status == AppealStatus.OVERRULED
+    actions = set(
+        AuditEvent.objects.filter(target_type="evaluation_appeal", target_id=str(appeal.pk))
+        .values_list("action", flat=True)
+    )  # fmt: skip
+    assert actions == {"evaluation.appeal", "evaluation.overrule"}
     assert decided.result is None
     assert Evaluation.objects.filter(month=OCTOBER).count() == 1
 
