@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fazhi.notifications",
     "fazhi.dailycheck",
     "fazhi.disputes",
+    "fazhi.evaluation",
     "fazhi.review",
     "fazhi.search",
     "fazhi.workbench",

@@ -66,6 +66,13 @@ class AuditAction(models.TextChoices):
     DISPUTES_RESOLVE = "disputes.resolve", "化解销号"
     DISPUTES_ESCALATE = "disputes.escalate", "抄告升级"
     DISPUTES_TICK = "disputes.tick", "矛盾纠纷定时任务"
+    # --- evaluation (执法质量考评) ---------------------------------------------------------------
+    EVALUATION_COMPUTE = "evaluation.compute", "计算考评结果"
+    EVALUATION_CHECK = "evaluation.check", "审核考评结果"
+    EVALUATION_PUBLISH = "evaluation.publish", "发布考评结果"
+    EVALUATION_APPEAL = "evaluation.appeal", "考评申诉"
+    EVALUATION_UPHOLD = "evaluation.uphold", "考评申诉成立（重新发布）"
+    EVALUATION_OVERRULE = "evaluation.overrule", "考评申诉驳回"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
@@ -114,6 +121,11 @@ class AuditAction(models.TextChoices):
     VIEW_DISPUTES_VISITS = "view.disputes.visits", "查看回访安排"
     VIEW_DISPUTES_ANALYSIS = "view.disputes.analysis", "查看矛盾纠纷分析"
     VIEW_DISPUTES_LETTER = "view.disputes.letter", "下载抄告函"
+    VIEW_EVALUATIONS = "view.evaluations", "查看考评月份列表"
+    VIEW_EVALUATION = "view.evaluation", "查看月度考评结果"
+    VIEW_EVALUATION_SCORE = "view.evaluation_score", "查看考评得分明细"
+    VIEW_EVALUATION_APPEALS = "view.evaluation_appeals", "查看考评申诉"
+    VIEW_EVALUATION_SCHEME = "view.evaluation_scheme", "查看考评方案"
     # --- exports (core.services.audit_export: "export.<what>") ----------------------------------
     EXPORT_FINDINGS = "export.findings", "导出巡查发现"
     EXPORT_PROBLEMS = "export.problems", "导出整改台账"

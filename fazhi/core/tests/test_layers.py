@@ -24,6 +24,7 @@ LAYERS = [
     "rectification",
     "dailycheck",
     "disputes",
+    "evaluation",
     "review",
     "search",
     "workbench",

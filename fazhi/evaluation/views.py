@@ -1,0 +1,307 @@
+"""evaluation views: thin, scoped through ``fazhi.core.scope``; every change goes through
+``services`` (which refuses a wrong user itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from fazhi.core.audit_actions import AuditAction
+from fazhi.core.forms import plain_error_text
+from fazhi.core.scope import get_visible_or_404, scope_of, visible
+from fazhi.core.services import audit_view, signed_in_user
+from fazhi.evaluation import permissions, services
+from fazhi.evaluation.forms import AppealForm, ComputeForm, DecideForm
+from fazhi.evaluation.models import (
+    Appeal,
+    AppealStatus,
+    Evaluation,
+    EvaluationStatus,
+    Score,
+    ScoreItem,
+    SubjectKind,
+)
+from fazhi.evaluation.scheme import FORBIDDEN, SOURCE_LABELS, SUBJECT_LABELS, load
+from fazhi.evaluation.services import EvaluationError
+
+# what a user who does not manage the evaluation may read: published months and their history
+READABLE = (EvaluationStatus.PUBLISHED, EvaluationStatus.SUPERSEDED)
+
+
+def _versions(user: Any) -> QuerySet[Evaluation]:
+    qs = Evaluation.objects.all()
+    return qs if permissions.can_manage(user) else qs.filter(status__in=READABLE)
+
+
+def _version_or_404(request: HttpRequest, pk: int) -> Evaluation:
+    ev = _versions(request.user).filter(pk=pk).first()
+    if ev is None:
+        raise Http404("考评结果不存在或尚未发布")
+    return ev
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    versions = _versions(request.user).order_by("-month", "-version")[:60]
+    audit_view(request, AuditAction.VIEW_EVALUATIONS, "")
+    return render(
+        request,
+        "evaluation/index.html",
+        {
+            "versions": versions,
+            "can_manage": permissions.can_manage(request.user),
+            "form": ComputeForm(initial={"month": f"{timezone.localdate():%Y-%m}"}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest) -> HttpResponse:
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
+        return redirect("evaluation:index")
+    try:
+        month = services.parse_month(form.cleaned_data["month"])
+        ev = services.compute_month(month, actor=signed_in_user(request))
+    except EvaluationError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:index")
+    if ev.status == EvaluationStatus.PUBLISHED:
+        messages.info(request, f"{ev.month_text} 已发布，发布结果不随数据变化")
+    return redirect("evaluation:version", pk=ev.pk)
+
+
+def _chart(units: Sequence[Score]) -> dict[str, Any] | None:
+    scored = [s for s in units if s.score is not None]
+    if not scored:
+        return None
+    return {
+        "grid": {"left": 120, "right": 30, "top": 10, "bottom": 30},
+        "xAxis": {"type": "value", "min": 0, "max": 100},
+        "yAxis": {"type": "category", "inverse": True, "data": [s.unit.name for s in scored]},
+        "series": [{"type": "bar", "data": [float(s.score or 0) for s in scored],
+                    "label": {"show": True, "position": "right"}}],
+    }  # fmt: skip
+
+
+PAGE = 100
+
+
+def _previous_ranks(ev: Evaluation, shown: Sequence[Score]) -> None:
+    """Month-on-month movement: each shown score's rank in the previous month's published
+    version (``previous_rank``; one query over the shown subjects)."""
+    first = ev.month
+    prev_month = first.replace(
+        year=first.year - (first.month == 1), month=(first.month - 2) % 12 + 1
+    )
+    rows = Score.objects.filter(
+        evaluation__month=prev_month, evaluation__status=EvaluationStatus.PUBLISHED
+    ).filter(
+        Q(subject=SubjectKind.UNIT, unit_id__in={s.unit_id for s in shown})
+        | Q(officer_id__in={s.officer_id for s in shown if s.officer_id})
+    )
+    before: dict[tuple[str, str, str | None, str], int | None] = {
+        (subject, unit, officer, role): rank
+        for subject, unit, officer, role, rank in rows.values_list(
+            "subject", "unit_id", "officer_id", "leader_role", "rank"
+        )
+    }
+    for s in shown:
+        key = (s.subject, s.unit_id, s.officer_id, s.leader_role)
+        s.previous_rank = before.get(key)  # type: ignore[attr-defined]
+
+
+@login_required
+@require_GET
+def version(request: HttpRequest, pk: int) -> HttpResponse:
+    ev = _version_or_404(request, pk)
+    scope = scope_of(request.user)
+    base = (
+        visible(Score.objects.filter(evaluation=ev), scope)
+        .select_related("unit", "officer")
+        .annotate(n_items=Count("items", filter=Q(items__withdrawn=False)))
+    )
+    order = (F("rank").asc(nulls_last=True), "unit_id", "officer_id")
+    units = list(base.filter(subject=SubjectKind.UNIT).order_by(*order))
+    # a city has thousands of officers: their rankings are paged
+    officers = Paginator(base.filter(subject=SubjectKind.OFFICER).order_by(*order), PAGE).get_page(
+        request.GET.get("officers")
+    )
+    leaders = Paginator(
+        base.filter(subject=SubjectKind.LEADER).order_by("leader_role", *order), PAGE
+    ).get_page(request.GET.get("leaders"))
+    shown = [*units, *officers, *leaders]
+    _previous_ranks(ev, shown)
+    chart = _chart(units)
+    audit_view(request, AuditAction.VIEW_EVALUATION, ev.pk)
+    return render(
+        request,
+        "evaluation/version.html",
+        {
+            "ev": ev,
+            "units": units,
+            "officers": officers,
+            "leaders": leaders,
+            "chart": chart,
+            "can_manage": permissions.can_manage(request.user),
+            "history": Evaluation.objects.filter(month=ev.month).order_by("version"),
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    ev = _version_or_404(request, pk)
+    actor = signed_in_user(request)
+    try:
+        if step == "check":
+            services.check_month(ev, actor=actor)
+        else:
+            services.publish_month(ev, actor=actor)
+    except EvaluationError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluation:version", pk=ev.pk)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "check")
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "publish")
+
+
+def _score_or_404(request: HttpRequest, pk: int) -> Score:
+    score = get_visible_or_404(
+        Score.objects.select_related("evaluation", "unit", "officer"),
+        scope_of(request.user), label="考评得分", pk=pk,
+    )  # fmt: skip
+    _version_or_404(request, score.evaluation_id)
+    return score
+
+
+@login_required
+@require_GET
+def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    score = _score_or_404(request, pk)
+    items = list(score.items.order_by("indicator", "act_at", "record_id"))
+    names = {e.get("code"): e for e in score.indicators}
+    open_for_appeal = (
+        score.evaluation.status == EvaluationStatus.PUBLISHED
+        and score.evaluation.appeal_until is not None
+        and timezone.now() <= score.evaluation.appeal_until
+        and permissions.can_appeal(request.user, score.unit_id, score.officer_id)
+    )
+    audit_view(request, AuditAction.VIEW_EVALUATION_SCORE, score.pk)
+    return render(
+        request,
+        "evaluation/score.html",
+        {
+            "score": score,
+            "ev": score.evaluation,
+            "items": items,
+            "indicators": names,
+            "appeal_form": AppealForm() if open_for_appeal else None,
+            "appeals": Appeal.objects.filter(item__score=score).order_by("-filed_at"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(
+        ScoreItem.objects.select_related("score__evaluation"), scope_of(request.user),
+        label="扣分明细", pk=pk,
+    )  # fmt: skip
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
+    else:
+        try:
+            services.file_appeal(
+                item, actor=signed_in_user(request), reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "申诉已提交，由法制大队决定")
+        except EvaluationError as exc:
+            messages.error(request, exc.message)
+    return redirect("evaluation:score", pk=item.score_id)
+
+
+@login_required
+@require_GET
+def appeals(request: HttpRequest) -> HttpResponse:
+    rows = (
+        visible(Appeal.objects.all(), scope_of(request.user))
+        .select_related("item", "evaluation", "unit", "officer", "result")
+        .order_by("status", "-filed_at")[:200]
+    )
+    audit_view(request, AuditAction.VIEW_EVALUATION_APPEALS, "")
+    return render(
+        request,
+        "evaluation/appeals.html",
+        {
+            "appeals": rows,
+            "can_decide": permissions.can_decide(request.user),
+            "form": DecideForm(),
+            "pending": AppealStatus.PENDING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_decide(request.user):
+        raise PermissionDenied("只有法制大队或管理员可以决定考评申诉")
+    ap = get_visible_or_404(Appeal.objects.all(), scope_of(request.user), label="申诉", pk=pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
+        return redirect("evaluation:appeals")
+    try:
+        done = services.decide_appeal(
+            ap, actor=signed_in_user(request), upheld=form.cleaned_data["upheld"],
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except EvaluationError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:appeals")
+    if done.result_id:
+        return redirect("evaluation:version", pk=done.result_id)
+    return redirect("evaluation:appeals")
+
+
+@login_required
+@require_GET
+def scheme_page(request: HttpRequest) -> HttpResponse:
+    scheme = load()
+    groups = [(label, scheme.for_subject(subject)) for subject, label in SUBJECT_LABELS.items()]
+    audit_view(request, AuditAction.VIEW_EVALUATION_SCHEME, scheme.version)
+    return render(
+        request,
+        "evaluation/scheme.html",
+        {
+            "scheme": scheme,
+            "groups": groups,
+            "count": len(scheme.indicators),
+            "forbidden": [label for label, _words in FORBIDDEN],
+            "sources": SOURCE_LABELS,
+        },
+    )
