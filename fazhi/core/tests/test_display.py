@@ -107,3 +107,21 @@ def test_readable_facts_leave_out_evidence_ranges() -> None:
         {"field": "analysis.cues", "label": "线索词", "value": ["被盗"]},
     ]
     assert [f["label"] for f in readable_facts(facts)] == ["相似度", "线索词"]
+
+
+def test_a_clock_carries_its_due_time_for_the_page_to_count_down() -> None:
+    from datetime import datetime, timedelta
+
+    from django.template import Context, Template
+
+    from fazhi.core.timezones import SHANGHAI
+
+    now = datetime(2026, 5, 16, 10, 0, tzinfo=SHANGHAI)
+    html = Template("{% load display %}{% clock due now %}").render(
+        Context({"due": now + timedelta(hours=3, minutes=20), "now": now})
+    )
+    assert html == (
+        '<span class="clock clock-soon" data-due="2026-05-16T13:20:00+08:00" '
+        'data-now="2026-05-16T10:00:00+08:00">还剩 3小时20分</span>'
+    )
+    assert Template("{% load display %}{% clock None now %}").render(Context({"now": now})) == ""

@@ -3,6 +3,7 @@ another 派出所 is refused the case page; screenshots of the main pages; no CS
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -112,4 +113,51 @@ def test_the_print_button_prints_the_finding_without_the_site_around_it(
     assert not page.locator(".topbar").is_visible()
     assert not page.locator(".page-tools").is_visible()
     assert page.get_by_text("期限如何计算").is_visible()
+    assert problems == []
+
+
+def _minutes(text: str) -> int:
+    """The minutes of a clock's words: 还剩 1天2小时, 还剩 2小时59分, 还剩 59分钟."""
+    match = re.fullmatch(r"还剩 (?:(\d+)天)?(?:(\d+)小时)?(?:(\d+)分(?:钟)?)?", text)
+    assert match, text
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    return (days * 24 + hours) * 60 + minutes
+
+
+def test_the_officers_warning_counts_down_and_closes_when_he_acts(page: Any, scene: Scene) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fazhi.accounts.services import system_user
+    from fazhi.patrol.services import run_patrol
+    from fazhi.records import models as m
+
+    problems = watch_console(page)
+    # given 张伟's warning to 提请批捕 for 钱某 (A-S1-M1), due in three hours, and the browser's
+    # clock under the test's control
+    page.clock.install()
+    sign_in(page, "zhang", scene.bureau.password)
+    clock = page.locator("#warnings .clock").first
+    before = _minutes(clock.inner_text())
+    assert 170 <= before <= 180
+    # when the page stays open for two hours, then the count has moved on the reader's screen
+    page.clock.fast_forward("02:00:00")
+    after = _minutes(clock.inner_text())
+    assert before - after in (119, 120, 121)
+    # when he files the 提请批准逮捕 (imported with the case) and the patrol runs again
+    event = m.Event.objects.create(
+        id="A-S1-E2", kind="提请批准逮捕", at=timezone.now() - timedelta(minutes=5),
+        case=scene.south_case, person=scene.person, measure=scene.measure,
+    )  # fmt: skip
+    m.EventOfficer.objects.create(event=event, officer=scene.bureau.officers["zhang"], position=0)
+    run_patrol(as_of=timezone.now(), actor=system_user())
+    # then his workbench no longer warns him, and the finding says it was done in time
+    page.goto(page.base_url + "/")
+    page.wait_for_load_state("networkidle")
+    assert "提请批捕超期" not in page.locator("#warnings").inner_text()
+    page.goto(f"{page.base_url}/findings/{scene.warning.pk}/")
+    page.wait_for_load_state("networkidle")
+    assert "已按时办理" in page.content()
+    screenshot(page, "warning-closed-in-time")
     assert problems == []
