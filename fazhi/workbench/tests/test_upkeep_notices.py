@@ -41,7 +41,8 @@ def test_administrators_and_the_legal_brigade_are_told(
     # when the administrator or a 法制大队 user opens the workbench / then the notice is there
     html = workbench(bureau, name)
     assert NOTICE in html
-    assert "fazhi holiday_notice load" in html
+    # what to do, in words a 法制大队 user reads (the command is the administrators' manual's)
+    assert "请管理员在管理后台的节假日安排中录入" in html
 
 
 @pytest.mark.parametrize("name", ["zhang", "zhao", "li", "chen", "liu", "sun", "wu"])
@@ -50,5 +51,5 @@ def test_other_roles_are_not_told(bureau: Any, run_without_2027: PatrolRun, name
     html = workbench(bureau, name)
     # then no word of it (they cannot act on it), but the last patrol is still shown
     assert NOTICE not in html
-    assert "holiday_notice" not in html
+    assert "节假日安排" not in html
     assert "最近一次巡查" in html
