@@ -5,7 +5,7 @@ pages. Every call is authenticated (token or session), narrowed by ``core.scope.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,8 +57,6 @@ from fazhi.rectification.services.transitions import (
 )
 from fazhi.search.services import search as run_search
 from fazhi.standards.models import Standard
-
-_Q = TypeVar("_Q", bound=QuerySet[Any])
 
 DESCRIPTION = """
 智慧法制监督平台的只读为主的数据接口。认证方式二选一：
