@@ -383,7 +383,7 @@ def test_the_task_page_is_the_units_and_the_upload_goes_through_it(
     doc = AnalysisDocument.objects.get()
     download = li.get(f"/evaluation/analyses/documents/{doc.pk}/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download.getvalue().startswith(b"%PDF")
     # another unit's 法制员 and the case's own 民警 do not see the task or its file
     for name in ("wang", "zhang"):
         other = client_for(bureau, name)
