@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,6 +69,17 @@ def parse_month(text: str) -> date:
 
 def _name(user: User) -> str:
     return user.get_username()
+
+
+# what a user who does not manage the evaluation may read: published months and their history
+READABLE = (EvaluationStatus.PUBLISHED, EvaluationStatus.SUPERSEDED)
+
+
+def readable_versions(user: Any) -> QuerySet[Evaluation]:
+    """The versions ``user`` may read: every one for those who manage the evaluation, the
+    published ones and their history for everyone else (the pages and the API)."""
+    qs = Evaluation.objects.all()
+    return qs if permissions.can_manage(user) else qs.filter(status__in=READABLE)
 
 
 def current_version(month: date) -> Evaluation | None:

@@ -50,13 +50,9 @@ from fazhi.evaluation.scheme import FORBIDDEN, SOURCE_LABELS, SUBJECT_LABELS, lo
 from fazhi.evaluation.services import EvaluationError
 from fazhi.records import models as m
 
-# what a user who does not manage the evaluation may read: published months and their history
-READABLE = (EvaluationStatus.PUBLISHED, EvaluationStatus.SUPERSEDED)
-
 
 def _versions(user: Any) -> QuerySet[Evaluation]:
-    qs = Evaluation.objects.all()
-    return qs if permissions.can_manage(user) else qs.filter(status__in=READABLE)
+    return services.readable_versions(user)
 
 
 def _version_or_404(request: HttpRequest, pk: int) -> Evaluation:
