@@ -646,7 +646,9 @@ STANDING_TEXT = labels(Standing)
 
 class EvaluationFilters(PageParams):
     month: str | None = Field(
-        None, pattern=r"^\d{4}-\d{2}$", description="考评月份（YYYY-MM，如 2026-10）"
+        None,
+        pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$",
+        description="考评月份（YYYY-MM，如 2026-10）",
     )
     status: EvaluationStatus | None = Field(
         None, description=f"状态：{EVALUATION_STATUS_TEXT}（草稿、已审核仅法制大队、管理员可见）"

@@ -60,7 +60,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def parse_month(text: str) -> date:
     """``2026-10`` as the first day of that month; refused in Chinese otherwise."""
     match = MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2199:
         raise EvaluationError(
             ErrorCode.MONTH_INVALID, f"考评月份「{text}」应写作 YYYY-MM，如 2026-10", field="month"
         )

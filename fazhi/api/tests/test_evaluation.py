@@ -73,7 +73,8 @@ def test_a_published_month_is_read_within_the_data_scope(
     }
     assert "O-002" not in {o["officer"]["id"] for o in li["officers"]}
     own = as_user("zhang").get(f"{V1}/evaluations/{ev.pk}").json()
-    assert own["units"] == [] and own["leaders"] == []
+    assert own["units"] == []
+    assert own["leaders"] == []
     assert [o["officer"]["id"] for o in own["officers"]] == ["O-001"]
     audit = AuditEvent.objects.filter(action="view.api.evaluation").latest("seq")
     assert audit.actor == "zhang"
@@ -86,7 +87,7 @@ def test_the_list_filters_by_month_and_refuses_a_bad_one(
     client = as_user("li")
     assert client.get(f"{V1}/evaluations?month=2026-10").json()["count"] == 1
     assert client.get(f"{V1}/evaluations?month=2026-09").json()["count"] == 0
-    assert client.get(f"{V1}/evaluations?month=2026-13").status_code == 400
+    assert client.get(f"{V1}/evaluations?month=2026-13").status_code == 422
     assert client.get(f"{V1}/evaluations?month=十月").status_code == 422
 
 
