@@ -364,6 +364,12 @@ def cases(request: HttpRequest) -> HttpResponse:
             "worst": worst,
             "picks": picks,
             "picked": set(picks.values_list("case_id", flat=True)),
+            # every month's 剖析 not yet accepted, the unit's or the brigade's to act on
+            "open_tasks": visible(
+                AnalysisTask.objects.exclude(status=AnalysisStatus.ACCEPTED), scope
+            )
+            .select_related("pick", "unit")
+            .order_by("due_at")[:100],
             "weights": [(label, q.cases[key]) for key, label in quality.PARTS],
             "review_outcomes": "、".join(q.review_outcomes),
             "due_days": q.analysis["due_working_days"],

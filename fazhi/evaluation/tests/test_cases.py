@@ -402,3 +402,16 @@ def test_the_case_page_of_a_officer_shows_the_pick_without_the_task_link(
     page = client_for(bureau, "zhang").get(f"/cases/{cases.bad.pk}/").content.decode()
     assert "被评为最差案件" in page
     assert f"/evaluation/analyses/{task.pk}/" not in page
+
+
+def test_the_panels_show_the_analysis_owed_and_waiting(cases: Cases, bureau: Any) -> None:
+    task = pick_worst(bureau, cases).task
+    # 城南's 法制员 sees what his unit owes; 城北's does not
+    assert f"/evaluation/analyses/{task.pk}/" in client_for(bureau, "li").get("/").content.decode()
+    assert "待提交的案件剖析" not in client_for(bureau, "wang").get("/").content.decode()
+    services.submit_analysis(task, actor=bureau.users["li"], upload=pdf())
+    home = client_for(bureau, "zhou").get("/").content.decode()
+    assert "待验收的案件剖析" in home
+    # and the cases page lists it whatever month is shown
+    page = client_for(bureau, "zhou").get("/evaluation/cases/?month=2026-05").content.decode()
+    assert f"/evaluation/analyses/{task.pk}/" in page
