@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
@@ -375,6 +376,8 @@ def cases(request: HttpRequest) -> HttpResponse:
             "due_days": q.analysis["due_working_days"],
             "remind_days": q.analysis["remind_working_days"],
             "can_pick": permissions.can_pick(request.user),
+            # the 剖析 is the unit's business: a 民警 sees his cases' picks, not their tasks
+            "sees_tasks": scope.officer_id is None,
             "form": PickForm(),
         },
     )
@@ -388,7 +391,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     form = PickForm(request.POST)
     if not form.is_valid():
         messages.error(request, plain_error_text(form))
-        return redirect(f"{_cases_url()}?month={text}")
+        return redirect(_cases_url(text))
     try:
         month = services.parse_month(text)
         done = services.pick_case(
@@ -398,11 +401,11 @@ def pick(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已将案件 {done.case_id} 评为{done.get_kind_display()}")
     except EvaluationError as exc:
         messages.error(request, exc.message)
-    return redirect(f"{_cases_url()}?month={text}")
+    return redirect(_cases_url(text))
 
 
-def _cases_url() -> str:
-    return reverse("evaluation:cases")
+def _cases_url(month: str) -> str:
+    return f"{reverse('evaluation:cases')}?{urlencode({'month': month})}"
 
 
 def _task_or_404(request: HttpRequest, pk: int) -> AnalysisTask:

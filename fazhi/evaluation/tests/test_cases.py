@@ -415,3 +415,12 @@ def test_the_panels_show_the_analysis_owed_and_waiting(cases: Cases, bureau: Any
     # and the cases page lists it whatever month is shown
     page = client_for(bureau, "zhou").get("/evaluation/cases/?month=2026-05").content.decode()
     assert f"/evaluation/analyses/{task.pk}/" in page
+
+
+def test_an_officer_sees_his_cases_pick_without_a_link_to_the_task(
+    cases: Cases, bureau: Any
+) -> None:
+    task = pick_worst(bureau, cases).task
+    page = client_for(bureau, "zhang").get("/evaluation/cases/?month=2026-10").content.decode()
+    assert "复议被撤销、投诉查实" in page
+    assert f"/evaluation/analyses/{task.pk}/" not in page
