@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -127,7 +128,7 @@ def main() -> None:
     print(json.dumps(figures, ensure_ascii=False))
 
 
-def _pages(ev: object) -> dict[str, dict[str, float]]:
+def _pages(ev: Any) -> dict[str, dict[str, float]]:
     """Median and p95 (of 20 requests) of the evaluation pages for a 法制大队 user (the whole
     city) and a 派出所's 法制员."""
     import statistics
@@ -145,6 +146,12 @@ def _pages(ev: object) -> dict[str, dict[str, float]]:
     unit_score = Score.objects.filter(evaluation=ev, subject="unit").order_by("pk").first()
     assert unit_score is not None
     legal = m.Unit.objects.filter(kind="法制大队").first()
+    # an officer of that unit with a score, for his 诚信档案
+    officer_score = (
+        Score.objects.filter(evaluation=ev, subject="officer", unit_id=unit_score.unit_id)
+        .order_by("rank", "pk")
+        .first()
+    )
     out: dict[str, dict[str, float]] = {}
     for name, role, unit in (
         ("bench_brigade", Role.LEGAL_BRIGADE, legal),
@@ -161,7 +168,11 @@ def _pages(ev: object) -> dict[str, dict[str, float]]:
             "score": f"/evaluation/scores/{unit_score.pk}/",
             "appeals": "/evaluation/appeals/",
             "scheme": "/evaluation/scheme/",
+            "best/worst candidates": f"/evaluation/cases/?month={ev.month:%Y-%m}",
+            "api month": f"/api/v1/evaluations/{ev.pk}",
         }
+        if officer_score is not None:
+            pages["integrity file"] = f"/evaluation/officers/{officer_score.officer_id}/integrity/"
         for label, url in pages.items():
             client.get(url)
             times = []

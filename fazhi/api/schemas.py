@@ -17,6 +17,7 @@ from pydantic import AfterValidator, AliasChoices, BeforeValidator
 from fazhi.core.masking import mask_id_number, mask_phone
 from fazhi.core.params import DAY_RANGE_TEXT, QueryDay, QuerySince
 from fazhi.disputes.models import DisputeStatus, RiskColour
+from fazhi.evaluation.models import EvaluationStatus, Standing, SubjectKind
 from fazhi.patrol.models import FindingStatus, Rule, RuleKind, Severity
 from fazhi.rectification.models import Level, ProblemSource, ProblemStatus, Verb
 from fazhi.search.kinds import Kind as SearchKind
@@ -634,3 +635,82 @@ class SearchOut(Out):
         description="搜索内容（其中的身份证号、电话号码已脱敏）",
     )
     groups: list[SearchGroup] = Field(description="按类别分组的结果，每类一组（含没有结果的类别）")
+
+
+# --- 执法质量考评 ------------------------------------------------------------------------------
+
+EVALUATION_STATUS_TEXT = labels(EvaluationStatus)
+SUBJECT_TEXT = labels(SubjectKind)
+STANDING_TEXT = labels(Standing)
+
+
+class EvaluationFilters(PageParams):
+    month: str | None = Field(
+        None,
+        pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$",
+        description="考评月份（YYYY-MM，如 2026-10）",
+    )
+    status: EvaluationStatus | None = Field(
+        None, description=f"状态：{EVALUATION_STATUS_TEXT}（草稿、已审核仅法制大队、管理员可见）"
+    )
+
+
+class EvaluationOut(Out):
+    id: int
+    month: str = Field(validation_alias=read("month_text", "month"), description="考评月份 YYYY-MM")
+    version: int = Field(description="版本（申诉成立后重新发布为新版本）")
+    status: str = Field(description=f"状态：{EVALUATION_STATUS_TEXT}")
+    status_label: str = Field(validation_alias=read("get_status_display", "status_label"))
+    scheme_name: str = Field(description="考评方案")
+    scheme_version: str
+    as_of: LocalTime = Field(description="数据截止时间")
+    computed_at: LocalTime
+    checked_at: MaybeLocalTime
+    published_at: MaybeLocalTime
+    appeal_until: MaybeLocalTime = Field(description="申诉截止时间")
+    previous_id: int | None = Field(description="前一版本（重新发布时）")
+
+
+class EvaluationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[EvaluationOut]
+
+
+class ScoreItemOut(Out):
+    id: int
+    indicator: str = Field(description="指标编号")
+    indicator_name: str
+    points: float = Field(description="扣分（归一化后、封顶前）")
+    record_type: str = Field(description="记录类型（problem、review、complaint、safety_event …）")
+    record_id: str
+    act_at: MaybeLocalTime = Field(description="行为时间（扣分计入该月的依据）")
+    withdrawn: bool = Field(description="已因申诉成立撤销")
+
+
+class ScoreOut(Out):
+    id: int
+    subject: str = Field(description=f"考评对象：{SUBJECT_TEXT}")
+    unit: Ref | None
+    officer: Ref | None = Field(description="民警或中层领导；单位的得分为 null")
+    leader_role: str = Field(description="中层领导的职务")
+    workload: int = Field(description="工作量（案件与警情，单位）")
+    case_count: int = Field(description="办理案件数（民警）")
+    score: float | None = Field(description="得分；null 为未导入（没有可计分的指标）")
+    grade: str = Field(description="等次：优秀、达标、不达标；未评定为空")
+    standing: str = Field(description=f"排名状态：{STANDING_TEXT}")
+    standing_label: str = Field(validation_alias=read("get_standing_display", "standing_label"))
+    rank: int | None
+    vetoes: list[dict[str, Any]] = Field(description="一票否决（kind、record_type、record_id、at）")
+    indicators: list[dict[str, Any]] = Field(
+        description="各指标：分值、扣分、状态（已计分/未导入）"
+    )
+    items: list[ScoreItemOut] = Field(description="扣分明细，每项对应一条记录")
+
+
+class EvaluationDetail(EvaluationOut):
+    changes: list[dict[str, Any]] = Field(description="与前一版本的差异（重新发布时）")
+    units: list[ScoreOut]
+    officers: list[ScoreOut]
+    leaders: list[ScoreOut]

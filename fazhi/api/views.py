@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query
@@ -31,6 +31,8 @@ from fazhi.dailycheck.filters import DailySheetFilterSet
 from fazhi.dailycheck.models import DailySheet
 from fazhi.disputes.filters import DisputeFilterSet
 from fazhi.disputes.models import Dispute
+from fazhi.evaluation.models import Score, SubjectKind
+from fazhi.evaluation.services import parse_month, readable_versions
 from fazhi.patrol.filters import FindingFilterSet
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records import models as m
@@ -584,6 +586,57 @@ def dispute(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
         "parties": [s.PartyOut.dump_masked(p, clear=clear) for p in parties],
         "checklist": [s.ChecklistOut.dump(a) for a in checklist],
         "plans": [s.PlanOut.dump(x) for x in plans],
+    }
+
+
+# --- 执法质量考评 ------------------------------------------------------------------------------
+
+
+@api.get(
+    "/evaluations", response={200: s.EvaluationPage, **ERRORS}, url_name="evaluations",
+    tags=["执法质量考评"], summary="月度考评列表",
+)  # fmt: skip
+def evaluations(request: HttpRequest, filters: Query[s.EvaluationFilters]) -> dict[str, Any]:
+    """可查看的月度考评版本，新的在前：已发布和已被新版本取代的；法制大队、管理员还可看到草稿和
+    已审核的。"""
+    queryset = readable_versions(request.user)
+    if filters.month:
+        queryset = queryset.filter(month=parse_month(filters.month))
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    page = _page(queryset.order_by("-month", "-version"), filters, s.EvaluationOut.dump)
+    _audit(
+        request, AuditAction.VIEW_API_EVALUATIONS, "evaluation", count=page["count"],
+        **_filters(filters),
+    )  # fmt: skip
+    return page
+
+
+@api.get(
+    "/evaluations/{evaluation_id}", response={200: s.EvaluationDetail, **ERRORS},
+    url_name="evaluation", tags=["执法质量考评"], summary="月度考评结果",
+)  # fmt: skip
+def evaluation(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
+    """一个版本的考评结果：单位、民警、中层领导的得分、等次、名次、一票否决和逐项扣分明细，
+    按数据范围过滤（民警只有本人的，法制员本单位的）。草稿仅法制大队、管理员可见。"""
+    ev = readable_versions(request.user).filter(pk=evaluation_id).first()
+    if ev is None:
+        raise Http404(f"月度考评#{evaluation_id}不存在或尚未发布")
+    scores = (
+        visible(Score.objects.filter(evaluation=ev), _scope(request))
+        .prefetch_related("unit", "officer", "items")
+        .order_by("subject", "leader_role", F("rank").asc(nulls_last=True), "unit_id", "officer_id")
+    )
+    groups: dict[str, list[dict[str, Any]]] = {k: [] for k in SubjectKind.values}
+    for score in scores:
+        groups[score.subject].append(s.ScoreOut.dump(score))
+    _audit(request, AuditAction.VIEW_API_EVALUATION, "evaluation", ev.pk, month=ev.month_text)
+    return {
+        **s.EvaluationOut.dump(ev),
+        "changes": [c for c in (ev.changes or []) if isinstance(c, dict)],
+        "units": groups[SubjectKind.UNIT],
+        "officers": groups[SubjectKind.OFFICER],
+        "leaders": groups[SubjectKind.LEADER],
     }
 
 

@@ -73,6 +73,11 @@ class AuditAction(models.TextChoices):
     EVALUATION_APPEAL = "evaluation.appeal", "考评申诉"
     EVALUATION_UPHOLD = "evaluation.uphold", "考评申诉成立（重新发布）"
     EVALUATION_OVERRULE = "evaluation.overrule", "考评申诉驳回"
+    EVALUATION_PICK_CASE = "evaluation.pick_case", "评选最优、最差案件"
+    EVALUATION_ANALYSIS_SUBMIT = "evaluation.analysis_submit", "提交案件剖析"
+    EVALUATION_ANALYSIS_ACCEPT = "evaluation.analysis_accept", "验收案件剖析"
+    EVALUATION_ANALYSIS_RETURN = "evaluation.analysis_return", "退回案件剖析"
+    EVALUATION_ANALYSIS_TICK = "evaluation.analysis_tick", "案件剖析到期提醒与超期通知"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
@@ -126,6 +131,10 @@ class AuditAction(models.TextChoices):
     VIEW_EVALUATION_SCORE = "view.evaluation_score", "查看考评得分明细"
     VIEW_EVALUATION_APPEALS = "view.evaluation_appeals", "查看考评申诉"
     VIEW_EVALUATION_SCHEME = "view.evaluation_scheme", "查看考评方案"
+    VIEW_EVALUATION_CASES = "view.evaluation_cases", "查看最优最差案件"
+    VIEW_EVALUATION_ANALYSIS = "view.evaluation_analysis", "查看案件剖析"
+    VIEW_EVALUATION_ANALYSIS_FILE = "view.evaluation_analysis_file", "下载案件剖析材料"
+    VIEW_INTEGRITY = "view.integrity", "查看诚信档案"
     # --- exports (core.services.audit_export: "export.<what>") ----------------------------------
     EXPORT_FINDINGS = "export.findings", "导出巡查发现"
     EXPORT_PROBLEMS = "export.problems", "导出整改台账"
@@ -142,6 +151,8 @@ class AuditAction(models.TextChoices):
     VIEW_API_DAILY_SHEETS = "view.api.daily_sheets", "接口：每日核查表"
     VIEW_API_DISPUTES = "view.api.disputes", "接口：矛盾纠纷列表"
     VIEW_API_DISPUTE = "view.api.dispute", "接口：矛盾纠纷"
+    VIEW_API_EVALUATIONS = "view.api.evaluations", "接口：月度考评列表"
+    VIEW_API_EVALUATION = "view.api.evaluation", "接口：月度考评结果"
 
 
 def action_shown(value: str) -> str:

@@ -10,7 +10,11 @@ class EvaluationConfig(registry.FazhiAppConfig):
     url_prefix = "evaluation/"
 
     def ready(self) -> None:
-        from fazhi.evaluation import panels
+        from fazhi.evaluation import pages, panels, services
 
         self.nav = (registry.NavEntry("evaluation", "考评", "/evaluation/", 55),)
         self.workbench_panel = panels.workbench_panel
+        self.tick_steps = (
+            registry.TickStep("evaluation", 45, services.tick_analysis, "案件剖析提醒"),
+        )
+        self.page_extensions = {"case": pages.case_page, "officer": pages.officer_page}

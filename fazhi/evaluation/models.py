@@ -241,6 +241,121 @@ class Appeal(models.Model):
         return f"申诉#{self.pk} {self.get_status_display()}"
 
 
+class PickKind(models.TextChoices):
+    BEST = "best", "最优案件"
+    WORST = "worst", "最差案件"
+
+
+class CasePick(models.Model):
+    """最优/最差案件: a case of the month picked by the 法制大队, with the reason and the
+    case-quality score (and its parts) it had when picked."""
+
+    month = models.DateField("考评月份")  # the first day of the month
+    case = models.ForeignKey(
+        records.Case, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name="案件"
+    )
+    unit = models.ForeignKey(
+        records.Unit, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name="单位"
+    )
+    kind = models.CharField("类别", max_length=8, choices=PickKind.choices)
+    reason = models.TextField("评选理由")
+    quality = models.PositiveSmallIntegerField("案件质量分")
+    # [{part, label, count, each, points}] as computed when picked
+    parts = models.JSONField("质量分构成", default=list, blank=True)
+    picked_by = models.CharField("评选人", max_length=150)
+    picked_at = models.DateTimeField("评选时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "最优最差案件"
+        ordering = ["-month", "kind", "quality", "case_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "case"], name="uniq_case_pick_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.get_kind_display()} {self.case_id}"
+
+    @property
+    def month_text(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class AnalysisStatus(models.TextChoices):
+    OPEN = "open", "待提交"
+    SUBMITTED = "submitted", "待验收"
+    RETURNED = "returned", "已退回"
+    ACCEPTED = "accepted", "已验收"
+
+
+# the unit still owes its 剖析: reminders and the overdue notice concern these
+OWED = (AnalysisStatus.OPEN, AnalysisStatus.RETURNED)
+
+
+class AnalysisTask(models.Model):
+    """案件剖析: the unit of a worst case presents its analysis (an uploaded document) to the
+    执法监督管理委员会 by a date; the 法制大队 accepts it or returns it with a reason."""
+
+    pick = models.OneToOneField(
+        CasePick, models.PROTECT, related_name="task", verbose_name="最差案件"
+    )
+    unit = models.ForeignKey(
+        records.Unit, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name="单位"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=AnalysisStatus.choices, default=AnalysisStatus.OPEN
+    )
+    due_at = models.DateTimeField("提交期限")
+    remind_at = models.DateTimeField("提醒时间")  # a number of working days before the due time
+    created_at = models.DateTimeField("布置时间")
+    submitted_by = models.CharField("提交人", max_length=150, blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    decided_by = models.CharField("验收人", max_length=150, blank=True)
+    decided_at = models.DateTimeField("验收时间", null=True, blank=True)
+    decision_reason = models.TextField("验收意见", blank=True)
+    reminded_at = models.DateTimeField("到期提醒时间", null=True, blank=True)
+    overdue_notified_at = models.DateTimeField("超期通知时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件剖析"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"案件剖析#{self.pk} {self.get_status_display()}"
+
+
+def analysis_path(instance: AnalysisDocument, filename: str) -> str:
+    """analyses/yyyy/mm/<random>.<ext>: the stored name never carries the user's name."""
+    import uuid
+
+    from django.utils import timezone
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    moment = timezone.localtime(instance.uploaded_at or timezone.now())
+    return f"analyses/{moment:%Y}/{moment:%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class AnalysisDocument(models.Model):
+    """One uploaded 剖析 document (a returned task keeps its earlier ones)."""
+
+    task = models.ForeignKey(
+        AnalysisTask, models.CASCADE, related_name="documents", verbose_name="案件剖析"
+    )
+    file = models.FileField("文件", upload_to=analysis_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.CharField("上传人", max_length=150)
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件剖析材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 # The scores and their items are narrowed by unit (a 民警 sees his own score only); the month
 # rows themselves hold no unit's data and are read through the services' gate.
 register_scope(Score, unit="unit_id", own=lambda officer_id: Q(officer_id=officer_id))
@@ -248,3 +363,8 @@ register_scope(
     ScoreItem, unit="score__unit_id", own=lambda officer_id: Q(score__officer_id=officer_id)
 )
 register_scope(Appeal, unit="unit_id", own=lambda officer_id: Q(officer_id=officer_id))
+# A pick is the case's unit's (a 民警 sees the picks of his own cases); the 剖析 task and its
+# documents are the unit's business, not a single officer's.
+register_scope(CasePick, unit="unit_id", own=records.in_own_cases("case_id"))
+register_scope(AnalysisTask, unit="unit_id")
+register_scope(AnalysisDocument, unit="task__unit_id")

@@ -11,7 +11,16 @@ from django.http import HttpRequest
 from fazhi.accounts.models import Role
 from fazhi.accounts.scope import BUREAU_ROLES, UNIT_ROLES
 from fazhi.core.scope import DataScope, visible
-from fazhi.evaluation.models import Appeal, AppealStatus, Evaluation, EvaluationStatus, Score
+from fazhi.evaluation.models import (
+    OWED,
+    AnalysisStatus,
+    AnalysisTask,
+    Appeal,
+    AppealStatus,
+    Evaluation,
+    EvaluationStatus,
+    Score,
+)
 
 
 def workbench_panel(request: HttpRequest, scope: DataScope) -> dict[str, Any] | None:
@@ -27,15 +36,26 @@ def workbench_panel(request: HttpRequest, scope: DataScope) -> dict[str, Any] | 
         )
         return {**base, "kind": "own", "score": score} if score else None
     if scope.role in UNIT_ROLES:
-        if ev is None:
-            return None
-        units = list(
-            visible(Score.objects.filter(evaluation=ev, subject="unit"), scope)
-            .select_related("unit")
-            .order_by("rank", "unit_id")[:5]
+        units = (
+            list(
+                visible(Score.objects.filter(evaluation=ev, subject="unit"), scope)
+                .select_related("unit")
+                .order_by("rank", "unit_id")[:5]
+            )
+            if ev is not None
+            else []
         )
-        return {**base, "kind": "unit", "units": units} if units else None
+        # the worst cases' 剖析 the unit still owes
+        owed = list(
+            visible(AnalysisTask.objects.filter(status__in=OWED), scope)
+            .select_related("pick")
+            .order_by("due_at")[:3]
+        )
+        if not units and not owed:
+            return None
+        return {**base, "kind": "unit", "units": units, "owed": owed}
     if scope.role in BUREAU_ROLES or request.user.is_superuser:
         pending = visible(Appeal.objects.filter(status=AppealStatus.PENDING), scope).count()
-        return {**base, "kind": "appeals", "pending": pending}
+        submitted = AnalysisTask.objects.filter(status=AnalysisStatus.SUBMITTED).count()
+        return {**base, "kind": "appeals", "pending": pending, "submitted": submitted}
     return None

@@ -64,3 +64,49 @@ def require_decide(user: Any) -> None:
 def require_appeal(user: Any, unit_id: str, officer_id: str | None) -> None:
     if not can_appeal(user, unit_id, officer_id):
         raise PermissionDenied("只有被扣分的民警本人或本单位的领导、法制员可以申诉")
+
+
+# --- 最优/最差案件, 案件剖析 ---------------------------------------------------------------------
+
+# who presents a worst case's 剖析 for the unit: its 法制员 and its 所队长
+ANALYSTS = frozenset({Role.LEGAL_OFFICER, Role.CHIEF})
+
+
+def can_pick(user: Any) -> bool:
+    """Pick best and worst cases, accept or return a 剖析: the 法制大队 and administrators, as
+    persons (a pick carries a reason someone answers for)."""
+    return can_decide(user)
+
+
+def can_submit_analysis(user: Any, unit_id: str) -> bool:
+    """Upload the 剖析 of a worst case of ``unit_id``: the unit's 法制员 or 所队长."""
+    if not _active(user):
+        return False
+    scope = scope_of(user)
+    return scope.role in ANALYSTS and scope.unit_ids is not None and unit_id in scope.unit_ids
+
+
+def require_pick(user: Any) -> None:
+    if not can_pick(user):
+        raise PermissionDenied("只有法制大队或管理员可以评选最优、最差案件和验收案件剖析")
+
+
+def require_submit_analysis(user: Any, unit_id: str) -> None:
+    if not can_submit_analysis(user, unit_id):
+        raise PermissionDenied("只有该单位的法制员或所队长可以提交案件剖析")
+
+
+# --- 诚信档案 -----------------------------------------------------------------------------------
+
+
+def can_see_integrity(user: Any, officer_id: str, unit_id: str) -> bool:
+    """An officer's 诚信档案: himself; the leaders and 法制员 of his unit (or a unit above it);
+    the 法制大队, 局领导 and administrators. Not another 民警, even of the same unit."""
+    if not _active(user):
+        return False
+    scope = scope_of(user)
+    if scope.officer_id is not None:
+        return scope.officer_id == officer_id
+    if scope.unit_ids is None:
+        return True
+    return scope.role in UNIT_ROLES and unit_id in scope.unit_ids

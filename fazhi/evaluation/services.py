@@ -6,15 +6,18 @@ last.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.audit_actions import AuditAction
@@ -22,20 +25,29 @@ from fazhi.core.errors import DomainError
 from fazhi.core.services import record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.evaluation import compute as calc
-from fazhi.evaluation import permissions
+from fazhi.evaluation import permissions, quality
 from fazhi.evaluation.error_codes import ErrorCode
 from fazhi.evaluation.models import (
     OPEN_STATUSES,
+    OWED,
+    AnalysisDocument,
+    AnalysisStatus,
+    AnalysisTask,
     Appeal,
     AppealStatus,
+    CasePick,
     Evaluation,
     EvaluationStatus,
+    PickKind,
     Score,
     ScoreItem,
     Standing,
 )
 from fazhi.evaluation.scheme import Scheme, SchemeError, load, parse
+from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.periods import HolidayCalendar, add_working_days, end_of_day
+from fazhi.rectification.services.recipients import brigade_users, role_users
+from fazhi.rectification.services.uploads import validate_upload
 
 
 class EvaluationError(DomainError):
@@ -48,7 +60,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def parse_month(text: str) -> date:
     """``2026-10`` as the first day of that month; refused in Chinese otherwise."""
     match = MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2199:
         raise EvaluationError(
             ErrorCode.MONTH_INVALID, f"考评月份「{text}」应写作 YYYY-MM，如 2026-10", field="month"
         )
@@ -57,6 +69,17 @@ def parse_month(text: str) -> date:
 
 def _name(user: User) -> str:
     return user.get_username()
+
+
+# what a user who does not manage the evaluation may read: published months and their history
+READABLE = (EvaluationStatus.PUBLISHED, EvaluationStatus.SUPERSEDED)
+
+
+def readable_versions(user: Any) -> QuerySet[Evaluation]:
+    """The versions ``user`` may read: every one for those who manage the evaluation, the
+    published ones and their history for everyone else (the pages and the API)."""
+    qs = Evaluation.objects.all()
+    return qs if permissions.can_manage(user) else qs.filter(status__in=READABLE)
 
 
 def current_version(month: date) -> Evaluation | None:
@@ -422,3 +445,250 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
                 {"officer_id": s.officer_id, "unit_id": s.unit_id, "role": s.leader_role, **common}
             )
     return out
+
+
+# --- 最优/最差案件 and 案件剖析 -----------------------------------------------------------------
+
+
+def _working_days_before(moment: datetime, days: int, calendar: HolidayCalendar) -> datetime:
+    """The start (00:00) of the ``days``-th working day before ``moment``'s day; ``moment``
+    itself when ``days`` is 0."""
+    if days <= 0:
+        return moment
+    day = timezone.localtime(moment, SHANGHAI).date()
+    counted = 0
+    while counted < days:
+        day -= timedelta(days=1)
+        if calendar.is_workday(day):
+            counted += 1
+    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+
+
+def _analysts(unit_ids: set[str]) -> dict[str, list[Any]]:
+    """Per unit, the users who present its 剖析: its 法制员 and its 所队长."""
+    found: dict[str, list[Any]] = defaultdict(list)
+    for role in sorted(permissions.ANALYSTS):
+        for unit, users in role_users(unit_ids, str(role)).items():
+            found[unit].extend(users)
+    return found
+
+
+def pick_case(
+    case_id: str, month: date, *, actor: User, kind: str, reason: str,
+    now: datetime | None = None,
+) -> CasePick:  # fmt: skip
+    """The 法制大队 picks a case closed in ``month`` as its best or worst, with a reason; the
+    unit of a worst case is given its 案件剖析 task (due in the settings' working days)."""
+    permissions.require_pick(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError(
+            ErrorCode.REASON_REQUIRED, f"案件 {case_id}：须填写评选理由", field="reason"
+        )
+    if kind not in PickKind.values:
+        raise EvaluationError(ErrorCode.PICK_INVALID, f"评选类别「{kind}」有误", field="kind")
+    now = now or timezone.now()
+    q = quality.load()
+    row: Any = quality.candidates(month, q, now=now).filter(pk=case_id).first()
+    if row is None:
+        raise EvaluationError(
+            ErrorCode.NOT_CANDIDATE,
+            f"案件 {case_id} 不是 {month:%Y-%m} 结案的案件，不能评为该月的最优、最差案件",
+            field="case",
+        )
+    with transaction.atomic():
+        if CasePick.objects.select_for_update().filter(month=month, case_id=case_id).exists():
+            raise EvaluationError(
+                ErrorCode.ALREADY_PICKED,
+                f"案件 {case_id} 已评选为 {month:%Y-%m} 的案件",
+                field="case",
+            )
+        pick = CasePick.objects.create(
+            month=month, case_id=case_id, unit_id=row.unit_id, kind=kind, reason=reason,
+            quality=row.quality, parts=quality.explain(row, q), picked_by=_name(actor),
+            picked_at=now,
+        )  # fmt: skip
+        details: dict[str, Any] = {"month": f"{month:%Y-%m}", "case": case_id, "kind": kind,
+                                   "quality": row.quality, "reason": reason}  # fmt: skip
+        if kind == PickKind.WORST:
+            calendar = HolidayCalendar.from_database()
+            today = timezone.localtime(now, SHANGHAI).date()
+            due = end_of_day(add_working_days(today, q.analysis["due_working_days"], calendar))
+            task = AnalysisTask.objects.create(
+                pick=pick, unit_id=row.unit_id, due_at=due, created_at=now,
+                remind_at=max(now, _working_days_before(
+                    due - timedelta(seconds=1), q.analysis["remind_working_days"], calendar)),
+            )  # fmt: skip
+            details.update(task=task.pk, due_at=due.isoformat())
+            users = _analysts({row.unit_id}).get(row.unit_id, [])
+            notify_many(
+                [Message(
+                    users, "case_analysis", f"案件剖析：{row}被评为{month:%Y年%m月}最差案件",
+                    f"请于 {timezone.localtime(due, SHANGHAI) - timedelta(seconds=1):%Y-%m-%d}"
+                    f" 前上传案件剖析材料，向执法监督管理委员会剖析。评选理由：{reason}",
+                    reverse("evaluation:analysis", args=[task.pk]),
+                    {"task": task.pk, "case_id": case_id, "unit_id": row.unit_id},
+                )],
+                actor=actor, now=now,
+            )  # fmt: skip
+        record_audit(
+            actor, AuditAction.EVALUATION_PICK_CASE, target_type="case", target_id=case_id,
+            details=details,
+        )  # fmt: skip
+    return pick
+
+
+def submit_analysis(
+    task: AnalysisTask, *, actor: User, upload: File | None, now: datetime | None = None
+) -> AnalysisTask:
+    """The unit's 法制员 or 所队长 uploads the 剖析 (checked by its content, stored under the
+    data directory): the task waits for the 法制大队's acceptance."""
+    permissions.require_submit_analysis(actor, task.unit_id)
+    if upload is None:
+        raise EvaluationError(
+            ErrorCode.DOCUMENT_REQUIRED, f"案件剖析#{task.pk}：须上传剖析材料", field="file"
+        )
+    try:
+        checked = validate_upload(upload)
+    except DomainError as exc:
+        raise EvaluationError(ErrorCode.DOCUMENT_INVALID, exc.message, field="file") from None
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = AnalysisTask.objects.select_for_update().get(pk=task.pk)
+        if t.status not in OWED:
+            raise EvaluationError(
+                ErrorCode.ANALYSIS_STATE,
+                f"案件剖析#{t.pk}：状态为{t.get_status_display()}，不能再提交",
+                field="status",
+            )
+        digest = hashlib.sha256()
+        for block in checked.upload.chunks():
+            digest.update(block)
+        checked.upload.seek(0)
+        doc = AnalysisDocument(
+            task=t, original_name=checked.name, size=checked.size, sha256=digest.hexdigest(),
+            uploaded_by=_name(actor), uploaded_at=now,
+        )  # fmt: skip
+        doc.file.save(checked.name, checked.upload, save=False)
+        try:
+            doc.save()
+            t.status, t.submitted_by, t.submitted_at = AnalysisStatus.SUBMITTED, _name(actor), now
+            t.save(update_fields=["status", "submitted_by", "submitted_at"])
+            notify_many(
+                [Message(
+                    brigade_users(), "case_analysis", f"案件剖析待验收：案件 {t.pick.case_id}",
+                    f"{_name(actor)} 已上传案件剖析材料“{checked.name}”，请验收。",
+                    reverse("evaluation:analysis", args=[t.pk]), {"task": t.pk},
+                )],
+                actor=actor, now=now,
+            )  # fmt: skip
+            record_audit(
+                actor, AuditAction.EVALUATION_ANALYSIS_SUBMIT, target_type="case_analysis",
+                target_id=str(t.pk),
+                details={"document": doc.original_name, "sha256": doc.sha256, "size": doc.size},
+            )  # fmt: skip
+        except Exception:
+            doc.file.delete(save=False)
+            raise
+    return t
+
+
+def decide_analysis(
+    task: AnalysisTask, *, actor: User, accepted: bool, reason: str, now: datetime | None = None
+) -> AnalysisTask:
+    """The 法制大队 accepts the submitted 剖析, or returns it with a reason (the unit submits
+    again; the due time stays)."""
+    permissions.require_pick(actor)
+    reason = (reason or "").strip()
+    if not accepted and not reason:
+        raise EvaluationError(
+            ErrorCode.REASON_REQUIRED, f"案件剖析#{task.pk}：退回须填写理由", field="reason"
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = AnalysisTask.objects.select_for_update().select_related("pick").get(pk=task.pk)
+        if t.status != AnalysisStatus.SUBMITTED:
+            raise EvaluationError(
+                ErrorCode.ANALYSIS_STATE,
+                f"案件剖析#{t.pk}：状态为{t.get_status_display()}，没有待验收的材料",
+                field="status",
+            )
+        t.status = AnalysisStatus.ACCEPTED if accepted else AnalysisStatus.RETURNED
+        t.decided_by, t.decided_at, t.decision_reason = _name(actor), now, reason
+        t.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        users = _analysts({t.unit_id}).get(t.unit_id, [])
+        verdict = "已验收" if accepted else "被退回，请修改后重新提交"
+        notify_many(
+            [Message(
+                users, "case_analysis", f"案件剖析{verdict}：案件 {t.pick.case_id}",
+                reason, reverse("evaluation:analysis", args=[t.pk]), {"task": t.pk},
+            )],
+            actor=actor, now=now,
+        )  # fmt: skip
+        record_audit(
+            actor,
+            AuditAction.EVALUATION_ANALYSIS_ACCEPT if accepted
+            else AuditAction.EVALUATION_ANALYSIS_RETURN,
+            target_type="case_analysis", target_id=str(t.pk), details={"reason": reason},
+        )  # fmt: skip
+    return t
+
+
+def tick_analysis(now: datetime, actor: User) -> dict[str, Any]:
+    """``fazhi tick`` step: a reminder to the unit when a 剖析 still owed reaches its reminder
+    time, a notice to the unit and the 法制大队 when it is overdue; each once (claimed by a
+    conditional update, so two ticks never send it twice)."""
+    owed = AnalysisTask.objects.filter(status__in=OWED)
+    remind_ids = list(
+        owed.filter(reminded_at__isnull=True, remind_at__lte=now, due_at__gt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    late_ids = list(
+        owed.filter(overdue_notified_at__isnull=True, due_at__lte=now).values_list("pk", flat=True)
+    )
+    if not remind_ids and not late_ids:
+        return {"analysis_reminders": 0, "analysis_overdue": 0}
+    with transaction.atomic():
+        claimed_remind = _claim(remind_ids, "reminded_at", now)
+        claimed_late = _claim(late_ids, "overdue_notified_at", now)
+        tasks = AnalysisTask.objects.filter(pk__in=claimed_remind + claimed_late).select_related(
+            "pick"
+        )
+        by_pk = {t.pk: t for t in tasks}
+        analysts = _analysts({t.unit_id for t in tasks})
+        brigade = brigade_users()
+        messages: list[Message] = []
+        for pk in claimed_remind:
+            t = by_pk[pk]
+            due = timezone.localtime(t.due_at, SHANGHAI) - timedelta(seconds=1)
+            messages.append(Message(
+                analysts.get(t.unit_id, []), "case_analysis",
+                f"案件剖析即将到期：案件 {t.pick.case_id}",
+                f"案件剖析须于 {due:%Y-%m-%d} 前提交，尚未提交。",
+                reverse("evaluation:analysis", args=[t.pk]), {"task": t.pk},
+            ))  # fmt: skip
+        for pk in claimed_late:
+            t = by_pk[pk]
+            due = timezone.localtime(t.due_at, SHANGHAI) - timedelta(seconds=1)
+            messages.append(Message(
+                analysts.get(t.unit_id, []) + brigade, "case_analysis",
+                f"案件剖析已超期：案件 {t.pick.case_id}",
+                f"案件剖析的期限 {due:%Y-%m-%d} 已过，单位尚未提交（或退回后未重新提交）。",
+                reverse("evaluation:analysis", args=[t.pk]), {"task": t.pk},
+            ))  # fmt: skip
+        notify_many(messages, actor=actor, now=now)
+        record_audit(
+            actor, AuditAction.EVALUATION_ANALYSIS_TICK, target_type="case_analysis",
+            details={"reminded": claimed_remind, "overdue": claimed_late},
+        )  # fmt: skip
+    return {"analysis_reminders": len(claimed_remind), "analysis_overdue": len(claimed_late)}
+
+
+def _claim(ids: list[int], stamp: str, now: datetime) -> list[int]:
+    """The ids this tick claims: each row's ``stamp`` set only where it is still empty."""
+    claimed = []
+    for pk in ids:
+        if AnalysisTask.objects.filter(pk=pk, **{f"{stamp}__isnull": True}).update(**{stamp: now}):
+            claimed.append(pk)
+    return claimed

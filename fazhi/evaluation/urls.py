@@ -16,4 +16,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("scores/<int:pk>/", views.score_detail, name="score"),
     path("items/<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/pick/", views.pick, name="pick"),
+    path("analyses/<int:pk>/", views.analysis, name="analysis"),
+    path("analyses/<int:pk>/submit/", views.analysis_submit, name="analysis-submit"),
+    path("analyses/<int:pk>/decide/", views.analysis_decide, name="analysis-decide"),
+    path("analyses/documents/<int:pk>/", views.analysis_document, name="analysis-document"),
+    path("officers/<str:pk>/integrity/", views.integrity_page, name="integrity"),
 ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,20 +12,35 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit_actions import AuditAction
+from fazhi.core.errors import DomainError
 from fazhi.core.forms import plain_error_text
 from fazhi.core.scope import get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_view, signed_in_user
-from fazhi.evaluation import permissions, services
-from fazhi.evaluation.forms import AppealForm, ComputeForm, DecideForm
+from fazhi.evaluation import integrity, permissions, quality, services
+from fazhi.evaluation.forms import (
+    AnalysisDecideForm,
+    AnalysisUploadForm,
+    AppealForm,
+    ComputeForm,
+    DecideForm,
+    PickForm,
+)
 from fazhi.evaluation.models import (
+    OWED,
+    AnalysisDocument,
+    AnalysisStatus,
+    AnalysisTask,
     Appeal,
     AppealStatus,
+    CasePick,
     Evaluation,
     EvaluationStatus,
     Score,
@@ -33,14 +49,11 @@ from fazhi.evaluation.models import (
 )
 from fazhi.evaluation.scheme import FORBIDDEN, SOURCE_LABELS, SUBJECT_LABELS, load
 from fazhi.evaluation.services import EvaluationError
-
-# what a user who does not manage the evaluation may read: published months and their history
-READABLE = (EvaluationStatus.PUBLISHED, EvaluationStatus.SUPERSEDED)
+from fazhi.records import models as m
 
 
 def _versions(user: Any) -> QuerySet[Evaluation]:
-    qs = Evaluation.objects.all()
-    return qs if permissions.can_manage(user) else qs.filter(status__in=READABLE)
+    return services.readable_versions(user)
 
 
 def _version_or_404(request: HttpRequest, pk: int) -> Evaluation:
@@ -305,3 +318,183 @@ def scheme_page(request: HttpRequest) -> HttpResponse:
             "sources": SOURCE_LABELS,
         },
     )
+
+
+# --- 最优/最差案件 --------------------------------------------------------------------------------
+
+
+def _month_param(request: HttpRequest) -> tuple[str, Any]:
+    """The month asked for (``?month=YYYY-MM``), else last month: the cases it closed."""
+    text = request.GET.get("month") or ""
+    try:
+        return text, services.parse_month(text)
+    except EvaluationError:
+        today = timezone.localdate()
+        last = today.replace(day=1) - timedelta(days=1)
+        return f"{last:%Y-%m}", last.replace(day=1)
+
+
+@login_required
+@require_GET
+def cases(request: HttpRequest) -> HttpResponse:
+    _text, month = _month_param(request)
+    scope = scope_of(request.user)
+    q = quality.load()
+    qs = quality.candidates(
+        month, q, now=timezone.now(), cases=visible(m.Case.objects.all(), scope)
+    ).select_related("unit", "lead_officer")
+    total = qs.count()
+    best = list(qs.order_by("-quality", "closed_at", "pk")[: q.shown])
+    worst = list(qs.order_by("quality", "closed_at", "pk")[: q.shown])
+    for row in [*best, *worst]:
+        row.parts = quality.explain(row, q)  # type: ignore[attr-defined]
+    picks = (
+        visible(CasePick.objects.filter(month=month), scope)
+        .select_related("case", "unit", "task")
+        .order_by("kind", "quality", "case_id")
+    )
+    audit_view(request, AuditAction.VIEW_EVALUATION_CASES, f"{month:%Y-%m}")
+    return render(
+        request,
+        "evaluation/cases.html",
+        {
+            "month": month,
+            "month_text": f"{month:%Y-%m}",
+            "total": total,
+            "best": best,
+            "worst": worst,
+            "picks": picks,
+            "picked": set(picks.values_list("case_id", flat=True)),
+            # every month's 剖析 not yet accepted, the unit's or the brigade's to act on
+            "open_tasks": visible(
+                AnalysisTask.objects.exclude(status=AnalysisStatus.ACCEPTED), scope
+            )
+            .select_related("pick", "unit")
+            .order_by("due_at")[:100],
+            "weights": [(label, q.cases[key]) for key, label in quality.PARTS],
+            "review_outcomes": "、".join(q.review_outcomes),
+            "due_days": q.analysis["due_working_days"],
+            "remind_days": q.analysis["remind_working_days"],
+            "can_pick": permissions.can_pick(request.user),
+            # the 剖析 is the unit's business: a 民警 sees his cases' picks, not their tasks
+            "sees_tasks": scope.officer_id is None,
+            "form": PickForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pick(request: HttpRequest) -> HttpResponse:
+    text, month = _month_param(request)
+    text = request.POST.get("month") or text
+    form = PickForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
+        return redirect(_cases_url(text))
+    try:
+        month = services.parse_month(text)
+        done = services.pick_case(
+            form.cleaned_data["case"], month, actor=signed_in_user(request),
+            kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+        messages.success(request, f"已将案件 {done.case_id} 评为{done.get_kind_display()}")
+    except EvaluationError as exc:
+        messages.error(request, exc.message)
+    return redirect(_cases_url(text))
+
+
+def _cases_url(month: str) -> str:
+    return f"{reverse('evaluation:cases')}?{urlencode({'month': month})}"
+
+
+def _task_or_404(request: HttpRequest, pk: int) -> AnalysisTask:
+    return get_visible_or_404(
+        AnalysisTask.objects.select_related("pick", "pick__case", "unit"),
+        scope_of(request.user), label="案件剖析", pk=pk,
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    can_submit = task.status in OWED and permissions.can_submit_analysis(request.user, task.unit_id)
+    can_decide = task.status == AnalysisStatus.SUBMITTED and permissions.can_pick(request.user)
+    audit_view(request, AuditAction.VIEW_EVALUATION_ANALYSIS, task.pk)
+    return render(
+        request,
+        "evaluation/analysis.html",
+        {
+            "task": task,
+            "pick": task.pick,
+            "documents": task.documents.order_by("uploaded_at", "pk"),
+            "overdue": task.status in OWED and task.due_at <= timezone.now(),
+            "upload_form": AnalysisUploadForm() if can_submit else None,
+            "decide_form": AnalysisDecideForm() if can_decide else None,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def analysis_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    form = AnalysisUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
+        return redirect("evaluation:analysis", pk=task.pk)
+    try:
+        services.submit_analysis(
+            task, actor=signed_in_user(request), upload=form.cleaned_data["file"]
+        )
+        messages.success(request, "案件剖析材料已提交，等待法制大队验收")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluation:analysis", pk=task.pk)
+
+
+@login_required
+@require_POST
+def analysis_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    form = AnalysisDecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, plain_error_text(form))
+        return redirect("evaluation:analysis", pk=task.pk)
+    try:
+        services.decide_analysis(
+            task, actor=signed_in_user(request), accepted=form.cleaned_data["accepted"],
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except EvaluationError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluation:analysis", pk=task.pk)
+
+
+@login_required
+@require_GET
+def analysis_document(request: HttpRequest, pk: int) -> FileResponse:
+    doc = get_visible_or_404(
+        AnalysisDocument.objects.all(), scope_of(request.user), label="案件剖析材料", pk=pk
+    )
+    audit_view(request, AuditAction.VIEW_EVALUATION_ANALYSIS_FILE, doc.pk)
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)
+
+
+# --- 诚信档案 -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def integrity_page(request: HttpRequest, pk: str) -> HttpResponse:
+    officer = m.Officer.objects.select_related("unit").filter(pk=pk).first()
+    if officer is None or not permissions.can_see_integrity(
+        request.user, officer.pk, officer.unit_id
+    ):
+        raise Http404("诚信档案不存在或不在您的数据范围内")
+    now = timezone.now()
+    data = integrity.file_of(officer, quality.load(), now)
+    audit_view(request, AuditAction.VIEW_INTEGRITY, officer.pk)
+    return render(request, "evaluation/integrity.html", {"officer": officer, "now": now, **data})

@@ -169,6 +169,8 @@ ENDPOINTS = {
     ("get", "/api/v1/disputes"),
     ("get", "/api/v1/disputes/{dispute_id}"),
     ("get", "/api/v1/search"),
+    ("get", "/api/v1/evaluations"),
+    ("get", "/api/v1/evaluations/{evaluation_id}"),
 }
 
 

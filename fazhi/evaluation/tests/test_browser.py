@@ -45,3 +45,44 @@ def test_compute_check_publish_and_appeal_in_the_browser(page: Any, bureau: Any)
     page.wait_for_load_state("networkidle")
     screenshot(page, "evaluation-score")
     assert Appeal.objects.get().reason == "回执已按时出具"
+
+
+def test_pick_a_worst_case_upload_its_analysis_and_accept_it_in_the_browser(
+    page: Any, bureau: Any, tmp_path: Any
+) -> None:
+    from fazhi.evaluation.models import AnalysisTask
+    from fazhi.evaluation.tests.test_cases import Cases
+    from fazhi.rectification.tests import samples
+
+    # given October's closed cases of 城南, the worst one with six 严重 problems (score 0)
+    Cases(World(bureau))
+    # when zhou picks the worst with a reason
+    sign_in(page, "zhou", bureau.password)
+    page.goto(page.base_url + "/evaluation/cases/?month=2026-10")
+    row = page.locator("#worst tbody tr").first
+    assert "严重问题 6 项 × 20 = 120 分" in row.inner_text()
+    row.locator("textarea[name=reason]").fill("复议被撤销、投诉查实")
+    row.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "evaluation-cases")
+    task = AnalysisTask.objects.get()
+    # then 城南's 法制员 finds it on his workbench and uploads the 剖析
+    page.context.clear_cookies()
+    sign_in(page, "li", bureau.password)
+    page.goto(page.base_url + "/")
+    page.click("#panel-analysis a")
+    page.wait_for_load_state("networkidle")
+    document = tmp_path / "剖析.pdf"
+    document.write_bytes(samples.pdf())
+    page.set_input_files("input[name=file]", str(document))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "待验收" in page.inner_text("#status")
+    # and zhou accepts it
+    page.context.clear_cookies()
+    sign_in(page, "zhou", bureau.password)
+    page.goto(page.base_url + f"/evaluation/analyses/{task.pk}/")
+    page.click("form:has(select[name=accepted]) button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已验收" in page.inner_text("#status")
+    assert AnalysisTask.objects.get().status == "accepted"
