@@ -80,6 +80,7 @@ class AuditAction(models.TextChoices):
     SEARCH = "search", "搜索"
     # --- page views (core.services.audit_view: "view.<target_type>") ----------------------------
     VIEW_WORKBENCH = "view.workbench", "查看工作台"
+    VIEW_SCREEN = "view.screen", "查看执法智慧大屏"
     VIEW_UNIT = "view.unit", "查看单位"
     VIEW_OFFICER = "view.officer", "查看民警"
     VIEW_VENUE = "view.venue", "查看场所"
