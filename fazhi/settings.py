@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fazhi.evaluation",
     "fazhi.review",
     "fazhi.search",
+    "fazhi.screen",
     "fazhi.workbench",
     "fazhi.api",
     "ninja",
@@ -179,6 +180,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "fazhi.core.services.client_addr"
 AXES_LOCKOUT_CALLABLE = "fazhi.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# 执法智慧大屏 (fazhi.screen): how often a screen redraws its board, and how long one scope's
+# numbers are reused (the screens of one command room cost one computation per this time).
+FAZHI_SCREEN_REFRESH_SECONDS = env_int("FAZHI_SCREEN_REFRESH_SECONDS", 60)
+FAZHI_SCREEN_CACHE_SECONDS = env_int("FAZHI_SCREEN_CACHE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

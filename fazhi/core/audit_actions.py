@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     INTEL_SYNC = "intel.sync", "同步文本索引"
     # --- patrol, standards ----------------------------------------------------------------------
     RULE_CHANGE = "rule.change", "修改巡查规则"
+    RULE_WHATIF = "rule.whatif", "试运行巡查规则"
     PATROL_RUN = "patrol.run", "执行巡查"
     HOLIDAY_NOTICE_LOAD = "holiday_notice.load", "载入放假通知"
     STANDARD_SYNC = "standard.sync", "同步执法标准包"
@@ -85,6 +86,8 @@ class AuditAction(models.TextChoices):
     SEARCH = "search", "搜索"
     # --- page views (core.services.audit_view: "view.<target_type>") ----------------------------
     VIEW_WORKBENCH = "view.workbench", "查看工作台"
+    VIEW_SCREEN = "view.screen", "查看执法智慧大屏"
+    VIEW_WHATIF = "view.whatif", "查看规则试运行结果"
     VIEW_UNIT = "view.unit", "查看单位"
     VIEW_OFFICER = "view.officer", "查看民警"
     VIEW_VENUE = "view.venue", "查看场所"

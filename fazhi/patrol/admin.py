@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from fazhi.core.adminkit import ReadOnlyAdmin, time_column
 from fazhi.core.services import signed_in_user
 from fazhi.patrol.calendar_models import HolidayNotice, HolidayNoticeDay, save_notice
-from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange
+from fazhi.patrol.models import Finding, PatrolRun, Rule, RuleChange, WhatIfRun
 from fazhi.patrol.periods import HolidayNoticeData, NoticeError
 
 
@@ -38,7 +38,9 @@ class RuleChangeInline(admin.TabularInline):
     extra = 0
     can_delete = False
     changed_at_time = time_column("changed_at", "修改时间")
-    fields = readonly_fields = ("changed_at_time", "changed_by", "reason", "before", "after")
+    fields = readonly_fields = (
+        "changed_at_time", "changed_by", "reason", "before", "after", "whatif",
+    )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -84,6 +86,16 @@ class PatrolRunAdmin(ReadOnlyAdmin):
     as_of_time = time_column("as_of", "巡查时点")
     finished = time_column("finished_at", "完成时间")
     list_display = ["started", "as_of_time", "mode", "actor", "finished"]
+
+
+@admin.register(WhatIfRun)
+class WhatIfRunAdmin(ReadOnlyAdmin):
+    """试运行 are run from the rule page or ``fazhi whatif`` (patrol.whatif), never edited."""
+
+    created = time_column("created_at", "运行时间")
+    as_of_time = time_column("as_of", "试运行时点")
+    list_display = ["pk", "rule_code", "rule_name", "created", "as_of_time", "created_by"]
+    list_filter = ["rule_code"]
 
 
 _DATE_SEPARATORS = re.compile(r"[\s,，、;；]+")

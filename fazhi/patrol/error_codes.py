@@ -19,6 +19,8 @@ class ErrorCode(errors.ErrorCode):
     SETTING_INVALID = "setting_invalid", Kind.INVALID, "设置项取值无效"
     NAIVE_TIME = "naive_time", Kind.INVALID, "巡查时点必须带时区"
     RULE_NOT_FOUND = "rule_not_found", Kind.NOT_FOUND, "规则不存在"
+    WHATIF_INVALID = "whatif_invalid", Kind.INVALID, "试运行的规则条目有误"
+    WHATIF_NOT_FOUND = "whatif_not_found", Kind.NOT_FOUND, "试运行记录不存在"
     NOTICE_NOT_ALLOWED = "notice_not_allowed", Kind.NOT_ALLOWED, "无权录入节假日安排通知"
     NOTICE_EXISTS = "notice_exists", Kind.CONFLICT, "该年的节假日安排通知已录入"
 

@@ -130,3 +130,66 @@ class RuleSettingsForm(forms.Form):
         except PatrolError as exc:
             self.add_error(None, str(exc))
             return None
+
+
+class WhatIfForm(forms.Form):
+    """试运行: the proposed settings (only those typed differently from the current ones are
+    tried) and the moment to try them at. The run itself is ``patrol.whatif.what_if``."""
+
+    as_of = forms.DateTimeField(
+        label="试运行时点", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text="留空为现在；如需看去年一年的数据，填去年年底",
+    )  # fmt: skip
+
+    def __init__(self, rule: Rule, data: Any = None) -> None:
+        self.rule = rule
+        self.kinds = _allowed_settings(rule)
+        super().__init__(data)
+        current = rule.settings
+        for key, kind in self.kinds.items():
+            name = f"setting_{key}"
+            label = SETTING_LABELS.get(key, key)
+            if kind == "bool":
+                self.fields[name] = forms.BooleanField(label=label, required=False)
+            else:
+                self.fields[name] = forms.CharField(label=label, required=False)
+            self.fields[name].initial = current.get(key, "")
+
+    def setting_fields(self) -> list[Any]:
+        return [self[f"setting_{key}"] for key in self.kinds]
+
+    def proposal(self) -> dict[str, Any]:
+        """The settings typed differently from the current ones (what the trial changes)."""
+        current = self.rule.settings
+        out: dict[str, Any] = {}
+        for key, kind in self.kinds.items():
+            raw = self.cleaned_data.get(f"setting_{key}")
+            if kind == "bool":
+                value: Any = bool(raw)
+            else:
+                text = str(raw or "").strip()
+                if not text:
+                    continue
+                try:
+                    value = (
+                        int(text) if kind == "int" else float(text) if kind == "number" else text
+                    )
+                except ValueError:
+                    self.add_error(f"setting_{key}", f"“{text}”不是数值")
+                    continue
+            if value != current.get(key):
+                out[key] = value
+        if not out and not self.errors:
+            self.add_error(None, "请至少改动一项设置再试运行")
+        return out
+
+
+class AdoptForm(forms.Form):
+    """Adopt a 试运行's proposal as the rule's settings (a recorded rule change)."""
+
+    reason = forms.CharField(
+        label="采纳理由", widget=forms.Textarea(attrs={"rows": 3}), required=True,
+        error_messages={"required": "采纳试运行的设置必须填写理由"},
+    )  # fmt: skip

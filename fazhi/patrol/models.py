@@ -87,10 +87,42 @@ class Rule(models.Model):
         return {**self.defaults, **self.overrides}
 
 
+class WhatIfRun(models.Model):
+    """One 试运行 of a proposed rule setting (or a proposed pack entry) on the store as it was:
+    what it would add, remove and change, kept as counts, tables and examples (patrol.whatif)."""
+
+    rule_code = models.CharField("规则编号", max_length=16)
+    rule_name = models.CharField("规则名称", max_length=64)
+    proposal = models.JSONField("拟修改设置", default=dict)  # only what the proposal changes
+    settings = models.JSONField("试运行设置", default=dict)  # the effective settings tried
+    entry = models.TextField("拟用规则条目", blank=True)  # a proposed [[rule]] of a pack
+    as_of = models.DateTimeField("试运行时点")
+    created_at = models.DateTimeField("运行时间", default=timezone.now)
+    created_by = models.CharField("运行人", max_length=150)
+    seconds = models.FloatField("耗时（秒）", default=0)
+    # {"baseline", "proposed", "added", "removed", "changed"}
+    counts = models.JSONField("统计", default=dict)
+    by_unit = models.JSONField("按单位", default=list)
+    by_status = models.JSONField("按状态", default=list)
+    examples = models.JSONField("示例", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则试运行"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["rule_code", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"试运行 {self.rule_code} #{self.pk}"
+
+
 class RuleChange(SettingsChange):
-    """One change of a rule's settings."""
+    """One change of a rule's settings (with the 试运行 that justified it, when there was one)."""
 
     rule = models.ForeignKey(Rule, models.CASCADE, related_name="changes", verbose_name="规则")
+    whatif = models.ForeignKey(
+        WhatIfRun, models.SET_NULL, null=True, blank=True, related_name="adoptions",
+        verbose_name="依据的试运行",
+    )  # fmt: skip
 
     class Meta(SettingsChange.Meta):
         verbose_name = verbose_name_plural = "规则设置变更"

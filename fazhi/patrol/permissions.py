@@ -24,3 +24,10 @@ def can_load_notices(user: Any) -> bool:
     """Who enters the State Council's holiday notice, on which every deadline depends: the rule
     editors, and the system account (the operator's ``fazhi holiday_notice load``)."""
     return is_system(user) or can_change_rules(user)
+
+
+def can_try_rules(user: Any) -> bool:
+    """Who runs a 试运行 (what-if) of a proposed setting or rule: the rule editors, and the system
+    account (the operator's ``fazhi whatif``). It writes no finding, but it reads the whole
+    store's outcome of a rule, which only those who may change rules need."""
+    return is_system(user) or can_change_rules(user)

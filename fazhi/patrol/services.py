@@ -38,6 +38,7 @@ from fazhi.patrol.models import (
     Rule,
     RuleChange,
     RunMode,
+    WhatIfRun,
 )
 from fazhi.patrol.pack import DEFAULT_PACK, Pack, RuleDef, coerce_setting, load_pack
 from fazhi.patrol.periods import HolidayCalendar
@@ -103,6 +104,7 @@ def change_rule(
     warn_only: bool | None = None,
     severity: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    whatif: WhatIfRun | None = None,
 ) -> RuleChange:
     """Change a rule's settings; takes effect from the next patrol run. Only 法制大队 and
     administrators may (``permissions.can_change_rules``, the rule page's own test); the reason
@@ -114,6 +116,13 @@ def change_rule(
         )
     if not reason.strip():
         raise PatrolError(ErrorCode.REASON_REQUIRED, "修改规则设置必须填写理由", field="reason")
+    if whatif is not None and whatif.rule_code != rule.code:
+        raise PatrolError(
+            ErrorCode.WHATIF_INVALID,
+            f"试运行 #{whatif.pk} 试的是规则 {whatif.rule_code}，"
+            f"不能作为规则 {rule.code} 修改的依据",
+            field="whatif",
+        )
     pack = load_pack(rule.pack or DEFAULT_PACK)
     rdef = pack.rule(rule.code)
     with transaction.atomic():
@@ -132,24 +141,7 @@ def change_rule(
                 )
             rule.severity = severity
         if settings:
-            allowed = rdef.check.allowed_settings
-            overrides = dict(rule.overrides)
-            for key, value in settings.items():
-                if key not in allowed:
-                    raise PatrolError(
-                        ErrorCode.SETTING_UNKNOWN,
-                        f"规则 {rule.code}：设置项 {key} 不存在",
-                        field=key,
-                    )
-                try:
-                    overrides[key] = coerce_setting(allowed[key], value)
-                except ValueError as exc:
-                    raise PatrolError(
-                        ErrorCode.SETTING_INVALID,
-                        f"规则 {rule.code}：设置项 {key}：{exc}",
-                        field=key,
-                    ) from None
-            rule.overrides = overrides
+            rule.overrides = {**rule.overrides, **coerce_settings(rdef, settings)}
         rule.settings_changed_at = timezone.now()
         rule.save()
         after = _rule_state(rule)
@@ -159,12 +151,45 @@ def change_rule(
             reason=reason.strip(),
             before=before,
             after=after,
+            whatif=whatif,
         )
         record_audit(
             actor, AuditAction.RULE_CHANGE, target_type="rule", target_id=rule.code,
-            details={"reason": reason, "before": before, "after": after},
+            details={"reason": reason, "before": before, "after": after,
+                     "whatif": whatif.pk if whatif else None},
         )  # fmt: skip
     return change
+
+
+def coerce_settings(rdef: RuleDef, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` checked against what the rule's check allows and converted to their types
+    (a period "3日", a number, a yes/no), or a ``PatrolError`` naming the rule and the key."""
+    allowed = rdef.check.allowed_settings
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in allowed:
+            raise PatrolError(
+                ErrorCode.SETTING_UNKNOWN,
+                f"规则 {rdef.code}：设置项 {key} 不存在（可用：{'、'.join(allowed)}）",
+                field=key,
+            )
+        try:
+            out[key] = coerce_setting(allowed[key], value)
+        except ValueError as exc:
+            raise PatrolError(
+                ErrorCode.SETTING_INVALID, f"规则 {rdef.code}：设置项 {key}：{exc}", field=key
+            ) from None
+    return out
+
+
+def as_warn_only(result: Result) -> Result:
+    """A rule set to 仅提醒 reports what it finds as a warning (a suspicion stays one), saying
+    what the status would have been."""
+    if result.status != FindingStatus.SUSPICION:
+        if result.status != FindingStatus.WARNING:
+            result.explanation += "\n本规则已设为仅提醒，原状态：" + result.status.label
+        result.status = FindingStatus.WARNING
+    return result
 
 
 def _rule_state(rule: Rule) -> dict[str, Any]:
@@ -290,11 +315,7 @@ def _reconcile(
     severity = rule.effective_severity
     found: dict[str, Result] = {}
     for result in results:
-        if rule.warn_only and result.status != FindingStatus.SUSPICION:
-            if result.status != FindingStatus.WARNING:
-                result.explanation += "\n本规则已设为仅提醒，原状态：" + result.status.label
-            result.status = FindingStatus.WARNING
-        found[result.subject_id] = result
+        found[result.subject_id] = as_warn_only(result) if rule.warn_only else result
     created = updated = 0
     ids = list(found)
     for start in range(0, len(ids), _CHUNK):

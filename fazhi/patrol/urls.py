@@ -13,4 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("rules/", views.rules, name="rules"),
     path("rules/<str:code>/", views.rule, name="rule"),
     path("rules/<str:code>/settings/", views.rule_settings, name="rule_settings"),
+    path("rules/<str:code>/whatif/", views.rule_whatif, name="rule_whatif"),
+    path("whatif/<int:pk>/", views.whatif_detail, name="whatif"),
+    path("whatif/<int:pk>/adopt/", views.whatif_adopt, name="whatif_adopt"),
 ]

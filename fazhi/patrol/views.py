@@ -16,7 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -32,9 +38,18 @@ from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.patrol.export import findings_xlsx
 from fazhi.patrol.filters import FindingFilterSet
-from fazhi.patrol.forms import RuleSettingsForm
-from fazhi.patrol.models import Finding, FindingStatus, Rule, RuleKind, status_rows
-from fazhi.patrol.permissions import can_change_rules
+from fazhi.patrol.forms import AdoptForm, RuleSettingsForm, WhatIfForm
+from fazhi.patrol.models import (
+    Finding,
+    FindingStatus,
+    Rule,
+    RuleKind,
+    WhatIfRun,
+    status_rows,
+)
+from fazhi.patrol.permissions import can_change_rules, can_try_rules
+from fazhi.patrol.services import PatrolError, change_rule
+from fazhi.patrol.whatif import what_if
 
 PAGE_SIZE = 25
 # the findings list's orders (?sort=): newest first unless asked
@@ -162,7 +177,12 @@ def _rule_context(request: HttpRequest, rule: Rule, scope: DataScope) -> dict[st
             "status_rows": status_rows(counts),
             "open_total": counts.get("total") or 0,
             "closed_total": found.filter(is_open=False).count(),
-            "changes": rule.changes.all()[:50],
+            "changes": rule.changes.select_related("whatif")[:50],
+            "whatifs": (
+                WhatIfRun.objects.filter(rule_code=rule.code)[:20]
+                if can_try_rules(request.user)
+                else []
+            ),
             "can_change": can_change_rules(request.user),
             "chart": chart if monthly else None,
         }
@@ -178,6 +198,8 @@ def rule(request: HttpRequest, code: str) -> HttpResponse:
     context = _rule_context(request, rl, scope)
     if context["can_change"]:
         context["form"] = RuleSettingsForm(rl)
+    if can_try_rules(request.user):
+        context["whatif_form"] = WhatIfForm(rl)
     audit_view(request, AuditAction.VIEW_RULE, rl.code)
     return render(request, "patrol/rule.html", context)
 
@@ -198,6 +220,96 @@ def rule_settings(request: HttpRequest, code: str) -> HttpResponse:
     context = _rule_context(request, rl, scope)
     context["form"] = form
     return render(request, "patrol/rule.html", context, status=400)
+
+
+@login_required
+@require_POST
+def rule_whatif(request: HttpRequest, code: str) -> HttpResponse:
+    """试运行 a proposed setting of the rule (法制大队 and administrators); the result page."""
+    if not can_try_rules(request.user):
+        raise PermissionDenied("只有法制大队和管理员可以试运行规则")
+    rl = get_object_or_404(Rule, pk=code)
+    form = WhatIfForm(rl, request.POST)
+    if form.is_valid():
+        proposal = form.proposal()
+        if not form.errors:
+            as_of = form.cleaned_data.get("as_of")
+            try:
+                run, _outcome = what_if(
+                    actor=signed_in_user(request), rule_code=rl.code, settings=proposal,
+                    as_of=as_of,
+                )  # fmt: skip
+            except PatrolError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("patrol:whatif", pk=run.pk)
+    context = _rule_context(request, rl, scope_of(request.user))
+    context["whatif_form"] = form
+    if context["can_change"]:
+        context["form"] = RuleSettingsForm(rl)
+    return render(request, "patrol/rule.html", context, status=400)
+
+
+def _labelled_examples(run: WhatIfRun) -> dict[str, list[dict[str, Any]]]:
+    labels = dict(FindingStatus.choices)
+    return {
+        kind: [
+            {**row, **{f"{k}_label": labels.get(row[k], row[k]) for k in ("status", "from", "to")
+                       if k in row}}
+            for row in run.examples.get(kind, [])
+        ]
+        for kind in ("added", "removed", "changed")
+    }  # fmt: skip
+
+
+def _whatif_or_404(request: HttpRequest, pk: int) -> WhatIfRun:
+    if not can_try_rules(request.user):
+        raise PermissionDenied("只有法制大队和管理员可以查看规则试运行")
+    run = WhatIfRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise Http404(f"试运行 #{pk} 不存在")
+    return run
+
+
+@login_required
+@require_GET
+def whatif_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _whatif_or_404(request, pk)
+    rl = Rule.objects.filter(pk=run.rule_code).first()
+    context = {
+        "run": run,
+        "rule": rl,
+        "examples": _labelled_examples(run),
+        "can_adopt": rl is not None and not run.entry and can_change_rules(request.user),
+        "adopt_form": AdoptForm(),
+    }
+    audit_view(request, AuditAction.VIEW_WHATIF, run.pk)
+    return render(request, "patrol/whatif.html", context)
+
+
+@login_required
+@require_POST
+def whatif_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopt the trial's proposal: the ordinary recorded rule change, linked to the trial."""
+    run = _whatif_or_404(request, pk)
+    rl = Rule.objects.filter(pk=run.rule_code).first()
+    if rl is None or run.entry:
+        raise Http404("新规则须写入规则包后方可启用，不能在此采纳")
+    form = AdoptForm(request.POST)
+    if form.is_valid():
+        try:
+            change_rule(rl, actor=signed_in_user(request), reason=form.cleaned_data["reason"],
+                        settings=run.proposal, whatif=run)  # fmt: skip
+        except PatrolError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"已采纳试运行 #{run.pk} 的设置，规则 {rl.code} 自下次巡查起生效。"
+            )
+            return redirect("patrol:rule", code=rl.code)
+    context = {"run": run, "rule": rl, "examples": _labelled_examples(run),
+               "can_adopt": can_change_rules(request.user), "adopt_form": form}  # fmt: skip
+    return render(request, "patrol/whatif.html", context, status=400)
 
 
 # what each status means to the officer who must act, by status (the labels are the choices')

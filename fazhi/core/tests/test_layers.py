@@ -27,6 +27,7 @@ LAYERS = [
     "evaluation",
     "review",
     "search",
+    "screen",
     "workbench",
     "api",
 ]
