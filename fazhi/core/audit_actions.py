@@ -73,6 +73,11 @@ class AuditAction(models.TextChoices):
     EVALUATION_APPEAL = "evaluation.appeal", "考评申诉"
     EVALUATION_UPHOLD = "evaluation.uphold", "考评申诉成立（重新发布）"
     EVALUATION_OVERRULE = "evaluation.overrule", "考评申诉驳回"
+    # --- gongkai (执法公开: the public's queries are audited without the code in clear) --------
+    GONGKAI_ISSUE = "gongkai.issue", "签发执法公开查询码"
+    GONGKAI_QUERY = "gongkai.query", "执法公开查询"
+    GONGKAI_RATE = "gongkai.rate", "执法公开评价"
+    GONGKAI_COMPLAIN = "gongkai.complain", "执法公开投诉"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
