@@ -64,4 +64,6 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: object, parties: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["person"].choices = parties
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = parties

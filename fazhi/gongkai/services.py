@@ -81,9 +81,7 @@ class Issued:
     replaced: bool
 
 
-def issue_code(
-    *, actor: Any, case: m.Case, person_id: str, now: datetime | None = None
-) -> Issued:
+def issue_code(*, actor: Any, case: m.Case, person_id: str, now: datetime | None = None) -> Issued:
     """Issue a new query code of ``case`` to its 报案人/被害人 ``person_id``; the case's code
     issued before, if any, stops working."""
     require_issue(case, actor)
@@ -98,7 +96,8 @@ def issue_code(
     if not codes.phone_tail(person.phone):
         raise GongkaiError(
             ErrorCode.NO_PHONE,
-            f"案件 {case.pk}：{person.name}（{person.role}）未登记电话，查询时无法核验，不能签发查询码",
+            f"案件 {case.pk}：{person.name}（{person.role}）未登记电话，"
+            "查询时无法核验，不能签发查询码",
             field="person",
         )
     if case.disclosable is False:
@@ -180,9 +179,7 @@ def is_locked(*, code_digest: str | None, remote_addr: str, now: datetime | None
     return throttle.locked(keys, now or timezone.now())
 
 
-def query(
-    *, code_digest: str, tail: str, remote_addr: str, now: datetime | None = None
-) -> Answer:
+def query(*, code_digest: str, tail: str, remote_addr: str, now: datetime | None = None) -> Answer:
     """Judge a query (the code's digest from the step-1 ticket, the phone's last four digits).
     Audited whatever the outcome, with the digest's prefix, never the code."""
     started = time.monotonic()
@@ -190,8 +187,10 @@ def query(
     keys = [throttle.address_key(remote_addr), throttle.code_key(code_digest)]
     audit = {"code": code_digest[:12]}
     if throttle.locked(keys, now):
-        record_audit(public_actor(), AuditAction.GONGKAI_QUERY, target_type="case",
-                     remote_addr=remote_addr, details={**audit, "result": Verdict.LOCKED.value})  # fmt: skip
+        record_audit(
+            public_actor(), AuditAction.GONGKAI_QUERY, target_type="case",
+            remote_addr=remote_addr, details={**audit, "result": Verdict.LOCKED.value},
+        )  # fmt: skip
         return Answer(Verdict.LOCKED)
     row = (
         QueryCode.objects.active().filter(digest=code_digest)
@@ -249,7 +248,9 @@ def rate(
     assert row is not None
     step = next((s for s in answer.steps if s.milestone == milestone), None)
     if step is None:
-        raise GongkaiError(ErrorCode.MILESTONE_INVALID, "该环节尚未发生，暂不能评价。", field="milestone")
+        raise GongkaiError(
+            ErrorCode.MILESTONE_INVALID, "该环节尚未发生，暂不能评价。", field="milestone"
+        )
     if not 1 <= score <= 5:
         raise GongkaiError(ErrorCode.MILESTONE_INVALID, "评分须为1至5分。", field="score")
     try:
@@ -264,14 +265,18 @@ def rate(
                 details={"milestone": milestone, "score": score, "rating": rating.pk},
             )  # fmt: skip
     except IntegrityError:
+        label = Milestone(milestone).label
         raise GongkaiError(
-            ErrorCode.ALREADY_RATED, f"您已对“{Milestone(milestone).label}”环节作出评价，每个环节只能评价一次。",
+            ErrorCode.ALREADY_RATED,
+            f"您已对“{label}”环节作出评价，每个环节只能评价一次。",
             field="milestone",
-        ) from None  # fmt: skip
+        ) from None
     return rating
 
 
-def complain(*, token: str, content: str, remote_addr: str, now: datetime | None = None) -> m.Complaint:
+def complain(
+    *, token: str, content: str, remote_addr: str, now: datetime | None = None
+) -> m.Complaint:
     """File a complaint about the case: a ``complaint`` record as an import would write it
     (channel 执法公开平台, ``extra.source`` = ``gongkai``), for the 法制大队 to handle."""
     now = now or timezone.now()

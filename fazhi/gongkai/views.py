@@ -154,9 +154,7 @@ def complain(request: HttpRequest) -> HttpResponse:
         if exc.code == ErrorCode.EXPIRED:
             return _query(request, error=EXPIRED)
         return _progress(request, answer, error=exc.message, status=exc.status)
-    return _progress(
-        request, answer, notice="投诉已收到，将由县公安局法制部门核查处理。"
-    )
+    return _progress(request, answer, notice="投诉已收到，将由县公安局法制部门核查处理。")
 
 
 # --- staff ----------------------------------------------------------------------------------

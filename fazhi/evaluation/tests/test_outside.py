@@ -42,7 +42,10 @@ def test_the_portals_ratings_score_the_outside_indicator(world: Any, evaluate: A
     # then the average 3 deducts 20 × (5 − 3) / 4 = 10 of the outside weight 20
     entry = outside(south)
     assert (entry["status"], entry["items"], entry["average"], entry["deducted"]) == (
-        "已计分", 2, "3.00", "10.000"
+        "已计分",
+        2,
+        "3.00",
+        "10.000",
     )
     assert south["score"] == 83.08  # 100 × (45 + 20 − 1 − 10) / 65
     # and 城北, without ratings, keeps it 未导入 (its score over the patrol's 45 alone)

@@ -14,7 +14,9 @@ from fazhi.records import models as m
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_public_follows_a_case_and_rates_it(browser: Any, live_server: Any, bureau: Any) -> None:
+def test_the_public_follows_a_case_and_rates_it(
+    browser: Any, live_server: Any, bureau: Any
+) -> None:
     # given a case sent for prosecution, and the code zhang printed on the 受案回执
     case = make_case(bureau, events=("立案告知", "移送审查起诉"))
     code = issue(bureau, case)
@@ -30,7 +32,9 @@ def test_the_public_follows_a_case_and_rates_it(browser: Any, live_server: Any, 
     page.click("button[type=submit]")
     # then he sees the milestones and the unit
     steps = page.inner_text("#steps")
-    assert "受案" in steps and "立案" in steps and "移送审查起诉" in steps
+    assert "受案" in steps
+    assert "立案" in steps
+    assert "移送审查起诉" in steps
     assert page.inner_text("#unit") == "城南派出所"
     # when he rates the 受案 with 4 and a comment
     page.click("#step-1 summary")

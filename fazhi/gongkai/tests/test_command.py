@@ -36,11 +36,14 @@ def test_code_issues_once_then_says_when_and_new_replaces_it(bureau: Any) -> Non
     assert QueryCode.objects.active().get().digest == codes.digest(first)
     # again: it cannot be shown (kept hashed), so the command says when and to whom
     again = run("code", "--case", case.pk)
-    assert "孙报案" in again and "无法再次显示" in again and first not in again
+    assert "孙报案" in again
+    assert "无法再次显示" in again
+    assert first not in again
     assert QueryCode.objects.count() == 1
     # --new: a new code, the old one void
     second = printed(run("code", "--case", case.pk, "--new"))
-    assert second != first and "原查询码已作废" in run("code", "--case", case.pk, "--new")
+    assert second != first
+    assert "原查询码已作废" in run("code", "--case", case.pk, "--new")
     assert QueryCode.objects.active().count() == 1
 
 

@@ -74,7 +74,8 @@ def test_no_public_page_shows_personal_data(
         wrong = "0000" if tail != "0000" else "1111"
         pages.append(client.post("/gongkai/verify/", {"ticket": ticket.group(1), "tail": wrong}))
         shown = client.post("/gongkai/verify/", {"ticket": ticket.group(1), "tail": tail})
-        assert shown.status_code == 200 and 'id="steps"' in shown.content.decode(), case.pk
+        assert shown.status_code == 200, case.pk
+        assert 'id="steps"' in shown.content.decode(), case.pk
         pages.append(shown)
         if reached < 10:  # the same templates for every case: a few suffice
             rate = _progress_form(shown.content.decode(), "/gongkai/rate/")
@@ -97,4 +98,5 @@ def test_no_public_page_shows_personal_data(
     assert ticket
     locked_client.post("/gongkai/verify/", {"ticket": ticket.group(1), "tail": "0000"})
     locked = locked_client.post("/gongkai/", {"code": "ABCDEFGHJKMN"})
-    assert locked.status_code == 429 and not leaks(locked.content.decode(), set())
+    assert locked.status_code == 429
+    assert not leaks(locked.content.decode(), set())

@@ -31,7 +31,8 @@ def test_the_cases_officers_its_units_legal_officer_and_chief_and_the_legal_brig
     # then a code of 12 characters of the alphabet works, kept only as its digest
     assert codes.FORMAT.match(code)
     row = QueryCode.objects.get(case_id=case.pk)
-    assert row.digest == codes.digest(code) and code not in row.digest
+    assert row.digest == codes.digest(code)
+    assert code not in row.digest
     assert row.issued_by == who
     event = AuditEvent.objects.filter(action="gongkai.issue").latest("seq")
     assert (event.actor, event.target_id) == (who, case.pk)
@@ -105,12 +106,16 @@ def test_milestones_come_from_the_case_and_its_events(bureau: Any) -> None:
     found = steps(case, ACCEPTED + timedelta(days=30))
     # then 受案, 立案 (told in writing), 移送审查起诉, 结案 — never the 讯问
     assert [s.milestone for s in found] == [
-        Milestone.ACCEPTED, Milestone.FILED, Milestone.PROSECUTION, Milestone.CLOSED
+        Milestone.ACCEPTED,
+        Milestone.FILED,
+        Milestone.PROSECUTION,
+        Milestone.CLOSED,
     ]
     assert found[1].notice_at == ACCEPTED + timedelta(days=3)
     # and at an earlier moment only what had happened by then
     assert [s.milestone for s in steps(case, ACCEPTED + timedelta(days=2, hours=1))] == [
-        Milestone.ACCEPTED, Milestone.FILED
+        Milestone.ACCEPTED,
+        Milestone.FILED,
     ]
 
 
@@ -140,7 +145,8 @@ def test_a_milestone_is_rated_once(bureau: Any) -> None:
     # and a second rating of it is refused in Chinese
     with pytest.raises(GongkaiError) as again:
         services.rate(token=token, milestone="受案", score=1, comment="", remote_addr="x")
-    assert again.value.code == "already_rated" and "只能评价一次" in again.value.message
+    assert again.value.code == "already_rated"
+    assert "只能评价一次" in again.value.message
     assert Rating.objects.count() == 1
     # and a milestone the case has not reached cannot be rated
     with pytest.raises(GongkaiError) as later:
@@ -155,7 +161,8 @@ def test_a_complaint_becomes_a_complaint_record(bureau: Any) -> None:
     token = services.access_token(answer.code)
     complaint = services.complain(token=token, content="民警迟迟不回电话", remote_addr="10.0.0.1")
     stored = m.Complaint.objects.get(pk=complaint.pk)
-    assert stored.channel == "执法公开平台" and stored.extra["source"] == "gongkai"
+    assert stored.channel == "执法公开平台"
+    assert stored.extra["source"] == "gongkai"
     assert (stored.unit_id, stored.case_id, stored.content) == ("U-CN", case.pk, "民警迟迟不回电话")
     assert AuditEvent.objects.filter(action="gongkai.complain", target_id=complaint.pk).exists()
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         code = sub.add_parser("code", help="签发案件查询码（已签发时仅显示签发情况）")
         code.add_argument("--case", required=True, help="案件编号")
         code.add_argument("--new", action="store_true", help="重新签发，原查询码作废")
-        code.add_argument("--person", help="签发对象（人员编号；默认本案第一位登记电话的报案人或被害人）")
+        code.add_argument(
+            "--person", help="签发对象（人员编号；默认本案第一位登记电话的报案人或被害人）"
+        )
         code.add_argument("--actor", help="以该平台用户的身份签发（默认系统）")
 
     def handle(self, *args: Any, **options: Any) -> None:
