@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from fazhi.gongkai.models import Attempt
@@ -58,4 +59,6 @@ def fail(keys: list[str], now: datetime) -> None:
                 row.locked_until = now + period
             row.save()
         # forget what no longer counts, so the table stays the size of the last period
-        Attempt.objects.filter(first_at__lt=now - 2 * period, locked_until__lt=now).delete()
+        Attempt.objects.filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lt=now), first_at__lt=now - 2 * period
+        ).delete()
