@@ -129,8 +129,8 @@ def run_http(base: str, codes_file: Path, clients: int, seconds: float) -> dict[
             token = _CSRF.search(form_page)
             if not token:
                 continue
-            step2 = timed(browser, "code (POST)", "POST", "/gongkai/",
-                          {"csrfmiddlewaretoken": token.group(1), "code": pair["code"]})  # fmt: skip
+            form = {"csrfmiddlewaretoken": token.group(1), "code": pair["code"]}
+            step2 = timed(browser, "code (POST)", "POST", "/gongkai/", form)
             ticket, token2 = _TICKET.search(step2), _CSRF.search(step2)
             if not ticket or not token2:
                 continue
