@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fazhi.notifications",
     "fazhi.dailycheck",
     "fazhi.disputes",
+    "fazhi.gongkai",
     "fazhi.evaluation",
     "fazhi.review",
     "fazhi.search",
@@ -185,6 +186,15 @@ AXES_VERBOSE = False
 # numbers are reused (the screens of one command room cost one computation per this time).
 FAZHI_SCREEN_REFRESH_SECONDS = env_int("FAZHI_SCREEN_REFRESH_SECONDS", 60)
 FAZHI_SCREEN_CACHE_SECONDS = env_int("FAZHI_SCREEN_CACHE_SECONDS", 30)
+# 执法公开 (the public portal, docs/gongkai.md and docs/security.md): failed queries per client
+# address and per code lock them out for the lock period; every query's verdict takes at least
+# GONGKAI_MIN_SECONDS; the progress page's forms stay valid GONGKAI_ACCESS_MINUTES; a case takes
+# at most GONGKAI_COMPLAINTS_PER_DAY complaints from the portal a day.
+GONGKAI_MAX_FAILURES = env_int("FAZHI_GONGKAI_TRIES", 5)
+GONGKAI_LOCK_MINUTES = env_int("FAZHI_GONGKAI_LOCK_MINUTES", 15)
+GONGKAI_MIN_SECONDS = env_int("FAZHI_GONGKAI_MIN_MS", 150) / 1000
+GONGKAI_ACCESS_MINUTES = env_int("FAZHI_GONGKAI_ACCESS_MINUTES", 30)
+GONGKAI_COMPLAINTS_PER_DAY = env_int("FAZHI_GONGKAI_COMPLAINTS_PER_DAY", 3)
 
 LOGGING = {
     "version": 1,

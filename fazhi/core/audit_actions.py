@@ -79,6 +79,11 @@ class AuditAction(models.TextChoices):
     EVALUATION_ANALYSIS_ACCEPT = "evaluation.analysis_accept", "验收案件剖析"
     EVALUATION_ANALYSIS_RETURN = "evaluation.analysis_return", "退回案件剖析"
     EVALUATION_ANALYSIS_TICK = "evaluation.analysis_tick", "案件剖析到期提醒与超期通知"
+    # --- gongkai (执法公开: the public's queries are audited without the code in clear) --------
+    GONGKAI_ISSUE = "gongkai.issue", "签发执法公开查询码"
+    GONGKAI_QUERY = "gongkai.query", "执法公开查询"
+    GONGKAI_RATE = "gongkai.rate", "执法公开评价"
+    GONGKAI_COMPLAIN = "gongkai.complain", "执法公开投诉"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"

@@ -43,6 +43,7 @@ from django.db.models.functions import Coalesce
 from fazhi.core.timezones import SHANGHAI
 from fazhi.dailycheck.models import DailySheet
 from fazhi.evaluation.scheme import Indicator, Scheme, Subject
+from fazhi.gongkai.ratings import unit_ratings
 from fazhi.patrol.models import PatrolRun
 from fazhi.records import models as m
 from fazhi.rectification.models import LEVEL_ROLES, Problem, ProblemAction, ProblemStatus, Verb
@@ -102,6 +103,8 @@ class SubjectRow:
         default_factory=list
     )
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    # the portal's ratings of the unit's milestones in the month: (average 1–5, count)
+    outside: tuple[Decimal, int] | None = None
     score: Decimal | None = None
     grade: str = ""
     standing: str = "ranked"
@@ -323,10 +326,19 @@ def score_subject(row: SubjectRow, scheme: Scheme, status: dict[str, str]) -> No
             deducted_total += deducted
         out.append(entry)
     if row.subject == Subject.UNIT and scheme.outside_weight:
-        out.append(
-            {"code": OUTSIDE_CODE, "name": OUTSIDE_NAME, "weight": scheme.outside_weight,
-             "cap": scheme.outside_weight, "status": NOT_IMPORTED, "items": 0}
-        )  # fmt: skip
+        entry = {"code": OUTSIDE_CODE, "name": OUTSIDE_NAME, "weight": scheme.outside_weight,
+                 "cap": scheme.outside_weight, "status": NOT_IMPORTED, "items": 0}  # fmt: skip
+        if row.outside is not None:
+            # the average rating mapped onto the weight: 5 deducts nothing, 1 deducts it all
+            average, count = row.outside
+            weight = Decimal(str(scheme.outside_weight))
+            deducted = weight * (Decimal(5) - average) / Decimal(4)
+            entry.update(status=SCORED, items=count, average=str(average.quantize(Q2)),
+                         points=str(deducted.quantize(Q3)), deducted=str(deducted.quantize(Q3)),
+                         capped=False)  # fmt: skip
+            weights += weight
+            deducted_total += deducted
+        out.append(entry)
     row.indicators = out
     if weights == 0:
         row.score = None
@@ -335,6 +347,14 @@ def score_subject(row: SubjectRow, scheme: Scheme, status: dict[str, str]) -> No
         value = Decimal(100) * (weights - deducted_total) / weights
         row.score = max(Decimal(0), value).quantize(Q2, rounding=ROUND_HALF_UP)
     row.grade = scheme.grade(None if row.score is None else float(row.score), bool(row.vetoes))
+
+
+def stored_outside(indicators: list[dict[str, Any]]) -> tuple[Decimal, int] | None:
+    """The outside ratings a stored score was made with (to score it again on appeal)."""
+    for entry in indicators:
+        if entry.get("code") == OUTSIDE_CODE and entry.get("status") == SCORED:
+            return Decimal(entry["average"]), int(entry["items"])
+    return None
 
 
 def too_few_cases(row: SubjectRow) -> None:
@@ -497,6 +517,10 @@ def compute(
             for row in targets:
                 points = factor(ind, row.workload, scheme.workload_floor).quantize(Q3)
                 row.items.append((ind, record_type, record_id, at, points))
+
+    for unit_id, outside in unit_ratings(start, end, as_of).items():
+        if (unit_row := rows.get((Subject.UNIT, unit_id))) is not None:
+            unit_row.outside = outside
 
     result = list(rows.values())
     for row in result:

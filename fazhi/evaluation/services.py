@@ -359,6 +359,7 @@ def _republish(appeal: Appeal, actor: User, reason: str) -> Evaluation:
             else:
                 row.items.append(entry)
         status = {e["code"]: e["status"] for e in score.indicators if "code" in e}
+        row.outside = calc.stored_outside(score.indicators)
         calc.score_subject(row, scheme, status)
         if score.standing == Standing.TOO_FEW_CASES:
             calc.too_few_cases(row)

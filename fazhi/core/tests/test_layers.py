@@ -24,6 +24,7 @@ LAYERS = [
     "rectification",
     "dailycheck",
     "disputes",
+    "gongkai",
     "evaluation",
     "review",
     "search",
