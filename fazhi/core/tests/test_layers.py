@@ -24,6 +24,8 @@ LAYERS = [
     "rectification",
     "dailycheck",
     "disputes",
+    "custody",
+    "servicedesk",
     "evaluation",
     "review",
     "search",

@@ -8,8 +8,8 @@ Clean facts used here: transcripts M-OK-JL-T (09-03 10:00–11:00), M-OK-DB-T (0
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import chinese_calendar
@@ -617,10 +617,13 @@ def test_gf_cw_03_miss_other_movements_do_not_bring_it_back(patrol, clean_record
     # given PR-OK borrowed 09-05 due 09-08, then a 归还 of another item and a 归还 of PR-OK
     # recorded before the loan (both must not count)
     _borrowed(sh(2026, 9, 8, 9))(clean_records, None)
+    phone = {
+        "type": "property", "id": "PR-X", "case_id": "C-OK", "name": "手机",
+        "category": "电子设备", "quantity": 1, "value": None,
+        "seized_at": t("2026-09-03 11:00"), "status": "在库",
+    }  # fmt: skip
     add(clean_records, movement("L0", "归还", sh(2026, 9, 4, 9)),
-        {**movement("LX", "归还", sh(2026, 9, 6, 9)), "property_id": "PR-X"},
-        {"type": "property", "id": "PR-X", "case_id": "C-OK", "name": "手机", "category": "电子设备",
-         "quantity": 1, "value": None, "seized_at": t("2026-09-03 11:00"), "status": "在库"})  # fmt: skip
+        {**movement("LX", "归还", sh(2026, 9, 6, 9)), "property_id": "PR-X"}, phone)  # fmt: skip
     # when patrolled on 09-10
     found = patrol(clean_records, sh(2026, 9, 10))
     # then the loan is overdue (the store chain of the other item is GF-CW-05's matter)
