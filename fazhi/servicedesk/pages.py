@@ -30,7 +30,12 @@ def case_choices(case: m.Case) -> tuple[list[tuple[str, str]], list[tuple[str, s
 
 
 def case_page(case: m.Case, request: HttpRequest, scope: DataScope) -> dict[str, Any]:
-    rows = permissions.requests_for(scope).filter(case_id=case.pk).order_by("-filed_at", "-pk")
+    rows = (
+        permissions.requests_for(scope)
+        .filter(case_id=case.pk)
+        .select_related("filed_by")
+        .order_by("-filed_at", "-pk")
+    )
     context: dict[str, Any] = {"service_requests": list(rows[:50]), "service_desk": True}
     if permissions.can_file(case, request.user):
         properties, measures = case_choices(case)

@@ -45,7 +45,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     base = permissions.requests_for(scope)
     filterset = RequestFilterSet(request.GET, base, scope=scope)
-    rows = filterset.qs.select_related("case", "unit", "item").order_by("status", "due_at", "pk")
+    rows = filterset.qs.select_related("case", "unit", "item", "filed_by").order_by(
+        "status", "due_at", "pk"
+    )
     page = page_of(request, rows, default=50)
     counts = {row["status"]: row["n"] for row in _status_counts(base)}
     audit_view(request, AuditAction.VIEW_SERVICEDESK, "queue", **filterset.summary())
@@ -92,7 +94,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_row(request: HttpRequest, pk: int) -> ServiceRequest:
     row = (
         permissions.requests_for(scope_of(request.user))
-        .select_related("case", "unit", "centre", "item", "measure", "officer")
+        .select_related(
+            "case", "unit", "centre", "item", "measure", "officer", "filed_by", "handler"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -127,6 +127,10 @@ def test_edges_of_the_limits(case) -> None:
     move(p2, "L4", "入库", sh(2026, 9, 20, 12))
     move(p2, "L5", "返还", sh(2026, 10, 8, 20))
     event(case, "E3", "财物返还", sh(2026, 10, 8, 20), p2)
+    # and one stored (event and movement) exactly 24 h after its seizure
+    p3 = item(case, "P3", sh(2026, 9, 2, 10))
+    event(case, "E4", "财物入库", sh(2026, 9, 3, 10), p3)
+    move(p3, "L6", "入库", sh(2026, 9, 3, 10))
     rec = reconcile()
     assert rec.count == 0, found(rec)
 
