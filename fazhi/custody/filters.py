@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from fazhi.accounts.filters import ALL, ScopedFilterSet
 from fazhi.core.scope import DataScope
-from fazhi.custody.ledger import PLACE_AFTER
+from fazhi.custody.ledger import NO_CHAIN, PLACE_AFTER, kinds_leaving_at
 from fazhi.records.enums import PropertyCategory, PropertyStatus
 
 
@@ -25,8 +25,9 @@ class PropertyFilterSet(ScopedFilterSet):
     )
     place = django_filters.ChoiceFilter(
         label="流转状态",
-        choices=[(v, v) for v in dict.fromkeys([*PLACE_AFTER.values(), "无流转记录"])],
+        choices=[(v, v) for v in dict.fromkeys([*PLACE_AFTER.values(), NO_CHAIN])],
         empty_label=ALL,
+        method="filter_place",
     )
 
     page_fields = ("unit", "status", "category", "place")
@@ -34,3 +35,8 @@ class PropertyFilterSet(ScopedFilterSet):
     def __init__(self, data: Any, queryset: QuerySet[Any], *, scope: DataScope) -> None:
         super().__init__(data, queryset, scope=scope)
         self.set_choices("unit", self.scope_units)
+
+    def filter_place(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == NO_CHAIN:
+            return queryset.filter(last_kind__isnull=True)
+        return queryset.filter(last_kind__in=kinds_leaving_at(value))

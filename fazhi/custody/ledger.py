@@ -80,7 +80,8 @@ PLACE_AFTER = {
 
 
 def register(properties: QuerySet[m.Property]) -> QuerySet[m.Property]:
-    """``properties`` annotated with their chain's last step and length (two subqueries)."""
+    """``properties`` annotated with their chain's last step and length (three subqueries);
+    ``place_of(last_kind)`` says where that leaves the item."""
     last = m.PropertyMovement.objects.filter(property_id=OuterRef("pk")).order_by("-at", "-pk")
     return properties.annotate(
         last_kind=Subquery(last.values("kind")[:1], output_field=CharField()),
@@ -95,12 +96,22 @@ def register(properties: QuerySet[m.Property]) -> QuerySet[m.Property]:
             ),
             Value(0),
         ),
-        place=Case(
-            *[When(last_kind=kind, then=Value(text)) for kind, text in PLACE_AFTER.items()],
-            default=Value("无流转记录"),
-            output_field=CharField(),
-        ),
     )
+
+
+NO_CHAIN = "无流转记录"
+
+
+def place_of(last_kind: str | None) -> str:
+    """Where the last movement leaves an item (computed here, not in SQL: a CASE over the
+    last-kind subquery would repeat the subquery once per branch)."""
+    places: dict[str, str] = {str(kind): text for kind, text in PLACE_AFTER.items()}
+    return places.get(last_kind, NO_CHAIN) if last_kind else NO_CHAIN
+
+
+def kinds_leaving_at(place: str) -> list[str]:
+    """The last movement kinds that leave an item at ``place`` (the register's filter)."""
+    return [str(kind) for kind, text in PLACE_AFTER.items() if text == place]
 
 
 def chains(properties: Iterable[m.Property]) -> dict[str, list[m.PropertyMovement]]:

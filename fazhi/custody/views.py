@@ -39,6 +39,8 @@ def _register(request: HttpRequest) -> tuple[PropertyFilterSet, Any]:
 def ledger_page(request: HttpRequest) -> HttpResponse:
     filterset, rows = _register(request)
     page = page_of(request, rows, default=50)
+    for p in page:
+        p.place = ledger.place_of(p.last_kind)
     audit_view(request, AuditAction.VIEW_CUSTODY, "ledger", **filterset.summary())
     return render(request, "custody/ledger.html", {"page": page, "form": filterset})
 
@@ -48,7 +50,7 @@ def _cells(ws: WriteOnlyWorksheet, p: m.Property) -> list[Any]:
         text(ws, p.pk), text(ws, p.name), text(ws, p.get_category_display()), p.quantity,
         p.value, text(ws, p.case_id), text(ws, p.case.unit.name), beijing(p.seized_at),
         text(ws, p.get_status_display()), text(ws, p.location or "—"),
-        text(ws, p.place),  # type: ignore[attr-defined]
+        text(ws, ledger.place_of(p.last_kind)),  # type: ignore[attr-defined]
         beijing(p.last_at),  # type: ignore[attr-defined]
         p.moves,  # type: ignore[attr-defined]
     ]  # fmt: skip
@@ -74,6 +76,8 @@ def case_ledger(request: HttpRequest, case_id: str) -> HttpResponse:
         m.Case.objects.select_related("unit"), scope, label="案件", pk=case_id
     )
     items = list(ledger.register(m.Property.objects.filter(case=case)).order_by("seized_at", "pk"))
+    for p in items:
+        p.place = ledger.place_of(p.last_kind)  # type: ignore[attr-defined]
     chains = ledger.chains(items)
     rec = ledger.reconcile(
         m.Property.objects.filter(case=case),

@@ -64,3 +64,10 @@ def test_the_export_writes_the_register_and_is_audited(store) -> None:
     assert (rows[1][0], rows[1][10]) == ("P1", "调用中")
     row = AuditEvent.objects.filter(action="export.custody").get()
     assert row.details["count"] == 1
+
+
+def test_the_register_filters_by_where_the_chain_leaves_the_item(store) -> None:
+    li = client(store, "li")
+    assert "物品P1" in li.get("/custody/?place=调用中").content.decode()
+    assert "物品P1" not in li.get("/custody/?place=在库").content.decode()
+    assert "物品P1" not in li.get("/custody/?place=无流转记录").content.decode()
