@@ -200,35 +200,32 @@ def events_without_movement(events: QuerySet[m.Event]) -> QuerySet[Any]:
 
 
 def not_stored(properties: QuerySet[m.Property], as_of: datetime) -> QuerySet[Any]:
-    """Items whose first 入库 (event or movement) came later than 24 h after seizure, or not at
-    all while the 24 h are over."""
-    first_event = (
-        m.Event.objects.filter(
-            property_id=OuterRef("pk"), kind=EventKind.PROPERTY_STORED, at__lte=as_of
+    """Items with no 入库 (event or movement) within 24 h of seizure, once the 24 h are over;
+    annotated with the first 入库 there was (for the rows read: the filter is two EXISTS)."""
+
+    def stored(model: Any, kind: str) -> QuerySet[Any]:
+        return model.objects.filter(
+            property_id=OuterRef("pk"), kind=kind, at__gte=OuterRef("seized_at")
         )
-        .filter(at__gte=OuterRef("seized_at"))
-        .order_by("at")
-        .values("at")[:1]
-    )
-    first_move = (
-        m.PropertyMovement.objects.filter(
-            property_id=OuterRef("pk"), kind=MovementKind.STORE_IN, at__lte=as_of
+
+    def in_time(model: Any, kind: str) -> Exists:
+        return Exists(stored(model, kind).filter(at__lte=OuterRef("seized_at") + STORE_LIMIT))
+
+    def first(model: Any, kind: str) -> Subquery:
+        rows = stored(model, kind).filter(at__lte=as_of).order_by("at").values("at")[:1]
+        return Subquery(rows, output_field=DateTimeField())
+
+    return (
+        properties.filter(seized_at__lte=as_of - STORE_LIMIT)
+        .filter(
+            ~in_time(m.Event, EventKind.PROPERTY_STORED),
+            ~in_time(m.PropertyMovement, MovementKind.STORE_IN),
         )
-        .filter(at__gte=OuterRef("seized_at"))
-        .order_by("at")
-        .values("at")[:1]
+        .annotate(
+            stored_event=first(m.Event, EventKind.PROPERTY_STORED),
+            stored_move=first(m.PropertyMovement, MovementKind.STORE_IN),
+        )
     )
-    rows = properties.filter(seized_at__lte=as_of - STORE_LIMIT).annotate(
-        stored_event=Subquery(first_event, output_field=DateTimeField()),
-        stored_move=Subquery(first_move, output_field=DateTimeField()),
-    )
-    late = Q(stored_event__isnull=True, stored_move__isnull=True)
-    late |= Q(stored_event__gt=F("seized_at") + STORE_LIMIT, stored_move__isnull=True)
-    late |= Q(stored_move__gt=F("seized_at") + STORE_LIMIT, stored_event__isnull=True)
-    late |= Q(
-        stored_event__gt=F("seized_at") + STORE_LIMIT, stored_move__gt=F("seized_at") + STORE_LIMIT
-    )
-    return rows.filter(late)
 
 
 def _period_due(start: datetime, days: int, calendar: HolidayCalendar | None) -> datetime:
