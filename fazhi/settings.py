@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "fazhi.notifications",
     "fazhi.dailycheck",
     "fazhi.disputes",
+    "fazhi.custody",
+    "fazhi.servicedesk",
     "fazhi.gongkai",
     "fazhi.evaluation",
     "fazhi.review",
@@ -172,6 +174,23 @@ if HTTPS and not DEBUG:
 # audit log (a reverse proxy must set it; X-Forwarded-For is not trusted). Against password
 # spraying (one password tried on many user names) the address as a whole is locked out after
 # AXES_ADDRESS_FAILURE_LIMIT failures over all user names (fazhi.accounts.lockout; 0: off).
+# 执法服务专岗 (fazhi.servicedesk): the time limit of each request kind, in working hours
+# (工作小时: office hours of working days) or working days (工作日: the filing day not counted),
+# the office hours, and when the warning goes out (this fraction of the limit before it ends).
+SERVICE_DESK_LIMITS = {
+    "injury": "3工作日",
+    "records": "2工作日",
+    "mail": "1工作日",
+    "property_in": "4工作小时",
+    "property_out": "4工作小时",
+    "property_borrow": "4工作小时",
+    "property_return": "2工作日",
+    "deposit_in": "4工作小时",
+    "deposit_out": "3工作日",
+}
+SERVICE_DESK_OFFICE_HOURS = ("08:30", "17:30")
+SERVICE_DESK_WARN_FRACTION = 0.25
+
 AXES_FAILURE_LIMIT = env_int("FAZHI_LOGIN_FAILURES", 5)
 AXES_ADDRESS_FAILURE_LIMIT = env_int("FAZHI_ADDRESS_LOGIN_FAILURES", 20)
 AXES_HANDLER = "fazhi.accounts.lockout.AddressThrottlingHandler"

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     BUREAU_LEADER = "局领导", "局领导"
     LEGAL_BRIGADE = "法制大队", "法制大队"
     ADMIN = "管理员", "管理员"
+    # the 执法办案管理中心's staff who handle the officers' service requests (fazhi.servicedesk)
+    SERVICE_DESK = "执法服务专岗", "执法服务专岗"
 
 
 class Profile(models.Model):

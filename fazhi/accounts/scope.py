@@ -20,6 +20,10 @@ from fazhi.records import models as m
 
 BUREAU_ROLES = frozenset({Role.BUREAU_LEADER, Role.LEGAL_BRIGADE, Role.ADMIN})
 UNIT_ROLES = frozenset({Role.LEGAL_OFFICER, Role.BUSINESS_LEAD, Role.LEGAL_LEADER, Role.CHIEF})
+# 执法服务专岗: the staff of a 执法办案管理中心 see their centre (its unit and those below it, as a
+# unit role) and the centre's queue of service requests (fazhi.servicedesk), never the cases of
+# the stations that file them beyond what a request shows.
+DESK_ROLES = frozenset({Role.SERVICE_DESK})
 UNMASK_PERMISSION = "accounts.unmask_pii"
 # Who is told about the platform's upkeep (a year's 国务院办公厅 holiday notice to load …):
 # administrators and the 法制大队, who can act on it; never a 民警 or a unit's leaders.
@@ -85,7 +89,7 @@ def _compute_scope(user: Any) -> DataScope:
         return DataScope(username, profile.role, profile.unit_id, None, None)
     if profile.unit_id is None:
         return DataScope(username, profile.role, None, frozenset(), None)
-    if profile.role in UNIT_ROLES:
+    if profile.role in UNIT_ROLES or profile.role in DESK_ROLES:
         return DataScope(
             username, profile.role, profile.unit_id, units_below(profile.unit_id), None
         )

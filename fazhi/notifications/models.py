@@ -17,6 +17,9 @@ KIND_LABELS = {
     "dismissed": "不予认定",
     "escalation": "逾期升级",
     "interview": "约谈提醒",
+    "servicedesk": "服务申请",
+    "servicedesk_warning": "服务申请预警",
+    "servicedesk_overdue": "服务申请超时",
 }
 
 

@@ -133,6 +133,9 @@ class RecordQuery:
     extra_facts: Any = None
     # deadline rules: what closes the deadline (any one of them), for the "missing" fact
     closing: tuple[Closing, ...] = ()
+    # deadline rules whose query annotates ``due_to`` (a due time the records fix, which
+    # replaces the period where recorded): what that time is called, for the explanation
+    due_label: str = ""
 
 
 def constant_facts(*facts: Fact) -> Any:
@@ -260,6 +263,10 @@ class DeadlineEvaluator:
                 trigger_at__gt=ctx.scope.prev_as_of - high, trigger_at__lte=ctx.as_of - low + lead
             )
             found.update(crossing.values_list("pk", flat=True))
+            if "due_to" in query.queryset.query.annotations:
+                # recorded due times are not bounded by the period: every one still open
+                recorded = qs.filter(due_to__isnull=False, done_at__isnull=True)
+                found.update(recorded.values_list("pk", flat=True))
         return tuple(sorted(found))
 
     def evaluate(
@@ -284,6 +291,14 @@ class DeadlineEvaluator:
         # the base limit late: counting approvals for every trigger is not needed here.)
         if "ext_to" in names:
             candidate |= Q(ext_to__isnull=False)
+        # A due time the records fix themselves (a borrowed item's 应归还时间) may come before
+        # trigger + the shortest period: every such row still open, or closed after it, is
+        # judged (open loans are few).
+        if "due_to" in names:
+            extra.append("due_to")
+            candidate |= Q(due_to__isnull=False, done_at__isnull=True) | Q(
+                due_to__isnull=False, done_at__gt=F("due_to")
+            )
         custody = bool(settings["custody"])
         rows = _values(query, *extra).filter(trigger_at__lte=ctx.as_of).filter(candidate)
         for chunk in _chunks(rows, ctx.subjects):
@@ -311,8 +326,13 @@ class DeadlineEvaluator:
         ext_to: datetime | None = row.get("ext_to")
         ext_count = int(row.get("ext_count") or 0)
         complex_case = bool(row.get("is_complex"))
+        recorded_due: datetime | None = row.get("due_to")
         deadline: Deadline
-        if ext_to is not None and "cap" in settings:
+        if recorded_due is not None:
+            # the records fix the due time (a loan's 应归还时间): the period does not apply
+            deadline = compute_deadline(trigger, period, custody=custody, calendar=ctx.calendar)
+            notes.append(f"以记录的{query.due_label or '期限'} {_fmt(recorded_due)} 为准")
+        elif ext_to is not None and "cap" in settings:
             cap_key = "cap_complex" if complex_case and "cap_complex" in settings else "cap"
             cap = compute_deadline(
                 trigger, parse_period(settings[cap_key]), custody=custody, calendar=ctx.calendar
@@ -351,6 +371,9 @@ class DeadlineEvaluator:
         span = (
             ext_to if (ext_to is not None and not beyond_cap) else deadline.nominal_due
         ) - trigger
+        if recorded_due is not None:
+            due = recorded_due
+            span = max(recorded_due - trigger, timedelta(0))
         lead = lead_time(settings, period.unit, span)
         status: FindingStatus | None = None
         if beyond_cap:
@@ -379,7 +402,7 @@ class DeadlineEvaluator:
         lines = [
             f"起算：{query.trigger} {_fmt(trigger)}；应办：{query.act}；期限：{period}"
             + ("（限制人身自由，期满遇节假日不顺延）" if custody else ""),
-            deadline.explain(),
+            "" if recorded_due is not None else deadline.explain(),
             *notes,
             f"提前提醒：到期前 {_duration(lead)} 起提醒",
         ]

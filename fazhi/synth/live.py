@@ -397,6 +397,17 @@ def gf_cw_04(run: CountyRun, t: int) -> None:
     w.finish()
 
 
+def gf_cw_03(run: CountyRun, t: int) -> None:
+    # seized and stored in an open case, borrowed at ``t`` with no return date recorded (the
+    # rule's 7 days apply), not yet brought back
+    item = Planned("GF-CW-03", "live", t - 6 * DAY, _noop)
+    w, prop, stored = _stored_item(run, item)
+    if stored >= t:
+        raise AssertionError(f"live GF-CW-03 {w.id}: stored after it was borrowed")
+    w.move(prop, "调用", t, approved=w.chief().id, note="辨认")
+    w.finish()
+
+
 def lx_02(run: CountyRun, t: int) -> None:
     # a dispute attended and filmed until ``t``; the recording is not uploaded yet
     inc = _dispute(run, t - 3 * HOUR)
@@ -438,6 +449,7 @@ SCENARIOS: dict[str, tuple[Clock, Scenario]] = {
     "GF-CW-01": (Clock(24, H, False), gf_cw_01),
     "GF-BA-04": (Clock(24, H, True), gf_ba_04),
     "GF-AJ-01": (Clock(60, D, False), gf_aj_01),
+    "GF-CW-03": (Clock(7, D, False), gf_cw_03),
     "GF-CW-04": (Clock(3, D, False), gf_cw_04),
     "LX-02": (Clock(24, H, False), lx_02),
 }

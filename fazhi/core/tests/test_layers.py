@@ -24,6 +24,8 @@ LAYERS = [
     "rectification",
     "dailycheck",
     "disputes",
+    "custody",
+    "servicedesk",
     "gongkai",
     "evaluation",
     "review",

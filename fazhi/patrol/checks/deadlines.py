@@ -517,6 +517,39 @@ def unrelated_property_return(_p: object, ctx: EvalContext) -> RecordQuery:
     )
 
 
+@register("borrowed_property_return", kind=DEADLINE, subject="property_movement")
+def borrowed_property_return(_p: object, ctx: EvalContext) -> RecordQuery:
+    """An item taken out of the store on loan (调用: identification, an expert opinion) must
+    come back (归还) by the return date its approval recorded (``due_back_at``, FZX v1.1), or
+    within the rule's limit when none was recorded."""
+    back = m.PropertyMovement.objects.filter(
+        property_id=OuterRef("property_id"), kind=MovementKind.BRING_BACK
+    ).filter(within("at", "at", ctx.as_of))
+    qs = m.PropertyMovement.objects.filter(kind=MovementKind.BORROW).annotate(
+        trigger_at=F("at"), done_at=first_time(back, "at"), due_to=F("due_back_at")
+    )
+    return RecordQuery(
+        subject_type="property_movement",
+        queryset=qs,
+        unit="property__case__unit_id",
+        officer="property__case__lead_officer_id",
+        case="property__case_id",
+        facts={
+            "property.name": ("财物", "property__name"),
+            "property.location": ("保管位置", "property__location"),
+            "property_movement.at": ("调用时间", "at"),
+            "property_movement.due_back_at": ("应归还时间", "due_back_at"),
+            "property_movement.approved_by": ("批准人", "approved_by__name"),
+            "case.id": ("案件编号", "property__case_id"),
+        },
+        act="归还入库",
+        trigger="调用出库",
+        narrow=lambda scope: Q(property__case_id__in=scope.case_ids),
+        closing=(Closing("归还入库的财物流转记录"),),
+        due_label="应归还时间",
+    )
+
+
 @register("recording_upload", kind=DEADLINE, subject="recording")
 def recording_upload(_p: object, ctx: EvalContext) -> RecordQuery:
     """An enforcement recording (执法记录仪, fixed cameras) must reach the management system in

@@ -76,7 +76,7 @@ def test_generated_county_precision_and_recall_are_one(generated: dict[str, Any]
         if status != FindingStatus.WARNING
     }
     # the rules the pack has: the generator also injects those still waiting for their checks
-    # (GF-CW-03: synth's test_generate PENDING)
+    # (synth's test_generate PENDING)
     in_pack = {rule.code for rule in load_pack().rules}
     truth = {k: v for k, v in generated["truth"].items() if k[0] in in_pack}
     # then every injected violation is found with its status, and nothing else

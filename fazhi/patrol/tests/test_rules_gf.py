@@ -8,12 +8,14 @@ Clean facts used here: transcripts M-OK-JL-T (09-03 10:00–11:00), M-OK-DB-T (0
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import chinese_calendar
 import pytest
 
+from fazhi.patrol.models import Finding
 from fazhi.patrol.tests.conftest import (
     MINUTE,
     DeadlineCase,
@@ -28,6 +30,7 @@ from fazhi.patrol.tests.conftest import (
     id_number,
     iso,
     keys,
+    load_records,
     measure,
     only,
     person,
@@ -62,7 +65,38 @@ def _returned_unrelated(records: Records, done) -> Records:
     return records
 
 
+def _borrowed(due_back: Any) -> Callable[[Records, Any], Records]:
+    """PR-OK stored 09-03 16:00, taken out on loan (调用, L2) with ``due_back`` recorded as its
+    return date (or none), brought back (归还, L3) at ``done``."""
+
+    def build(records: Records, done) -> Records:
+        out = sh(2026, 9, 5, 9) if due_back is not None else sh(2026, 9, 7, 9)
+        add(records, movement("L1", "入库", sh(2026, 9, 3, 16)),
+            movement("L2", "调用", out, approved_by="P5", note="辨认",
+                     due_back_at=iso(due_back) if due_back is not None else None))  # fmt: skip
+        if done is not None:
+            add(records, movement("L3", "归还", done))
+        return records
+
+    return build
+
+
 DEADLINES = [
+    # borrowed Saturday 09-05 09:00 with its return date recorded: 09-08 09:00 exactly (no
+    # rounding to the end of the day, no roll-over); lead 25% of 3 days < 1 day → 1 day
+    DeadlineCase(
+        "GF-CW-03", "property_movement", "L2", sh(2026, 9, 8, 9), DAY, _borrowed(sh(2026, 9, 8, 9))
+    ),
+    # borrowed Monday 09-07 09:00 with no return date: 7 days, the first not counted, to the
+    # end of Monday 09-14 (a working day); lead 25% of 7 d 15 h = 45 h 45 min
+    DeadlineCase(
+        "GF-CW-03",
+        "property_movement",
+        "L2",
+        sh(2026, 9, 15),
+        timedelta(hours=45, minutes=45),
+        _borrowed(None),
+    ),
     # seized 09-03 11:00 + 24 h; lead 6 h
     DeadlineCase("GF-CW-01", "property", "PR-OK", sh(2026, 9, 4, 11), 6 * HOUR, _stored),
     # found unrelated Monday 09-07 10:00 + 3 days, the first not counted: 09-10 (Thursday, a
@@ -540,6 +574,74 @@ def test_gf_cw_04_a_period_ending_in_the_national_day_holiday_rolls_over(
     f = only(patrol(clean_records), "GF-CW-04", "property", "PR-OK")
     # then only a warning, due at 10-08 24:00
     assert (f["status"], f["due_at"]) == ("warning", iso(sh(2026, 10, 9)))
+
+
+def test_gf_cw_03_hit_facts_name_the_recorded_return_date(patrol, clean_records) -> None:
+    # given PR-OK borrowed 09-05 09:00 for identification, to come back 09-08 09:00, still out
+    _borrowed(sh(2026, 9, 8, 9))(clean_records, None)
+    # when patrolled on 09-10
+    f = only(patrol(clean_records, sh(2026, 9, 10)), "GF-CW-03", "property_movement", "L2")
+    # then overdue in the item's case, due at the recorded date, the approver and the missing
+    # 归还 named, and the explanation says the recorded date replaced the 7 days
+    assert (f["status"], f["case_id"], f["unit_id"], f["officer_id"]) == (
+        "overdue", "C-OK", "U1", "P1",
+    )  # fmt: skip
+    assert f["due_at"] == iso(sh(2026, 9, 8, 9))
+    assert f["facts"]["property_movement.due_back_at"] == iso(sh(2026, 9, 8, 9))
+    assert f["facts"]["deadline.missing"] == "归还入库的财物流转记录未录入"
+    assert "以记录的应归还时间 2026-09-08 09:00 为准" in f["explanation"]
+
+
+def test_gf_cw_03_a_recorded_date_beyond_seven_days_is_honoured(patrol, clean_records) -> None:
+    # given PR-OK borrowed 09-05 09:00 for an expert opinion due back 09-25 17:00 (20 days)
+    _borrowed(sh(2026, 9, 25, 17))(clean_records, None)
+    # when patrolled on 09-20, long after 7 days but five days before the recorded date
+    # then nothing: the approval gave it 20 days
+    assert patrol(clean_records, sh(2026, 9, 20)) == []
+    # and on 09-25 12:00 it is in the warning lead of the recorded date (lead capped at 7 days)
+    f = only(patrol(clean_records, sh(2026, 9, 25, 12)), "GF-CW-03", "property_movement", "L2")
+    assert (f["status"], f["due_at"]) == ("warning", iso(sh(2026, 9, 25, 17)))
+
+
+def test_gf_cw_03_done_late_before_the_seven_days_is_late(patrol, clean_records) -> None:
+    # given PR-OK due back 09-08 09:00 and brought back 09-10 10:00: within 7 days of the loan
+    # (which the SQL pre-filter would pass as in time) but after its recorded date
+    _borrowed(sh(2026, 9, 8, 9))(clean_records, sh(2026, 9, 10, 10))
+    # when patrolled / then late by the recorded date
+    f = only(patrol(clean_records, sh(2026, 9, 11)), "GF-CW-03", "property_movement", "L2")
+    assert (f["status"], f["done_at"]) == ("late", iso(sh(2026, 9, 10, 10)))
+    assert f["facts"]["deadline.late_by"] == "2天1小时"
+
+
+def test_gf_cw_03_miss_other_movements_do_not_bring_it_back(patrol, clean_records) -> None:
+    # given PR-OK borrowed 09-05 due 09-08, then a 归还 of another item and a 归还 of PR-OK
+    # recorded before the loan (both must not count)
+    _borrowed(sh(2026, 9, 8, 9))(clean_records, None)
+    phone = {
+        "type": "property", "id": "PR-X", "case_id": "C-OK", "name": "手机",
+        "category": "电子设备", "quantity": 1, "value": None,
+        "seized_at": t("2026-09-03 11:00"), "status": "在库",
+    }  # fmt: skip
+    add(clean_records, movement("L0", "归还", sh(2026, 9, 4, 9)),
+        {**movement("LX", "归还", sh(2026, 9, 6, 9)), "property_id": "PR-X"}, phone)  # fmt: skip
+    # when patrolled on 09-10
+    found = patrol(clean_records, sh(2026, 9, 10))
+    # then the loan is overdue (the store chain of the other item is GF-CW-05's matter)
+    assert ("GF-CW-03", "property_movement", "L2") in keys(found)
+    cw03 = [f for f in found if f["rule"] == "GF-CW-03"]
+    assert [f["status"] for f in cw03] == ["overdue"]
+
+
+def test_gf_cw_03_warning_closes_when_the_item_comes_back(patrol, rerun, clean_records) -> None:
+    # given PR-OK due back 09-08 09:00, patrolled 09-07 12:00 in the lead: a warning
+    _borrowed(sh(2026, 9, 8, 9))(clean_records, None)
+    only(patrol(clean_records, sh(2026, 9, 7, 12)), "GF-CW-03", "property_movement", "L2")
+    # when the 归还 is recorded (09-08 08:30, in time) and the patrol runs again
+    load_records([movement("L3", "归还", sh(2026, 9, 8, 8, 30))])
+    # then no open finding: the warning is closed as done in time
+    assert rerun(sh(2026, 9, 8, 12)) == []
+    closed = Finding.objects.get(rule_id="GF-CW-03")
+    assert (closed.is_open, closed.close_reason) == (False, "已按时办理")
 
 
 def test_gf_cw_05_miss_a_continuous_chain(patrol, clean_records) -> None:

@@ -44,6 +44,7 @@ LOGINS = [
     ("suozhang", Role.CHIEF, OfficerRole.CHIEF),
     ("juzhang", Role.BUREAU_LEADER, OfficerRole.BUREAU_LEADER),
     ("fazhidadui", Role.LEGAL_BRIGADE, None),
+    ("fuwu", Role.SERVICE_DESK, None),  # an officer of the 执法办案管理中心
 ]
 
 
@@ -72,7 +73,9 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     legal = m.Unit.objects.filter(kind=UnitKind.LEGAL_BRIGADE).first()
     for username, role, officer_role in LOGINS:
         officers = m.Officer.objects.filter(active=True).order_by("unit_id", "pk")
-        if officer_role is None:
+        if role == Role.SERVICE_DESK:
+            officer = officers.filter(unit__kind=UnitKind.CASE_CENTRE).first()
+        elif officer_role is None:
             officer = officers.filter(unit=legal).first()
         else:
             officers = officers.filter(role=officer_role)

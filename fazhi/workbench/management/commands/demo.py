@@ -52,6 +52,7 @@ DEMO_LOGINS: list[tuple[str, Role, str | None]] = [
     ("suozhang", Role.CHIEF, OfficerRole.CHIEF),
     ("juzhang", Role.BUREAU_LEADER, OfficerRole.BUREAU_LEADER),
     ("fazhidadui", Role.LEGAL_BRIGADE, None),
+    ("fuwu", Role.SERVICE_DESK, None),  # an officer of the 执法办案管理中心
 ]
 
 
@@ -207,7 +208,9 @@ class Command(BaseCommand):
         printed = []
         for username, role, officer_role in DEMO_LOGINS:
             officers = m.Officer.objects.filter(active=True).order_by("unit_id", "pk")
-            if officer_role is None:
+            if role == Role.SERVICE_DESK:
+                officer = officers.filter(unit__kind=UnitKind.CASE_CENTRE).first()
+            elif officer_role is None:
                 officer = officers.filter(unit=legal_brigade).first() if legal_brigade else None
             elif officer_role == OfficerRole.OFFICER and busiest is not None:
                 officer = busiest
