@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
     VIEW_WORKBENCH = "view.workbench", "查看工作台"
     VIEW_SCREEN = "view.screen", "查看执法智慧大屏"
     VIEW_WHATIF = "view.whatif", "查看规则试运行结果"
+    VIEW_TUNING = "view.tuning", "查看标准动态评估"
     VIEW_UNIT = "view.unit", "查看单位"
     VIEW_OFFICER = "view.officer", "查看民警"
     VIEW_VENUE = "view.venue", "查看场所"

@@ -24,6 +24,7 @@ LAYERS = [
     "rectification",
     "dailycheck",
     "disputes",
+    "tuning",
     "custody",
     "servicedesk",
     "gongkai",
