@@ -611,6 +611,23 @@ def check_transcript(transcript_id: str, min_jaccard: float = 0.8) -> list[Match
     return sorted((pair.match_for(transcript_id) for pair in pairs), key=lambda x: -x.jaccard)
 
 
+def score_corpus(
+    texts: dict[str, str], pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """The score ZN-BL-01 gives each pair of an in-memory corpus, exactly as the rule computes
+    it (boilerplate learned from ``texts``, LSH candidates, exact verification), 0 for a pair
+    that is not a candidate or is too short to judge. For measuring (``fazhi.intel.quality``)."""
+    _, _, learned = learn_boilerplate(texts.values())
+    boilerplate = Boilerplate("eval", frozenset(key for key, _ in learned.values()))
+    signed = {tid: sign(tid, text, boilerplate) for tid, text in texts.items()}
+    bands = {tid: set(enumerate(band_keys(s.minhash))) for tid, s in signed.items() if s.indexed}
+    out: dict[tuple[str, str], float] = {}
+    for a, b in pairs:
+        if a in bands and b in bands and bands[a] & bands[b]:
+            out[(a, b)] = jaccard(signed[a].hashes, signed[b].hashes)
+    return out
+
+
 __all__ = [
     "BANDS",
     "LSH_THRESHOLD",
