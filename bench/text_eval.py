@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings_test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -26,11 +26,12 @@ from fazhi.intel import quality  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threshold", type=float, default=None, help="ZN-BL-01 score threshold")
+    parser.add_argument("--threshold", type=float, default=None, help="ZN-BL-01 min_jaccard")
+    parser.add_argument("--alignment", type=float, default=0.0, help="ZN-BL-01 min_alignment")
     parser.add_argument("--errors", action="store_true", help="list the misjudged incident classes")
     args = parser.parse_args()
     threshold = args.threshold if args.threshold is not None else quality.default_threshold()
-    dup = quality.evaluate_duplicates(threshold)
+    dup = quality.evaluate_duplicates(threshold, args.alignment)
     cues = quality.evaluate_cues()
     print(f"{len(quality.transcripts())} transcripts, {len(quality.incidents())} incidents")
     for line in quality.format_report(dup, cues):
