@@ -304,10 +304,12 @@ def context_of(text: str, start: int, end: int) -> str:
 
 
 def _excluded(text: str, start: int, end: int, exclude: frozenset[str]) -> bool:
+    """A match is excluded when a listed look-alike word reaches across its edge (刀削面 over
+    拿刀); a listed word wholly inside the match (剪刀 in 拿着一把剪刀) is the pattern's own."""
     for word in exclude:
         at = text.find(word, max(0, start - len(word) + 1))
         while at != -1 and at < end:
-            if at < end and at + len(word) > start:
+            if at + len(word) > start and (at < start or at + len(word) > end):
                 return True
             at = text.find(word, at + 1)
     return False
