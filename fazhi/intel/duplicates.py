@@ -772,7 +772,10 @@ def verify(
         sa, sb = signed_of(a), signed_of(b)
         if not (sa.indexed and sb.indexed):
             continue
-        score = verdict(*similarity(sa, sb), min_jaccard, min_alignment)
+        j = jaccard(sa.hashes, sb.hashes)
+        # the alignment costs a sentence-by-sentence comparison: only when it can decide
+        al = alignment(sa, sb) if min_alignment > 0 and j < min_jaccard else 0.0
+        score = verdict(j, al, min_jaccard, min_alignment)
         if score is not None:
             out.append(Pair(a, b, round(score, 4), shared_passages(sa.kept, sb.kept)))
     return out
