@@ -90,6 +90,11 @@ FP_WINDOW = 16
 FP_BAND = 1000
 FP_MIN_SHARED = 2
 FP_MAX_DF = 50
+# ... and at least this share of the smaller transcript's fingerprints: statements composed from
+# a common stock of sentences share a few rare runs by chance, copies share most of theirs. Each
+# transcript's fingerprint count is a row of band FP_COUNT_BAND (key = the count).
+FP_MIN_SHARE = 0.3
+FP_COUNT_BAND = 1001
 
 _SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
 _FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
@@ -380,6 +385,7 @@ def index_rows(signed: Signed) -> list[tuple[int, int]]:
         return []
     rows = list(enumerate(band_keys(signed.minhash)))
     rows.extend((FP_BAND, key) for key in signed.fingerprints)
+    rows.append((FP_COUNT_BAND, len(signed.fingerprints)))
     return rows
 
 
@@ -589,8 +595,13 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
         f"SELECT a.transcript_id, b.transcript_id FROM {table} a "
         f"JOIN ({rare}) r ON a.{_KEY} = r.{_KEY} "
         f"JOIN {table} b ON b.band = a.band AND b.{_KEY} = a.{_KEY} "
-        "AND a.transcript_id {op} b.transcript_id WHERE a.band = %s{where} "
-        "GROUP BY a.transcript_id, b.transcript_id HAVING COUNT(*) >= %s"
+        "AND a.transcript_id {op} b.transcript_id "
+        f"JOIN {table} na ON na.transcript_id = a.transcript_id AND na.band = %s "
+        f"JOIN {table} nb ON nb.transcript_id = b.transcript_id AND nb.band = %s "
+        "WHERE a.band = %s{where} "
+        f"GROUP BY a.transcript_id, b.transcript_id, na.{_KEY}, nb.{_KEY} "
+        f"HAVING COUNT(*) >= %s AND COUNT(*) >= %s * "
+        f"(CASE WHEN na.{_KEY} < nb.{_KEY} THEN na.{_KEY} ELSE nb.{_KEY} END)"
     )
     with connection.cursor() as cursor:
         if subjects is None:
@@ -603,8 +614,9 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
             pairs.update(cursor.fetchall())
             cursor.execute(
                 shared.format(op="<", where=""),
-                [FP_BAND, FP_MAX_DF, FP_BAND, FP_MIN_SHARED],
-            )
+                [FP_BAND, FP_MAX_DF, FP_COUNT_BAND, FP_COUNT_BAND, FP_BAND, FP_MIN_SHARED,
+                 FP_MIN_SHARE],
+            )  # fmt: skip
             pairs.update(cursor.fetchall())
             return pairs
         ids = sorted(set(subjects))
@@ -621,8 +633,9 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
             pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
             cursor.execute(
                 shared.format(op="<>", where=f" AND a.transcript_id IN ({marks})"),
-                [FP_BAND, FP_MAX_DF, FP_BAND, *chunk, FP_MIN_SHARED],
-            )
+                [FP_BAND, FP_MAX_DF, FP_COUNT_BAND, FP_COUNT_BAND, FP_BAND, *chunk,
+                 FP_MIN_SHARED, FP_MIN_SHARE],
+            )  # fmt: skip
             pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
     return pairs
 
@@ -645,13 +658,17 @@ def _candidates_of(signed: Signed) -> list[str]:
             marks = ", ".join(["%s"] * len(signed.fingerprints))
             # this transcript's own rows are in the index too: a key is rare when at most
             # FP_MAX_DF transcripts hold it, this one included
+            mine = len(signed.fingerprints)
             cursor.execute(
-                f"SELECT transcript_id FROM {table} WHERE band = %s AND {_KEY} IN ("
+                f"SELECT f.transcript_id FROM {table} f "
+                f"JOIN {table} n ON n.transcript_id = f.transcript_id AND n.band = %s "
+                f"WHERE f.band = %s AND f.{_KEY} IN ("
                 f"SELECT {_KEY} FROM {table} WHERE band = %s AND {_KEY} IN ({marks}) "
-                f"GROUP BY {_KEY} HAVING COUNT(*) <= %s) AND transcript_id <> %s "
-                "GROUP BY transcript_id HAVING COUNT(*) >= %s",
-                [FP_BAND, FP_BAND, *signed.fingerprints, FP_MAX_DF, signed.transcript_id,
-                 FP_MIN_SHARED],
+                f"GROUP BY {_KEY} HAVING COUNT(*) <= %s) AND f.transcript_id <> %s "
+                f"GROUP BY f.transcript_id, n.{_KEY} HAVING COUNT(*) >= %s AND COUNT(*) >= "
+                f"%s * (CASE WHEN n.{_KEY} < %s THEN n.{_KEY} ELSE %s END)",
+                [FP_COUNT_BAND, FP_BAND, FP_BAND, *signed.fingerprints, FP_MAX_DF,
+                 signed.transcript_id, FP_MIN_SHARED, FP_MIN_SHARE, mine, mine],
             )  # fmt: skip
             found.update(row[0] for row in cursor.fetchall())
     return sorted(found)
@@ -837,7 +854,9 @@ def score_corpus(
     for a, b in pairs:
         if a not in bands or b not in bands:
             continue
-        if bands[a] & bands[b] or len(rare[a] & rare[b]) >= FP_MIN_SHARED:
+        common = len(rare[a] & rare[b])
+        smaller = min(len(signed[a].fingerprints), len(signed[b].fingerprints))
+        if bands[a] & bands[b] or (common >= FP_MIN_SHARED and common >= FP_MIN_SHARE * smaller):
             out[(a, b)] = similarity(signed[a], signed[b])
     return out
 
