@@ -591,17 +591,14 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
         f"SELECT {_KEY} FROM {table} WHERE band = %s GROUP BY {_KEY} "
         "HAVING COUNT(*) BETWEEN 2 AND %s"
     )
+    # pairs with their number of shared fingerprints; the share of the smaller transcript's
+    # is checked in Python (joining the count rows in SQL made the planner probe per row)
     shared = (
-        f"SELECT a.transcript_id, b.transcript_id FROM {table} a "
+        f"SELECT a.transcript_id, b.transcript_id, COUNT(*) FROM {table} a "
         f"JOIN ({rare}) r ON a.{_KEY} = r.{_KEY} "
         f"JOIN {table} b ON b.band = a.band AND b.{_KEY} = a.{_KEY} "
-        "AND a.transcript_id {op} b.transcript_id "
-        f"JOIN {table} na ON na.transcript_id = a.transcript_id AND na.band = %s "
-        f"JOIN {table} nb ON nb.transcript_id = b.transcript_id AND nb.band = %s "
-        "WHERE a.band = %s{where} "
-        f"GROUP BY a.transcript_id, b.transcript_id, na.{_KEY}, nb.{_KEY} "
-        f"HAVING COUNT(*) >= %s AND COUNT(*) >= %s * "
-        f"(CASE WHEN na.{_KEY} < nb.{_KEY} THEN na.{_KEY} ELSE nb.{_KEY} END)"
+        "AND a.transcript_id {op} b.transcript_id WHERE a.band = %s{where} "
+        "GROUP BY a.transcript_id, b.transcript_id HAVING COUNT(*) >= %s"
     )
     with connection.cursor() as cursor:
         if subjects is None:
@@ -613,11 +610,9 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
             )
             pairs.update(cursor.fetchall())
             cursor.execute(
-                shared.format(op="<", where=""),
-                [FP_BAND, FP_MAX_DF, FP_COUNT_BAND, FP_COUNT_BAND, FP_BAND, FP_MIN_SHARED,
-                 FP_MIN_SHARE],
-            )  # fmt: skip
-            pairs.update(cursor.fetchall())
+                shared.format(op="<", where=""), [FP_BAND, FP_MAX_DF, FP_BAND, FP_MIN_SHARED]
+            )
+            pairs.update(_enough_shared(cursor.fetchall()))
             return pairs
         ids = sorted(set(subjects))
         for start in range(0, len(ids), _CHUNK):
@@ -633,11 +628,37 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
             pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
             cursor.execute(
                 shared.format(op="<>", where=f" AND a.transcript_id IN ({marks})"),
-                [FP_BAND, FP_MAX_DF, FP_COUNT_BAND, FP_COUNT_BAND, FP_BAND, *chunk,
-                 FP_MIN_SHARED, FP_MIN_SHARE],
-            )  # fmt: skip
-            pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
+                [FP_BAND, FP_MAX_DF, FP_BAND, *chunk, FP_MIN_SHARED],
+            )
+            pairs.update((min(a, b), max(a, b)) for a, b in _enough_shared(cursor.fetchall()))
     return pairs
+
+
+def _fingerprint_counts(ids: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(ids))
+    out: dict[str, int] = {}
+    table = _band_table()
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT transcript_id, {_KEY} FROM {table} "
+                f"WHERE band = %s AND transcript_id IN ({marks})",
+                [FP_COUNT_BAND, *chunk],
+            )
+            out.update((tid, int(n)) for tid, n in cursor.fetchall())
+    return out
+
+
+def _enough_shared(rows: Sequence[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    """The pairs sharing at least ``FP_MIN_SHARE`` of the smaller one's fingerprints."""
+    counts = _fingerprint_counts(t for a, b, _ in rows for t in (a, b))
+    return [
+        (a, b)
+        for a, b, common in rows
+        if common >= FP_MIN_SHARE * min(counts.get(a, 0), counts.get(b, 0))
+    ]
 
 
 def _candidates_of(signed: Signed) -> list[str]:
@@ -660,17 +681,20 @@ def _candidates_of(signed: Signed) -> list[str]:
             # FP_MAX_DF transcripts hold it, this one included
             mine = len(signed.fingerprints)
             cursor.execute(
-                f"SELECT f.transcript_id FROM {table} f "
-                f"JOIN {table} n ON n.transcript_id = f.transcript_id AND n.band = %s "
-                f"WHERE f.band = %s AND f.{_KEY} IN ("
+                f"SELECT transcript_id, COUNT(*) FROM {table} "
+                f"WHERE band = %s AND {_KEY} IN ("
                 f"SELECT {_KEY} FROM {table} WHERE band = %s AND {_KEY} IN ({marks}) "
-                f"GROUP BY {_KEY} HAVING COUNT(*) <= %s) AND f.transcript_id <> %s "
-                f"GROUP BY f.transcript_id, n.{_KEY} HAVING COUNT(*) >= %s AND COUNT(*) >= "
-                f"%s * (CASE WHEN n.{_KEY} < %s THEN n.{_KEY} ELSE %s END)",
-                [FP_COUNT_BAND, FP_BAND, FP_BAND, *signed.fingerprints, FP_MAX_DF,
-                 signed.transcript_id, FP_MIN_SHARED, FP_MIN_SHARE, mine, mine],
+                f"GROUP BY {_KEY} HAVING COUNT(*) <= %s) AND transcript_id <> %s "
+                "GROUP BY transcript_id HAVING COUNT(*) >= %s",
+                [FP_BAND, FP_BAND, *signed.fingerprints, FP_MAX_DF, signed.transcript_id,
+                 FP_MIN_SHARED],
             )  # fmt: skip
-            found.update(row[0] for row in cursor.fetchall())
+            rows = cursor.fetchall()
+            counts = _fingerprint_counts(tid for tid, _ in rows)
+            found.update(
+                tid for tid, common in rows
+                if common >= FP_MIN_SHARE * min(mine, counts.get(tid, 0))
+            )  # fmt: skip
     return sorted(found)
 
 
