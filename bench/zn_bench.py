@@ -105,6 +105,7 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from fazhi.accounts.services import system_user
     from fazhi.exchange.services import import_bundle
     from fazhi.intel import duplicates
     from fazhi.intel.models import TranscriptBand, TranscriptSignature
@@ -116,7 +117,7 @@ def main() -> None:
     if bundle is not None:
         call_command("migrate", verbosity=0)
         clock = time.perf_counter()
-        report = import_bundle([bundle], actor="bench")
+        report = import_bundle([bundle], actor=system_user())
         assert report.ok, "import failed"
         figures["import_s"] = round(time.perf_counter() - clock, 1)
     header = _truth_header(bundle) if bundle is not None else {}
@@ -130,7 +131,7 @@ def main() -> None:
     figures["incidents"] = m.Incident.objects.count()
 
     # 1. the full build
-    build = rebuild_index(actor="bench")
+    build = rebuild_index(actor=system_user())
     figures["bl01_build_s"] = build.seconds
     figures["bl01_build"] = {
         "learn_s": build.timings["learn"],
@@ -177,7 +178,7 @@ def main() -> None:
 
     # 3. the ZN rules in a patrol
     clock = time.perf_counter()
-    run = run_patrol(as_of=as_of, actor="bench",
+    run = run_patrol(as_of=as_of, actor=system_user(),
                      codes=["ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"])  # fmt: skip
     figures["zn_patrol_s"] = round(time.perf_counter() - clock, 1)
     figures["rules"] = {

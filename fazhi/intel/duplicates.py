@@ -28,11 +28,13 @@ import itertools
 import math
 import re
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
+from functools import cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -43,6 +45,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fazhi.intel import lexicon
 from fazhi.intel.models import (
     BoilerplateSentence,
     BoilerplateVersion,
@@ -63,12 +66,45 @@ MIN_SHINGLES = 40
 # Shared passages shorter than this many characters are not shown as evidence.
 MIN_PASSAGE = 8
 _CHUNK = 1000
+# The lowest ``min_jaccard`` setting a pack may give ZN-BL-01: below it unrelated statements on
+# one subject start to align (the hand-written set's non-copies reach 0.14).
+MIN_SCORE = 0.3
+# What a signature is made of; part of the boilerplate version, so that signatures made
+# otherwise are re-signed (``sync_index`` rebuilds when the stored version is not this one's).
+SCHEME = "norm5+seed+align/1"
+# Sentence alignment: a sentence of one transcript is matched when its character bigrams and
+# those of some sentence of the other agree at this Dice coefficient or more; sentences shorter
+# than ALIGN_MIN_CHARS (答:没有) say nothing about copying and are left out.
+ALIGN_DICE = 0.6
+ALIGN_MIN_CHARS = 6
+# Winnowed fingerprints (Schleimer et al., the MOSS scheme): the minimum hash of every window of
+# FP_WINDOW consecutive FP_K-grams of the normalised kept text. Two texts that share a run of
+# FP_K + FP_WINDOW − 1 = 23 characters share a fingerprint, whatever else was edited, and a
+# transcript has about 2 / (FP_WINDOW + 1) × its length of them (≈ 19 for a statement).
+# They are stored beside the MinHash bands, as rows of band FP_BAND, so that copies whose
+# Jaccard an edit pulled below the LSH threshold are still candidates: a pair sharing at least
+# FP_MIN_SHARED fingerprints, each held by at most FP_MAX_DF transcripts (a run in more is a
+# formula nobody listed, not evidence of copying, and would make the join quadratic).
+FP_K = 8
+FP_WINDOW = 16
+FP_BAND = 1000
+FP_MIN_SHARED = 2
+FP_MAX_DF = 50
+# ... and at least this share of the smaller transcript's fingerprints: statements composed from
+# a common stock of sentences share a few rare runs by chance, copies share most of theirs. Each
+# transcript's fingerprint count is a row of band FP_COUNT_BAND (key = the count).
+FP_MIN_SHARE = 0.3
+FP_COUNT_BAND = 1001
 
 _SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
 _FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
 _DIGITS = re.compile(r"\d+")
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
 _NOT_FIELDS = {"问", "答"}
+# Compared text: punctuation and spaces dropped, runs of digits and Chinese numerals one "0"
+# (a copy with its amounts, dates and counts changed is still a copy).
+_NOISE = re.compile(r"[\W_]+")
+_NUMERAL = re.compile(r"[0-9〇零一二两三四五六七八九十百千万亿]+")
 
 _P = np.uint64(0x100000001B3)
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -122,10 +158,57 @@ def digest_of(key: str) -> str:
     return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
 
 
+def normalise(text: str) -> str:
+    """The text as compared: folded, without punctuation or spaces, numbers as "0"."""
+    return _NUMERAL.sub("0", _NOISE.sub("", fold(text)))
+
+
+@dataclass(frozen=True)
+class Seed:
+    """The seed boilerplate (``lexicons/boilerplate.toml``): header labels and formula patterns
+    that are boilerplate whatever the corpus's size."""
+
+    fields: frozenset[str]  # "label:*" keys
+    pattern: re.Pattern[str] | None
+    digest: str
+
+    def matches(self, key: str) -> bool:
+        return key in self.fields or (self.pattern is not None and bool(self.pattern.search(key)))
+
+
+@cache
+def load_seed() -> Seed:
+    """Read and check the seed file (an override in ``FAZHI_LEXICON_DIR`` replaces it)."""
+    override = lexicon.lexicon_dir()
+    path = override / "boilerplate.toml" if override is not None else None
+    if path is None or not path.exists():
+        path = lexicon.PACKAGED / "boilerplate.toml"
+    raw = path.read_bytes()
+    data = tomllib.loads(raw.decode("utf-8"))
+    labels = lexicon.words_of(data, "fields", "labels", path.name)
+    patterns = lexicon.words_of(data, "sentences", "patterns", path.name)
+    for number, pattern in enumerate(patterns, 1):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(
+                f"词库文件 {path.name}：[sentences] patterns 第 {number} 条有误：{exc}"
+            ) from exc
+    joined = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    digest = hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:12]
+    return Seed(frozenset(f"{label}:*" for label in labels), joined, digest)
+
+
 @dataclass(frozen=True)
 class Boilerplate:
     version: str
     keys: frozenset[str]
+    seed: Seed | None = None
+    # the stored set was learned under another scheme or seed: re-learn and re-sign
+    stale: bool = False
+
+    def is_boilerplate(self, key: str) -> bool:
+        return key in self.keys or (self.seed is not None and self.seed.matches(key))
 
     def kept(self, text: str) -> Kept:
         """The text without its boilerplate segments, with the map back to ``text``."""
@@ -134,7 +217,7 @@ class Boilerplate:
         spans: list[tuple[int, int]] = []  # (kept start, original start) per kept segment
         length = 0
         for seg in segments(text, folded):
-            if seg.key in self.keys:
+            if self.is_boilerplate(seg.key):
                 continue
             spans.append((length, seg.start))
             parts.append(folded[seg.start : seg.end])
@@ -146,6 +229,11 @@ class Boilerplate:
 class Kept:
     text: str
     spans: tuple[tuple[int, int], ...]
+
+    def sentences(self) -> list[str]:
+        """The kept segments, normalised (for the sentence alignment)."""
+        bounds = [s for s, _ in self.spans] + [len(self.text)]
+        return [normalise(self.text[a:b]) for a, b in itertools.pairwise(bounds)]
 
     def original(self, start: int, end: int) -> list[tuple[int, int]]:
         """The ranges of the original text that the kept range [start, end) came from."""
@@ -178,7 +266,8 @@ def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[s
 
 
 def version_of(digests: Iterable[str]) -> str:
-    joined = "\n".join(sorted(digests)).encode()
+    """The hash of a learned set, the seed file and the signing scheme."""
+    joined = "\n".join([SCHEME, load_seed().digest, *sorted(digests)]).encode()
     return hashlib.sha1(joined, usedforsecurity=False).hexdigest()[:16]
 
 
@@ -186,8 +275,10 @@ def current_boilerplate() -> Boilerplate | None:
     latest = BoilerplateVersion.objects.order_by("-learned_at", "-id").first()
     if latest is None:
         return None
-    keys = BoilerplateSentence.objects.filter(version=latest.version).values_list("text", flat=True)
-    return Boilerplate(latest.version, frozenset(keys))
+    rows = BoilerplateSentence.objects.filter(version=latest.version).values_list("digest", "text")
+    digests, keys = [d for d, _ in rows], frozenset(t for _, t in rows)
+    stale = version_of(digests) != latest.version
+    return Boilerplate(latest.version, keys, load_seed(), stale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,6 +300,27 @@ def shingle_hashes(text: str) -> np.ndarray:
     h *= _MIX2
     h ^= h >> np.uint64(32)
     return np.unique(h)
+
+
+def fingerprints(text: str) -> list[int]:
+    """The winnowed fingerprints of a normalised text, as signed 64-bit keys (sorted)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = len(codes) - FP_K + 1
+    if n <= 0:
+        return []
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(FP_K):
+        h = h * _P + codes[j : j + n]
+    h ^= h >> np.uint64(33)
+    h *= _MIX1
+    h ^= h >> np.uint64(29)
+    h *= _MIX2
+    h ^= h >> np.uint64(32)
+    if n > FP_WINDOW:
+        h = np.lib.stride_tricks.sliding_window_view(h, FP_WINDOW).min(axis=1)
+    else:
+        h = h.min(keepdims=True)
+    return sorted(np.unique(h).view(np.int64).tolist())
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -250,9 +362,10 @@ def band_keys(hashvalues: np.ndarray) -> list[int]:
 @dataclass
 class Signed:
     transcript_id: str
-    hashes: np.ndarray  # distinct 64-bit shingle hashes, sorted
+    hashes: np.ndarray  # distinct 64-bit shingle hashes of the normalised kept text, sorted
     minhash: np.ndarray  # NUM_PERM uint32 values
     kept: Kept
+    fingerprints: list[int] = field(default_factory=list)
 
     @property
     def indexed(self) -> bool:
@@ -261,8 +374,64 @@ class Signed:
 
 def sign(transcript_id: str, text: str, boilerplate: Boilerplate) -> Signed:
     kept = boilerplate.kept(text)
-    hashes = shingle_hashes(kept.text)
-    return Signed(transcript_id, hashes, minhash_values(hashes), kept)
+    compared = normalise(kept.text)
+    hashes = shingle_hashes(compared)
+    return Signed(transcript_id, hashes, minhash_values(hashes), kept, fingerprints(compared))
+
+
+def index_rows(signed: Signed) -> list[tuple[int, int]]:
+    """``(band, key)`` rows of a transcript in the index: its MinHash bands and fingerprints."""
+    if not signed.indexed:
+        return []
+    rows = list(enumerate(band_keys(signed.minhash)))
+    rows.extend((FP_BAND, key) for key in signed.fingerprints)
+    rows.append((FP_COUNT_BAND, len(signed.fingerprints)))
+    return rows
+
+
+def _bigrams(sentence: str) -> frozenset[str]:
+    return frozenset(sentence[i : i + 2] for i in range(len(sentence) - 1))
+
+
+def _cover(mine: list[tuple[int, frozenset[str]]], theirs: list[frozenset[str]]) -> float:
+    """The share of ``mine``'s characters in sentences that some sentence of ``theirs``
+    matches (bigram Dice ≥ ``ALIGN_DICE``), whatever the order."""
+    total = sum(n for n, _ in mine)
+    if not total:
+        return 0.0
+    aligned = 0
+    for n, grams in mine:
+        for other in theirs:
+            common = len(grams & other)
+            if 2 * common >= ALIGN_DICE * (len(grams) + len(other)):
+                aligned += n
+                break
+    return aligned / total
+
+
+def alignment(a: Signed, b: Signed) -> float:
+    """Sentence-level alignment: the smaller of the two shares of characters that lie in a
+    sentence matched in the other transcript. It holds when sentences are reordered, a word or
+    a name in each is changed, or one or two are reworded, inserted or dropped — the edits that
+    pull the shingle Jaccard of a short statement far down."""
+    sa = [(len(s), _bigrams(s)) for s in a.kept.sentences() if len(s) >= ALIGN_MIN_CHARS]
+    sb = [(len(s), _bigrams(s)) for s in b.kept.sentences() if len(s) >= ALIGN_MIN_CHARS]
+    return min(_cover(sa, [g for _, g in sb]), _cover(sb, [g for _, g in sa]))
+
+
+def similarity(a: Signed, b: Signed) -> tuple[float, float]:
+    """``(jaccard, alignment)`` of two signed transcripts."""
+    return jaccard(a.hashes, b.hashes), alignment(a, b)
+
+
+def verdict(j: float, al: float, min_jaccard: float, min_alignment: float) -> float | None:
+    """The score of a pair that holds (the Jaccard, or the alignment when only it reaches its
+    threshold), ``None`` otherwise. ``min_alignment`` 0 leaves the alignment out."""
+    if j >= min_jaccard:
+        return j
+    if min_alignment > 0 and al >= min_alignment:
+        return al
+    return None
 
 
 def _store(
@@ -282,12 +451,7 @@ def _store(
          prep.get_db_prep_save(changed[s.transcript_id], connection), stamp)
         for s in signed
     ]  # fmt: skip
-    bands = [
-        (s.transcript_id, band, key)
-        for s in signed
-        if s.indexed
-        for band, key in enumerate(band_keys(s.minhash))
-    ]
+    bands = [(s.transcript_id, band, key) for s in signed for band, key in index_rows(s)]
     sig_table = connection.ops.quote_name(TranscriptSignature._meta.db_table)
     sig_columns = "transcript_id, version, minhash, shingle_count, source_changed_at, changed_at"
     band_table = _band_table()
@@ -361,7 +525,9 @@ def rebuild() -> BuildReport:
         )
         TranscriptBand.objects.all().delete()
         TranscriptSignature.objects.all().delete()
-        boilerplate = Boilerplate(version, frozenset(key for key, _ in learned.values()))
+        boilerplate = Boilerplate(
+            version, frozenset(key for key, _ in learned.values()), load_seed()
+        )
         ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
         signed = _sign_ids(ids, boilerplate, fresh=True)
     done = time.perf_counter()
@@ -375,7 +541,7 @@ def sync_index() -> dict[str, Any]:
     """Sign the transcripts that are new or changed since they were signed, drop the index rows
     of vanished transcripts; learn the boilerplate first if it never was."""
     boilerplate = current_boilerplate()
-    if boilerplate is None:
+    if boilerplate is None or boilerplate.stale:
         report = rebuild()
         return {"rebuilt": True, "signed": report.signed}
     stale = set(m.Transcript.objects.filter(signature__isnull=True).values_list("pk", flat=True))
@@ -420,14 +586,33 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
     them, or those involving ``subjects``."""
     table = _band_table()
     pairs: set[tuple[str, str]] = set()
+    # fingerprints held by 2..FP_MAX_DF transcripts; pairs sharing FP_MIN_SHARED of them
+    rare = (
+        f"SELECT {_KEY} FROM {table} WHERE band = %s GROUP BY {_KEY} "
+        "HAVING COUNT(*) BETWEEN 2 AND %s"
+    )
+    # pairs with their number of shared fingerprints; the share of the smaller transcript's
+    # is checked in Python (joining the count rows in SQL made the planner probe per row)
+    shared = (
+        f"SELECT a.transcript_id, b.transcript_id, COUNT(*) FROM {table} a "
+        f"JOIN ({rare}) r ON a.{_KEY} = r.{_KEY} "
+        f"JOIN {table} b ON b.band = a.band AND b.{_KEY} = a.{_KEY} "
+        "AND a.transcript_id {op} b.transcript_id WHERE a.band = %s{where} "
+        "GROUP BY a.transcript_id, b.transcript_id HAVING COUNT(*) >= %s"
+    )
     with connection.cursor() as cursor:
         if subjects is None:
             cursor.execute(
                 f"SELECT DISTINCT a.transcript_id, b.transcript_id FROM {table} a "
                 f"JOIN {table} b ON a.band = b.band AND a.{_KEY} = b.{_KEY} "
-                "AND a.transcript_id < b.transcript_id"
+                "AND a.transcript_id < b.transcript_id WHERE a.band < %s",
+                [FP_BAND],
             )
             pairs.update(cursor.fetchall())
+            cursor.execute(
+                shared.format(op="<", where=""), [FP_BAND, FP_MAX_DF, FP_BAND, FP_MIN_SHARED]
+            )
+            pairs.update(_enough_shared(cursor.fetchall()))
             return pairs
         ids = sorted(set(subjects))
         for start in range(0, len(ids), _CHUNK):
@@ -436,11 +621,44 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
             cursor.execute(
                 f"SELECT DISTINCT a.transcript_id, b.transcript_id FROM {table} a "
                 f"JOIN {table} b ON a.band = b.band AND a.{_KEY} = b.{_KEY} "
-                f"AND a.transcript_id <> b.transcript_id WHERE a.transcript_id IN ({marks})",
-                chunk,
+                f"AND a.transcript_id <> b.transcript_id "
+                f"WHERE a.band < %s AND a.transcript_id IN ({marks})",
+                [FP_BAND, *chunk],
             )
             pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
+            cursor.execute(
+                shared.format(op="<>", where=f" AND a.transcript_id IN ({marks})"),
+                [FP_BAND, FP_MAX_DF, FP_BAND, *chunk, FP_MIN_SHARED],
+            )
+            pairs.update((min(a, b), max(a, b)) for a, b in _enough_shared(cursor.fetchall()))
     return pairs
+
+
+def _fingerprint_counts(ids: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(ids))
+    out: dict[str, int] = {}
+    table = _band_table()
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT transcript_id, {_KEY} FROM {table} "
+                f"WHERE band = %s AND transcript_id IN ({marks})",
+                [FP_COUNT_BAND, *chunk],
+            )
+            out.update((tid, int(n)) for tid, n in cursor.fetchall())
+    return out
+
+
+def _enough_shared(rows: Sequence[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    """The pairs sharing at least ``FP_MIN_SHARE`` of the smaller one's fingerprints."""
+    counts = _fingerprint_counts(t for a, b, _ in rows for t in (a, b))
+    return [
+        (a, b)
+        for a, b, common in rows
+        if common >= FP_MIN_SHARE * min(counts.get(a, 0), counts.get(b, 0))
+    ]
 
 
 def _candidates_of(signed: Signed) -> list[str]:
@@ -450,12 +668,34 @@ def _candidates_of(signed: Signed) -> list[str]:
     table = _band_table()
     where = " OR ".join([f"(band = %s AND {_KEY} = %s)"] * len(keys))
     params: list[Any] = [v for pair in enumerate(keys) for v in pair]
+    found: set[str] = set()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT transcript_id FROM {table} WHERE ({where}) AND transcript_id <> %s",
             [*params, signed.transcript_id],
         )
-        return [row[0] for row in cursor.fetchall()]
+        found.update(row[0] for row in cursor.fetchall())
+        if signed.fingerprints:
+            marks = ", ".join(["%s"] * len(signed.fingerprints))
+            # this transcript's own rows are in the index too: a key is rare when at most
+            # FP_MAX_DF transcripts hold it, this one included
+            mine = len(signed.fingerprints)
+            cursor.execute(
+                f"SELECT transcript_id, COUNT(*) FROM {table} "
+                f"WHERE band = %s AND {_KEY} IN ("
+                f"SELECT {_KEY} FROM {table} WHERE band = %s AND {_KEY} IN ({marks}) "
+                f"GROUP BY {_KEY} HAVING COUNT(*) <= %s) AND transcript_id <> %s "
+                "GROUP BY transcript_id HAVING COUNT(*) >= %s",
+                [FP_BAND, FP_BAND, *signed.fingerprints, FP_MAX_DF, signed.transcript_id,
+                 FP_MIN_SHARED],
+            )  # fmt: skip
+            rows = cursor.fetchall()
+            counts = _fingerprint_counts(tid for tid, _ in rows)
+            found.update(
+                tid for tid, common in rows
+                if common >= FP_MIN_SHARE * min(mine, counts.get(tid, 0))
+            )  # fmt: skip
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -549,9 +789,13 @@ def shared_passages(a: Kept, b: Kept) -> tuple[tuple[int, int, int, int], ...]:
 
 
 def verify(
-    pairs: Iterable[tuple[str, str]], boilerplate: Boilerplate, min_jaccard: float
+    pairs: Iterable[tuple[str, str]],
+    boilerplate: Boilerplate,
+    min_jaccard: float,
+    min_alignment: float = 0.0,
 ) -> list[Pair]:
-    """The candidate pairs that hold: different persons, exact Jaccard ≥ ``min_jaccard``."""
+    """The candidate pairs that hold: different persons, exact Jaccard ≥ ``min_jaccard`` or
+    (when ``min_alignment`` > 0) sentence alignment ≥ ``min_alignment``."""
     pairs = sorted(pairs)
     infos = _infos(t for pair in pairs for t in pair)
     signed: dict[str, Signed] = {}
@@ -569,24 +813,31 @@ def verify(
         sa, sb = signed_of(a), signed_of(b)
         if not (sa.indexed and sb.indexed):
             continue
-        score = jaccard(sa.hashes, sb.hashes)
-        if score >= min_jaccard:
+        j = jaccard(sa.hashes, sb.hashes)
+        # the alignment costs a sentence-by-sentence comparison: only when it can decide
+        al = alignment(sa, sb) if min_alignment > 0 and j < min_jaccard else 0.0
+        score = verdict(j, al, min_jaccard, min_alignment)
+        if score is not None:
             out.append(Pair(a, b, round(score, 4), shared_passages(sa.kept, sb.kept)))
     return out
 
 
-def find_matches(min_jaccard: float, subjects: Iterable[str] | None = None) -> list[Pair]:
+def find_matches(
+    min_jaccard: float, subjects: Iterable[str] | None = None, min_alignment: float = 0.0
+) -> list[Pair]:
     """The verified pairs: all of them, or those involving ``subjects``. Syncs the index."""
     sync_index()
     boilerplate = current_boilerplate()
     assert boilerplate is not None
-    return verify(candidate_pairs(subjects), boilerplate, min_jaccard)
+    return verify(candidate_pairs(subjects), boilerplate, min_jaccard, min_alignment)
 
 
-def check_transcript(transcript_id: str, min_jaccard: float = 0.8) -> list[Match]:
+def check_transcript(
+    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.0
+) -> list[Match]:
     """One transcript against the index (signing it first if it is new or changed)."""
     boilerplate = current_boilerplate()
-    if boilerplate is None:
+    if boilerplate is None or boilerplate.stale:
         sync_index()
         boilerplate = current_boilerplate()
         assert boilerplate is not None
@@ -607,8 +858,31 @@ def check_transcript(transcript_id: str, min_jaccard: float = 0.8) -> list[Match
         _store([me], {transcript_id: changed_at}, boilerplate.version)
     others = _candidates_of(me)
     pairs = verify(((min(transcript_id, o), max(transcript_id, o)) for o in others),
-                   boilerplate, min_jaccard)  # fmt: skip
+                   boilerplate, min_jaccard, min_alignment)  # fmt: skip
     return sorted((pair.match_for(transcript_id) for pair in pairs), key=lambda x: -x.jaccard)
+
+
+def score_corpus(
+    texts: dict[str, str], pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """The score ZN-BL-01 gives each pair of an in-memory corpus, exactly as the rule computes
+    it (boilerplate learned from ``texts``, LSH candidates, exact verification), 0 for a pair
+    that is not a candidate or is too short to judge. For measuring (``fazhi.intel.quality``)."""
+    _, _, learned = learn_boilerplate(texts.values())
+    boilerplate = Boilerplate("eval", frozenset(key for key, _ in learned.values()), load_seed())
+    signed = {tid: sign(tid, text, boilerplate) for tid, text in texts.items()}
+    bands = {tid: set(enumerate(band_keys(s.minhash))) for tid, s in signed.items() if s.indexed}
+    holders: Counter[int] = Counter(k for tid in bands for k in signed[tid].fingerprints)
+    rare = {tid: {k for k in signed[tid].fingerprints if holders[k] <= FP_MAX_DF} for tid in bands}
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for a, b in pairs:
+        if a not in bands or b not in bands:
+            continue
+        common = len(rare[a] & rare[b])
+        smaller = min(len(signed[a].fingerprints), len(signed[b].fingerprints))
+        if bands[a] & bands[b] or (common >= FP_MIN_SHARED and common >= FP_MIN_SHARE * smaller):
+            out[(a, b)] = similarity(signed[a], signed[b])
+    return out
 
 
 __all__ = [

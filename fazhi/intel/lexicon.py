@@ -46,7 +46,38 @@ class Cue:
     subcategory: str
     start: int
     end: int
+    # not a fact: negated, or in a non-factual context (``context`` says which)
     negated: bool
+    # "" (a fact), "negated", or a scope.toml kind: belief, enquiry, prevention, hypothetical,
+    # denial
+    context: str = ""
+    pattern: str = ""  # the patterns.toml pattern that found it ("" for a lexicon word)
+
+
+CONTEXTS = ("negated", "belief", "enquiry", "prevention", "hypothetical", "denial")
+CONTEXT_LABELS = {
+    "negated": "否定", "belief": "误认", "enquiry": "咨询", "prevention": "防范提醒",
+    "hypothetical": "假设担心", "denial": "经核不实",
+}  # fmt: skip
+_SCOPE_TABLES = ("before_clause", "before_sentence", "after_clause", "after_sentence")
+_SENTENCE_END = re.compile(r"[。！？!?\n\r]")
+_GAP_CLASS = r"[^，。；！？,;!?\n\r]"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    category: str
+    subcategory: str
+    regex: re.Pattern[str]
+    examples: tuple[str, ...]
+    counter: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    # table -> kind -> markers
+    markers: dict[str, dict[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +119,7 @@ def _read(name: str) -> dict[str, Any]:
     return data
 
 
-def _words(data: dict[str, Any], table: str, key: str, source: str) -> list[str]:
+def words_of(data: dict[str, Any], table: str, key: str, source: str) -> list[str]:
     value = data.get(table, {}).get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ValueError(f"词库文件 {source}：[{table}] {key} 须为非空字符串列表")
@@ -103,10 +134,10 @@ def load_lexicon(category: str) -> Lexicon:
     data = _read(source)
     terms: dict[str, str] = {}
     for sub in data.get("terms", {}):
-        for word in _words(data, "terms", sub, source):
+        for word in words_of(data, "terms", sub, source):
             terms.setdefault(word, sub)
     weights = {str(k): int(v) for k, v in data.get("weights", {}).items()}
-    exclude = frozenset(_words(data, "exclude", "words", source))
+    exclude = frozenset(words_of(data, "exclude", "words", source))
     return Lexicon(category, terms, weights, exclude)
 
 
@@ -114,10 +145,93 @@ def load_lexicon(category: str) -> Lexicon:
 def load_negation() -> Negation:
     data = _read("negation.toml")
     return Negation(
-        frozenset(_words(data, "words", "negators", "negation.toml")),
-        frozenset(_words(data, "words", "pseudo", "negation.toml")),
-        frozenset(_words(data, "words", "scope_breakers", "negation.toml")),
+        frozenset(words_of(data, "words", "negators", "negation.toml")),
+        frozenset(words_of(data, "words", "pseudo", "negation.toml")),
+        frozenset(words_of(data, "words", "scope_breakers", "negation.toml")),
     )
+
+
+def _part(part: str, groups: dict[str, list[str]], where: str) -> str:
+    alternatives: list[str] = []
+    for alt in part.split("|"):
+        if alt.startswith("{") and alt.endswith("}"):
+            name = alt[1:-1]
+            if name not in groups:
+                raise ValueError(f"词库文件 patterns.toml：{where} 引用了未定义的词组 {{{name}}}")
+            alternatives.extend(groups[name])
+        elif alt:
+            alternatives.append(alt)
+        else:
+            raise ValueError(f"词库文件 patterns.toml：{where} 有空的候选词")
+    # longer alternatives first, so that 跳下去 wins over 跳
+    ordered = sorted(set(alternatives), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(a) for a in ordered) + ")"
+
+
+@cache
+def load_patterns() -> tuple[Pattern, ...]:
+    """The cue patterns of ``patterns.toml``, checked: known categories and subcategories,
+    defined groups, a gap of 0–12, unique names, and every example found, every counter-example
+    not (a pattern that misses its own examples is a broken edit)."""
+    data = _read("patterns.toml")
+    raw_groups = data.get("groups", {})
+    groups: dict[str, list[str]] = {}
+    for name, words in raw_groups.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ValueError(f"词库文件 patterns.toml：[groups] {name} 须为非空字符串列表")
+        groups[str(name)] = list(words)
+    out: list[Pattern] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(data.get("pattern", []), 1):
+        where = f"第 {number} 条句式"
+        name = entry.get("name")
+        if not isinstance(name, str) or not name or name in seen:
+            raise ValueError(f"词库文件 patterns.toml：{where} 缺少名称或名称重复")
+        seen.add(name)
+        where = f"句式 {name}"
+        category, sub = entry.get("category"), entry.get("subcategory")
+        if category not in CATEGORIES:
+            raise ValueError(f"词库文件 patterns.toml：{where} 的类别 {category} 未知")
+        if sub not in set(load_lexicon(category).terms.values()) | set(
+            load_lexicon(category).weights
+        ):
+            raise ValueError(f"词库文件 patterns.toml：{where} 的子类 {sub} 不在 {category} 词库中")
+        seq, gap = entry.get("seq"), entry.get("gap", 0)
+        if not isinstance(seq, list) or not seq or not all(isinstance(p, str) for p in seq):
+            raise ValueError(f"词库文件 patterns.toml：{where} 的 seq 须为非空字符串列表")
+        if not isinstance(gap, int) or not 0 <= gap <= 12:
+            raise ValueError(f"词库文件 patterns.toml：{where} 的 gap 须为 0 到 12 的整数")
+        joiner = f"{_GAP_CLASS}{{0,{gap}}}?"
+        regex = re.compile(joiner.join(_part(p, groups, where) for p in seq))
+        examples = tuple(entry.get("examples", []))
+        counter = tuple(entry.get("counter", []))
+        pattern = Pattern(name, category, sub, regex, examples, counter)
+        for example in examples:
+            if not regex.search(example):
+                raise ValueError(f"词库文件 patterns.toml：{where} 找不到自己的例句“{example}”")
+        for example in counter:
+            if regex.search(example):
+                raise ValueError(f"词库文件 patterns.toml：{where} 误中了反例“{example}”")
+        out.append(pattern)
+    return tuple(out)
+
+
+@cache
+def load_scope() -> Scope:
+    data = _read("scope.toml")
+    markers: dict[str, dict[str, tuple[str, ...]]] = {}
+    for table in _SCOPE_TABLES:
+        kinds = data.get(table, {})
+        for kind in kinds:
+            if kind not in CONTEXTS[1:]:
+                raise ValueError(f"词库文件 scope.toml：[{table}] 的语境 {kind} 未知")
+        markers[table] = {
+            str(kind): tuple(words_of(data, table, str(kind), "scope.toml")) for kind in kinds
+        }
+    for table in data:
+        if table not in _SCOPE_TABLES:
+            raise ValueError(f"词库文件 scope.toml：未知的表 [{table}]")
+    return Scope(markers)
 
 
 _lock = threading.Lock()
@@ -149,6 +263,8 @@ def reload() -> None:
     """Forget the loaded lexicons (after an edit, or in tests that override the directory)."""
     load_lexicon.cache_clear()
     load_negation.cache_clear()
+    load_patterns.cache_clear()
+    load_scope.cache_clear()
     tokenizer.cache_clear()
     _prefilter.cache_clear()
 
@@ -158,25 +274,91 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return list(tokenizer().tokenize(text, HMM=False))
 
 
+def _bounds(text: str, start: int, end: int, stop: re.Pattern[str]) -> tuple[int, int]:
+    """The start and end of the clause (or sentence) around ``text[start:end]``."""
+    low = start
+    while low > 0 and not stop.match(text, low - 1):
+        low -= 1
+    high = end
+    while high < len(text) and not stop.match(text, high):
+        high += 1
+    return low, high
+
+
+def context_of(text: str, start: int, end: int) -> str:
+    """The non-factual context of the cue at ``text[start:end]`` by scope.toml ("" if none)."""
+    scope = load_scope().markers
+    c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
+    s_low, s_high = _bounds(text, start, end, _SENTENCE_END)
+    windows = {
+        "before_clause": text[c_low:start],
+        "before_sentence": text[s_low:start],
+        "after_clause": text[end : c_high + 1],
+        "after_sentence": text[end:s_high],
+    }
+    for table in _SCOPE_TABLES:
+        for kind, markers in scope.get(table, {}).items():
+            if any(marker in windows[table] for marker in markers):
+                return kind
+    return ""
+
+
+def _excluded(text: str, start: int, end: int, exclude: frozenset[str]) -> bool:
+    """A match is excluded when a listed look-alike word reaches across its edge (刀削面 over
+    拿刀); a listed word wholly inside the match (剪刀 in 拿着一把剪刀) is the pattern's own."""
+    for word in exclude:
+        at = text.find(word, max(0, start - len(word) + 1))
+        while at != -1 and at < end:
+            if at + len(word) > start and (at < start or at + len(word) > end):
+                return True
+            at = text.find(word, at + 1)
+    return False
+
+
 def find_cues(text: str, category: str) -> list[Cue]:
-    """Every cue of ``category`` in ``text``, negated ones included (``Cue.negated``)."""
+    """Every cue of ``category`` in ``text`` — lexicon words and pattern matches — with those
+    that are not facts marked (``Cue.negated``, ``Cue.context``)."""
     if not text:
         return []
     lex = load_lexicon(category)
     negation = load_negation()
     found: list[Cue] = []
     negated_from = -1  # position of the last negator still in scope, or -1
+    negated_at: list[tuple[int, int]] = []  # (negator, clause end): ranges a negator governs
     for word, start, end in tokens(text):
         if _CLAUSE_END.fullmatch(word) or word in negation.breakers:
+            if negated_from >= 0:
+                negated_at.append((negated_from, start))
             negated_from = -1
             continue
         if word in negation.negators:
-            negated_from = start
+            negated_from = start if negated_from < 0 else negated_from
             continue
         sub = lex.terms.get(word)
         if sub is not None:
             found.append(Cue(word, category, sub, start, end, negated_from >= 0))
-    return found
+    if negated_from >= 0:
+        negated_at.append((negated_from, len(text)))
+    taken = [(c.start, c.end) for c in found]
+    for pattern in load_patterns():
+        if pattern.category != category:
+            continue
+        for match in pattern.regex.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue  # a lexicon word already stands there
+            if _excluded(text, start, end, lex.exclude):
+                continue
+            negated = any(low <= start < high for low, high in negated_at)
+            found.append(Cue(match.group(), category, pattern.subcategory, start, end, negated,
+                             pattern=pattern.name))  # fmt: skip
+            taken.append((start, end))
+    out: list[Cue] = []
+    for cue in sorted(found, key=lambda c: (c.start, c.end)):
+        context = "negated" if cue.negated else context_of(text, cue.start, cue.end)
+        out.append(Cue(cue.term, cue.category, cue.subcategory, cue.start, cue.end,
+                       bool(context), context, cue.pattern))  # fmt: skip
+    return out
 
 
 def positive_cues(text: str, category: str) -> list[Cue]:
@@ -191,7 +373,9 @@ def weight_of(category: str, subcategory: str) -> int:
 @cache
 def _prefilter(category: str) -> re.Pattern[str]:
     terms = sorted(load_lexicon(category).terms, key=len, reverse=True)
-    return re.compile("|".join(re.escape(t) for t in terms))
+    parts = [re.escape(t) for t in terms]
+    parts.extend(p.regex.pattern for p in load_patterns() if p.category == category)
+    return re.compile("|".join(parts))
 
 
 def may_contain(text: str | None, category: str) -> bool:

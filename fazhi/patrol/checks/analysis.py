@@ -334,13 +334,18 @@ def dispute_repeat(params: Any, ctx: EvalContext) -> AnalysisQuery:
     "transcript_duplicate",
     kind=RuleKind.ANALYSIS,
     subject="transcript",
-    settings={"min_jaccard": "number"},
+    settings={"min_jaccard": "number", "min_alignment": "number"},
 )
 def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
-    """Transcripts of different persons that are near-identical once the corpus's boilerplate
-    is removed: MinHash/LSH candidates from the persisted index, verified by exact Jaccard."""
-    min_jaccard = float(ctx.settings.get("min_jaccard", 0.8))
-    _check_range("min_jaccard", min_jaccard, duplicates.LSH_THRESHOLD, 1)
+    """Transcripts of different persons that are near-identical once the boilerplate (seed
+    list and corpus-learned) is removed: candidates from the persisted index (MinHash/LSH bands
+    and winnowed fingerprints), verified by the exact shingle Jaccard of the normalised texts
+    and, when ``min_alignment`` > 0, by the sentence alignment (``duplicates.verdict``)."""
+    min_jaccard = float(ctx.settings.get("min_jaccard", 0.6))
+    _check_range("min_jaccard", min_jaccard, duplicates.MIN_SCORE, 1)
+    min_alignment = float(ctx.settings.get("min_alignment", 0.0))
+    if min_alignment:
+        _check_range("min_alignment", min_alignment, duplicates.MIN_SCORE, 1)
     code = "ZN-BL-01"
 
     def narrow(ctx: EvalContext) -> tuple[str, ...]:
@@ -368,7 +373,7 @@ def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
         return tuple(sorted(subjects))
 
     def run(ctx: EvalContext) -> Iterator[Result]:
-        pairs = duplicates.find_matches(min_jaccard, ctx.subjects)
+        pairs = duplicates.find_matches(min_jaccard, ctx.subjects, min_alignment)
         if ctx.subjects is None:
             BoilerplateVersion.objects.filter(patrolled=False).update(patrolled=True)
         by_transcript: dict[str, list[tuple[duplicates.Match, duplicates.Info]]] = {}
@@ -407,9 +412,10 @@ def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
                          [{"transcript_id": o.id, "jaccard": mm.jaccard} for mm, o in matches[1:]])
                 )  # fmt: skip
             lines = [
-                f"笔录雷同：去除套话（多数笔录共有的权利告知、表头、结束语）后，本笔录（{me.person_name}）"
-                f"与笔录 {other.id}（{other_unit}）的字符 {duplicates.SHINGLE} 元组"
-                f"相似度为 {best.jaccard:.2f}，达到 {min_jaccard:.2f}。",
+                f"笔录雷同：去除套话（权利告知、表头、结束语等）后，本笔录（{me.person_name}）"
+                f"与笔录 {other.id}（{other_unit}）的相似度为 {best.jaccard:.2f}"
+                f"（字符 {duplicates.SHINGLE} 元组重合度，数字、标点、全半角不计；"
+                f"或启用时的逐句对齐比例），达到阈值。",
                 f"两份笔录分属不同人员；相同段落 {len(best.passages)} 处，共 {shared} 字。",
             ]
             if len(matches) > 1:

@@ -313,3 +313,62 @@ def test_bl01_check_transcript_and_rebuild(clean_records: Records) -> None:
     from fazhi.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="intel.rebuild", actor="zhou").exists()
+
+
+RIGHTS = (
+    "询问笔录\n时间：2026年9月{day}日10时00分至10时40分\n地点：城南派出所询问室\n"
+    "询问人：王建国、李晓东\n记录人：李晓东\n被询问人：{name}\n"
+    "问：我们是城南派出所的民警（出示工作证件），现依法对你进行询问，你应当如实回答，"
+    "对与本案无关的问题有拒绝回答的权利，有申请回避的权利，故意作伪证或者隐匿罪证要负法律"
+    "责任，你听清楚了吗？\n答：听清楚了。\n问：你是否申请回避？\n答：不申请。\n"
+)
+CLOSING = "问：你还有什么要补充的吗？\n答：没有了。\n问：以上笔录你看一下，是否一致？\n答：一致。\n"
+STATEMENTS = [
+    "问：你说一下情况。\n答：我在菜市场门口卖豆腐，下午四点听到旁边吵起来了，老周推了卖菜的小钱一下，她坐到了地上。",
+    "问：你说一下情况。\n答：我的电动车停在7栋后面的车棚，早上七点下楼就不见了，U型锁被剪断扔在地上，车是绿色的雅迪。",
+    "问：你说一下情况。\n答：有人打电话说是医保局的，让我把钱转到安全账户核查，我转了两万八，后来电话就打不通了。",
+    "问：你说一下情况。\n答：楼上住户每天半夜拖椅子放音乐，我上去敲过三次门，第三次男的开门就骂人，我整夜睡不着。",
+    "问：你说一下情况。\n答：我在工地干了五个月木工，包工头说年前结清工钱，到现在一分没给，电话也不接了。",
+    "问：你说一下情况。\n答：两辆车在路口剐蹭了，对方下车骂我，说我开车不长眼，我们俩就吵了起来，后来交警来了。",
+    "问：你说一下情况。\n答：我家的两头黄牛夜里被人牵走了，牛棚的铁丝被剪断，地上有车轮印子一直通到村口。",
+    "问：你说一下情况。\n答：我在网上买演唱会门票，付了一千六，卖家说发货却把我拉黑了，聊天记录我都截了图。",
+]
+ORIGINAL = (
+    "问：你把看到的情况讲一下。\n答：昨天晚上九点多，我下楼倒垃圾，路过幸福里小区后面的车棚，"
+    "看见一个男的蹲在一辆绿色电动车旁边弄锁。我以为是车主自己的车锁坏了，就没多问。过了几分钟"
+    "我倒完垃圾回来，那个男的已经把车推到小区东门了，骑上车往建设路方向走了。\n"
+    "问：那个男的长什么样？\n答：个子不高，一米七左右，偏瘦，穿一件深蓝色的冲锋衣，戴一顶黑色"
+    "鸭舌帽，背了一个灰色的双肩包。\n"
+)
+# the same statement in another witness's mouth: a number changed, one sentence reworded
+EDITED = (
+    ORIGINAL.replace("九点多", "九点半左右")
+    .replace("一米七左右", "一米七二左右")
+    .replace(
+        "我以为是车主自己的车锁坏了，就没多问。", "我当时想可能是人家自己的锁坏了，也就没吭声。"
+    )
+)
+
+
+def test_bl01_small_store_sharing_a_rights_notice(clean_records: Records) -> None:
+    # given a first import of ten transcripts of ten persons: every one carries the same header,
+    # rights notice and closing lines (too few transcripts for any of it to be learned), eight
+    # say different things, two say the same thing with a number and a sentence changed
+    records = clean_records
+    bodies = [*STATEMENTS, ORIGINAL, EDITED]
+    names = ["甲一", "乙二", "丙三", "丁四", "戊五", "己六", "庚七", "辛八", "壬九", "癸十"]
+    for i, (name, body) in enumerate(zip(names, bodies, strict=True)):
+        born = f"1980-01-{i + 1:02d}"
+        add(records, person(f"S-{i}", "C-OK", name=name, role="证人", id_number=id_number(born),
+                            birth_date=born))  # fmt: skip
+        text = RIGHTS.format(day=10 + i, name=name) + body + "\n" + CLOSING
+        add(records, transcript(f"T-S{i}", t(f"2026-09-{10 + i:02d} 10:00"),
+                                t(f"2026-09-{10 + i:02d} 10:40"), person_id=f"S-{i}",
+                                kind="询问", text=text))  # fmt: skip
+    # when the ZN rules run; then exactly the two copies are suspicions
+    findings = zn(records)
+    assert keys(findings) == {
+        ("ZN-BL-01", "transcript", "T-S8"),
+        ("ZN-BL-01", "transcript", "T-S9"),
+    }
+    assert all(0.6 <= f["score"] < 1 for f in findings)

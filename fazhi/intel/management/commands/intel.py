@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["rebuild", "sync", "check"])
         parser.add_argument("transcript_id", nargs="?")
         parser.add_argument("--actor", default=None, help="操作人：平台用户名（默认系统账号）")
-        parser.add_argument("--min-jaccard", type=float, default=0.8)
+        parser.add_argument("--min-jaccard", type=float, default=0.6)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

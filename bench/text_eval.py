@@ -1,0 +1,44 @@
+"""Precision and recall of ZN-BL-01, ZN-JQ-01 and ZN-JF-02 on the hand-written evaluation set.
+
+    uv run python bench/text_eval.py                 # report at the rule's threshold
+    uv run python bench/text_eval.py --errors        # and every misjudged incident class
+
+The set is ``fazhi/intel/evalset/`` (its README gives the labels and the dev/held-out split); the
+figures go to ``docs/benchmarks.md``. No database: the library's functions are scored directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings_test")
+
+import django
+
+django.setup()
+
+from fazhi.intel import quality  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threshold", type=float, default=None, help="ZN-BL-01 min_jaccard")
+    parser.add_argument("--alignment", type=float, default=0.0, help="ZN-BL-01 min_alignment")
+    parser.add_argument("--errors", action="store_true", help="list the misjudged incident classes")
+    args = parser.parse_args()
+    threshold = args.threshold if args.threshold is not None else quality.default_threshold()
+    dup = quality.evaluate_duplicates(threshold, args.alignment)
+    cues = quality.evaluate_cues()
+    print(f"{len(quality.transcripts())} transcripts, {len(quality.incidents())} incidents")
+    for line in quality.format_report(dup, cues):
+        print(line)
+    if args.errors:
+        print("\n".join(cues.errors))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Precision and recall of the text rules on the hand-written evaluation set (``evalset/``).
+
+The set is data written by hand (see ``evalset/README.md``): transcripts in copy families and
+incident texts labelled per cue class. This module only reads it and scores the library's own
+functions on it — no database — so the bench script (``bench/text_eval.py``) and the floor test
+(``tests/test_evalset.py``) measure exactly what the rules run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fazhi.intel import duplicates, lexicon
+
+EVALSET = Path(__file__).resolve().parent / "evalset"
+ESCALATION = ("weapon", "self_harm", "threat", "revenge", "mental_illness")
+OFFENCE = ("theft", "robbery", "fraud", "assault", "sexual", "other")
+STATUSES = ("factual", "negated", "belief", "enquiry", "prevention", "hypothetical", "denial")
+SPLITS = ("dev", "held", "all")
+
+
+def split_of(item_id: str) -> str:
+    """Fixed before any tuning: numbers divisible by 3 are held out."""
+    return "held" if int(item_id.split("-")[1]) % 3 == 0 else "dev"
+
+
+def _read(pattern: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in sorted(EVALSET.glob(pattern)):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as exc:
+                    raise ValueError(f"{path.name} 第 {number} 行：{exc}") from exc
+    return rows
+
+
+def transcripts() -> list[dict[str, Any]]:
+    return _read("transcripts_*.jsonl")
+
+
+def incidents() -> list[dict[str, Any]]:
+    rows = _read("incidents_*.jsonl")
+    for row in rows:
+        for cls, status in row["labels"].items():
+            if cls not in ESCALATION + OFFENCE or status not in STATUSES:
+                raise ValueError(f"{row['id']}：未知的标注 {cls}={status}")
+    return rows
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, gold: bool, predicted: bool) -> None:
+        if gold and predicted:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif gold:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def row(self) -> str:
+        return (f"P {self.precision:.3f}  R {self.recall:.3f}  "
+                f"(tp {self.tp}, fp {self.fp}, fn {self.fn}, tn {self.tn})")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# ZN-BL-01
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    a: str
+    b: str
+    copy: bool
+    edits: frozenset[str]
+    edit_rate: float
+    same_event: bool
+    split: str
+
+
+def labelled_pairs(docs: list[dict[str, Any]]) -> list[LabelledPair]:
+    out: list[LabelledPair] = []
+    for x, y in itertools.combinations(docs, 2):
+        if x["person"] == y["person"]:
+            continue
+        copy = x["family"] == y["family"]
+        split = "held" if "held" in (split_of(x["id"]), split_of(y["id"])) else "dev"
+        out.append(LabelledPair(
+            x["id"], y["id"], copy, frozenset(x["edits"]) | frozenset(y["edits"]) if copy
+            else frozenset(), max(x["edit_rate"], y["edit_rate"]), x["event"] == y["event"], split,
+        ))  # fmt: skip
+    return out
+
+
+# A scorer gets the documents' texts and returns, for a pair of ids, its (Jaccard, alignment)
+# (absent when the rule would not compare them: not candidates, or too short to judge).
+Scores = dict[tuple[str, str], tuple[float, float]]
+PairScorer = Callable[[dict[str, str], list[LabelledPair]], Scores]
+
+
+def score_pairs(texts: dict[str, str], pairs: list[LabelledPair]) -> Scores:
+    """What ZN-BL-01 does: seed and corpus-learned boilerplate, index candidates, verification."""
+    return duplicates.score_corpus(texts, [(p.a, p.b) for p in pairs])
+
+
+@dataclass
+class DuplicateReport:
+    threshold: float
+    min_alignment: float
+    by_split: dict[str, Counts] = field(default_factory=dict)
+    by_edit: dict[str, Counts] = field(default_factory=dict)  # recall per edit kind (all splits)
+    same_event: Counts = field(default_factory=Counts)
+    curve: list[tuple[str, float, float, float, float, float]] = field(default_factory=list)
+
+
+def evaluate_duplicates(
+    threshold: float, min_alignment: float = 0.0, scorer: PairScorer = score_pairs
+) -> DuplicateReport:
+    """ZN-BL-01 at ``threshold`` (Jaccard) and ``min_alignment`` (0: off); the curve varies the
+    Jaccard threshold with the alignment off, then the alignment threshold alone."""
+    docs = transcripts()
+    texts = {d["id"]: d["text"] for d in docs}
+    pairs = labelled_pairs(docs)
+    scores = scorer(texts, pairs)
+    report = DuplicateReport(threshold, min_alignment, {s: Counts() for s in SPLITS})
+
+    def holds(p: LabelledPair, j_min: float, al_min: float) -> bool:
+        j, al = scores.get((p.a, p.b), (0.0, 0.0))
+        return duplicates.verdict(j, al, j_min, al_min) is not None
+
+    for p in pairs:
+        predicted = holds(p, threshold, min_alignment)
+        report.by_split[p.split].add(p.copy, predicted)
+        report.by_split["all"].add(p.copy, predicted)
+        if p.copy:
+            for kind in p.edits or {"exact"}:
+                report.by_edit.setdefault(kind, Counts()).add(True, predicted)
+        elif p.same_event:
+            report.same_event.add(False, predicted)
+    for kind in ("jaccard", "alignment"):
+        for t in [x / 100 for x in range(30, 100, 5)]:
+            dev, held = Counts(), Counts()
+            for p in pairs:
+                hit = holds(p, t, 0.0) if kind == "jaccard" else holds(p, 2.0, t)
+                (dev if p.split == "dev" else held).add(p.copy, hit)
+            report.curve.append((kind, t, dev.precision, dev.recall, held.precision, held.recall))
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# ZN-JQ-01 and ZN-JF-02 cues
+
+
+@dataclass
+class CueReport:
+    by_class: dict[str, dict[str, Counts]] = field(default_factory=dict)  # class -> split -> counts
+    by_rule: dict[str, dict[str, Counts]] = field(default_factory=dict)  # rule -> split -> counts
+    # per status: how many mentions of that status were reported as a cue (for factual: recall)
+    by_status: dict[str, list[int]] = field(default_factory=dict)  # status -> [flagged, total]
+    errors: list[str] = field(default_factory=list)
+
+
+def found_classes(text: str, category: str) -> set[str]:
+    return {cue.subcategory for cue in lexicon.positive_cues(text, category)}
+
+
+def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> CueReport:
+    report = CueReport()
+    for row in incidents():
+        split = split_of(row["id"])
+        labels: dict[str, str] = row["labels"]
+        for rule, category, classes in (("ZN-JF-02", "escalation", ESCALATION),
+                                        ("ZN-JQ-01", "offence", OFFENCE)):  # fmt: skip
+            found = finder(row["text"], category)
+            for cls in classes:
+                gold = labels.get(cls) == "factual"
+                predicted = cls in found
+                for s in (split, "all"):
+                    report.by_class.setdefault(cls, defaultdict(Counts))[s].add(gold, predicted)
+                status = labels.get(cls, "absent")
+                tally = report.by_status.setdefault(status, [0, 0])
+                tally[0] += predicted
+                tally[1] += 1
+                if gold != predicted:
+                    kind = "漏报" if gold else "误报"
+                    report.errors.append(f"{row['id']} {kind} {cls}（{status}）：{row['text']}")
+            gold_rule = any(labels.get(c) == "factual" for c in classes)
+            for s in (split, "all"):
+                report.by_rule.setdefault(rule, defaultdict(Counts))[s].add(gold_rule, bool(found))
+    return report
+
+
+def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
+    yield f"ZN-BL-01 (min_jaccard {dup.threshold}, min_alignment {dup.min_alignment})"
+    for s in SPLITS:
+        yield f"  {s:5} {dup.by_split[s].row()}"
+    flagged, total = dup.same_event.fp, dup.same_event.fp + dup.same_event.tn
+    yield f"  same-event non-copies flagged: {flagged} of {total}"
+    yield "  recall by edit kind:"
+    for kind, c in sorted(dup.by_edit.items()):
+        yield f"    {kind:9} {c.tp}/{c.tp + c.fn} = {c.recall:.2f}"
+    yield "  curve (measure threshold: dev P/R, held P/R):"
+    for kind, t, dp, dr, hp, hr in dup.curve:
+        yield f"    {kind:9} {t:.2f}: {dp:.3f}/{dr:.3f}  {hp:.3f}/{hr:.3f}"
+    for rule, splits in cues.by_rule.items():
+        yield f"{rule} (any class factual)"
+        for s in SPLITS:
+            yield f"  {s:5} {splits[s].row()}"
+    yield "cue classes (all splits; dev / held recall and precision):"
+    for cls, splits in cues.by_class.items():
+        a, d, h = splits["all"], splits["dev"], splits["held"]
+        yield (f"  {cls:14} {a.row()}  dev P {d.precision:.2f} R {d.recall:.2f}"
+               f"  held P {h.precision:.2f} R {h.recall:.2f}")  # fmt: skip
+    yield "mentions reported as a cue, by status (flagged / all):"
+    for status, (flagged, total) in sorted(cues.by_status.items()):
+        yield f"  {status:12} {flagged}/{total}"
+
+
+def default_threshold() -> float:
+    """The pack's default ``min_jaccard`` of ZN-BL-01 (the top of the development plateau)."""
+    return 0.6

@@ -1,0 +1,175 @@
+"""Cue patterns (patterns.toml), the scope model (scope.toml) and the seed boilerplate
+(boilerplate.toml): every pattern on its own hand-written sentences, every context on
+hand-written cases, and the checks that stop a broken edit when the files are loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fazhi.intel import duplicates, lexicon
+from fazhi.intel.lexicon import find_cues, positive_cues
+
+PATTERNS = lexicon.load_patterns()
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=[p.name for p in PATTERNS])
+def test_every_pattern_finds_its_examples_and_not_its_counter_examples(
+    pattern: lexicon.Pattern,
+) -> None:
+    # given the pattern's own hand-written sentences; when cues are looked for; then each
+    # example holds a cue of the pattern's subcategory and no counter-example does
+    assert pattern.examples, f"句式 {pattern.name} 没有例句"
+    for sentence in pattern.examples:
+        found = {c.subcategory for c in find_cues(sentence, pattern.category)}
+        assert pattern.subcategory in found, (pattern.name, sentence)
+    for sentence in pattern.counter:
+        found = {c.pattern for c in find_cues(sentence, pattern.category)}
+        assert pattern.name not in found, (pattern.name, sentence)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        ("男方情绪激动，称活着没意思，要从阳台跳下去。", "escalation", "self_harm"),
+        ("女子站在天桥护栏外侧，情绪激动。", "escalation", "self_harm"),
+        ("婆婆拿起擀面杖朝其头上打了一下。", "escalation", "weapon"),
+        ("前夫拿着一把剪刀冲进理发店。", "escalation", "weapon"),
+        ("包工头说再来要账就找人把他腿打断。", "escalation", "threat"),
+        ("他说：“你给我等着，看我怎么收拾你。”", "escalation", "threat"),
+        ("说早晚找他算这笔账。", "escalation", "revenge"),
+        ("丈夫有躁郁症，今天又发作了。", "escalation", "mental_illness"),
+        ("在公交车上手机被人偷了。", "offence", "theft"),
+        ("付款后卖家不发货并将其拉黑。", "offence", "fraud"),
+        ("两名外卖员在商场门口互殴。", "offence", "assault"),
+        ("在夜市被一男子摸了屁股。", "offence", "sexual"),
+    ],
+)
+def test_paraphrased_cues_are_found(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "context"),
+    [
+        # negation (negation.toml)
+        ("双方均未持刀，无人受伤。", "escalation", "weapon", "negated"),
+        ("男方表示不会报复。", "escalation", "revenge", "negated"),
+        # belief: wrongly believed, corrected later in the sentence
+        ("报警人以为邻居手里拿的是刀，到场后发现是一把雨伞。", "escalation", "weapon", "belief"),
+        ("称电动车被盗，经查系其儿子骑走，报警人表示误会。", "offence", "theft", "belief"),
+        ("所谓“有人跳河”系一名男子下河游泳。", "escalation", "self_harm", "belief"),
+        # enquiry: asked about
+        ("接到陌生电话，想问问这是不是诈骗。", "offence", "fraud", "enquiry"),
+        ("对方说要找律师让我坐牢，这算不算恐吓？", "escalation", "threat", "enquiry"),
+        # prevention: advice and warnings
+        ("提醒老人谨防电信诈骗。", "offence", "fraud", "prevention"),
+        ("民警告诫双方不得携带刀具到对方家中。", "escalation", "weapon", "prevention"),
+        ("宣讲：遇到纠纷不要动刀动棍，不要以死相逼。", "escalation", "self_harm", "prevention"),
+        # hypothetical: feared or supposed
+        ("报警人担心前夫出狱后来报复。", "escalation", "revenge", "hypothetical"),
+        ("如对方再有威胁言行，可随时报警。", "escalation", "threat", "hypothetical"),
+        # denial: reported untrue
+        ("经核实，报警人所称对方持刀不实。", "escalation", "weapon", "denial"),
+        ("称被人骗了，经了解系合同纠纷。", "offence", "fraud", "denial"),
+    ],
+)
+def test_non_factual_contexts(text: str, category: str, subcategory: str, context: str) -> None:
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    assert cues, text
+    assert {c.context for c in cues} == {context}, text
+    assert all(c.negated for c in cues)
+    assert not [c for c in positive_cues(text, category) if c.subcategory == subcategory]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # a conditional is how a threat is made: it stays a fact
+        ("男方称如果女方把孩子带走，他就一把火把房子烧了。", "escalation", "threat"),
+        ("说要是敢报警就打死她。", "escalation", "threat"),
+        # 要不是 is not a negation
+        ("一方说要不是看在亲戚份上早就收拾你了。", "escalation", "threat"),
+        # a correction in another sentence does not reach back
+        ("车被盗了。邻居家的狗走丢了，原来是跑到了河边。", "offence", "theft"),
+        # a question about something that did happen is still a report of it
+        ("来电咨询：邻居经常扬言要报复我们，派出所能不能管。", "escalation", "revenge"),
+    ],
+)
+def test_facts_stay_facts(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+def _override(tmp_path: Path, name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("FAZHI_LEXICON_DIR", str(tmp_path))
+    lexicon.reload()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[pattern]]\nname = "x"\ncategory = "escalation"\nsubcategory = "weapon"\n'
+         'seq = ["{NOPE}"]\n', "未定义的词组"),
+        ('[[pattern]]\nname = "x"\ncategory = "escalation"\nsubcategory = "weapon"\n'
+         'seq = ["刀"]\ngap = 40\n', "gap"),
+        ('[[pattern]]\nname = "x"\ncategory = "escalation"\nsubcategory = "nope"\nseq = ["刀"]\n',
+         "子类"),
+        ('[[pattern]]\nname = "x"\ncategory = "escalation"\nsubcategory = "weapon"\n'
+         'seq = ["持刀"]\nexamples = ["拿刀"]\n', "找不到自己的例句"),
+        ('[[pattern]]\nname = "x"\ncategory = "escalation"\nsubcategory = "weapon"\n'
+         'seq = ["刀"]\ncounter = ["刀削面"]\n', "误中了反例"),
+    ],
+)  # fmt: skip
+def test_a_broken_pattern_file_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    _override(tmp_path, "patterns.toml", text, monkeypatch)
+    try:
+        with pytest.raises(ValueError, match=message):
+            lexicon.load_patterns()
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
+
+
+def test_a_broken_scope_file_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _override(tmp_path, "scope.toml", '[before_clause]\nrumour = ["听说"]\n', monkeypatch)
+    try:
+        with pytest.raises(ValueError, match="语境 rumour 未知"):
+            lexicon.load_scope()
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
+
+
+def test_seed_boilerplate_removes_the_formulas_of_any_bureau() -> None:
+    # given transcripts worded by three bureaus, and no corpus to learn from
+    seed = duplicates.Boilerplate("seed", frozenset(), duplicates.load_seed())
+    text = (
+        "询问笔录（第1次）\n询问人（签名）：高明、丁一\n被询问人姓名：任国栋　性别：男\n"
+        "问：我们是城关派出所的民警，依法向你询问，你应如实陈述，不得作伪证。\n"
+        "问：是否申请回避？\n答：不申请。\n问：你听明白了吗？\n答：听明白了。\n"
+        "问：你家的牛是怎么丢的？\n答：牛棚的铁丝被剪断了，少了两头黄牛。\n"
+        "问：以上笔录是否与你所说的相符？\n答：相符。\n答：我看过了，和我说的一样。\n"
+    )
+    # then only the statement is kept
+    assert seed.kept(text).text == "问:你家的牛是怎么丢的?答:牛棚的铁丝被剪断了,少了两头黄牛。"
+
+
+def test_a_broken_seed_pattern_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = '[fields]\nlabels = ["时间"]\n[sentences]\npatterns = ["^问:(听"]\n'
+    _override(tmp_path, "boilerplate.toml", seed, monkeypatch)
+    duplicates.load_seed.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"boilerplate\.toml"):
+            duplicates.load_seed()
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
+        duplicates.load_seed.cache_clear()
