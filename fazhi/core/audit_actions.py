@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     # --- patrol, standards ----------------------------------------------------------------------
     RULE_CHANGE = "rule.change", "修改巡查规则"
     RULE_WHATIF = "rule.whatif", "试运行巡查规则"
+    RULE_SILENCE = "rule.silence", "设置规则静默"
+    RULE_SILENCE_LIFT = "rule.silence_lift", "解除规则静默"
     PATROL_RUN = "patrol.run", "执行巡查"
     HOLIDAY_NOTICE_LOAD = "holiday_notice.load", "载入放假通知"
     STANDARD_SYNC = "standard.sync", "同步执法标准包"

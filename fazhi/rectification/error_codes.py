@@ -15,3 +15,6 @@ class ErrorCode(errors.ErrorCode):
     FINDING_CLOSED = "finding_closed", Kind.CONFLICT, "巡查发现已消除"
     POLICY_INVALID = "policy_invalid", Kind.INVALID, "整改规则设置有误"
     ATTACHMENT_INVALID = "attachment_invalid", Kind.INVALID, "附件不符合要求"
+    SILENCE_INVALID = "silence_invalid", Kind.INVALID, "静默设置有误"
+    SILENCE_NOT_ALLOWED = "silence_not_allowed", Kind.NOT_ALLOWED, "无权设置规则静默"
+    SILENCE_LIFTED = "silence_lifted", Kind.CONFLICT, "静默已解除"

@@ -309,9 +309,55 @@ class InterviewReminder(models.Model):
         return f"{self.officer_id} {self.month:%Y-%m} {self.problem_count}"
 
 
+class SilenceQuerySet(models.QuerySet["Silence"]):
+    def active(self, now: datetime) -> SilenceQuerySet:
+        return self.filter(starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True)
+
+
+class Silence(models.Model):
+    """静默: the 法制大队 stops one rule from pushing problems (and their notices) for one unit or
+    one officer for a period, with a reason. The patrol still finds and lists what it finds; a
+    problem already pushed runs its course."""
+
+    rule = models.ForeignKey(Rule, models.CASCADE, related_name="silences", verbose_name="规则")
+    unit = models.ForeignKey(
+        records.Unit, models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name="单位",
+    )  # fmt: skip
+    officer = models.ForeignKey(
+        records.Officer, models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", verbose_name="民警",
+    )  # fmt: skip
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    reason = models.TextField("理由")
+    created_by = models.CharField("设置人", max_length=150)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+    lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
+    lifted_by = models.CharField("解除人", max_length=150, blank=True)
+    lift_reason = models.TextField("解除理由", blank=True)
+
+    objects = SilenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则静默"
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["rule", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | Q(officer__isnull=False),
+                name="silence_names_unit_or_officer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"静默 {self.rule_id} {self.unit_id or self.officer_id}"
+
+
 # A 民警's own problems: addressed to him, or about a case he leads or assists in.
 register_scope(Problem, unit="unit_id", own=addressed_or_own_case)
 register_scope(InterviewReminder, unit="unit_id", own=lambda officer_id: Q(officer_id=officer_id))
+register_scope(Silence, unit="unit_id", own=lambda officer_id: Q(officer_id=officer_id))
 
 
 def time_left_text(due_at: datetime, now: datetime) -> str:

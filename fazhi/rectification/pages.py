@@ -3,6 +3,7 @@ push/confirm/dismiss actions; on a rule, its precision; on an officer, his probl
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count
@@ -39,7 +40,26 @@ def finding_page(fd: Finding, request: HttpRequest, scope: DataScope) -> dict[st
 
 
 def rule_page(rule: Rule, request: HttpRequest, scope: DataScope) -> dict[str, Any]:
-    return {"precision": rule_precision(rule.code)}
+    from django.utils import timezone
+
+    from fazhi.patrol.permissions import can_change_rules
+    from fazhi.rectification.forms import LiftForm, SilenceForm
+    from fazhi.rectification.models import Silence
+
+    editor = can_change_rules(request.user)
+    now = timezone.now()
+    return {
+        "precision": rule_precision(rule.code),
+        # the silences within the reader's scope: current and those of the last 90 days
+        "silences": list(
+            visible(Silence.objects.filter(rule=rule), scope)
+            .filter(ends_at__gte=now - timedelta(days=90))
+            .select_related("unit", "officer")[:50]
+        ),
+        "silence_now": now,
+        "silence_form": SilenceForm() if editor else None,
+        "lift_form": LiftForm() if editor else None,
+    }
 
 
 def officer_page(officer: m.Officer, request: HttpRequest, scope: DataScope) -> dict[str, Any]:

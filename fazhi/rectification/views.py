@@ -43,6 +43,7 @@ from fazhi.rectification.models import (
 )
 from fazhi.rectification.services.board import overdue_board
 from fazhi.rectification.services.creation import confirm_suspicion, dismiss_finding, push_problem
+from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import (
     ACTION_LABELS,
     APPEAL,
@@ -393,3 +394,64 @@ def problems_help(request: HttpRequest) -> HttpResponse:
             "整改台账可导出为 Excel 表格，带筛选，与页面显示一致。",
         ],
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def silence_create(request: HttpRequest, code: str) -> HttpResponse:
+    """静默 a rule for a unit or an officer (the rule page's form; 法制大队 and administrators)."""
+    from fazhi.patrol.models import Rule
+    from fazhi.patrol.permissions import can_change_rules
+    from fazhi.rectification.forms import SilenceForm
+    from fazhi.rectification.services.silences import silence_rule
+
+    if not can_change_rules(request.user):
+        raise PermissionDenied("只有法制大队和管理员可以设置规则静默")
+    rule = Rule.objects.filter(pk=code).first()
+    if rule is None:
+        raise Http404(f"规则 {code} 不存在")
+    form = SilenceForm(request.POST)
+    if form.is_valid():
+        try:
+            silence_rule(
+                actor=signed_in_user(request), rule=rule, unit=form.cleaned_data["unit_obj"],
+                officer=form.cleaned_data["officer_obj"],
+                starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"],
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except RectificationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"已设置规则 {rule.code} 的静默：期间内发现照常列出，不再推送整改。"
+            )
+    else:
+        messages.error(request, "静默未设置：" + error_text(form))
+    return redirect("patrol:rule", code=rule.code)
+
+
+@login_required
+@require_POST
+def silence_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    from fazhi.patrol.permissions import can_change_rules
+    from fazhi.rectification.forms import LiftForm
+    from fazhi.rectification.models import Silence
+    from fazhi.rectification.services.silences import lift_silence
+
+    if not can_change_rules(request.user):
+        raise PermissionDenied("只有法制大队和管理员可以解除规则静默")
+    silence = Silence.objects.filter(pk=pk).first()
+    if silence is None:
+        raise Http404(f"静默 #{pk} 不存在")
+    form = LiftForm(request.POST)
+    if form.is_valid():
+        try:
+            lift_silence(actor=signed_in_user(request), silence=silence,
+                         reason=form.cleaned_data["reason"])  # fmt: skip
+        except RectificationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"静默 #{pk} 已解除。")
+    else:
+        messages.error(request, "静默未解除：" + error_text(form))
+    return redirect("patrol:rule", code=silence.rule_id)

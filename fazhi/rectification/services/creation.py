@@ -41,6 +41,7 @@ from fazhi.rectification.services.permissions import (
     require_finding_action,
 )
 from fazhi.rectification.services.recipients import describe, link, notify_about, responsible_users
+from fazhi.rectification.services.silences import silenced
 from fazhi.rectification.services.transitions import move, repeated_problem
 
 # Findings of these statuses become problems without anyone's confirmation.
@@ -106,6 +107,7 @@ def create_problems_from_findings(now: datetime, actor: User) -> dict[str, Any]:
         Finding.objects.open()
         .filter(status__in=AUTO_STATUSES)
         .filter(~Exists(Problem.objects.filter(finding_id=OuterRef("pk"))))
+        .filter(~Exists(silenced(now)))
         .select_related("rule")
         .order_by("pk")
     )
