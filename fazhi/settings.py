@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fazhi.evaluation",
     "fazhi.review",
     "fazhi.search",
+    "fazhi.reports",
     "fazhi.workbench",
     "fazhi.api",
     "ninja",
@@ -179,6 +180,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "fazhi.core.services.client_addr"
 AXES_LOCKOUT_CALLABLE = "fazhi.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# The reports' schedule (fazhi tick): yesterday's 日巡查 daily at REPORT_TIME, last week's 周通报
+# on the ISO weekday REPORT_WEEKDAY (1 = Monday), last month's 月考评 on REPORT_MONTH_DAY, last
+# quarter's 季分析 on REPORT_QUARTER_DAY of the quarter's first month, each at REPORT_TIME.
+REPORT_TIME = env_str("FAZHI_REPORT_TIME", "08:00")
+REPORT_WEEKDAY = env_int("FAZHI_REPORT_WEEKDAY", 1)
+REPORT_MONTH_DAY = env_int("FAZHI_REPORT_MONTH_DAY", 3)
+REPORT_QUARTER_DAY = env_int("FAZHI_REPORT_QUARTER_DAY", 5)
 
 LOGGING = {
     "version": 1,

@@ -73,6 +73,8 @@ class AuditAction(models.TextChoices):
     EVALUATION_APPEAL = "evaluation.appeal", "考评申诉"
     EVALUATION_UPHOLD = "evaluation.uphold", "考评申诉成立（重新发布）"
     EVALUATION_OVERRULE = "evaluation.overrule", "考评申诉驳回"
+    REPORT_GENERATE = "report.generate", "生成报告"
+    REPORT_DOWNLOAD = "report.download", "下载报告"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
@@ -125,6 +127,7 @@ class AuditAction(models.TextChoices):
     VIEW_EVALUATION = "view.evaluation", "查看月度考评结果"
     VIEW_EVALUATION_SCORE = "view.evaluation_score", "查看考评得分明细"
     VIEW_EVALUATION_APPEALS = "view.evaluation_appeals", "查看考评申诉"
+    VIEW_REPORTS = "view.reports", "查看报告列表"
     VIEW_EVALUATION_SCHEME = "view.evaluation_scheme", "查看考评方案"
     # --- exports (core.services.audit_export: "export.<what>") ----------------------------------
     EXPORT_FINDINGS = "export.findings", "导出巡查发现"

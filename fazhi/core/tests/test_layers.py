@@ -27,6 +27,7 @@ LAYERS = [
     "evaluation",
     "review",
     "search",
+    "reports",
     "workbench",
     "api",
 ]
