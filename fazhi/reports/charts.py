@@ -9,15 +9,17 @@ import shutil
 import subprocess
 import warnings
 from functools import cache
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
 
-from fazhi.reports.document import Chart  # noqa: E402
+from fazhi.reports.document import Chart
 
 PALETTE = ["#c00000", "#1f4e79", "#ed7d31", "#548235", "#7030a0", "#808080"]
 COLOURS = {"红色": "#d00000", "黄色": "#e6b800", "蓝色": "#1f6fd0"}
@@ -55,7 +57,7 @@ def font_name() -> str | None:
 def render(chart: Chart) -> bytes:
     """The chart as a PNG (150 dpi, 16 × 9 cm)."""
     name = font_name()
-    params = {"font.family": [name, "DejaVu Sans"] if name else ["DejaVu Sans"],
+    params: Any = {"font.family": [name, "DejaVu Sans"] if name else ["DejaVu Sans"],
               "axes.unicode_minus": False, "font.size": 9}  # fmt: skip
     with plt.rc_context(params), warnings.catch_warnings():
         # without a CJK font every Chinese glyph warns; the report notes it once instead
@@ -74,27 +76,27 @@ def render(chart: Chart) -> bytes:
     return buf.getvalue()
 
 
-def _draw(ax: object, chart: Chart) -> None:
+def _draw(ax: Axes, chart: Chart) -> None:
     cats = chart.categories or ["—"]
     n = max(len(chart.series), 1)
     if chart.kind == "line":
         for i, (label, values) in enumerate(chart.series):
-            ax.plot(cats, values, marker="o", label=label, color=PALETTE[i % len(PALETTE)])  # type: ignore[attr-defined]
+            ax.plot(cats, values, marker="o", label=label, color=PALETTE[i % len(PALETTE)])
     elif chart.kind == "barh":
         label, values = chart.series[0] if chart.series else ("", [0.0] * len(cats))
-        ax.barh(cats, values or [0.0] * len(cats), color=PALETTE[1])  # type: ignore[attr-defined]
-        ax.invert_yaxis()  # type: ignore[attr-defined]
+        ax.barh(cats, values or [0.0] * len(cats), color=PALETTE[1])
+        ax.invert_yaxis()
     elif chart.kind == "stacked":
         bottom = [0.0] * len(cats)
         for i, (label, values) in enumerate(chart.series):
             colour = COLOURS.get(label, PALETTE[i % len(PALETTE)])
-            ax.bar(cats, values, bottom=bottom, label=label, color=colour)  # type: ignore[attr-defined]
+            ax.bar(cats, values, bottom=bottom, label=label, color=colour)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     else:
         width = 0.8 / n
         xs = range(len(cats))
         for i, (label, values) in enumerate(chart.series):
-            ax.bar([x + i * width - 0.4 + width / 2 for x in xs], values, width, label=label,  # type: ignore[attr-defined]
+            ax.bar([x + i * width - 0.4 + width / 2 for x in xs], values, width, label=label,
                    color=PALETTE[i % len(PALETTE)])  # fmt: skip
-        ax.set_xticks(list(xs))  # type: ignore[attr-defined]
-        ax.set_xticklabels(cats, rotation=30, ha="right")  # type: ignore[attr-defined]
+        ax.set_xticks(list(xs))
+        ax.set_xticklabels(cats, rotation=30, ha="right")

@@ -134,7 +134,8 @@ def document(data: DailyData) -> ReportDoc:
     sheets = Table(
         "表3 每日十问完成情况",
         ["单位", "已生成", "已完成", "有记录的问题数", "涉及记录数"],
-        sheet_rows, [24, 10, 10, 16, 14],
+        sheet_rows,
+        [24, 10, 10, 16, 14],
     )
     chart = Chart(
         "各单位新增巡查发现与整改问题",
@@ -145,7 +146,8 @@ def document(data: DailyData) -> ReportDoc:
     )  # fmt: skip
     done = t["sheets_completed"]
     lead = (
-        f"{data.period.label}，智能巡查新增巡查发现 {t['findings']} 条，新增整改问题 {t['problems']} 个；"
+        f"{data.period.label}，智能巡查新增巡查发现 {t['findings']} 条，"
+        f"新增整改问题 {t['problems']} 个；"
         f"截至 {common.when(data.as_of)}，24小时内到期的提醒 {t['warnings']} 条；"
         f"每日十问应完成 {t['sheets']} 个单位，已完成 {done} 个。现将有关情况通报如下。"
     )
@@ -161,16 +163,24 @@ def document(data: DailyData) -> ReportDoc:
         lead=lead,
         sections=[
             first,
-            Section("二、24小时内到期提醒", [
-                "以下事项将在24小时内到期，请责任民警及时办理，法制员跟踪提醒。"
-                if warn_rows else "24小时内没有到期的提醒事项。",
-                warnings,
-            ]),
-            Section("三、每日十问完成情况", [
-                f"尚未完成每日十问的单位：{'、'.join(late)}。" if late
-                else "各单位均已完成当日每日十问。",
-                sheets,
-            ]),
-        ],  # fmt: skip
+            Section(
+                "二、24小时内到期提醒",
+                [
+                    "以下事项将在24小时内到期，请责任民警及时办理，法制员跟踪提醒。"
+                    if warn_rows
+                    else "24小时内没有到期的提醒事项。",
+                    warnings,
+                ],
+            ),
+            Section(
+                "三、每日十问完成情况",
+                [
+                    f"尚未完成每日十问的单位：{'、'.join(late)}。"
+                    if late
+                    else "各单位均已完成当日每日十问。",
+                    sheets,
+                ],
+            ),
+        ],
         summary=t,
     )

@@ -1,8 +1,9 @@
 """A ``ReportDoc`` as a .docx in the layout of GB/T 9704-2012 (党政机关公文格式): A4 with the
 standard's margins (天头 37 mm, 订口 28 mm, 版心 156 × 225 mm), the red 发文机关标志, the 文号
-(``示公法〔2026〕3号``) above a red separator line, the title in 小标宋 二号, the body in 仿宋_GB2312
-三号 with headings by level (一、黑体, （一）楷体), tables and charts, the issuing body and date
-at the end, and the page number ``— N —`` in 四号 宋体 in the footer (odd pages right, even left).
+(``示公法〔2026〕3号``) above a red separator line, the title in 小标宋 二号, the body in
+仿宋_GB2312 三号 with headings by level (一、黑体, （一）楷体), tables and charts, the issuing
+body and date at the end, and the page number ``— N —`` in 四号 宋体 in the footer (odd pages
+right, even left).
 
 Word shows the named fonts where the machine has them and its own fallback elsewhere; each run
 names the font for East Asian text too (``w:eastAsia``), without which Word would set the Chinese
@@ -126,7 +127,8 @@ def _table(doc: Any, table: Table) -> None:
         _para(doc, "（无）", FONT_BODY, SIZE_TABLE, align=WD_ALIGN_PARAGRAPH.CENTER)
     note = table.note or (
         f"（正文列前 {DOC_ROWS} 行，共 {len(table.rows)} 行，全部见附件）"
-        if len(table.rows) > DOC_ROWS else ""
+        if len(table.rows) > DOC_ROWS
+        else ""
     )
     if note:
         _para(doc, note, FONT_BODY, SIZE_TABLE, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -17,5 +17,7 @@ class GenerateForm(OnceForm):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = units
         self.fields["unit"].error_messages["invalid_choice"] = "所选单位不在您的范围内"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 
 from fazhi.core.scope import DataScope, visible
 from fazhi.core.templatetags.display import label
@@ -187,16 +187,26 @@ def document(data: MonthlyData) -> ReportDoc:
         sections=[
             first,
             Section("二、考评等次分布", [grades]),
-            Section("三、一票否决情况", [
-                "本月有以下考评对象被一票否决，等次为不达标。" if data.vetoes
-                else "本月没有一票否决的考评对象。", vetoes,
-            ]),
-            Section("四、民警考评情况", [
-                Sub("（一）得分靠前的民警"), officer_table("表4 得分靠前的民警", data.best),
-                Sub("（二）得分靠后的民警"), officer_table("表5 得分靠后的民警", data.worst),
-            ]),
+            Section(
+                "三、一票否决情况",
+                [
+                    "本月有以下考评对象被一票否决，等次为不达标。"
+                    if data.vetoes
+                    else "本月没有一票否决的考评对象。",
+                    vetoes,
+                ],
+            ),
+            Section(
+                "四、民警考评情况",
+                [
+                    Sub("（一）得分靠前的民警"),
+                    officer_table("表4 得分靠前的民警", data.best),
+                    Sub("（二）得分靠后的民警"),
+                    officer_table("表5 得分靠后的民警", data.worst),
+                ],
+            ),
             # Best and worst cases are picked by the evaluation; this version of it picks none.
             Section("五、典型案例", ["本月考评未选取优秀案例和问题案例。"]),
-        ],  # fmt: skip
+        ],
         summary=t,
     )

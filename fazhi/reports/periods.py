@@ -53,7 +53,8 @@ class Period:
             return f"{f.year}年{f.month}月{f.day}日"
         if self.kind == WEEKLY:
             week = f.isocalendar().week
-            return f"{f.isocalendar().year}年第{week}周（{f.month}月{f.day}日至{la.month}月{la.day}日）"
+            days = f"{f.month}月{f.day}日至{la.month}月{la.day}日"
+            return f"{f.isocalendar().year}年第{week}周（{days}）"
         if self.kind == MONTHLY:
             return f"{f.year}年{f.month}月"
         return f"{f.year}年第{(f.month - 1) // 3 + 1}季度"

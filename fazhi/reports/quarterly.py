@@ -71,9 +71,7 @@ def _series(rows: Any, key: str, months: list[date]) -> Series:
     return dict(out)
 
 
-def compute(
-    period: Period, scope: DataScope, unit_id: str | None, now: datetime
-) -> QuarterlyData:
+def compute(period: Period, scope: DataScope, unit_id: str | None, now: datetime) -> QuarterlyData:
     months = period.months()
     month = TruncMonth("first_seen_at", tzinfo=SHANGHAI)
     findings = new_findings(period, scope).annotate(month=month)
@@ -179,9 +177,7 @@ def document(data: QuarterlyData) -> ReportDoc:
         for k, c in sorted(data.by_rule.items(), key=lambda kv: kv[1][-1] - kv[1][0])
         if c[-1] < c[0]
     ][:TOP]
-    rising = [
-        data.standard_names.get(k, k) for k, c in _top(data.by_standard) if c[-1] > c[0]
-    ]
+    rising = [data.standard_names.get(k, k) for k, c in _top(data.by_standard) if c[-1] > c[0]]
     top_rules = _top(data.by_rule, 5)
     charts = {
         "trend": Chart("巡查发现月度走势（违反较多的规则）", "line", labels,
@@ -206,25 +202,41 @@ def document(data: QuarterlyData) -> ReportDoc:
         period_label=data.period.label,
         lead=lead,
         sections=[
-            Section("一、总体情况", [
-                f"本季度巡查发现走势：{trend(t['per_month'])}。", charts["trend"],
-            ]),
-            Section("二、问题分布", [
-                Sub("（一）按规则"), rules,
-                Sub("（二）按标准"),
-                ("违反次数上升的标准：" + "、".join(rising) + "，须加强培训和提示。")
-                if rising else "违反较多的标准中，没有违反次数上升的。",
-                standards,
-                Sub("（三）按单位"), units, charts["units"],
-            ]),
+            Section(
+                "一、总体情况",
+                [
+                    f"本季度巡查发现走势：{trend(t['per_month'])}。",
+                    charts["trend"],
+                ],
+            ),
+            Section(
+                "二、问题分布",
+                [
+                    Sub("（一）按规则"),
+                    rules,
+                    Sub("（二）按标准"),
+                    ("违反次数上升的标准：" + "、".join(rising) + "，须加强培训和提示。")
+                    if rising
+                    else "违反较多的标准中，没有违反次数上升的。",
+                    standards,
+                    Sub("（三）按单位"),
+                    units,
+                    charts["units"],
+                ],
+            ),
             Section("三、整改情况", [problems]),
             Section("四、矛盾纠纷风险", [disputes, charts["disputes"]]),
-            Section("五、向好的方面", [
-                ("巡查发现减少的单位：" + "、".join(improved_units) + "。") if improved_units
-                else "本季度没有巡查发现逐月减少的单位。",
-                ("违反减少的规则：" + "、".join(improved_rules) + "。") if improved_rules
-                else "本季度没有违反次数减少的规则。",
-            ]),
-        ],  # fmt: skip
+            Section(
+                "五、向好的方面",
+                [
+                    ("巡查发现减少的单位：" + "、".join(improved_units) + "。")
+                    if improved_units
+                    else "本季度没有巡查发现逐月减少的单位。",
+                    ("违反减少的规则：" + "、".join(improved_rules) + "。")
+                    if improved_rules
+                    else "本季度没有违反次数减少的规则。",
+                ],
+            ),
+        ],
         summary=t,
     )

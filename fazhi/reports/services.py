@@ -39,7 +39,12 @@ from fazhi.reports.periods import (
     period_containing,
 )
 
-KINDS: dict[str, ModuleType] = {DAILY: daily, WEEKLY: weekly, MONTHLY: monthly, QUARTERLY: quarterly}
+KINDS: dict[str, ModuleType] = {
+    DAILY: daily,
+    WEEKLY: weekly,
+    MONTHLY: monthly,
+    QUARTERLY: quarterly,
+}
 FORMATS = ("docx", "xlsx")
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -125,9 +130,12 @@ def _issue(kind: str, period_text: str, unit_id: str | None, *, actor: User, now
             except IntegrityError:
                 for p in paths.values():
                     (report_root() / p).unlink(missing_ok=True)
-                if scheduled and Report.objects.filter(
-                    kind=kind, period=built.period.key, scheduled=True, unit__isnull=True
-                ).exists():
+                if (
+                    scheduled
+                    and Report.objects.filter(
+                        kind=kind, period=built.period.key, scheduled=True, unit__isnull=True
+                    ).exists()
+                ):
                     raise
                 continue
             record_audit(

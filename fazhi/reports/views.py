@@ -4,6 +4,9 @@ wrong user themselves."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -51,7 +54,7 @@ def _units(scope: DataScope) -> list[tuple[str, str]]:
 def _default_period(kind: str) -> str:
     today = timezone.localdate()
     if kind == "daily":
-        return period_containing(kind, today - timezone.timedelta(days=1)).key
+        return period_containing(kind, today - timedelta(days=1)).key
     return period_containing(kind, today).previous().key
 
 
@@ -69,7 +72,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"kinds": kinds})
 
 
-def _kind_context(request: HttpRequest, kind: str, scope: DataScope, form: GenerateForm) -> dict:  # type: ignore[type-arg]
+def _kind_context(
+    request: HttpRequest, kind: str, scope: DataScope, form: GenerateForm
+) -> dict[str, Any]:
     rows = visible(Report.objects.select_related("unit"), scope).filter(kind=kind)
     return {
         "kind": kind,

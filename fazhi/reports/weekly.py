@@ -99,11 +99,12 @@ def compute(period: Period, scope: DataScope, unit_id: str | None, now: datetime
         })  # fmt: skip
         if len(typical) >= TYPICAL:
             break
-    red = list(
-        visible(Dispute.objects.open().red(), scope)
+    red: list[dict[str, Any]] = [
+        dict(r)
+        for r in visible(Dispute.objects.open().red(), scope)
         .order_by("-score", "incident_id")
         .values("incident_id", "unit__name", "dispute_type", "score", "status", "red_since")
-    )
+    ]
     return WeeklyData(period, moment, units, board, typical, red, names)
 
 
@@ -115,7 +116,9 @@ def document(data: WeeklyData) -> ReportDoc:
         [[u["name"], u["notified"], u["rectified"], u["overdue"], common.rate_text(u["rate"])]
          for u in data.units],
         [24, 14, 12, 12, 10],
-        total_row=["合计", t["notified"], t["rectified"], t["overdue"], common.rate_text(t["rate"])],
+        total_row=[
+            "合计", t["notified"], t["rectified"], t["overdue"], common.rate_text(t["rate"])
+        ],
     )  # fmt: skip
     board_rows = [
         [r["unit"].name if r["unit"] else r["unit_id"], r["count"], common.when(r["oldest"]),
@@ -177,22 +180,31 @@ def document(data: WeeklyData) -> ReportDoc:
         lead=lead,
         sections=[
             first_section,
-            Section("二、通报晾晒", [
-                Sub("（一）逾期未整改问题"),
-                "以下单位存在逾期未整改问题，予以通报晾晒，请于收文后3个工作日内整改到位。"
-                if board_rows else "截至本期，没有逾期未整改的问题。",
-                board,
-                Sub("（二）问题较多的民警"),
-                "以下民警本月问题数达到约谈提醒阈值，请所在单位负责人约谈提醒。"
-                if data.board["interviews"] else "本月没有达到约谈提醒阈值的民警。",
-                repeat,
-            ]),
+            Section(
+                "二、通报晾晒",
+                [
+                    Sub("（一）逾期未整改问题"),
+                    "以下单位存在逾期未整改问题，予以通报晾晒，请于收文后3个工作日内整改到位。"
+                    if board_rows
+                    else "截至本期，没有逾期未整改的问题。",
+                    board,
+                    Sub("（二）问题较多的民警"),
+                    "以下民警本月问题数达到约谈提醒阈值，请所在单位负责人约谈提醒。"
+                    if data.board["interviews"]
+                    else "本月没有达到约谈提醒阈值的民警。",
+                    repeat,
+                ],
+            ),
             Section("三、典型问题", typical_blocks),
-            Section("四、红色风险矛盾纠纷", [
-                "以下矛盾纠纷为红色风险等级，尚未化解，请管辖单位落实稳控化解措施。"
-                if data.red else "目前没有未化解的红色风险矛盾纠纷。",
-                red,
-            ]),
-        ],  # fmt: skip
+            Section(
+                "四、红色风险矛盾纠纷",
+                [
+                    "以下矛盾纠纷为红色风险等级，尚未化解，请管辖单位落实稳控化解措施。"
+                    if data.red
+                    else "目前没有未化解的红色风险矛盾纠纷。",
+                    red,
+                ],
+            ),
+        ],
         summary=t,
     )

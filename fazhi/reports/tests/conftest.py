@@ -41,7 +41,8 @@ class World:
                                     ("GF-T-02", "询问未同步录音录像", "较重"))
         ]  # fmt: skip
         self.standard = Standard.objects.create(
-            code="BZ-T-01", title="询问应同步录音录像", category="执法办案", text="询问全程录音录像。",
+            code="BZ-T-01", title="询问应同步录音录像", category="执法办案",
+            text="询问全程录音录像。",
             effective_from=sh(2020, 1, 1).date(),
         )  # fmt: skip
         self.standard.rules.add(self.rules[1])

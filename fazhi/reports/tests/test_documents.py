@@ -48,7 +48,8 @@ def test_each_report_carries_the_official_elements(data: Any, system: Any, kind:
     # then the red 发文机关标志, the 文号, the title, the issuing body and date are there
     mark = doc.paragraphs[0]
     assert mark.text == "示范县公安局法制大队"
-    assert mark.runs[0].font.color.rgb is not None and str(mark.runs[0].font.color.rgb) == "E00000"
+    assert mark.runs[0].font.color.rgb is not None
+    assert str(mark.runs[0].font.color.rgb) == "E00000"
     assert re.fullmatch(r"示公法〔2026〕\d+号", report.number)
     assert report.number in texts
     number = next(p for p in doc.paragraphs if p.text == report.number)
@@ -64,12 +65,15 @@ def test_each_report_carries_the_official_elements(data: Any, system: Any, kind:
     section = doc.sections[0]
     for footer in (section.footer, section.even_page_footer):
         xml = footer._element.xml
-        assert "PAGE" in xml and "— " in footer.paragraphs[0].text
-    assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
+        assert "PAGE" in xml
+        assert "— " in footer.paragraphs[0].text
+    assert round(section.page_width.mm) == 210
+    assert round(section.top_margin.mm) == 37
     # and the annex opens with the same 文号 and a sheet per table
     wb = load_workbook(io.BytesIO((report_root() / report.xlsx_path).read_bytes()))
     cover = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True)}
-    assert cover["文号"] == report.number and cover["标题"] == report.title
+    assert cover["文号"] == report.number
+    assert cover["标题"] == report.title
     if kind != "monthly":  # an unpublished month has no tables
         assert len(wb.sheetnames) > 1
 

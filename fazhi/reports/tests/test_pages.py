@@ -17,17 +17,19 @@ def test_the_legal_brigade_generates_and_downloads_from_the_page(world: Any, bur
     client = client_of(bureau, "zhou")
     assert client.get("/reports/").status_code == 200
     page = client.get("/reports/weekly/")
-    assert page.status_code == 200 and "全局" in page.content.decode()
+    assert page.status_code == 200
+    assert "全局" in page.content.decode()
     response = client.post("/reports/weekly/generate/", {"period": "2026-W41", "unit": ""})
     assert response.status_code == 302
     report = Report.objects.get()
-    assert report.unit_id is None and report.kind == "weekly"
+    assert report.unit_id is None
+    assert report.kind == "weekly"
     listed = client.get("/reports/weekly/").content.decode()
     assert report.number in listed
     for fmt in ("docx", "xlsx"):
         download = client.get(f"/reports/{fmt}/{report.pk}/")
         assert download.status_code == 200
-        assert b"".join(download.streaming_content)[:2] == b"PK"
+        assert b"".join(download.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(action="report.download").count() == 2
 
 
@@ -48,7 +50,9 @@ def test_a_chief_sees_his_units_reports_only(world: Any, bureau: Any, system: An
                                      now=sh(2026, 10, 9, 8))  # fmt: skip
     client = client_of(bureau, "sun")
     listed = client.get("/reports/daily/").content.decode()
-    assert mine.number in listed and other.number not in listed and whole.number not in listed
+    assert mine.number in listed
+    assert other.number not in listed
+    assert whole.number not in listed
     assert client.get(f"/reports/docx/{mine.pk}/").status_code == 200
     assert client.get(f"/reports/docx/{other.pk}/").status_code == 404
     assert client.get(f"/reports/docx/{whole.pk}/").status_code == 404

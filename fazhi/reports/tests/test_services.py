@@ -24,9 +24,11 @@ NOW = sh(2026, 10, 12, 9)
 def test_the_bureau_roles_generate_the_bureau_report(world: Any, bureau: Any, who: str) -> None:
     report = services.generate_report(actor=bureau.users[who], kind="daily",
                                       period="2026-10-11", now=NOW)  # fmt: skip
-    assert report.unit_id is None and report.generated_by == who
+    assert report.unit_id is None
+    assert report.generated_by == who
     event = AuditEvent.objects.filter(action="report.generate").latest("pk")
-    assert event.target_id == str(report.pk) and event.actor == who
+    assert event.target_id == str(report.pk)
+    assert event.actor == who
 
 
 @pytest.mark.parametrize("who", ["sun", "li"])
@@ -43,7 +45,9 @@ def test_a_unit_leader_or_legal_officer_gets_his_units_report(
     [("sun", None), ("li", None), ("li", "U-CB"), ("wang", "U-CN"), ("zhang", "U-CN"),
      ("zhang", None)],
 )  # fmt: skip
-def test_refused_users_generate_nothing(world: Any, bureau: Any, who: str, unit: str | None) -> None:
+def test_refused_users_generate_nothing(
+    world: Any, bureau: Any, who: str, unit: str | None
+) -> None:
     # given a user without the unit (or the bureau) in his scope / when he asks / then refused
     with pytest.raises(PermissionDenied):
         services.generate_report(actor=bureau.users[who], kind="daily", period="2026-10-11",
@@ -55,9 +59,14 @@ def test_download_is_audited_and_refused_out_of_scope(world: Any, bureau: Any, s
     report = services.generate_report(actor=system, kind="daily", period="2026-10-11",
                                       unit_id="U-CN", now=NOW)  # fmt: skip
     path, name = services.open_report(report, "docx", actor=bureau.users["sun"])
-    assert path.is_file() and name.endswith(".docx")
+    assert path.is_file()
+    assert name.endswith(".docx")
     event = AuditEvent.objects.filter(action="report.download").latest("pk")
-    assert (event.actor, event.target_id, event.details["format"]) == ("sun", str(report.pk), "docx")
+    assert (event.actor, event.target_id, event.details["format"]) == (
+        "sun",
+        str(report.pk),
+        "docx",
+    )
     for who in ("wang", "zhang"):
         with pytest.raises(PermissionDenied):
             services.open_report(report, "xlsx", actor=bureau.users[who])
@@ -95,7 +104,9 @@ def test_the_schedule_waits_for_the_third_and_the_fifth(world: Any, system: Any)
     # (the 3rd) nor the quarter (the 5th)
     assert [k for k, _ in services.due_periods(sh(2026, 10, 2, 9))] == ["daily", "weekly"]
     assert [k for k, _ in services.due_periods(sh(2026, 10, 3, 9))] == [
-        "daily", "weekly", "monthly"
+        "daily",
+        "weekly",
+        "monthly",
     ]
     assert [k for k, _ in services.due_periods(sh(2026, 10, 5, 9))][-1] == "quarterly"
 
@@ -120,7 +131,9 @@ def test_the_cli_writes_the_docx_and_the_xlsx(world: Any, tmp_path: Path) -> Non
         (["daily", "--period", "2026-10-08", "--out", "x.docx", "--unit", "U-NONE"], "不存在"),
     ],
 )
-def test_the_cli_refuses_in_chinese(world: Any, args: list[str], words: str, tmp_path: Path) -> None:
+def test_the_cli_refuses_in_chinese(
+    world: Any, args: list[str], words: str, tmp_path: Path
+) -> None:
     args = [a if a not in ("x.docx", "x.pdf") else str(tmp_path / a) for a in args]
     with pytest.raises(CommandError) as exc:
         call_command("report", *args)
