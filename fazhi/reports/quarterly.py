@@ -26,6 +26,7 @@ from fazhi.reports import common
 from fazhi.reports.daily import new_findings
 from fazhi.reports.document import Chart, ReportDoc, Section, Sub, Table
 from fazhi.reports.periods import Period
+from fazhi.standards.models import Standard
 
 TOP = 10
 
@@ -102,8 +103,6 @@ def compute(period: Period, scope: DataScope, unit_id: str | None, now: datetime
         .annotate(month=received).values("colour", "month").annotate(n=Count("pk")).order_by(),
         "colour", months,
     )  # fmt: skip
-    from fazhi.standards.models import Standard
-
     standards = dict(
         Standard.objects.filter(code__in=list(by_standard), effective_to__isnull=True)
         .values_list("code", "title")

@@ -107,6 +107,7 @@ def test_weekly_equals_the_board_the_problem_list_and_the_disputes_board(
 
 def test_monthly_equals_the_evaluation_version_page(world: Any, bureau: Any, system: Any) -> None:
     from fazhi.evaluation.services import check_month, compute_month, parse_month, publish_month
+    from fazhi.patrol.models import PatrolRun
     from fazhi.records import models as m
 
     # given September and October 2026 computed and published, with cases in both units
@@ -120,6 +121,9 @@ def test_monthly_equals_the_evaluation_version_page(world: Any, bureau: Any, sys
             ])  # fmt: skip
     world.problem("south", sh(2026, 10, 6))
     world.problem("north", sh(2026, 9, 6))
+    # the patrol has looked at both months: their problems count ("imported")
+    PatrolRun.objects.create(as_of=sh(2026, 11, 1), mode="full", actor="system",
+                             watermark=sh(2026, 11, 1), started_at=sh(2026, 11, 1))  # fmt: skip
     for month in ("2026-09", "2026-10"):
         ev = compute_month(parse_month(month), actor=system, as_of=sh(2026, 11, 10))
         publish_month(check_month(ev, actor=system), actor=system)
@@ -134,6 +138,13 @@ def test_monthly_equals_the_evaluation_version_page(world: Any, bureau: Any, sys
             for u in data.units]  # fmt: skip
     assert mine == shown
     assert len(mine) >= 2
+    assert any(u["previous_rank"] is not None for u in data.units)  # September's ranks
+    assert "表1 各单位考评排名" in [
+        t.title
+        for s in services.build("monthly", "2026-10", None, sh(2026, 11, 10)).doc.sections
+        for t in s.blocks
+        if hasattr(t, "title")
+    ]
 
 
 def test_monthly_without_a_published_month_says_so(world: Any) -> None:
