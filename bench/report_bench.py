@@ -6,10 +6,12 @@ built and rendered (.docx and .xlsx) on a generated county or city.
 
 Imports the bundle into a fresh database (a temporary SQLite file unless --database-url names a
 PostgreSQL database, which is dropped and created; --existing reuses that database as it is),
-runs a full patrol at the bundle's as_of, the rectification and 每日十问 steps of ``fazhi tick``
-and publishes the month before as_of, then times each report of the periods ending before
-as_of (the day before, the week before, the month before, the quarter before), generated and
-stored by ``services.generate_report`` as the page and the tick do. Prints one JSON object.
+runs a full patrol at the bundle's as_of, the rectification, 每日十问 and disputes steps of
+``fazhi tick`` and publishes the month before as_of, then times each report of the whole bureau:
+the day, week and quarter holding the findings (the patrol stamps them with the wall clock: today)
+and the published month, first the numbers alone (``services.build``), then the whole generation
+(.docx with charts, .xlsx, stored) by ``services.generate_report`` as the page and the tick do.
+Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,23 +76,29 @@ def main() -> None:
         figures.update(
             full_patrol_seconds=round(time.perf_counter() - t0, 1), findings=run.stats["found"]
         )
-        call_command("tick", "--as-of", as_of.isoformat(), "--only", "rectification", "daily")
-    today = timezone.localtime(as_of).date()
-    month = period_containing("monthly", today).previous()
+    # problems, 每日十问 sheets and graded disputes (each step safe to repeat)
+    call_command(
+        "tick", "--as-of", as_of.isoformat(), "--only", "rectification", "daily", "disputes"
+    )
+    # The patrol stamps what it finds (and the tick its problems) with the wall clock, so the
+    # day, week and quarter that hold the findings are today's; the month is the one published.
+    now = timezone.now()
+    today = timezone.localdate()
+    month = period_containing("monthly", timezone.localtime(as_of).date()).previous()
     if not Evaluation.objects.filter(month=month.first, status=EvaluationStatus.PUBLISHED):
         ev = compute_month(month.first, actor=actor, as_of=as_of)
         publish_month(check_month(ev, actor=actor), actor=actor)
     periods = {
-        "daily": period_containing("daily", today - timedelta(days=1)),
-        "weekly": period_containing("weekly", today).previous(),
+        "daily": period_containing("daily", today),
+        "weekly": period_containing("weekly", today),
         "monthly": month,
-        "quarterly": period_containing("quarterly", today).previous(),
+        "quarterly": period_containing("quarterly", today),
     }
     for kind, period in periods.items():
         t0 = time.perf_counter()
-        built = services.build(kind, period.key, None, as_of)
+        built = services.build(kind, period.key, None, now)
         numbers = time.perf_counter() - t0
-        r = services.generate_report(actor=actor, kind=kind, period=period.key, now=as_of)
+        r = services.generate_report(actor=actor, kind=kind, period=period.key, now=now)
         figures[kind] = {
             "period": period.key,
             "numbers_seconds": round(numbers, 2),
