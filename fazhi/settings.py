@@ -184,6 +184,8 @@ AXES_VERBOSE = False
 # The reports' schedule (fazhi tick): yesterday's 日巡查 daily at REPORT_TIME, last week's 周通报
 # on the ISO weekday REPORT_WEEKDAY (1 = Monday), last month's 月考评 on REPORT_MONTH_DAY, last
 # quarter's 季分析 on REPORT_QUARTER_DAY of the quarter's first month, each at REPORT_TIME.
+# FAZHI_REPORT_SCHEDULE=0 stops the tick from issuing them (the pages and the CLI still do).
+REPORT_SCHEDULE = env_bool("FAZHI_REPORT_SCHEDULE", True)
 REPORT_TIME = env_str("FAZHI_REPORT_TIME", "08:00")
 REPORT_WEEKDAY = env_int("FAZHI_REPORT_WEEKDAY", 1)
 REPORT_MONTH_DAY = env_int("FAZHI_REPORT_MONTH_DAY", 3)

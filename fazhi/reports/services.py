@@ -234,7 +234,9 @@ def due_periods(now: datetime) -> list[tuple[str, Period]]:
 def tick_reports(now: datetime, actor: User) -> dict[str, Any]:
     """The tick's step: issue the bureau reports the schedule has made due and that are not yet
     issued (each period once: a unique constraint over scheduled bureau reports)."""
-    issued = []
+    issued: list[str] = []
+    if not settings.REPORT_SCHEDULE:
+        return {"issued": issued, "schedule": "off"}
     for kind, period in due_periods(now):
         if Report.objects.filter(
             kind=kind, period=period.key, scheduled=True, unit__isnull=True

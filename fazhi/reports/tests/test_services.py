@@ -99,6 +99,11 @@ def test_the_tick_issues_each_report_on_its_schedule(world: Any, system: Any) ->
     assert Report.objects.count() == 5
 
 
+def test_the_schedule_can_be_switched_off(world: Any, system: Any, settings: Any) -> None:
+    settings.REPORT_SCHEDULE = False
+    assert _issued(sh(2026, 10, 5, 9), system) == []
+
+
 def test_the_schedule_waits_for_the_third_and_the_fifth(world: Any, system: Any) -> None:
     # Friday 2 October 2026, 09:00: the day and the week (due since Monday), not yet the month
     # (the 3rd) nor the quarter (the 5th)
