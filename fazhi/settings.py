@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fazhi.review",
     "fazhi.search",
     "fazhi.screen",
+    "fazhi.reports",
     "fazhi.workbench",
     "fazhi.api",
     "ninja",
@@ -220,6 +221,15 @@ GONGKAI_LOCK_MINUTES = env_int("FAZHI_GONGKAI_LOCK_MINUTES", 15)
 GONGKAI_MIN_SECONDS = env_int("FAZHI_GONGKAI_MIN_MS", 150) / 1000
 GONGKAI_ACCESS_MINUTES = env_int("FAZHI_GONGKAI_ACCESS_MINUTES", 30)
 GONGKAI_COMPLAINTS_PER_DAY = env_int("FAZHI_GONGKAI_COMPLAINTS_PER_DAY", 3)
+# The reports' schedule (fazhi tick): yesterday's 日巡查 daily at REPORT_TIME, last week's 周通报
+# on the ISO weekday REPORT_WEEKDAY (1 = Monday), last month's 月考评 on REPORT_MONTH_DAY, last
+# quarter's 季分析 on REPORT_QUARTER_DAY of the quarter's first month, each at REPORT_TIME.
+# FAZHI_REPORT_SCHEDULE=0 stops the tick from issuing them (the pages and the CLI still do).
+REPORT_SCHEDULE = env_bool("FAZHI_REPORT_SCHEDULE", True)
+REPORT_TIME = env_str("FAZHI_REPORT_TIME", "08:00")
+REPORT_WEEKDAY = env_int("FAZHI_REPORT_WEEKDAY", 1)
+REPORT_MONTH_DAY = env_int("FAZHI_REPORT_MONTH_DAY", 3)
+REPORT_QUARTER_DAY = env_int("FAZHI_REPORT_QUARTER_DAY", 5)
 
 LOGGING = {
     "version": 1,

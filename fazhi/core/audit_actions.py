@@ -95,6 +95,8 @@ class AuditAction(models.TextChoices):
     GONGKAI_QUERY = "gongkai.query", "执法公开查询"
     GONGKAI_RATE = "gongkai.rate", "执法公开评价"
     GONGKAI_COMPLAIN = "gongkai.complain", "执法公开投诉"
+    REPORT_GENERATE = "report.generate", "生成报告"
+    REPORT_DOWNLOAD = "report.download", "下载报告"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
@@ -150,6 +152,7 @@ class AuditAction(models.TextChoices):
     VIEW_EVALUATION = "view.evaluation", "查看月度考评结果"
     VIEW_EVALUATION_SCORE = "view.evaluation_score", "查看考评得分明细"
     VIEW_EVALUATION_APPEALS = "view.evaluation_appeals", "查看考评申诉"
+    VIEW_REPORTS = "view.reports", "查看报告列表"
     VIEW_EVALUATION_SCHEME = "view.evaluation_scheme", "查看考评方案"
     VIEW_EVALUATION_CASES = "view.evaluation_cases", "查看最优最差案件"
     VIEW_EVALUATION_ANALYSIS = "view.evaluation_analysis", "查看案件剖析"

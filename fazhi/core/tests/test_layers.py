@@ -32,6 +32,7 @@ LAYERS = [
     "review",
     "search",
     "screen",
+    "reports",
     "workbench",
     "api",
 ]

@@ -1,0 +1,47 @@
+"""Who may generate and read reports: one gate, used by the pages, the CLI and the services.
+
+- the bureau's reports (the whole bureau): 法制大队, 局领导 and administrators;
+- a unit's reports: those roles, and the unit roles (所队长, 法制员, 业务负责人, 分管法制领导) of
+  the unit or a unit above it;
+- 民警 and users without a role: none;
+- the system account (the tick, the operator's CLI): any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from fazhi.accounts.scope import BUREAU_ROLES, UNIT_ROLES
+from fazhi.core.scope import scope_of
+from fazhi.core.services import is_system
+
+READERS = BUREAU_ROLES | UNIT_ROLES
+
+
+def can_use(user: Any) -> bool:
+    if is_system(user):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    scope = scope_of(user)
+    return scope.role in READERS and not scope.own_only
+
+
+def may_report_on(user: Any, unit_id: str | None) -> bool:
+    if is_system(user):
+        return True
+    if not can_use(user):
+        return False
+    scope = scope_of(user)
+    return scope.bureau_wide if unit_id is None else scope.sees_unit(unit_id)
+
+
+def require_report_on(user: Any, unit_id: str | None) -> None:
+    if not can_use(user):
+        raise PermissionDenied("报告仅对法制员、所队领导、法制大队和局领导开放")
+    if not may_report_on(user, unit_id):
+        if unit_id is None:
+            raise PermissionDenied("全局报告仅法制大队、局领导和管理员可以生成和下载")
+        raise PermissionDenied(f"无权生成或下载单位 {unit_id} 的报告")
