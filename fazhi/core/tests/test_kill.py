@@ -161,6 +161,8 @@ VOLATILE = {
     "records.*": {"changed_at"},
     "patrol.Finding": {"first_seen_at", "last_changed_at", "closed_at"},
     "disputes.EscalationLetter": {"file_path"},
+    # a report's files are named with a random part; its rendering time and zipped sizes vary
+    "reports.Report": {"docx_path", "xlsx_path", "docx_size", "xlsx_size", "seconds"},
     "intel.TranscriptSignature": {"changed_at"},
 }
 # Logs of runs rather than results: each run adds its own rows.
@@ -482,6 +484,22 @@ TICK_UNITS = {
         frozenset({"disputes.Dispute", "disputes.Party", "disputes.ChecklistAnswer",
                    "disputes.FollowupPlan", "disputes.EscalationLetter"}),
         frozenset({"disputes.tick", "disputes.escalate"}),
+        whole=False,
+    ),
+    "evaluation": Unit(
+        frozenset({"evaluation.AnalysisTask"}),
+        frozenset({"evaluation.analysis_tick"}),
+        whole=False,
+    ),
+    "servicedesk": Unit(
+        frozenset({"servicedesk.ServiceRequest"}),
+        frozenset({"servicedesk.tick"}),
+        whole=False,
+    ),
+    # each report is issued in its own transaction with its audit row
+    "reports": Unit(
+        frozenset({"reports.Report"}),
+        frozenset({"report.generate"}),
         whole=False,
     ),
 }  # fmt: skip
