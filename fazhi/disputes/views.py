@@ -289,7 +289,11 @@ def analysis(request: HttpRequest) -> HttpResponse:
     for row in by_unit:
         row["rate"] = round(100 * row["resolved"] / row["n"], 1) if row["n"] else 0
     places: dict[str, list[str]] = {}
-    for incident_id, address in month.values_list("incident_id", "incident__address"):
+    # in the order they were received: without an ORDER BY, PostgreSQL returns rows in whatever
+    # order their last update left them, and the page listed a place's incidents at random
+    for incident_id, address in month.order_by("incident__received_at", "incident_id").values_list(
+        "incident_id", "incident__address"
+    ):
         key = normalise_address(address or "")
         if key:
             places.setdefault(key, []).append(incident_id)
