@@ -33,6 +33,7 @@ SETTING_LABELS = {
     "chars_per_minute": "每分钟最多字数",
     "days": "天数",
     "min_jaccard": "相似度阈值",
+    "min_alignment": "句子对齐阈值",
     "window_days": "统计窗口（天）",
     "min_count": "最少次数",
     "min_score": "最低分值",
