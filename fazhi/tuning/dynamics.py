@@ -149,7 +149,9 @@ def rule_dynamics(now: datetime) -> list[RuleDynamics]:
         ):
             item.attention.append(f"精确率低：{p:.0%}（已判定 {judged} 项）")
         if trend.direction == "rising":
-            item.attention.append(f"违规上升：每月约增 {trend.slope:.1f} 项（概率值 {trend.p_value}）")
+            item.attention.append(
+                f"违规上升：每月约增 {trend.slope:.1f} 项（概率值 {trend.p_value}）"
+            )
         if item.burden is not None and item.burden > target:
             item.attention.append(f"民警负担重：每人每周 {item.burden:.1f} 条（目标 {target}）")
         if rule.enabled and item.total == 0:
