@@ -13,11 +13,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from fazhi.accounts.scope import BUREAU_ROLES, UNIT_ROLES
+from fazhi.accounts.scope import BUREAU_ROLES, DESK_ROLES, UNIT_ROLES
 from fazhi.core.scope import scope_of
 from fazhi.core.services import is_system
 
-READERS = BUREAU_ROLES | UNIT_ROLES
+# the 执法服务专岗 of a 执法办案管理中心 read their centre's reports, as a unit's users do theirs
+READERS = BUREAU_ROLES | UNIT_ROLES | DESK_ROLES
 
 
 def can_use(user: Any) -> bool:
