@@ -264,7 +264,7 @@ class Oversight:
         filed: int,
         decide_in: tuple[int, int],
         outcomes: tuple[tuple[str, float], ...],
-        lead: str,
+        lead: str | None,
         note: str | None = None,
     ) -> tuple[str | None, int | None]:
         rng = self.rng
@@ -283,7 +283,10 @@ class Oversight:
                 "filed_at": filed,
                 "decided_at": decided,
                 "outcome": outcome,
-                "officer_ids": [lead] if outcome in LOST or kind == "执法过错追究" else [],
+                # a case can reach a decision with its lead officer missing (an injected defect)
+                "officer_ids": (
+                    [lead] if lead and (outcome in LOST or kind == "执法过错追究") else []
+                ),
                 "note": note,
             }
         )
@@ -358,7 +361,7 @@ class Oversight:
             _, held = self._review(
                 case["id"], "执法过错追究", filed, (20, 60), (("纠正", 1),), lead
             )
-            if held is not None:
+            if held is not None and lead:
                 self.discipline(lead, held, case["id"], "案件被撤销，认定存在执法过错")
         if lead and rng.random() < 0.012:
             self.complaint(case["accepted_at"], case["unit_id"], [lead], case_id=case["id"])

@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import io
 import itertools
+import random
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -402,3 +403,25 @@ def test_county_truth_is_exact(tmp_path: Path) -> None:
     verdict, truth = oracle.check(str(summary.out), str(summary.truth))
     assert verdict.ambiguous == []
     assert verdict.findings == truth
+
+
+def test_a_case_without_a_lead_officer_draws_reviews_that_name_no_officer() -> None:
+    # given a decided case whose lead officer is missing (the injected 无主办民警 defect), and
+    # enough random streams that some of them file a review the case loses
+    from types import SimpleNamespace
+
+    from fazhi.synth.oversight import Oversight
+
+    county: Any = SimpleNamespace(prefix="Q001")
+    case = {"id": "Q001-A000001", "lead_officer_id": None, "accepted_at": 0, "unit_id": "U1"}
+    decision = {"type": "event", "kind": "处罚决定", "at": 0}
+    work: Any = SimpleNamespace(case=case, pair=list)
+    emitted: list[dict[str, Any]] = []
+    # when the case's aftermath is written under three thousand streams
+    for seed in range(3000):
+        Oversight(county, random.Random(seed), 10**10, emitted.append).case(work, {"E1": decision})
+    # then reviews were filed, lost ones among them, and none names an officer that is not there
+    reviews = [r for r in emitted if r["type"] == "review"]
+    assert any(r["outcome"] in {"撤销", "变更", "确认违法"} for r in reviews)
+    assert all(None not in r["officer_ids"] for r in reviews)
+    assert not [r for r in emitted if r["type"] == "discipline"]
