@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     STANDARD_SYNC = "standard.sync", "同步执法标准包"
     STANDARD_CREATE = "standard.create", "新增执法标准"
     STANDARD_REVISE = "standard.revise", "修订执法标准"
+    STANDARD_ABOLISH = "standard.abolish", "废除执法标准"
+    STANDARD_IMPORT = "standard.import", "导入执法标准库"
     # --- notifications --------------------------------------------------------------------------
     NOTIFICATIONS_NOTIFY = "notifications.notify", "发送通知"
     NOTIFICATIONS_READ = "notifications.read", "阅读通知"
@@ -161,6 +163,7 @@ class AuditAction(models.TextChoices):
     # --- exports (core.services.audit_export: "export.<what>") ----------------------------------
     EXPORT_FINDINGS = "export.findings", "导出巡查发现"
     EXPORT_PROBLEMS = "export.problems", "导出整改台账"
+    EXPORT_STANDARDS = "export.standards", "导出执法标准库"
     # --- API reads ("view.api.<name>") ----------------------------------------------------------
     VIEW_API_ME = "view.api.me", "接口：本人信息"
     VIEW_API_FINDINGS = "view.api.findings", "接口：巡查发现列表"

@@ -15,4 +15,6 @@ class ErrorCode(errors.ErrorCode):
     RULE_NOT_FOUND = "rule_not_found", Kind.INVALID, "规则不存在"
     EFFECTIVE_DATE_INVALID = "effective_date_invalid", Kind.INVALID, "生效日期有误"
     NOT_LATEST = "not_latest", Kind.CONFLICT, "只能修订最新版本"
+    ABOLISHED = "abolished", Kind.CONFLICT, "标准已废除"
+    IMPORT_INVALID = "import_invalid", Kind.INVALID, "标准库文件有误"
     NOT_ALLOWED = "not_allowed", Kind.NOT_ALLOWED, "无权修改执法标准"

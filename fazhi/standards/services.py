@@ -1,11 +1,13 @@
 """standards services: load the pack's standards, add a bureau's own standard, publish a
-bureau's edits as new versions (each audited; the admin calls these, it never edits a row)."""
+bureau's edits as new versions, abolish a standard (each audited, with its reason kept on the
+version; the pages and the admin call these, they never edit a row). Import and export of the
+library as a file are ``fazhi.standards.library``."""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -21,6 +23,7 @@ from fazhi.standards.models import Standard, StandardCategory
 from fazhi.standards.permissions import can_edit_standards
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
+PACK_SOURCE = "随巡查规则包发布"
 
 
 class StandardError(DomainError, ValueError):
@@ -73,7 +76,8 @@ def sync_pack_standards(pack: str = "cn-police-2026", *, actor: User) -> SyncRes
                 category=raw["category"],
                 text=raw["text"].strip(),
                 effective_from=effective,
-                source="随巡查规则包发布",  # the pack's code is for administrators
+                source=PACK_SOURCE,  # the pack's code is for administrators
+                reason=PACK_SOURCE,
                 updated_by=actor.get_username(),
             )
             standard.rules.set(Rule.objects.filter(code__in=raw.get("rules", [])))
@@ -122,6 +126,7 @@ def add_standard(
         new = Standard.objects.create(
             code=code, title=title, category=category, text=text, effective_from=effective_from,
             source=source, updated_by=actor.get_username(), updated_at=timezone.now(),
+            reason=reason.strip(),
         )  # fmt: skip
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
@@ -154,7 +159,9 @@ def revise_standard(
     """Publish a new version of ``standard``: the old version ends the day before."""
     _require_editor(actor, f"修订标准 {standard.code}")
     if not reason.strip():
-        raise StandardError(ErrorCode.REASON_REQUIRED, "修订标准必须填写理由", field="reason")
+        raise StandardError(
+            ErrorCode.REASON_REQUIRED, f"修订标准 {standard.code}：必须填写理由", field="reason"
+        )
     if effective_from <= standard.effective_from:
         raise StandardError(
             ErrorCode.EFFECTIVE_DATE_INVALID,
@@ -167,6 +174,11 @@ def revise_standard(
         latest = Standard.objects.filter(code=current.code).order_by("-version").first()
         if latest is None or latest.pk != current.pk:
             raise StandardError(ErrorCode.NOT_LATEST, f"标准 {standard.code}：只能修订最新版本")
+        if current.is_abolished:
+            raise StandardError(
+                ErrorCode.ABOLISHED,
+                f"标准 {standard.code} 已于 {current.abolished_on} 废除，不能再修订",
+            )
         current.effective_to = effective_from.fromordinal(effective_from.toordinal() - 1)
         current.save(update_fields=["effective_to"])
         new = Standard.objects.create(
@@ -179,10 +191,57 @@ def revise_standard(
             source=current.source,
             updated_by=actor.get_username(),
             updated_at=timezone.now(),
+            reason=reason.strip(),
         )
         new.rules.set(Rule.objects.filter(code__in=rules))
         record_audit(
             actor, AuditAction.STANDARD_REVISE, target_type="standard", target_id=current.code,
-            details={"version": new.version, "reason": reason, "rules": rules},
+            details={"version": new.version, "reason": reason.strip(), "rules": rules},
         )  # fmt: skip
     return new
+
+
+def abolish_standard(standard: Standard, *, actor: User, on: date, reason: str) -> Standard:
+    """废除 ``standard`` from ``on``: its last version stops being in force the day before, and
+    says when, by whom and why. Its versions stay, as the findings and pages cite them; an
+    abolished standard is not revised again."""
+    _require_editor(actor, f"废除标准 {standard.code}")
+    if not reason.strip():
+        raise StandardError(
+            ErrorCode.REASON_REQUIRED, f"废除标准 {standard.code}：必须填写理由", field="reason"
+        )
+    with transaction.atomic():
+        current = Standard.objects.select_for_update().get(pk=standard.pk)
+        latest = Standard.objects.filter(code=current.code).order_by("-version").first()
+        if latest is None or latest.pk != current.pk:
+            raise StandardError(ErrorCode.NOT_LATEST, f"标准 {standard.code}：只能废除最新版本")
+        if current.is_abolished:
+            raise StandardError(
+                ErrorCode.ABOLISHED, f"标准 {standard.code} 已于 {current.abolished_on} 废除"
+            )
+        if on <= current.effective_from:
+            raise StandardError(
+                ErrorCode.EFFECTIVE_DATE_INVALID,
+                f"废除标准 {standard.code}：废除日期必须晚于第{current.version}版的生效日期 "
+                f"{current.effective_from}",
+                field="abolished_on",
+            )
+        _abolish(current, actor=actor, on=on, reason=reason.strip())
+        record_audit(
+            actor, AuditAction.STANDARD_ABOLISH, target_type="standard", target_id=current.code,
+            details={"version": current.version, "on": on.isoformat(), "reason": reason.strip()},
+        )  # fmt: skip
+    return current
+
+
+def _abolish(row: Standard, *, actor: User, on: date, reason: str) -> None:
+    row.effective_to = on - timedelta(days=1)
+    row.abolished_on = on
+    row.abolished_by = actor.get_username()
+    row.abolished_at = timezone.now()
+    row.abolition_reason = reason
+    row.save(
+        update_fields=[
+            "effective_to", "abolished_on", "abolished_by", "abolished_at", "abolition_reason"
+        ]
+    )  # fmt: skip

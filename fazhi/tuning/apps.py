@@ -13,4 +13,8 @@ class TuningConfig(registry.FazhiAppConfig):
         from fazhi.tuning import pages
 
         # no navigation entry: only bureau-wide users may read it (the rules pages link to it)
-        self.page_extensions = {"rule": pages.rule_page, "rules": pages.rules_page}
+        self.page_extensions = {
+            "rule": pages.rule_page,
+            "rules": pages.rules_page,
+            "standard": pages.standard_page,
+        }

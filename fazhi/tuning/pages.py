@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from fazhi.core.scope import DataScope
 from fazhi.patrol.models import Rule
-from fazhi.tuning.dynamics import rule_dynamics
+from fazhi.standards.models import Standard
+from fazhi.tuning.dynamics import rule_dynamics, standard_dynamics
 from fazhi.tuning.permissions import can_view
 
 
@@ -24,3 +25,18 @@ def rule_page(rule: Rule, request: HttpRequest, scope: DataScope) -> dict[str, A
 
 def rules_page(_obj: Any, request: HttpRequest, scope: DataScope) -> dict[str, Any] | None:
     return {"tuning_link": True} if can_view(request.user) else None
+
+
+def standard_page(
+    standard: Standard, request: HttpRequest, scope: DataScope
+) -> dict[str, Any] | None:
+    """The standard's twelve months (its rules' violations summed, the trend) and the link to
+    its row of the dynamic evaluation; nothing for those who may not read it (no link they
+    could not follow). A standard not in force has no row."""
+    if not can_view(request.user):
+        return None
+    now = timezone.now()
+    row = next(
+        (s for s in standard_dynamics(now, rule_dynamics(now)) if s.code == standard.code), None
+    )
+    return {"tuning_link": True, "standard_dynamics": row}
