@@ -66,7 +66,8 @@ class StandardAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     view_fields = [
         "code", "version", "title", "category", "text", "rules", "effective_from",
-        "effective_to", "source", "updated_by", "updated_at_time",
+        "effective_to", "source", "updated_by", "updated_at_time", "reason", "abolished_on",
+        "abolished_by", "abolition_reason",
     ]  # fmt: skip
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -46,7 +46,7 @@ class AbolishForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="标准库文件", help_text="本系统导出的 .jsonl 文件")
+    file = forms.FileField(label="标准库文件", help_text="本系统“导出标准库文件”得到的文件")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -268,3 +268,24 @@ def test_anonymous_visitors_are_sent_to_sign_in(library: Any) -> None:
     posted = Client().post("/standards/BZ-LC-01/abolish/", {"abolished_on": "2026-09-01"})
     assert posted.status_code == 302
     assert Standard.objects.get(code="BZ-LC-01").abolished_on is None
+
+
+def test_the_pages_read_as_chinese(library: Any) -> None:
+    from fazhi.workbench.tests.walk import _Page, unreadable
+
+    # given a revised, an abolished and a written-only standard
+    _revised(library)
+    _written_only(library)
+    abolish_standard(
+        Standard.objects.get(code="BZ-LC-02"), actor=library.users["zhou"],
+        on=date(2026, 2, 1), reason="并入新文件",
+    )  # fmt: skip
+    client = client_of(library, "zhou")
+    for url in (
+        "/standards/", "/standards/?state=all", "/standards/BZ-LC-01/", "/standards/BZ-LC-02/",
+        "/standards/BZ-GL-90/", "/standards/import/", "/standards/help/",
+    ):  # fmt: skip
+        parser = _Page()
+        parser.feed(client.get(url).content.decode())
+        codes = frozenset(Standard.objects.values_list("code", flat=True))
+        assert unreadable(parser.text, codes) == [], url
