@@ -24,6 +24,7 @@ from fazhi.standards.permissions import can_edit_standards
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
 PACK_SOURCE = "随巡查规则包发布"
+BUREAU_REVISION = "本局修订"
 
 
 class StandardError(DomainError, ValueError):
@@ -188,7 +189,8 @@ def revise_standard(
             category=current.category,
             text=text,
             effective_from=effective_from,
-            source=current.source,
+            # a bureau's revision of a pack standard is no longer the pack's text
+            source=BUREAU_REVISION if current.source == PACK_SOURCE else current.source,
             updated_by=actor.get_username(),
             updated_at=timezone.now(),
             reason=reason.strip(),

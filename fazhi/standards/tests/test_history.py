@@ -36,6 +36,8 @@ def test_a_revision_keeps_its_reason_on_the_new_version(library: Any) -> None:
     new = _revise(library)
     # then the reason is on version 2 itself, not only in the audit row
     assert (new.version, new.reason, new.updated_by) == (2, "局务会决定收紧处置时限", "zhou")
+    # and it no longer says it came with the pack
+    assert new.source == "本局修订"
     assert Standard.objects.get(code="BZ-LC-01", version=1).reason == "随巡查规则包发布"
 
 
