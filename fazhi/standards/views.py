@@ -121,7 +121,7 @@ def _standard_context(request: HttpRequest, code: str) -> dict[str, Any]:
         if editable
         else None,
         "abolish_form": AbolishForm() if editable else None,
-        **extend_page("standard", current, request, scope),
+        **extend_page("standard", shown, request, scope),
     }
 
 

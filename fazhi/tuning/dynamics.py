@@ -26,7 +26,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from fazhi.core.timezones import SHANGHAI
@@ -89,19 +89,29 @@ def _medians(rows: list[tuple[str, datetime, datetime | None]]) -> dict[str, tim
     }
 
 
-def rule_dynamics(now: datetime) -> list[RuleDynamics]:
-    months = _months(now)
-    since = months[0]
-    keys = [f"{mo:%Y-%m}" for mo in months]
+def _monthly(
+    now: datetime, months: list[datetime], rules: list[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Findings first seen per rule and month (``YYYY-MM``), of ``rules`` or of every rule."""
+    found = Finding.objects.filter(first_seen_at__gte=months[0], first_seen_at__lte=now)
+    if rules is not None:
+        found = found.filter(rule_id__in=rules)
     monthly: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
-        Finding.objects.filter(first_seen_at__gte=since, first_seen_at__lte=now)
-        .annotate(month=TruncMonth("first_seen_at", tzinfo=SHANGHAI))
+        found.annotate(month=TruncMonth("first_seen_at", tzinfo=SHANGHAI))
         .values("rule_id", "month")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         monthly[row["rule_id"]][f"{row['month']:%Y-%m}"] = row["n"]
+    return monthly
+
+
+def rule_dynamics(now: datetime) -> list[RuleDynamics]:
+    months = _months(now)
+    since = months[0]
+    keys = [f"{mo:%Y-%m}" for mo in months]
+    monthly = _monthly(now, months)
     per_unit: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for row in (
         Finding.objects.filter(first_seen_at__gte=since, first_seen_at__lte=now)
@@ -193,19 +203,36 @@ def standard_dynamics(now: datetime, rules: list[RuleDynamics]) -> list[Standard
     by_code = {r.code: r for r in rules}
     today = now.astimezone(SHANGHAI).date()
     out = []
-    current = Standard.objects.filter(effective_from__lte=today).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gt=today)
-    )
+    # effective_to is the last day in force (inclusive), as ``StandardQuerySet.in_force``
+    current = Standard.objects.in_force(today)
     for std in current.prefetch_related("rules").order_by("code"):
         codes = sorted(r.code for r in std.rules.all())
         series = [sum(by_code[c].monthly[i] for c in codes if c in by_code) for i in range(12)]
-        row = StandardDynamics(
-            code=std.code, title=std.title, category=std.get_category_display(), rules=codes,
-            monthly=series, trend=mann_kendall(series), total=sum(series),
-        )  # fmt: skip
-        if not codes:
-            row.attention.append("尚无规则执行：仅为书面标准，无法动态评估")
-        elif row.trend.direction == "rising":
-            row.attention.append(f"违反上升（概率值 {row.trend.p_value}）")
-        out.append(row)
+        out.append(_standard_row(std, codes, series))
     return out
+
+
+def _standard_row(std: Standard, codes: list[str], series: list[int]) -> StandardDynamics:
+    row = StandardDynamics(
+        code=std.code, title=std.title, category=std.get_category_display(), rules=codes,
+        monthly=series, trend=mann_kendall(series), total=sum(series),
+    )  # fmt: skip
+    if not codes:
+        row.attention.append("尚无规则执行：仅为书面标准，无法动态评估")
+    elif row.trend.direction == "rising":
+        row.attention.append(f"违反上升（概率值 {row.trend.p_value}）")
+    return row
+
+
+def one_standard_dynamics(now: datetime, std: Standard) -> StandardDynamics | None:
+    """``standard_dynamics``'s row of one standard, reading only its rules' findings (for its
+    page); ``None`` when the version is not in force today, as that list has no row for it."""
+    today = now.astimezone(SHANGHAI).date()
+    if std.effective_from > today or (std.effective_to is not None and std.effective_to < today):
+        return None
+    codes = sorted(r.code for r in std.rules.all())
+    months = _months(now)
+    monthly = _monthly(now, months, codes)
+    keys = [f"{mo:%Y-%m}" for mo in months]
+    series = [sum(monthly[c].get(k, 0) for c in codes) for k in keys]
+    return _standard_row(std, codes, series)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fazhi.core.scope import DataScope
 from fazhi.patrol.models import Rule
 from fazhi.standards.models import Standard
-from fazhi.tuning.dynamics import rule_dynamics, standard_dynamics
+from fazhi.tuning.dynamics import one_standard_dynamics, rule_dynamics
 from fazhi.tuning.permissions import can_view
 
 
@@ -35,8 +35,5 @@ def standard_page(
     could not follow). A standard not in force has no row."""
     if not can_view(request.user):
         return None
-    now = timezone.now()
-    row = next(
-        (s for s in standard_dynamics(now, rule_dynamics(now)) if s.code == standard.code), None
-    )
+    row = one_standard_dynamics(timezone.now(), standard)
     return {"tuning_link": True, "standard_dynamics": row}

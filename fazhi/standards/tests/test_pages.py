@@ -289,3 +289,46 @@ def test_the_pages_read_as_chinese(library: Any) -> None:
         parser.feed(client.get(url).content.decode())
         codes = frozenset(Standard.objects.values_list("code", flat=True))
         assert unreadable(parser.text, codes) == [], url
+
+
+def test_the_page_shows_the_same_evaluation_as_the_tuning_list(scene: Any) -> None:
+    from django.utils import timezone
+
+    from fazhi.tuning.dynamics import rule_dynamics, standard_dynamics
+
+    # given BZ-T-01, enforced by XS-JL-04, which found one detention this month
+    now = timezone.now()
+    listed = next(s for s in standard_dynamics(now, rule_dynamics(now)) if s.code == "BZ-T-01")
+    assert listed.total == 1
+    # when 周敏 opens the standard, then its page reads the tuning list's figures
+    page = scene.client("zhou").get("/standards/BZ-T-01/").content.decode()
+    assert f"近一年违反 {listed.total} 项，趋势{listed.trend.label}" in page
+
+
+def test_a_version_published_for_later_leaves_the_one_in_force_on_the_page(
+    library: Any,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given BZ-LC-01's second version, published to take effect tomorrow
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    revise_standard(
+        Standard.objects.get(code="BZ-LC-01"), actor=library.users["zhou"], title="新标题",
+        text="12小时内处置完毕。", rules=["JQ-01"], effective_from=tomorrow, reason="收紧",
+    )  # fmt: skip
+    # when 周敏 opens it, then the version in force is shown, with its evaluation,
+    # and the coming one announced
+    page = client_of(library, "zhou").get("/standards/BZ-LC-01/").content.decode()
+    assert "BZ-LC-01 警情处置规范 <small" in page
+    assert "第1版 · 现行" in page
+    assert f"第2版已发布，{tomorrow:%Y-%m-%d} 起生效" in page
+    assert "近一年违反 0 项" in page
+    assert "· 尚未生效" in page
+    # and the dynamic evaluation lists the version in force on its last day
+    from fazhi.tuning.dynamics import rule_dynamics, standard_dynamics
+
+    now = timezone.now()
+    listed = [s for s in standard_dynamics(now, rule_dynamics(now)) if s.code == "BZ-LC-01"]
+    assert [s.title for s in listed] == ["警情处置规范"]
