@@ -75,7 +75,8 @@ def test_the_list_shows_each_standard_once_and_hides_the_abolished_unless_asked(
     )  # fmt: skip
     client = client_of(library, "zhang")
     page = client.get("/standards/").content.decode()
-    # each standard once, as its newest version
+    # each standard once, as its newest version, the categories in the 标准体系's order
+    assert page.index("BZ-ZF-01") < page.index("BZ-LC-01") < page.index("BZ-GL-01")
     assert page.count('href="/standards/BZ-LC-01/"') == 1
     assert "第2版" in page
     assert 'href="/standards/BZ-LC-02/"' not in page
