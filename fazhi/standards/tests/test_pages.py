@@ -333,3 +333,21 @@ def test_a_version_published_for_later_leaves_the_one_in_force_on_the_page(
     now = timezone.now()
     listed = [s for s in standard_dynamics(now, rule_dynamics(now)) if s.code == "BZ-LC-01"]
     assert [s.title for s in listed] == ["警情处置规范"]
+
+
+def test_the_history_costs_the_same_queries_whatever_its_length(library: Any) -> None:
+    client = client_of(library, "zhou")
+    _revised(library)
+    client.get("/standards/BZ-LC-01/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/standards/BZ-LC-01/")
+    for month in (7, 8, 9):
+        old = Standard.objects.filter(code="BZ-LC-01").order_by("-version").first()
+        assert old is not None
+        revise_standard(
+            old, actor=library.users["zhou"], title=old.title, text=f"{old.text}（{month}月）",
+            rules=["JQ-01", "JQ-03"], effective_from=date(2026, month, 1), reason="补充",
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        client.get("/standards/BZ-LC-01/")
+    assert len(after) == len(before)
