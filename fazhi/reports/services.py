@@ -166,9 +166,10 @@ def generate_report(
 
 
 def open_report(
-    report: Report, fmt: str, *, actor: User, remote_addr: str = ""
+    report: Report, fmt: str, *, actor: User, remote_addr: str = "", via: str = ""
 ) -> tuple[Path, str]:
-    """The stored file of ``report`` in ``fmt`` and the name to download it as; audited."""
+    """The stored file of ``report`` in ``fmt`` and the name to download it as; audited (``via``:
+    how an API call was authenticated, for its row)."""
     permissions.require_report_on(actor, report.unit_id)
     if fmt not in FORMATS:
         raise ReportError(ErrorCode.FORMAT_INVALID, f"报告格式“{fmt}”有误：应为 docx 或 xlsx")
@@ -178,7 +179,7 @@ def open_report(
     record_audit(
         actor, AuditAction.REPORT_DOWNLOAD, target_type="reports.report",
         target_id=str(report.pk), remote_addr=remote_addr,
-        details={"format": fmt, "number": report.number},
+        details={"format": fmt, "number": report.number, **({"via": via} if via else {})},
     )  # fmt: skip
     name = f"{report.title}{'' if fmt == 'docx' else '附件'}.{fmt}"
     return path, name
