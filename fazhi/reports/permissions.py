@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 
 from fazhi.accounts.models import Profile
 from fazhi.accounts.scope import BUREAU_ROLES, DESK_ROLES, UNIT_ROLES
-from fazhi.core.scope import scope_of
+from fazhi.core.scope import DataScope, scope_of
 from fazhi.core.services import is_system
 from fazhi.records.models import Unit
 
@@ -30,7 +30,12 @@ def can_use(user: Any) -> bool:
         return True
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    scope = scope_of(user)
+    return reads(scope_of(user))
+
+
+def reads(scope: DataScope) -> bool:
+    """Whether a signed-in user of this scope reads reports at all (``can_use`` once the user
+    is known to be active: 我的工作台's panel has the scope)."""
     return scope.role in READERS and not scope.own_only
 
 
