@@ -139,3 +139,39 @@ def test_anonymous_calls_are_refused(reports: dict[str, Any]) -> None:
     pk = reports["south"].pk
     for path in (f"{V1}/reports", f"{V1}/reports/{pk}", f"{V1}/reports/{pk}/files/docx"):
         assert Client().get(path).status_code == 401
+
+
+def test_the_list_issues_the_same_queries_for_more_reports(bureau: Any, as_user: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from fazhi.reports.models import Report
+
+    # given report rows (the list reads rows, not files) of several units and generators
+    people = ["system", "zhou", "li", "sun"]
+    units = [None, "U-CN", "U-CB", "U-XJ"]
+
+    def add(n: int) -> None:
+        start = Report.objects.count()
+        for i in range(start, start + n):
+            Report.objects.create(
+                kind="daily", period="2026-03-02", period_label="2026年3月2日",
+                unit_id=units[i % 4], year=2026, seq=i + 1, number=f"示公法〔2026〕{i + 1}号",
+                title="日巡查", generated_at=timezone.now(), generated_by=people[i % 4],
+                docx_path=f"daily/{i}.docx", xlsx_path=f"daily/{i}.xlsx",
+            )  # fmt: skip
+
+    client = as_user("zhou")
+    client.get(f"{V1}/me")  # the first call after signing in also refreshes the session
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"{V1}/reports").json()["count"] == 2
+    add(18)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(f"{V1}/reports").json()
+    assert body["count"] == 20
+    assert {r["generated_by"] for r in body["items"]} == {
+        "系统（自动）", "周敏（O-008）", "李娜（O-003）", "孙军（O-007）",
+    }  # fmt: skip
+    assert len(many.captured_queries) == len(few.captured_queries)
