@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from fazhi.core.audit_actions import AuditAction
@@ -227,7 +227,8 @@ def due_periods(now: datetime) -> list[tuple[str, Period]]:
     return out
 
 
-def _scheduled(kind: str, period: str, unit_id: str | None) -> Any:
+def _scheduled(kind: str, period: str, unit_id: str | None) -> QuerySet[Report]:
+    """The scheduled report of ``kind`` for ``period`` over the bureau (``None``) or a unit."""
     return Report.objects.filter(kind=kind, period=period, scheduled=True, unit_id=unit_id)
 
 
