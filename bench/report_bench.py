@@ -11,6 +11,9 @@ runs a full patrol at the bundle's as_of, the rectification, 每日十问 and di
 the day, week and quarter holding the findings (the patrol stamps them with the wall clock: today)
 and the published month, first the numbers alone (``services.build``), then the whole generation
 (.docx with charts, .xlsx, stored) by ``services.generate_report`` as the page and the tick do.
+Then, as the tick now also issues each report for every unit whose users read reports, the same
+for the ``--units`` units with most findings (default 3; 0 skips them): each unit report's
+generation time, and what one scheduled moment costs per reading unit (the four kinds).
 Prints one JSON object.
 """
 
@@ -38,6 +41,7 @@ def main() -> None:
     parser.add_argument("--bundle", required=True, type=Path)
     parser.add_argument("--database-url")
     parser.add_argument("--existing", action="store_true", help="reuse the imported database")
+    parser.add_argument("--units", type=int, default=3, help="unit reports: how many units")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
@@ -107,6 +111,33 @@ def main() -> None:
             "xlsx_kb": round(r.xlsx_size / 1024),
             "summary": {k: v for k, v in built.doc.summary.items() if not isinstance(v, list)},
         }
+    # each unit's reports, as the tick issues them for the units whose users read reports
+    from django.db.models import Count
+
+    from fazhi.patrol.models import Finding
+
+    units = [
+        row["unit_id"]
+        for row in Finding.objects.exclude(unit_id__isnull=True)
+        .values("unit_id").annotate(n=Count("pk")).order_by("-n", "unit_id")[: args.units]
+    ]  # fmt: skip
+    per_unit: dict = {}
+    for unit_id in units:
+        seconds = {}
+        for kind, period in periods.items():
+            r = services.generate_report(
+                actor=actor, kind=kind, period=period.key, unit_id=unit_id, now=now
+            )
+            seconds[kind] = round(r.seconds, 2)
+        per_unit[unit_id] = {
+            "seconds": seconds,
+            "four_kinds_seconds": round(sum(seconds.values()), 2),
+        }
+    if per_unit:
+        figures["units"] = per_unit
+        figures["unit_four_kinds_mean_seconds"] = round(
+            sum(u["four_kinds_seconds"] for u in per_unit.values()) / len(per_unit), 2
+        )
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(figures, ensure_ascii=False, default=str))
 

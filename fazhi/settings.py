@@ -230,6 +230,10 @@ REPORT_TIME = env_str("FAZHI_REPORT_TIME", "08:00")
 REPORT_WEEKDAY = env_int("FAZHI_REPORT_WEEKDAY", 1)
 REPORT_MONTH_DAY = env_int("FAZHI_REPORT_MONTH_DAY", 3)
 REPORT_QUARTER_DAY = env_int("FAZHI_REPORT_QUARTER_DAY", 5)
+# Besides the bureau's, the tick issues each report for every unit whose own users read reports
+# (its 所队长, 法制员 …: reports.permissions.reading_units), in that unit's scope;
+# FAZHI_REPORT_UNITS=0 keeps the schedule to the bureau's reports.
+REPORT_UNITS = env_bool("FAZHI_REPORT_UNITS", True)
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ description lists the labels."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -20,6 +21,8 @@ from fazhi.disputes.models import DisputeStatus, RiskColour
 from fazhi.evaluation.models import EvaluationStatus, Standing, SubjectKind
 from fazhi.patrol.models import FindingStatus, Rule, RuleKind, Severity
 from fazhi.rectification.models import Level, ProblemSource, ProblemStatus, Verb
+from fazhi.reports.models import ReportKind
+from fazhi.reports.periods import EXAMPLES as PERIOD_EXAMPLES
 from fazhi.search.kinds import Kind as SearchKind
 from fazhi.search.services import LIMIT_ONE, MAX_LENGTH, MIN_LENGTH
 
@@ -714,3 +717,76 @@ class EvaluationDetail(EvaluationOut):
     units: list[ScoreOut]
     officers: list[ScoreOut]
     leaders: list[ScoreOut]
+
+
+# --- 报告 ----------------------------------------------------------------------------------------
+
+REPORT_KIND_TEXT = labels(ReportKind)
+PERIOD_TEXT = "、".join(PERIOD_EXAMPLES.values())
+PERIOD_PATTERN = r"^\d{4}-(\d{2}-\d{2}|W\d{1,2}|\d{1,2}|Q[1-4])$"
+_PERIOD = re.compile(PERIOD_PATTERN)
+
+
+def _period(value: str | None) -> str | None:
+    if value is not None and not _PERIOD.match(value):
+        raise ValueError(f"期间格式有误：{value[:20]}（应为 {PERIOD_TEXT} 之一的格式）")
+    return value
+
+
+class ReportFormat(StrEnum):
+    DOCX = "docx"
+    XLSX = "xlsx"
+
+
+REPORT_FORMAT_LABELS = {ReportFormat.DOCX: "正文（Word）", ReportFormat.XLSX: "数据附件（Excel）"}
+
+
+class ReportFilters(PageParams):
+    kind: ReportKind | None = Field(None, description=f"种类：{REPORT_KIND_TEXT}")
+    period: Annotated[str | None, AfterValidator(_period)] = Field(
+        None,
+        max_length=16,
+        # declared for the schema; checked by ``_period``, which says what is wrong in Chinese
+        json_schema_extra={"pattern": PERIOD_PATTERN},
+        description=f"期间（如 {PERIOD_TEXT}）",
+    )
+    unit: str | None = Field(
+        None, max_length=64,
+        description="单位编号：该单位及其下级单位的报告（不含全局报告）；不填为可查看的全部",
+    )  # fmt: skip
+    scheduled: bool | None = Field(None, description="true 仅定时生成的，false 仅手动生成的")
+
+
+class ReportFileOut(Schema):
+    format: ReportFormat = Field(description="docx=正文（Word），xlsx=数据附件（Excel）")
+    label: str
+    size: int = Field(description="字节数")
+    url: str = Field(description="接口下载地址（令牌或会话均可，下载记入审计）")
+    page_url: str = Field(description="网页下载地址（须登录会话）")
+
+
+class ReportOut(Schema):
+    id: int
+    kind: ReportKind = Field(description=f"种类：{REPORT_KIND_TEXT}")
+    kind_label: str
+    period: str = Field(description=f"期间（如 {PERIOD_TEXT}）")
+    period_label: str = Field(description="期间（中文，如 2026年第41周（10月5日至10月11日））")
+    unit: Ref | None = Field(description="报告的单位（含其下级单位）；全局报告为 null")
+    scope_name: str = Field(description="范围：全局或单位名称")
+    number: str = Field(description="文号")
+    title: str
+    scheduled: bool = Field(description="定时生成（true）或手动生成（false）")
+    generated_at: LocalTime
+    generated_by: str = Field(description="生成人（姓名（警号）；定时生成为 系统（自动））")
+    files: list[ReportFileOut] = Field(description="正文和数据附件")
+
+
+class ReportDetail(ReportOut):
+    summary: dict[str, Any] = Field(description="主要数字（各种类不同，与报告正文一致）")
+
+
+class ReportPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ReportOut]

@@ -11,14 +11,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fazhi.accounts.filters import ScopedFilterSet
-from fazhi.accounts.scope import UNMASK_PERMISSION
+from fazhi.accounts.people import people_names
+from fazhi.accounts.scope import UNMASK_PERMISSION, units_below
 from fazhi.api import schemas as s
 from fazhi.api.auth import AUTH, signed_in, via
 from fazhi.core.audit_actions import AuditAction
@@ -57,6 +59,10 @@ from fazhi.rectification.services.transitions import (
     reject_fix,
     submit_fix,
 )
+from fazhi.reports import permissions as report_permissions
+from fazhi.reports import services as report_services
+from fazhi.reports.common import BUREAU as WHOLE_BUREAU
+from fazhi.reports.models import Report
 from fazhi.search.services import search as run_search
 from fazhi.standards.models import Standard
 
@@ -86,6 +92,8 @@ api = NinjaAPI(
 ERRORS: dict[int, Any] = {400: s.Error, 401: s.Error, 404: s.Error, 422: s.BadParams}
 # what a state-changing call may also answer: bad input, refused, conflict with the record's state
 WRITE_ERRORS: dict[int, Any] = {403: s.Error, 409: s.Error, **ERRORS}
+# what a read answers whose area refuses some roles outright (the reports: 403 for a 民警)
+GATED_ERRORS: dict[int, Any] = {403: s.Error, **ERRORS}
 
 
 # --- errors: one body everywhere, {code, message, field} with the Chinese ``detail`` -------------
@@ -638,6 +646,135 @@ def evaluation(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
         "officers": groups[SubjectKind.OFFICER],
         "leaders": groups[SubjectKind.LEADER],
     }
+
+
+# --- 报告 --------------------------------------------------------------------------------------
+
+
+# the download answers the file itself: its two content types, for the schema
+REPORT_FILE_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "文件",
+            "content": {
+                report_services.CONTENT_TYPES[f]: {"schema": {"type": "string", "format": "binary"}}
+                for f in report_services.FORMATS
+            },
+        }
+    }
+}
+
+
+def _report_scope(request: HttpRequest) -> DataScope:
+    """The reports' gate, as on the pages (``reports.views._scope``): 民警 and users without a
+    role are refused (403); the others see the reports of their scope."""
+    if not report_permissions.can_use(request.user):
+        raise PermissionDenied("报告仅对法制员、所队领导、法制大队和局领导开放")
+    return _scope(request)
+
+
+def _report_body(report: Report, names: dict[str, str]) -> dict[str, Any]:
+    unit = report.unit  # prefetched: None for the bureau's report, or a unit gone since
+    sizes = {s.ReportFormat.DOCX: report.docx_size, s.ReportFormat.XLSX: report.xlsx_size}
+    scope_name = unit.name if unit is not None else (report.unit_id or WHOLE_BUREAU)
+    return {
+        "id": report.pk,
+        "kind": report.kind,
+        "kind_label": report.get_kind_display(),
+        "period": report.period,
+        "period_label": report.period_label,
+        "unit": s.Ref.dump(unit) if unit is not None else None,
+        "scope_name": scope_name,
+        "number": report.number,
+        "title": report.title,
+        "scheduled": report.scheduled,
+        "generated_at": report.generated_at,
+        "generated_by": names.get(report.generated_by, report.generated_by),
+        "files": [
+            {
+                "format": fmt,
+                "label": s.REPORT_FORMAT_LABELS[fmt],
+                "size": size,
+                "url": reverse(
+                    "api:v1:report-file", kwargs={"report_id": report.pk, "fmt": fmt.value}
+                ),
+                "page_url": reverse("reports:download", args=[fmt.value, report.pk]),
+            }
+            for fmt, size in sizes.items()
+        ],
+    }
+
+
+def _report(request: HttpRequest, report_id: int) -> Report:
+    return get_visible_or_404(
+        Report.objects.prefetch_related("unit"), _report_scope(request),
+        label=f"报告#{report_id}", pk=report_id,
+    )  # fmt: skip
+
+
+@api.get(
+    "/reports", response={200: s.ReportPage, **GATED_ERRORS}, url_name="reports",
+    tags=["报告"], summary="报告列表",
+)  # fmt: skip
+def reports(request: HttpRequest, filters: Query[s.ReportFilters]) -> dict[str, Any]:
+    """本人可查看的报告（日巡查、周通报、月考评、季分析），新的在前：法制大队、局领导、管理员为全局
+    和各单位的报告，法制员、所队领导为本单位及下级单位的报告；民警无权查看（403）。每条附正文和
+    数据附件的下载地址。"""
+    queryset = visible(Report.objects.prefetch_related("unit"), _report_scope(request))
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.period:
+        queryset = queryset.filter(period=filters.period)
+    if filters.unit:
+        queryset = queryset.filter(unit_id__in=units_below(filters.unit))
+    if filters.scheduled is not None:
+        queryset = queryset.filter(scheduled=filters.scheduled)
+    queryset = queryset.order_by("-generated_at", "-pk")
+    rows = list(queryset[filters.offset : filters.offset + filters.limit])
+    names = people_names({r.generated_by for r in rows}) if rows else {}
+    page = {
+        "count": queryset.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_report_body(r, names) for r in rows],
+    }
+    _audit(
+        request, AuditAction.VIEW_API_REPORTS, "report", count=page["count"], **_filters(filters)
+    )
+    return page
+
+
+@api.get(
+    "/reports/{report_id}", response={200: s.ReportDetail, **GATED_ERRORS}, url_name="report",
+    tags=["报告"], summary="报告详情",
+)  # fmt: skip
+def report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    """一份报告：文号、期间、范围、生成时间和生成人、主要数字，及正文（.docx）和数据附件（.xlsx）
+    的下载地址。不在本人范围内的报告返回 404。"""
+    r = _report(request, report_id)
+    _audit(request, AuditAction.VIEW_API_REPORT, "report", r.pk, number=r.number)
+    names = people_names({r.generated_by})
+    return {**_report_body(r, names), "summary": r.summary if isinstance(r.summary, dict) else {}}
+
+
+@api.get(
+    "/reports/{report_id}/files/{fmt}", response=GATED_ERRORS, url_name="report-file",
+    tags=["报告"], summary="下载报告",
+    description="报告的正文（fmt=docx，GB/T 9704 公文格式的 Word 文档）或数据附件（fmt=xlsx，"
+    "Excel）。每次下载记入审计日志（report.download）。不在本人范围内的报告返回 404，"
+    "民警 403，文件已不存在 404（file_missing）。",
+    openapi_extra=REPORT_FILE_RESPONSE,
+)  # fmt: skip
+def report_file(request: HttpRequest, report_id: int, fmt: s.ReportFormat) -> FileResponse:
+    r = _report(request, report_id)
+    path, name = report_services.open_report(
+        r, fmt.value, actor=signed_in_user(request), remote_addr=client_addr(request),
+        via=via(request),
+    )  # fmt: skip
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name,
+        content_type=report_services.CONTENT_TYPES[fmt.value],
+    )  # fmt: skip
 
 
 # --- search ------------------------------------------------------------------------------------

@@ -179,6 +179,8 @@ class AuditAction(models.TextChoices):
     VIEW_API_DISPUTE = "view.api.dispute", "接口：矛盾纠纷"
     VIEW_API_EVALUATIONS = "view.api.evaluations", "接口：月度考评列表"
     VIEW_API_EVALUATION = "view.api.evaluation", "接口：月度考评结果"
+    VIEW_API_REPORTS = "view.api.reports", "接口：报告列表"
+    VIEW_API_REPORT = "view.api.report", "接口：报告"
 
 
 def action_shown(value: str) -> str:

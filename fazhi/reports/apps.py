@@ -10,7 +10,8 @@ class ReportsConfig(registry.FazhiAppConfig):
     url_prefix = "reports/"
 
     def ready(self) -> None:
-        from fazhi.reports import services
+        from fazhi.reports import panels, services
 
         self.nav = (registry.NavEntry("reports", "报告", "/reports/", 58, "unit"),)
+        self.workbench_panel = panels.workbench_panel
         self.tick_steps = (registry.TickStep("reports", 60, services.tick_reports, "定时报告"),)

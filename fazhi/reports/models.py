@@ -58,6 +58,12 @@ class Report(models.Model):
                 condition=Q(scheduled=True, unit__isnull=True),
                 name="uniq_scheduled_report",
             ),
+            # … and each reading unit's once (services.scheduled_scopes)
+            models.UniqueConstraint(
+                fields=["kind", "period", "unit"],
+                condition=Q(scheduled=True, unit__isnull=False),
+                name="uniq_scheduled_unit_report",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "-generated_at"])]
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from fazhi.core.audit_actions import AuditAction
@@ -130,12 +130,7 @@ def _issue(kind: str, period_text: str, unit_id: str | None, *, actor: User, now
             except IntegrityError:
                 for p in paths.values():
                     (report_root() / p).unlink(missing_ok=True)
-                if (
-                    scheduled
-                    and Report.objects.filter(
-                        kind=kind, period=built.period.key, scheduled=True, unit__isnull=True
-                    ).exists()
-                ):
+                if scheduled and _scheduled(kind, built.period.key, unit_id).exists():
                     raise
                 continue
             record_audit(
@@ -166,9 +161,10 @@ def generate_report(
 
 
 def open_report(
-    report: Report, fmt: str, *, actor: User, remote_addr: str = ""
+    report: Report, fmt: str, *, actor: User, remote_addr: str = "", via: str = ""
 ) -> tuple[Path, str]:
-    """The stored file of ``report`` in ``fmt`` and the name to download it as; audited."""
+    """The stored file of ``report`` in ``fmt`` and the name to download it as; audited (``via``:
+    how an API call was authenticated, for its row)."""
     permissions.require_report_on(actor, report.unit_id)
     if fmt not in FORMATS:
         raise ReportError(ErrorCode.FORMAT_INVALID, f"报告格式“{fmt}”有误：应为 docx 或 xlsx")
@@ -178,7 +174,7 @@ def open_report(
     record_audit(
         actor, AuditAction.REPORT_DOWNLOAD, target_type="reports.report",
         target_id=str(report.pk), remote_addr=remote_addr,
-        details={"format": fmt, "number": report.number},
+        details={"format": fmt, "number": report.number, **({"via": via} if via else {})},
     )  # fmt: skip
     name = f"{report.title}{'' if fmt == 'docx' else '附件'}.{fmt}"
     return path, name
@@ -231,23 +227,41 @@ def due_periods(now: datetime) -> list[tuple[str, Period]]:
     return out
 
 
+def _scheduled(kind: str, period: str, unit_id: str | None) -> QuerySet[Report]:
+    """The scheduled report of ``kind`` for ``period`` over the bureau (``None``) or a unit."""
+    return Report.objects.filter(kind=kind, period=period, scheduled=True, unit_id=unit_id)
+
+
+def scheduled_scopes() -> list[str | None]:
+    """What the tick issues each due report for: the whole bureau (``None``), then, unless
+    ``REPORT_UNITS`` is off, each unit whose own users read reports (``permissions.reading_units``),
+    its report computed in that unit's scope."""
+    return [None, *(permissions.reading_units() if settings.REPORT_UNITS else [])]
+
+
 def tick_reports(now: datetime, actor: User) -> dict[str, Any]:
-    """The tick's step: issue the bureau reports the schedule has made due and that are not yet
-    issued (each period once: a unique constraint over scheduled bureau reports)."""
+    """The tick's step: issue the reports the schedule has made due and that are not yet issued,
+    the bureau's and each reading unit's (each period once per scope: unique constraints over
+    the scheduled reports)."""
     issued: list[str] = []
     if not settings.REPORT_SCHEDULE:
         return {"issued": issued, "schedule": "off"}
-    for kind, period in due_periods(now):
-        if Report.objects.filter(
-            kind=kind, period=period.key, scheduled=True, unit__isnull=True
-        ).exists():
-            continue
-        try:
-            report = _issue(kind, period.key, None, actor=actor, now=now, scheduled=True)
-        except IntegrityError:  # another tick issued it meanwhile
-            continue
-        issued.append(report.number)
-    return {"issued": issued}
+    due = due_periods(now)
+    scopes = scheduled_scopes()
+    done = set(
+        Report.objects.filter(scheduled=True, period__in=[p.key for _, p in due])
+        .values_list("kind", "period", "unit_id")
+    )  # fmt: skip
+    for kind, period in due:
+        for unit_id in scopes:
+            if (kind, period.key, unit_id) in done:
+                continue
+            try:
+                report = _issue(kind, period.key, unit_id, actor=actor, now=now, scheduled=True)
+            except IntegrityError:  # another tick issued it meanwhile
+                continue
+            issued.append(report.number)
+    return {"issued": issued, "units": len(scopes) - 1}
 
 
 def kind_label(kind: str) -> str:

@@ -180,3 +180,25 @@ def token_for(bureau: Any) -> Callable[[str], str]:
 
 def bearer(key: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def reports(bureau: Any, tmp_path: Any) -> Any:
+    """The 2 March 2026 日巡查 of the whole bureau, of 城南 and of 城北, issued by the system
+    account (the tick's actor) and stored in the test's own folder."""
+    from django.test import override_settings
+
+    from fazhi.core.services import system_user
+    from fazhi.reports.services import generate_report
+
+    with override_settings(DATA_DIR=tmp_path / "data"):
+        yield {
+            key: generate_report(
+                actor=system_user(),
+                kind="daily",
+                period="2026-03-02",
+                unit_id=unit,
+                now=sh(2026, 3, 3, 8),
+            )
+            for key, unit in (("bureau", None), ("south", "U-CN"), ("north", "U-CB"))
+        }

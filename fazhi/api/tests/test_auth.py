@@ -171,6 +171,9 @@ ENDPOINTS = {
     ("get", "/api/v1/search"),
     ("get", "/api/v1/evaluations"),
     ("get", "/api/v1/evaluations/{evaluation_id}"),
+    ("get", "/api/v1/reports"),
+    ("get", "/api/v1/reports/{report_id}"),
+    ("get", "/api/v1/reports/{report_id}/files/{fmt}"),
 }
 
 

@@ -28,10 +28,10 @@ schema.config.generation.update(allow_x00=False, deterministic=True, with_securi
 @pytest.fixture
 def loaded(
     bureau: Any, cases: Any, problem: Any, north_problem: Any, sheets: Any, disputes: Any,
-    token_for: Any,
+    reports: Any, token_for: Any,
 ) -> Iterator[dict[str, str]]:  # fmt: skip
-    """The named bureau with a case, findings, problems, daily sheets and disputes; the headers
-    of 周敏 (法制大队: the whole bureau) calling with her token."""
+    """The named bureau with a case, findings, problems, daily sheets, disputes and reports; the
+    headers of 周敏 (法制大队: the whole bureau) calling with her token."""
     # The requests run through the real WSGI handler, which closes the database connection
     # after each one; in a test that would end the test's transaction (Django's test client
     # unhooks the same signal for the same reason).
@@ -54,7 +54,7 @@ def test_the_api_keeps_to_its_schema(case: Any, loaded: dict[str, str]) -> None:
 
 
 def test_the_loaded_records_come_out_as_the_schema_says(
-    loaded: dict[str, str], problem: Any, disputes: Any, sheets: Any
+    loaded: dict[str, str], problem: Any, disputes: Any, sheets: Any, reports: Any
 ) -> None:
     """Generated ids seldom hit a record: each detail once more with a record that exists."""
     calls = [
@@ -65,9 +65,19 @@ def test_the_loaded_records_come_out_as_the_schema_says(
         ("/api/v1/disputes/{dispute_id}", {"dispute_id": disputes["south"].pk}, {}),
         ("/api/v1/daily/sheets", {}, {"day": "2026-03-02"}),
         ("/api/v1/findings", {}, {"since": "2026-03-01"}),
+        ("/api/v1/reports", {}, {"period": "2026-03-02"}),
+        ("/api/v1/reports/{report_id}", {"report_id": reports["south"].pk}, {}),
+        (
+            "/api/v1/reports/{report_id}/files/{fmt}",
+            {"report_id": reports["south"].pk, "fmt": "xlsx"},
+            {},
+        ),
     ]
     for path, path_parameters, query in calls:
         case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query)
         response = case.call_and_validate(headers=loaded)
         assert response.status_code == 200, (path, response.text)
-        assert response.json().get("count", 1) >= 1
+        if path.endswith("{fmt}"):  # the file itself
+            assert response.content[:2] == b"PK"
+        else:
+            assert response.json().get("count", 1) >= 1

@@ -175,3 +175,69 @@ def test_quarterly_equals_the_findings_list_over_the_quarter(world: Any, bureau:
     doc = services.build("quarterly", "2026-Q3", None, sh(2026, 10, 5)).doc
     text = " ".join(str(b) for s in doc.sections for b in s.blocks)
     assert "城南派出所（3→1）" in text
+
+
+def _months_back(now: datetime, k: int) -> datetime:
+    """The first minute of the month ``k`` months before ``now``'s (Beijing time)."""
+    first = timezone.localtime(now).replace(day=1, hour=0, minute=1, second=0, microsecond=0)
+    for _ in range(k):
+        first = (first - timedelta(days=1)).replace(day=1, hour=0, minute=1)
+    return first
+
+
+def _doc_text(doc: Any) -> str:
+    return " ".join(
+        " ".join([b.title, *(str(c) for row in b.rows for c in row)])
+        if hasattr(b, "rows")
+        else str(b)
+        for s in doc.sections for b in [s.heading, *s.blocks]
+    )  # fmt: skip
+
+
+def test_quarterly_carries_the_tuning_pages_verdicts_and_a_units_own_trends(
+    world: Any, bureau: Any
+) -> None:
+    from fazhi.reports.periods import period_containing
+
+    # given GF-T-01 rising in 城南 and GF-T-02 (which enforces BZ-T-01) rising in 城北 over
+    # the last eight months, up to this month
+    now = timezone.now()
+    for k, n in enumerate([5, 4, 3, 3, 2, 1, 1, 0]):
+        at = _months_back(now, k)
+        for i in range(n):
+            world.finding("south", at + timedelta(minutes=i), rule=0)
+            world.finding("north", at + timedelta(minutes=i), rule=1)
+    quarter = period_containing("quarterly", timezone.localdate()).key
+    # when this quarter's 季分析 is built for the bureau, and the 标准动态评估 page is read
+    whole = services.build("quarterly", quarter, None, now)
+    page = client_of(bureau, "zhou").get("/tuning/")
+    assert page.status_code == 200
+    # then the report's rules and standards needing attention are the page's, with its reasons
+    d = whole.data.dynamics
+    assert d.whole_bureau
+    assert {r.code: r.attention for r in d.rules if r.attention} == {
+        r.code: r.attention for r in page.context["attention"]
+    }
+    assert {r.code: r.attention for r in d.standards if r.attention} == {
+        r.code: r.attention for r in page.context["standard_attention"]
+    }
+    assert sorted(r.code for r in d.rising) == ["GF-T-01", "GF-T-02"]
+    assert "BZ-T-01" in {r.code for r in d.standards if r.attention}
+    assert d.months == page.context["months"]
+    text = _doc_text(whole.doc)
+    assert "六、标准动态评估" in text
+    assert "表6 需要关注的规则" in text
+    assert whole.doc.summary["rising_rules"] == 2
+    # and 城南's report tests 城南's own findings only: GF-T-01 rising, nothing of 城北's rule
+    # or of the standard only 城北 violates
+    south = services.build("quarterly", quarter, "U-CN", now)
+    u = south.data.dynamics
+    assert not u.whole_bureau
+    assert [(r.code, r.monthly[-8:]) for r in u.rules] == [("GF-T-01", [0, 1, 1, 2, 3, 3, 4, 5])]
+    assert [r.code for r in u.rising] == ["GF-T-01"]
+    assert u.standards == []
+    south_text = _doc_text(south.doc)
+    assert "六、本单位违规趋势" in south_text
+    assert "GF-T-01" in south_text
+    assert "GF-T-02" not in south_text
+    assert "BZ-T-01" not in south_text

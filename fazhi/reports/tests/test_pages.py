@@ -72,3 +72,48 @@ def test_anonymous_is_sent_to_sign_in(db: Any) -> None:
     from django.test import Client
 
     assert Client().get("/reports/").status_code == 302
+
+
+def test_the_workbench_panel_shows_the_latest_reports_of_the_users_scope(
+    world: Any, bureau: Any, system: Any
+) -> None:
+    from fazhi.core.scope import scope_of
+    from fazhi.reports.panels import workbench_panel
+
+    # given the day's reports of the bureau, 城南 and 城北 (the units' issued after the bureau's,
+    # as the tick does), and an older 城南 report of the day before
+    at = sh(2026, 10, 9, 8)
+    older = services.generate_report(actor=system, kind="daily", period="2026-10-07",
+                                     unit_id="U-CN", now=sh(2026, 10, 8, 8))  # fmt: skip
+    whole = services.generate_report(actor=system, kind="daily", period="2026-10-08", now=at)
+    south = services.generate_report(actor=system, kind="daily", period="2026-10-08",
+                                     unit_id="U-CN", now=at)  # fmt: skip
+    north = services.generate_report(actor=system, kind="daily", period="2026-10-08",
+                                     unit_id="U-CB", now=at)  # fmt: skip
+    # when the 法制大队 and 城南's 所队长 open 我的工作台
+    zhou = workbench_panel(None, scope_of(bureau.users["zhou"]))  # type: ignore[arg-type]
+    sun = workbench_panel(None, scope_of(bureau.users["sun"]))  # type: ignore[arg-type]
+    # then each sees the latest 日巡查 of his own scope: the bureau's, 城南's
+    assert zhou is not None
+    assert sun is not None
+    assert [r.pk for r in zhou["rows"]] == [whole.pk]
+    assert [r.pk for r in sun["rows"]] == [south.pk]
+    home = client_of(bureau, "sun").get("/").content.decode()
+    assert "最新报告" in home
+    assert f'href="/reports/docx/{south.pk}/"' in home
+    assert f'href="/reports/xlsx/{south.pk}/"' in home
+    for other in (whole, north, older):
+        assert f"/reports/docx/{other.pk}/" not in home
+    assert client_of(bureau, "sun").get(f"/reports/docx/{south.pk}/").status_code == 200
+    # a 民警 gets no panel
+    for who in ("zhang", "zhao"):
+        assert workbench_panel(None, scope_of(bureau.users[who])) is None  # type: ignore[arg-type]
+    assert "最新报告" not in client_of(bureau, "zhang").get("/").content.decode()
+
+
+def test_the_workbench_panel_without_reports_points_to_the_reports_page(
+    world: Any, bureau: Any
+) -> None:
+    home = client_of(bureau, "wang").get("/").content.decode()
+    assert "还没有可查看的报告" in home
+    assert 'href="/reports/"' in home
