@@ -214,7 +214,7 @@ def test_the_units_run_the_same_commands_as_the_compose_file() -> None:
     }
     assert in_compose <= ran, sorted(in_compose - ran)
     assert "fazhi backup" in ran
-    # the target starts units that exist (worker@1 is an instance of worker@.service)
+    # the target starts units that exist (x@1 would be an instance of x@.service)
     wanted = units()["fazhi.target"]["Wants"][0].split()
     for unit in wanted:
         template = re.sub(r"@[^.]+\.", "@.", unit)
