@@ -100,6 +100,12 @@ def test_back_up_destroy_restore_and_the_patrol_finds_the_same(
         run_patrol(as_of=as_of, actor=scene.bureau.users["admin"])
         assert PatrolRun.objects.count() == runs + 1
         assert findings() == before
+        # and restored again over the running store (--replace), the store is the backup's
+        Finding.objects.all().delete()
+        call_command("restore", "--replace", str(archive))
+        ContentType.objects.clear_cache()
+        assert PatrolRun.objects.count() == runs
+        assert findings() == before
 
 
 def write_archive(path: Path, manifest: dict[str, Any], members: dict[str, bytes]) -> Path:

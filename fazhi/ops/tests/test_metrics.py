@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import redis
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu import Connection
 from prometheus_client.parser import text_string_to_metric_families
@@ -91,6 +93,20 @@ def test_patrol_and_tick_durations_come_from_their_rows(bureau: Any) -> None:
     assert found["fazhi_webhook_deliveries", (("status", "pending"),)] == 0
     # no broker configured: no queue metrics
     assert not any(name.startswith("fazhi_queue") for name, _ in found)
+
+
+@override_settings(METRICS_TOKEN=TOKEN)
+def test_a_scrape_costs_the_same_queries_however_many_runs_there_are(bureau: Any) -> None:
+    admin = bureau.users["admin"]
+    run_patrol(as_of=timezone.now(), actor=admin)
+    with CaptureQueriesContext(connection) as one:
+        samples()
+    for _ in range(3):
+        run_patrol(as_of=timezone.now(), actor=admin)
+    run_tick(only=["patrol"])
+    with CaptureQueriesContext(connection) as more:
+        samples()
+    assert len(more) == len(one)
 
 
 @pytest.fixture
