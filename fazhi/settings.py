@@ -10,6 +10,7 @@ from fazhi.config import (
     env_bool,
     env_int,
     env_list,
+    env_path,
     env_str,
     parse_database_url,
     secret_key,
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "fazhi.reports",
     "fazhi.workbench",
     "fazhi.api",
+    "fazhi.ops",
     "ninja",
     "django_filters",
     "axes",
@@ -144,6 +146,16 @@ MEDIA_ROOT = DATA_DIR / "media"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "core:login"
+
+# --- operations (fazhi.ops, docs/operations.md) -------------------------------------------------
+# `fazhi backup` writes here unless given a path (keep copies off the server as well).
+BACKUP_DIR = env_path("FAZHI_BACKUP_DIR", DATA_DIR / "backups")
+# `fazhi scheduler` starts `fazhi tick` this often (the compose file's and the units' scheduler).
+TICK_INTERVAL_SECONDS = env_int("FAZHI_TICK_SECONDS", 300)
+# /healthz answers 503 when no tick has finished for this long and none is running.
+HEALTH_TICK_MINUTES = env_int("FAZHI_HEALTH_TICK_MINUTES", 30)
+# /metrics answers only with `Authorization: Bearer <this token>`; without a token it is off (404).
+METRICS_TOKEN = env_str("FAZHI_METRICS_TOKEN", "")
 
 # --- security (see docs/security.md) -----------------------------------------------------------
 # Idle timeout: the session expires SESSION_COOKIE_AGE after the last request (sliding, to within

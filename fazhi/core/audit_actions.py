@@ -99,6 +99,9 @@ class AuditAction(models.TextChoices):
     GONGKAI_COMPLAIN = "gongkai.complain", "执法公开投诉"
     REPORT_GENERATE = "report.generate", "生成报告"
     REPORT_DOWNLOAD = "report.download", "下载报告"
+    # --- ops (运维: fazhi backup / fazhi restore) ---------------------------------------------
+    OPS_BACKUP = "ops.backup", "备份数据库与数据目录"
+    OPS_RESTORE = "ops.restore", "从备份恢复数据库与数据目录"
     # --- api tokens -----------------------------------------------------------------------------
     API_TOKEN_CREATE = "api.token_create", "签发接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"

@@ -162,14 +162,20 @@ def run_tick(
     if claimed is None:
         return None
     result: dict[str, Any] = {"now": now.isoformat(), "steps": {}, **claimed}
+    running = ""
     try:
         for step in tick_steps():
             if only and step.name not in only:
                 continue
+            running = step.name
             clock = time.perf_counter()
             outcome = step.run(now, actor)
             outcome["seconds"] = round(time.perf_counter() - clock, 3)
             result["steps"][step.name] = outcome
+    except BaseException as exc:
+        # kept on the lease for /healthz and /metrics (fazhi.ops): the step that failed, and how
+        result["failed"] = {"step": running, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        raise
     finally:
         release(TICK_LEASE, holder, result)
     return result

@@ -35,6 +35,7 @@ LAYERS = [
     "reports",
     "workbench",
     "api",
+    "ops",
 ]
 
 

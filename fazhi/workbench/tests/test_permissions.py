@@ -101,7 +101,7 @@ def test_rule_settings_accept_only_post(scene: Scene) -> None:
 # --- every URL of the project refuses an anonymous visitor -----------------------------------
 
 # Pages meant for people who are not signed in (by URL name).
-PUBLIC = {"core:login", "core:logout", "admin:login", "admin:logout"}
+PUBLIC = {"core:login", "core:logout", "admin:login", "admin:logout", "ops:healthz"}
 PUBLIC_NAMESPACES = {"public", "portal"}  # 执法公开: a query code, never a session
 # Names kept for old links whose path an earlier pattern now serves ("/" is the workbench).
 SHADOWED = {"core:home"}
