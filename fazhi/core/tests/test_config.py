@@ -26,7 +26,29 @@ def test_postgres_url_with_credentials_port_and_options() -> None:
         "u@x", "p:w", "db.local", "5433",
     )  # fmt: skip
     assert config["NAME"] == "fazhi"
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_postgres_jit_is_off_unless_the_url_sets_it() -> None:
+    # given URLs with other server options, and one that turns JIT on itself
+    other = parse_database_url("postgres://h/db?options=-c%20work_mem%3D64MB").django()
+    chosen = parse_database_url("postgres://h/db?options=-c%20jit%3Don").django()
+    # then JIT is turned off beside the URL's own options, and never against the URL's choice
+    assert other["OPTIONS"]["options"] == "-c work_mem=64MB -c jit=off"
+    assert chosen["OPTIONS"]["options"] == "-c jit=on"
+
+
+@pytest.mark.django_db
+def test_the_connection_runs_without_jit() -> None:
+    # given the configured database
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    # then its sessions plan without JIT compilation
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.parametrize(
