@@ -159,8 +159,9 @@ def digest_of(key: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The text as compared: folded, without punctuation or spaces, numbers as "0"."""
-    return _NUMERAL.sub("0", _NOISE.sub("", fold(text)))
+    """The text as compared: folded, synonyms of the seed file's [synonyms] as one word, without
+    punctuation or spaces, numbers as "0"."""
+    return _NUMERAL.sub("0", _NOISE.sub("", load_seed().fold_synonyms(fold(text))))
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,13 @@ class Seed:
     fields: frozenset[str]  # "label:*" keys
     pattern: re.Pattern[str] | None
     digest: str
+    synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical word
+    synonym_pattern: re.Pattern[str] | None = None
+
+    def fold_synonyms(self, text: str) -> str:
+        if self.synonym_pattern is None:
+            return text
+        return self.synonym_pattern.sub(lambda m: self.synonyms[m.group()], text)
 
     def matches(self, key: str) -> bool:
         return key in self.fields or (self.pattern is not None and bool(self.pattern.search(key)))
@@ -196,7 +204,20 @@ def load_seed() -> Seed:
             ) from exc
     joined = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
     digest = hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:12]
-    return Seed(frozenset(f"{label}:*" for label in labels), joined, digest)
+    synonyms: dict[str, str] = {}
+    for canonical in data.get("synonyms", {}):
+        words = lexicon.words_of(data, "synonyms", canonical, path.name)
+        for variant in words:
+            if variant in synonyms and synonyms[variant] != canonical:
+                raise ValueError(
+                    f"词库文件 {path.name}：[synonyms] “{variant}”同时归入“{synonyms[variant]}”"
+                    f"和“{canonical}”"
+                )
+            synonyms[variant] = canonical
+    ordered = sorted(synonyms, key=len, reverse=True)
+    synonym_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+    return Seed(frozenset(f"{label}:*" for label in labels), joined, digest, synonyms,
+                synonym_pattern)  # fmt: skip
 
 
 @dataclass(frozen=True)

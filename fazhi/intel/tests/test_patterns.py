@@ -228,3 +228,41 @@ def test_a_broken_seed_pattern_stops_with_a_message(
         monkeypatch.delenv("FAZHI_LEXICON_DIR")
         lexicon.reload()
         duplicates.load_seed.cache_clear()
+
+
+def test_a_copy_told_in_dialect_compares_equal_where_it_was_copied() -> None:
+    # given a statement and the same statement put into another mouth in dialect, with the
+    # other sex's pronoun (words of the seed file's [synonyms])
+    seed = duplicates.Boilerplate("seed", frozenset(), duplicates.load_seed())
+    plain = "答：我知道这事。昨天下午她拿着铁锹到我家门口骂了半天，我父亲认识她，没有还嘴。"
+    dialect = "答：俺晓得这事。昨儿下半天他扛着铁锹到俺家门口骂了半天，俺爹认得他，没还嘴。"
+
+    # when both are signed as ZN-BL-01 compares them
+    a, b = (duplicates.sign(n, t, seed) for n, t in (("a", plain), ("b", dialect)))
+
+    # then the folded texts are one and the same, and the Jaccard is 1
+    assert duplicates.normalise(plain) == duplicates.normalise(dialect)
+    assert duplicates.jaccard(a.hashes, b.hashes) == 1.0
+    # and without the fold they would have shared under half their shingles
+    raw = [duplicates.shingle_hashes(duplicates._NOISE.sub("", t)) for t in (plain, dialect)]
+    assert duplicates.jaccard(*raw) < 0.5
+
+
+def test_a_synonym_listed_under_two_words_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a seed file folding 俺 into both 我们 and 我
+    seed = (
+        '[fields]\nlabels = ["时间"]\n[sentences]\npatterns = ["^问:"]\n'
+        '[synonyms]\n"我们" = ["俺"]\n"我" = ["俺"]\n'
+    )
+    _override(tmp_path, "boilerplate.toml", seed, monkeypatch)
+    duplicates.load_seed.cache_clear()
+    # when it is loaded; then it is refused naming the word
+    try:
+        with pytest.raises(ValueError, match="俺"):
+            duplicates.load_seed()
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
+        duplicates.load_seed.cache_clear()
