@@ -98,6 +98,11 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=100)
     parser.add_argument("--as-of", help="patrol time (default: the bundle's as_of, else now)")
     parser.add_argument(
+        "--truth",
+        type=Path,
+        help="with --existing: the bundle whose *.truth.jsonl the findings are compared with",
+    )
+    parser.add_argument(
         "--record", action="store_true",
         help="write the precision/recall against the generator's truth to the figures file "
         "the rule pages show (fazhi/intel/evalset/figures.json)",
@@ -142,7 +147,8 @@ def main() -> None:
         report = import_bundle([bundle], actor=system_user())
         assert report.ok, "import failed"
         figures["import_s"] = round(time.perf_counter() - clock, 1)
-    header = _truth_header(bundle) if bundle is not None else {}
+    truth_bundle = bundle if bundle is not None else args.truth
+    header = _truth_header(truth_bundle) if truth_bundle is not None else {}
     if args.as_of:
         as_of = datetime.fromisoformat(args.as_of)
     elif header.get("as_of"):
@@ -211,14 +217,14 @@ def main() -> None:
         sum(run.stats["rules"][c]["seconds"] for c in ("ZN-JQ-01", "ZN-JF-01", "ZN-JF-02")), 1
     )
     # 4. precision and recall against the generator's truth (the bundle's *.truth.jsonl)
-    truth = _truth_findings(bundle) if bundle is not None else set()
+    truth = _truth_findings(truth_bundle) if truth_bundle is not None else set()
     if truth:
         from fazhi.intel import quality
         from fazhi.patrol.models import Finding
 
         found = set(
             Finding.objects.open()
-            .filter(rule_id__startswith="ZN-")
+            .filter(rule_id__in=["ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"])
             .exclude(status="warning")
             .values_list("rule_id", "subject_type", "subject_id")
         )

@@ -61,9 +61,8 @@ CONTEXT_LABELS = {
 }  # fmt: skip
 _SCOPE_TABLES = ("before_clause", "before_sentence", "after_clause", "after_sentence")
 # scope.toml tables that are not context kinds: [finding] markers (the officer's own finding)
-_SCOPE_OTHER = ("finding",)
-# Reported speech: a cue after one of these in its sentence is what someone said happened.
-_REPORTED = ("称", "说", "报称", "反映", "诉称", "讲")
+# and [reported] markers (reported speech: what follows is what someone said happened)
+_SCOPE_OTHER = ("finding", "reported")
 _SENTENCE_END = re.compile(r"[。！？!?\n\r]")
 _GAP_CLASS = r"[^，。；！？,;!?\n\r]"
 
@@ -88,6 +87,8 @@ class Scope:
     # a cue preceded in its sentence by one of these is what the officer found (经查, 经核实 …):
     # the after-sentence markers, which correct what someone reported, do not reach it
     findings: tuple[str, ...] = ()
+    # reported speech (称, 说 …): what follows is what someone said happened
+    reported: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def load_scope() -> Scope:
         if table not in _SCOPE_TABLES + _SCOPE_OTHER:
             raise ValueError(f"词库文件 scope.toml：未知的表 [{table}]")
     findings = tuple(words_of(data, "finding", "markers", "scope.toml"))
-    return Scope(markers, findings)
+    reported = tuple(words_of(data, "reported", "markers", "scope.toml"))
+    return Scope(markers, findings, reported)
 
 
 _lock = threading.Lock()
@@ -306,7 +308,7 @@ def context_of(text: str, start: int, end: int, corrected: bool = True) -> str:
     scope = loaded.markers
     c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
     s_low, s_high = _bounds(text, start, end, _SENTENCE_END)
-    found = _found_by_officer(text[s_low:start], loaded.findings)
+    found = _found_by_officer(text[s_low:start], loaded)
     windows = {
         "before_clause": text[c_low:start],
         "before_sentence": text[s_low:start],
@@ -322,13 +324,13 @@ def context_of(text: str, start: int, end: int, corrected: bool = True) -> str:
     return ""
 
 
-def _found_by_officer(before: str, findings: tuple[str, ...]) -> bool:
+def _found_by_officer(before: str, scope: Scope) -> bool:
     """A finding marker (经查, 经核实 …) precedes the cue in its sentence and no reported speech
     (称, 所称 …) comes between: the cue is what the officer found, not what someone claimed."""
-    at = max((before.rfind(marker) for marker in findings), default=-1)
+    at = max((before.rfind(marker) for marker in scope.findings), default=-1)
     if at < 0:
         return False
-    return not any(marker in before[at:] for marker in _REPORTED)
+    return not any(marker in before[at:] for marker in scope.reported)
 
 
 def _excluded(text: str, start: int, end: int, exclude: frozenset[str]) -> bool:
@@ -402,7 +404,7 @@ def _denied_later(text: str, cue: Cue, found: list[Cue]) -> bool:
     无报复想法". Only the same word: another word negated later ("男方持刀，女方未持刀") is a
     different fact."""
     s_low, s_high = _bounds(text, cue.start, cue.end, _SENTENCE_END)
-    if not any(marker in text[s_low : cue.start] for marker in _REPORTED):
+    if not any(marker in text[s_low : cue.start] for marker in load_scope().reported):
         return False
     return any(
         other.negated and other.term == cue.term and cue.end <= other.start < s_high
