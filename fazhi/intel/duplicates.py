@@ -510,14 +510,17 @@ def _bigrams(sentence: str) -> frozenset[str]:
     return frozenset(sentence[i : i + 2] for i in range(len(sentence) - 1))
 
 
-def _cover(mine: list[tuple[int, frozenset[str]]], theirs: list[frozenset[str]]) -> float:
+def _cover(mine: list[tuple[int, frozenset[str] | None]], theirs: list[frozenset[str]]) -> float:
     """The share of ``mine``'s characters in sentences that some sentence of ``theirs``
-    matches (bigram Dice ≥ ``ALIGN_DICE``), whatever the order."""
+    matches (bigram Dice ≥ ``ALIGN_DICE``), whatever the order; a stock sentence (``None``)
+    counts in the whole and is never matched."""
     total = sum(n for n, _ in mine)
     if not total:
         return 0.0
     aligned = 0
     for n, grams in mine:
+        if grams is None:
+            continue
         for other in theirs:
             common = len(grams & other)
             if 2 * common >= ALIGN_DICE * (len(grams) + len(other)):
@@ -526,25 +529,38 @@ def _cover(mine: list[tuple[int, frozenset[str]]], theirs: list[frozenset[str]])
     return aligned / total
 
 
-def _own_sentences(signed: Signed, stock: frozenset[int]) -> list[tuple[int, frozenset[str]]]:
-    """The sentences of a transcript the alignment weighs: long enough, and not stock."""
+def _sentences(signed: Signed, stock: frozenset[int]) -> list[tuple[int, frozenset[str] | None]]:
+    """The sentences of a transcript the alignment weighs (long enough), each with its bigrams,
+    or ``None`` for a stock answer; a stock question (问…) is the officer's way of asking and
+    no part of the statement, so it is left out altogether."""
     sentences = [x for x in signed.kept.sentences() if len(x) >= ALIGN_MIN_CHARS]
     keys = sketches(sentences) if stock else [()] * len(sentences)
-    return [(len(x), _bigrams(x)) for x, k in zip(sentences, keys, strict=True)
-            if stock.isdisjoint(k)]  # fmt: skip
+    out: list[tuple[int, frozenset[str] | None]] = []
+    for sentence, k in zip(sentences, keys, strict=True):
+        if stock.isdisjoint(k):
+            out.append((len(sentence), _bigrams(sentence)))
+        elif not sentence.startswith("问"):
+            out.append((len(sentence), None))
+    return out
 
 
 def alignment(a: Signed, b: Signed, stock: frozenset[int] = frozenset()) -> float:
     """Sentence-level alignment: the smaller of the two shares of characters that lie in a
     sentence matched in the other transcript. It holds when sentences are reordered, a word or
     a name in each is changed, or one or two are reworded, inserted or dropped — the edits that
-    pull the shingle Jaccard of a short statement far down. The store's ``stock`` sentences
-    (how its officers say things) are left out; 0 when fewer than ``ALIGN_MIN_KEPT`` characters
-    of other sentences remain on either side."""
-    sa, sb = _own_sentences(a, stock), _own_sentences(b, stock)
-    if min(sum(n for n, _ in sa), sum(n for n, _ in sb)) < ALIGN_MIN_KEPT:
+    pull the shingle Jaccard of a short statement far down. The store's ``stock`` answers (how
+    its people are made to say things) count in the whole but are never matched, so two
+    statements composed of stock with a rare sentence or two in common stay apart; its stock
+    questions are left out; 0 when fewer than ``ALIGN_MIN_KEPT`` characters of other sentences
+    remain on either side."""
+    sa, sb = _sentences(a, stock), _sentences(b, stock)
+    own_a = [g for _, g in sa if g is not None]
+    own_b = [g for _, g in sb if g is not None]
+    kept_a = sum(n for n, g in sa if g is not None)
+    kept_b = sum(n for n, g in sb if g is not None)
+    if min(kept_a, kept_b) < ALIGN_MIN_KEPT:
         return 0.0
-    return min(_cover(sa, [g for _, g in sb]), _cover(sb, [g for _, g in sa]))
+    return min(_cover(sa, own_b), _cover(sb, own_a))
 
 
 def similarity(a: Signed, b: Signed, stock: frozenset[int] = frozenset()) -> tuple[float, float]:
