@@ -146,3 +146,29 @@ def test_the_alignment_leaves_the_stores_stock_sentences_out() -> None:
     jaccard, aligned = scores[("A", "B")]
     assert jaccard < 0.6 <= aligned
     assert d.verdict(jaccard, aligned, 0.6, 0.5) == aligned
+
+
+def test_statements_made_of_stock_with_two_rare_sentences_in_common_stay_apart() -> None:
+    # given a store of statements composed from stock answers, two of which also share two
+    # rare sentences (an unlucky draw, not a copy), and a copied statement with no stock at all
+    places = ["健康路", "人民路", "解放路", "新华路", "建设路", "中山路", "文化路", "胜利路"]
+    jobs = ["收银员", "保安", "厨师", "司机", "会计", "护士", "教师", "电工"]
+
+    def statement(i: int, rare: str = "") -> str:
+        return (
+            f"问：你说一下情况。\n答：我初中文化，在{places[i]}的超市当{jobs[i]}，每月能挣三千元。\n"
+            f"答：知道，是关于{places[i]}那件事的。\n{rare}"
+            f"答：店里有监控，等下就交给你们，我同事刚好路过，他可以作证。\n"
+            f"答：能确定，我看了手机，应该是晚上八点过十分左右。\n"
+        )
+
+    rare = "答：他好几次让我把钱先打到一个个人账户，说是客户要求的。\n答：我在建材公司做会计。\n"
+    texts = {f"S{i}": statement(i) for i in range(8)}
+    texts["S1"], texts["S6"] = statement(1, rare), statement(6, rare)
+    _, _, learned = d.learn_boilerplate(texts.values())
+    plate = d.boilerplate_of("v", (key for key, _ in learned.values()))
+    s1, s6 = d.sign("S1", texts["S1"], plate), d.sign("S6", texts["S6"], plate)
+    # when the two are aligned; then the stock answers count in the whole and are never
+    # matched, so the two rare sentences make less than half of either statement
+    assert d.alignment(s1, s6) >= 0.9  # without the store's stock: nearly all alike
+    assert d.alignment(s1, s6, plate.stock) < 0.5
