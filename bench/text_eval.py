@@ -2,6 +2,7 @@
 
     uv run python bench/text_eval.py                 # report at the rule's threshold
     uv run python bench/text_eval.py --errors        # and every misjudged incident class
+    uv run python bench/text_eval.py --write         # record the figures the rule pages show
 
 The set is ``fazhi/intel/evalset/`` (its README gives the labels and the dev/held-out split); the
 figures go to ``docs/benchmarks.md``. No database: the library's functions are scored directly.
@@ -27,17 +28,28 @@ from fazhi.intel import quality  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threshold", type=float, default=None, help="ZN-BL-01 min_jaccard")
-    parser.add_argument("--alignment", type=float, default=0.0, help="ZN-BL-01 min_alignment")
+    parser.add_argument("--alignment", type=float, default=None, help="ZN-BL-01 min_alignment")
     parser.add_argument("--errors", action="store_true", help="list the misjudged incident classes")
+    parser.add_argument(
+        "--write", action="store_true",
+        help="record the figures at the pack's settings for the rule pages "
+        "(fazhi/intel/evalset/figures.json)",
+    )  # fmt: skip
     args = parser.parse_args()
     threshold = args.threshold if args.threshold is not None else quality.default_threshold()
-    dup = quality.evaluate_duplicates(threshold, args.alignment)
+    alignment = args.alignment if args.alignment is not None else quality.default_alignment()
+    dup = quality.evaluate_duplicates(threshold, alignment)
     cues = quality.evaluate_cues()
     print(f"{len(quality.transcripts())} transcripts, {len(quality.incidents())} incidents")
     for line in quality.format_report(dup, cues):
         print(line)
     if args.errors:
         print("\n".join(cues.errors))
+    if args.write:
+        if args.threshold is not None or args.alignment is not None:
+            parser.error("--write records the pack's settings: leave --threshold and --alignment")
+        quality.record_evalset(dup, cues)
+        print(f"written: {quality.FIGURES}")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,23 @@ def _fresh_database(url: str | None, workdir: Path) -> str:
     return url
 
 
+def _truth_findings(bundle: Path) -> set[tuple[str, str, str]]:
+    """The generator's ZN truth: ``(rule, subject_type, subject_id)`` of every injected case."""
+    name = bundle.name
+    for suffix in (".jsonl.gz", ".jsonl"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    truth = bundle.with_name(name + ".truth.jsonl")
+    if not truth.exists():
+        return set()
+    out: set[tuple[str, str, str]] = set()
+    for line in truth.read_text(encoding="utf-8").splitlines()[1:]:
+        row = json.loads(line)
+        if row["rule"].startswith("ZN-"):
+            out.add((row["rule"], row["subject_type"], row["subject_id"]))
+    return out
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -80,6 +97,16 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--checks", type=int, default=100)
     parser.add_argument("--as-of", help="patrol time (default: the bundle's as_of, else now)")
+    parser.add_argument(
+        "--truth",
+        type=Path,
+        help="with --existing: the bundle whose *.truth.jsonl the findings are compared with",
+    )
+    parser.add_argument(
+        "--record", action="store_true",
+        help="write the precision/recall against the generator's truth to the figures file "
+        "the rule pages show (fazhi/intel/evalset/figures.json)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="zn_bench_"))
@@ -120,7 +147,8 @@ def main() -> None:
         report = import_bundle([bundle], actor=system_user())
         assert report.ok, "import failed"
         figures["import_s"] = round(time.perf_counter() - clock, 1)
-    header = _truth_header(bundle) if bundle is not None else {}
+    truth_bundle = bundle if bundle is not None else args.truth
+    header = _truth_header(truth_bundle) if truth_bundle is not None else {}
     if args.as_of:
         as_of = datetime.fromisoformat(args.as_of)
     elif header.get("as_of"):
@@ -188,6 +216,27 @@ def main() -> None:
     figures["other_zn_rules_s"] = round(
         sum(run.stats["rules"][c]["seconds"] for c in ("ZN-JQ-01", "ZN-JF-01", "ZN-JF-02")), 1
     )
+    # 4. precision and recall against the generator's truth (the bundle's *.truth.jsonl)
+    truth = _truth_findings(truth_bundle) if truth_bundle is not None else set()
+    if truth:
+        from fazhi.intel import quality
+        from fazhi.patrol.models import Finding
+
+        found = set(
+            Finding.objects.open()
+            .filter(rule_id__in=["ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"])
+            .exclude(status="warning")
+            .values_list("rule_id", "subject_type", "subject_id")
+        )
+        scores = {}
+        for code in ("ZN-BL-01", "ZN-JQ-01", "ZN-JF-01", "ZN-JF-02"):
+            t = {k for k in truth if k[0] == code}
+            f = {k for k in found if k[0] == code}
+            scores[code] = quality.score_row(len(t & f), len(f - t), len(t - f))
+        figures["truth"] = scores
+        if args.record:
+            scale = header.get("scale", "?")
+            quality.record_generator(str(scale), int(header.get("seed", args.seed)), scores)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
 

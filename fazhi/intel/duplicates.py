@@ -71,12 +71,26 @@ _CHUNK = 1000
 MIN_SCORE = 0.3
 # What a signature is made of; part of the boilerplate version, so that signatures made
 # otherwise are re-signed (``sync_index`` rebuilds when the stored version is not this one's).
-SCHEME = "norm5+seed+align/1"
+SCHEME = "norm5+seed+synonyms+stock/2"
 # Sentence alignment: a sentence of one transcript is matched when its character bigrams and
 # those of some sentence of the other agree at this Dice coefficient or more; sentences shorter
 # than ALIGN_MIN_CHARS (答:没有) say nothing about copying and are left out.
 ALIGN_DICE = 0.6
 ALIGN_MIN_CHARS = 6
+# Stock sentences: a sentence whose near-twins (other names, amounts, a word changed) stand in
+# STOCK_DF or more transcripts of the corpus is how officers of this store say things, not
+# evidence that one statement was copied from another; the alignment leaves it out, and a pair
+# with fewer than ALIGN_MIN_KEPT characters of other sentences on either side is not aligned at
+# all. Near-twins are found by a sketch of each sentence: SKETCH_BANDS keys, each the MinHash of
+# its character bigrams under SKETCH_ROWS permutations (two sentences whose bigram sets agree at
+# Jaccard J share a key with probability 1 − (1 − J²)⁴: 0.94 at J = 0.8, 0.18 at J = 0.3). The
+# keys held by STOCK_DF or more transcripts are learned with the boilerplate and stored beside
+# it (``BoilerplateSentence`` rows whose text is STOCK_PREFIX + key).
+SKETCH_BANDS = 4
+SKETCH_ROWS = 2
+STOCK_DF = MIN_DF
+STOCK_PREFIX = "≈"
+ALIGN_MIN_KEPT = 40
 # Winnowed fingerprints (Schleimer et al., the MOSS scheme): the minimum hash of every window of
 # FP_WINDOW consecutive FP_K-grams of the normalised kept text. Two texts that share a run of
 # FP_K + FP_WINDOW − 1 = 23 characters share a fingerprint, whatever else was edited, and a
@@ -159,8 +173,9 @@ def digest_of(key: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The text as compared: folded, without punctuation or spaces, numbers as "0"."""
-    return _NUMERAL.sub("0", _NOISE.sub("", fold(text)))
+    """The text as compared: folded, synonyms of the seed file's [synonyms] as one word, without
+    punctuation or spaces, numbers as "0"."""
+    return _NUMERAL.sub("0", _NOISE.sub("", load_seed().fold_synonyms(fold(text))))
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,13 @@ class Seed:
     fields: frozenset[str]  # "label:*" keys
     pattern: re.Pattern[str] | None
     digest: str
+    synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical word
+    synonym_pattern: re.Pattern[str] | None = None
+
+    def fold_synonyms(self, text: str) -> str:
+        if self.synonym_pattern is None:
+            return text
+        return self.synonym_pattern.sub(lambda m: self.synonyms[m.group()], text)
 
     def matches(self, key: str) -> bool:
         return key in self.fields or (self.pattern is not None and bool(self.pattern.search(key)))
@@ -196,7 +218,20 @@ def load_seed() -> Seed:
             ) from exc
     joined = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
     digest = hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:12]
-    return Seed(frozenset(f"{label}:*" for label in labels), joined, digest)
+    synonyms: dict[str, str] = {}
+    for canonical in data.get("synonyms", {}):
+        words = lexicon.words_of(data, "synonyms", canonical, path.name)
+        for variant in words:
+            if variant in synonyms and synonyms[variant] != canonical:
+                raise ValueError(
+                    f"词库文件 {path.name}：[synonyms] “{variant}”同时归入“{synonyms[variant]}”"
+                    f"和“{canonical}”"
+                )
+            synonyms[variant] = canonical
+    ordered = sorted(synonyms, key=len, reverse=True)
+    synonym_pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+    return Seed(frozenset(f"{label}:*" for label in labels), joined, digest, synonyms,
+                synonym_pattern)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -206,6 +241,8 @@ class Boilerplate:
     seed: Seed | None = None
     # the stored set was learned under another scheme or seed: re-learn and re-sign
     stale: bool = False
+    # sketch keys of the store's stock sentences (left out of the alignment)
+    stock: frozenset[int] = frozenset()
 
     def is_boilerplate(self, key: str) -> bool:
         return key in self.keys or (self.seed is not None and self.seed.matches(key))
@@ -249,20 +286,44 @@ class Kept:
 
 def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[str, int]]]:
     """``(corpus size, min_df, {digest: (segment key, document frequency)})`` of the segments
-    that recur in at least ``max(MIN_DF, DF_FRACTION × corpus)`` transcripts."""
+    that recur in at least ``max(MIN_DF, DF_FRACTION × corpus)`` transcripts, and of the sentence
+    sketch keys held by at least ``STOCK_DF`` (stock sentences, keyed ``STOCK_PREFIX`` + key)."""
     df: Counter[str] = Counter()
+    sketch_df: Counter[int] = Counter()
     n = 0
     for text in texts:
         n += 1
-        keys = {seg.key for seg in segments(text)}
-        df.update(keys)
+        folded = fold(text)
+        found = segments(text, folded)
+        df.update({seg.key for seg in found})
+        sentences = [normalise(folded[seg.start : seg.end]) for seg in found if not seg.is_field]
+        sketch_df.update(
+            {k for keys in sketches([x for x in sentences if len(x) >= ALIGN_MIN_CHARS])
+             for k in keys}
+        )  # fmt: skip
     threshold = max(MIN_DF, math.ceil(DF_FRACTION * n))
     learned: dict[str, tuple[str, int]] = {}
     for key, count in df.items():
         if count >= threshold:
             digest = digest_of(key)
             learned[digest] = (key, count)
+    for sketch, count in sketch_df.items():
+        if count >= STOCK_DF:
+            key = f"{STOCK_PREFIX}{sketch}"
+            learned[digest_of(key)] = (key, count)
     return n, threshold, learned
+
+
+def boilerplate_of(version: str, keys: Iterable[str], stale: bool = False) -> Boilerplate:
+    """The boilerplate of learned keys: segment keys, and stock sentence sketches."""
+    segment_keys: set[str] = set()
+    stock: set[int] = set()
+    for key in keys:
+        if key.startswith(STOCK_PREFIX):
+            stock.add(int(key[len(STOCK_PREFIX) :]))
+        else:
+            segment_keys.add(key)
+    return Boilerplate(version, frozenset(segment_keys), load_seed(), stale, frozenset(stock))
 
 
 def version_of(digests: Iterable[str]) -> str:
@@ -271,28 +332,39 @@ def version_of(digests: Iterable[str]) -> str:
     return hashlib.sha1(joined, usedforsecurity=False).hexdigest()[:16]
 
 
+_loaded: dict[tuple[str, str], Boilerplate] = {}
+
+
 def current_boilerplate() -> Boilerplate | None:
-    latest = BoilerplateVersion.objects.order_by("-learned_at", "-id").first()
+    """The stored boilerplate (kept in memory per version and seed file: the version is a hash
+    of its content, so an incremental check reads one row, not the learned set)."""
+    latest = BoilerplateVersion.objects.order_by("-learned_at", "-id").values("version").first()
     if latest is None:
         return None
-    rows = BoilerplateSentence.objects.filter(version=latest.version).values_list("digest", "text")
-    digests, keys = [d for d, _ in rows], frozenset(t for _, t in rows)
-    stale = version_of(digests) != latest.version
-    return Boilerplate(latest.version, keys, load_seed(), stale)
+    version = latest["version"]
+    cache_key = (version, load_seed().digest)
+    if cache_key in _loaded:
+        return _loaded[cache_key]
+    rows = BoilerplateSentence.objects.filter(version=version).values_list("digest", "text")
+    digests = [d for d, _ in rows]
+    boilerplate = boilerplate_of(version, (t for _, t in rows), version_of(digests) != version)
+    _loaded.clear()
+    _loaded[cache_key] = boilerplate
+    return boilerplate
 
 
 # ---------------------------------------------------------------------------------------------
 # Shingles and signatures
 
 
-def shingle_hashes(text: str) -> np.ndarray:
-    """The distinct 64-bit hashes of the character ``SHINGLE``-grams of ``text`` (sorted)."""
+def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
+    """The distinct 64-bit hashes of the character ``size``-grams of ``text`` (sorted)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    n = len(codes) - SHINGLE + 1
+    n = len(codes) - size + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
     h = np.zeros(n, dtype=np.uint64)
-    for j in range(SHINGLE):
+    for j in range(size):
         h = h * _P + codes[j : j + n]
     h ^= h >> np.uint64(33)
     h *= _MIX1
@@ -340,6 +412,51 @@ def minhash_values(hashes: np.ndarray) -> np.ndarray:
     hv = _fmix((hashes >> np.uint64(32)).astype(np.uint32).reshape(-1, 1), 32)
     phv = hv * _PERM_A + _PERM_B  # wraps modulo 2^32, as datasketch's affine32 does
     return np.asarray(phv.min(axis=0), dtype=np.uint32)
+
+
+def sentence_sketch(sentence: str) -> tuple[int, ...]:
+    """The ``SKETCH_BANDS`` keys of a normalised sentence (``sketches``, for one)."""
+    return sketches([sentence])[0]
+
+
+_BAND_SALT = np.arange(1, SKETCH_BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def sketches(sentences: Sequence[str]) -> list[tuple[int, ...]]:
+    """The ``SKETCH_BANDS`` keys of each normalised sentence: each key mixes ``SKETCH_ROWS``
+    MinHash values of the sentence's distinct character bigrams (under the first permutations
+    of the transcripts' MinHash). All sentences of a transcript in one numpy pass; a sentence
+    of fewer than two characters has none."""
+    out: list[tuple[int, ...]] = [()] * len(sentences)
+    wanted = [i for i, x in enumerate(sentences) if len(x) >= 2]
+    if not wanted:
+        return out
+    joined = "".join(sentences[i] for i in wanted)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    h = codes[:-1] * _P + codes[1:]
+    h ^= h >> np.uint64(33)
+    h *= _MIX1
+    h ^= h >> np.uint64(29)
+    h *= _MIX2
+    h ^= h >> np.uint64(32)
+    n = SKETCH_BANDS * SKETCH_ROWS
+    hv = _fmix((h >> np.uint64(32)).astype(np.uint32).reshape(-1, 1), 32)
+    values = np.asarray(hv * _PERM_A[:n] + _PERM_B[:n], dtype=np.uint32)
+    starts = np.cumsum([0] + [len(sentences[i]) for i in wanted[:-1]])
+    # the bigram that straddles two sentences belongs to neither
+    values[starts[1:] - 1] = np.iinfo(np.uint32).max
+    mins = np.minimum.reduceat(values, starts, axis=0).astype(np.uint64)
+    rows = mins.reshape(len(wanted), SKETCH_BANDS, SKETCH_ROWS)
+    key = (rows[:, :, 0] << np.uint64(32)) | rows[:, :, 1]
+    key ^= _BAND_SALT
+    key ^= key >> np.uint64(33)
+    key *= _MIX1
+    key ^= key >> np.uint64(29)
+    key *= _MIX2
+    key ^= key >> np.uint64(32)
+    for row, i in enumerate(wanted):
+        out[i] = tuple(key[row].view(np.int64).tolist())
+    return out
 
 
 def minhash_of(values: np.ndarray) -> MinHash:
@@ -393,14 +510,17 @@ def _bigrams(sentence: str) -> frozenset[str]:
     return frozenset(sentence[i : i + 2] for i in range(len(sentence) - 1))
 
 
-def _cover(mine: list[tuple[int, frozenset[str]]], theirs: list[frozenset[str]]) -> float:
+def _cover(mine: list[tuple[int, frozenset[str] | None]], theirs: list[frozenset[str]]) -> float:
     """The share of ``mine``'s characters in sentences that some sentence of ``theirs``
-    matches (bigram Dice ≥ ``ALIGN_DICE``), whatever the order."""
+    matches (bigram Dice ≥ ``ALIGN_DICE``), whatever the order; a stock sentence (``None``)
+    counts in the whole and is never matched."""
     total = sum(n for n, _ in mine)
     if not total:
         return 0.0
     aligned = 0
     for n, grams in mine:
+        if grams is None:
+            continue
         for other in theirs:
             common = len(grams & other)
             if 2 * common >= ALIGN_DICE * (len(grams) + len(other)):
@@ -409,19 +529,43 @@ def _cover(mine: list[tuple[int, frozenset[str]]], theirs: list[frozenset[str]])
     return aligned / total
 
 
-def alignment(a: Signed, b: Signed) -> float:
+def _sentences(signed: Signed, stock: frozenset[int]) -> list[tuple[int, frozenset[str] | None]]:
+    """The sentences of a transcript the alignment weighs (long enough), each with its bigrams,
+    or ``None`` for a stock answer; a stock question (问…) is the officer's way of asking and
+    no part of the statement, so it is left out altogether."""
+    sentences = [x for x in signed.kept.sentences() if len(x) >= ALIGN_MIN_CHARS]
+    keys = sketches(sentences) if stock else [()] * len(sentences)
+    out: list[tuple[int, frozenset[str] | None]] = []
+    for sentence, k in zip(sentences, keys, strict=True):
+        if stock.isdisjoint(k):
+            out.append((len(sentence), _bigrams(sentence)))
+        elif not sentence.startswith("问"):
+            out.append((len(sentence), None))
+    return out
+
+
+def alignment(a: Signed, b: Signed, stock: frozenset[int] = frozenset()) -> float:
     """Sentence-level alignment: the smaller of the two shares of characters that lie in a
     sentence matched in the other transcript. It holds when sentences are reordered, a word or
     a name in each is changed, or one or two are reworded, inserted or dropped — the edits that
-    pull the shingle Jaccard of a short statement far down."""
-    sa = [(len(s), _bigrams(s)) for s in a.kept.sentences() if len(s) >= ALIGN_MIN_CHARS]
-    sb = [(len(s), _bigrams(s)) for s in b.kept.sentences() if len(s) >= ALIGN_MIN_CHARS]
-    return min(_cover(sa, [g for _, g in sb]), _cover(sb, [g for _, g in sa]))
+    pull the shingle Jaccard of a short statement far down. The store's ``stock`` answers (how
+    its people are made to say things) count in the whole but are never matched, so two
+    statements composed of stock with a rare sentence or two in common stay apart; its stock
+    questions are left out; 0 when fewer than ``ALIGN_MIN_KEPT`` characters of other sentences
+    remain on either side."""
+    sa, sb = _sentences(a, stock), _sentences(b, stock)
+    own_a = [g for _, g in sa if g is not None]
+    own_b = [g for _, g in sb if g is not None]
+    kept_a = sum(n for n, g in sa if g is not None)
+    kept_b = sum(n for n, g in sb if g is not None)
+    if min(kept_a, kept_b) < ALIGN_MIN_KEPT:
+        return 0.0
+    return min(_cover(sa, own_b), _cover(sb, own_a))
 
 
-def similarity(a: Signed, b: Signed) -> tuple[float, float]:
+def similarity(a: Signed, b: Signed, stock: frozenset[int] = frozenset()) -> tuple[float, float]:
     """``(jaccard, alignment)`` of two signed transcripts."""
-    return jaccard(a.hashes, b.hashes), alignment(a, b)
+    return jaccard(a.hashes, b.hashes), alignment(a, b, stock)
 
 
 def verdict(j: float, al: float, min_jaccard: float, min_alignment: float) -> float | None:
@@ -499,6 +643,7 @@ class BuildReport:
     signed: int
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    stock: int = 0  # sketch keys of stock sentences learned
 
 
 def rebuild() -> BuildReport:
@@ -520,20 +665,19 @@ def rebuild() -> BuildReport:
             ],
             batch_size=_CHUNK,
         )
+        stock = sum(1 for key, _ in learned.values() if key.startswith(STOCK_PREFIX))
         BoilerplateVersion.objects.create(
-            version=version, corpus_size=corpus, min_df=min_df, sentences=len(learned)
+            version=version, corpus_size=corpus, min_df=min_df, sentences=len(learned) - stock
         )
         TranscriptBand.objects.all().delete()
         TranscriptSignature.objects.all().delete()
-        boilerplate = Boilerplate(
-            version, frozenset(key for key, _ in learned.values()), load_seed()
-        )
+        boilerplate = boilerplate_of(version, (key for key, _ in learned.values()))
         ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
         signed = _sign_ids(ids, boilerplate, fresh=True)
     done = time.perf_counter()
     return BuildReport(
-        version, corpus, min_df, len(learned), signed, round(done - clock, 3),
-        {"learn": round(learned_at - clock, 3), "sign": round(done - learned_at, 3)},
+        version, corpus, min_df, len(learned) - stock, signed, round(done - clock, 3),
+        {"learn": round(learned_at - clock, 3), "sign": round(done - learned_at, 3)}, stock,
     )  # fmt: skip
 
 
@@ -815,7 +959,7 @@ def verify(
             continue
         j = jaccard(sa.hashes, sb.hashes)
         # the alignment costs a sentence-by-sentence comparison: only when it can decide
-        al = alignment(sa, sb) if min_alignment > 0 and j < min_jaccard else 0.0
+        al = alignment(sa, sb, boilerplate.stock) if min_alignment > 0 and j < min_jaccard else 0.0
         score = verdict(j, al, min_jaccard, min_alignment)
         if score is not None:
             out.append(Pair(a, b, round(score, 4), shared_passages(sa.kept, sb.kept)))
@@ -833,7 +977,7 @@ def find_matches(
 
 
 def check_transcript(
-    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.0
+    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.5
 ) -> list[Match]:
     """One transcript against the index (signing it first if it is new or changed)."""
     boilerplate = current_boilerplate()
@@ -869,7 +1013,7 @@ def score_corpus(
     it (boilerplate learned from ``texts``, LSH candidates, exact verification), 0 for a pair
     that is not a candidate or is too short to judge. For measuring (``fazhi.intel.quality``)."""
     _, _, learned = learn_boilerplate(texts.values())
-    boilerplate = Boilerplate("eval", frozenset(key for key, _ in learned.values()), load_seed())
+    boilerplate = boilerplate_of("eval", (key for key, _ in learned.values()))
     signed = {tid: sign(tid, text, boilerplate) for tid, text in texts.items()}
     bands = {tid: set(enumerate(band_keys(s.minhash))) for tid, s in signed.items() if s.indexed}
     holders: Counter[int] = Counter(k for tid in bands for k in signed[tid].fingerprints)
@@ -881,7 +1025,7 @@ def score_corpus(
         common = len(rare[a] & rare[b])
         smaller = min(len(signed[a].fingerprints), len(signed[b].fingerprints))
         if bands[a] & bands[b] or (common >= FP_MIN_SHARED and common >= FP_MIN_SHARE * smaller):
-            out[(a, b)] = similarity(signed[a], signed[b])
+            out[(a, b)] = similarity(signed[a], signed[b], boilerplate.stock)
     return out
 
 

@@ -60,6 +60,9 @@ CONTEXT_LABELS = {
     "hypothetical": "假设担心", "denial": "经核不实",
 }  # fmt: skip
 _SCOPE_TABLES = ("before_clause", "before_sentence", "after_clause", "after_sentence")
+# scope.toml tables that are not context kinds: [finding] markers (the officer's own finding)
+# and [reported] markers (reported speech: what follows is what someone said happened)
+_SCOPE_OTHER = ("finding", "reported")
 _SENTENCE_END = re.compile(r"[。！？!?\n\r]")
 _GAP_CLASS = r"[^，。；！？,;!?\n\r]"
 
@@ -72,12 +75,20 @@ class Pattern:
     regex: re.Pattern[str]
     examples: tuple[str, ...]
     counter: tuple[str, ...]
+    # False for a pattern of pretence (冒充, 以…为由): that what was said turned out untrue is
+    # the offence itself, so the [after_sentence] markers of scope.toml do not reach it
+    corrected: bool = True
 
 
 @dataclass(frozen=True)
 class Scope:
     # table -> kind -> markers
     markers: dict[str, dict[str, tuple[str, ...]]]
+    # a cue preceded in its sentence by one of these is what the officer found (经查, 经核实 …):
+    # the after-sentence markers, which correct what someone reported, do not reach it
+    findings: tuple[str, ...] = ()
+    # reported speech (称, 说 …): what follows is what someone said happened
+    reported: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,7 +216,10 @@ def load_patterns() -> tuple[Pattern, ...]:
         regex = re.compile(joiner.join(_part(p, groups, where) for p in seq))
         examples = tuple(entry.get("examples", []))
         counter = tuple(entry.get("counter", []))
-        pattern = Pattern(name, category, sub, regex, examples, counter)
+        corrected = entry.get("corrected", True)
+        if not isinstance(corrected, bool):
+            raise ValueError(f"词库文件 patterns.toml：{where} 的 corrected 须为 true 或 false")
+        pattern = Pattern(name, category, sub, regex, examples, counter, corrected)
         for example in examples:
             if not regex.search(example):
                 raise ValueError(f"词库文件 patterns.toml：{where} 找不到自己的例句“{example}”")
@@ -229,9 +243,11 @@ def load_scope() -> Scope:
             str(kind): tuple(words_of(data, table, str(kind), "scope.toml")) for kind in kinds
         }
     for table in data:
-        if table not in _SCOPE_TABLES:
+        if table not in _SCOPE_TABLES + _SCOPE_OTHER:
             raise ValueError(f"词库文件 scope.toml：未知的表 [{table}]")
-    return Scope(markers)
+    findings = tuple(words_of(data, "finding", "markers", "scope.toml"))
+    reported = tuple(words_of(data, "reported", "markers", "scope.toml"))
+    return Scope(markers, findings, reported)
 
 
 _lock = threading.Lock()
@@ -285,11 +301,14 @@ def _bounds(text: str, start: int, end: int, stop: re.Pattern[str]) -> tuple[int
     return low, high
 
 
-def context_of(text: str, start: int, end: int) -> str:
-    """The non-factual context of the cue at ``text[start:end]`` by scope.toml ("" if none)."""
-    scope = load_scope().markers
+def context_of(text: str, start: int, end: int, corrected: bool = True) -> str:
+    """The non-factual context of the cue at ``text[start:end]`` by scope.toml ("" if none);
+    ``corrected`` False leaves the after-sentence markers out (a pattern of pretence)."""
+    loaded = load_scope()
+    scope = loaded.markers
     c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
     s_low, s_high = _bounds(text, start, end, _SENTENCE_END)
+    found = _found_by_officer(text[s_low:start], loaded)
     windows = {
         "before_clause": text[c_low:start],
         "before_sentence": text[s_low:start],
@@ -297,10 +316,21 @@ def context_of(text: str, start: int, end: int) -> str:
         "after_sentence": text[end:s_high],
     }
     for table in _SCOPE_TABLES:
+        if (found or not corrected) and table == "after_sentence":
+            continue
         for kind, markers in scope.get(table, {}).items():
             if any(marker in windows[table] for marker in markers):
                 return kind
     return ""
+
+
+def _found_by_officer(before: str, scope: Scope) -> bool:
+    """A finding marker (经查, 经核实 …) precedes the cue in its sentence and no reported speech
+    (称, 所称 …) comes between: the cue is what the officer found, not what someone claimed."""
+    at = max((before.rfind(marker) for marker in scope.findings), default=-1)
+    if at < 0:
+        return False
+    return not any(marker in before[at:] for marker in scope.reported)
 
 
 def _excluded(text: str, start: int, end: int, exclude: frozenset[str]) -> bool:
@@ -339,26 +369,47 @@ def find_cues(text: str, category: str) -> list[Cue]:
             found.append(Cue(word, category, sub, start, end, negated_from >= 0))
     if negated_from >= 0:
         negated_at.append((negated_from, len(text)))
-    taken = [(c.start, c.end) for c in found]
+    # a span may carry cues of two subcategories (同归于尽 is self-harm and a threat), never two
+    # of one: a lexicon word wins over a pattern of its subcategory at the same place
+    taken = [(c.start, c.end, c.subcategory) for c in found]
     for pattern in load_patterns():
         if pattern.category != category:
             continue
         for match in pattern.regex.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
-                continue  # a lexicon word already stands there
+            if any(s < end and start < e and sub == pattern.subcategory for s, e, sub in taken):
+                continue  # a cue of this subcategory already stands there
             if _excluded(text, start, end, lex.exclude):
                 continue
             negated = any(low <= start < high for low, high in negated_at)
             found.append(Cue(match.group(), category, pattern.subcategory, start, end, negated,
                              pattern=pattern.name))  # fmt: skip
-            taken.append((start, end))
+            taken.append((start, end, pattern.subcategory))
+    found.sort(key=lambda c: (c.start, c.end))
+    uncorrected = {p.name: p for p in load_patterns() if not p.corrected}
     out: list[Cue] = []
-    for cue in sorted(found, key=lambda c: (c.start, c.end)):
-        context = "negated" if cue.negated else context_of(text, cue.start, cue.end)
+    for cue in found:
+        corrected = uncorrected.get(cue.pattern) is None
+        context = "negated" if cue.negated else context_of(text, cue.start, cue.end, corrected)
+        if not context and _denied_later(text, cue, found):
+            context = "denial"
         out.append(Cue(cue.term, cue.category, cue.subcategory, cue.start, cue.end,
                        bool(context), context, cue.pattern))  # fmt: skip
     return out
+
+
+def _denied_later(text: str, cue: Cue, found: list[Cue]) -> bool:
+    """Reported, then denied in the same sentence: the cue follows reported speech (称, 说 …)
+    and the same word comes again, negated, later in the sentence — "称对方扬言报复，经询问对方
+    无报复想法". Only the same word: another word negated later ("男方持刀，女方未持刀") is a
+    different fact."""
+    s_low, s_high = _bounds(text, cue.start, cue.end, _SENTENCE_END)
+    if not any(marker in text[s_low : cue.start] for marker in load_scope().reported):
+        return False
+    return any(
+        other.negated and other.term == cue.term and cue.end <= other.start < s_high
+        for other in found
+    )
 
 
 def positive_cues(text: str, category: str) -> list[Cue]:

@@ -238,6 +238,85 @@ def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
         yield f"  {status:12} {flagged}/{total}"
 
 
+# ---------------------------------------------------------------------------------------------
+# The recorded figures the rule pages show (``evalset/figures.json``)
+
+FIGURES = EVALSET / "figures.json"
+RULES = ("ZN-BL-01", "ZN-JQ-01", "ZN-JF-02")
+
+
+def score_row(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    counts = Counts(tp, fp, fn)
+    return {"precision": round(counts.precision, 3), "recall": round(counts.recall, 3),
+            "tp": tp, "fp": fp, "fn": fn}  # fmt: skip
+
+
+def evalset_figures(dup: DuplicateReport, cues: CueReport) -> dict[str, dict[str, Any]]:
+    """``{rule: {split: score_row}}`` of the hand-written set at the pack's settings."""
+    out: dict[str, dict[str, Any]] = {}
+    for rule in RULES:
+        by_split = dup.by_split if rule == "ZN-BL-01" else cues.by_rule[rule]
+        out[rule] = {s: score_row(by_split[s].tp, by_split[s].fp, by_split[s].fn) for s in SPLITS}
+    return out
+
+
+def recorded_figures() -> dict[str, Any]:
+    """The figures last written by ``bench/text_eval.py --write`` (the hand-written set) and
+    ``bench/zn_bench.py --record`` (the generator's truth); empty when there are none."""
+    if not FIGURES.exists():
+        return {}
+    data: dict[str, Any] = json.loads(FIGURES.read_text(encoding="utf-8"))
+    return data
+
+
+def rule_figures(code: str) -> dict[str, Any] | None:
+    """What a rule's page shows: its figures on the hand-written set and on the generator's
+    truth, or ``None`` for a rule that has none."""
+    data = recorded_figures()
+    evalset = data.get("evalset", {}).get(code)
+    generator = data.get("generator", {})
+    truth = generator.get("rules", {}).get(code)
+    if evalset is None and truth is None:
+        return None
+    labels = {"dev": "手写评测集·开发部分", "held": "手写评测集·留出部分"}
+    return {
+        "evalset": evalset,
+        "evalset_rows": [(labels[s], evalset[s]) for s in ("dev", "held")] if evalset else [],
+        "size": data.get("size"),
+        "truth": truth,
+        "scale": SCALE_LABELS.get(generator.get("scale", ""), generator.get("scale")),
+        "seed": generator.get("seed"),
+    }
+
+
+SCALE_LABELS = {"demo": "演示县", "county": "县级", "city": "市级", "province": "省级"}
+
+
+def _write(data: dict[str, Any]) -> None:
+    FIGURES.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                       encoding="utf-8")  # fmt: skip
+
+
+def record_evalset(dup: DuplicateReport, cues: CueReport) -> None:
+    data = recorded_figures()
+    data["evalset"] = evalset_figures(dup, cues)
+    data["size"] = {"transcripts": len(transcripts()), "incidents": len(incidents())}
+    _write(data)
+
+
+def record_generator(scale: str, seed: int, rules: dict[str, dict[str, Any]]) -> None:
+    data = recorded_figures()
+    data["generator"] = {"scale": scale, "seed": seed, "rules": rules}
+    _write(data)
+
+
+def default_alignment() -> float:
+    """The pack's default ``min_alignment`` of ZN-BL-01: just above the development part's
+    alignment plateau (0.30–0.45), with a margin over generated stock-phrased pairs (stock
+    sentences are never matched; docs/benchmarks.md)."""
+    return 0.5
+
+
 def default_threshold() -> float:
     """The pack's default ``min_jaccard`` of ZN-BL-01 (the top of the development plateau)."""
     return 0.6

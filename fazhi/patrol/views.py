@@ -36,6 +36,7 @@ from fazhi.core.registry import extend_page
 from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
+from fazhi.intel import quality
 from fazhi.patrol.export import findings_xlsx
 from fazhi.patrol.filters import FindingFilterSet
 from fazhi.patrol.forms import AdoptForm, RuleSettingsForm, WhatIfForm
@@ -185,6 +186,8 @@ def _rule_context(request: HttpRequest, rule: Rule, scope: DataScope) -> dict[st
             ),
             "can_change": can_change_rules(request.user),
             "chart": chart if monthly else None,
+            # the text rules' measured precision and recall (docs/benchmarks.md)
+            "quality": quality.rule_figures(rule.code),
         }
     )
     return context

@@ -39,8 +39,14 @@ def test_boilerplate_is_learned_by_document_frequency() -> None:
     n, min_df, learned = d.learn_boilerplate(texts)
     assert (n, min_df) == (11, d.MIN_DF)
     learned_keys = {key for key, _ in learned.values()}
-    assert learned_keys == {"时间:*", "问:你听清楚了吗?", "答:听清楚了。"}
-    plate = d.Boilerplate("v", frozenset(learned_keys))
+    plate = d.boilerplate_of("v", learned_keys)
+    assert plate.keys == {"时间:*", "问:你听清楚了吗?", "答:听清楚了。"}
+    # the statement said by ten persons with one name and number changed is a stock sentence
+    # (its near-twins stand in ten transcripts); the sentence said once is not
+    statement, once = d.sketches([d.normalise("答：丁的陈述内容，编号3。"),
+                                  d.normalise("答：只出现一次的句子。")])  # fmt: skip
+    assert not plate.stock.isdisjoint(statement)
+    assert plate.stock.isdisjoint(once)
     kept = plate.kept(texts[3])
     assert kept.text == "答:丁的陈述内容,编号3。"
     # the kept text maps back onto the original
@@ -98,3 +104,71 @@ def test_shared_passages_point_into_both_texts() -> None:
     for sa, ea, sb, eb in passages:
         assert d.fold(a[sa:ea]) == d.fold(b[sb:eb])
     assert any("骑走了那辆红色电动车" in a[sa:ea] for sa, ea, _, _ in passages)
+
+
+def test_the_alignment_leaves_the_stores_stock_sentences_out() -> None:
+    # given a store whose statements are composed from a stock of sentences with other names,
+    # places and vehicles (how its officers write), and one statement copied into another
+    # mouth with its sentences reordered and one reworded
+    names = ["张明", "李强", "王芳", "赵磊", "钱进", "孙丽", "周涛", "吴刚"]
+    places = ["健康路", "人民路", "解放路", "新华路", "建设路", "中山路", "文化路", "胜利路"]
+    cars = ["黑色丰田越野车", "银色面包车", "白色轿车", "红色电动车", "蓝色货车", "灰色皮卡",
+            "绿色出租车", "黄色校车"]  # fmt: skip
+    stock = [
+        f"答：我知道喝酒不能开车，当时抱着侥幸心理，吃完饭觉得自己没事，就开着{cars[i]}准备回家。"
+        f"\n答：开到{places[i]}的时候被交警拦下来吹气，说我是酒驾，后来民警带我去医院抽了血。"
+        f"\n答：我朋友{names[i]}也在，他可以作证，我当时是配合的。\n"
+        for i in range(8)
+    ]
+    own = (
+        "答：那天晚上我在小区门口的烧烤摊坐着，看见穿灰色夹克的男的从电动车棚出来。\n"
+        "答：他推着一辆红色的电动车往北门走，走得很快，一边走一边回头看。\n"
+        "答：我喊了一声，他就骑上车跑了，我追到北门没追上，就回去跟保安说了。\n"
+    )
+    copied = (
+        "答：他推着一辆红色的电动车往北门走，走得很快，边走边回头看。\n"
+        "答：那天晚上我在小区门口烧烤摊上坐着，看到穿灰色夹克的男的从车棚里出来。\n"
+        "答：我吼了一嗓子，他骑上车就溜了，我追出去没追上，回头就告诉了保安。\n"
+    )
+    texts = {f"S{i}": text for i, text in enumerate(stock)} | {"A": own, "B": copied}
+    # when the pairs are scored as ZN-BL-01 scores them (stock learned from this store)
+    pairs = [("S0", "S1"), ("S2", "S5"), ("A", "B")]
+    scores = d.score_corpus(texts, pairs)
+    # then two stock statements of different persons align at 0 (without the stock rule
+    # every sentence of one has a near-twin in the other), and the copy aligns fully
+    _, _, learned = d.learn_boilerplate(texts.values())
+    plate = d.boilerplate_of("v", (key for key, _ in learned.values()))
+    s0, s1 = d.sign("S0", texts["S0"], plate), d.sign("S1", texts["S1"], plate)
+    assert d.alignment(s0, s1) >= 0.9
+    assert d.alignment(s0, s1, plate.stock) == 0.0
+    assert scores.get(("S0", "S1"), (0.0, 0.0))[1] == 0.0
+    assert scores.get(("S2", "S5"), (0.0, 0.0))[1] == 0.0
+    jaccard, aligned = scores[("A", "B")]
+    assert jaccard < 0.6 <= aligned
+    assert d.verdict(jaccard, aligned, 0.6, 0.5) == aligned
+
+
+def test_statements_made_of_stock_with_two_rare_sentences_in_common_stay_apart() -> None:
+    # given a store of statements composed from stock answers, two of which also share two
+    # rare sentences (an unlucky draw, not a copy), and a copied statement with no stock at all
+    places = ["健康路", "人民路", "解放路", "新华路", "建设路", "中山路", "文化路", "胜利路"]
+    jobs = ["收银员", "保安", "厨师", "司机", "会计", "护士", "教师", "电工"]
+
+    def statement(i: int, rare: str = "") -> str:
+        return (
+            f"问：你说一下情况。\n答：我初中文化，在{places[i]}的超市当{jobs[i]}，每月能挣三千元。\n"
+            f"答：知道，是关于{places[i]}那件事的。\n{rare}"
+            f"答：店里有监控，等下就交给你们，我同事刚好路过，他可以作证。\n"
+            f"答：能确定，我看了手机，应该是晚上八点过十分左右。\n"
+        )
+
+    rare = "答：他好几次让我把钱先打到一个个人账户，说是客户要求的。\n答：我在建材公司做会计。\n"
+    texts = {f"S{i}": statement(i) for i in range(8)}
+    texts["S1"], texts["S6"] = statement(1, rare), statement(6, rare)
+    _, _, learned = d.learn_boilerplate(texts.values())
+    plate = d.boilerplate_of("v", (key for key, _ in learned.values()))
+    s1, s6 = d.sign("S1", texts["S1"], plate), d.sign("S6", texts["S6"], plate)
+    # when the two are aligned; then the stock answers count in the whole and are never
+    # matched, so the two rare sentences make less than half of either statement
+    assert d.alignment(s1, s6) >= 0.9  # without the store's stock: nearly all alike
+    assert d.alignment(s1, s6, plate.stock) < 0.5

@@ -13,10 +13,11 @@ import pytest
 from fazhi.intel import quality
 
 # (rule, split) -> (precision floor, recall floor)
+# (ZN-JQ-01's held-out recall, 0.719, is below the issue's 0.9: docs/benchmarks.md)
 CUE_FLOORS = {
-    ("ZN-JF-02", "dev"): (0.9, 0.85),
-    ("ZN-JF-02", "held"): (0.9, 0.9),
-    ("ZN-JQ-01", "dev"): (0.9, 0.85),
+    ("ZN-JF-02", "dev"): (0.95, 0.95),
+    ("ZN-JF-02", "held"): (0.95, 0.95),
+    ("ZN-JQ-01", "dev"): (0.9, 0.95),
     ("ZN-JQ-01", "held"): (0.9, 0.7),
 }
 
@@ -36,19 +37,15 @@ def test_the_set_is_large_varied_and_well_labelled() -> None:
 
 
 def test_bl01_floors() -> None:
-    report = quality.evaluate_duplicates(quality.default_threshold())
-    for split in ("dev", "held"):
+    # at the pack's settings (Jaccard 0.6 or alignment 0.5, stock sentences never matched): dev
+    # 10 of 11 copies, held-out 16 of 21 (below the issue's 0.9: docs/benchmarks.md), and no
+    # statement of another witness of the same event taken for a copy
+    report = quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment())
+    for split, recall in (("dev", 0.9), ("held", 0.75)):
         counts = report.by_split[split]
         assert counts.precision >= 0.95, (split, counts.row())
-        assert counts.recall >= 0.5, (split, counts.row())
-    # with the sentence alignment on (min_alignment 0.5) copies with heavier edits are found
-    # (those the fingerprint candidates still reach: see docs/benchmarks.md)
-    aligned = quality.evaluate_duplicates(quality.default_threshold(), 0.5)
-    for split in ("dev", "held"):
-        counts = aligned.by_split[split]
-        assert counts.precision >= 0.95, (split, counts.row())
-        assert counts.recall >= 0.75, (split, counts.row())
-    assert aligned.same_event.fp == 0
+        assert counts.recall >= recall, (split, counts.row())
+    assert report.same_event.fp == 0
 
 
 @pytest.mark.parametrize(("rule", "split"), sorted(CUE_FLOORS))
@@ -68,3 +65,19 @@ def test_non_factual_mentions_are_rarely_taken_for_facts() -> None:
     for status in ("belief", "denial"):
         flagged, total = report.by_status[status]
         assert flagged <= total // 4, status
+
+
+def test_the_figures_the_rule_pages_show_are_the_figures_of_today() -> None:
+    # given the figures recorded for the rule pages (bench/text_eval.py --write)
+    recorded = quality.recorded_figures()
+    # when the set is measured now at the pack's settings
+    now = quality.evalset_figures(
+        quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment()),
+        quality.evaluate_cues(),
+    )
+    # then they are the same: an edit of a lexicon or the set must re-record them
+    assert recorded["evalset"] == now
+    assert recorded["size"] == {
+        "transcripts": len(quality.transcripts()),
+        "incidents": len(quality.incidents()),
+    }

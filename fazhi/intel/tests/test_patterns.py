@@ -73,6 +73,13 @@ def test_paraphrased_cues_are_found(text: str, category: str, subcategory: str) 
         # denial: reported untrue
         ("经核实，报警人所称对方持刀不实。", "escalation", "weapon", "denial"),
         ("称被人骗了，经了解系合同纠纷。", "offence", "fraud", "denial"),
+        # a belief marker of a false report
+        (
+            "报警称丈夫要跳楼，民警到场后发现丈夫只是在阳台晾衣服。",
+            "escalation",
+            "self_harm",
+            "belief",
+        ),
     ],
 )
 def test_non_factual_contexts(text: str, category: str, subcategory: str, context: str) -> None:
@@ -95,10 +102,58 @@ def test_non_factual_contexts(text: str, category: str, subcategory: str, contex
         ("车被盗了。邻居家的狗走丢了，原来是跑到了河边。", "offence", "theft"),
         # a question about something that did happen is still a report of it
         ("来电咨询：邻居经常扬言要报复我们，派出所能不能管。", "escalation", "revenge"),
+        # the officer's own finding is a fact even when the sentence then denies something else
+        (
+            "称邻居要害他，经民警了解，报警人有精神分裂症，邻居并无此类行为。",
+            "escalation",
+            "mental_illness",
+        ),
+        # a pretence found untrue is the fraud itself, not a correction of it
+        (
+            "两人上门自称是自来水公司的，收了三百元检测费，后发现自来水公司并无此项业务。",
+            "offence",
+            "fraud",
+        ),
+        # another word negated later is another fact: his knife stays a fact
+        ("男方称女方持刀，女方称自己没有拿刀。", "escalation", "weapon"),
     ],
 )
 def test_facts_stay_facts(text: str, category: str, subcategory: str) -> None:
     assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+def test_a_report_denied_later_in_its_sentence_is_a_denial() -> None:
+    # given a reported revenge that the other party, asked, denies with the same word
+    text = "报警人称对方扬言报复，经询问对方，对方无报复想法。"
+    # when escalation cues are found
+    revenge = [c for c in find_cues(text, "escalation") if c.subcategory == "revenge"]
+    # then the reported one is a denial, the later one negated, and neither counts
+    assert [c.context for c in revenge] == ["denial", "negated"]
+    assert "revenge" not in {c.subcategory for c in positive_cues(text, "escalation")}
+
+
+def test_one_span_carries_two_subcategories() -> None:
+    # given a phrase that is both self-harm and a threat to another person
+    text = "男子在前妻家门口称要和她同归于尽。"
+    # when escalation cues are found; then both subcategories are reported
+    found = {c.subcategory for c in positive_cues(text, "escalation")}
+    assert {"self_harm", "threat"} <= found
+
+
+def test_a_pretence_pattern_must_say_corrected_as_a_boolean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a patterns file whose corrected flag is a string
+    source = (lexicon.PACKAGED / "patterns.toml").read_text(encoding="utf-8")
+    _override(tmp_path, "patterns.toml", source.replace("corrected = false", 'corrected = "否"', 1),
+              monkeypatch)  # fmt: skip
+    # when it is loaded; then it is refused with a message naming the flag
+    try:
+        with pytest.raises(ValueError, match="corrected"):
+            lexicon.load_patterns()
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
 
 
 def _override(tmp_path: Path, name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,6 +223,44 @@ def test_a_broken_seed_pattern_stops_with_a_message(
     duplicates.load_seed.cache_clear()
     try:
         with pytest.raises(ValueError, match=r"boilerplate\.toml"):
+            duplicates.load_seed()
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
+        duplicates.load_seed.cache_clear()
+
+
+def test_a_copy_told_in_dialect_compares_equal_where_it_was_copied() -> None:
+    # given a statement and the same statement put into another mouth in dialect, with the
+    # other sex's pronoun (words of the seed file's [synonyms])
+    seed = duplicates.Boilerplate("seed", frozenset(), duplicates.load_seed())
+    plain = "答：我知道这事。昨天下午她拿着铁锹到我家门口骂了半天，我父亲认识她，没有还嘴。"
+    dialect = "答：俺晓得这事。昨儿下半天他扛着铁锹到俺家门口骂了半天，俺爹认得他，没还嘴。"
+
+    # when both are signed as ZN-BL-01 compares them
+    a, b = (duplicates.sign(n, t, seed) for n, t in (("a", plain), ("b", dialect)))
+
+    # then the folded texts are one and the same, and the Jaccard is 1
+    assert duplicates.normalise(plain) == duplicates.normalise(dialect)
+    assert duplicates.jaccard(a.hashes, b.hashes) == 1.0
+    # and without the fold they would have shared under half their shingles
+    raw = [duplicates.shingle_hashes(duplicates._NOISE.sub("", t)) for t in (plain, dialect)]
+    assert duplicates.jaccard(*raw) < 0.5
+
+
+def test_a_synonym_listed_under_two_words_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a seed file folding 俺 into both 我们 and 我
+    seed = (
+        '[fields]\nlabels = ["时间"]\n[sentences]\npatterns = ["^问:"]\n'
+        '[synonyms]\n"我们" = ["俺"]\n"我" = ["俺"]\n'
+    )
+    _override(tmp_path, "boilerplate.toml", seed, monkeypatch)
+    duplicates.load_seed.cache_clear()
+    # when it is loaded; then it is refused naming the word
+    try:
+        with pytest.raises(ValueError, match="俺"):
             duplicates.load_seed()
     finally:
         monkeypatch.delenv("FAZHI_LEXICON_DIR")

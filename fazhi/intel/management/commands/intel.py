@@ -28,7 +28,8 @@ class Command(BaseCommand):
             report = services.rebuild_index(actor=command_actor(options["actor"]))
             self.stdout.write(
                 f"套话版本 {report.version}：{report.corpus} 份笔录，"
-                f"出现于 ≥{report.min_df} 份的句子 {report.boilerplate} 句；"
+                f"出现于 ≥{report.min_df} 份的句子 {report.boilerplate} 句，"
+                f"常用句特征 {report.stock} 个；"
                 f"已签名 {report.signed} 份，用时 {report.seconds} 秒"
             )
         elif action == "sync":
