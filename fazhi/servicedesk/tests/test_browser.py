@@ -59,7 +59,7 @@ def test_file_take_accept_and_complete_in_the_browser(
     assert "已办结" in page.inner_text("h1")
     assert "鉴定意见书.png" in page.content()
     req.refresh_from_db()
-    assert (req.status, req.result, req.handler.username) == (
+    assert (req.status, req.result, req.handler_login) == (
         RequestStatus.DONE, "鉴定为轻微伤（二级）", "desk",
     )  # fmt: skip
     assert req.attachments.get().original_name == "鉴定意见书.png"
