@@ -25,6 +25,7 @@ from fazhi.reports.models import ReportKind
 from fazhi.reports.periods import EXAMPLES as PERIOD_EXAMPLES
 from fazhi.search.kinds import Kind as SearchKind
 from fazhi.search.services import LIMIT_ONE, MAX_LENGTH, MIN_LENGTH
+from fazhi.servicedesk.models import RequestKind, RequestStatus
 
 MAX_LIMIT = 500
 # Far beyond any bureau's row count, far below the 64-bit integers the databases overflow on.
@@ -790,3 +791,71 @@ class ReportPage(Schema):
     limit: int
     offset: int
     items: list[ReportOut]
+# --- 执法服务专岗 ------------------------------------------------------------------------------
+
+REQUEST_STATUS_TEXT = labels(RequestStatus)
+REQUEST_KIND_TEXT = labels(RequestKind)
+
+
+class ServiceRequestFilters(PageParams):
+    status: RequestStatus | None = Field(None, description=f"状态：{REQUEST_STATUS_TEXT}")
+    kind: RequestKind | None = Field(None, description=f"申请事项：{REQUEST_KIND_TEXT}")
+    unit: str | None = Field(None, description="申请（办案）单位编号（含其下级单位）")
+    overdue: bool | None = Field(None, description="true 仅已超时未办结")
+
+
+class ServiceRequestOut(Out):
+    id: int
+    kind: str = Field(description=f"申请事项：{REQUEST_KIND_TEXT}")
+    kind_label: str = Field(validation_alias=read("get_kind_display", "kind_label"))
+    status: str = Field(description=f"状态：{REQUEST_STATUS_TEXT}")
+    status_label: str = Field(validation_alias=read("get_status_display", "status_label"))
+    case_id: str = Field(description="案件编号")
+    unit: Ref | None = Field(description="申请单位（办案单位）")
+    centre: Ref | None = Field(description="受理的执法办案管理中心")
+    officer: Ref | None = Field(description="申请民警")
+    item_id: str | None = Field(description="涉案财物编号（财物类事项）")
+    measure_id: str | None = Field(description="取保候审编号（保证金类事项）")
+    handler: str | None = Field(
+        validation_alias=read("handler_login", "handler"),
+        description="承办人（执法服务专岗的登录名）；未受理为 null",
+    )
+    limit: str = Field(description="办理时限（如 3工作日、4工作小时）")
+    filed_at: LocalTime = Field(description="申请时间")
+    due_at: LocalTime = Field(description="办理期限")
+    overdue: bool = Field(
+        validation_alias=read("is_overdue", "overdue"), description="已超时未办结"
+    )
+    accepted_at: MaybeLocalTime = Field(description="受理时间")
+    completed_at: MaybeLocalTime = Field(description="办结时间")
+    returned_at: MaybeLocalTime = Field(description="退回时间")
+
+
+class ServiceRequestDetail(ServiceRequestOut):
+    detail: str = Field(description="申请事由（身份证号、电话按权限脱敏）")
+    result: str = Field(description="办理结果（同上脱敏）；未办结为空")
+    return_reason: str = Field(description="退回理由（同上脱敏）；未退回为空")
+    attachments: list[AttachmentOut] = Field(description="附件（文件在网页上下载）")
+    allowed_actions: list[str] = Field(description="当前用户现在可执行的操作（见 actions 接口）")
+
+
+class ServiceRequestPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ServiceRequestOut]
+
+
+class ServiceActionName(StrEnum):
+    """服务申请操作：accept 受理，complete 办结，return 退回。"""
+
+    ACCEPT = "accept"
+    COMPLETE = "complete"
+    RETURN = "return"
+
+
+SERVICE_ACTION_TEXT = (
+    "accept=受理（本中心的执法服务专岗，待受理的申请），"
+    "complete=办结（承办中心的执法服务专岗，办理中的申请；comment 为办理结果，必填；"
+    "附件请在网页上传），return=退回（待受理或办理中的申请；comment 为退回理由，必填）"
+)

@@ -64,6 +64,10 @@ from fazhi.reports import services as report_services
 from fazhi.reports.common import BUREAU as WHOLE_BUREAU
 from fazhi.reports.models import Report
 from fazhi.search.services import search as run_search
+from fazhi.servicedesk import permissions as desk
+from fazhi.servicedesk import services as desk_services
+from fazhi.servicedesk.filters import RequestFilterSet
+from fazhi.servicedesk.models import ServiceRequest
 from fazhi.standards.models import Standard
 
 DESCRIPTION = """
@@ -775,6 +779,123 @@ def report_file(request: HttpRequest, report_id: int, fmt: s.ReportFormat) -> Fi
         path.open("rb"), as_attachment=True, filename=name,
         content_type=report_services.CONTENT_TYPES[fmt.value],
     )  # fmt: skip
+
+
+# --- 执法服务专岗 ------------------------------------------------------------------------------
+
+# the queue's and a request's relations: the units and the officer are not constrained (they
+# outlive re-imports), so they are prefetched and None when gone
+REQUEST_RELATED = ("unit", "centre", "officer")
+# the gate's actions the API offers (attachments are uploaded on the web page)
+_SERVICE_ACTIONS = frozenset(a.value for a in s.ServiceActionName)
+
+
+def _requests(request: HttpRequest) -> QuerySet[ServiceRequest]:
+    """The requests the user may read, as on the pages: the centre's queue for its 执法服务专岗,
+    the data scope's for everyone else (``servicedesk.permissions.requests_for``)."""
+    return desk.requests_for(_scope(request))
+
+
+def _service_request(request: HttpRequest, request_id: int) -> ServiceRequest:
+    row = (
+        _requests(request)
+        .select_related("handler")
+        .prefetch_related(*REQUEST_RELATED, "attachments")
+        .filter(pk=request_id)
+        .first()
+    )
+    if row is None:
+        raise Http404(f"服务申请#{request_id}不存在或不在您的数据范围内")
+    return row
+
+
+def _service_request_detail(request: HttpRequest, req: ServiceRequest) -> dict[str, Any]:
+    clear = _can_unmask(request)
+    texts = {name: getattr(req, name) or "" for name in ("detail", "result", "return_reason")}
+    return {
+        **s.ServiceRequestOut.dump(req),
+        **(texts if clear else {k: mask_text(v) for k, v in texts.items()}),
+        "attachments": [s.AttachmentOut.dump(a) for a in req.attachments.all()],
+        "allowed_actions": sorted(
+            a for a in desk.allowed_actions(req, request.user) if a in _SERVICE_ACTIONS
+        ),
+    }
+
+
+@api.get(
+    "/servicedesk/requests", response={200: s.ServiceRequestPage, **ERRORS},
+    url_name="service-requests", tags=["执法服务专岗"], summary="服务申请列表",
+)  # fmt: skip
+def service_requests(
+    request: HttpRequest, filters: Query[s.ServiceRequestFilters]
+) -> dict[str, Any]:
+    """服务申请，与“服务申请”页面相同：执法服务专岗看到本中心受理的全部申请（办理队列），
+    其他用户看到数据范围内的申请（民警本人的，法制员本单位的）。按状态、办理期限排序。"""
+    scope = _scope(request)
+    data = {
+        "status": filters.status,
+        "kind": filters.kind,
+        "within": filters.unit,
+        "overdue": "1" if filters.overdue else None,
+    }
+    queryset = _filtered(RequestFilterSet(data, _requests(request), scope=scope))
+    queryset = queryset.select_related("handler").prefetch_related(*REQUEST_RELATED)
+    page = _page(queryset.order_by("status", "due_at", "pk"), filters, s.ServiceRequestOut.dump)
+    _audit(
+        request, AuditAction.VIEW_API_SERVICE_REQUESTS, "service_request", count=page["count"],
+        **_filters(filters),
+    )  # fmt: skip
+    return page
+
+
+@api.get(
+    "/servicedesk/requests/{request_id}", response={200: s.ServiceRequestDetail, **ERRORS},
+    url_name="service-request", tags=["执法服务专岗"], summary="服务申请详情",
+)  # fmt: skip
+def service_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    """一条服务申请：事由、办理结果或退回理由、附件，以及当前用户现在可执行的操作。"""
+    req = _service_request(request, request_id)
+    _audit(request, AuditAction.VIEW_API_SERVICE_REQUEST, "service_request", req.pk)
+    return _service_request_detail(request, req)
+
+
+_SERVICE_DO: dict[s.ServiceActionName, Callable[[ServiceRequest, User, str], ServiceRequest]] = {
+    s.ServiceActionName.ACCEPT: lambda req, actor, _comment: desk_services.accept_request(
+        actor=actor, request=req
+    ),
+    s.ServiceActionName.COMPLETE: lambda req, actor, comment: desk_services.complete_request(
+        actor=actor, request=req, result=comment
+    ),
+    s.ServiceActionName.RETURN: lambda req, actor, comment: desk_services.return_request(
+        actor=actor, request=req, reason=comment
+    ),
+}
+
+
+@api.post(
+    "/servicedesk/requests/{request_id}/actions/{action}",
+    response={200: s.ServiceRequestDetail, **WRITE_ERRORS},
+    url_name="service-request-action",
+    tags=["执法服务专岗"],
+    summary="服务申请操作",
+    description=f"对服务申请执行一项操作：{s.SERVICE_ACTION_TEXT}。"
+    "无权执行返回 403，缺少办理结果或退回理由返回 400，当前状态不允许返回 409"
+    "（错误体含 code、中文 message 和 field）。",
+)
+def service_request_action(
+    request: HttpRequest, request_id: int, action: s.ServiceActionName, body: s.ActionIn
+) -> dict[str, Any]:
+    req = _service_request(request, request_id)
+    actor = signed_in_user(request)
+    with transaction.atomic():
+        # the service checks the gate (servicedesk.permissions) and writes its own audit row;
+        # this one says it came through the API
+        _SERVICE_DO[action](req, actor, body.comment)
+        _audit(
+            request, AuditAction.VIEW_API_SERVICE_REQUEST_ACTION, "service_request", req.pk,
+            action=action.value,
+        )  # fmt: skip
+    return _service_request_detail(request, _service_request(request, request_id))
 
 
 # --- search ------------------------------------------------------------------------------------

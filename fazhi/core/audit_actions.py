@@ -79,6 +79,7 @@ class AuditAction(models.TextChoices):
     VIEW_SERVICEDESK = "view.servicedesk", "查看服务申请"
     VIEW_CUSTODY = "view.custody", "查看涉案财物台账"
     EXPORT_CUSTODY = "export.custody", "导出涉案财物台账"
+    CUSTODY_REFRESH = "custody.refresh", "更新涉案财物核对差异"
     DISPUTES_TICK = "disputes.tick", "矛盾纠纷定时任务"
     # --- evaluation (执法质量考评) ---------------------------------------------------------------
     EVALUATION_COMPUTE = "evaluation.compute", "计算考评结果"
@@ -184,6 +185,9 @@ class AuditAction(models.TextChoices):
     VIEW_API_EVALUATION = "view.api.evaluation", "接口：月度考评结果"
     VIEW_API_REPORTS = "view.api.reports", "接口：报告列表"
     VIEW_API_REPORT = "view.api.report", "接口：报告"
+    VIEW_API_SERVICE_REQUESTS = "view.api.service_requests", "接口：服务申请列表"
+    VIEW_API_SERVICE_REQUEST = "view.api.service_request", "接口：服务申请"
+    VIEW_API_SERVICE_REQUEST_ACTION = "view.api.service_request_action", "接口：服务申请操作"
 
 
 def action_shown(value: str) -> str:

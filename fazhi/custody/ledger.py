@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from fazhi.custody.models import DifferenceKind, Reconciled, StoredDifference
 from fazhi.patrol.periods import HolidayCalendar, Period, compute_deadline
 from fazhi.records import models as m
 from fazhi.records.enums import EventKind, MeasureKind, MovementKind
@@ -148,13 +149,7 @@ class Difference:
     note: str = ""
 
 
-DIFFERENCE_KINDS = {
-    "movement_without_event": "有流转记录无执法记录",
-    "event_without_movement": "有执法记录无流转记录",
-    "not_stored": "未在24小时内入库",
-    "borrow_overdue": "调用逾期未归还",
-    "unrelated_not_returned": "无关财物未在3日内退还",
-}
+DIFFERENCE_KINDS: dict[str, str] = dict(DifferenceKind.choices)
 
 
 @dataclass
@@ -337,8 +332,10 @@ def reconcile(
     has_movements = m.PropertyMovement.objects.exists()
     rec = Reconciliation(as_of, has_movements)
 
-    def keep(key: str, rows: list[Difference], total: int | None = None) -> None:
-        rec.totals[key] = len(rows) if total is None else total
+    def keep(key: str, rows: list[Difference], counted: QuerySet[Any] | None = None) -> None:
+        # a cut list is counted by one more query; a whole one by its length
+        cut_short = limit is not None and counted is not None and len(rows) >= limit
+        rec.totals[key] = counted.count() if cut_short and counted is not None else len(rows)
         rec.lists[key] = rows if limit is None else rows[:limit]
 
     def cut(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -361,7 +358,7 @@ def reconcile(
                 )
                 for mv in cut(moves.order_by("at", "pk"))
             ],
-            moves.count(),
+            moves,
         )
         lonely = events_without_movement(events).select_related("property", "case")
         keep(
@@ -379,7 +376,7 @@ def reconcile(
                 )
                 for ev in cut(lonely.select_related("property__case").order_by("at", "pk"))
             ],
-            lonely.count(),
+            lonely,
         )
     late = not_stored(properties, as_of).select_related("case")
     keep(
@@ -397,11 +394,40 @@ def reconcile(
             )
             for p in cut(late.order_by("seized_at", "pk"))
         ],
-        late.count(),
+        late,
     )
     if has_movements:
         keep("borrow_overdue", borrow_overdue(movements, as_of, calendar))
         keep("unrelated_not_returned", unrelated_not_returned(properties, as_of, calendar))
+    return rec
+
+
+def latest_stored() -> Reconciled | None:
+    """The reconciliation the tick stored for the latest patrol run (None before the first)."""
+    return Reconciled.objects.order_by("-as_of", "-pk").first()
+
+
+def stored(
+    differences: QuerySet[StoredDifference], run: Reconciled, *, limit: int = SHOWN
+) -> Reconciliation:
+    """The stored reconciliation ``run`` narrowed to ``differences`` (a scope's rows): the
+    totals by one grouped count, the first ``limit`` rows of each kind by one query each."""
+    rows = differences.filter(reconciled=run)
+    rec = Reconciliation(run.as_of, run.has_movements)
+    totals = dict(rows.order_by().values_list("kind").annotate(n=Count("pk")))
+    for key in DIFFERENCE_KINDS:
+        rec.totals[key] = totals.get(key, 0)
+        rec.lists[key] = (
+            [
+                Difference(
+                    d.kind, d.property_id, d.property_name, d.case_id, d.unit_id, d.at,
+                    d.record_id, d.due, d.done, d.note,
+                )
+                for d in rows.filter(kind=key).order_by("at", "pk")[:limit]
+            ]
+            if rec.totals[key]
+            else []
+        )  # fmt: skip
     return rec
 
 

@@ -20,6 +20,7 @@ from fazhi.core.services import audit_export, audit_view
 from fazhi.core.xlsx import CONTENT_TYPE, beijing, text, write_xlsx
 from fazhi.custody import ledger
 from fazhi.custody.filters import PropertyFilterSet
+from fazhi.custody.models import StoredDifference
 from fazhi.records import models as m
 
 HEADER = ["编号", "财物", "类别", "数量", "价值", "案件", "办案单位", "扣押时间", "状态",
@@ -97,14 +98,24 @@ def case_ledger(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_GET
 def differences(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    rec = ledger.reconcile(
-        visible(m.Property.objects.all(), scope),
-        visible(m.PropertyMovement.objects.all(), scope),
-        visible(m.Event.objects.all(), scope),
-        timezone.now(),
-    )
+    run = ledger.latest_stored()
+    if run is not None:
+        # what the tick stored at the latest patrol run's moment, narrowed to the scope
+        rec = ledger.stored(visible(StoredDifference.objects.all(), scope), run)
+    else:
+        # before the first patrol run has been reconciled: computed now
+        rec = ledger.reconcile(
+            visible(m.Property.objects.all(), scope),
+            visible(m.PropertyMovement.objects.all(), scope),
+            visible(m.Event.objects.all(), scope),
+            timezone.now(),
+        )
     audit_view(request, AuditAction.VIEW_CUSTODY, "differences")
-    return render(request, "custody/differences.html", {"rec": rec, "shown": ledger.SHOWN})
+    return render(
+        request,
+        "custody/differences.html",
+        {"rec": rec, "shown": ledger.SHOWN, "stored": run is not None},
+    )
 
 
 @login_required

@@ -20,6 +20,10 @@ class RequestFilterSet(ScopedFilterSet):
     )
     kind = django_filters.ChoiceFilter(label="事项", choices=RequestKind.choices, empty_label=ALL)
     unit = django_filters.ChoiceFilter(label="办案单位", field_name="unit_id", empty_label=ALL)
+    # the API's (``GET /api/v1/servicedesk/requests?unit=``): a unit and the units below it
+    within = django_filters.CharFilter(
+        label="申请单位（含下级单位）", field_name="unit_id", method="within_units"
+    )
     overdue = django_filters.ChoiceFilter(
         label="时限",
         choices=[("1", "已超时未办结")],

@@ -124,6 +124,16 @@ class ServiceRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its time limit now."""
+        return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def handler_login(self) -> str | None:
+        """The handler's login name (the API's ``handler``; pages show his name)."""
+        return self.handler.get_username() if self.handler is not None else None
+
 
 def attachment_path(instance: ServiceAttachment, filename: str) -> str:
     # the stored name is the digest (the original name is kept on the row), so that an officer's

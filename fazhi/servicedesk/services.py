@@ -9,8 +9,7 @@ tests and the demo's replay can act at any moment.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +31,7 @@ from fazhi.patrol.periods import HolidayCalendar
 from fazhi.records import models as m
 from fazhi.records.enums import MeasureKind
 from fazhi.rectification.services.errors import RectificationError
-from fazhi.rectification.services.uploads import validate_upload
+from fazhi.rectification.services.uploads import CheckedUpload, store_uploads, validate_upload
 from fazhi.servicedesk import permissions
 from fazhi.servicedesk.error_codes import ErrorCode
 from fazhi.servicedesk.limits import LimitError, due_time, limit_of, warning_lead
@@ -176,18 +175,71 @@ def file_request(
 
 # --- the centre's work ----------------------------------------------------------------------
 
+# each action's audit row
+AUDIT_OF = {
+    permissions.ACCEPT: AuditAction.SERVICEDESK_ACCEPT,
+    permissions.COMPLETE: AuditAction.SERVICEDESK_COMPLETE,
+    permissions.RETURN: AuditAction.SERVICEDESK_RETURN,
+    permissions.ATTACH: AuditAction.SERVICEDESK_ATTACH,
+}
 
-def _locked(req: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().get(pk=req.pk)
+
+@dataclass(frozen=True)
+class Tell:
+    """What the filing officer is told of a step: the title's first words and the body."""
+
+    what: str
+    body: str
 
 
-def _require_state(req: ServiceRequest, allowed: Sequence[str], label: str) -> None:
-    if req.status not in allowed:
-        raise ServiceDeskError(
-            ErrorCode.WRONG_STATE,
-            f"服务申请 {req.pk} 为“{req.get_status_display()}”，不能{label}",
-            field="status",
+def _move(
+    request: ServiceRequest,
+    *,
+    actor: User,
+    action: str,
+    states: Sequence[str],
+    now: datetime,
+    change: Callable[[ServiceRequest], dict[str, Any]] | None = None,
+    checked: Sequence[CheckedUpload] = (),
+    tell: Tell | None = None,
+    details: Callable[[ServiceRequest, list[ServiceAttachment]], dict[str, Any]] | None = None,
+) -> tuple[ServiceRequest, list[ServiceAttachment]]:
+    """One step of a request, the shape every action shares (the actor already admitted by
+    ``permissions.require_action`` and the input checked): lock the row, refuse a state the
+    action cannot leave, set the fields ``change`` gives for the locked row, store the files,
+    tell the officer, write the audit row, all in one transaction."""
+    with transaction.atomic():
+        req = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+        if req.status not in states:
+            raise ServiceDeskError(
+                ErrorCode.WRONG_STATE,
+                f"服务申请 {req.pk} 为“{req.get_status_display()}”，"
+                f"不能{permissions.ACTION_LABELS[action]}",
+                field="status",
+            )
+        fields = change(req) if change is not None else {}
+        if fields:
+            for name, value in fields.items():
+                setattr(req, name, value)
+            req.save(update_fields=list(fields))
+        saved = _save(req, checked, actor=actor, now=now)
+        if tell is not None:
+            title = f"{tell.what}：{req.get_kind_display()}（案件 {req.case_id}）"
+            notify_many(
+                [Message([req.filed_by], "servicedesk", title, tell.body[:200], _link(req))],
+                actor=actor,
+                now=now,
+            )
+        record_audit(
+            actor,
+            AUDIT_OF[action],
+            target_type="service_request",
+            target_id=str(req.pk),
+            details={"case": req.case_id, "kind": req.kind}
+            if details is None
+            else details(req, saved),
         )
+    return req, saved
 
 
 @once_per_submission(AuditAction.SERVICEDESK_ACCEPT, _load)
@@ -197,20 +249,13 @@ def accept_request(
     """待受理 → 办理中, the actor its handler."""
     permissions.require_action(request, actor, permissions.ACCEPT)
     now = _now(now)
-    with transaction.atomic():
-        req = _locked(request)
-        _require_state(req, (RequestStatus.PENDING,), "受理")
-        req.status = RequestStatus.IN_PROGRESS
-        req.handler = actor
-        req.accepted_at = now
-        req.save(update_fields=["status", "handler", "accepted_at"])
-        record_audit(
-            actor,
-            AuditAction.SERVICEDESK_ACCEPT,
-            target_type="service_request",
-            target_id=str(req.pk),
-            details={"case": req.case_id, "kind": req.kind},
-        )
+    req, _ = _move(
+        request, actor=actor, action=permissions.ACCEPT, states=(RequestStatus.PENDING,),
+        now=now,
+        change=lambda _r: {
+            "status": RequestStatus.IN_PROGRESS, "handler": actor, "accepted_at": now
+        },
+    )  # fmt: skip
     return req
 
 
@@ -232,34 +277,15 @@ def complete_request(
             ErrorCode.RESULT_REQUIRED, f"服务申请 {request.pk}：须填写办理结果", field="result"
         )
     checked = _checked(uploads)
-    with transaction.atomic():
-        req = _locked(request)
-        _require_state(req, (RequestStatus.IN_PROGRESS,), "办结")
-        req.status = RequestStatus.DONE
-        req.completed_at = now
-        req.result = result
-        req.save(update_fields=["status", "completed_at", "result"])
-        _save(req, checked, actor=actor, now=now)
-        notify_many(
-            [
-                Message(
-                    [req.filed_by],
-                    "servicedesk",
-                    f"服务申请已办结：{req.get_kind_display()}（案件 {req.case_id}）",
-                    result[:200],
-                    _link(req),
-                )
-            ],
-            actor=actor,
-            now=now,
-        )
-        record_audit(
-            actor,
-            AuditAction.SERVICEDESK_COMPLETE,
-            target_type="service_request",
-            target_id=str(req.pk),
-            details={"case": req.case_id, "kind": req.kind, "in_time": now <= req.due_at},
-        )
+    req, _ = _move(
+        request, actor=actor, action=permissions.COMPLETE, states=(RequestStatus.IN_PROGRESS,),
+        now=now,
+        change=lambda _r: {"status": RequestStatus.DONE, "completed_at": now, "result": result},
+        checked=checked, tell=Tell("服务申请已办结", result),
+        details=lambda r, _saved: {
+            "case": r.case_id, "kind": r.kind, "in_time": now <= r.due_at
+        },
+    )  # fmt: skip
     return req
 
 
@@ -275,35 +301,18 @@ def return_request(
         raise ServiceDeskError(
             ErrorCode.REASON_REQUIRED, f"服务申请 {request.pk}：须填写退回理由", field="reason"
         )
-    with transaction.atomic():
-        req = _locked(request)
-        _require_state(req, OPEN_STATUSES, "退回")
-        req.status = RequestStatus.RETURNED
-        req.returned_at = now
-        req.return_reason = reason
-        if req.handler_id is None:
-            req.handler = actor
-        req.save(update_fields=["status", "returned_at", "return_reason", "handler"])
-        notify_many(
-            [
-                Message(
-                    [req.filed_by],
-                    "servicedesk",
-                    f"服务申请被退回：{req.get_kind_display()}（案件 {req.case_id}）",
-                    reason[:200],
-                    _link(req),
-                )
-            ],
-            actor=actor,
-            now=now,
-        )
-        record_audit(
-            actor,
-            AuditAction.SERVICEDESK_RETURN,
-            target_type="service_request",
-            target_id=str(req.pk),
-            details={"case": req.case_id, "kind": req.kind, "reason": reason},
-        )
+
+    def change(r: ServiceRequest) -> dict[str, Any]:
+        # the one who sends it back before anyone accepted it answers for it
+        handler = {"handler": actor} if r.handler_id is None else {}
+        return {"status": RequestStatus.RETURNED, "returned_at": now, "return_reason": reason,
+                **handler}  # fmt: skip
+
+    req, _ = _move(
+        request, actor=actor, action=permissions.RETURN, states=OPEN_STATUSES, now=now,
+        change=change, tell=Tell("服务申请被退回", reason),
+        details=lambda r, _saved: {"case": r.case_id, "kind": r.kind, "reason": reason},
+    )  # fmt: skip
     return req
 
 
@@ -322,21 +331,15 @@ def add_attachments(
             ErrorCode.ATTACHMENT_INVALID, f"服务申请 {request.pk}：请选择文件", field="files"
         )
     checked = _checked(uploads)
-    with transaction.atomic():
-        req = _locked(request)
-        _require_state(req, OPEN_STATUSES, "上传附件")
-        saved = _save(req, checked, actor=actor, now=now)
-        record_audit(
-            actor,
-            AuditAction.SERVICEDESK_ATTACH,
-            target_type="service_request",
-            target_id=str(req.pk),
-            details={"files": [a.original_name for a in saved]},
-        )
+    _, saved = _move(
+        request, actor=actor, action=permissions.ATTACH, states=OPEN_STATUSES, now=now,
+        checked=checked,
+        details=lambda _r, files: {"files": [a.original_name for a in files]},
+    )  # fmt: skip
     return saved
 
 
-def _checked(uploads: Sequence[File]) -> list[Any]:
+def _checked(uploads: Sequence[File]) -> list[CheckedUpload]:
     try:
         return [validate_upload(u) for u in uploads]
     except RectificationError as exc:
@@ -344,33 +347,21 @@ def _checked(uploads: Sequence[File]) -> list[Any]:
 
 
 def _save(
-    req: ServiceRequest, checked: Sequence[Any], *, actor: User, now: datetime
+    req: ServiceRequest, checked: Sequence[CheckedUpload], *, actor: User, now: datetime
 ) -> list[ServiceAttachment]:
     """Store checked uploads under MEDIA_ROOT (FAZHI_DATA_DIR/media)/servicedesk/yyyy/mm, inside
-    the change's transaction; a failure removes the files already written."""
-    saved: list[ServiceAttachment] = []
-    try:
-        for item in checked:
-            digest = hashlib.sha256()
-            for block in item.upload.chunks():
-                digest.update(block)
-            item.upload.seek(0)
-            att = ServiceAttachment(
-                request=req,
-                original_name=item.name,
-                size=item.size,
-                sha256=digest.hexdigest(),
-                uploaded_by=actor.get_username(),
-                uploaded_at=now,
-            )
-            att.file.save(item.name, item.upload, save=False)
-            att.save()
-            saved.append(att)
-    except Exception:
-        for att in saved:
-            att.file.delete(save=False)
-        raise
-    return saved
+    the change's transaction (``store_uploads``, as the rectification's attachments)."""
+    return store_uploads(
+        checked,
+        lambda item, sha256: ServiceAttachment(
+            request=req,
+            original_name=item.name,
+            size=item.size,
+            sha256=sha256,
+            uploaded_by=actor.get_username(),
+            uploaded_at=now,
+        ),
+    )
 
 
 # --- the tick: warnings before the limit, escalation after it -------------------------------

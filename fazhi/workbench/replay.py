@@ -68,7 +68,8 @@ REJECT_NOTES = ("整改材料不完整，请补充盖章的法律文书。", "�
 # with charts and an .xlsx each), and rendering a year of them (about 430) would cost the demo
 # minutes for nothing a legal officer would open; the last moment issues the latest of each kind
 # (the schedule catches up), which is what a bureau starting fazhi today would have.
-LAST_MOMENT_STEPS = frozenset({"reports"})
+# The custody reconciliation likewise: each run replaces the last, only the latest is read.
+LAST_MOMENT_STEPS = frozenset({"reports", "custody"})
 APPEAL_NOTES = ("该措施已按时办理，系统录入时间有误，附原始文书。",)
 
 

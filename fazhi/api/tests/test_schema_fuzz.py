@@ -53,8 +53,27 @@ def test_the_api_keeps_to_its_schema(case: Any, loaded: dict[str, str]) -> None:
     case.call_and_validate(headers=loaded)
 
 
+@pytest.fixture
+def service_request(bureau: Any) -> Any:
+    """A request of 张伟's case C-1 to the 执法办案管理中心, accepted by its 执法服务专岗."""
+    from fazhi.servicedesk import services
+    from fazhi.servicedesk.tests.conftest import Desk, sh
+
+    desk = Desk(bureau)
+    req = services.file_request(
+        actor=desk.users["zhang"], case=desk.case, kind="property_in", property_id="PR-1",
+        detail="扣押电动车入库", now=sh(2026, 9, 4, 16),
+    )  # fmt: skip
+    return services.accept_request(actor=desk.users["desk"], request=req, now=sh(2026, 9, 4, 17))
+
+
 def test_the_loaded_records_come_out_as_the_schema_says(
-    loaded: dict[str, str], problem: Any, disputes: Any, sheets: Any, reports: Any
+    loaded: dict[str, str],
+    problem: Any,
+    disputes: Any,
+    sheets: Any,
+    reports: Any,
+    service_request: Any,
 ) -> None:
     """Generated ids seldom hit a record: each detail once more with a record that exists."""
     calls = [
@@ -72,6 +91,8 @@ def test_the_loaded_records_come_out_as_the_schema_says(
             {"report_id": reports["south"].pk, "fmt": "xlsx"},
             {},
         ),
+        ("/api/v1/servicedesk/requests", {}, {"status": "in_progress"}),
+        ("/api/v1/servicedesk/requests/{request_id}", {"request_id": service_request.pk}, {}),
     ]
     for path, path_parameters, query in calls:
         case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query)

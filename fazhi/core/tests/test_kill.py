@@ -164,6 +164,8 @@ VOLATILE = {
     # a report's files are named with a random part; its rendering time and zipped sizes vary
     "reports.Report": {"docx_path", "xlsx_path", "docx_size", "xlsx_size", "seconds"},
     "intel.TranscriptSignature": {"changed_at"},
+    # the patrol run it follows, by id (PostgreSQL's sequence moves on in a killed run too)
+    "custody.Reconciled": {"patrol_run"},
 }
 # Logs of runs rather than results: each run adds its own rows.
 RUN_LOGS = frozenset({AuditEvent._meta.label, AuditHead._meta.label, Lease._meta.label,
@@ -467,6 +469,11 @@ TICK_UNITS = {
         frozenset({"patrol.Rule", "patrol.Finding", "patrol.PatrolRun",
                    "intel.TranscriptSignature", "intel.TranscriptBand"}),
         frozenset({"patrol.run"}),
+        whole=True,
+    ),
+    "custody": Unit(
+        frozenset({"custody.Reconciled", "custody.StoredDifference"}),
+        frozenset({"custody.refresh"}),
         whole=True,
     ),
     "rectification": Unit(

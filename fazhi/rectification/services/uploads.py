@@ -8,15 +8,16 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import olefile
 from django.contrib.auth.models import User
 from django.core.files import File
+from django.db.models.fields.files import FieldFile
 from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
@@ -71,6 +72,15 @@ _OLE_MACROS = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project"})
 _OLE_PACKAGE = "\x01ole10native"
 # the first bytes of the main stream: the Word FIB's wIdent, an Excel BOF record
 _OLE_MAIN = {"doc": (("worddocument",), b"\xec\xa5"), "xls": (("workbook", "book"), b"\x09\x08")}
+
+
+class _HasFile(Protocol):
+    file: FieldFile
+
+    def save(self) -> None: ...
+
+
+_Stored = TypeVar("_Stored", bound=_HasFile)
 
 
 @dataclass(frozen=True)
@@ -246,6 +256,31 @@ def _ole_problem(data: bytes, ext: str) -> str:
     return _ole_parts_problem(data)
 
 
+def store_uploads(
+    uploads: Sequence[CheckedUpload], build: Callable[[CheckedUpload, str], _Stored]
+) -> list[_Stored]:
+    """Store checked uploads under MEDIA_ROOT as the rows ``build(upload, sha256)`` makes (an
+    unsaved model with a ``file`` field; its ``upload_to`` decides the path). Call inside the
+    change's transaction: a failure removes the files already written. Shared by every app
+    that keeps attachments (整改, 服务申请)."""
+    saved: list[_Stored] = []
+    try:
+        for item in uploads:
+            digest = hashlib.sha256()
+            for block in item.upload.chunks():
+                digest.update(block)
+            item.upload.seek(0)
+            row = build(item, digest.hexdigest())
+            row.file.save(item.name, item.upload, save=False)
+            row.save()
+            saved.append(row)
+    except Exception:
+        for row in saved:
+            row.file.delete(save=False)
+        raise
+    return saved
+
+
 def save_attachments(
     problem: Problem,
     action: ProblemAction | None,
@@ -256,27 +291,15 @@ def save_attachments(
 ) -> list[Attachment]:
     """Store checked uploads under MEDIA_ROOT/attachments/yyyy/mm (call inside the change's
     transaction); a failure removes the files already written."""
-    saved: list[Attachment] = []
-    try:
-        for item in uploads:
-            digest = hashlib.sha256()
-            for block in item.upload.chunks():
-                digest.update(block)
-            item.upload.seek(0)
-            att = Attachment(
-                problem=problem,
-                action=action,
-                original_name=item.name,
-                size=item.size,
-                sha256=digest.hexdigest(),
-                uploaded_by=actor.get_username(),
-                uploaded_at=now,
-            )
-            att.file.save(item.name, item.upload, save=False)
-            att.save()
-            saved.append(att)
-    except Exception:
-        for att in saved:
-            att.file.delete(save=False)
-        raise
-    return saved
+    return store_uploads(
+        uploads,
+        lambda item, sha256: Attachment(
+            problem=problem,
+            action=action,
+            original_name=item.name,
+            size=item.size,
+            sha256=sha256,
+            uploaded_by=actor.get_username(),
+            uploaded_at=now,
+        ),
+    )
