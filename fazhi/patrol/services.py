@@ -616,8 +616,15 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def tick_patrol(now: datetime, actor: User) -> dict[str, Any]:
-    """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself)."""
-    run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL, now=now)
+    """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself).
+    Fanned out, a patrol already running (a full run started by cron) makes the step wait for
+    the next tick rather than fail the tick."""
+    try:
+        run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL, now=now)
+    except PatrolError as exc:
+        if exc.code != ErrorCode.PATROL_BUSY:
+            raise
+        return {"skipped": exc.message}
     return {
         "run": run.pk,
         "mode": run.mode,

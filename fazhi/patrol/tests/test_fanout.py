@@ -4,7 +4,8 @@ process finds, and a part that dies part-way leaves nothing and is done once on 
 The store is a generated 市局 with two county bureaus (two small counties, ~15,000 records),
 generated once for the module. The comparisons run the fan-out through Celery in eager mode
 (the parts run in this process, through the task and its retries); one test sends the parts
-through Redis (127.0.0.1:6379, started by ``.ci/run``) to a real worker thread."""
+through Redis (``FAZHI_BROKER_URL``, by default 127.0.0.1:6379, started by ``.ci/run``) on a
+queue of its own to a real worker thread."""
 
 from __future__ import annotations
 
@@ -19,16 +20,18 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from fazhi.accounts.services import system_user
 from fazhi.core import fanout
 from fazhi.core.models import FanoutPart, Lease
+from fazhi.core.tick import claim
 from fazhi.exchange.services import import_bundle
 from fazhi.patrol import tasks
 from fazhi.patrol.error_codes import PatrolError
 from fazhi.patrol.models import Finding, PatrolRun, RunMode
-from fazhi.patrol.services import run_patrol
+from fazhi.patrol.services import run_patrol, tick_patrol
 from fazhi.patrol.tasks import PATROL_LEASE, fanned_patrol
 from fazhi.records import models as m
 from fazhi.records.bureaus import county_bureaus
@@ -41,7 +44,6 @@ pytestmark = pytest.mark.slow
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")
 LATER = AS_OF + timedelta(days=3)
 PAIR = synth.Scale("pair", cities=0, counties_per_city=2, size=0.01)
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 FINDING_FIELDS = [
     "rule_id", "subject_type", "subject_id", "status", "severity", "unit_id", "officer_id",
@@ -221,39 +223,52 @@ def test_a_part_failing_on_every_attempt_stops_the_run_without_recording_it(
     assert Lease.objects.get(name=PATROL_LEASE).expires_at is None
 
 
-def test_a_second_fanned_out_run_is_refused_while_one_holds_the_lease(
-    pair_bundle: Path, eager: None, db: Any
-) -> None:
+def test_a_second_fanned_out_run_is_refused_while_one_holds_the_lease(eager: None, db: Any) -> None:
     # given a live fanned-out run holding the patrol lease
-    from fazhi.core.tick import claim
-
     assert claim(PATROL_LEASE, "host:1:other", timezone.now()) == {}
     # when another starts, then it is refused in Chinese, naming the holder
     with pytest.raises(PatrolError, match=r"另一次巡查正在进行.*host:1:other"):
         fanned_patrol(as_of=AS_OF, actor=system_user(), pack_code="cn-police-2026")
+    # and, with fan-out on, the tick's patrol step waits for the next tick instead of failing
+    with override_settings(FANOUT=True):
+        outcome = tick_patrol(AS_OF, system_user())
+    assert "另一次巡查正在进行" in outcome["skipped"]
+    assert not PatrolRun.objects.exists()
+
+
+def test_with_fan_out_off_the_patrol_runs_in_this_process_and_sends_nothing(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given fan-out off (the default) and a broker that would refuse every task
+    assert settings.FANOUT is False
+    monkeypatch.setattr(fanout.part_task, "apply_async", lambda *a, **k: pytest.fail("sent"))
+    # when the tick patrols, then the run is recorded with no parts at all
+    outcome = tick_patrol(AS_OF, system_user())
+    run = PatrolRun.objects.get(pk=outcome["run"])
+    assert "fanout" not in run.stats
+    assert not FanoutPart.objects.exists()
 
 
 @pytest.fixture
 def worker(transactional_db: None, subprocess_env: dict[str, str]) -> Iterator[str]:
     """A real Celery worker in a thread, fed through Redis on a queue of this test's own
     (``subprocess_env`` puts SQLite's test database in a file the worker thread can open)."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
     try:
         client.ping()
     except redis.ConnectionError:
         pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
     queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
     conf = fanout.celery_app.conf
-    before = conf.broker_url, conf.task_default_queue, fanout.RETRY_SECONDS
-    conf.broker_url, conf.task_default_queue, fanout.RETRY_SECONDS = REDIS_URL, queue, 0
+    before = conf.task_default_queue, fanout.RETRY_SECONDS
+    conf.task_default_queue, fanout.RETRY_SECONDS = queue, 0
     try:
         with start_worker(fanout.celery_app, pool="solo", perform_ping_check=False,
                           queues=[queue], shutdown_timeout=30):  # fmt: skip
             yield queue
     finally:
-        conf.broker_url, conf.task_default_queue, fanout.RETRY_SECONDS = before
-        fanout.celery_app.pool.force_close_all()
-        client.delete(queue)
+        conf.task_default_queue, fanout.RETRY_SECONDS = before
+        client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
 
 
 def test_through_redis_a_worker_does_the_parts_and_finds_what_one_process_does(
