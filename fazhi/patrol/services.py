@@ -69,19 +69,26 @@ class RuleOutcome:
 @dataclass(frozen=True)
 class Slice:
     """The subjects of one part of a fanned-out patrol (``patrol.tasks``): those whose unit is
-    one of ``units`` (a 县局/分局 and the units below it), or, with ``units`` None, the rest:
-    subjects of no unit or of a unit in no county bureau (``outside`` lists every county's
-    units). The slices of one run cover every subject exactly once."""
+    one of ``units`` (a 县局/分局 and the units below it); for the ``rest`` part, the units of no
+    county bureau and the subjects of no unit (``outside`` lists every county's units, for the
+    findings). The slices of one run cover every subject exactly once."""
 
-    units: frozenset[str] | None
+    units: frozenset[str]
+    rest: bool = False
     outside: frozenset[str] = frozenset()
 
     def q(self, path: str) -> Q:
-        """The condition on the unit at ``path`` (a check's ``RecordQuery.unit``, or a
-        finding's ``unit_id``), a filter of the query itself: evaluated in SQL."""
-        if self.units is not None:
-            return Q(**{f"{path}__in": sorted(self.units)})
-        return Q(**{f"{path}__isnull": True}) | ~Q(**{f"{path}__in": sorted(self.outside)})
+        """The condition on the unit at ``path`` (a check's ``RecordQuery.unit``), a filter of
+        the query itself: evaluated in SQL, on the unit's index."""
+        within = Q(**{f"{path}__in": sorted(self.units)})
+        return within | Q(**{f"{path}__isnull": True}) if self.rest else within
+
+    def findings(self) -> Q:
+        """The findings of this slice by their stored unit (for the rest: every finding whose
+        unit is in no county, whether or not that unit still exists)."""
+        if not self.rest:
+            return self.q("unit_id")
+        return Q(unit_id__isnull=True) | ~Q(unit_id__in=sorted(self.outside))
 
 
 def sync_rules(pack: Pack) -> dict[str, Rule]:
@@ -372,7 +379,7 @@ def _reconcile(
         # A full evaluation of one slice closes only its own findings; the unit is checked
         # again by the UPDATE itself, so a finding another part has just moved to its county
         # (a case moved between bureaus) is left to that part.
-        stale = stale.filter(part.q("unit_id"))
+        stale = stale.filter(part.findings())
     rechecked = None if scoped is None else set(scoped)
     gone = [
         (pk, status)
@@ -384,7 +391,7 @@ def _reconcile(
         for start in range(0, len(pks), _CHUNK):
             closing = Finding.objects.filter(pk__in=pks[start : start + _CHUNK])
             if part is not None and scoped is None:
-                closing = closing.filter(part.q("unit_id"))
+                closing = closing.filter(part.findings())
             closing.update(is_open=False, closed_at=now, close_reason=reason, last_changed_at=now)
     return len(found), created, updated, len(gone)
 

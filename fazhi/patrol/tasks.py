@@ -7,7 +7,8 @@ A run is cut into parts that write disjoint findings:
   unit (``services.Slice``), so the evaluation stays one set-based query per rule, only smaller;
   the checks' subqueries (an officer's other cases, a person's earlier measures) still see the
   whole store.
-- ``rest``: the same rules on the subjects of no county bureau (a 市局's own units, no unit).
+- ``rest``: the same rules on the subjects of the units in no county bureau (a 市局's own
+  units) and of no unit.
 - ``rule:<code>``: each analysis rule (研判) over the whole store. ZN-BL-01 (near-duplicate
   transcripts) and ZN-JF-01 (one phone in several cases) compare records across counties; the
   other analysis checks build their candidates in Python batches that no unit filter cuts, so
@@ -54,6 +55,7 @@ from fazhi.patrol.services import (
     settings_changed,
     sync_rules,
 )
+from fazhi.records import models as m
 from fazhi.records.bureaus import county_bureaus
 
 KIND = "patrol"
@@ -86,7 +88,8 @@ def patrol_part(params: dict[str, Any], key: str) -> dict[str, Any]:
         part = Slice(frozenset(params["counties"][key.removeprefix(COUNTY)]))
     elif key == REST:
         codes = params["sliced_rules"]
-        part = Slice(None, frozenset(u for units in params["counties"].values() for u in units))
+        outside = frozenset(u for units in params["counties"].values() for u in units)
+        part = Slice(frozenset(params["rest_units"]), rest=True, outside=outside)
     else:
         raise ValueError(f"unknown patrol part {key!r}")
     rules = {r.code: r for r in Rule.objects.filter(code__in=codes)}
@@ -167,6 +170,9 @@ def fanned_patrol(
                 "whole_rules": whole,
                 "full_rules": full_rules,
                 "counties": {k: sorted(v) for k, v in counties.items()},
+                "rest_units": sorted(
+                    set(m.Unit.objects.values_list("pk", flat=True)).difference(*counties.values())
+                ),
             }
         keys = plan(params)
         try:
