@@ -86,8 +86,12 @@ def run_part(job_id: int, key: str) -> dict[str, Any]:
         attempts=F("attempts") + 1, started_at=timezone.now()
     )
     with transaction.atomic():
+        # the part's row only (``of``): locking the job's row too would make the parts of a
+        # job wait for one another
         part = (
-            FanoutPart.objects.select_for_update().select_related("job").get(job_id=job_id, key=key)
+            FanoutPart.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(job_id=job_id, key=key)
         )
         if part.finished_at is not None:
             return part.result
