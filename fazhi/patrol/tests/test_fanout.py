@@ -5,10 +5,13 @@ The store is a generated 市局 with two county bureaus (two small counties, ~15
 generated once for the module. The comparisons run the fan-out through Celery in eager mode
 (the parts run in this process, through the task and its retries); one test sends the parts
 through Redis (``FAZHI_BROKER_URL``, by default 127.0.0.1:6379, started by ``.ci/run``) on a
-queue of its own to a real worker thread."""
+queue of its own to ``fazhi worker`` running in a process of its own."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -17,8 +20,9 @@ from typing import Any
 
 import pytest
 import redis
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -249,10 +253,14 @@ def test_with_fan_out_off_the_patrol_runs_in_this_process_and_sends_nothing(
     assert not FanoutPart.objects.exists()
 
 
+# ``fazhi worker`` as the operator starts it, in a process of its own.
+WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
+
+
 @pytest.fixture
-def worker(transactional_db: None, subprocess_env: dict[str, str]) -> Iterator[str]:
-    """A real Celery worker in a thread, fed through Redis on a queue of this test's own
-    (``subprocess_env`` puts SQLite's test database in a file the worker thread can open)."""
+def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
+    """``fazhi worker`` in a subprocess on this test's database, fed through Redis on a queue of
+    this test's own (``subprocess_env``: committed data only, SQLite's database in a file)."""
     client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
     try:
         client.ping()
@@ -260,15 +268,21 @@ def worker(transactional_db: None, subprocess_env: dict[str, str]) -> Iterator[s
         pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
     queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
     conf = fanout.celery_app.conf
-    before = conf.task_default_queue, fanout.RETRY_SECONDS
-    conf.task_default_queue, fanout.RETRY_SECONDS = queue, 0
+    before = conf.task_default_queue
+    conf.task_default_queue = queue
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "worker", "--concurrency=2", f"--queue={queue}",
+         "--loglevel=WARNING"],
+        env=subprocess_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
     try:
-        with start_worker(fanout.celery_app, pool="solo", perform_ping_check=False,
-                          queues=[queue], shutdown_timeout=30):  # fmt: skip
-            yield queue
+        yield queue
     finally:
-        conf.task_default_queue, fanout.RETRY_SECONDS = before
+        conf.task_default_queue = before
+        process.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish first
+        _out, err = process.communicate(timeout=60)
         client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
+        assert process.returncode == 0, err.decode(errors="replace")[-2000:]
 
 
 def test_through_redis_a_worker_does_the_parts_and_finds_what_one_process_does(
@@ -281,10 +295,19 @@ def test_through_redis_a_worker_does_the_parts_and_finds_what_one_process_does(
     expected = findings()
     Finding.objects.all().delete()
     PatrolRun.objects.all().delete()
-    # when the same patrol is sent through Redis to the worker
+    # when the same patrol is sent through Redis to ``fazhi worker``
     run = fanned_patrol(as_of=AS_OF, actor=actor, pack_code="cn-police-2026", now=AS_OF)
     # then every part was done by the worker, once, and the findings are the same
     parts = FanoutPart.objects.filter(job__kind="patrol")
     assert parts.count() == run.stats["fanout"]["parts"] > 2
     assert all(p.finished_at and p.attempts == 1 for p in parts)
     assert findings() == expected
+
+
+def test_the_worker_command_refuses_to_start_without_a_broker(db: Any) -> None:
+    # given no broker configured, when ``fazhi worker`` starts, then it stops naming the setting
+    with (
+        override_settings(FANOUT_BROKER_URL=""),
+        pytest.raises(CommandError, match="FAZHI_BROKER_URL"),
+    ):
+        call_command("worker")
