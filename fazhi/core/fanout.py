@@ -1,12 +1,12 @@
-"""Work split into parts for Celery workers, or run here when there are none.
+"""Work split into parts for Celery workers.
 
 An app that splits a piece of work (the patrol: one part per 县局/分局, one per cross-county
 rule) declares a part function per kind on its ``AppConfig`` (``fanout_parts``, from its own
 ``tasks.py``); ``fan_out(kind, params, keys)`` records the job and its parts, sends one Celery
 task per part to the workers (``fazhi worker``) and waits for all of them, reading their
 completion from the database (no result backend). With ``FAZHI_FANOUT`` off (the default) the
-caller does not fan out at all; ``fan_out(..., here=True)`` runs the parts one after another in
-this process, as the tests and a broker-less comparison do.
+caller does not fan out at all and does the work itself, as before; the tests run the parts
+through Celery's eager mode (in the calling process) and once through Redis to ``fazhi worker``.
 
 A part is claimed by locking its ``FanoutPart`` row inside the one transaction that does its
 work and marks it finished, so:
@@ -136,24 +136,19 @@ def fan_out(
     params: dict[str, Any],
     keys: Sequence[str],
     *,
-    here: bool = False,
     timeout: float | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Run the parts ``keys`` of a job of ``kind`` and return their results by key: on the
-    workers (waiting for them), or one after another in this process when ``here``. Raises
+    """Send the parts ``keys`` of a job of ``kind`` to the workers, wait for all of them and
+    return their results by key. Raises
     ``FanoutFailed`` when a part failed on every attempt or the time ran out; the parts that
     finished keep what they did (each is whole), and a new job does the work again."""
     if kind not in fanout_parts():
         raise KeyError(f"no app declares fan-out parts of kind {kind!r}")
     job = FanoutJob.objects.create(kind=kind, params=params)
     FanoutPart.objects.bulk_create([FanoutPart(job=job, key=key) for key in keys])
-    if here:
-        for key in keys:
-            run_part(job.pk, key)
-    else:
-        for key in keys:
-            part_task.apply_async((job.pk, key))
-        _wait(job, timeout if timeout is not None else settings.FANOUT_TIMEOUT)
+    for key in keys:
+        part_task.apply_async((job.pk, key))
+    _wait(job, timeout if timeout is not None else settings.FANOUT_TIMEOUT)
     FanoutJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
     parts = FanoutPart.objects.filter(job=job)
     return {part.key: part.result for part in parts}

@@ -110,10 +110,9 @@ def fanned_patrol(
     codes: Iterable[str] | None = None,
     pack_code: str,
     now: datetime | None = None,
-    here: bool = False,
 ) -> PatrolRun:
-    """``run_patrol`` with the rules' work done by the workers (``here``: by this process, one
-    part after another, as the tests compare). Records the same ``PatrolRun`` and audit row."""
+    """``run_patrol`` with the rules' work done by the workers; records the same ``PatrolRun``
+    and audit row as a run in one process."""
     pack = load_pack(pack_code)
     wanted = set(codes) if codes else None
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -176,7 +175,7 @@ def fanned_patrol(
             }
         keys = plan(params)
         try:
-            results = fanout.fan_out(KIND, params, keys, here=here)
+            results = fanout.fan_out(KIND, params, keys)
         except fanout.FanoutFailed as exc:
             raise PatrolError(ErrorCode.FANOUT_FAILED, f"巡查未完成：{exc}") from exc
         totals = dict.fromkeys(_TOTALS, 0)
