@@ -43,8 +43,6 @@ from fazhi.rectification.models import Problem
 from fazhi.rectification.services.tick import tick_rectification
 from fazhi.synth import services as synth
 
-pytestmark = pytest.mark.slow
-
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")
 LATER = AS_OF + timedelta(days=3)
 PAIR = synth.Scale("pair", cities=0, counties_per_city=2, size=0.01)
@@ -134,6 +132,7 @@ def in_savepoint(fn: Any) -> Any:
         transaction.savepoint_rollback(sid)
 
 
+@pytest.mark.slow
 def test_fanned_out_per_county_it_finds_and_raises_exactly_what_one_process_does(
     pair_bundle: Path, eager: None, db: Any
 ) -> None:
@@ -157,6 +156,7 @@ def test_fanned_out_per_county_it_finds_and_raises_exactly_what_one_process_does
     assert all(units & set(county_units) for county_units in counties.values())
 
 
+@pytest.mark.slow
 def test_a_part_killed_midway_leaves_nothing_and_its_retry_completes_once(
     pair_bundle: Path, eager: None, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -204,6 +204,7 @@ def test_a_part_killed_midway_leaves_nothing_and_its_retry_completes_once(
     assert FanoutPart.objects.get(pk=part.pk).attempts == 2
 
 
+@pytest.mark.slow
 def test_a_part_failing_on_every_attempt_stops_the_run_without_recording_it(
     pair_bundle: Path, eager: None, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -285,6 +286,7 @@ def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
         assert process.returncode == 0, err.decode(errors="replace")[-2000:]
 
 
+@pytest.mark.slow
 def test_through_redis_a_worker_does_the_parts_and_finds_what_one_process_does(
     pair_bundle: Path, worker: str
 ) -> None:
