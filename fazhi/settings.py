@@ -247,6 +247,19 @@ REPORT_QUARTER_DAY = env_int("FAZHI_REPORT_QUARTER_DAY", 5)
 # FAZHI_REPORT_UNITS=0 keeps the schedule to the bureau's reports.
 REPORT_UNITS = env_bool("FAZHI_REPORT_UNITS", True)
 
+# Fan-out on Celery workers (docs/operations.md, 后台进程): with FAZHI_FANOUT on, the patrol runs
+# as one task per 县局/分局 (plus the cross-county rules) on the workers started by `fazhi worker`,
+# through the broker FAZHI_BROKER_URL (CELERY_BROKER_URL is read too); off (the default), or with
+# an empty broker URL, everything runs in the calling process as before. A part is tried
+# FAZHI_FANOUT_RETRIES more times after a failure; the run gives up after FAZHI_FANOUT_TIMEOUT s.
+FANOUT_BROKER_URL = env_str(
+    "FAZHI_BROKER_URL", env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+)
+FANOUT = env_bool("FAZHI_FANOUT", False) and bool(FANOUT_BROKER_URL)
+FANOUT_QUEUE = env_str("FAZHI_FANOUT_QUEUE", "fazhi")
+FANOUT_RETRIES = env_int("FAZHI_FANOUT_RETRIES", 3)
+FANOUT_TIMEOUT = env_int("FAZHI_FANOUT_TIMEOUT", 6 * 3600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -43,6 +43,7 @@ def check_app_registry(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
     steps: dict[str, str] = {}
     orders: dict[int, str] = {}
     nav: dict[str, str] = {}
+    parts: dict[str, str] = {}
     for config in fazhi_apps():
         for step in config.tick_steps:
             if step.name in steps or step.order in orders:
@@ -69,6 +70,16 @@ def check_app_registry(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                     )
                 )
             nav[entry.key] = config.name
+        for kind, fn in config.fanout_parts.items():
+            if kind in parts or not callable(fn):
+                errors.append(
+                    checks.Error(
+                        f"分片任务类别 {kind} 重复（{parts.get(kind)}）或不可调用",
+                        obj=config,
+                        id="fazhi.E007",
+                    )
+                )
+            parts[kind] = config.name
         has_urls = _module_file(config, "urls")
         if has_urls != (config.url_prefix is not None):
             errors.append(

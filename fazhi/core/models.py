@@ -126,3 +126,42 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.token}"
+
+
+class FanoutJob(models.Model):
+    """One piece of work split into parts for the workers (``fazhi.core.fanout``): a patrol run
+    cut into one part per 县局/分局 and the cross-county rules. ``params`` is what every part
+    reads (the moment, the scope), fixed by the caller before the first part is sent."""
+
+    kind = models.CharField("类别", max_length=32)
+    params = models.JSONField("参数", default=dict)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分片任务"
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class FanoutPart(models.Model):
+    """One part of a ``FanoutJob``. A worker claims it by locking this row in the transaction
+    that does the part's work and marks it finished in that same transaction: a worker killed
+    part-way leaves nothing of its work, and a part sent twice is done once."""
+
+    job = models.ForeignKey(FanoutJob, models.CASCADE, related_name="parts", verbose_name="任务")
+    key = models.CharField("分片", max_length=160)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    started_at = models.DateTimeField("最近开始", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    error = models.TextField("错误", blank=True, default="")
+    failed_at = models.DateTimeField("放弃时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分片"
+        constraints = [models.UniqueConstraint(fields=["job", "key"], name="fanout_part_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.key}"

@@ -9,7 +9,9 @@ and, in ``ready()``, imports its own modules and fills the hooks it uses:
 - ``tick_steps`` — its steps of ``fazhi tick`` (``TickStep``, run in ``order``);
 - ``page_extensions`` — what it adds to another app's page, by page key (``"case"``,
   ``"officer"``, ``"finding"``, …): ``(obj, request, scope) -> dict | None``, merged into that
-  page's context, as NetBox's template extensions do.
+  page's context, as NetBox's template extensions do;
+- ``fanout_parts`` — the kinds of work it splits into parts for the Celery workers
+  (``fazhi.core.fanout``), each ``kind -> (params, key) -> dict`` from its own ``tasks.py``.
 
 The site reads these by walking the installed configs (``fazhi_apps()``), so no app imports an
 app above it and nothing is looked up by a dotted path: a hook that names something missing is an
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 StepFn = Callable[[datetime, "User"], dict[str, Any]]
 PanelFn = Callable[[HttpRequest, DataScope], dict[str, Any] | None]
 ExtensionFn = Callable[[Any, HttpRequest, DataScope], dict[str, Any] | None]
+# One part of a fanned-out job: (the job's params, the part's key) -> its result (JSON).
+PartFn = Callable[[dict[str, Any], str], dict[str, Any]]
 
 # Who sees a navigation entry: everyone, everyone but 民警, or staff (the admin site).
 NAV_AUDIENCES = ("all", "unit", "staff")
@@ -70,6 +74,8 @@ class FazhiAppConfig(AppConfig):
     page_extensions: Mapping[str, ExtensionFn] = {}
     # A counter beside the notification bell of the top bar (unread notifications).
     bell_count: Callable[[User], int] | None = None
+    # The kinds of fanned-out work whose parts the workers run (``fazhi.core.fanout``).
+    fanout_parts: Mapping[str, PartFn] = {}
 
 
 def fazhi_apps() -> list[FazhiAppConfig]:
@@ -86,6 +92,11 @@ def url_mounts() -> list[tuple[str, str]]:
 
 def tick_steps() -> list[TickStep]:
     return sorted((s for c in fazhi_apps() for s in c.tick_steps), key=lambda s: s.order)
+
+
+def fanout_parts() -> dict[str, PartFn]:
+    """Every app's part functions by kind (``fazhi.core.checks`` refuses a kind twice)."""
+    return {kind: fn for c in fazhi_apps() for kind, fn in c.fanout_parts.items()}
 
 
 def nav_entries() -> list[NavEntry]:

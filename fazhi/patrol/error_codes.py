@@ -23,6 +23,8 @@ class ErrorCode(errors.ErrorCode):
     WHATIF_NOT_FOUND = "whatif_not_found", Kind.NOT_FOUND, "试运行记录不存在"
     NOTICE_NOT_ALLOWED = "notice_not_allowed", Kind.NOT_ALLOWED, "无权录入节假日安排通知"
     NOTICE_EXISTS = "notice_exists", Kind.CONFLICT, "该年的节假日安排通知已录入"
+    PATROL_BUSY = "patrol_busy", Kind.CONFLICT, "另一次巡查正在进行"
+    FANOUT_FAILED = "fanout_failed", Kind.CONFLICT, "后台进程未能完成巡查"
 
 
 class PatrolError(DomainError, ValueError):

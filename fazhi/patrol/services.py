@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core import fanout
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.locks import lock_store
 from fazhi.core.services import record_audit
@@ -63,6 +64,31 @@ class RuleOutcome:
     updated: int
     closed: int
     incremental: bool
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The subjects of one part of a fanned-out patrol (``patrol.tasks``): those whose unit is
+    one of ``units`` (a 县局/分局 and the units below it); for the ``rest`` part, the units of no
+    county bureau and the subjects of no unit (``outside`` lists every county's units, for the
+    findings). The slices of one run cover every subject exactly once."""
+
+    units: frozenset[str]
+    rest: bool = False
+    outside: frozenset[str] = frozenset()
+
+    def q(self, path: str) -> Q:
+        """The condition on the unit at ``path`` (a check's ``RecordQuery.unit``), a filter of
+        the query itself: evaluated in SQL, on the unit's index."""
+        within = Q(**{f"{path}__in": sorted(self.units)})
+        return within | Q(**{f"{path}__isnull": True}) if self.rest else within
+
+    def findings(self) -> Q:
+        """The findings of this slice by their stored unit (for the rest: every finding whose
+        unit is in no county, whether or not that unit still exists)."""
+        if not self.rest:
+            return self.q("unit_id")
+        return Q(unit_id__isnull=True) | ~Q(unit_id__in=sorted(self.outside))
 
 
 def sync_rules(pack: Pack) -> dict[str, Rule]:
@@ -309,9 +335,11 @@ def _reconcile(
     results: Iterable[Result],
     scoped: tuple[str, ...] | None,
     now: datetime,
+    part: Slice | None = None,
 ) -> tuple[int, int, int, int]:
     """Store ``results`` as the findings of (rule, subject_type); close those no longer found
-    (among the ``scoped`` subjects when the evaluation was narrowed)."""
+    (among the ``scoped`` subjects when the evaluation was narrowed, else among the findings
+    of the ``part`` of a fanned-out run)."""
     severity = rule.effective_severity
     found: dict[str, Result] = {}
     for result in results:
@@ -347,6 +375,11 @@ def _reconcile(
         created += len(new)
         updated += len(changed)
     stale = Finding.objects.filter(rule=rule, subject_type=subject_type, is_open=True)
+    if part is not None and scoped is None:
+        # A full evaluation of one slice closes only its own findings; the unit is checked
+        # again by the UPDATE itself, so a finding another part has just moved to its county
+        # (a case moved between bureaus) is left to that part.
+        stale = stale.filter(part.findings())
     rechecked = None if scoped is None else set(scoped)
     gone = [
         (pk, status)
@@ -356,9 +389,10 @@ def _reconcile(
     for status, reason in ((FindingStatus.WARNING, "已按时办理"), (None, "已不再成立")):
         pks = [pk for pk, s in gone if (s == status if status else s != FindingStatus.WARNING)]
         for start in range(0, len(pks), _CHUNK):
-            Finding.objects.filter(pk__in=pks[start : start + _CHUNK]).update(
-                is_open=False, closed_at=now, close_reason=reason, last_changed_at=now
-            )
+            closing = Finding.objects.filter(pk__in=pks[start : start + _CHUNK])
+            if part is not None and scoped is None:
+                closing = closing.filter(part.findings())
+            closing.update(is_open=False, closed_at=now, close_reason=reason, last_changed_at=now)
     return len(found), created, updated, len(gone)
 
 
@@ -421,6 +455,55 @@ def _fill(finding: Finding, result: Result, severity: str, digest: str, now: dat
     finding.digest = digest
 
 
+def close_disabled(rule: Rule, stamp: datetime) -> dict[str, Any]:
+    """A disabled rule's open findings are closed (规则已停用)."""
+    closed = Finding.objects.filter(rule=rule, is_open=True).update(
+        is_open=False, closed_at=stamp, close_reason="规则已停用", last_changed_at=stamp
+    )
+    return {"disabled": True, "closed": closed}
+
+
+def settings_changed(rule: Rule, prev: PatrolRun | None) -> bool:
+    """New settings since the previous run: every subject may be judged differently."""
+    return bool(prev is not None and rule.settings_changed_at
+                and rule.settings_changed_at > prev.started_at)  # fmt: skip
+
+
+def run_rule(
+    rdef: RuleDef, rule: Rule, base: EvalContext, stamp: datetime, part: Slice | None = None
+) -> dict[str, Any]:
+    """Evaluate one enabled rule (its subjects in ``part`` only, when given: the query is
+    filtered by the slice's units in SQL) and reconcile its findings; ``base.scope`` None is a
+    full evaluation. The same code runs in one process and in each part of a fanned-out run."""
+    ctx = replace(base, settings={**rdef.defaults, **rule.overrides})
+    clock = time.perf_counter()
+    outcome: dict[str, Any] = {"found": 0, "created": 0, "updated": 0, "closed": 0}
+    for query in _queries(rdef, ctx):
+        if part is not None:
+            if not isinstance(query, RecordQuery):
+                raise TypeError(f"{rdef.code}: an analysis rule cannot be cut by county")
+            query = replace(query, queryset=query.queryset.filter(part.q(query.unit)))
+        if ctx.scope is None or query.narrow is None:
+            # a query that cannot be narrowed is evaluated in full
+            query_ctx = replace(ctx, scope=None)
+        else:
+            evaluator: Any = EVALUATORS[rdef.kind]
+            query_ctx = replace(ctx, subjects=evaluator.subjects(query, ctx.settings, ctx))
+        counts = _reconcile(
+            rule,
+            query.subject_type,
+            _evaluate(rdef, query, query_ctx),
+            query_ctx.subjects,
+            stamp,
+            part,
+        )
+        for key, value in zip(outcome, counts, strict=True):
+            outcome[key] += value
+    outcome["seconds"] = round(time.perf_counter() - clock, 3)
+    outcome["incremental"] = base.scope is not None
+    return outcome
+
+
 def run_patrol(
     *,
     as_of: datetime,
@@ -451,6 +534,13 @@ def run_patrol(
             raise PatrolError(
                 ErrorCode.RULE_NOT_FOUND, f"规则不存在：{', '.join(sorted(unknown))}", field="codes"
             )
+    if fanout.enabled():
+        # one task per county bureau and per cross-county rule, on the workers
+        from fazhi.patrol.tasks import fanned_patrol
+
+        return fanned_patrol(
+            as_of=as_of, actor=actor, mode=mode, codes=wanted, pack_code=pack_code, now=now
+        )
     calendar = HolidayCalendar.from_database()
     stats: dict[str, Any] = {"rules": {}}
     with transaction.atomic():
@@ -477,41 +567,10 @@ def run_patrol(
                 continue
             rule = rules[rdef.code]
             if not rule.enabled:
-                closed = Finding.objects.filter(rule=rule, is_open=True).update(
-                    is_open=False, closed_at=stamp, close_reason="规则已停用",
-                    last_changed_at=stamp,
-                )  # fmt: skip
-                stats["rules"][rdef.code] = {"disabled": True, "closed": closed}
+                stats["rules"][rdef.code] = close_disabled(rule, stamp)
                 continue
-            rule_scope = scope
-            if (
-                scope is not None
-                and prev is not None
-                and rule.settings_changed_at
-                and rule.settings_changed_at > prev.started_at
-            ):
-                rule_scope = None  # new settings: every subject may be judged differently
-            ctx = replace(base, scope=rule_scope, settings={**rdef.defaults, **rule.overrides})
-            clock = time.perf_counter()
-            outcome: dict[str, Any] = {"found": 0, "created": 0, "updated": 0, "closed": 0}
-            for query in _queries(rdef, ctx):
-                if rule_scope is None or query.narrow is None:
-                    # a query that cannot be narrowed is evaluated in full
-                    query_ctx = replace(ctx, scope=None)
-                else:
-                    evaluator: Any = EVALUATORS[rdef.kind]
-                    query_ctx = replace(ctx, subjects=evaluator.subjects(query, ctx.settings, ctx))
-                counts = _reconcile(
-                    rule,
-                    query.subject_type,
-                    _evaluate(rdef, query, query_ctx),
-                    query_ctx.subjects,
-                    stamp,
-                )
-                for key, value in zip(outcome, counts, strict=True):
-                    outcome[key] += value
-            outcome["seconds"] = round(time.perf_counter() - clock, 3)
-            outcome["incremental"] = rule_scope is not None
+            rule_scope = None if settings_changed(rule, prev) else scope
+            outcome = run_rule(rdef, rule, replace(base, scope=rule_scope), stamp)
             stats["rules"][rdef.code] = outcome
             for key in totals:
                 totals[key] += outcome[key]
@@ -564,8 +623,15 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def tick_patrol(now: datetime, actor: User) -> dict[str, Any]:
-    """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself)."""
-    run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL, now=now)
+    """``fazhi tick`` step: an incremental patrol at ``now`` (it falls back to full by itself).
+    Fanned out, a patrol already running (a full run started by cron) makes the step wait for
+    the next tick rather than fail the tick."""
+    try:
+        run = run_patrol(as_of=now, actor=actor, mode=RunMode.INCREMENTAL, now=now)
+    except PatrolError as exc:
+        if exc.code != ErrorCode.PATROL_BUSY:
+            raise
+        return {"skipped": exc.message}
     return {
         "run": run.pk,
         "mode": run.mode,

@@ -1,0 +1,315 @@
+"""The patrol fanned out per 县局/分局 (``patrol.tasks``, ``core.fanout``) finds exactly what one
+process finds, and a part that dies part-way leaves nothing and is done once on its retry.
+
+The store is a generated 市局 with two county bureaus (two small counties, ~15,000 records),
+generated once for the module. The comparisons run the fan-out through Celery in eager mode
+(the parts run in this process, through the task and its retries); one test sends the parts
+through Redis (``FAZHI_BROKER_URL``, by default 127.0.0.1:6379, started by ``.ci/run``) on a
+queue of its own to ``fazhi worker`` running in a process of its own."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from fazhi.accounts.services import system_user
+from fazhi.core import fanout
+from fazhi.core.models import FanoutPart, Lease
+from fazhi.core.tick import claim
+from fazhi.exchange.services import import_bundle
+from fazhi.patrol import tasks
+from fazhi.patrol.error_codes import PatrolError
+from fazhi.patrol.models import Finding, PatrolRun, RunMode
+from fazhi.patrol.services import run_patrol, tick_patrol
+from fazhi.patrol.tasks import PATROL_LEASE, fanned_patrol
+from fazhi.records import models as m
+from fazhi.records.bureaus import county_bureaus
+from fazhi.rectification.models import Problem
+from fazhi.rectification.services.tick import tick_rectification
+from fazhi.synth import services as synth
+
+AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")
+LATER = AS_OF + timedelta(days=3)
+PAIR = synth.Scale("pair", cities=0, counties_per_city=2, size=0.01)
+
+FINDING_FIELDS = [
+    "rule_id", "subject_type", "subject_id", "status", "severity", "unit_id", "officer_id",
+    "case_id", "trigger_at", "due_at", "done_at", "facts", "explanation", "score", "is_open",
+    "first_seen_at", "last_changed_at", "closed_at", "close_reason", "digest",
+]  # fmt: skip
+PROBLEM_FIELDS = [
+    "finding__rule_id", "finding__subject_type", "finding__subject_id", "rule_id", "unit_id",
+    "officer_id", "case_id", "severity", "status", "source", "due_at", "level",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pair_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pair") / "pair.jsonl.gz"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(synth.SCALES, PAIR.name, PAIR)
+        synth.generate(synth.Options(PAIR.name, 7, out, as_of=AS_OF.isoformat()))
+    return out
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Fan-out on, the parts run by Celery in this process; no wait before a retry."""
+    conf = fanout.celery_app.conf
+    before = conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS
+    conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = True, False, 0
+    yield
+    conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = before
+
+
+def findings() -> list[tuple[Any, ...]]:
+    return list(Finding.objects.order_by("rule_id", "subject_type", "subject_id")
+                .values_list(*FINDING_FIELDS))  # fmt: skip
+
+
+def problems() -> list[tuple[Any, ...]]:
+    return sorted(Problem.objects.values_list(*PROBLEM_FIELDS), key=repr)
+
+
+def change_records(now: datetime) -> None:
+    """A day's edits: measures released, cases' units moved within their county, times stamped
+    as an import stamps them, so that the next incremental run sees them."""
+    measures = list(m.Measure.objects.filter(ended_at__isnull=True).order_by("pk")[:15])
+    for measure in measures:
+        measure.ended_at = measure.started_at + timedelta(days=40)
+        measure.changed_at = now
+    m.Measure.objects.bulk_update(measures, ["ended_at", "changed_at"])
+    events = list(m.Event.objects.order_by("pk")[:30])
+    for event in events:
+        event.at = event.at + timedelta(days=5)
+        event.changed_at = now
+    m.Event.objects.bulk_update(events, ["at", "changed_at"])
+
+
+def scenario(patrol: Any) -> dict[str, Any]:
+    """A full patrol, the problems it raises, a day's edits, an incremental patrol, problems:
+    what each step left."""
+    actor = system_user()
+    full = patrol(as_of=AS_OF, actor=actor, mode=RunMode.FULL, now=AS_OF)
+    after_full = findings()
+    tick_rectification(AS_OF, actor)
+    change_records(timezone.now())
+    incremental = patrol(as_of=LATER, actor=actor, mode=RunMode.INCREMENTAL, now=LATER)
+    tick_rectification(LATER, actor)
+    return {
+        "full": after_full,
+        "full_totals": {k: full.stats[k] for k in ("found", "created", "updated", "closed")},
+        "incremental_mode": incremental.mode,
+        "incremental": findings(),
+        "incremental_totals": {
+            k: incremental.stats[k] for k in ("found", "created", "updated", "closed")
+        },
+        "problems": problems(),
+    }
+
+
+def in_savepoint(fn: Any) -> Any:
+    """``fn()`` inside a savepoint that is then rolled back: the store is as it was."""
+    sid = transaction.savepoint()
+    try:
+        return fn()
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.slow
+def test_fanned_out_per_county_it_finds_and_raises_exactly_what_one_process_does(
+    pair_bundle: Path, eager: None, db: Any
+) -> None:
+    # given a 市局 of two county bureaus
+    assert import_bundle([pair_bundle], actor=system_user()).ok
+    counties = county_bureaus()
+    assert len(counties) == 2
+    # when the same full and incremental patrols run in one process, and then fanned out
+    one = in_savepoint(lambda: scenario(run_patrol))
+    fanned = in_savepoint(lambda: scenario(lambda **kw: fanned_patrol(pack_code="cn-police-2026",
+                                                                     **kw)))  # fmt: skip
+    # then the findings after each run, the run's counts and the problems are the same
+    assert one["full"], "the generated store must have findings to compare"
+    assert one["problems"], "the findings must raise problems to compare"
+    assert one["incremental_mode"] == fanned["incremental_mode"] == RunMode.INCREMENTAL
+    assert one["incremental"] != one["full"], "the edits must change findings"
+    for key in one:
+        assert fanned[key] == one[key], key
+    # and both counties had findings of their own (the split is not trivially one-sided)
+    units = {row[FINDING_FIELDS.index("unit_id")] for row in one["full"]}
+    assert all(units & set(county_units) for county_units in counties.values())
+
+
+@pytest.mark.slow
+def test_a_part_killed_midway_leaves_nothing_and_its_retry_completes_once(
+    pair_bundle: Path, eager: None, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the generated store and what one process finds in it
+    assert import_bundle([pair_bundle], actor=system_user()).ok
+    expected = in_savepoint(
+        lambda: (run_patrol(as_of=AS_OF, actor=system_user(), now=AS_OF), findings())[1]
+    )
+    # and a worker that dies in its first county part after that part has written findings
+    first_county = "county:" + sorted(county_bureaus())[0]
+    real = tasks.run_rule
+    calls: dict[str, int] = {}
+
+    def dying(rdef: Any, rule: Any, base: Any, stamp: Any, part: Any = None) -> Any:
+        outcome = real(rdef, rule, base, stamp, part)
+        key = current_key["key"]
+        calls[key] = calls.get(key, 0) + 1
+        if key == first_county and calls[key] == 3:  # the third rule of its first attempt
+            assert Finding.objects.exists(), "the part must have written before it dies"
+            raise ConnectionResetError("worker lost")
+        return outcome
+
+    current_key: dict[str, str] = {}
+    real_part = tasks.patrol_part
+
+    def tracking(params: dict[str, Any], key: str) -> dict[str, Any]:
+        current_key["key"] = key
+        return real_part(params, key)
+
+    monkeypatch.setattr(tasks, "run_rule", dying)
+    monkeypatch.setattr(fanout, "fanout_parts", lambda: {tasks.KIND: tracking})
+    # when the run is fanned out
+    run = fanned_patrol(as_of=AS_OF, actor=system_user(), pack_code="cn-police-2026", now=AS_OF)
+    # then the part was tried twice, finished once, and the findings are one process's
+    part = FanoutPart.objects.get(job__kind="patrol", key=first_county)
+    assert part.attempts == 2
+    assert part.finished_at is not None
+    assert not part.error
+    assert findings() == expected
+    assert run.stats["found"] == sum(1 for row in expected if row[FINDING_FIELDS.index("is_open")])
+    # and a copy of the finished part sent again (a redelivery) changes nothing
+    before = findings()
+    assert fanout.run_part(part.job_id, first_county) == part.result
+    assert findings() == before
+    assert FanoutPart.objects.get(pk=part.pk).attempts == 2
+
+
+@pytest.mark.slow
+def test_a_part_failing_on_every_attempt_stops_the_run_without_recording_it(
+    pair_bundle: Path, eager: None, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a part that always fails
+    assert import_bundle([pair_bundle], actor=system_user()).ok
+
+    def broken(params: dict[str, Any], key: str) -> dict[str, Any]:
+        if key == tasks.REST:
+            raise RuntimeError("磁盘已满")
+        return tasks.patrol_part(params, key)
+
+    monkeypatch.setattr(fanout, "fanout_parts", lambda: {tasks.KIND: broken})
+    # when the run is fanned out, then it is refused naming the part, no run is recorded (the
+    # next incremental run starts from the previous one), and the patrol lease is free again
+    with pytest.raises(PatrolError, match="rest"):
+        fanned_patrol(as_of=AS_OF, actor=system_user(), pack_code="cn-police-2026")
+    assert not PatrolRun.objects.exists()
+    failed = FanoutPart.objects.get(key=tasks.REST)
+    assert failed.attempts == settings.FANOUT_RETRIES + 1
+    assert "磁盘已满" in failed.error
+    assert Lease.objects.get(name=PATROL_LEASE).expires_at is None
+
+
+def test_a_second_fanned_out_run_is_refused_while_one_holds_the_lease(eager: None, db: Any) -> None:
+    # given a live fanned-out run holding the patrol lease
+    assert claim(PATROL_LEASE, "host:1:other", timezone.now()) == {}
+    # when another starts, then it is refused in Chinese, naming the holder
+    with pytest.raises(PatrolError, match=r"另一次巡查正在进行.*host:1:other"):
+        fanned_patrol(as_of=AS_OF, actor=system_user(), pack_code="cn-police-2026")
+    # and, with fan-out on, the tick's patrol step waits for the next tick instead of failing
+    with override_settings(FANOUT=True):
+        outcome = tick_patrol(AS_OF, system_user())
+    assert "另一次巡查正在进行" in outcome["skipped"]
+    assert not PatrolRun.objects.exists()
+
+
+def test_with_fan_out_off_the_patrol_runs_in_this_process_and_sends_nothing(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given fan-out off (the default) and a broker that would refuse every task
+    assert settings.FANOUT is False
+    monkeypatch.setattr(fanout.part_task, "apply_async", lambda *a, **k: pytest.fail("sent"))
+    # when the tick patrols, then the run is recorded with no parts at all
+    outcome = tick_patrol(AS_OF, system_user())
+    run = PatrolRun.objects.get(pk=outcome["run"])
+    assert "fanout" not in run.stats
+    assert not FanoutPart.objects.exists()
+
+
+# ``fazhi worker`` as the operator starts it, in a process of its own.
+WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
+
+
+@pytest.fixture
+def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
+    """``fazhi worker`` in a subprocess on this test's database, fed through Redis on a queue of
+    this test's own (``subprocess_env``: committed data only, SQLite's database in a file)."""
+    client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
+    queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
+    conf = fanout.celery_app.conf
+    before = conf.task_default_queue
+    conf.task_default_queue = queue
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "worker", "--concurrency=2", f"--queue={queue}",
+         "--loglevel=WARNING"],
+        env=subprocess_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        conf.task_default_queue = before
+        process.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish first
+        _out, err = process.communicate(timeout=60)
+        client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
+        assert process.returncode == 0, err.decode(errors="replace")[-2000:]
+
+
+@pytest.mark.slow
+def test_through_redis_a_worker_does_the_parts_and_finds_what_one_process_does(
+    pair_bundle: Path, worker: str
+) -> None:
+    # given the generated store, patrolled once in this process
+    actor = system_user()
+    assert import_bundle([pair_bundle], actor=actor).ok
+    run_patrol(as_of=AS_OF, actor=actor, now=AS_OF)
+    expected = findings()
+    Finding.objects.all().delete()
+    PatrolRun.objects.all().delete()
+    # when the same patrol is sent through Redis to ``fazhi worker``
+    run = fanned_patrol(as_of=AS_OF, actor=actor, pack_code="cn-police-2026", now=AS_OF)
+    # then every part was done by the worker, once, and the findings are the same
+    parts = FanoutPart.objects.filter(job__kind="patrol")
+    assert parts.count() == run.stats["fanout"]["parts"] > 2
+    assert all(p.finished_at and p.attempts == 1 for p in parts)
+    assert findings() == expected
+
+
+def test_the_worker_command_refuses_to_start_without_a_broker(db: Any) -> None:
+    # given no broker configured, when ``fazhi worker`` starts, then it stops naming the setting
+    with (
+        override_settings(FANOUT_BROKER_URL=""),
+        pytest.raises(CommandError, match="FAZHI_BROKER_URL"),
+    ):
+        call_command("worker")
