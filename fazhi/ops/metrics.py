@@ -4,8 +4,8 @@ The tick, the patrol and the workers run in other processes than the web server 
 scrape (the scheduler, ``fazhi worker``, cron), so nothing is counted in memory: a custom
 collector reads what those processes leave in the database — the tick's lease (its last start,
 finish, result and failure, ``core.Lease``), the patrol runs (``patrol.PatrolRun``), the webhook
-outbox (``notifications.WebhookDelivery``) — and the broker's queues (Redis list lengths, see
-``fazhi.ops.broker``). Any number of web processes answer the same numbers.
+outbox (``notifications.WebhookDelivery``), the workers' parts (``core.FanoutPart``) — and the
+broker's queues (Redis list lengths, see ``fazhi.ops.broker``). Any number of web processes answer the same numbers.
 
 Names follow Prometheus' conventions: seconds, ``_total`` for counters, ``_timestamp_seconds``
 for moments (Unix time).
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import (
@@ -27,7 +27,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from fazhi.core.models import Lease
+from fazhi.core.models import FanoutPart, Lease
 from fazhi.core.tick import TICK_LEASE
 from fazhi.notifications.models import DeliveryStatus, WebhookDelivery
 from fazhi.ops import broker
@@ -49,6 +49,7 @@ class FazhiCollector(Collector):
         yield from self.patrol()
         yield from self.webhooks()
         yield from self.queues()
+        yield from self.fanout()
 
     def tick(self, now: datetime) -> Iterator[Metric]:
         lease = Lease.objects.filter(name=TICK_LEASE).first()
@@ -185,6 +186,29 @@ class FazhiCollector(Collector):
         for status in DeliveryStatus.values:
             family.add_metric([status], counts.get(status, 0))
         yield family
+
+    def fanout(self) -> Iterator[Metric]:
+        """The workers' parts (``core.FanoutPart``): open, finished and given up, and every
+        attempt, so that retries show before a run fails."""
+        counts = FanoutPart.objects.aggregate(
+            open=Count("pk", filter=Q(finished_at__isnull=True, failed_at__isnull=True)),
+            finished=Count("pk", filter=Q(finished_at__isnull=False)),
+            failed=Count("pk", filter=Q(failed_at__isnull=False)),
+            attempts=Sum("attempts"),
+        )
+        parts = GaugeMetricFamily(
+            "fazhi_fanout_parts",
+            "Parts of fanned-out work by state (failed: given up after the retries).",
+            labels=["state"],
+        )
+        for state in ("open", "finished", "failed"):
+            parts.add_metric([state], counts[state] or 0)
+        yield parts
+        yield CounterMetricFamily(
+            "fazhi_fanout_part_attempts",
+            "Attempts the workers made at the parts (more than the parts: retries).",
+            value=counts["attempts"] or 0,
+        )
 
     def queues(self) -> Iterator[Metric]:
         url = broker.configured_url()

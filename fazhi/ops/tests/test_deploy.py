@@ -25,9 +25,6 @@ REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
 UNITS = DEPLOY / "systemd"
 INSTALLED = "/opt/fazhi"  # where the units and the image put the repository
-# Named by the fan-out of issue 18 (`fazhi worker`, its broker settings), which another branch
-# adds; tolerated as missing until it is merged, checked like the rest once present.
-FANOUT_PENDING = {"worker", "FAZHI_BROKER_URL", "FAZHI_FANOUT"}
 # Variables compose itself reads (${...} in compose.yaml), not fazhi.
 COMPOSE_ONLY = {"POSTGRES_PASSWORD", "FAZHI_HTTP_PORT"}
 
@@ -89,7 +86,7 @@ def check_command(argv: list[str], problems: list[str], where: str) -> str:
     program = Path(argv[0]).name
     if program == "fazhi":
         name = ALIASES.get(argv[1], argv[1])
-        if name not in get_commands() and argv[1] not in FANOUT_PENDING:
+        if name not in get_commands():
             problems.append(f"{where}: fazhi {argv[1]} is not a fazhi command")
         return f"fazhi {argv[1]}"
     if program == "gunicorn":
@@ -163,7 +160,7 @@ def test_every_variable_named_is_read_by_fazhi_or_by_compose() -> None:
     for service in fazhi_services().values():
         named |= set(service.get("environment") or {})
     unknown = named - SETTINGS_ENV - GUNICORN_ENV - COMPOSE_ONLY
-    assert unknown <= FANOUT_PENDING, f"read by nobody: {sorted(unknown - FANOUT_PENDING)}"
+    assert not unknown, f"read by nobody: {sorted(unknown)}"
     # what compose interpolates is in the example (or has a default), and is compose's own
     # or fazhi's
     for variable, default in re.findall(r"\$\{(\w+)(:-[^}]*)?", text):

@@ -147,3 +147,22 @@ def test_an_unreachable_broker_is_reported_down() -> None:
     assert found["fazhi_broker_up", ()] == 0
     assert found["fazhi_tick_last_success", ()] == 0
     assert found["fazhi_tick_last_finish_timestamp_seconds", ()] == 0
+
+
+@override_settings(METRICS_TOKEN=TOKEN)
+def test_the_workers_parts_are_counted_by_state_with_their_attempts() -> None:
+    # given a fanned-out patrol: one part done at the second attempt, one given up, one waiting
+    from fazhi.core.models import FanoutJob, FanoutPart
+
+    now = timezone.now()
+    job = FanoutJob.objects.create(kind="patrol", params={})
+    FanoutPart.objects.create(job=job, key="county:A", attempts=2, finished_at=now)
+    FanoutPart.objects.create(job=job, key="county:B", attempts=4, failed_at=now, error="x")
+    FanoutPart.objects.create(job=job, key="rule:ZN-BL-01", attempts=1)
+    # when Prometheus scrapes
+    found = samples()
+    # then each state is counted, and the retries show in the attempts
+    assert found["fazhi_fanout_parts", (("state", "open"),)] == 1
+    assert found["fazhi_fanout_parts", (("state", "finished"),)] == 1
+    assert found["fazhi_fanout_parts", (("state", "failed"),)] == 1
+    assert found["fazhi_fanout_part_attempts_total", ()] == 7
