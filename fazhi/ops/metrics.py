@@ -5,7 +5,8 @@ scrape (the scheduler, ``fazhi worker``, cron), so nothing is counted in memory:
 collector reads what those processes leave in the database — the tick's lease (its last start,
 finish, result and failure, ``core.Lease``), the patrol runs (``patrol.PatrolRun``), the webhook
 outbox (``notifications.WebhookDelivery``), the workers' parts (``core.FanoutPart``) — and the
-broker's queues (Redis list lengths, see ``fazhi.ops.broker``). Any number of web processes answer the same numbers.
+broker's queues (Redis list lengths, see ``fazhi.ops.broker``). Any number of web processes
+answer the same numbers.
 
 Names follow Prometheus' conventions: seconds, ``_total`` for counters, ``_timestamp_seconds``
 for moments (Unix time).
