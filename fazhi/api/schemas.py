@@ -791,6 +791,8 @@ class ReportPage(Schema):
     limit: int
     offset: int
     items: list[ReportOut]
+
+
 # --- 执法服务专岗 ------------------------------------------------------------------------------
 
 REQUEST_STATUS_TEXT = labels(RequestStatus)
