@@ -174,6 +174,9 @@ ENDPOINTS = {
     ("get", "/api/v1/reports"),
     ("get", "/api/v1/reports/{report_id}"),
     ("get", "/api/v1/reports/{report_id}/files/{fmt}"),
+    ("get", "/api/v1/servicedesk/requests"),
+    ("get", "/api/v1/servicedesk/requests/{request_id}"),
+    ("post", "/api/v1/servicedesk/requests/{request_id}/actions/{action}"),
 }
 
 
