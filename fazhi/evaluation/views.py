@@ -340,14 +340,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     _text, month = _month_param(request)
     scope = scope_of(request.user)
     q = quality.load()
-    qs = quality.candidates(
-        month, q, now=timezone.now(), cases=visible(m.Case.objects.all(), scope)
-    ).select_related("unit", "lead_officer")
-    total = qs.count()
-    best = list(qs.order_by("-quality", "closed_at", "pk")[: q.shown])
-    worst = list(qs.order_by("quality", "closed_at", "pk")[: q.shown])
-    for row in [*best, *worst]:
-        row.parts = quality.explain(row, q)  # type: ignore[attr-defined]
+    top = quality.ranked(month, q, now=timezone.now(), cases=visible(m.Case.objects.all(), scope))
     picks = (
         visible(CasePick.objects.filter(month=month), scope)
         .select_related("case", "unit", "task")
@@ -360,9 +353,9 @@ def cases(request: HttpRequest) -> HttpResponse:
         {
             "month": month,
             "month_text": f"{month:%Y-%m}",
-            "total": total,
-            "best": best,
-            "worst": worst,
+            "total": top.total,
+            "best": top.best,
+            "worst": top.worst,
             "picks": picks,
             "picked": set(picks.values_list("case_id", flat=True)),
             # every month's 剖析 not yet accepted, the unit's or the brigade's to act on

@@ -6,6 +6,7 @@ users called directly, and the pages."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -360,6 +361,31 @@ def test_the_brigade_sees_the_candidates_explained_and_picks_in_the_browser(
     # the case page shows the pick
     case_page = zhou.get(f"/cases/{cases.bad.pk}/").content.decode()
     assert "被评为最差案件" in case_page
+
+
+def test_the_best_and_worst_shown_are_the_top_and_bottom_of_the_months_scores(
+    cases: Cases,
+) -> None:
+    # given October's four closed cases and a scheme that shows two of each end
+    q = quality.load()
+    q = dataclasses.replace(q, cases={**q.cases, "shown": 2})
+    everyone = sorted(scored().values(), key=lambda c: (c.quality, c.closed_at, c.pk))
+    # when the month is ranked
+    top = quality.ranked(OCTOBER, q, now=PICKED_AT)
+    # then all four count, the two lowest scores lead the worst and the two highest the best,
+    # each with its parts explained
+    assert top.total == 4
+    assert [c.pk for c in top.worst] == [cases.floor.pk, cases.bad.pk]
+    assert [c.pk for c in top.worst] == [c.pk for c in everyone[:2]]
+    best = sorted(everyone, key=lambda c: (-c.quality, c.closed_at, c.pk))[:2]
+    assert [c.pk for c in top.best] == [c.pk for c in best]
+    assert cases.bad.pk not in {c.pk for c in top.best}
+    assert {p["part"]: p["count"] for p in top.worst[1].parts}["review_lost"] == 1
+    # and a scope narrows the ranking to its cases
+    only_bad = quality.ranked(
+        OCTOBER, q, now=PICKED_AT, cases=type(cases.bad).objects.filter(pk=cases.bad.pk)
+    )
+    assert (only_bad.total, [c.pk for c in only_bad.best]) == (1, [cases.bad.pk])
 
 
 def test_a_legal_officer_may_not_pick_in_the_browser(cases: Cases, bureau: Any) -> None:
