@@ -215,9 +215,8 @@ def ranked(
     in one scan (a city's month has thousands) and ranked here: ordering the annotated set twice
     in SQL cost two more full scans of the correlated counts. Only the rows shown are then read
     whole, with their parts."""
-    scored = list(
-        candidates(month, q, now=now, cases=cases).values_list("pk", "quality", "closed_at")
-    )
+    annotated: Any = candidates(month, q, now=now, cases=cases)
+    scored = list(annotated.values_list("pk", "quality", "closed_at"))
     # ties broken by closing time, then by the case number
     best = sorted(scored, key=lambda r: (-r[1], r[2], r[0]))[: q.shown]
     worst = sorted(scored, key=lambda r: (r[1], r[2], r[0]))[: q.shown]

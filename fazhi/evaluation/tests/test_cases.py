@@ -380,7 +380,8 @@ def test_the_best_and_worst_shown_are_the_top_and_bottom_of_the_months_scores(
     best = sorted(everyone, key=lambda c: (-c.quality, c.closed_at, c.pk))[:2]
     assert [c.pk for c in top.best] == [c.pk for c in best]
     assert cases.bad.pk not in {c.pk for c in top.best}
-    assert {p["part"]: p["count"] for p in top.worst[1].parts}["review_lost"] == 1
+    parts = top.worst[1].parts  # type: ignore[attr-defined]
+    assert {p["part"]: p["count"] for p in parts}["review_lost"] == 1
     # and a scope narrows the ranking to its cases
     only_bad = quality.ranked(
         OCTOBER, q, now=PICKED_AT, cases=type(cases.bad).objects.filter(pk=cases.bad.pk)
