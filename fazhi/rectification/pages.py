@@ -21,6 +21,7 @@ from fazhi.rectification.services.permissions import (
     PUSH,
     allowed_finding_actions,
 )
+from fazhi.rectification.services.burden import burden_summary
 from fazhi.rectification.services.precision import rule_precision
 
 
@@ -50,6 +51,7 @@ def rule_page(rule: Rule, request: HttpRequest, scope: DataScope) -> dict[str, A
     now = timezone.now()
     return {
         "precision": rule_precision(rule.code),
+        "burden": burden_summary(visible(Problem.objects.filter(rule=rule), scope), now),
         # the silences within the reader's scope: current and those of the last 90 days
         "silences": list(
             visible(Silence.objects.filter(rule=rule), scope)
