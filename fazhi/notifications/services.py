@@ -3,9 +3,10 @@
 ``notify`` writes the notifications and, when ``FAZHI_WEBHOOK_URL`` is set, one outbox row per
 message in the same transaction. A message with a ``group`` (a case, a day: the caller's grouping
 setting) joins the recipient's unread digest of that kind and group instead of standing alone:
-one notification, one unread count, one webhook row (merged while it waits) per digest. ``tick_deliver`` (a ``fazhi tick`` step, never a web request)
-POSTs the due rows, claiming each with a conditional UPDATE first so that two ticks never send
-the same row at once, and retries failures with exponential backoff.
+one notification, one unread count, one webhook row (merged while it waits) per digest.
+``tick_deliver`` (a ``fazhi tick`` step, never a web request) POSTs the due rows, claiming
+each with a conditional UPDATE first so that two ticks never send the same row at once, and
+retries failures with exponential backoff.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def case_page(case: m.Case, request: HttpRequest, scope: DataScope) -> dict[str,
         "findings": found,
         "open_findings": sum(1 for f in found if f.is_open),
         "timeline": lines,
-        **_deadline_clocks(case, found),
+        # a held-back deadline is timed from a time in doubt: no clock of its own either
+        **_deadline_clocks(case, [fd for fd in found if fd.pk not in nested]),
     }
 
 

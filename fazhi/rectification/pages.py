@@ -14,6 +14,7 @@ from fazhi.core.scope import DataScope, visible
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records import models as m
 from fazhi.rectification.models import Problem, ProblemStatus
+from fazhi.rectification.services.burden import burden_summary
 from fazhi.rectification.services.permissions import (
     ACTION_LABELS,
     CONFIRM,
@@ -21,7 +22,6 @@ from fazhi.rectification.services.permissions import (
     PUSH,
     allowed_finding_actions,
 )
-from fazhi.rectification.services.burden import burden_summary
 from fazhi.rectification.services.precision import rule_precision
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from fazhi.accounts.models import Role
 from fazhi.core.scope import DataScope, visible
-from fazhi.rectification.services.burden import burden_summary
 from fazhi.rectification.models import (
     Level,
     Problem,
@@ -19,6 +18,7 @@ from fazhi.rectification.models import (
     overdue_q,
     time_left_text,
 )
+from fazhi.rectification.services.burden import burden_summary
 
 PANEL_ROWS = 10
 BURDEN_ROWS = 5

@@ -37,7 +37,9 @@ severity = "一般"
 """
 
 
-def _inhibit(source: str, targets: str, match: str = "subject", reason: str = "起算时间错误") -> str:
+def _inhibit(
+    source: str, targets: str, match: str = "subject", reason: str = "起算时间错误"
+) -> str:
     return (
         f'\n[[inhibit]]\nsource = "{source}"\ntargets = {targets}\nmatch = "{match}"\n'
         f'reason = "{reason}"\n'
@@ -81,7 +83,9 @@ def test_the_bureau_pack_inhibits_the_deadlines_of_a_record_whose_times_are_reve
     pack = load_pack()
     sync_rules(pack)
     # then SJ-03 holds back the deadlines timed from the same measure, case, incident, visit
-    targets = set(RuleInhibition.objects.filter(source_id="SJ-03").values_list("target_id", flat=True))
+    targets = set(
+        RuleInhibition.objects.filter(source_id="SJ-03").values_list("target_id", flat=True)
+    )
     assert {"XS-JL-01", "XS-LA-01", "JQ-01", "GF-BA-04"} <= targets
     assert all(r.kind == "deadline" for r in pack.rules if r.code in targets)
     # and a relation the pack drops is removed on the next sync, one it keeps stays

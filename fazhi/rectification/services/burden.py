@@ -90,10 +90,11 @@ def median_waits(problems: QuerySet[Problem], by: By) -> dict[str, float]:
             wait=ExpressionWrapper(F("acted_at") - F("created_at"), output_field=DurationField())
         )
         .annotate(
-            rank=Window(RowNumber(), partition_by=[F(field)], order_by=[F("wait").asc(),
-                                                                         F("pk").asc()]),
+            rank=Window(
+                RowNumber(), partition_by=[F(field)], order_by=[F("wait").asc(), F("pk").asc()]
+            ),
             size=Window(Count("pk"), partition_by=[F(field)]),
-        )  # fmt: skip
+        )
         .filter(rank__gte=(F("size") + 1) / 2, rank__lte=(F("size") + 2) / 2)
         .values_list(field, "wait")
         .order_by()

@@ -77,13 +77,17 @@ def trip_circuits(
     with its own). Called inside the creating transaction."""
     counts = repeat_counts(problems, now)
     tripped = [
-        p for p in problems if counts.get(p.pk, 0) >= policy.repeat_threshold and p.level < Level.CHIEF
+        p
+        for p in problems
+        if counts.get(p.pk, 0) >= policy.repeat_threshold and p.level < Level.CHIEF
     ]
     if not tripped:
         return []
     won = []
     for p in tripped:
-        if Problem.objects.filter(pk=p.pk, level=p.level).update(level=Level.CHIEF, escalated_at=now):
+        if Problem.objects.filter(pk=p.pk, level=p.level).update(
+            level=Level.CHIEF, escalated_at=now
+        ):
             p.level, p.escalated_at = Level.CHIEF, now
             won.append(p)
     if not won:
@@ -98,8 +102,8 @@ def trip_circuits(
             level=Level.CHIEF,
             at=now,
             comment=(
-                f"本月第{counts[p.pk]}次因同一规则被推送整改（熔断阈值 {policy.repeat_threshold}），"
-                f"直报{Level.CHIEF.label}"
+                f"本月第{counts[p.pk]}次因同一规则被推送整改"
+                f"（熔断阈值 {policy.repeat_threshold}），直报{Level.CHIEF.label}"
             ),
         )
         for p in won

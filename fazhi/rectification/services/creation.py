@@ -31,6 +31,7 @@ from fazhi.rectification.models import (
     Verb,
     verb_action,
 )
+from fazhi.rectification.services.circuit import trip_circuits
 from fazhi.rectification.services.due import due_at_for
 from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import (
@@ -41,7 +42,6 @@ from fazhi.rectification.services.permissions import (
     require_action,
     require_finding_action,
 )
-from fazhi.rectification.services.circuit import trip_circuits
 from fazhi.rectification.services.recipients import (
     describe,
     link,

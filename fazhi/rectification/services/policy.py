@@ -81,8 +81,8 @@ def change_policy(
         policy = RectificationPolicy.current()
         policy = RectificationPolicy.objects.select_for_update().get(pk=policy.pk)
         before = policy.values()
-        for key, number in clean.items():
-            setattr(policy, key, number)
+        for key, value in clean.items():
+            setattr(policy, key, value)
         policy.changed_at = timezone.now()
         policy.changed_by = actor.get_username()
         policy.save()

@@ -15,9 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.timezones import SHANGHAI
-
 from fazhi.accounts.models import Role
+from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
 from fazhi.rectification.models import LEVEL_ROLES, Level, NoticeGrouping, Problem
 

@@ -20,7 +20,6 @@ from fazhi.rectification.models import (
     Level,
     Problem,
     ProblemAction,
-    ProblemStatus,
     RectificationPolicy,
     Verb,
 )
@@ -60,7 +59,8 @@ def test_by_case_one_digest_per_officer_per_case_listing_each_problem(bureau, ma
     assert (a1.group_key, a1.item_count) == ("case:A-1", 3)
     assert a1.title == "案件 A-1 的整改通知（共3项）"
     assert (a2.group_key, a2.item_count) == ("case:A-2", 1)
-    assert a2.title.startswith("整改通知：") and a2.link.startswith("/problems/")
+    assert a2.title.startswith("整改通知：")
+    assert a2.link.startswith("/problems/")
     # and the digest lists each problem with its link
     problems = {p.finding_id: p.pk for p in Problem.objects.all()}
     links = list(a1.items.values_list("link", flat=True))
@@ -89,7 +89,8 @@ def test_a_later_tick_joins_the_unread_digest_and_a_read_digest_starts_a_new_one
     # then a new digest tells him, the read one stays as it was
     old, new = _notices("zhang")
     assert (old.item_count, new.item_count) == (2, 1)
-    assert new.read_at is None and old.read_at is not None
+    assert new.read_at is None
+    assert old.read_at is not None
 
 
 def test_by_day_one_digest_per_officer_per_day_across_cases(bureau, make_finding):
@@ -157,7 +158,8 @@ def test_the_webhook_sends_one_payload_per_digest_merging_items_while_it_waits(
     make_finding(case_id="A-1")
     create_problems_from_findings(T0 + 2 * MINUTE, system_user())
     later = WebhookDelivery.objects.filter(digest=digest).exclude(pk=row.pk).get()
-    assert later.payload["count"] == 4 and len(later.payload["items"]) == 1
+    assert later.payload["count"] == 4
+    assert len(later.payload["items"]) == 1
 
 
 def test_a_digest_page_lists_its_items_for_its_owner_only(bureau, make_finding):
@@ -190,7 +192,8 @@ def test_the_new_settings_are_changed_by_the_brigade_with_a_reason_and_audited(b
     policy = RectificationPolicy.current()
     assert (policy.notice_grouping, policy.repeat_threshold) == ("day", 4)
     assert (policy.burden_alerts_target, policy.burden_minutes_target) == (3, 600)
-    assert change.before["notice_grouping"] == "case" and change.after["notice_grouping"] == "day"
+    assert change.before["notice_grouping"] == "case"
+    assert change.after["notice_grouping"] == "day"
     event = AuditEvent.objects.filter(action="rectification.policy").latest("pk")
     assert event.details["after"]["repeat_threshold"] == 4
 
@@ -219,8 +222,12 @@ def test_refused_users_cannot_change_the_alert_settings(bureau, who):
     client = Client()
     client.force_login(bureau.users[who])
     page = client.get("/problems/policy/").content.decode()
-    assert "按案件合并" in page and "<select" not in page
-    assert client.post("/problems/policy/", {"notice_grouping": "none", "reason": "x"}).status_code == 403
+    assert "按案件合并" in page
+    assert "<select" not in page
+    assert (
+        client.post("/problems/policy/", {"notice_grouping": "none", "reason": "x"}).status_code
+        == 403
+    )
 
 
 # --- inhibition --------------------------------------------------------------------------------
@@ -306,7 +313,8 @@ def test_the_nth_problem_of_one_rule_in_a_month_goes_straight_to_the_chief(burea
     step = ProblemAction.objects.get(problem=problem, verb=Verb.CIRCUIT)
     assert "本月第3次" in step.comment
     (notice,) = _notices("sun", "circuit")
-    assert "张伟（O-001）" in notice.title and notice.link == f"/problems/{problem.pk}/"
+    assert "张伟（O-001）" in notice.title
+    assert notice.link == f"/problems/{problem.pk}/"
     assert AuditEvent.objects.filter(action="rectification.circuit").count() == 1
     # and escalation leaves it there (it is at the top already)
     assert escalate_problems(sh(2026, 4, 20, 9), system_user())["escalated"] == 2
@@ -386,7 +394,8 @@ def test_burden_per_officer_and_unit_with_the_median_minutes_to_action(bureau, m
     units = {b.key: b for b in burden(Problem.objects.all(), "unit", now)}
     assert (units["U-CN"].alerts, units["U-CN"].officers, units["U-CN"].minutes) == (4, 1, 45.0)
     # and against the default targets (2 a week, 1440 minutes) both are met
-    assert officers["O-001"].met and units["U-CB"].met
+    assert officers["O-001"].met
+    assert units["U-CB"].met
 
 
 def test_burden_misses_its_target_when_the_bureau_tightens_it(bureau, make_finding):
@@ -397,7 +406,10 @@ def test_burden_misses_its_target_when_the_bureau_tightens_it(bureau, make_findi
         _acted(p, 120)
     change_policy(actor=bureau.users["zhou"], reason="收紧", burden_minutes_target="60")
     (row,) = burden(Problem.objects.all(), "officer", T0 + timedelta(days=1))
-    assert row.minutes == 120.0 and row.alerts_met and row.minutes_met is False and not row.met
+    assert row.minutes == 120.0
+    assert row.alerts_met
+    assert row.minutes_met is False
+    assert not row.met
     # and problems older than the window do not count
     assert burden(Problem.objects.all(), "officer", T0 + timedelta(weeks=13)) == []
 
@@ -407,7 +419,8 @@ def test_the_median_of_an_even_and_an_odd_number_of_waits(bureau, make_finding):
         make_finding()
     make_finding(officer="zhao")
     create_problems_from_findings(T0, system_user())
-    for p, minutes in zip(Problem.objects.filter(officer_id="O-001").order_by("pk"), (10, 20, 90)):
+    mine = Problem.objects.filter(officer_id="O-001").order_by("pk")
+    for p, minutes in zip(mine, (10, 20, 90), strict=True):
         _acted(p, minutes)
     _acted(Problem.objects.get(officer_id="O-002"), 7)
     assert median_waits(Problem.objects.all(), "officer") == {"O-001": 20.0, "O-002": 7.0}
@@ -424,9 +437,12 @@ def test_the_burden_is_on_the_rule_page_and_the_workbench(bureau, make_finding, 
     chief = Client()
     chief.force_login(bureau.users["sun"])
     page = chief.get(f"/rules/{rule.code}/").content.decode()
-    assert 'id="burden"' in page and "张伟（O-001）" in page and "每人每周不超过 2 条" in page
+    assert 'id="burden"' in page
+    assert "张伟（O-001）" in page
+    assert "每人每周不超过 2 条" in page
     home = chief.get("/").content.decode()
-    assert "民警负担" in home and "城南派出所" in home
+    assert "民警负担" in home
+    assert "城南派出所" in home
     # a 民警 sees his own figure; another unit's 民警 sees nobody else's
     mine = Client()
     mine.force_login(bureau.users["zhang"])
