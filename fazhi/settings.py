@@ -219,9 +219,8 @@ AXES_VERBOSE = False
 # numbers are reused (the screens of one command room cost one computation per this time).
 FAZHI_SCREEN_REFRESH_SECONDS = env_int("FAZHI_SCREEN_REFRESH_SECONDS", 60)
 FAZHI_SCREEN_CACHE_SECONDS = env_int("FAZHI_SCREEN_CACHE_SECONDS", 30)
-# 标准动态评估 (fazhi.tuning, docs/tuning.md): the officers' burden a bureau aims at (alerts per
-# officer per week), and the precision under which a rule with enough judged findings is listed.
-FAZHI_TUNING_BURDEN_TARGET = env_int("FAZHI_TUNING_BURDEN_TARGET", 2)
+# 标准动态评估 (fazhi.tuning, docs/tuning.md): the precision under which a rule with enough judged
+# findings is listed (the officers' burden target is the bureau's 整改规则设置).
 FAZHI_TUNING_PRECISION_FLOOR = env_int("FAZHI_TUNING_PRECISION_PERCENT", 70) / 100
 FAZHI_TUNING_MIN_JUDGED = env_int("FAZHI_TUNING_MIN_JUDGED", 10)
 # 执法公开 (the public portal, docs/gongkai.md and docs/security.md): failed queries per client

@@ -58,6 +58,7 @@ class AuditAction(models.TextChoices):
     RECTIFICATION_OVERRULE = "rectification.overrule", "申诉驳回"
     RECTIFICATION_DISMISS = "rectification.dismiss", "不予认定"
     RECTIFICATION_ESCALATE = "rectification.escalate", "整改升级"
+    RECTIFICATION_CIRCUIT = "rectification.circuit", "熔断直报所队长"
     RECTIFICATION_INTERVIEW = "rectification.interview", "提醒约谈"
     RECTIFICATION_POLICY = "rectification.policy", "修改整改时限设置"
     # --- dailycheck -----------------------------------------------------------------------------

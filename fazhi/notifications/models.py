@@ -16,6 +16,7 @@ KIND_LABELS = {
     "appeal_decided": "申诉裁决",
     "dismissed": "不予认定",
     "escalation": "逾期升级",
+    "circuit": "熔断直报",
     "interview": "约谈提醒",
     "servicedesk": "服务申请",
     "servicedesk_warning": "服务申请预警",
@@ -40,13 +41,24 @@ class Notification(models.Model):
     link = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # A digest (合并通知): the messages of one group (a case, a day) to one user, gathered while
+    # it is unread; ``items`` lists them. Empty for a message sent on its own.
+    group_key = models.CharField("合并键", max_length=120, blank=True)
+    item_count = models.PositiveIntegerField("条数", default=1)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["user", "kind", "group_key"],
+                condition=models.Q(read_at__isnull=True) & ~models.Q(group_key=""),
+                name="notification_open_digest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.title}"
@@ -54,6 +66,30 @@ class Notification(models.Model):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def is_digest(self) -> bool:
+        return bool(self.group_key)
+
+
+class NotificationItem(models.Model):
+    """One message gathered into a digest: what it would have said on its own."""
+
+    notification = models.ForeignKey(
+        Notification, models.CASCADE, related_name="items", verbose_name="合并通知"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "合并通知条目"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.title}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -78,6 +114,11 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     last_error = models.TextField("最近错误", blank=True)
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    # the digest this row announces: items added while the row waits are merged into it
+    digest = models.ForeignKey(
+        Notification, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="合并通知",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = "Webhook 推送"

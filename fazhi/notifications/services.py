@@ -1,9 +1,12 @@
 """notifications services: in-app notifications and the webhook outbox.
 
 ``notify`` writes the notifications and, when ``FAZHI_WEBHOOK_URL`` is set, one outbox row per
-message in the same transaction. ``tick_deliver`` (a ``fazhi tick`` step, never a web request)
-POSTs the due rows, claiming each with a conditional UPDATE first so that two ticks never send
-the same row at once, and retries failures with exponential backoff.
+message in the same transaction. A message with a ``group`` (a case, a day: the caller's grouping
+setting) joins the recipient's unread digest of that kind and group instead of standing alone:
+one notification, one unread count, one webhook row (merged while it waits) per digest.
+``tick_deliver`` (a ``fazhi tick`` step, never a web request) POSTs the due rows, claiming
+each with a conditional UPDATE first so that two ticks never send the same row at once, and
+retries failures with exponential backoff.
 """
 
 from __future__ import annotations
@@ -20,13 +23,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.accounts.models import Profile
 from fazhi.config import env_str
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
-from fazhi.notifications.models import DeliveryStatus, Notification, WebhookDelivery
+from fazhi.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationItem,
+    WebhookDelivery,
+)
 
 WEBHOOK_TIMEOUT_SECONDS = 5
 MAX_ATTEMPTS = 8
@@ -45,6 +54,9 @@ class Message:
     body: str = ""
     link: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    # a digest's key ("case:…", "day:…") and its title (案件 X 的整改通知); "" sends it alone
+    group: str = ""
+    group_title: str = ""
 
 
 def webhook_url() -> str:
@@ -84,6 +96,8 @@ def notify_many(
         return []
     now = now or timezone.now()
     url = webhook_url()
+    single = [msg for msg in messages if not msg.group]
+    grouped = [msg for msg in messages if msg.group]
     with transaction.atomic():
         rows = [
             Notification(
@@ -94,12 +108,12 @@ def notify_many(
                 link=msg.link[:300],
                 created_at=now,
             )
-            for msg in messages
+            for msg in single
             for user in _unique(msg.users)
         ]
         created = Notification.objects.bulk_create(rows)
-        if url:
-            people = _recipients({u.pk for msg in messages for u in msg.users})
+        people = _recipients({u.pk for msg in messages for u in msg.users}) if url else {}
+        if url and single:
             WebhookDelivery.objects.bulk_create(
                 WebhookDelivery(
                     event=f"notification.{msg.kind}",
@@ -108,8 +122,11 @@ def notify_many(
                     next_attempt_at=now,
                     created_at=now,
                 )
-                for msg in messages
+                for msg in single
             )
+        digests, items = _gather(grouped, now)
+        if url and digests:
+            _digest_deliveries(digests, items, now, url, people)
         record_audit(
             actor,
             AuditAction.NOTIFICATIONS_NOTIFY,
@@ -117,10 +134,147 @@ def notify_many(
             details={
                 "kinds": sorted({m.kind for m in messages}),
                 "notifications": len(created),
+                "digests": len(digests),
+                "digest_items": sum(len(v) for v in items.values()),
                 "webhook": bool(url),
             },
         )
-    return created
+    return created + list(digests.values())
+
+
+DigestKey = tuple[Any, str, str]  # (user id, kind, group)
+
+
+def _gather(
+    messages: Sequence[Message], now: datetime
+) -> tuple[dict[DigestKey, Notification], dict[DigestKey, list[NotificationItem]]]:
+    """Add each grouped message to its recipient's unread digest of the same kind and group
+    (opened when there is none): one read of the open digests, two bulk inserts, one bulk
+    update, whatever the number of messages."""
+    wanted: dict[DigestKey, list[Message]] = {}
+    titles: dict[DigestKey, str] = {}
+    for msg in messages:
+        for user in _unique(msg.users):
+            key = (user.pk, msg.kind, msg.group[:120])
+            wanted.setdefault(key, []).append(msg)
+            titles[key] = msg.group_title or msg.title
+    if not wanted:
+        return {}, {}
+    digests: dict[DigestKey, Notification] = {
+        (n.user_id, n.kind, n.group_key): n
+        for n in Notification.objects.select_for_update().filter(
+            read_at__isnull=True,
+            user_id__in={k[0] for k in wanted},
+            kind__in={k[1] for k in wanted},
+            group_key__in={k[2] for k in wanted},
+        )
+    }
+    fresh = [
+        Notification(user_id=key[0], kind=key[1], group_key=key[2], title="", created_at=now,
+                     item_count=0)
+        for key in wanted
+        if key not in digests
+    ]  # fmt: skip
+    for row in Notification.objects.bulk_create(fresh):
+        digests[(row.user_id, row.kind, row.group_key)] = row
+    items: dict[DigestKey, list[NotificationItem]] = {}
+    for key, msgs in wanted.items():
+        digest = digests[key]
+        items[key] = [
+            NotificationItem(notification=digest, title=m.title[:200], body=m.body,
+                             link=m.link[:300], data=m.data, created_at=now)
+            for m in msgs
+        ]  # fmt: skip
+        digest.item_count += len(msgs)
+        if digest.item_count == 1:
+            # one message so far: it reads as itself
+            first = msgs[0]
+            digest.title, digest.body, digest.link = first.title[:200], first.body, first.link
+        else:
+            digest.title = f"{titles[key]}（共{digest.item_count}项）"[:200]
+            digest.body = f"最近一项：{msgs[-1].title}"
+            digest.link = reverse("notifications:detail", args=[digest.pk])
+    NotificationItem.objects.bulk_create([i for rows in items.values() for i in rows])
+    touched = {key: digests[key] for key in wanted}
+    Notification.objects.bulk_update(
+        list(touched.values()), ["item_count", "title", "body", "link"]
+    )
+    return touched, items
+
+
+def _digest_deliveries(
+    digests: dict[DigestKey, Notification],
+    items: dict[DigestKey, list[NotificationItem]],
+    now: datetime,
+    url: str,
+    people: dict[Any, dict[str, Any]],
+) -> None:
+    """One webhook row per digest: a row still waiting for its first attempt takes the new
+    items into its payload; otherwise a new row announces them."""
+    waiting = {
+        row.digest_id: row
+        for row in WebhookDelivery.objects.select_for_update().filter(
+            digest_id__in=[d.pk for d in digests.values()],
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+        )
+    }
+    fresh: list[WebhookDelivery] = []
+    merged: list[WebhookDelivery] = []
+    for key, digest in digests.items():
+        entries = [_item_payload(i) for i in items[key]]
+        row = waiting.get(digest.pk)
+        if row is not None:
+            payload = dict(row.payload)
+            payload.update(_digest_head(digest, now))
+            payload["items"] = [*payload.get("items", []), *entries]
+            row.payload = payload
+            merged.append(row)
+            continue
+        fresh.append(
+            WebhookDelivery(
+                event=f"notification.{digest.kind}",
+                payload={
+                    "event": f"notification.{digest.kind}",
+                    "kind": digest.kind,
+                    **_digest_head(digest, now),
+                    "recipients": [people[digest.user_id]],
+                    "data": {},
+                    "items": entries,
+                },
+                url=url,
+                next_attempt_at=now,
+                created_at=now,
+                digest=digest,
+            )
+        )
+    WebhookDelivery.objects.bulk_create(fresh)
+    WebhookDelivery.objects.bulk_update(merged, ["payload"])
+
+
+def _absolute(link: str) -> str:
+    base = env_str("FAZHI_BASE_URL", "").rstrip("/")
+    return (base + link) if (base and link.startswith("/")) else link
+
+
+def _digest_head(digest: Notification, now: datetime) -> dict[str, Any]:
+    return {
+        "title": digest.title,
+        "body": digest.body,
+        "link": _absolute(digest.link),
+        "created_at": timezone.localtime(now).isoformat(),
+        "group": digest.group_key,
+        "count": digest.item_count,
+    }
+
+
+def _item_payload(item: NotificationItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "body": item.body,
+        "link": _absolute(item.link),
+        "data": item.data,
+    }
 
 
 def _unique(users: Iterable[Any]) -> list[Any]:
@@ -153,13 +307,12 @@ def _recipients(user_ids: set[Any]) -> dict[Any, dict[str, Any]]:
 
 
 def _payload(msg: Message, now: datetime, recipients: list[dict[str, Any]]) -> dict[str, Any]:
-    base = env_str("FAZHI_BASE_URL", "").rstrip("/")
     return {
         "event": f"notification.{msg.kind}",
         "kind": msg.kind,
         "title": msg.title,
         "body": msg.body,
-        "link": (base + msg.link) if (base and msg.link.startswith("/")) else msg.link,
+        "link": _absolute(msg.link),
         "created_at": timezone.localtime(now).isoformat(),
         "recipients": recipients,
         "data": msg.data,

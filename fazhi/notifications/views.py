@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ from fazhi.notifications.models import Notification
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user  # signed in (login_required)
-    rows = Notification.objects.filter(user=user)
+    rows = Notification.objects.filter(user=user).prefetch_related("items")
     if request.GET.get("unread") == "1":
         rows = rows.unread()
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
@@ -47,3 +47,13 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     services.mark_read(request.user, ids, actor=signed_in_user(request))
     target = form.cleaned_data["next"]
     return redirect(target)
+
+
+@login_required
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One notification of the user's own (a digest with its items); anyone else's is 404."""
+    user: Any = request.user
+    found = Notification.objects.filter(user=user, pk=pk).prefetch_related("items").first()
+    if found is None:
+        raise Http404("通知不存在")
+    return render(request, "notifications/detail.html", {"n": found})

@@ -20,6 +20,7 @@ __all__ = [
     "PatrolRun",
     "Rule",
     "RuleChange",
+    "RuleInhibition",
     "RuleKind",
     "RunMode",
     "Severity",
@@ -85,6 +86,36 @@ class Rule(models.Model):
     @property
     def settings(self) -> dict[str, object]:
         return {**self.defaults, **self.overrides}
+
+
+class InhibitMatch(models.TextChoices):
+    SUBJECT = "subject", "同一对象"
+    CASE = "case", "同一案件"
+
+
+class RuleInhibition(models.Model):
+    """抑制 (from the pack's [[inhibit]] table, synced with the rules): an open finding of
+    ``source`` holds back the findings of ``target`` on the same subject (or case), which follow
+    from it; see ``patrol.inhibition``."""
+
+    source = models.ForeignKey(
+        Rule, models.CASCADE, related_name="inhibits", verbose_name="抑制规则"
+    )
+    target = models.ForeignKey(
+        Rule, models.CASCADE, related_name="inhibited_by", verbose_name="被抑制规则"
+    )
+    match = models.CharField("匹配", max_length=8, choices=InhibitMatch.choices)
+    reason = models.TextField("理由")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则抑制关系"
+        ordering = ["source", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="uniq_rule_inhibition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} 抑制 {self.target_id}"
 
 
 class WhatIfRun(models.Model):

@@ -79,11 +79,27 @@ class RuleDef:
     local_standards: tuple[str, ...]
 
 
+INHIBIT_MATCHES = {"subject": "同一对象", "case": "同一案件"}
+
+
+@dataclass(frozen=True)
+class InhibitDef:
+    """抑制: while an open finding of ``source`` names the same subject record (or the same
+    case) as a finding of a ``target`` rule, that finding follows from it: it is listed under it
+    and pushes no problem or notice of its own."""
+
+    source: str
+    targets: tuple[str, ...]
+    match: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Pack:
     code: str
     title: str
     rules: tuple[RuleDef, ...]
+    inhibitions: tuple[InhibitDef, ...] = ()
 
     def rule(self, code: str) -> RuleDef:
         for rule in self.rules:
@@ -196,9 +212,77 @@ def load_pack_text(text: str, *, source: str = "<text>") -> Pack:
             rules.append(rule)
     if not meta.get("code"):
         problems.append(f"{source}：缺少 [pack] code")
+    inhibitions = _load_inhibitions(data.get("inhibit", []), rules, seen, problems)
     if problems:
         raise PackError(problems)
-    return Pack(code=str(meta["code"]), title=str(meta.get("title", "")), rules=tuple(rules))
+    return Pack(
+        code=str(meta["code"]),
+        title=str(meta.get("title", "")),
+        rules=tuple(rules),
+        inhibitions=inhibitions,
+    )
+
+
+def _load_inhibitions(
+    entries: list[dict[str, Any]], rules: list[RuleDef], codes: set[str], problems: list[str]
+) -> tuple[InhibitDef, ...]:
+    """The pack's [[inhibit]] table: every code a rule of the pack, a subject match only
+    between rules that can name the same kind of record, no rule inhibiting itself or (through
+    others) its own inhibitor."""
+    subjects = {r.code: r.subject_type for r in rules}
+    out: list[InhibitDef] = []
+    pairs: set[tuple[str, str]] = set()
+    for raw in entries:
+        source = str(raw.get("source", ""))
+        where = f"抑制关系 {source or '（无来源规则）'}"
+        unknown = set(raw) - {"source", "targets", "match", "reason"}
+        if unknown:
+            problems.append(f"{where}：未知的键 {', '.join(sorted(unknown))}")
+        if source not in codes:
+            problems.append(f"{where}：来源规则 {source} 不在规则包中")
+        targets = raw.get("targets", [])
+        if not isinstance(targets, list) or not targets:
+            problems.append(f"{where}：targets 须为非空的规则编号列表")
+            targets = []
+        match = str(raw.get("match", "subject"))
+        if match not in INHIBIT_MATCHES:
+            problems.append(f"{where}：match“{match}”无效（subject/case）")
+        reason = str(raw.get("reason", "")).strip()
+        if not reason:
+            problems.append(f"{where}：缺少 reason（为何被抑制的发现由来源规则引起）")
+        for target in map(str, targets):
+            if target not in codes:
+                problems.append(f"{where}：被抑制规则 {target} 不在规则包中")
+                continue
+            if target == source:
+                problems.append(f"{where}：规则不能抑制自身")
+                continue
+            if (source, target) in pairs:
+                problems.append(f"{where}：被抑制规则 {target} 重复")
+                continue
+            pairs.add((source, target))
+            src_subject = subjects.get(source)
+            if match == "subject" and src_subject not in ("*", subjects.get(target)):
+                problems.append(
+                    f"{where}：{source} 的对象（{src_subject}）与 {target} 的对象"
+                    f"（{subjects.get(target)}）不同，不能按同一对象抑制"
+                )
+        out.append(InhibitDef(source, tuple(map(str, targets)), match, reason))
+    # no cycle: a finding must not hide the finding that hides it
+    graph: dict[str, set[str]] = {}
+    for source, target in pairs:
+        graph.setdefault(source, set()).add(target)
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, ()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    for source in sorted(graph):
+        if reaches(source, source, {source}):
+            problems.append(f"抑制关系 {source}：形成循环（规则经由其他规则抑制自身）")
+    return tuple(out)
 
 
 @cache

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from fazhi.core.scope import DataScope, visible
+from fazhi.patrol.inhibition import inhibitors_of
 from fazhi.patrol.models import Finding, RuleKind, status_rows
 from fazhi.records import models as m
 from fazhi.records.timeline import SUBJECT_LABELS, Clock, Item
@@ -17,18 +18,30 @@ HOME_ROWS = 10
 
 def case_page(case: m.Case, request: HttpRequest, scope: DataScope) -> dict[str, Any]:
     found = list(case.findings.select_related("rule").order_by("-is_open", "due_at", "pk"))
+    # 抑制: a finding that follows from another of this case is listed under it, not on its own
+    by_pk = {fd.pk: fd for fd in found}
+    nested: set[int] = set()
+    for pk, source in inhibitors_of([fd for fd in found if fd.is_open]).items():
+        if source.pk in by_pk:
+            holder = by_pk[source.pk]
+            if not hasattr(holder, "followers"):
+                holder.followers = []  # type: ignore[attr-defined]
+            holder.followers.append(by_pk[pk])  # type: ignore[attr-defined]
+            nested.add(pk)
     lines = [
         Item(
             fd.due_at or fd.trigger_at or fd.first_seen_at, "finding", "巡查发现", str(fd.pk),
             f"{fd.rule_id} {fd.rule.name}", finding=fd,
         )
         for fd in found
+        if fd.pk not in nested
     ]  # fmt: skip
     return {
         "findings": found,
         "open_findings": sum(1 for f in found if f.is_open),
         "timeline": lines,
-        **_deadline_clocks(case, found),
+        # a held-back deadline is timed from a time in doubt: no clock of its own either
+        **_deadline_clocks(case, [fd for fd in found if fd.pk not in nested]),
     }
 
 

@@ -38,6 +38,7 @@ from fazhi.patrol.models import (
     PatrolRun,
     Rule,
     RuleChange,
+    RuleInhibition,
     RunMode,
     WhatIfRun,
 )
@@ -118,7 +119,37 @@ def sync_rules(pack: Pack) -> dict[str, Rule]:
             changed.append(rule)
     if changed:
         Rule.objects.bulk_update(changed, fields)
+    _sync_inhibitions(pack)
     return existing
+
+
+def _sync_inhibitions(pack: Pack) -> None:
+    """The pack's [[inhibit]] table as ``RuleInhibition`` rows: a relation the pack no longer
+    declares is removed, a changed one updated (a handful of rows, compared in full)."""
+    wanted = {
+        (d.source, target): (d.match, d.reason) for d in pack.inhibitions for target in d.targets
+    }
+    codes = [r.code for r in pack.rules]
+    have = {
+        (row.source_id, row.target_id): row
+        for row in RuleInhibition.objects.filter(source_id__in=codes)
+    }
+    stale = [row.pk for key, row in have.items() if key not in wanted]
+    if stale:
+        RuleInhibition.objects.filter(pk__in=stale).delete()
+    fresh, changed = [], []
+    for (source, target), (match, reason) in wanted.items():
+        row = have.get((source, target))
+        if row is None:
+            fresh.append(
+                RuleInhibition(source_id=source, target_id=target, match=match, reason=reason)
+            )
+        elif (row.match, row.reason) != (match, reason):
+            row.match, row.reason = match, reason
+            changed.append(row)
+    RuleInhibition.objects.bulk_create(fresh)
+    if changed:
+        RuleInhibition.objects.bulk_update(changed, ["match", "reason"])
 
 
 def change_rule(

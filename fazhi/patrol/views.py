@@ -33,13 +33,14 @@ from fazhi.core.audit_actions import AuditAction
 from fazhi.core.help import help_page
 from fazhi.core.paging import page_of
 from fazhi.core.registry import extend_page
-from fazhi.core.scope import DataScope, get_visible_or_404, scope_of, visible
+from fazhi.core.scope import DataScope, can_see, get_visible_or_404, scope_of, visible
 from fazhi.core.services import audit_export, audit_view, signed_in_user
 from fazhi.core.xlsx import CONTENT_TYPE as XLSX
 from fazhi.intel import quality
 from fazhi.patrol.export import findings_xlsx
 from fazhi.patrol.filters import FindingFilterSet
 from fazhi.patrol.forms import AdoptForm, RuleSettingsForm, WhatIfForm
+from fazhi.patrol.inhibition import followers_of, inhibitors_of
 from fazhi.patrol.models import (
     Finding,
     FindingStatus,
@@ -131,6 +132,13 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
     context = extend_page("finding", fd, request, scope)
     audit_view(request, AuditAction.VIEW_FINDING, str(fd.pk))
     context.update({"f": fd, "now": timezone.now(), "deadline": fd.rule.kind == RuleKind.DEADLINE})
+    # 抑制: the open finding this one follows from, and those that follow from it (in scope)
+    source = inhibitors_of([fd]).get(fd.pk)
+    context["inhibitor"] = source if source and can_see(source, scope) else None
+    context["inhibited_by_source"] = source is not None
+    context["followers"] = list(
+        visible(followers_of(fd), scope).select_related("rule").order_by("due_at", "pk")[:50]
+    )
     return render(request, "patrol/finding.html", context)
 
 

@@ -161,6 +161,7 @@ class Verb(models.TextChoices):
     OVERRULE = "overrule", "申诉驳回"
     DISMISS = "dismiss", "不予认定"
     ESCALATE = "escalate", "升级"
+    CIRCUIT = "circuit", "熔断直报"
 
 
 def verb_action(verb: str) -> AuditAction:
@@ -229,6 +230,15 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class NoticeGrouping(models.TextChoices):
+    """How the tick's alerts (整改推送, 逾期升级) reach a person: one message each, or gathered
+    into one digest per case (a problem without a case: per day) or per day."""
+
+    NONE = "none", "逐条通知"
+    CASE = "case", "按案件合并"
+    DAY = "day", "按日合并"
+
+
 class RectificationPolicy(models.Model):
     """The bureau's rectification settings: one row, changed by 法制大队 with a reason."""
 
@@ -237,6 +247,18 @@ class RectificationPolicy(models.Model):
     due_days_grave = models.PositiveSmallIntegerField("严重问题整改期限（工作日）", default=2)
     escalation_days = models.PositiveSmallIntegerField("每级升级间隔（工作日）", default=1)
     interview_threshold = models.PositiveSmallIntegerField("约谈提醒阈值（每月问题数）", default=3)
+    notice_grouping = models.CharField(
+        "通知合并方式", max_length=8, choices=NoticeGrouping.choices, default=NoticeGrouping.CASE
+    )
+    repeat_threshold = models.PositiveSmallIntegerField(
+        "熔断阈值（同一民警同一规则每月问题数）", default=5
+    )
+    burden_alerts_target = models.PositiveSmallIntegerField(
+        "民警负担目标（每人每周可处置提醒，不超过）", default=2
+    )
+    burden_minutes_target = models.PositiveIntegerField(
+        "响应目标（通知到处置用时中位数，分钟，不超过）", default=1440
+    )
     changed_at = models.DateTimeField("修改时间", null=True, blank=True)
     changed_by = models.CharField("修改人", max_length=150, blank=True)
 
@@ -252,6 +274,10 @@ class RectificationPolicy(models.Model):
         "due_days_grave",
         "escalation_days",
         "interview_threshold",
+        "notice_grouping",
+        "repeat_threshold",
+        "burden_alerts_target",
+        "burden_minutes_target",
     )
 
     @classmethod
@@ -265,7 +291,7 @@ class RectificationPolicy(models.Model):
             Severity.SERIOUS: self.due_days_serious,
         }.get(severity, self.due_days_minor)  # type: ignore[call-overload]
 
-    def values(self) -> dict[str, int]:
+    def values(self) -> dict[str, int | str]:
         return {name: getattr(self, name) for name in self.FIELDS}
 
 

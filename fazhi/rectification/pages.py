@@ -14,6 +14,7 @@ from fazhi.core.scope import DataScope, visible
 from fazhi.patrol.models import Finding, Rule
 from fazhi.records import models as m
 from fazhi.rectification.models import Problem, ProblemStatus
+from fazhi.rectification.services.burden import burden_summary
 from fazhi.rectification.services.permissions import (
     ACTION_LABELS,
     CONFIRM,
@@ -50,6 +51,7 @@ def rule_page(rule: Rule, request: HttpRequest, scope: DataScope) -> dict[str, A
     now = timezone.now()
     return {
         "precision": rule_precision(rule.code),
+        "burden": burden_summary(visible(Problem.objects.filter(rule=rule), scope), now),
         # the silences within the reader's scope: current and those of the last 90 days
         "silences": list(
             visible(Silence.objects.filter(rule=rule), scope)

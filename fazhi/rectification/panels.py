@@ -18,12 +18,25 @@ from fazhi.rectification.models import (
     overdue_q,
     time_left_text,
 )
+from fazhi.rectification.services.burden import burden_summary
 
 PANEL_ROWS = 10
+BURDEN_ROWS = 5
 LEADERS = (Role.BUSINESS_LEAD, Role.LEGAL_LEADER, Role.CHIEF, Role.BUREAU_LEADER)
 
 
 def workbench_panel(request: HttpRequest, scope: DataScope) -> dict[str, Any] | None:
+    panel = _panel(request, scope)
+    if panel is not None:
+        # 民警负担: a 民警 his own; the others their units' and officers'
+        mine = visible(Problem.objects.all(), scope)
+        if scope.officer_id is not None:
+            mine = mine.filter(officer_id=scope.officer_id)
+        panel["burden"] = burden_summary(mine, timezone.now(), limit=BURDEN_ROWS)
+    return panel
+
+
+def _panel(request: HttpRequest, scope: DataScope) -> dict[str, Any] | None:
     now = timezone.now()
     problems = visible(Problem.objects.select_related("rule", "officer"), scope)
     if scope.role == Role.OFFICER:

@@ -57,7 +57,7 @@ from fazhi.rectification.services.permissions import (
     allowed_actions,
     require_finding_action,
 )
-from fazhi.rectification.services.policy import can_change_policy, change_policy
+from fazhi.rectification.services.policy import POLICY_CHOICES, can_change_policy, change_policy
 from fazhi.rectification.services.transitions import (
     appeal,
     approve_fix,
@@ -267,7 +267,10 @@ def policy(request: HttpRequest) -> HttpResponse:
         return redirect("rectification:policy")
     current = RectificationPolicy.current()
     labels = {f.name: f.verbose_name for f in RectificationPolicy._meta.fields}
-    fields = [(name, labels[name], getattr(current, name)) for name in RectificationPolicy.FIELDS]
+    fields = [
+        (name, labels[name], getattr(current, name), POLICY_CHOICES.get(name))
+        for name in RectificationPolicy.FIELDS
+    ]
     return render(
         request,
         "rectification/policy.html",

@@ -32,7 +32,7 @@ from django.db.models.functions import TruncMonth
 from fazhi.core.timezones import SHANGHAI
 from fazhi.patrol.models import Finding, FindingStatus, Rule
 from fazhi.records import models as m
-from fazhi.rectification.models import Problem, ProblemStatus
+from fazhi.rectification.models import Problem, ProblemStatus, RectificationPolicy
 from fazhi.rectification.services.precision import precision_by_rule
 from fazhi.standards.models import Standard
 from fazhi.tuning.trend import Trend, mann_kendall
@@ -131,7 +131,8 @@ def rule_dynamics(now: datetime) -> list[RuleDynamics]:
         list(closed.filter(fixed_at__isnull=False).values_list("rule_id", "created_at", "fixed_at"))
     )
     burden = _burden(now)
-    target = settings.FAZHI_TUNING_BURDEN_TARGET
+    # the bureau's target (整改规则设置), the one the rule and workbench pages measure against
+    target = RectificationPolicy.current().burden_alerts_target
     out = []
     for rule in Rule.objects.order_by("code"):
         series = [monthly[rule.code].get(k, 0) for k in keys]

@@ -16,6 +16,7 @@ from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import once_per_submission, record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
+from fazhi.patrol.inhibition import inhibiting
 from fazhi.patrol.models import Finding, FindingStatus
 from fazhi.patrol.periods import HolidayCalendar
 from fazhi.rectification.error_codes import ErrorCode
@@ -30,6 +31,7 @@ from fazhi.rectification.models import (
     Verb,
     verb_action,
 )
+from fazhi.rectification.services.circuit import trip_circuits
 from fazhi.rectification.services.due import due_at_for
 from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import (
@@ -40,7 +42,13 @@ from fazhi.rectification.services.permissions import (
     require_action,
     require_finding_action,
 )
-from fazhi.rectification.services.recipients import describe, link, notify_about, responsible_users
+from fazhi.rectification.services.recipients import (
+    describe,
+    link,
+    notice_group,
+    notify_about,
+    responsible_users,
+)
 from fazhi.rectification.services.silences import silenced
 from fazhi.rectification.services.transitions import move, repeated_problem
 
@@ -76,7 +84,9 @@ def _new_problem(
     )
 
 
-def _pushed_message(problem: Problem, users: list[Any]) -> Message:
+def _pushed_message(
+    problem: Problem, users: list[Any], group: tuple[str, str] = ("", "")
+) -> Message:
     due = timezone.localtime(problem.due_at, SHANGHAI)
     return Message(
         users,
@@ -91,6 +101,8 @@ def _pushed_message(problem: Problem, users: list[Any]) -> Message:
             "officer_id": problem.officer_id,
             "due_at": due.isoformat(),
         },
+        group=group[0],
+        group_title=group[1],
     )
 
 
@@ -108,6 +120,7 @@ def create_problems_from_findings(now: datetime, actor: User) -> dict[str, Any]:
         .filter(status__in=AUTO_STATUSES)
         .filter(~Exists(Problem.objects.filter(finding_id=OuterRef("pk"))))
         .filter(~Exists(silenced(now)))
+        .filter(~Exists(inhibiting()))
         .select_related("rule")
         .order_by("pk")
     )
@@ -172,7 +185,14 @@ def _create_chunk(
             for p in problems
         )
         users = responsible_users(problems)
-        notify_many([_pushed_message(p, users[p.pk]) for p in problems], actor=actor, now=now)
+        circuit = trip_circuits(problems, policy, now, actor)
+        pushed = [
+            _pushed_message(
+                p, users[p.pk], notice_group(p, policy.notice_grouping, "整改通知", now)
+            )
+            for p in problems
+        ]
+        notify_many(pushed + circuit, actor=actor, now=now)
         record_audit(
             actor,
             AuditAction.RECTIFICATION_CREATE,
@@ -263,7 +283,8 @@ def _open_problem(
             remote_addr=remote_addr,
         )
         users = responsible_users([problem])[problem.pk]
-        notify_many([_pushed_message(problem, users)], actor=actor, now=now)
+        circuit = trip_circuits([problem], RectificationPolicy.current(), now, actor)
+        notify_many([_pushed_message(problem, users), *circuit], actor=actor, now=now)
     return problem
 
 

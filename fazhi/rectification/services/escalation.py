@@ -15,6 +15,7 @@ from fazhi.core.audit_actions import AuditAction
 from fazhi.core.services import record_audit
 from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
+from fazhi.patrol.inhibition import inhibited_q
 from fazhi.patrol.periods import HolidayCalendar
 from fazhi.rectification.models import (
     LEVEL_ROLES,
@@ -27,7 +28,7 @@ from fazhi.rectification.models import (
 )
 from fazhi.rectification.services.creation import CHUNK
 from fazhi.rectification.services.due import level_reached_at, target_level
-from fazhi.rectification.services.recipients import describe, link, role_users
+from fazhi.rectification.services.recipients import describe, link, notice_group, role_users
 
 
 def _escalation_step(
@@ -46,7 +47,9 @@ def _escalation_step(
     )
 
 
-def _escalation_message(p: Problem, lvl: int, users: list[Any]) -> Message:
+def _escalation_message(
+    p: Problem, lvl: int, users: list[Any], group: tuple[str, str] = ("", "")
+) -> Message:
     label = Level(lvl).label
     due = timezone.localtime(p.due_at, SHANGHAI)
     return Message(
@@ -56,6 +59,8 @@ def _escalation_message(p: Problem, lvl: int, users: list[Any]) -> Message:
         f"{describe(p)}整改期限 {due:%Y-%m-%d %H:%M} 已过仍未整改，已升级至{label}督办。",
         link(p),
         {"problem_id": p.pk, "level": lvl, "officer_id": p.officer_id, "unit_id": p.unit_id},
+        group=group[0],
+        group_title=group[1],
     )
 
 
@@ -70,6 +75,8 @@ def escalate_problems(now: datetime, actor: User) -> dict[str, Any]:
     calendar = HolidayCalendar.from_database()
     candidates = (
         Problem.objects.filter(status=ProblemStatus.OPEN, due_at__lt=now, level__lt=Level.CHIEF)
+        # a problem whose finding follows from another open one waits for it (抑制)
+        .exclude(inhibited_q("finding__"))
         .select_related("rule")
         .order_by("pk")
     )
@@ -106,7 +113,12 @@ def escalate_problems(now: datetime, actor: User) -> dict[str, Any]:
                     step = _escalation_step(p, lvl, reached, now, actor)
                     history.append(step)
                     messages.append(
-                        _escalation_message(p, lvl, people[Level(lvl)].get(p.unit_id or "", []))
+                        _escalation_message(
+                            p,
+                            lvl,
+                            people[Level(lvl)].get(p.unit_id or "", []),
+                            notice_group(p, policy.notice_grouping, "逾期升级通知", now),
+                        )
                     )
                     steps += 1
             ProblemAction.objects.bulk_create(history)

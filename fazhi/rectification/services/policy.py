@@ -16,7 +16,7 @@ from fazhi.core.audit_actions import AuditAction
 from fazhi.core.scope import scope_of
 from fazhi.core.services import record_audit
 from fazhi.rectification.error_codes import ErrorCode
-from fazhi.rectification.models import PolicyChange, RectificationPolicy
+from fazhi.rectification.models import NoticeGrouping, PolicyChange, RectificationPolicy
 from fazhi.rectification.services.errors import RectificationError
 from fazhi.rectification.services.permissions import active_user, need_text
 
@@ -26,7 +26,12 @@ POLICY_LIMITS = {
     "due_days_grave": (1, 30),
     "escalation_days": (1, 30),
     "interview_threshold": (1, 100),
+    "repeat_threshold": (2, 100),
+    "burden_alerts_target": (1, 100),
+    "burden_minutes_target": (1, 60 * 24 * 30),
 }
+# settings that take one of a few values (the form shows a select)
+POLICY_CHOICES = {"notice_grouping": dict(NoticeGrouping.choices)}
 
 
 def can_change_policy(user: Any) -> bool:
@@ -42,8 +47,18 @@ def change_policy(
         raise PermissionDenied(f"用户 {actor} 无权修改整改规则设置（仅法制大队）")
     reason = need_text(reason, "修改理由")
     labels = {f.name: str(f.verbose_name) for f in RectificationPolicy._meta.fields}
-    clean: dict[str, int] = {}
+    clean: dict[str, int | str] = {}
     for key, raw in values.items():
+        if key in POLICY_CHOICES:
+            choices = POLICY_CHOICES[key]
+            if str(raw).strip() not in choices:
+                raise RectificationError(
+                    ErrorCode.POLICY_INVALID,
+                    f"{labels[key]}：“{raw}”不是可选的值（{'、'.join(choices.values())}）",
+                    field=key,
+                )
+            clean[key] = str(raw).strip()
+            continue
         if key not in POLICY_LIMITS:
             raise RectificationError(
                 ErrorCode.POLICY_INVALID, f"整改规则设置没有“{key}”这一项", field=key
@@ -66,8 +81,8 @@ def change_policy(
         policy = RectificationPolicy.current()
         policy = RectificationPolicy.objects.select_for_update().get(pk=policy.pk)
         before = policy.values()
-        for key, number in clean.items():
-            setattr(policy, key, number)
+        for key, value in clean.items():
+            setattr(policy, key, value)
         policy.changed_at = timezone.now()
         policy.changed_by = actor.get_username()
         policy.save()

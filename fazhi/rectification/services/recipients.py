@@ -13,10 +13,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from fazhi.accounts.models import Role
+from fazhi.core.timezones import SHANGHAI
 from fazhi.notifications.services import Message, notify_many
-from fazhi.rectification.models import LEVEL_ROLES, Level, Problem
+from fazhi.rectification.models import LEVEL_ROLES, Level, NoticeGrouping, Problem
 
 
 def officer_users(officer_ids: Iterable[str]) -> dict[str, list[Any]]:
@@ -74,6 +76,18 @@ def reviewers(problem: Problem) -> list[Any]:
         problem.unit_id or "", []
     )
     return users or brigade_users()
+
+
+def notice_group(problem: Problem, grouping: str, what: str, now: datetime) -> tuple[str, str]:
+    """The digest a message about ``problem`` joins under the bureau's ``notice_grouping``: its
+    key and title (案件 X 的整改通知), or ("", "") to send it alone. A problem without a case is
+    grouped by day."""
+    if grouping == NoticeGrouping.CASE and problem.case_id:
+        return f"case:{problem.case_id}", f"案件 {problem.case_id} 的{what}"
+    if grouping in (NoticeGrouping.CASE, NoticeGrouping.DAY):
+        day = timezone.localtime(now, SHANGHAI).date()
+        return f"day:{day:%Y-%m-%d}", f"{day.year}年{day.month}月{day.day}日的{what}"
+    return "", ""
 
 
 def link(problem: Problem) -> str:

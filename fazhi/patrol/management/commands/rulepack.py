@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fazhi.patrol.pack import DEFAULT_PACK, PackError, RuleDef, load_pack
+from fazhi.patrol.pack import DEFAULT_PACK, INHIBIT_MATCHES, PackError, RuleDef, load_pack
 
 SECTIONS = [
     ("XS", "刑事 (XS)"),
@@ -60,6 +60,24 @@ def render(pack_code: str) -> str:
         lines.append("")
         for r in rules:
             lines += [f"**{r.code} {r.name}** — {r.help_text}", ""]
+    if pack.inhibitions:
+        lines += [
+            "## 抑制 (inhibit)",
+            "",
+            "While an open finding of the source rule names the same record (同一对象) or the same"
+            " case (同一案件) as a finding of a held-back rule, that finding is listed under it on"
+            " the case and finding pages and pushes no problem or notice of its own; once the"
+            " source finding closes, it is pushed as usual.",
+            "",
+            "| 来源规则 | 匹配 | 被抑制的规则 | 理由 |",
+            "|---|---|---|---|",
+        ]
+        for rel in pack.inhibitions:
+            lines.append(
+                f"| {rel.source} | {INHIBIT_MATCHES[rel.match]} | {'、'.join(rel.targets)} |"
+                f" {rel.reason} |"
+            )
+        lines.append("")
     lines += [
         "## Interpretation choices · 口径说明",
         "",
