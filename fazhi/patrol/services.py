@@ -535,6 +535,26 @@ def run_rule(
     return outcome
 
 
+def decide_mode(
+    mode: str, as_of: datetime, stats: dict[str, Any]
+) -> tuple[PatrolRun | None, Scope | None, str]:
+    """The previous run, the incremental scope and the mode a run takes: an incremental run falls
+    back to a full one (the reason in ``stats["fallback"]``) when there is no run before it or
+    what changed since cannot be scoped. One decision for the in-process and the fanned-out
+    patrol, so that they cannot differ on it. Call under the store lock."""
+    prev = PatrolRun.objects.order_by("-started_at", "-id").first()
+    if mode != RunMode.INCREMENTAL:
+        return prev, None, RunMode.FULL
+    if prev is None:
+        stats["fallback"] = "尚无巡查记录"
+        return prev, None, RunMode.FULL
+    scope, why = _touched_scope(prev, as_of)
+    if scope is None:
+        stats["fallback"] = why
+        return prev, None, RunMode.FULL
+    return prev, scope, RunMode.INCREMENTAL
+
+
 def run_patrol(
     *,
     as_of: datetime,
@@ -579,18 +599,7 @@ def run_patrol(
         started = timezone.now()  # the watermark: taken under the lock, see core.locks
         stamp = now or started
         rules = sync_rules(pack)
-        prev = PatrolRun.objects.order_by("-started_at", "-id").first()
-        scope: Scope | None = None
-        effective = RunMode.FULL
-        if mode == RunMode.INCREMENTAL:
-            if prev is None:
-                stats["fallback"] = "尚无巡查记录"
-            else:
-                scope, why = _touched_scope(prev, as_of)
-                if scope is None:
-                    stats["fallback"] = why
-                else:
-                    effective = RunMode.INCREMENTAL
+        prev, scope, effective = decide_mode(mode, as_of, stats)
         base = EvalContext(as_of=as_of, calendar=calendar, scope=scope)
         totals = {"found": 0, "created": 0, "updated": 0, "closed": 0}
         for rdef in pack.rules:

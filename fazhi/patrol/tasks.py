@@ -49,8 +49,8 @@ from fazhi.patrol.pack import load_pack
 from fazhi.patrol.periods import HolidayCalendar
 from fazhi.patrol.services import (
     Slice,
-    _touched_scope,
     close_disabled,
+    decide_mode,
     run_rule,
     settings_changed,
     sync_rules,
@@ -134,18 +134,7 @@ def fanned_patrol(
             lock_store()
             started = timezone.now()  # the watermark, taken under the lock (core.locks)
             stamp = now or started
-            prev = PatrolRun.objects.order_by("-started_at", "-id").first()
-            scope: Scope | None = None
-            effective = RunMode.FULL
-            if mode == RunMode.INCREMENTAL:
-                if prev is None:
-                    stats["fallback"] = "尚无巡查记录"
-                else:
-                    scope, why = _touched_scope(prev, as_of)
-                    if scope is None:
-                        stats["fallback"] = why
-                    else:
-                        effective = RunMode.INCREMENTAL
+            prev, scope, effective = decide_mode(mode, as_of, stats)
             sliced: list[str] = []
             whole: list[str] = []
             full_rules: list[str] = []
