@@ -27,20 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _common import fresh_database  # noqa: E402
+
 RUNS = 5
-
-
-def _fresh_database(url: str | None, workdir: Path) -> str:
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
 
 
 def main() -> None:
@@ -54,7 +43,7 @@ def main() -> None:
     if args.existing and args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
-        os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+        os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir)
     os.environ["FAZHI_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django

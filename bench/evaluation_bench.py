@@ -27,28 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def _truth_header(bundle: Path) -> dict:
-    name = bundle.name
-    for suffix in (".jsonl.gz", ".jsonl"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    truth = bundle.with_name(name + ".truth.jsonl")
-    return json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
-
-
-def _fresh_database(url: str | None, workdir: Path) -> str:
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
+from _common import fresh_database, truth_header  # noqa: E402
 
 
 def main() -> None:
@@ -62,7 +41,7 @@ def main() -> None:
     if args.existing and args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
-        os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+        os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir)
     os.environ["FAZHI_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django
@@ -78,7 +57,7 @@ def main() -> None:
     from fazhi.patrol.services import run_patrol
     from fazhi.rectification.models import Problem
 
-    as_of = datetime.fromisoformat(_truth_header(args.bundle)["as_of"])
+    as_of = datetime.fromisoformat(truth_header(args.bundle)["as_of"])
     figures: dict = {"database": connection.vendor}
     call_command("migrate", verbosity=0)
     actor = system_user()

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from patrol_bench import _fresh_database, _truth_header  # noqa: E402
+from _common import fresh_database, truth_header  # noqa: E402
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--rule", action="append", dest="rules")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="fazhi-baseline-"))
-    os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+    os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir)
     os.environ["FAZHI_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django
@@ -53,7 +53,7 @@ def main() -> None:
     from fazhi.patrol.services import _queries, run_patrol
 
     call_command("migrate", verbosity=0)
-    as_of = datetime.fromisoformat(_truth_header(args.bundle)["as_of"])
+    as_of = datetime.fromisoformat(truth_header(args.bundle)["as_of"])
     assert import_bundle([args.bundle], actor="bench").ok
     pack = load_pack()
     rules = [r for r in pack.rules if not args.rules or r.code in args.rules]

@@ -26,28 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def _truth_header(bundle: Path) -> dict:
-    name = bundle.name
-    for suffix in (".jsonl.gz", ".jsonl"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    truth = bundle.with_name(name + ".truth.jsonl")
-    return json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
-
-
-def _fresh_database(url: str | None, workdir: Path) -> str:
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
+from _common import fresh_database, truth_header  # noqa: E402
 
 
 def main() -> None:
@@ -59,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
-    os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+    os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir)
     os.environ["FAZHI_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django
@@ -76,7 +55,7 @@ def main() -> None:
     from fazhi.records import models as m
 
     call_command("migrate", verbosity=0)
-    as_of = datetime.fromisoformat(_truth_header(args.bundle)["as_of"])
+    as_of = datetime.fromisoformat(truth_header(args.bundle)["as_of"])
     t0 = time.perf_counter()
     report = import_bundle([args.bundle], actor="bench")
     import_seconds = time.perf_counter() - t0

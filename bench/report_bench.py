@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from evaluation_bench import _fresh_database, _truth_header  # noqa: E402
+from _common import fresh_database, truth_header  # noqa: E402
 
 
 def main() -> None:
@@ -48,7 +48,7 @@ def main() -> None:
     if args.existing and args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
-        os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+        os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir)
     os.environ["FAZHI_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django
@@ -66,7 +66,7 @@ def main() -> None:
     from fazhi.reports import services
     from fazhi.reports.periods import period_containing
 
-    as_of = datetime.fromisoformat(_truth_header(args.bundle)["as_of"])
+    as_of = datetime.fromisoformat(truth_header(args.bundle)["as_of"])
     figures: dict = {"database": connection.vendor}
     call_command("migrate", verbosity=0)
     actor = system_user()

@@ -27,6 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _common import fresh_database, truth_header  # noqa: E402
 
 # one rule of each kind, with a setting a bureau might try
 PROPOSALS: list[tuple[str, dict[str, Any]]] = [
@@ -35,28 +36,6 @@ PROPOSALS: list[tuple[str, dict[str, Any]]] = [
     ("GF-XW-04", {"chars_per_minute": 200}),  # condition
     ("ZN-JF-01", {"min_count": 2}),  # analysis
 ]
-
-
-def _truth_header(bundle: Path) -> dict[str, Any]:
-    name = bundle.name
-    for suffix in (".jsonl.gz", ".jsonl"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    truth = bundle.with_name(name + ".truth.jsonl")
-    return dict(json.loads(truth.read_text(encoding="utf-8").splitlines()[0]))
-
-
-def _fresh_database(url: str | None, workdir: Path) -> str:
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
 
 
 def main() -> None:
@@ -71,7 +50,7 @@ def main() -> None:
     if args.existing and args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
-        os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+        os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir)
     os.environ["FAZHI_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     os.environ.setdefault("FAZHI_SECRET_KEY", "bench-only-secret-key-not-for-production-use")
@@ -93,7 +72,7 @@ def main() -> None:
     from fazhi.records import models as m
     from fazhi.screen.board import board
 
-    as_of = datetime.fromisoformat(_truth_header(args.bundle)["as_of"])
+    as_of = datetime.fromisoformat(truth_header(args.bundle)["as_of"])
     figures: dict[str, Any] = {"database": connection.vendor, "as_of": as_of.isoformat()}
     call_command("migrate", verbosity=0)
     actor = system_user()

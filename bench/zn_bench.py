@@ -37,31 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def _truth_header(bundle: Path) -> dict[str, Any]:
-    name = bundle.name
-    for suffix in (".jsonl.gz", ".jsonl"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    truth = bundle.with_name(name + ".truth.jsonl")
-    if not truth.exists():
-        return {}
-    header: dict[str, Any] = json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
-    return header
-
-
-def _fresh_database(url: str | None, workdir: Path) -> str:
-    if url is None:
-        return f"sqlite:///{workdir / 'zn_bench.sqlite3'}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
+from _common import fresh_database, truth_header  # noqa: E402
 
 
 def _truth_findings(bundle: Path) -> set[tuple[str, str, str]]:
@@ -123,7 +99,7 @@ def main() -> None:
         )  # fmt: skip
         figures["generate_s"] = round(time.perf_counter() - clock, 1)
     if not args.existing:
-        os.environ["DATABASE_URL"] = _fresh_database(args.database_url, workdir)
+        os.environ["DATABASE_URL"] = fresh_database(args.database_url, workdir, "zn_bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django
 
@@ -148,7 +124,7 @@ def main() -> None:
         assert report.ok, "import failed"
         figures["import_s"] = round(time.perf_counter() - clock, 1)
     truth_bundle = bundle if bundle is not None else args.truth
-    header = _truth_header(truth_bundle) if truth_bundle is not None else {}
+    header = truth_header(truth_bundle, missing_ok=True) if truth_bundle is not None else {}
     if args.as_of:
         as_of = datetime.fromisoformat(args.as_of)
     elif header.get("as_of"):
