@@ -6,7 +6,6 @@ last.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -47,7 +46,7 @@ from fazhi.evaluation.scheme import Scheme, SchemeError, load, parse
 from fazhi.notifications.services import Message, notify_many
 from fazhi.patrol.periods import HolidayCalendar, add_working_days, end_of_day
 from fazhi.rectification.services.recipients import brigade_users, role_users
-from fazhi.rectification.services.uploads import validate_upload
+from fazhi.rectification.services.uploads import store_uploads, validate_upload
 
 
 class EvaluationError(DomainError):
@@ -562,17 +561,14 @@ def submit_analysis(
                 f"案件剖析#{t.pk}：状态为{t.get_status_display()}，不能再提交",
                 field="status",
             )
-        digest = hashlib.sha256()
-        for block in checked.upload.chunks():
-            digest.update(block)
-        checked.upload.seek(0)
-        doc = AnalysisDocument(
-            task=t, original_name=checked.name, size=checked.size, sha256=digest.hexdigest(),
-            uploaded_by=_name(actor), uploaded_at=now,
+        [doc] = store_uploads(
+            [checked],
+            lambda item, sha256: AnalysisDocument(
+                task=t, original_name=item.name, size=item.size, sha256=sha256,
+                uploaded_by=_name(actor), uploaded_at=now,
+            ),
         )  # fmt: skip
-        doc.file.save(checked.name, checked.upload, save=False)
         try:
-            doc.save()
             t.status, t.submitted_by, t.submitted_at = AnalysisStatus.SUBMITTED, _name(actor), now
             t.save(update_fields=["status", "submitted_by", "submitted_at"])
             notify_many(

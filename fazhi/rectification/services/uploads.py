@@ -262,7 +262,7 @@ def store_uploads(
     """Store checked uploads under MEDIA_ROOT as the rows ``build(upload, sha256)`` makes (an
     unsaved model with a ``file`` field; its ``upload_to`` decides the path). Call inside the
     change's transaction: a failure removes the files already written. Shared by every app
-    that keeps attachments (整改, 服务申请)."""
+    that keeps attachments (整改, 服务申请, 案件剖析)."""
     saved: list[_Stored] = []
     try:
         for item in uploads:
