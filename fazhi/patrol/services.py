@@ -632,7 +632,24 @@ def run_patrol(
             details={"as_of": as_of.isoformat(), "mode": effective, **totals,
                      "fallback": stats.get("fallback", "")},
         )  # fmt: skip
+    refresh_statistics(totals)
     return run
+
+
+# Findings written by one run from which PostgreSQL's statistics of the table are refreshed.
+ANALYZE_AFTER = 5000
+
+
+def refresh_statistics(totals: dict[str, int]) -> None:
+    """``ANALYZE`` the findings table after a run that wrote many findings. Autovacuum would get
+    there later, but the pages read the findings at once: right after a city's first full patrol
+    the 大屏's numbers took 11 s with the statistics of an empty table (a sequential scan and the
+    trigram index chosen for the overdue list), 0.5 s after ``ANALYZE``."""
+    written = totals["created"] + totals["updated"] + totals["closed"]
+    if connection.vendor != "postgresql" or written < ANALYZE_AFTER:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Finding._meta.db_table)}")
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

@@ -51,6 +51,7 @@ from fazhi.patrol.services import (
     Slice,
     close_disabled,
     decide_mode,
+    refresh_statistics,
     run_rule,
     settings_changed,
     sync_rules,
@@ -200,6 +201,7 @@ def fanned_patrol(
             )  # fmt: skip
     finally:
         release(PATROL_LEASE, holder, {"parts": stats.get("fanout", {}).get("parts")})
+    refresh_statistics(totals)
     return run
 
 

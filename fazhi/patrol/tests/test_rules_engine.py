@@ -667,3 +667,37 @@ def test_a_changed_v1_1_record_makes_the_next_incremental_run_recheck_its_case(
     # then the next incremental run re-checks the two cases they concern
     assert scope is not None
     assert scope.case_ids == {"A-OK", "C-OK"}
+
+
+def _finding_rows_planned() -> float:
+    """How many rows PostgreSQL's planner believes the findings table holds (its statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Finding._meta.db_table]
+        )
+        return float(cursor.fetchone()[0])
+
+
+@pytest.mark.parametrize(("threshold", "analyzed"), [(3, True), (4, False)])
+def test_a_run_that_writes_many_findings_refreshes_the_planners_statistics(
+    patrol, clean_records, monkeypatch, threshold, analyzed
+) -> None:
+    from django.db import connection
+
+    from fazhi.patrol import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's statistics are PostgreSQL's (ANALYZE)")
+    # given the threshold of findings written from which a run refreshes the statistics, and
+    # the planner told the findings table is empty (ANALYZE writes its counts in place, outside
+    # the test's transaction, so an earlier test's figure would otherwise linger)
+    monkeypatch.setattr(services, "ANALYZE_AFTER", threshold)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Finding._meta.db_table}")
+    assert _finding_rows_planned() == 0
+    # when a run writes three findings into the table
+    assert len(patrol(_three_findings(clean_records))) == 3
+    # then the planner knows the three rows only if the run reached the threshold
+    assert (_finding_rows_planned() == 3) is analyzed
