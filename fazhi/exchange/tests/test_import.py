@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -384,3 +385,32 @@ def test_an_empty_bundle_is_fine(bundle) -> None:
     report = import_bundle([bundle([])])
     assert report.ok
     assert report.total == 0
+
+
+# Text that the stage tables' loading must carry unchanged: COPY's delimiters and escapes
+# (tab, newline, carriage return, backslash, \N, a lone period line), quotes, and non-BMP text.
+HOSTILE = 'a\tb\nc\r\nd\\e\\N\\\\N "引号" \'单\' \\.\n.\n\\x41 ,;| 𠀀 end\\'
+
+
+def test_hostile_text_and_json_are_stored_exactly_and_reimport_unchanged(clean, bundle) -> None:
+    # given the example bundle with hostile text in free-text fields and in extra (JSON)
+    records = copy.deepcopy(clean)
+    by_id(records, "C-OK")["cause"] = HOSTILE
+    by_id(records, "M-OK-JL-T")["text"] = HOSTILE * 3
+    extra = {"备注": HOSTILE, "nested": {"list": [HOSTILE, None, 1.5, True, ""], "\\N": "\t"}}
+    by_id(records, "C-OK-RC")["tags"] = extra
+    path = bundle(records)
+    # when it is imported
+    report = import_bundle([path], actor=tester())
+    # then every value reads back exactly as written
+    assert report.ok, report.errors
+    assert m.Case.objects.get(pk="C-OK").cause == HOSTILE
+    assert m.Transcript.objects.get(pk="M-OK-JL-T").text == HOSTILE * 3
+    assert m.Event.objects.get(pk="C-OK-RC").extra == {"tags": extra}
+    # and importing the same bundle again finds nothing changed (stage and store compare equal)
+    before = store_snapshot(stamps=True)
+    again = import_bundle([path], actor=tester())
+    assert again.ok
+    assert sum(again.updated.values()) == 0
+    assert sum(again.unchanged.values()) == 48
+    assert store_snapshot(stamps=True) == before
