@@ -389,7 +389,7 @@ def test_an_empty_bundle_is_fine(bundle) -> None:
 
 # Text that the stage tables' loading must carry unchanged: COPY's delimiters and escapes
 # (tab, newline, carriage return, backslash, \N, a lone period line), quotes, and non-BMP text.
-HOSTILE = 'a\tb\nc\r\nd\\e\\N\\\\N "引号" \'单\' \\.\n.\n\\x41 ,;| 𠀀 end\\'
+HOSTILE = "a\tb\nc\r\nd\\e\\N\\\\N \"引号\" '单' \\.\n.\n\\x41 ,;| 𠀀 end\\"
 
 
 def test_hostile_text_and_json_are_stored_exactly_and_reimport_unchanged(clean, bundle) -> None:
