@@ -618,21 +618,39 @@ def run_patrol(
         # deadlines reach a year ahead (12-month limits): a year without a holiday calendar is
         # counted with weekends only until the administrator loads its notice
         stats["calendar_unknown_years"] = calendar.unknown_years(as_of.year - 1, as_of.year + 1)
-        run = PatrolRun.objects.create(
-            started_at=started,
-            finished_at=timezone.now(),
-            as_of=as_of,
-            mode=effective,
-            actor=actor.get_username(),
-            watermark=started,
-            stats=stats,
+        run = record_run(
+            actor=actor, as_of=as_of, started=started, mode=effective, stats=stats, totals=totals
         )
-        record_audit(
-            actor, AuditAction.PATROL_RUN, target_type="patrol_run", target_id=str(run.pk),
-            details={"as_of": as_of.isoformat(), "mode": effective, **totals,
-                     "fallback": stats.get("fallback", "")},
-        )  # fmt: skip
     refresh_statistics(totals)
+    return run
+
+
+def record_run(
+    *,
+    actor: User,
+    as_of: datetime,
+    started: datetime,
+    mode: str,
+    stats: dict[str, Any],
+    totals: dict[str, int],
+    **details: Any,
+) -> PatrolRun:
+    """The run's row (its watermark the moment it started) and its audit row, for the
+    in-process and the fanned-out patrol alike; ``details`` adds to the audit row's."""
+    run = PatrolRun.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        as_of=as_of,
+        mode=mode,
+        actor=actor.get_username(),
+        watermark=started,
+        stats=stats,
+    )
+    record_audit(
+        actor, AuditAction.PATROL_RUN, target_type="patrol_run", target_id=str(run.pk),
+        details={"as_of": as_of.isoformat(), "mode": mode, **totals,
+                 "fallback": stats.get("fallback", ""), **details},
+    )  # fmt: skip
     return run
 
 

@@ -37,10 +37,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core import fanout
-from fazhi.core.audit_actions import AuditAction
 from fazhi.core.locks import lock_store
 from fazhi.core.models import Lease
-from fazhi.core.services import record_audit
 from fazhi.core.tick import claim, describe, release
 from fazhi.patrol.engine import EvalContext, Scope
 from fazhi.patrol.error_codes import ErrorCode, PatrolError
@@ -51,6 +49,7 @@ from fazhi.patrol.services import (
     Slice,
     close_disabled,
     decide_mode,
+    record_run,
     refresh_statistics,
     run_rule,
     settings_changed,
@@ -185,19 +184,9 @@ def fanned_patrol(
         )
         stats["fanout"] = {"parts": len(keys), "counties": len(counties)}
         with transaction.atomic():
-            run = PatrolRun.objects.create(
-                started_at=started,
-                finished_at=timezone.now(),
-                as_of=as_of,
-                mode=effective,
-                actor=actor.get_username(),
-                watermark=started,
-                stats=stats,
-            )
-            record_audit(
-                actor, AuditAction.PATROL_RUN, target_type="patrol_run", target_id=str(run.pk),
-                details={"as_of": as_of.isoformat(), "mode": effective, **totals,
-                         "fallback": stats.get("fallback", ""), "parts": len(keys)},
+            run = record_run(
+                actor=actor, as_of=as_of, started=started, mode=effective, stats=stats,
+                totals=totals, parts=len(keys),
             )  # fmt: skip
     finally:
         release(PATROL_LEASE, holder, {"parts": stats.get("fanout", {}).get("parts")})
