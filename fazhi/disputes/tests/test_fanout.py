@@ -20,10 +20,14 @@ from fazhi.accounts.services import system_user
 from fazhi.core import fanout
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.models import AuditEvent, FanoutPart
+from fazhi.core.tick import run_tick
 from fazhi.disputes import services, tasks
 from fazhi.disputes.models import ChecklistAnswer, Dispute, EscalationLetter, FollowupPlan, Party
 from fazhi.exchange.services import import_bundle
+from fazhi.notifications.models import Notification
+from fazhi.patrol.models import Finding
 from fazhi.records.bureaus import county_bureaus
+from fazhi.rectification.models import Problem
 
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")  # the bundle's (``PAIR_AS_OF``)
 NEXT_DAY = AS_OF + timedelta(days=1, minutes=5)  # the first tick of a day regrades every open one
@@ -39,6 +43,11 @@ PARTY = ["dispute__incident_id", "name", "phone", "id_number", "birth_date", "so
          "person_ids", "prior_cases", "prior_incidents"]  # fmt: skip
 ANSWER = ["dispute__incident_id", "kind", "item", "answer", "source", "answered_by",
           "answered_at"]  # fmt: skip
+FINDING = ["rule_id", "subject_type", "subject_id", "status", "severity", "unit_id", "officer_id",
+           "due_at", "is_open", "digest"]  # fmt: skip
+PROBLEM = ["finding__rule_id", "finding__subject_type", "finding__subject_id", "unit_id",
+           "officer_id", "severity", "status", "source", "due_at", "level"]  # fmt: skip
+NOTIFICATION = ["user__username", "kind", "title", "body", "link", "group_key", "item_count"]
 LETTER = ["dispute__incident_id", "year", "seq", "number", "created_at", "reason"]
 
 
@@ -119,6 +128,41 @@ def test_fanned_out_per_county_the_disputes_step_leaves_what_one_process_leaves(
     keys = set(FanoutPart.objects.filter(job__kind=tasks.KIND).values_list("key", flat=True))
     assert len(parts) == len(set(parts)) >= 2
     assert set(parts) <= keys
+
+
+def whole_tick(fanned: bool) -> dict[str, Any]:
+    """``fazhi tick`` once, every step: what the patrol, rectification, disputes and
+    notification steps left, and which steps ran."""
+    with override_settings(FANOUT=fanned):
+        result = run_tick(now=AS_OF)
+    assert result is not None
+    return {
+        "steps": sorted(result["steps"]),
+        "findings": rows(Finding, FINDING),
+        "problems": rows(Problem, PROBLEM),
+        "notifications": rows(Notification, NOTIFICATION),
+        **state(),
+    }
+
+
+@pytest.mark.slow
+def test_a_whole_tick_fanned_out_leaves_what_one_process_leaves(
+    pair_bundle: Path, eager: None, db: Any
+) -> None:
+    # given the 市局 of two county bureaus
+    assert import_bundle([pair_bundle], actor=system_user()).ok
+    # when a whole tick runs in one process, and then with fan-out on (its patrol and disputes
+    # steps by the parts, the others as always in the tick's process)
+    one = in_savepoint(lambda: whole_tick(False))
+    fanned = whole_tick(True)
+    # then the findings, problems, notifications and disputes it leaves are the same
+    assert one["findings"], "the tick's patrol must find something"
+    assert one["problems"], "and raise problems"
+    assert one["disputes"], "and open disputes"
+    for key in one:
+        assert fanned[key] == one[key], key
+    kinds = set(FanoutPart.objects.values_list("job__kind", flat=True))
+    assert kinds == {"patrol", tasks.KIND}
 
 
 @pytest.mark.slow
