@@ -242,3 +242,45 @@ def eager() -> Iterator[None]:
     conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = True, False, 0
     yield
     conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = before
+
+
+# ``fazhi worker`` as the operator starts it, in a process of its own.
+WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
+
+
+@pytest.fixture
+def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
+    """``fazhi worker`` in a subprocess on this test's database, fed through Redis on a queue of
+    this test's own (``subprocess_env``: committed data only, SQLite's database in a file)."""
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    import redis
+    from django.conf import settings
+
+    from fazhi.core import fanout
+
+    client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
+    queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
+    conf = fanout.celery_app.conf
+    before = conf.task_default_queue
+    conf.task_default_queue = queue
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "worker", "--concurrency=2", f"--queue={queue}",
+         "--loglevel=WARNING"],
+        env=subprocess_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        conf.task_default_queue = before
+        process.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish first
+        _out, err = process.communicate(timeout=60)
+        client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
+        assert process.returncode == 0, err.decode(errors="replace")[-2000:]

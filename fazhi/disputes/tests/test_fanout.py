@@ -244,3 +244,25 @@ def test_with_fan_out_off_the_step_runs_in_this_process_and_sends_nothing(
     outcome = services.tick_disputes(AS_OF, system_user())
     assert "fanout" not in outcome
     assert not FanoutPart.objects.exists()
+
+
+@pytest.mark.slow
+def test_through_redis_a_worker_does_the_parts_and_leaves_what_one_process_leaves(
+    pair_bundle: Path, worker: str
+) -> None:
+    # given the generated store, its disputes step sent through Redis to ``fazhi worker``
+    actor = system_user()
+    assert import_bundle([pair_bundle], actor=actor).ok
+    with override_settings(FANOUT=True):
+        fanned_outcome = services.tick_disputes(AS_OF, actor)
+    fanned = state()
+    # when the step runs again in this process on the store without those disputes
+    Dispute.objects.all().delete()  # with their plans, parties, answers and letters
+    outcome = services.tick_disputes(AS_OF, actor)
+    # then the worker did every part once, and left what this process leaves
+    parts = FanoutPart.objects.filter(job__kind=tasks.KIND)
+    assert parts.count() == fanned_outcome["fanout"]["parts"] == 3
+    assert all(p.finished_at and p.attempts == 1 for p in parts)
+    assert fanned["disputes"], "the step must have created disputes"
+    assert state() == fanned
+    assert totals(outcome) == totals(fanned_outcome)

@@ -163,3 +163,20 @@ def test_with_fan_out_off_the_month_is_computed_here_and_nothing_is_sent(
     compute_month(OCTOBER, actor=system_user(), as_of=COMPUTED)
     assert Evaluation.objects.filter(month=OCTOBER).exists()
     assert not FanoutPart.objects.exists()
+
+
+@pytest.mark.slow
+def test_through_redis_a_worker_scores_the_parts_and_the_month_is_one_process_s(
+    pair_bundle: Path, worker: str
+) -> None:
+    # given the imported 市局 and its October computed in this process
+    assert import_bundle([pair_bundle], actor=system_user()).ok
+    one = computed(False)
+    # when October is computed again, its parts sent through Redis to ``fazhi worker``
+    fanned = computed(True)
+    # then the worker did every part once, and the version stored is the same
+    parts = FanoutPart.objects.filter(job__kind=tasks.KIND)
+    assert parts.count() == 3
+    assert all(p.finished_at and p.attempts == 1 for p in parts)
+    assert one["scores"], "the month must have scores"
+    assert fanned == one

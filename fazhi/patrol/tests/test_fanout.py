@@ -10,17 +10,11 @@ queue of its own to ``fazhi worker`` running in a process of its own."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -232,38 +226,6 @@ def test_with_fan_out_off_the_patrol_runs_in_this_process_and_sends_nothing(
     run = PatrolRun.objects.get(pk=outcome["run"])
     assert "fanout" not in run.stats
     assert not FanoutPart.objects.exists()
-
-
-# ``fazhi worker`` as the operator starts it, in a process of its own.
-WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
-
-
-@pytest.fixture
-def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
-    """``fazhi worker`` in a subprocess on this test's database, fed through Redis on a queue of
-    this test's own (``subprocess_env``: committed data only, SQLite's database in a file)."""
-    client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
-    queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
-    conf = fanout.celery_app.conf
-    before = conf.task_default_queue
-    conf.task_default_queue = queue
-    process = subprocess.Popen(
-        [sys.executable, "-c", WORKER, "worker", "--concurrency=2", f"--queue={queue}",
-         "--loglevel=WARNING"],
-        env=subprocess_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        yield queue
-    finally:
-        conf.task_default_queue = before
-        process.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish first
-        _out, err = process.communicate(timeout=60)
-        client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
-        assert process.returncode == 0, err.decode(errors="replace")[-2000:]
 
 
 @pytest.mark.slow
