@@ -211,3 +211,76 @@ def bureau(db: Any) -> Bureau:
 # The scene of the page tests (a 城南 case with a running clock, a 城北 violation), used by the
 # apps that own those pages (records, patrol, standards) and by the workbench.
 from fazhi.testing.scene import scene  # noqa: E402, F401
+
+# --- fan-out (``fazhi.core.fanout``) ------------------------------------------------------------
+
+# A 市局 of two small county bureaus (~15,000 records), the store of the fan-out tests.
+PAIR_AS_OF = "2026-11-01T00:00:00+08:00"
+
+
+@pytest.fixture(scope="session")
+def pair_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated 市局 of two county bureaus, written once for the whole run."""
+    from fazhi.synth import services as synth
+
+    pair = synth.Scale("pair", cities=0, counties_per_city=2, size=0.01)
+    out = tmp_path_factory.mktemp("pair") / "pair.jsonl.gz"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(synth.SCALES, pair.name, pair)
+        synth.generate(synth.Options(pair.name, 7, out, as_of=PAIR_AS_OF))
+    return out
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """The parts of a fan-out run by Celery in this process; no wait before a retry. (Whether
+    the services fan out at all is ``settings.FANOUT``, which a test turns on itself.)"""
+    from fazhi.core import fanout
+
+    conf = fanout.celery_app.conf
+    before = conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS
+    conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = True, False, 0
+    yield
+    conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = before
+
+
+# ``fazhi worker`` as the operator starts it, in a process of its own.
+WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
+
+
+@pytest.fixture
+def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
+    """``fazhi worker`` in a subprocess on this test's database, fed through Redis on a queue of
+    this test's own (``subprocess_env``: committed data only, SQLite's database in a file)."""
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    import redis
+    from django.conf import settings
+
+    from fazhi.core import fanout
+
+    client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
+    queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
+    conf = fanout.celery_app.conf
+    before = conf.task_default_queue
+    conf.task_default_queue = queue
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "worker", "--concurrency=2", f"--queue={queue}",
+         "--loglevel=WARNING"],
+        env=subprocess_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        conf.task_default_queue = before
+        process.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish first
+        _out, err = process.communicate(timeout=60)
+        client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
+        assert process.returncode == 0, err.decode(errors="replace")[-2000:]

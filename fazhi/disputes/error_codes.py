@@ -15,3 +15,4 @@ class ErrorCode(errors.ErrorCode):
     CHECKLIST_INVALID = "checklist_invalid", Kind.INVALID, "清单填写有误"
     ALREADY_RESOLVED = "already_resolved", Kind.CONFLICT, "纠纷已化解"
     ALREADY_ESCALATED = "already_escalated", Kind.CONFLICT, "纠纷已抄告"
+    FANOUT_FAILED = "fanout_failed", Kind.CONFLICT, "后台进程未能完成纠纷研判"

@@ -9,7 +9,7 @@ whose inputs changed, and every open one on the first tick of a day (``_needs_gr
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from fazhi.core import fanout
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.scope import DataScope, visible
@@ -183,9 +184,12 @@ def _non_negative(value: Any, name: str) -> int:
 # --- creating disputes --------------------------------------------------------------------------
 
 
-def _create_new(now: datetime) -> list[str]:
+def _create_new(now: datetime, where: Q | None = None) -> list[str]:
     """A dispute for every dispute incident that has none (one bulk insert); the community
-    officer is the incident's first officer, else the unit's 民警 with the fewest open disputes."""
+    officer is the incident's first officer, else the unit's 民警 with the fewest open disputes
+    (those created at ``now``, by this tick, not counted: a fanned-out tick's parts then choose
+    as one process does, whichever part commits first). ``where``: only the incidents of one
+    part of a fanned-out tick (``tasks``)."""
     first_officer = (
         m.IncidentOfficer.objects.filter(incident_id=OuterRef("pk"))
         .order_by("position", "officer_id")
@@ -194,6 +198,7 @@ def _create_new(now: datetime) -> list[str]:
     new = list(
         m.Incident.objects.filter(grading.dispute_incidents())
         .filter(dispute__isnull=True, received_at__lte=now)  # not yet reported at now: later
+        .filter(where or Q())
         .annotate(first_officer=Subquery(first_officer))
         .values("id", "unit_id", "dispute_type", "first_officer")
         .order_by("received_at", "id")
@@ -205,7 +210,13 @@ def _create_new(now: datetime) -> list[str]:
     if lacking:
         for pk, unit_id, n in (
             m.Officer.objects.filter(unit_id__in=lacking, active=True, role="民警")
-            .annotate(n=Count("disputes", filter=~Q(disputes__status=DisputeStatus.RESOLVED)))
+            .annotate(
+                n=Count(
+                    "disputes",
+                    filter=~Q(disputes__status=DisputeStatus.RESOLVED)
+                    & ~Q(disputes__created_at=now),
+                )
+            )
             .values_list("pk", "unit_id", "n")
         ):
             load.setdefault(unit_id, []).append([n, pk])
@@ -418,7 +429,9 @@ def _sync_checklist(
 # --- follow-ups and plans -----------------------------------------------------------------------
 
 
-def _link_followups(now: datetime, incident_ids: Sequence[str] | None = None) -> dict[str, int]:
+def _link_followups(
+    now: datetime, incident_ids: Sequence[str] | None = None, where: Q | None = None
+) -> dict[str, int]:
     """Attach every follow-up of a dispute incident that no plan holds yet (imported ones and
     those recorded in the app) to the dispute's pending plan, or to a new done plan when none
     is pending; the visit's result sets the status (已化解 resolves, anything else reopens)."""
@@ -427,6 +440,8 @@ def _link_followups(now: datetime, incident_ids: Sequence[str] | None = None) ->
     ).order_by("incident_id", "at", "id")
     if incident_ids is not None:
         followups = followups.filter(incident_id__in=list(incident_ids))
+    if where is not None:
+        followups = followups.filter(where)
     fresh = list(followups.values("id", "incident_id", "at", "result", "officer_id"))
     if not fresh:
         return {"linked": 0, "resolved": 0}
@@ -481,7 +496,9 @@ def _link_followups(now: datetime, incident_ids: Sequence[str] | None = None) ->
     return {"linked": len(fresh), "resolved": resolved}
 
 
-def _schedule(now: datetime, incident_ids: Sequence[str] | None = None) -> int:
+def _schedule(
+    now: datetime, incident_ids: Sequence[str] | None = None, where: Q | None = None
+) -> int:
     """The next visit of every open dispute without a pending one: the first visit within the
     colour's window of the incident, later ones the colour's repeat window after the last visit."""
     p = policy()
@@ -496,6 +513,8 @@ def _schedule(now: datetime, incident_ids: Sequence[str] | None = None) -> int:
     )
     if incident_ids is not None:
         disputes = disputes.filter(incident_id__in=list(incident_ids))
+    if where is not None:
+        disputes = disputes.filter(where)
     rows = []
     for d in disputes:
         if d["last_visit"] is None:
@@ -776,7 +795,8 @@ def _escalate_due(now: datetime, actor: User) -> list[str]:
         Dispute.objects.open()
         .red()
         .filter(red_since__lte=now - timedelta(days=p.escalate_after_days), letter__isnull=True)
-        .order_by("red_since", "pk")
+        # by incident, not pk: the numbers do not depend on the order disputes were created in
+        .order_by("red_since", "incident_id")
     )
     numbers = []
     for dispute in due:
@@ -828,35 +848,55 @@ def _needs_grading(now: datetime, p: RiskPolicy) -> Q:
     return changed
 
 
+TICK_TOTALS = ("created", "linked", "resolved", "graded", "regraded", "upgraded", "scheduled")
+
+
 def tick_disputes(now: datetime, actor: User) -> dict[str, Any]:
-    """Create, grade, schedule, link visits and escalate (safe to run twice)."""
-    with transaction.atomic():
-        p = policy()
-        created = _create_new(now)
-        linked = _link_followups(now)
-        # the open disputes that need it, and the new ones even when an imported visit already
-        # resolved them (they still need their type, cause, grade and checklists once)
-        stale = set(
-            Dispute.objects.open()
-            .filter(_needs_grading(now, p))
-            .values_list("incident_id", flat=True)
-        )
-        graded = regrade(sorted(stale | set(created)), now=now, actor=actor)
-        scheduled = _schedule(now)
-        outcome: dict[str, Any] = {
-            "created": len(created),
-            **linked,
-            **graded,
-            "scheduled": scheduled,
-        }
-        # in the transaction of the changes: a tick killed after the commit leaves none
-        # unaudited. A grading that found the same still moves graded_at (评定于, shown)
-        if created or linked["linked"] or graded["graded"] or scheduled:
-            record_audit(
-                actor, AuditAction.DISPUTES_TICK, details={"now": now.isoformat(), **outcome}
-            )
+    """Create, grade, schedule, link visits and escalate (safe to run twice). With fan-out on,
+    the work up to the letters is done per 县局/分局 by the workers (``tasks``)."""
+    if fanout.enabled():
+        from fazhi.disputes.tasks import fanned_tick
+
+        outcome = fanned_tick(now, actor)
+    else:
+        with transaction.atomic():
+            outcome = tick_incidents(now, actor)
     # each letter is a transaction of its own, audited as disputes.escalate
     outcome["letters"] = _escalate_due(now, actor)
+    return outcome
+
+
+def tick_incidents(
+    now: datetime, actor: User, units: Callable[[str], Q] | None = None, part: str = ""
+) -> dict[str, Any]:
+    """The tick's work on the disputes, inside the caller's transaction: of every incident, or
+    of one part of a fanned-out tick (``units(path)``: the condition on the unit at ``path``
+    that the incident's unit belongs to the part), audited with its ``part``."""
+    p = policy()
+    where = units("incident__unit_id") if units is not None else None
+    created = _create_new(now, units("unit_id") if units is not None else None)
+    linked = _link_followups(now, where=where)
+    # the open disputes that need it, and the new ones even when an imported visit already
+    # resolved them (they still need their type, cause, grade and checklists once)
+    stale = set(
+        Dispute.objects.open()
+        .filter(_needs_grading(now, p))
+        .filter(where or Q())
+        .values_list("incident_id", flat=True)
+    )
+    graded = regrade(sorted(stale | set(created)), now=now, actor=actor)
+    scheduled = _schedule(now, where=where)
+    outcome: dict[str, Any] = {
+        "created": len(created),
+        **linked,
+        **graded,
+        "scheduled": scheduled,
+    }
+    # in the transaction of the changes: a tick killed after the commit leaves none
+    # unaudited. A grading that found the same still moves graded_at (评定于, shown)
+    if created or linked["linked"] or graded["graded"] or scheduled:
+        details = {"now": now.isoformat(), **outcome, **({"part": part} if part else {})}
+        record_audit(actor, AuditAction.DISPUTES_TICK, details=details)
     return outcome
 
 

@@ -10,7 +10,7 @@ class EvaluationConfig(registry.FazhiAppConfig):
     url_prefix = "evaluation/"
 
     def ready(self) -> None:
-        from fazhi.evaluation import pages, panels, services
+        from fazhi.evaluation import pages, panels, services, tasks
 
         self.nav = (registry.NavEntry("evaluation", "考评", "/evaluation/", 55),)
         self.workbench_panel = panels.workbench_panel
@@ -18,3 +18,4 @@ class EvaluationConfig(registry.FazhiAppConfig):
             registry.TickStep("evaluation", 45, services.tick_analysis, "案件剖析提醒"),
         )
         self.page_extensions = {"case": pages.case_page, "officer": pages.officer_page}
+        self.fanout_parts = {tasks.KIND: tasks.compute_part}

@@ -20,6 +20,7 @@ full marks nor as zero. Never below zero.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,6 +51,9 @@ from fazhi.rectification.models import LEVEL_ROLES, Problem, ProblemAction, Prob
 
 # Units scored: the ones that handle cases and incidents (派出所 and the 办案单位), not the
 # bureaus above them nor the 法制大队 that evaluates them.
+# The condition that the unit at a path belongs to one part of a fanned-out computation.
+UnitFilter = Callable[[str], Q]
+
 SCORED_UNIT_KINDS = (
     "派出所", "刑侦大队", "治安大队", "交警大队", "经侦大队", "禁毒大队", "网安大队",
 )  # fmt: skip
@@ -151,15 +155,27 @@ def _in_month(qs: QuerySet[Any], name: str, start: datetime, end: datetime) -> Q
 
 
 def source_rows(
-    ind: Indicator, subject: str, start: datetime, end: datetime, as_of: datetime
+    ind: Indicator,
+    subject: str,
+    start: datetime,
+    end: datetime,
+    as_of: datetime,
+    units: UnitFilter | None = None,
 ) -> list[tuple[str, str, str, datetime | None]]:
     """Every item of indicator ``ind`` in the month, as (subject key, record type, record id,
     act time): the key is the unit id for units and leaders (spread to the unit's leaders by
-    the caller), the officer id for officers, or ``unit|level`` for escalations."""
+    the caller), the officer id for officers, or ``unit|level`` for escalations. ``units``: only
+    the items whose subject's unit (the unit, or the officer's unit) is in one part of a
+    fanned-out computation (``tasks``)."""
+
+    def of(qs: QuerySet[Any], path: str) -> QuerySet[Any]:
+        return qs if units is None else qs.filter(units(path))
+
     p = ind.params
     unit_key = "unit_id" if subject != Subject.OFFICER else "officer_id"
+    key_unit = "unit_id" if subject != Subject.OFFICER else "officer__unit_id"
     if ind.source == "problems":
-        qs = _in_month(_problems(as_of), "act_at", start, end)
+        qs = of(_in_month(_problems(as_of), "act_at", start, end), key_unit)
         if p.get("severities"):
             qs = qs.filter(severity__in=p["severities"])
         if p.get("rules"):
@@ -178,6 +194,7 @@ def source_rows(
             ),
             "due_at", start, end,
         ).filter(late)  # fmt: skip
+        qs = of(qs, key_unit)
         return [
             (k, "problem", str(pk), at)
             for k, pk, at in qs.filter(**{f"{unit_key}__isnull": False}).values_list(
@@ -192,7 +209,7 @@ def source_rows(
             created_at__lt=OuterRef("created_at"),
             created_at__gte=OuterRef("created_at") - _days(days),
         )
-        qs = _in_month(_problems(as_of), "act_at", start, end).filter(
+        qs = of(_in_month(_problems(as_of), "act_at", start, end), "unit_id").filter(
             Exists(earlier), unit_id__isnull=False
         )
         return [
@@ -209,9 +226,11 @@ def source_rows(
         if subject == Subject.UNIT:
             return [
                 (k, "review", pk, at)
-                for k, pk, at in qs.values_list("case__unit_id", "pk", "act_at")
+                for k, pk, at in of(qs, "case__unit_id").values_list(
+                    "case__unit_id", "pk", "act_at"
+                )
             ]
-        links = m.ReviewOfficer.objects.filter(review__in=qs.values("pk"))
+        links = of(m.ReviewOfficer.objects.filter(review__in=qs.values("pk")), "officer__unit_id")
         acts = dict(qs.values_list("pk", "act_at"))
         return [
             (o, "review", r, acts.get(r)) for o, r in links.values_list("officer_id", "review_id")
@@ -225,10 +244,12 @@ def source_rows(
         )  # fmt: skip
         if subject == Subject.UNIT:
             return [
-                (k, "complaint", pk, at) for k, pk, at in qs.values_list("unit_id", "pk", "act_at")
+                (k, "complaint", pk, at)
+                for k, pk, at in of(qs, "unit_id").values_list("unit_id", "pk", "act_at")
             ]
         acts = dict(qs.values_list("pk", "act_at"))
-        named = m.ComplaintOfficer.objects.filter(complaint__in=qs.values("pk"))
+        named = of(m.ComplaintOfficer.objects.filter(complaint__in=qs.values("pk")),
+                   "officer__unit_id")  # fmt: skip
         return [
             (o, "complaint", c, acts.get(c))
             for o, c in named.values_list("officer_id", "complaint_id")
@@ -240,11 +261,13 @@ def source_rows(
             start,
             end,
         )
+        qs = of(qs, "unit_id")
         return [(k, "safety_event", pk, at) for k, pk, at in qs.values_list("unit_id", "pk", "at")]
     if ind.source == "daily_unconfirmed":
         today = as_of.astimezone(SHANGHAI).date()
         # today's sheet is not late yet
-        qs = DailySheet.objects.filter(day__gte=start.date(), day__lt=min(end.date(), today))
+        qs = of(DailySheet.objects.filter(day__gte=start.date(), day__lt=min(end.date(), today)),
+                "unit_id")  # fmt: skip
         late = (
             Q(completed_at__isnull=True)
             | Q(completed_at__gt=as_of)
@@ -261,6 +284,7 @@ def source_rows(
             ProblemAction.objects.filter(verb=Verb.ESCALATE, at__lte=as_of),
             "problem__due_at", start, end,
         ).filter(problem__unit_id__isnull=False)  # fmt: skip
+        qs = of(qs, "problem__unit_id")
         return [
             (f"{u}|{level}", "problem", str(pid), at)
             for u, level, pid, at in qs.values_list(
@@ -435,10 +459,21 @@ def _veto(kind: str, record_type: str, record_id: str, at: datetime | None) -> d
 
 
 def compute(
-    scheme: Scheme, month: date, as_of: datetime
+    scheme: Scheme,
+    month: date,
+    as_of: datetime,
+    units: UnitFilter | None = None,
+    ranked: bool = True,
 ) -> tuple[list[SubjectRow], dict[str, Any]]:
     """Every score of ``month`` as of ``as_of``: the rows to store, and the indicators' status
-    per subject kind."""
+    per subject kind. ``units``: only the subjects of one part of a fanned-out computation
+    (units, and officers and leaders by their unit; ``tasks``), which the caller ranks with
+    the other parts' (``ranked=False``): a subject's score reads only its own records, its rank
+    every subject of its kind."""
+
+    def of(qs: QuerySet[Any], path: str) -> QuerySet[Any]:
+        return qs if units is None else qs.filter(units(path))
+
     start, end = month_bounds(month)
     cutoff = min(end, as_of)
     status = {
@@ -448,12 +483,12 @@ def compute(
     # workload: cases and incidents of the month, by unit (two aggregate queries)
     workload: dict[str, int] = defaultdict(int)
     for unit_id, n in (
-        m.Case.objects.filter(accepted_at__gte=start, accepted_at__lt=cutoff)
+        of(m.Case.objects.filter(accepted_at__gte=start, accepted_at__lt=cutoff), "unit_id")
         .values_list("unit_id").annotate(n=Count("pk")).order_by()
     ):  # fmt: skip
         workload[unit_id] += n
     for unit_id, n in (
-        m.Incident.objects.filter(received_at__gte=start, received_at__lt=cutoff)
+        of(m.Incident.objects.filter(received_at__gte=start, received_at__lt=cutoff), "unit_id")
         .filter(unit_id__isnull=False)
         .values_list("unit_id").annotate(n=Count("pk")).order_by()
     ):  # fmt: skip
@@ -462,12 +497,13 @@ def compute(
     month_cases = m.Case.objects.filter(accepted_at__gte=start, accepted_at__lt=cutoff)
     cases: dict[str, int] = defaultdict(int)
     for officer_id, n in (
-        month_cases.filter(lead_officer__isnull=False).values_list("lead_officer_id")
+        of(month_cases.filter(lead_officer__isnull=False), "lead_officer__unit_id")
+        .values_list("lead_officer_id")
         .annotate(n=Count("pk")).order_by()
     ):  # fmt: skip
         cases[officer_id] += n
     for officer_id, n in (
-        m.CaseOfficer.objects.filter(case__in=month_cases.values("pk"))
+        of(m.CaseOfficer.objects.filter(case__in=month_cases.values("pk")), "officer__unit_id")
         .exclude(case__lead_officer_id=F("officer_id"))
         .values_list("officer_id").annotate(n=Count("case_id", distinct=True)).order_by()
     ):  # fmt: skip
@@ -476,13 +512,14 @@ def compute(
     unit_vetoes, officer_vetoes = _vetoes(scheme, start, end, as_of)
 
     rows: dict[tuple[str, ...], SubjectRow] = {}
-    for unit_id in m.Unit.objects.filter(kind__in=SCORED_UNIT_KINDS).values_list("pk", flat=True):
+    scored_units = of(m.Unit.objects.filter(kind__in=SCORED_UNIT_KINDS), "pk")
+    for unit_id in scored_units.values_list("pk", flat=True):
         rows[(Subject.UNIT, unit_id)] = SubjectRow(
             Subject.UNIT, unit_id, workload=workload[unit_id], vetoes=unit_vetoes.get(unit_id, [])
         )
     leaders_of: dict[str, list[SubjectRow]] = defaultdict(list)
-    for officer_id, unit_id, role in m.Officer.objects.filter(
-        active=True, role__in=SCORED_OFFICER_ROLES
+    for officer_id, unit_id, role in of(
+        m.Officer.objects.filter(active=True, role__in=SCORED_OFFICER_ROLES), "unit_id"
     ).values_list("pk", "unit_id", "role"):
         rows[(Subject.OFFICER, officer_id)] = SubjectRow(
             Subject.OFFICER, unit_id, officer_id, workload=cases[officer_id],
@@ -499,7 +536,9 @@ def compute(
     for ind in scheme.indicators:
         if status[ind.code] != SCORED:
             continue
-        for key, record_type, record_id, at in source_rows(ind, ind.subject, start, end, as_of):
+        for key, record_type, record_id, at in source_rows(
+            ind, ind.subject, start, end, as_of, units
+        ):
             targets: list[SubjectRow]
             if ind.subject == Subject.LEADER:
                 if ind.source == "escalations":
@@ -527,7 +566,8 @@ def compute(
         score_subject(row, scheme, status)
         if row.subject == Subject.OFFICER and row.case_count < scheme.min_cases:
             too_few_cases(row)
-    rank_all(result)
+    if ranked:
+        rank_all(result)
     summary = {
         subject: [
             {"code": i.code, "name": i.name, "status": status[i.code]}

@@ -25,3 +25,4 @@ class ErrorCode(errors.ErrorCode):
     DOCUMENT_REQUIRED = "document_required", Kind.INVALID, "须上传案件剖析材料"
     DOCUMENT_INVALID = "document_invalid", Kind.INVALID, "案件剖析材料不符合要求"
     PICK_INVALID = "pick_invalid", Kind.INVALID, "评选有误"
+    FANOUT_FAILED = "fanout_failed", Kind.CONFLICT, "后台进程未能完成考评计算"

@@ -19,6 +19,7 @@ from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core import fanout
 from fazhi.core.audit_actions import AuditAction
 from fazhi.core.errors import DomainError
 from fazhi.core.services import record_audit
@@ -133,13 +134,23 @@ def compute_month(
     month: date, *, actor: User, as_of: datetime | None = None, scheme: Scheme | None = None
 ) -> Evaluation:
     """The month computed as a draft (its open version replaced whole), or its published
-    version untouched: later data never silently changes a published month."""
+    version untouched: later data never silently changes a published month. With fan-out on,
+    the subjects are scored per 县局/分局 by the workers (``tasks``) and ranked and stored here."""
     permissions.require_manage(actor)
     as_of = as_of or timezone.now()
     try:
         scheme = scheme or load()
     except SchemeError as exc:
         raise EvaluationError(ErrorCode.SCHEME_INVALID, str(exc), field="scheme") from None
+    fanned: tuple[list[calc.SubjectRow], dict[str, Any]] | None = None
+    published_now = Evaluation.objects.filter(month=month, status=EvaluationStatus.PUBLISHED)
+    if fanout.enabled() and not published_now.exists():
+        from fazhi.evaluation.tasks import fanned_compute
+
+        try:
+            fanned = fanned_compute(scheme, month, as_of)
+        except fanout.FanoutFailed as exc:
+            raise EvaluationError(ErrorCode.FANOUT_FAILED, f"考评计算未完成：{exc}") from exc
     with transaction.atomic():
         published = (
             Evaluation.objects.select_for_update()
@@ -148,7 +159,7 @@ def compute_month(
         )
         if published is not None:
             return published
-        rows, summary = calc.compute(scheme, month, as_of)
+        rows, summary = fanned or calc.compute(scheme, month, as_of)
         evaluation = (
             Evaluation.objects.select_for_update()
             .filter(month=month, status__in=OPEN_STATUSES)

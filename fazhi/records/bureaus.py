@@ -3,6 +3,10 @@ case, its people and its acts stay within one county bureau (docs/architecture.m
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Q
+
 from fazhi.records import models as m
 from fazhi.records.enums import UnitKind
 
@@ -29,3 +33,34 @@ def county_bureaus() -> dict[str, frozenset[str]]:
                     todo.append(child)
         found[bureau] = frozenset(seen)
     return found
+
+
+# --- the parts of fanned-out work (``fazhi.core.fanout``) ----------------------------------------
+
+COUNTY, REST = "county:", "rest"
+
+
+def unit_parts() -> tuple[dict[str, Any], list[str]]:
+    """The parts of a piece of work cut by unit, for an app's fan-out: the params naming each
+    county's units and the rest (JSON, for the parts), and the keys ``county:<bureau>`` and
+    ``rest`` (the units of no county bureau, and records of no unit). Read once by the caller
+    and handed to every part, so that the parts of one job cover every unit exactly once even
+    when the tree changes meanwhile."""
+    counties = county_bureaus()
+    inside = set().union(*counties.values()) if counties else set()
+    rest = sorted(set(m.Unit.objects.values_list("pk", flat=True)) - inside)
+    params: dict[str, Any] = {
+        "counties": {bureau: sorted(units) for bureau, units in counties.items()},
+        "rest_units": rest,
+    }
+    return params, [COUNTY + bureau for bureau in sorted(counties)] + [REST]
+
+
+def unit_filter(params: dict[str, Any], key: str, path: str) -> Q:
+    """The condition that a record belongs to the part ``key`` of ``unit_parts``, on the unit at
+    ``path`` (``unit_id``, ``incident__unit_id``, …): in SQL, on the unit's index."""
+    if key.startswith(COUNTY):
+        return Q(**{f"{path}__in": params["counties"][key.removeprefix(COUNTY)]})
+    if key == REST:
+        return Q(**{f"{path}__in": params["rest_units"]}) | Q(**{f"{path}__isnull": True})
+    raise ValueError(f"unknown part {key!r}")

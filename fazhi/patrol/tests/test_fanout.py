@@ -1,25 +1,20 @@
 """The patrol fanned out per 县局/分局 (``patrol.tasks``, ``core.fanout``) finds exactly what one
 process finds, and a part that dies part-way leaves nothing and is done once on its retry.
 
-The store is a generated 市局 with two county bureaus (two small counties, ~15,000 records),
-generated once for the module. The comparisons run the fan-out through Celery in eager mode
-(the parts run in this process, through the task and its retries); one test sends the parts
+The store is a generated 市局 with two county bureaus (two small counties, ~15,000 records,
+``pair_bundle`` in ``fazhi/conftest.py``), generated once for the run. The comparisons run the
+fan-out through Celery in eager mode (``eager``: the parts run in this process, through the task
+and its retries); one test sends the parts
 through Redis (``FAZHI_BROKER_URL``, by default 127.0.0.1:6379, started by ``.ci/run``) on a
 queue of its own to ``fazhi worker`` running in a process of its own."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -41,11 +36,9 @@ from fazhi.records import models as m
 from fazhi.records.bureaus import county_bureaus
 from fazhi.rectification.models import Problem
 from fazhi.rectification.services.tick import tick_rectification
-from fazhi.synth import services as synth
 
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")
 LATER = AS_OF + timedelta(days=3)
-PAIR = synth.Scale("pair", cities=0, counties_per_city=2, size=0.01)
 
 FINDING_FIELDS = [
     "rule_id", "subject_type", "subject_id", "status", "severity", "unit_id", "officer_id",
@@ -56,25 +49,6 @@ PROBLEM_FIELDS = [
     "finding__rule_id", "finding__subject_type", "finding__subject_id", "rule_id", "unit_id",
     "officer_id", "case_id", "severity", "status", "source", "due_at", "level",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def pair_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pair") / "pair.jsonl.gz"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(synth.SCALES, PAIR.name, PAIR)
-        synth.generate(synth.Options(PAIR.name, 7, out, as_of=AS_OF.isoformat()))
-    return out
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Fan-out on, the parts run by Celery in this process; no wait before a retry."""
-    conf = fanout.celery_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS
-    conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = True, False, 0
-    yield
-    conf.task_always_eager, conf.task_eager_propagates, fanout.RETRY_SECONDS = before
 
 
 def findings() -> list[tuple[Any, ...]]:
@@ -252,38 +226,6 @@ def test_with_fan_out_off_the_patrol_runs_in_this_process_and_sends_nothing(
     run = PatrolRun.objects.get(pk=outcome["run"])
     assert "fanout" not in run.stats
     assert not FanoutPart.objects.exists()
-
-
-# ``fazhi worker`` as the operator starts it, in a process of its own.
-WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
-
-
-@pytest.fixture
-def worker(subprocess_env: dict[str, str]) -> Iterator[str]:
-    """``fazhi worker`` in a subprocess on this test's database, fed through Redis on a queue of
-    this test's own (``subprocess_env``: committed data only, SQLite's database in a file)."""
-    client = redis.Redis.from_url(settings.FANOUT_BROKER_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
-    queue = f"fazhi-test-{uuid.uuid4().hex[:8]}"
-    conf = fanout.celery_app.conf
-    before = conf.task_default_queue
-    conf.task_default_queue = queue
-    process = subprocess.Popen(
-        [sys.executable, "-c", WORKER, "worker", "--concurrency=2", f"--queue={queue}",
-         "--loglevel=WARNING"],
-        env=subprocess_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        yield queue
-    finally:
-        conf.task_default_queue = before
-        process.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish first
-        _out, err = process.communicate(timeout=60)
-        client.delete(queue, *client.keys(f"_kombu.binding*{queue}"))
-        assert process.returncode == 0, err.decode(errors="replace")[-2000:]
 
 
 @pytest.mark.slow
