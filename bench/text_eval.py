@@ -4,8 +4,9 @@
     uv run python bench/text_eval.py --errors        # and every misjudged incident class
     uv run python bench/text_eval.py --write         # record the figures the rule pages show
 
-The set is ``fazhi/intel/evalset/`` (its README gives the labels and the dev/held-out split); the
-figures go to ``docs/benchmarks.md``. No database: the library's functions are scored directly.
+The set is ``fazhi/intel/evalset/`` (its README gives the labels and the split: every file
+directly in it is development, every file in ``evalset/heldout/`` held-out; without that folder the
+held-out figures say so); the figures go to ``docs/benchmarks.md``. No database: the library's functions are scored directly.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ def main() -> None:
     alignment = args.alignment if args.alignment is not None else quality.default_alignment()
     dup = quality.evaluate_duplicates(threshold, alignment)
     cues = quality.evaluate_cues()
-    print(f"{len(quality.transcripts())} transcripts, {len(quality.incidents())} incidents")
+    docs, rows = quality.transcripts(), quality.incidents()
+    for part in ("dev", "held"):
+        n_docs = sum(d["split"] == part for d in docs)
+        n_rows = sum(r["split"] == part for r in rows)
+        print(f"{part}: {n_docs} transcripts, {n_rows} incidents")
     for line in quality.format_report(dup, cues):
         print(line)
     if args.errors:
