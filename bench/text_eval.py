@@ -5,8 +5,9 @@
     uv run python bench/text_eval.py --write         # record the figures the rule pages show
 
 The set is ``fazhi/intel/evalset/`` (its README gives the labels and the split: every file
-directly in it is development, every file in ``evalset/heldout/`` held-out; without that folder the
-held-out figures say so); the figures go to ``docs/benchmarks.md``. No database: the library's functions are scored directly.
+directly in it is development, every file in ``evalset/heldout/`` held-out; without that folder
+the held-out figures say so); the figures go to ``docs/benchmarks.md``. No database: the
+library's functions are scored directly.
 """
 
 from __future__ import annotations

@@ -117,9 +117,10 @@ def test_files_in_the_heldout_folder_are_held_out_and_the_rest_development(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a set with development files and a heldout/ folder whose writer reused a family name
-    statement = "答：我在菜市场门口看见一个穿灰色夹克的男人把卖鱼摊主推倒在地，又踢了两脚，然后骑车往东跑了。"
+    statement = "答：我在菜市场门口看见一个穿灰色夹克的男人把卖鱼摊主推倒在地，又踢了两脚。"
     _write_set(tmp_path, "transcripts_1.jsonl", [
-        _doc("T-001", "甲", "F1", statement), _doc("T-002", "乙", "F2", "答：我当时在家里睡觉，什么都不知道。"),
+        _doc("T-001", "甲", "F1", statement),
+        _doc("T-002", "乙", "F2", "答：我当时在家里睡觉，什么都不知道。"),
     ])  # fmt: skip
     _write_set(tmp_path / quality.HELDOUT, "transcripts_1.jsonl", [
         _doc("HT-001", "甲", "F1", COPIED),
