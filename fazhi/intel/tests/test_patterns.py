@@ -213,6 +213,13 @@ def test_a_broken_pattern_file_stops_with_a_message(
         ("说再来催款就把他店门口堵了。", "escalation", "threat"),
         ("挥舞着拖把就要往保安身上砸。", "escalation", "threat"),
         ("拎着一块砖头朝他冲过来。", "escalation", "weapon"),
+        ("男子在电话里说见一次打一次。", "escalation", "threat"),
+        ("说他不会放过那个介绍人。", "escalation", "threat"),
+        ("女儿在房间里留下遗书后出走。", "escalation", "self_harm"),
+        ("丈夫停药半个月，夜里总说有人要害他。", "escalation", "mental_illness"),
+        ("三个人在桥洞下堵住他要钱。", "offence", "robbery"),
+        ("一名男子在公园向晨练的女子露出下体。", "offence", "sexual"),
+        ("接到电话说要帮他做征信修复，让他先交五百块。", "offence", "fraud"),
     ],
 )
 def test_meaning_classes_find_cues_said_in_new_words(
