@@ -805,18 +805,21 @@ class Info:
     text: str
 
 
-def _infos(ids: Iterable[str]) -> dict[str, Info]:
+def _infos(ids: Iterable[str], with_officers: bool = True) -> dict[str, Info]:
+    """The transcripts' details; ``with_officers`` False leaves the officers out (one query
+    fewer: the incremental check shows none)."""
     wanted = sorted(set(ids))
     out: dict[str, Info] = {}
     officers: dict[str, list[str]] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        for tid, name in (
-            m.TranscriptOfficer.objects.filter(transcript_id__in=chunk)
-            .order_by("transcript_id", "position")
-            .values_list("transcript_id", "officer__name")
-        ):
-            officers.setdefault(tid, []).append(name)
+        if with_officers:
+            for tid, name in (
+                m.TranscriptOfficer.objects.filter(transcript_id__in=chunk)
+                .order_by("transcript_id", "position")
+                .values_list("transcript_id", "officer__name")
+            ):
+                officers.setdefault(tid, []).append(name)
         rows = m.Transcript.objects.filter(pk__in=chunk).values_list(
             "pk", "person_id", "person__name", "person__id_number", "case_id", "case__unit_id",
             "case__lead_officer_id", "kind", "started_at", "text",
@@ -885,11 +888,13 @@ def verify(
     boilerplate: Boilerplate,
     min_jaccard: float,
     min_alignment: float = 0.0,
+    *,
+    with_officers: bool = True,
 ) -> list[Pair]:
     """The candidate pairs that hold: different persons, exact Jaccard ≥ ``min_jaccard`` or
     (when ``min_alignment`` > 0) sentence alignment ≥ ``min_alignment``."""
     pairs = sorted(pairs)
-    infos = _infos(t for pair in pairs for t in pair)
+    infos = _infos((t for pair in pairs for t in pair), with_officers)
     signed: dict[str, Signed] = {}
 
     def signed_of(info: Info) -> Signed:
@@ -947,10 +952,13 @@ def check_transcript(
         or source_changed_at is None
         or changed_at > source_changed_at
     ):
-        _store([me], {transcript_id: changed_at}, boilerplate.version)
+        # index rows are written and removed together with their signature row (``_store``,
+        # ``sync_index``'s vanished transcripts, ``rebuild``): with no signature row under this
+        # id there are no index rows to replace, and the two deletes are skipped
+        _store([me], {transcript_id: changed_at}, boilerplate.version, fresh=version is None)
     others = _candidates_of(me)
     pairs = verify(((min(transcript_id, o), max(transcript_id, o)) for o in others),
-                   boilerplate, min_jaccard, min_alignment)  # fmt: skip
+                   boilerplate, min_jaccard, min_alignment, with_officers=False)  # fmt: skip
     return sorted((pair.match_for(transcript_id) for pair in pairs), key=lambda x: -x.jaccard)
 
 
