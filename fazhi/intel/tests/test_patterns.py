@@ -272,6 +272,30 @@ def test_a_wish_or_a_condition_is_no_offence_but_stays_a_danger_sign(
     assert escalation_class in {c.subcategory for c in positive_cues(text, "escalation")}, text
 
 
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "context"),
+    [
+        # third pass: more markers of each kind, in words written for this test
+        ("报称手机被抢，民警到场一看是一场乌龙。", "offence", "robbery", "belief"),
+        ("店主把顾客手里的雨伞看成了刀，吓得报了警。", "escalation", "weapon", "belief"),
+        ("报称钱包被盗，后来在家里找到了，是放在了大衣口袋里。", "offence", "theft", "belief"),
+        ("来电问对方天天发消息催债是否构成敲诈。", "offence", "fraud", "enquiry"),
+        ("网购的衣服货不对板，被骗了咋办。", "offence", "fraud", "enquiry"),
+        ("社区民警给老人们普及电信诈骗的常见手法。", "offence", "fraud", "prevention"),
+        ("学校教育孩子远离赌博。", "offence", "other", "prevention"),
+        ("女子担忧前夫出来后会报复她。", "escalation", "revenge", "hypothetical"),
+        ("称邻居放狗咬人，经走访查无此事。", "escalation", "threat", "denial"),
+        ("网上传言小区有人持刀伤人，纯属谣言。", "escalation", "weapon", "denial"),
+    ],
+)
+def test_more_non_factual_phrasings(
+    text: str, category: str, subcategory: str, context: str
+) -> None:
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    assert cues, text
+    assert {c.context for c in cues} == {context}, text
+
+
 def test_a_sentence_pattern_reaches_across_a_comma_and_a_clause_pattern_does_not() -> None:
     # given the same two words in one clause, across a comma, and across a sentence end
     pattern = next(p for p in PATTERNS if p.name == "paid_and_vanished")
