@@ -74,7 +74,7 @@ _CHUNK = 1000
 MIN_SCORE = 0.3
 # What a signature is made of; part of the boilerplate version, so that signatures made
 # otherwise are re-signed (``sync_index`` rebuilds when the stored version is not this one's).
-SCHEME = "norm5+seed+synonyms+stock+sketchcand/3"
+SCHEME = "norm5+seed+synonyms+stock+clauses/4"
 # Sentence alignment: a sentence of one transcript is matched when its character bigrams and
 # those of some sentence of the other agree at this Dice coefficient or more; sentences shorter
 # than ALIGN_MIN_CHARS (答:没有) say nothing about copying and are left out.
@@ -167,6 +167,19 @@ def segments(text: str, folded: str | None = None) -> list[Segment]:
                 continue
         out.append(Segment(start, end, key, False))
     return out
+
+
+# The units of the alignment and of the sentence sketches: clauses. Where one writer ends a
+# sentence another puts a comma (一逗到底), or cuts one sentence in two; clauses are the same
+# either way. A clause keeps its 问/答 prefix (the colon does not cut).
+# A clause is stock when its own sketch or its whole sentence's is (a template sentence with
+# slots filled in differently has clauses that differ, and is stock all the same).
+_UNIT_END = re.compile(r"[，,；;。！？!?\n]+")
+
+
+def units(segment: str) -> list[str]:
+    """The normalised clauses of a folded segment (sentence)."""
+    return [x for x in (normalise(part) for part in _UNIT_END.split(segment)) if x]
 
 
 def digest_of(key: str) -> str:
@@ -268,10 +281,12 @@ class Kept:
     text: str
     spans: tuple[tuple[int, int], ...]
 
-    def sentences(self) -> list[str]:
-        """The kept segments, normalised (for the sentence alignment)."""
+    def sentences(self) -> list[tuple[str, list[str]]]:
+        """The kept segments, normalised, each with its normalised clauses (the units of the
+        sentence alignment)."""
         bounds = [s for s, _ in self.spans] + [len(self.text)]
-        return [normalise(self.text[a:b]) for a, b in itertools.pairwise(bounds)]
+        return [(normalise(self.text[a:b]), units(self.text[a:b]))
+                for a, b in itertools.pairwise(bounds)]  # fmt: skip
 
     def original(self, start: int, end: int) -> list[tuple[int, int]]:
         """The ranges of the original text that the kept range [start, end) came from."""
@@ -297,7 +312,12 @@ def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[s
         folded = fold(text)
         found = segments(text, folded)
         df.update({seg.key for seg in found})
-        sentences = [normalise(folded[seg.start : seg.end]) for seg in found if not seg.is_field]
+        sentences = [
+            u
+            for seg in found
+            if not seg.is_field
+            for u in (normalise(folded[seg.start : seg.end]), *units(folded[seg.start : seg.end]))
+        ]
         sketch_df.update(
             {k for keys in sketches([x for x in sentences if len(x) >= ALIGN_MIN_CHARS])
              for k in keys}
@@ -463,7 +483,10 @@ class Signed:
     minhash: np.ndarray  # NUM_PERM uint32 values
     kept: Kept
     # the normalised sentences long enough to weigh, each with its SKETCH_BANDS sketch keys
-    sentences: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
+    # (clause, its sketch keys, its whole sentence's sketch keys, the sentence is a question)
+    sentences: list[tuple[str, tuple[int, ...], tuple[int, ...], bool]] = field(
+        default_factory=list
+    )
     # the index keys of its rare sentences (SK_INDEX_KEYS sketch keys of each), sorted
     sentence_keys: list[int] = field(default_factory=list)
 
@@ -476,12 +499,22 @@ def sign(transcript_id: str, text: str, boilerplate: Boilerplate) -> Signed:
     kept = boilerplate.kept(text)
     compared = normalise(kept.text)
     hashes = shingle_hashes(compared)
-    sentences = [x for x in kept.sentences() if len(x) >= ALIGN_MIN_CHARS]
-    sketched = list(zip(sentences, sketches(sentences), strict=True))
-    keys = sorted(
-        {key for _, k in sketched if boilerplate.stock.isdisjoint(k) for key in k[:SK_INDEX_KEYS]}
-    )
-    return Signed(transcript_id, hashes, minhash_values(hashes), kept, sketched, keys)
+    whole: list[str] = []
+    clauses: list[tuple[str, int]] = []  # (clause, index of its sentence in whole)
+    for sentence, parts in kept.sentences():
+        whole.append(sentence)
+        clauses.extend((c, len(whole) - 1) for c in parts if len(c) >= ALIGN_MIN_CHARS)
+    sketched = sketches(whole + [c for c, _ in clauses])
+    sketched_whole, sketched_clauses = sketched[: len(whole)], sketched[len(whole) :]
+    units_ = [
+        (c, own, sketched_whole[i], whole[i].startswith("问"))
+        for (c, i), own in zip(clauses, sketched_clauses, strict=True)
+    ]
+    stock = boilerplate.stock
+    keys = sorted({key for _, own, parent, _ in units_
+                   if stock.isdisjoint(own) and stock.isdisjoint(parent)
+                   for key in own[:SK_INDEX_KEYS]})  # fmt: skip
+    return Signed(transcript_id, hashes, minhash_values(hashes), kept, units_, keys)
 
 
 def index_rows(signed: Signed) -> list[tuple[int, int]]:
@@ -522,11 +555,11 @@ def _sentences(signed: Signed, stock: frozenset[int]) -> list[tuple[int, frozens
     or ``None`` for a stock answer; a stock question (问…) is the officer's way of asking and
     no part of the statement, so it is left out altogether."""
     out: list[tuple[int, frozenset[str] | None]] = []
-    for sentence, k in signed.sentences:
-        if stock.isdisjoint(k):
-            out.append((len(sentence), _bigrams(sentence)))
-        elif not sentence.startswith("问"):
-            out.append((len(sentence), None))
+    for clause, own, parent, question in signed.sentences:
+        if stock.isdisjoint(own) and stock.isdisjoint(parent):
+            out.append((len(clause), _bigrams(clause)))
+        elif not question:
+            out.append((len(clause), None))
     return out
 
 
@@ -930,7 +963,7 @@ def find_matches(
 
 
 def check_transcript(
-    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.45
+    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.35
 ) -> list[Match]:
     """One transcript against the index (signing it first if it is new or changed)."""
     boilerplate = current_boilerplate()

@@ -341,7 +341,7 @@ def test_bl01_a_reworded_copy_is_found_by_its_rare_sentences(clean_records: Reco
     findings = zn(records)
     assert keys(findings) == {("ZN-BL-01", "transcript", "T-W1"),
                               ("ZN-BL-01", "transcript", "T-W2")}  # fmt: skip
-    assert all(0.45 <= f["score"] < 0.9 for f in findings)
+    assert all(0.35 <= f["score"] < 0.9 for f in findings)
     # and the incremental check of the copy finds the original in one look-up
     matches = duplicates.check_transcript("T-W2")
     assert [(x.transcript_id, x.other_id) for x in matches] == [("T-W2", "T-W1")]
