@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -144,6 +145,31 @@ PairScorer = Callable[[dict[str, str], list[LabelledPair]], Scores]
 def score_pairs(texts: dict[str, str], pairs: list[LabelledPair]) -> Scores:
     """What ZN-BL-01 does: seed and corpus-learned boilerplate, index candidates, verification."""
     return duplicates.score_corpus(texts, [(p.a, p.b) for p in pairs])
+
+
+# Copies retyped by another writer (``bench/text_eval.py --punctuation``): every copy (each
+# family's later documents; its first stays as written) with commas throughout (一逗到底) or cut
+# at every comma of its answers. ZN-BL-01 should find the copies alike.
+RETYPE: dict[str, Callable[[str], str]] = {
+    "commas": lambda t: "\n".join(re.sub(r"。(?!$)", "，", line) for line in t.split("\n")),
+    "cuts": lambda t: "\n".join(
+        line.replace("，", "。") if line.startswith("答") else line for line in t.split("\n")
+    ),
+}
+
+
+def retyped_scorer(kind: str) -> PairScorer:
+    """``score_pairs`` of the corpus with every copy retyped by ``RETYPE[kind]``."""
+    firsts: dict[str, str] = {}
+    for doc in transcripts():
+        firsts.setdefault(doc["split"] + doc["family"], doc["id"])
+    originals = set(firsts.values())
+
+    def scorer(texts: dict[str, str], pairs: list[LabelledPair]) -> Scores:
+        changed = {k: t if k in originals else RETYPE[kind](t) for k, t in texts.items()}
+        return score_pairs(changed, pairs)
+
+    return scorer
 
 
 @dataclass

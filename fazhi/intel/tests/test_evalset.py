@@ -60,6 +60,19 @@ def test_bl01_floors(split: str) -> None:
     assert report.same_event.fp == 0
 
 
+@pytest.mark.parametrize("kind", sorted(quality.RETYPE))
+def test_bl01_finds_copies_retyped_with_other_punctuation(kind: str) -> None:
+    # given every development copy retyped by another writer: commas throughout, or cut at
+    # every comma (the alignment's units are clauses, so where a sentence ends does not matter)
+    report = quality.evaluate_duplicates(
+        quality.default_threshold(), quality.default_alignment(), quality.retyped_scorer(kind)
+    )
+    # then the copies are found as when typed as written, and nothing else is
+    counts = report.by_split["dev"]
+    assert counts.precision >= 0.95, (kind, counts.row())
+    assert counts.recall >= BL01_RECALL["dev"], (kind, counts.row())
+
+
 @pytest.mark.parametrize(("rule", "split"), sorted(CUE_FLOORS))
 def test_cue_rule_floors(rule: str, split: str) -> None:
     _needs(split)
