@@ -3,9 +3,12 @@
     uv run python bench/text_eval.py                 # report at the rule's threshold
     uv run python bench/text_eval.py --errors        # and every misjudged incident class
     uv run python bench/text_eval.py --write         # record the figures the rule pages show
+    uv run python bench/text_eval.py --punctuation commas   # copies retyped: see below
 
-The set is ``fazhi/intel/evalset/`` (its README gives the labels and the dev/held-out split); the
-figures go to ``docs/benchmarks.md``. No database: the library's functions are scored directly.
+The set is ``fazhi/intel/evalset/`` (its README gives the labels and the split: every file
+directly in it is development, every file in ``evalset/heldout/`` held-out; without that folder
+the held-out figures say so); the figures go to ``docs/benchmarks.md``. No database: the
+library's functions are scored directly.
 """
 
 from __future__ import annotations
@@ -35,19 +38,30 @@ def main() -> None:
         help="record the figures at the pack's settings for the rule pages "
         "(fazhi/intel/evalset/figures.json)",
     )  # fmt: skip
+    parser.add_argument("--punctuation", choices=sorted(quality.RETYPE),
+                        help="score ZN-BL-01 with every copy retyped (commas throughout, or cut "
+                        "at every comma)")  # fmt: skip
     args = parser.parse_args()
     threshold = args.threshold if args.threshold is not None else quality.default_threshold()
     alignment = args.alignment if args.alignment is not None else quality.default_alignment()
-    dup = quality.evaluate_duplicates(threshold, alignment)
+    scorer = quality.retyped_scorer(args.punctuation) if args.punctuation else quality.score_pairs
+    dup = quality.evaluate_duplicates(threshold, alignment, scorer)
     cues = quality.evaluate_cues()
-    print(f"{len(quality.transcripts())} transcripts, {len(quality.incidents())} incidents")
+    docs, rows = quality.transcripts(), quality.incidents()
+    for part in ("dev", "held"):
+        n_docs = sum(d["split"] == part for d in docs)
+        n_rows = sum(r["split"] == part for r in rows)
+        print(f"{part}: {n_docs} transcripts, {n_rows} incidents")
     for line in quality.format_report(dup, cues):
         print(line)
     if args.errors:
         print("\n".join(cues.errors))
     if args.write:
-        if args.threshold is not None or args.alignment is not None:
-            parser.error("--write records the pack's settings: leave --threshold and --alignment")
+        if args.threshold is not None or args.alignment is not None or args.punctuation:
+            parser.error(
+                "--write records the pack's settings: leave --threshold, --alignment "
+                "and --punctuation"
+            )
         quality.record_evalset(dup, cues)
         print(f"written: {quality.FIGURES}")
 

@@ -7,13 +7,16 @@
    rights notices, standard questions, closing formulas; a header field (``时间:``, ``被询问人:``
    …) whose label starts a line in that many transcripts is boilerplate with its value. The
    learned set is stored (``BoilerplateSentence``) under a content-hashed version.
-2. **What remains is fingerprinted**: MinHash (``datasketch``, ``NUM_PERM`` permutations) over
+2. **What remains is signed**: MinHash (``datasketch``, ``NUM_PERM`` permutations) over
    its character ``SHINGLE``-grams. The signature is split into ``BANDS`` bands of ``ROWS`` rows
    — the banding datasketch's ``MinHashLSH`` chooses for a Jaccard threshold of
    ``LSH_THRESHOLD`` — and every band's hash is stored in an indexed table
    (``TranscriptBand``): the LSH index persists, so a new transcript is one indexed look-up.
-3. **Candidates are verified**: two transcripts sharing a band, of different persons, are a
-   match when the exact Jaccard of their shingle sets reaches the rule's ``min_jaccard``.
+   Beside the bands, the sketch keys of its rare sentences (``SK_BAND``): candidates for copies
+   whose edits pulled the Jaccard down.
+3. **Candidates are verified**: two transcripts sharing a band or ``SK_MIN_SHARED`` rare
+   sentence keys, of different persons, are a match when the exact Jaccard of their shingle
+   sets reaches the rule's ``min_jaccard`` or their sentence alignment ``min_alignment``.
 
 ``sync_index`` brings the index up to date (signing only new or changed transcripts),
 ``rebuild`` relearns the boilerplate and re-signs everything (``fazhi intel rebuild``),
@@ -71,7 +74,7 @@ _CHUNK = 1000
 MIN_SCORE = 0.3
 # What a signature is made of; part of the boilerplate version, so that signatures made
 # otherwise are re-signed (``sync_index`` rebuilds when the stored version is not this one's).
-SCHEME = "norm5+seed+synonyms+stock/2"
+SCHEME = "norm5+seed+synonyms+stock+clauses/4"
 # Sentence alignment: a sentence of one transcript is matched when its character bigrams and
 # those of some sentence of the other agree at this Dice coefficient or more; sentences shorter
 # than ALIGN_MIN_CHARS (答:没有) say nothing about copying and are left out.
@@ -91,24 +94,22 @@ SKETCH_ROWS = 2
 STOCK_DF = MIN_DF
 STOCK_PREFIX = "≈"
 ALIGN_MIN_KEPT = 40
-# Winnowed fingerprints (Schleimer et al., the MOSS scheme): the minimum hash of every window of
-# FP_WINDOW consecutive FP_K-grams of the normalised kept text. Two texts that share a run of
-# FP_K + FP_WINDOW − 1 = 23 characters share a fingerprint, whatever else was edited, and a
-# transcript has about 2 / (FP_WINDOW + 1) × its length of them (≈ 19 for a statement).
-# They are stored beside the MinHash bands, as rows of band FP_BAND, so that copies whose
-# Jaccard an edit pulled below the LSH threshold are still candidates: a pair sharing at least
-# FP_MIN_SHARED fingerprints, each held by at most FP_MAX_DF transcripts (a run in more is a
-# formula nobody listed, not evidence of copying, and would make the join quadratic).
-FP_K = 8
-FP_WINDOW = 16
-FP_BAND = 1000
-FP_MIN_SHARED = 2
-FP_MAX_DF = 50
-# ... and at least this share of the smaller transcript's fingerprints: statements composed from
-# a common stock of sentences share a few rare runs by chance, copies share most of theirs. Each
-# transcript's fingerprint count is a row of band FP_COUNT_BAND (key = the count).
-FP_MIN_SHARE = 0.3
-FP_COUNT_BAND = 1001
+# Candidates beyond the LSH bands: rare sentence sketches. A copy whose Jaccard an edit pulled
+# below the LSH threshold still keeps most of its sentences near-twins of the original's (the
+# sentence alignment's premise), and those near-twins share sketch keys. Each sentence the
+# alignment can match (ALIGN_MIN_CHARS or longer, not stock) is indexed by the first
+# SK_INDEX_KEYS of its SKETCH_BANDS keys, as rows of band SK_BAND (two sentences whose bigram
+# sets agree at Jaccard J share one with probability 1 − (1 − J²)²: 0.87 at J = 0.8, 0.44 at
+# 0.5; a statement has about 14 such keys). A pair is a candidate when it shares at least
+# SK_MIN_SHARED keys, each held by at most SK_MAX_DF transcripts. Stock sentences (how a store's
+# officers phrase things, learned with the boilerplate) never make keys, so statements composed
+# from a common stock make no candidates however many sentences they share; rare content does.
+# (Until issue 17's third pass: winnowed 23-character fingerprints with a 30 % share, which a
+# reworded copy with a name changed in every sentence did not reach.)
+SK_BAND = 1002
+SK_INDEX_KEYS = 2
+SK_MIN_SHARED = 2
+SK_MAX_DF = 50
 
 _SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
 _FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
@@ -166,6 +167,19 @@ def segments(text: str, folded: str | None = None) -> list[Segment]:
                 continue
         out.append(Segment(start, end, key, False))
     return out
+
+
+# The units of the alignment and of the sentence sketches: clauses. Where one writer ends a
+# sentence another puts a comma (一逗到底), or cuts one sentence in two; clauses are the same
+# either way. A clause keeps its 问/答 prefix (the colon does not cut).
+# A clause is stock when its own sketch or its whole sentence's is (a template sentence with
+# slots filled in differently has clauses that differ, and is stock all the same).
+_UNIT_END = re.compile(r"[，,；;。！？!?\n]+")
+
+
+def units(segment: str) -> list[str]:
+    """The normalised clauses of a folded segment (sentence)."""
+    return [x for x in (normalise(part) for part in _UNIT_END.split(segment)) if x]
 
 
 def digest_of(key: str) -> str:
@@ -267,10 +281,12 @@ class Kept:
     text: str
     spans: tuple[tuple[int, int], ...]
 
-    def sentences(self) -> list[str]:
-        """The kept segments, normalised (for the sentence alignment)."""
+    def sentences(self) -> list[tuple[str, list[str]]]:
+        """The kept segments, normalised, each with its normalised clauses (the units of the
+        sentence alignment)."""
         bounds = [s for s, _ in self.spans] + [len(self.text)]
-        return [normalise(self.text[a:b]) for a, b in itertools.pairwise(bounds)]
+        return [(normalise(self.text[a:b]), units(self.text[a:b]))
+                for a, b in itertools.pairwise(bounds)]  # fmt: skip
 
     def original(self, start: int, end: int) -> list[tuple[int, int]]:
         """The ranges of the original text that the kept range [start, end) came from."""
@@ -296,7 +312,12 @@ def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[s
         folded = fold(text)
         found = segments(text, folded)
         df.update({seg.key for seg in found})
-        sentences = [normalise(folded[seg.start : seg.end]) for seg in found if not seg.is_field]
+        sentences = [
+            u
+            for seg in found
+            if not seg.is_field
+            for u in (normalise(folded[seg.start : seg.end]), *units(folded[seg.start : seg.end]))
+        ]
         sketch_df.update(
             {k for keys in sketches([x for x in sentences if len(x) >= ALIGN_MIN_CHARS])
              for k in keys}
@@ -372,27 +393,6 @@ def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
     h *= _MIX2
     h ^= h >> np.uint64(32)
     return np.unique(h)
-
-
-def fingerprints(text: str) -> list[int]:
-    """The winnowed fingerprints of a normalised text, as signed 64-bit keys (sorted)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    n = len(codes) - FP_K + 1
-    if n <= 0:
-        return []
-    h = np.zeros(n, dtype=np.uint64)
-    for j in range(FP_K):
-        h = h * _P + codes[j : j + n]
-    h ^= h >> np.uint64(33)
-    h *= _MIX1
-    h ^= h >> np.uint64(29)
-    h *= _MIX2
-    h ^= h >> np.uint64(32)
-    if n > FP_WINDOW:
-        h = np.lib.stride_tricks.sliding_window_view(h, FP_WINDOW).min(axis=1)
-    else:
-        h = h.min(keepdims=True)
-    return sorted(np.unique(h).view(np.int64).tolist())
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -482,7 +482,13 @@ class Signed:
     hashes: np.ndarray  # distinct 64-bit shingle hashes of the normalised kept text, sorted
     minhash: np.ndarray  # NUM_PERM uint32 values
     kept: Kept
-    fingerprints: list[int] = field(default_factory=list)
+    # the normalised sentences long enough to weigh, each with its SKETCH_BANDS sketch keys
+    # (clause, its sketch keys, its whole sentence's sketch keys, the sentence is a question)
+    sentences: list[tuple[str, tuple[int, ...], tuple[int, ...], bool]] = field(
+        default_factory=list
+    )
+    # the index keys of its rare sentences (SK_INDEX_KEYS sketch keys of each), sorted
+    sentence_keys: list[int] = field(default_factory=list)
 
     @property
     def indexed(self) -> bool:
@@ -493,16 +499,31 @@ def sign(transcript_id: str, text: str, boilerplate: Boilerplate) -> Signed:
     kept = boilerplate.kept(text)
     compared = normalise(kept.text)
     hashes = shingle_hashes(compared)
-    return Signed(transcript_id, hashes, minhash_values(hashes), kept, fingerprints(compared))
+    whole: list[str] = []
+    clauses: list[tuple[str, int]] = []  # (clause, index of its sentence in whole)
+    for sentence, parts in kept.sentences():
+        whole.append(sentence)
+        clauses.extend((c, len(whole) - 1) for c in parts if len(c) >= ALIGN_MIN_CHARS)
+    sketched = sketches(whole + [c for c, _ in clauses])
+    sketched_whole, sketched_clauses = sketched[: len(whole)], sketched[len(whole) :]
+    units_ = [
+        (c, own, sketched_whole[i], whole[i].startswith("问"))
+        for (c, i), own in zip(clauses, sketched_clauses, strict=True)
+    ]
+    stock = boilerplate.stock
+    keys = sorted({key for _, own, parent, _ in units_
+                   if stock.isdisjoint(own) and stock.isdisjoint(parent)
+                   for key in own[:SK_INDEX_KEYS]})  # fmt: skip
+    return Signed(transcript_id, hashes, minhash_values(hashes), kept, units_, keys)
 
 
 def index_rows(signed: Signed) -> list[tuple[int, int]]:
-    """``(band, key)`` rows of a transcript in the index: its MinHash bands and fingerprints."""
+    """``(band, key)`` rows of a transcript in the index: its MinHash bands and the keys of its
+    rare sentences."""
     if not signed.indexed:
         return []
     rows = list(enumerate(band_keys(signed.minhash)))
-    rows.extend((FP_BAND, key) for key in signed.fingerprints)
-    rows.append((FP_COUNT_BAND, len(signed.fingerprints)))
+    rows.extend((SK_BAND, key) for key in signed.sentence_keys)
     return rows
 
 
@@ -533,14 +554,12 @@ def _sentences(signed: Signed, stock: frozenset[int]) -> list[tuple[int, frozens
     """The sentences of a transcript the alignment weighs (long enough), each with its bigrams,
     or ``None`` for a stock answer; a stock question (问…) is the officer's way of asking and
     no part of the statement, so it is left out altogether."""
-    sentences = [x for x in signed.kept.sentences() if len(x) >= ALIGN_MIN_CHARS]
-    keys = sketches(sentences) if stock else [()] * len(sentences)
     out: list[tuple[int, frozenset[str] | None]] = []
-    for sentence, k in zip(sentences, keys, strict=True):
-        if stock.isdisjoint(k):
-            out.append((len(sentence), _bigrams(sentence)))
-        elif not sentence.startswith("问"):
-            out.append((len(sentence), None))
+    for clause, own, parent, question in signed.sentences:
+        if stock.isdisjoint(own) and stock.isdisjoint(parent):
+            out.append((len(clause), _bigrams(clause)))
+        elif not question:
+            out.append((len(clause), None))
     return out
 
 
@@ -726,19 +745,17 @@ _KEY = '"key"'  # quoted: KEY is a keyword in some SQL dialects
 
 
 def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str]]:
-    """Pairs ``(a, b)``, ``a < b``, of indexed transcripts sharing at least one LSH band: all of
-    them, or those involving ``subjects``."""
+    """Pairs ``(a, b)``, ``a < b``, of indexed transcripts sharing at least one LSH band or
+    ``SK_MIN_SHARED`` rare sentence keys: all of them, or those involving ``subjects``."""
     table = _band_table()
     pairs: set[tuple[str, str]] = set()
-    # fingerprints held by 2..FP_MAX_DF transcripts; pairs sharing FP_MIN_SHARED of them
+    # sentence keys held by 2..SK_MAX_DF transcripts; pairs sharing SK_MIN_SHARED of them
     rare = (
         f"SELECT {_KEY} FROM {table} WHERE band = %s GROUP BY {_KEY} "
         "HAVING COUNT(*) BETWEEN 2 AND %s"
     )
-    # pairs with their number of shared fingerprints; the share of the smaller transcript's
-    # is checked in Python (joining the count rows in SQL made the planner probe per row)
     shared = (
-        f"SELECT a.transcript_id, b.transcript_id, COUNT(*) FROM {table} a "
+        f"SELECT a.transcript_id, b.transcript_id FROM {table} a "
         f"JOIN ({rare}) r ON a.{_KEY} = r.{_KEY} "
         f"JOIN {table} b ON b.band = a.band AND b.{_KEY} = a.{_KEY} "
         "AND a.transcript_id {op} b.transcript_id WHERE a.band = %s{where} "
@@ -750,13 +767,13 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
                 f"SELECT DISTINCT a.transcript_id, b.transcript_id FROM {table} a "
                 f"JOIN {table} b ON a.band = b.band AND a.{_KEY} = b.{_KEY} "
                 "AND a.transcript_id < b.transcript_id WHERE a.band < %s",
-                [FP_BAND],
+                [BANDS],
             )
             pairs.update(cursor.fetchall())
             cursor.execute(
-                shared.format(op="<", where=""), [FP_BAND, FP_MAX_DF, FP_BAND, FP_MIN_SHARED]
+                shared.format(op="<", where=""), [SK_BAND, SK_MAX_DF, SK_BAND, SK_MIN_SHARED]
             )
-            pairs.update(_enough_shared(cursor.fetchall()))
+            pairs.update(cursor.fetchall())
             return pairs
         ids = sorted(set(subjects))
         for start in range(0, len(ids), _CHUNK):
@@ -767,79 +784,43 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
                 f"JOIN {table} b ON a.band = b.band AND a.{_KEY} = b.{_KEY} "
                 f"AND a.transcript_id <> b.transcript_id "
                 f"WHERE a.band < %s AND a.transcript_id IN ({marks})",
-                [FP_BAND, *chunk],
+                [BANDS, *chunk],
             )
             pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
             cursor.execute(
                 shared.format(op="<>", where=f" AND a.transcript_id IN ({marks})"),
-                [FP_BAND, FP_MAX_DF, FP_BAND, *chunk, FP_MIN_SHARED],
+                [SK_BAND, SK_MAX_DF, SK_BAND, *chunk, SK_MIN_SHARED],
             )
-            pairs.update((min(a, b), max(a, b)) for a, b in _enough_shared(cursor.fetchall()))
+            pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
     return pairs
 
 
-def _fingerprint_counts(ids: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(ids))
-    out: dict[str, int] = {}
-    table = _band_table()
-    with connection.cursor() as cursor:
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT transcript_id, {_KEY} FROM {table} "
-                f"WHERE band = %s AND transcript_id IN ({marks})",
-                [FP_COUNT_BAND, *chunk],
-            )
-            out.update((tid, int(n)) for tid, n in cursor.fetchall())
-    return out
-
-
-def _enough_shared(rows: Sequence[tuple[str, str, int]]) -> list[tuple[str, str]]:
-    """The pairs sharing at least ``FP_MIN_SHARE`` of the smaller one's fingerprints."""
-    counts = _fingerprint_counts(t for a, b, _ in rows for t in (a, b))
-    return [
-        (a, b)
-        for a, b, common in rows
-        if common >= FP_MIN_SHARE * min(counts.get(a, 0), counts.get(b, 0))
-    ]
-
-
 def _candidates_of(signed: Signed) -> list[str]:
+    """The transcripts sharing an LSH band or ``SK_MIN_SHARED`` rare sentence keys with
+    ``signed``: one query, both look-ups on the (band, key) index. Its own rows are in the index
+    too, so a key is rare when at most ``SK_MAX_DF`` transcripts hold it, this one included."""
     if not signed.indexed:
         return []
-    keys = band_keys(signed.minhash)
     table = _band_table()
-    where = " OR ".join([f"(band = %s AND {_KEY} = %s)"] * len(keys))
-    params: list[Any] = [v for pair in enumerate(keys) for v in pair]
-    found: set[str] = set()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT transcript_id FROM {table} WHERE ({where}) AND transcript_id <> %s",
-            [*params, signed.transcript_id],
+    bands = " OR ".join([f"(band = %s AND {_KEY} = %s)"] * BANDS)
+    params: list[Any] = [v for pair in enumerate(band_keys(signed.minhash)) for v in pair]
+    sql = f"SELECT transcript_id FROM {table} WHERE ({bands}) AND transcript_id <> %s"
+    params.append(signed.transcript_id)
+    if signed.sentence_keys:
+        marks = ", ".join(["%s"] * len(signed.sentence_keys))
+        # the holders of this transcript's sentence keys with each key's count, in one pass
+        sql += (
+            f" UNION SELECT transcript_id FROM (SELECT transcript_id, COUNT(*) OVER "
+            f"(PARTITION BY {_KEY}) AS holders FROM {table} "
+            f"WHERE band = %s AND {_KEY} IN ({marks})) held "
+            "WHERE holders <= %s AND transcript_id <> %s "
+            "GROUP BY transcript_id HAVING COUNT(*) >= %s"
         )
-        found.update(row[0] for row in cursor.fetchall())
-        if signed.fingerprints:
-            marks = ", ".join(["%s"] * len(signed.fingerprints))
-            # this transcript's own rows are in the index too: a key is rare when at most
-            # FP_MAX_DF transcripts hold it, this one included
-            mine = len(signed.fingerprints)
-            cursor.execute(
-                f"SELECT transcript_id, COUNT(*) FROM {table} "
-                f"WHERE band = %s AND {_KEY} IN ("
-                f"SELECT {_KEY} FROM {table} WHERE band = %s AND {_KEY} IN ({marks}) "
-                f"GROUP BY {_KEY} HAVING COUNT(*) <= %s) AND transcript_id <> %s "
-                "GROUP BY transcript_id HAVING COUNT(*) >= %s",
-                [FP_BAND, FP_BAND, *signed.fingerprints, FP_MAX_DF, signed.transcript_id,
-                 FP_MIN_SHARED],
-            )  # fmt: skip
-            rows = cursor.fetchall()
-            counts = _fingerprint_counts(tid for tid, _ in rows)
-            found.update(
-                tid for tid, common in rows
-                if common >= FP_MIN_SHARE * min(mine, counts.get(tid, 0))
-            )  # fmt: skip
-    return sorted(found)
+        params.extend([SK_BAND, *signed.sentence_keys, SK_MAX_DF, signed.transcript_id,
+                       SK_MIN_SHARED])  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted({row[0] for row in cursor.fetchall()})
 
 
 @dataclass(frozen=True)
@@ -857,18 +838,21 @@ class Info:
     text: str
 
 
-def _infos(ids: Iterable[str]) -> dict[str, Info]:
+def _infos(ids: Iterable[str], with_officers: bool = True) -> dict[str, Info]:
+    """The transcripts' details; ``with_officers`` False leaves the officers out (one query
+    fewer: the incremental check shows none)."""
     wanted = sorted(set(ids))
     out: dict[str, Info] = {}
     officers: dict[str, list[str]] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        for tid, name in (
-            m.TranscriptOfficer.objects.filter(transcript_id__in=chunk)
-            .order_by("transcript_id", "position")
-            .values_list("transcript_id", "officer__name")
-        ):
-            officers.setdefault(tid, []).append(name)
+        if with_officers:
+            for tid, name in (
+                m.TranscriptOfficer.objects.filter(transcript_id__in=chunk)
+                .order_by("transcript_id", "position")
+                .values_list("transcript_id", "officer__name")
+            ):
+                officers.setdefault(tid, []).append(name)
         rows = m.Transcript.objects.filter(pk__in=chunk).values_list(
             "pk", "person_id", "person__name", "person__id_number", "case_id", "case__unit_id",
             "case__lead_officer_id", "kind", "started_at", "text",
@@ -937,11 +921,13 @@ def verify(
     boilerplate: Boilerplate,
     min_jaccard: float,
     min_alignment: float = 0.0,
+    *,
+    with_officers: bool = True,
 ) -> list[Pair]:
     """The candidate pairs that hold: different persons, exact Jaccard ≥ ``min_jaccard`` or
     (when ``min_alignment`` > 0) sentence alignment ≥ ``min_alignment``."""
     pairs = sorted(pairs)
-    infos = _infos(t for pair in pairs for t in pair)
+    infos = _infos((t for pair in pairs for t in pair), with_officers)
     signed: dict[str, Signed] = {}
 
     def signed_of(info: Info) -> Signed:
@@ -977,7 +963,7 @@ def find_matches(
 
 
 def check_transcript(
-    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.5
+    transcript_id: str, min_jaccard: float = 0.6, min_alignment: float = 0.35
 ) -> list[Match]:
     """One transcript against the index (signing it first if it is new or changed)."""
     boilerplate = current_boilerplate()
@@ -999,10 +985,13 @@ def check_transcript(
         or source_changed_at is None
         or changed_at > source_changed_at
     ):
-        _store([me], {transcript_id: changed_at}, boilerplate.version)
+        # index rows are written and removed together with their signature row (``_store``,
+        # ``sync_index``'s vanished transcripts, ``rebuild``): with no signature row under this
+        # id there are no index rows to replace, and the two deletes are skipped
+        _store([me], {transcript_id: changed_at}, boilerplate.version, fresh=version is None)
     others = _candidates_of(me)
     pairs = verify(((min(transcript_id, o), max(transcript_id, o)) for o in others),
-                   boilerplate, min_jaccard, min_alignment)  # fmt: skip
+                   boilerplate, min_jaccard, min_alignment, with_officers=False)  # fmt: skip
     return sorted((pair.match_for(transcript_id) for pair in pairs), key=lambda x: -x.jaccard)
 
 
@@ -1016,15 +1005,13 @@ def score_corpus(
     boilerplate = boilerplate_of("eval", (key for key, _ in learned.values()))
     signed = {tid: sign(tid, text, boilerplate) for tid, text in texts.items()}
     bands = {tid: set(enumerate(band_keys(s.minhash))) for tid, s in signed.items() if s.indexed}
-    holders: Counter[int] = Counter(k for tid in bands for k in signed[tid].fingerprints)
-    rare = {tid: {k for k in signed[tid].fingerprints if holders[k] <= FP_MAX_DF} for tid in bands}
+    holders: Counter[int] = Counter(k for tid in bands for k in signed[tid].sentence_keys)
+    rare = {tid: {k for k in signed[tid].sentence_keys if holders[k] <= SK_MAX_DF} for tid in bands}
     out: dict[tuple[str, str], tuple[float, float]] = {}
     for a, b in pairs:
         if a not in bands or b not in bands:
             continue
-        common = len(rare[a] & rare[b])
-        smaller = min(len(signed[a].fingerprints), len(signed[b].fingerprints))
-        if bands[a] & bands[b] or (common >= FP_MIN_SHARED and common >= FP_MIN_SHARE * smaller):
+        if bands[a] & bands[b] or len(rare[a] & rare[b]) >= SK_MIN_SHARED:
             out[(a, b)] = similarity(signed[a], signed[b], boilerplate.stock)
     return out
 

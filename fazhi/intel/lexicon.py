@@ -19,7 +19,7 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,9 @@ _SCOPE_TABLES = ("before_clause", "before_sentence", "after_clause", "after_sent
 _SCOPE_OTHER = ("finding", "reported")
 _SENTENCE_END = re.compile(r"[。！？!?\n\r]")
 _GAP_CLASS = r"[^，。；！？,;!?\n\r]"
+# the gap of a pattern whose ``span`` is "sentence": it may cross a comma, never a sentence end
+_SENTENCE_GAP_CLASS = r"[^。！？!?\n\r]"
+SPANS = ("clause", "sentence")
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ class Scope:
     findings: tuple[str, ...] = ()
     # reported speech (称, 说 …): what follows is what someone said happened
     reported: tuple[str, ...] = ()
+    # category -> table -> kind -> markers: markers that hold for one category's cues only
+    # ([offence.before_clause]: a wish or a condition is no offence, but it is a danger sign)
+    by_category: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -212,7 +218,11 @@ def load_patterns() -> tuple[Pattern, ...]:
             raise ValueError(f"词库文件 patterns.toml：{where} 的 seq 须为非空字符串列表")
         if not isinstance(gap, int) or not 0 <= gap <= 12:
             raise ValueError(f"词库文件 patterns.toml：{where} 的 gap 须为 0 到 12 的整数")
-        joiner = f"{_GAP_CLASS}{{0,{gap}}}?"
+        span = entry.get("span", "clause")
+        if span not in SPANS:
+            raise ValueError(f"词库文件 patterns.toml：{where} 的 span 须为 clause 或 sentence")
+        gap_class = _GAP_CLASS if span == "clause" else _SENTENCE_GAP_CLASS
+        joiner = f"{gap_class}{{0,{gap}}}?"
         regex = re.compile(joiner.join(_part(p, groups, where) for p in seq))
         examples = tuple(entry.get("examples", []))
         counter = tuple(entry.get("counter", []))
@@ -230,24 +240,40 @@ def load_patterns() -> tuple[Pattern, ...]:
     return tuple(out)
 
 
-@cache
-def load_scope() -> Scope:
-    data = _read("scope.toml")
+def _scope_tables(data: dict[str, Any], prefix: str) -> dict[str, dict[str, tuple[str, ...]]]:
     markers: dict[str, dict[str, tuple[str, ...]]] = {}
     for table in _SCOPE_TABLES:
         kinds = data.get(table, {})
         for kind in kinds:
             if kind not in CONTEXTS[1:]:
-                raise ValueError(f"词库文件 scope.toml：[{table}] 的语境 {kind} 未知")
+                raise ValueError(f"词库文件 scope.toml：[{prefix}{table}] 的语境 {kind} 未知")
         markers[table] = {
             str(kind): tuple(words_of(data, table, str(kind), "scope.toml")) for kind in kinds
         }
+    return markers
+
+
+@cache
+def load_scope() -> Scope:
+    data = _read("scope.toml")
+    markers = _scope_tables(data, "")
+    by_category: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     for table in data:
-        if table not in _SCOPE_TABLES + _SCOPE_OTHER:
+        if table in CATEGORIES:
+            inner = data[table]
+            unknown = [t for t in inner if t not in _SCOPE_TABLES]
+            if not isinstance(inner, dict) or unknown:
+                raise ValueError(
+                    f"词库文件 scope.toml：未知的表 [{table}.{unknown[0]}]"
+                    if unknown
+                    else f"词库文件 scope.toml：[{table}] 格式错误"
+                )
+            by_category[table] = _scope_tables(inner, f"{table}.")
+        elif table not in _SCOPE_TABLES + _SCOPE_OTHER:
             raise ValueError(f"词库文件 scope.toml：未知的表 [{table}]")
     findings = tuple(words_of(data, "finding", "markers", "scope.toml"))
     reported = tuple(words_of(data, "reported", "markers", "scope.toml"))
-    return Scope(markers, findings, reported)
+    return Scope(markers, findings=findings, reported=reported, by_category=by_category)
 
 
 _lock = threading.Lock()
@@ -301,9 +327,10 @@ def _bounds(text: str, start: int, end: int, stop: re.Pattern[str]) -> tuple[int
     return low, high
 
 
-def context_of(text: str, start: int, end: int, corrected: bool = True) -> str:
+def context_of(text: str, start: int, end: int, corrected: bool = True, category: str = "") -> str:
     """The non-factual context of the cue at ``text[start:end]`` by scope.toml ("" if none);
-    ``corrected`` False leaves the after-sentence markers out (a pattern of pretence)."""
+    ``corrected`` False leaves the after-sentence markers out (a pattern of pretence);
+    ``category``'s own tables ([offence.before_clause] …) hold beside the common ones."""
     loaded = load_scope()
     scope = loaded.markers
     c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
@@ -315,12 +342,14 @@ def context_of(text: str, start: int, end: int, corrected: bool = True) -> str:
         "after_clause": text[end : c_high + 1],
         "after_sentence": text[end:s_high],
     }
+    own = loaded.by_category.get(category, {})
     for table in _SCOPE_TABLES:
         if (found or not corrected) and table == "after_sentence":
             continue
-        for kind, markers in scope.get(table, {}).items():
-            if any(marker in windows[table] for marker in markers):
-                return kind
+        for source in (scope, own):
+            for kind, markers in source.get(table, {}).items():
+                if any(marker in windows[table] for marker in markers):
+                    return kind
     return ""
 
 
@@ -390,7 +419,10 @@ def find_cues(text: str, category: str) -> list[Cue]:
     out: list[Cue] = []
     for cue in found:
         corrected = uncorrected.get(cue.pattern) is None
-        context = "negated" if cue.negated else context_of(text, cue.start, cue.end, corrected)
+        context = (
+            "negated" if cue.negated
+            else context_of(text, cue.start, cue.end, corrected, category)
+        )  # fmt: skip
         if not context and _denied_later(text, cue, found):
             context = "denial"
         out.append(Cue(cue.term, cue.category, cue.subcategory, cue.start, cue.end,

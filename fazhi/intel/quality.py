@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,32 +24,51 @@ ESCALATION = ("weapon", "self_harm", "threat", "revenge", "mental_illness")
 OFFENCE = ("theft", "robbery", "fraud", "assault", "sexual", "other")
 STATUSES = ("factual", "negated", "belief", "enquiry", "prevention", "hypothetical", "denial")
 SPLITS = ("dev", "held", "all")
-
-
-def split_of(item_id: str) -> str:
-    """Fixed before any tuning: numbers divisible by 3 are held out."""
-    return "held" if int(item_id.split("-")[1]) % 3 == 0 else "dev"
+# The held-out part: the files of this folder, written apart by someone who never saw the rules'
+# patterns; every file directly in ``evalset/`` is development (README "Split").
+HELDOUT = "heldout"
+SPLIT_LABELS = {"dev": "开发部分", "held": "留出部分", "all": "全部"}
 
 
 def _read(pattern: str) -> list[dict[str, Any]]:
+    """The rows of the files matching ``pattern``, each tagged ``split``: ``held`` for a file in
+    ``evalset/heldout/`` (when that folder exists), ``dev`` for a file directly in ``evalset/``."""
     rows: list[dict[str, Any]] = []
-    for path in sorted(EVALSET.glob(pattern)):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except ValueError as exc:
-                    raise ValueError(f"{path.name} 第 {number} 行：{exc}") from exc
+    for split, folder in (("dev", EVALSET), ("held", EVALSET / HELDOUT)):
+        for path in sorted(folder.glob(pattern)):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        row = json.loads(line)
+                    except ValueError as exc:
+                        raise ValueError(f"{path.name} 第 {number} 行：{exc}") from exc
+                    row["split"] = split
+                    rows.append(row)
     return rows
 
 
+def has_heldout() -> bool:
+    """Whether the held-out part exists (``evalset/heldout/`` with a file of texts)."""
+    return any(row["split"] == "held" for row in transcripts() + incidents())
+
+
 def transcripts() -> list[dict[str, Any]]:
-    return _read("transcripts_*.jsonl")
+    rows = _read("transcripts_*.jsonl")
+    seen: set[str] = set()
+    for row in rows:
+        if row["id"] in seen:
+            raise ValueError(f"{row['id']}：编号重复")
+        seen.add(row["id"])
+    return rows
 
 
 def incidents() -> list[dict[str, Any]]:
     rows = _read("incidents_*.jsonl")
+    seen: set[str] = set()
     for row in rows:
+        if row["id"] in seen:
+            raise ValueError(f"{row['id']}：编号重复")
+        seen.add(row["id"])
         for cls, status in row["labels"].items():
             if cls not in ESCALATION + OFFENCE or status not in STATUSES:
                 raise ValueError(f"{row['id']}：未知的标注 {cls}={status}")
@@ -101,12 +121,14 @@ class LabelledPair:
 
 
 def labelled_pairs(docs: list[dict[str, Any]]) -> list[LabelledPair]:
+    """Every unordered pair of documents of different persons within one part (persons,
+    families and events are named per part: the held-out writer's ``F-01`` is not ours)."""
     out: list[LabelledPair] = []
     for x, y in itertools.combinations(docs, 2):
-        if x["person"] == y["person"]:
+        if x["split"] != y["split"] or x["person"] == y["person"]:
             continue
         copy = x["family"] == y["family"]
-        split = "held" if "held" in (split_of(x["id"]), split_of(y["id"])) else "dev"
+        split = x["split"]
         out.append(LabelledPair(
             x["id"], y["id"], copy, frozenset(x["edits"]) | frozenset(y["edits"]) if copy
             else frozenset(), max(x["edit_rate"], y["edit_rate"]), x["event"] == y["event"], split,
@@ -125,6 +147,31 @@ def score_pairs(texts: dict[str, str], pairs: list[LabelledPair]) -> Scores:
     return duplicates.score_corpus(texts, [(p.a, p.b) for p in pairs])
 
 
+# Copies retyped by another writer (``bench/text_eval.py --punctuation``): every copy (each
+# family's later documents; its first stays as written) with commas throughout (一逗到底) or cut
+# at every comma of its answers. ZN-BL-01 should find the copies alike.
+RETYPE: dict[str, Callable[[str], str]] = {
+    "commas": lambda t: "\n".join(re.sub(r"。(?!$)", "，", line) for line in t.split("\n")),
+    "cuts": lambda t: "\n".join(
+        line.replace("，", "。") if line.startswith("答") else line for line in t.split("\n")
+    ),
+}
+
+
+def retyped_scorer(kind: str) -> PairScorer:
+    """``score_pairs`` of the corpus with every copy retyped by ``RETYPE[kind]``."""
+    firsts: dict[str, str] = {}
+    for doc in transcripts():
+        firsts.setdefault(doc["split"] + doc["family"], doc["id"])
+    originals = set(firsts.values())
+
+    def scorer(texts: dict[str, str], pairs: list[LabelledPair]) -> Scores:
+        changed = {k: t if k in originals else RETYPE[kind](t) for k, t in texts.items()}
+        return score_pairs(changed, pairs)
+
+    return scorer
+
+
 @dataclass
 class DuplicateReport:
     threshold: float
@@ -141,9 +188,14 @@ def evaluate_duplicates(
     """ZN-BL-01 at ``threshold`` (Jaccard) and ``min_alignment`` (0: off); the curve varies the
     Jaccard threshold with the alignment off, then the alignment threshold alone."""
     docs = transcripts()
-    texts = {d["id"]: d["text"] for d in docs}
     pairs = labelled_pairs(docs)
-    scores = scorer(texts, pairs)
+    # each part is a store of its own (its boilerplate learned from its own texts), so the
+    # development figures do not move when the held-out part is added
+    scores: Scores = {}
+    for part in ("dev", "held"):
+        texts = {d["id"]: d["text"] for d in docs if d["split"] == part}
+        if texts:
+            scores.update(scorer(texts, [p for p in pairs if p.split == part]))
     report = DuplicateReport(threshold, min_alignment, {s: Counts() for s in SPLITS})
 
     def holds(p: LabelledPair, j_min: float, al_min: float) -> bool:
@@ -189,7 +241,7 @@ def found_classes(text: str, category: str) -> set[str]:
 def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> CueReport:
     report = CueReport()
     for row in incidents():
-        split = split_of(row["id"])
+        split = row["split"]
         labels: dict[str, str] = row["labels"]
         for rule, category, classes in (("ZN-JF-02", "escalation", ESCALATION),
                                         ("ZN-JQ-01", "offence", OFFENCE)):  # fmt: skip
@@ -212,27 +264,44 @@ def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> Cue
     return report
 
 
+def _measured(counts: Counts) -> bool:
+    return counts.tp + counts.fp + counts.fn + counts.tn > 0
+
+
+NO_HELDOUT = "held-out: none yet (no evalset/heldout/ folder) — to be measured by main's owner"
+
+
 def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
+    held = _measured(dup.by_split["held"]) or any(
+        _measured(splits["held"]) for splits in cues.by_rule.values()
+    )
+    if not held:
+        yield NO_HELDOUT
     yield f"ZN-BL-01 (min_jaccard {dup.threshold}, min_alignment {dup.min_alignment})"
     for s in SPLITS:
+        if s == "held" and not held:
+            continue
         yield f"  {s:5} {dup.by_split[s].row()}"
     flagged, total = dup.same_event.fp, dup.same_event.fp + dup.same_event.tn
     yield f"  same-event non-copies flagged: {flagged} of {total}"
-    yield "  recall by edit kind:"
+    yield "  recall by edit kind (all parts):"
     for kind, c in sorted(dup.by_edit.items()):
         yield f"    {kind:9} {c.tp}/{c.tp + c.fn} = {c.recall:.2f}"
     yield "  curve (measure threshold: dev P/R, held P/R):"
     for kind, t, dp, dr, hp, hr in dup.curve:
-        yield f"    {kind:9} {t:.2f}: {dp:.3f}/{dr:.3f}  {hp:.3f}/{hr:.3f}"
+        tail = f"  {hp:.3f}/{hr:.3f}" if held else "  —"
+        yield f"    {kind:9} {t:.2f}: {dp:.3f}/{dr:.3f}{tail}"
     for rule, splits in cues.by_rule.items():
         yield f"{rule} (any class factual)"
         for s in SPLITS:
+            if s == "held" and not held:
+                continue
             yield f"  {s:5} {splits[s].row()}"
-    yield "cue classes (all splits; dev / held recall and precision):"
+    yield "cue classes (all parts; dev / held recall and precision):"
     for cls, splits in cues.by_class.items():
         a, d, h = splits["all"], splits["dev"], splits["held"]
-        yield (f"  {cls:14} {a.row()}  dev P {d.precision:.2f} R {d.recall:.2f}"
-               f"  held P {h.precision:.2f} R {h.recall:.2f}")  # fmt: skip
+        tail = f"  held P {h.precision:.2f} R {h.recall:.2f}" if held else ""
+        yield f"  {cls:14} {a.row()}  dev P {d.precision:.2f} R {d.recall:.2f}{tail}"
     yield "mentions reported as a cue, by status (flagged / all):"
     for status, (flagged, total) in sorted(cues.by_status.items()):
         yield f"  {status:12} {flagged}/{total}"
@@ -252,11 +321,16 @@ def score_row(tp: int, fp: int, fn: int) -> dict[str, Any]:
 
 
 def evalset_figures(dup: DuplicateReport, cues: CueReport) -> dict[str, dict[str, Any]]:
-    """``{rule: {split: score_row}}`` of the hand-written set at the pack's settings."""
+    """``{rule: {split: score_row}}`` of the hand-written set at the pack's settings; a part
+    with nothing in it (no held-out folder yet) is ``None``."""
     out: dict[str, dict[str, Any]] = {}
     for rule in RULES:
         by_split = dup.by_split if rule == "ZN-BL-01" else cues.by_rule[rule]
-        out[rule] = {s: score_row(by_split[s].tp, by_split[s].fp, by_split[s].fn) for s in SPLITS}
+        out[rule] = {
+            s: score_row(by_split[s].tp, by_split[s].fp, by_split[s].fn)
+            if _measured(by_split[s]) else None
+            for s in SPLITS
+        }  # fmt: skip
     return out
 
 
@@ -281,7 +355,8 @@ def rule_figures(code: str) -> dict[str, Any] | None:
     labels = {"dev": "手写评测集·开发部分", "held": "手写评测集·留出部分"}
     return {
         "evalset": evalset,
-        "evalset_rows": [(labels[s], evalset[s]) for s in ("dev", "held")] if evalset else [],
+        # a part not measured (the held-out part before it is written) is shown as 待测
+        "evalset_rows": [(labels[s], evalset.get(s)) for s in ("dev", "held")] if evalset else [],
         "size": data.get("size"),
         "truth": truth,
         "scale": SCALE_LABELS.get(generator.get("scale", ""), generator.get("scale")),
@@ -311,10 +386,12 @@ def record_generator(scale: str, seed: int, rules: dict[str, dict[str, Any]]) ->
 
 
 def default_alignment() -> float:
-    """The pack's default ``min_alignment`` of ZN-BL-01: just above the development part's
-    alignment plateau (0.30–0.45), with a margin over generated stock-phrased pairs (stock
-    sentences are never matched; docs/benchmarks.md)."""
-    return 0.5
+    """The pack's default ``min_alignment`` of ZN-BL-01: the middle of the development part's
+    alignment plateau with every copy found (0.30–0.35, precision 1.000 throughout; with clauses
+    as units the lowest copy that needs the alignment aligns at 0.41, hand-written non-copies at
+    0.07 or less); generated stock-phrased stores flag nothing outside their truth from 0.30 up
+    (docs/benchmarks.md, third pass)."""
+    return 0.35
 
 
 def default_threshold() -> float:

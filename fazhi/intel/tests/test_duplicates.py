@@ -139,13 +139,13 @@ def test_the_alignment_leaves_the_stores_stock_sentences_out() -> None:
     _, _, learned = d.learn_boilerplate(texts.values())
     plate = d.boilerplate_of("v", (key for key, _ in learned.values()))
     s0, s1 = d.sign("S0", texts["S0"], plate), d.sign("S1", texts["S1"], plate)
-    assert d.alignment(s0, s1) >= 0.9
+    assert d.alignment(s0, s1) >= 0.7
     assert d.alignment(s0, s1, plate.stock) == 0.0
     assert scores.get(("S0", "S1"), (0.0, 0.0))[1] == 0.0
     assert scores.get(("S2", "S5"), (0.0, 0.0))[1] == 0.0
     jaccard, aligned = scores[("A", "B")]
     assert jaccard < 0.6 <= aligned
-    assert d.verdict(jaccard, aligned, 0.6, 0.5) == aligned
+    assert d.verdict(jaccard, aligned, 0.6, 0.35) == aligned
 
 
 def test_statements_made_of_stock_with_two_rare_sentences_in_common_stay_apart() -> None:
@@ -170,5 +170,69 @@ def test_statements_made_of_stock_with_two_rare_sentences_in_common_stay_apart()
     s1, s6 = d.sign("S1", texts["S1"], plate), d.sign("S6", texts["S6"], plate)
     # when the two are aligned; then the stock answers count in the whole and are never
     # matched, so the two rare sentences make less than half of either statement
-    assert d.alignment(s1, s6) >= 0.9  # without the store's stock: nearly all alike
-    assert d.alignment(s1, s6, plate.stock) < 0.5
+    assert d.alignment(s1, s6) >= 0.7  # without the store's stock: mostly alike
+    assert d.alignment(s1, s6, plate.stock) < 0.35
+
+
+def test_a_reworded_copy_is_a_candidate_by_its_rare_sentences_and_stock_statements_are_not() -> (
+    None
+):
+    # given a store of statements composed from one stock (other names and places each), and a
+    # statement put into another mouth with a name or a word changed in every sentence, one
+    # sentence reworded and one dropped: few long runs survive, most sentences stay near-twins
+    places = ["健康路", "人民路", "解放路", "新华路", "建设路", "中山路", "文化路", "胜利路"]
+    names = ["张明", "李强", "王芳", "赵磊", "钱进", "孙丽", "周涛", "吴刚"]
+    texts = {
+        f"S{i}": (
+            f"答：我叫{names[i]}，住在{places[i]}，平时在附近的工地上干活。\n"
+            f"答：那天我下班回来，走到{places[i]}路口的时候看见两个人在吵架。\n"
+            f"答：后来来了几个人把他们拉开了，我就回家了，别的我不清楚。\n"
+        )
+        for i in range(8)
+    }
+    texts["A"] = (
+        "答：上个礼拜三傍晚，老周开着一辆白色面包车停在我们村小卖部门口，跟老板娘要烟钱。\n"
+        "答：老板娘说上回的账还没结，老周就拍桌子骂人，把货架上的两箱啤酒搬上车拉走了。\n"
+        "答：当时在场的有卖豆腐的刘婶和她孙子，刘婶上去拦了一下，被老周推了一把坐在地上。\n"
+        "答：老周走的时候还说谁去报警就让谁家的店开不下去，大家都不敢吭声。\n"
+    )
+    texts["B"] = (
+        "答：上个星期三傍晚，老郑开着一辆白色面包车停在咱们村小卖部门前，跟老板娘要烟钱。\n"
+        "答：老板娘讲上次的账还没结，老郑就拍桌子骂人，把货架上的三箱啤酒搬上车拉跑了。\n"
+        "答：老郑临走放话，说哪个敢报警就叫他家的店开不成，大伙都不敢出声。\n"
+    )
+    # when the pairs are scored as ZN-BL-01 scores them (a pair absent: not a candidate)
+    pairs = [(a, b) for a in texts for b in texts if a < b]
+    scores = d.score_corpus(texts, pairs)
+    # then the copy is a candidate and aligns
+    jaccard, aligned = scores[("A", "B")]
+    assert jaccard < 0.6
+    assert aligned >= 0.35
+    # and the stock sentences make no index keys (no stock pair is a candidate by sentences,
+    # however many it shares), the rare ones do
+    _, _, learned = d.learn_boilerplate(texts.values())
+    plate = d.boilerplate_of("v", (key for key, _ in learned.values()))
+    assert all(d.sign(t, texts[t], plate).sentence_keys == [] for t in texts if t[0] == "S")
+    assert len(d.sign("B", texts["B"], plate).sentence_keys) >= 4
+
+
+def test_the_alignment_does_not_depend_on_where_a_writer_ends_a_sentence() -> None:
+    # given a statement, and the same statement in another mouth typed with commas throughout
+    # (一逗到底) and a word changed in each sentence, and once more cut at every comma
+    statement = (
+        "答：上周六下午我在建材市场门口等车。一辆灰色面包车停下来，下来两个人跟卖瓷砖的老板吵。"
+        "其中一个戴眼镜的拿起一块样品砖往地上摔，老板的儿子上去拉，被推到了卷帘门上。"
+        "后来市场的保安过来了，那两个人开着车往环城路方向走了，车牌最后两位好像是七三。\n"
+    )
+    commas = (
+        "答：上周六下午我在建材市场门口等公交，一辆灰色面包车停下来，下来两个人跟卖瓷砖的老板吵，"
+        "其中一个戴眼镜的拿起一块样品砖往地上砸，老板的儿子上去拉，被推到了卷帘门上，"
+        "后来市场的保安赶过来了，那两个人开着车往环城路方向跑了，车牌最后两位好像是七三。\n"
+    )
+    cut = commas.replace("，", "。")
+    plate = d.Boilerplate("seed", frozenset(), d.load_seed())
+    a, b, c = (d.sign(n, t, plate) for n, t in (("a", statement), ("b", commas), ("c", cut)))
+    # when the copies are aligned with the statement; then both align as a copy does, and alike
+    assert d.alignment(a, b) >= 0.8
+    assert d.alignment(a, c) >= 0.8
+    assert abs(d.alignment(a, b) - d.alignment(a, c)) < 0.1

@@ -1,25 +1,37 @@
 """The hand-written evaluation set (``evalset/``) as a test with floors.
 
-The floors are what the rules reach today on the development and the held-out parts (see
-docs/benchmarks.md for the figures and the command); the issue's target is 0.9 everywhere, and
-where a floor is lower the gap is said there. A change that makes a rule worse on text nobody
-here generated fails this test.
+The split is by folder (evalset/README.md "Split"): every file directly in ``evalset/`` is
+development, every file in ``evalset/heldout/`` held-out. The development floors are what the rules
+reach today (docs/benchmarks.md, "Text intelligence, third pass", gives the figures and the
+command); a change that makes a rule worse on text nobody here generated fails this test.
+
+Held-out floors are main's owner's to set, once the held-out part is written and measured
+(``bench/text_eval.py``): add ``("ZN-…", "held"): (precision, recall)`` rows to ``CUE_FLOORS``
+and a ``"held"`` entry to ``BL01_RECALL``. Until the folder exists those tests are skipped; a
+held-out floor is never raised by tuning against the held-out part.
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from fazhi.intel import quality
 
 # (rule, split) -> (precision floor, recall floor)
-# (ZN-JQ-01's held-out recall, 0.719, is below the issue's 0.9: docs/benchmarks.md)
 CUE_FLOORS = {
-    ("ZN-JF-02", "dev"): (0.95, 0.95),
-    ("ZN-JF-02", "held"): (0.95, 0.95),
-    ("ZN-JQ-01", "dev"): (0.9, 0.95),
-    ("ZN-JQ-01", "held"): (0.9, 0.7),
+    ("ZN-JF-02", "dev"): (0.98, 0.97),
+    ("ZN-JQ-01", "dev"): (0.95, 0.99),
 }
+# split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed)
+BL01_RECALL = {"dev": 0.95}
+
+
+def _needs(split: str) -> None:
+    if split == "held" and not quality.has_heldout():
+        pytest.skip("no evalset/heldout/ folder yet")
 
 
 def test_the_set_is_large_varied_and_well_labelled() -> None:
@@ -36,20 +48,34 @@ def test_the_set_is_large_varied_and_well_labelled() -> None:
     assert len({r["id"] for r in incidents}) == len(incidents)
 
 
-def test_bl01_floors() -> None:
-    # at the pack's settings (Jaccard 0.6 or alignment 0.5, stock sentences never matched): dev
-    # 10 of 11 copies, held-out 16 of 21 (below the issue's 0.9: docs/benchmarks.md), and no
-    # statement of another witness of the same event taken for a copy
+@pytest.mark.parametrize("split", sorted(BL01_RECALL))
+def test_bl01_floors(split: str) -> None:
+    # at the pack's settings (Jaccard 0.6 or alignment 0.35, stock sentences never matched), and
+    # no statement of another witness of the same event taken for a copy
+    _needs(split)
     report = quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment())
-    for split, recall in (("dev", 0.9), ("held", 0.75)):
-        counts = report.by_split[split]
-        assert counts.precision >= 0.95, (split, counts.row())
-        assert counts.recall >= recall, (split, counts.row())
+    counts = report.by_split[split]
+    assert counts.precision >= 0.95, (split, counts.row())
+    assert counts.recall >= BL01_RECALL[split], (split, counts.row())
     assert report.same_event.fp == 0
+
+
+@pytest.mark.parametrize("kind", sorted(quality.RETYPE))
+def test_bl01_finds_copies_retyped_with_other_punctuation(kind: str) -> None:
+    # given every development copy retyped by another writer: commas throughout, or cut at
+    # every comma (the alignment's units are clauses, so where a sentence ends does not matter)
+    report = quality.evaluate_duplicates(
+        quality.default_threshold(), quality.default_alignment(), quality.retyped_scorer(kind)
+    )
+    # then the copies are found as when typed as written, and nothing else is
+    counts = report.by_split["dev"]
+    assert counts.precision >= 0.95, (kind, counts.row())
+    assert counts.recall >= BL01_RECALL["dev"], (kind, counts.row())
 
 
 @pytest.mark.parametrize(("rule", "split"), sorted(CUE_FLOORS))
 def test_cue_rule_floors(rule: str, split: str) -> None:
+    _needs(split)
     report = quality.evaluate_cues()
     counts = report.by_rule[rule][split]
     p_floor, r_floor = CUE_FLOORS[(rule, split)]
@@ -81,3 +107,85 @@ def test_the_figures_the_rule_pages_show_are_the_figures_of_today() -> None:
         "transcripts": len(quality.transcripts()),
         "incidents": len(quality.incidents()),
     }
+
+
+def _write_set(root: Path, name: str, rows: list[dict[str, object]]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    (root / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _doc(tid: str, person: str, family: str, text: str) -> dict[str, object]:
+    return {"id": tid, "person": person, "family": family, "event": family, "edits": [],
+            "edit_rate": 0, "text": text}  # fmt: skip
+
+
+COPIED = (
+    "答：那天下午三点多我去建设银行取钱，刚出门就被一辆蓝色电动车从后面撞倒了。"
+    "骑车的小伙子看了我一眼，没停车，顺着解放路往北跑了。我左腿膝盖擦破了皮，手机屏幕也摔裂了。"
+)
+
+
+def test_files_in_the_heldout_folder_are_held_out_and_the_rest_development(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a set with development files and a heldout/ folder whose writer reused a family name
+    statement = "答：我在菜市场门口看见一个穿灰色夹克的男人把卖鱼摊主推倒在地，又踢了两脚。"
+    _write_set(tmp_path, "transcripts_1.jsonl", [
+        _doc("T-001", "甲", "F1", statement),
+        _doc("T-002", "乙", "F2", "答：我当时在家里睡觉，什么都不知道。"),
+    ])  # fmt: skip
+    _write_set(tmp_path / quality.HELDOUT, "transcripts_1.jsonl", [
+        _doc("HT-001", "甲", "F1", COPIED),
+        _doc("HT-002", "丙", "F1", COPIED),
+    ])  # fmt: skip
+    _write_set(
+        tmp_path,
+        "incidents_1.jsonl",
+        [{"id": "J-001", "text": "手机被偷。", "labels": {"theft": "factual"}}],
+    )
+    _write_set(tmp_path / quality.HELDOUT, "incidents_1.jsonl", [
+        {"id": "HJ-001", "text": "钱包被人偷了。", "labels": {"theft": "factual"}},
+    ])  # fmt: skip
+    monkeypatch.setattr(quality, "EVALSET", tmp_path)
+    # when it is read
+    docs, rows = quality.transcripts(), quality.incidents()
+    # then each row's part is its folder's
+    assert {d["id"]: d["split"] for d in docs} == {
+        "T-001": "dev", "T-002": "dev", "HT-001": "held", "HT-002": "held"}  # fmt: skip
+    assert {r["id"]: r["split"] for r in rows} == {"J-001": "dev", "HJ-001": "held"}
+    assert quality.has_heldout()
+    # and pairs stay within a part: the held-out F1 is not the development F1
+    pairs = {(p.a, p.b): (p.copy, p.split) for p in quality.labelled_pairs(docs)}
+    assert pairs == {("T-001", "T-002"): (False, "dev"), ("HT-001", "HT-002"): (True, "held")}
+    # and the report has all three parts, the held-out one counted apart
+    report = quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment())
+    assert report.by_split["held"].tp == 1
+    assert report.by_split["all"].tp == report.by_split["dev"].tp + 1
+    cues = quality.evaluate_cues()
+    assert cues.by_rule["ZN-JQ-01"]["held"].tp == 1
+    assert cues.by_rule["ZN-JQ-01"]["all"].tp == 2
+
+
+def test_without_a_heldout_folder_the_held_out_figures_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a set with development files only
+    _write_set(tmp_path, "transcripts_1.jsonl", [_doc("T-001", "甲", "F1", "答：我不知道。")])
+    _write_set(
+        tmp_path,
+        "incidents_1.jsonl",
+        [{"id": "J-001", "text": "手机被偷。", "labels": {"theft": "factual"}}],
+    )
+    monkeypatch.setattr(quality, "EVALSET", tmp_path)
+    # when it is measured and reported
+    dup = quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment())
+    cues = quality.evaluate_cues()
+    lines = list(quality.format_report(dup, cues))
+    figures = quality.evalset_figures(dup, cues)
+    # then the held-out part is said to be missing, and recorded as not measured
+    assert not quality.has_heldout()
+    assert lines[0] == quality.NO_HELDOUT
+    assert not any(line.strip().startswith("held ") for line in lines)
+    assert all(figures[rule]["held"] is None for rule in quality.RULES)
+    assert figures["ZN-JQ-01"]["dev"]["tp"] == 1

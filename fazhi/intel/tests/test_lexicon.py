@@ -70,18 +70,18 @@ def test_override_directory_replaces_a_lexicon(
 ) -> None:
     # given a bureau's own offence lexicon in FAZHI_LEXICON_DIR, adding a word
     own = (lexicon.PACKAGED / "offence.toml").read_text(encoding="utf-8")
-    own = own.replace('theft = ["被盗"', 'theft = ["摸走", "被盗"')
+    own = own.replace('theft = ["被盗"', 'theft = ["薅走", "被盗"')
     (tmp_path / "offence.toml").write_text(own, encoding="utf-8")
     monkeypatch.setenv("FAZHI_LEXICON_DIR", str(tmp_path))
     lexicon.reload()
     try:
         # then the new word is a cue, and the packaged words still are
-        assert {c.term for c in positive_cues("钱包被人摸走了", "offence")} == {"摸走"}
+        assert {c.term for c in positive_cues("地里的葱被人薅走了", "offence")} == {"薅走"}
         assert positive_cues("电动车被盗", "offence")
     finally:
         monkeypatch.delenv("FAZHI_LEXICON_DIR")
         lexicon.reload()
-    assert positive_cues("钱包被人摸走了", "offence") == []
+    assert positive_cues("地里的葱被人薅走了", "offence") == []
 
 
 def test_malformed_lexicon_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

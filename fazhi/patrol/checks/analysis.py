@@ -339,7 +339,7 @@ def dispute_repeat(params: Any, ctx: EvalContext) -> AnalysisQuery:
 def transcript_duplicate(params: Any, ctx: EvalContext) -> AnalysisQuery:
     """Transcripts of different persons that are near-identical once the boilerplate (seed
     list and corpus-learned) is removed: candidates from the persisted index (MinHash/LSH bands
-    and winnowed fingerprints), verified by the exact shingle Jaccard of the normalised texts
+    and rare sentence sketch keys), verified by the exact shingle Jaccard of the normalised texts
     and, when ``min_alignment`` > 0, by the sentence alignment (``duplicates.verdict``)."""
     min_jaccard = float(ctx.settings.get("min_jaccard", 0.6))
     _check_range("min_jaccard", min_jaccard, duplicates.MIN_SCORE, 1)

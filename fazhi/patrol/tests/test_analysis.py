@@ -315,6 +315,39 @@ def test_bl01_check_transcript_and_rebuild(clean_records: Records) -> None:
     assert AuditEvent.objects.filter(action="intel.rebuild", actor="zhou").exists()
 
 
+# the witness's statement retold by another: a word or a name changed in every sentence, one
+# clause reworded — few runs of 23 characters survive, every sentence stays a near-twin
+REWORDED = (
+    "问：你把当天的情况详细说一下。\n"
+    "答：九月五号晚上八点来钟，我在人民路十二号那家小饭馆吃饭，旁边桌两个男的喝多了，"
+    "为抢一个车位吵起来了，穿黑衣裳的那个先动的手，推了对方一把。\n"
+    "问：后来呢？\n"
+    "答：穿白衣裳的那个被推倒在门口台阶上，脑门磕破了，流了好多血，"
+    "老板赶快拿毛巾帮他按着，另外有人打了一百一十报的警。\n"
+    "问：打人的那个人长什么样？\n"
+    "答：三十来岁，个头不高，剃个平头，左胳膊上纹了一只老鹰，讲话是本地口音。\n"
+    "问：你和双方认识吗？\n"
+    "答：两边都不认识，我头一回去那个饭馆，是跟同事小张一块去的。\n"
+)
+
+
+def test_bl01_a_reworded_copy_is_found_by_its_rare_sentences(clean_records: Records) -> None:
+    from fazhi.intel import duplicates
+
+    # given the witness's statement and the same statement retold with every sentence edited
+    # (5-gram Jaccard under 0.3: no MinHash band, and few shared runs of characters)
+    records = _witness_transcripts(clean_records, HEADER.format(name="周某") + REWORDED)
+    # when the ZN rules run in full; then both are suspicions, by the sentence alignment
+    findings = zn(records)
+    assert keys(findings) == {("ZN-BL-01", "transcript", "T-W1"),
+                              ("ZN-BL-01", "transcript", "T-W2")}  # fmt: skip
+    assert all(0.35 <= f["score"] < 0.9 for f in findings)
+    # and the incremental check of the copy finds the original in one look-up
+    matches = duplicates.check_transcript("T-W2")
+    assert [(x.transcript_id, x.other_id) for x in matches] == [("T-W2", "T-W1")]
+    assert duplicates.candidate_pairs(["T-W2"]) == {("T-W1", "T-W2")}
+
+
 RIGHTS = (
     "询问笔录\n时间：2026年9月{day}日10时00分至10时40分\n地点：城南派出所询问室\n"
     "询问人：王建国、李晓东\n记录人：李晓东\n被询问人：{name}\n"
