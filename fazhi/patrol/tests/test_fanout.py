@@ -255,3 +255,15 @@ def test_the_worker_command_refuses_to_start_without_a_broker(db: Any) -> None:
         pytest.raises(CommandError, match="FAZHI_BROKER_URL"),
     ):
         call_command("worker")
+
+
+def test_the_whole_store_rules_are_sent_before_the_county_parts() -> None:
+    # given a run with two analysis rules over the whole store and three county bureaus
+    params = {"sliced_rules": ["XS-JL-01"], "whole_rules": ["ZN-BL-01", "ZN-JQ-01"],
+              "counties": {"Q002-U00": [], "Q001-U00": [], "Q003-U00": []}}  # fmt: skip
+    # when the run is split into parts
+    keys = tasks.plan(params)
+    # then the long single parts go to the workers first, the counties (in order) and the rest
+    # after them, so that a worker busy with a whole-store rule leaves the counties to the others
+    assert keys == ["rule:ZN-BL-01", "rule:ZN-JQ-01", "county:Q001-U00", "county:Q002-U00",
+                    "county:Q003-U00", "rest"]  # fmt: skip
