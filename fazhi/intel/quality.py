@@ -230,7 +230,8 @@ class CueReport:
     by_class: dict[str, dict[str, Counts]] = field(default_factory=dict)  # class -> split -> counts
     by_rule: dict[str, dict[str, Counts]] = field(default_factory=dict)  # rule -> split -> counts
     # per status: how many mentions of that status were reported as a cue (for factual: recall)
-    by_status: dict[str, list[int]] = field(default_factory=dict)  # status -> [flagged, total]
+    # status -> split (and "all") -> [flagged, total]
+    by_status: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -252,9 +253,10 @@ def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> Cue
                 for s in (split, "all"):
                     report.by_class.setdefault(cls, defaultdict(Counts))[s].add(gold, predicted)
                 status = labels.get(cls, "absent")
-                tally = report.by_status.setdefault(status, [0, 0])
-                tally[0] += predicted
-                tally[1] += 1
+                for s in (split, "all"):
+                    tally = report.by_status.setdefault(status, {}).setdefault(s, [0, 0])
+                    tally[0] += predicted
+                    tally[1] += 1
                 if gold != predicted:
                     kind = "漏报" if gold else "误报"
                     report.errors.append(f"{row['id']} {kind} {cls}（{status}）：{row['text']}")
@@ -302,9 +304,11 @@ def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
         a, d, h = splits["all"], splits["dev"], splits["held"]
         tail = f"  held P {h.precision:.2f} R {h.recall:.2f}" if held else ""
         yield f"  {cls:14} {a.row()}  dev P {d.precision:.2f} R {d.recall:.2f}{tail}"
-    yield "mentions reported as a cue, by status (flagged / all):"
-    for status, (flagged, total) in sorted(cues.by_status.items()):
-        yield f"  {status:12} {flagged}/{total}"
+    yield "mentions reported as a cue, by status (flagged / all; dev, held):"
+    for status, splits in sorted(cues.by_status.items()):
+        parts = [f"{s} {splits[s][0]}/{splits[s][1]}" for s in ("dev", "held") if s in splits]
+        flagged, total = splits["all"]
+        yield f"  {status:12} {flagged}/{total}  ({', '.join(parts)})"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ development, every file in ``evalset/heldout/`` held-out. The development floors
 reach today (docs/benchmarks.md, "Text intelligence, third pass", gives the figures and the
 command); a change that makes a rule worse on text nobody here generated fails this test.
 
-Held-out floors are main's owner's to set, once the held-out part is written and measured
-(``bench/text_eval.py``): add ``("ZN-…", "held"): (precision, recall)`` rows to ``CUE_FLOORS``
-and a ``"held"`` entry to ``BL01_RECALL``. Until the folder exists those tests are skipped; a
-held-out floor is never raised by tuning against the held-out part.
+The held-out floors are what the rules reached the one time the held-out part was measured
+(2026-12-07, written blind by another writer; docs/benchmarks.md, "Held-out, measured once"),
+below the issue's 0.9: they keep a change from making the rules worse on it, and are never
+raised by tuning against the held-out part. Without the folder those tests are skipped.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from fazhi.intel import quality
 CUE_FLOORS = {
     ("ZN-JF-02", "dev"): (0.98, 0.97),
     ("ZN-JQ-01", "dev"): (0.95, 0.99),
+    ("ZN-JF-02", "held"): (0.84, 0.73),
+    ("ZN-JQ-01", "held"): (0.73, 0.65),
 }
 # split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed)
-BL01_RECALL = {"dev": 0.95}
+BL01_RECALL = {"dev": 0.95, "held": 0.85}
 
 
 def _needs(split: str) -> None:
@@ -86,11 +88,24 @@ def test_cue_rule_floors(rule: str, split: str) -> None:
 def test_non_factual_mentions_are_rarely_taken_for_facts() -> None:
     report = quality.evaluate_cues()
     for status in ("negated", "enquiry", "prevention", "hypothetical"):
-        flagged, total = report.by_status[status]
+        flagged, total = report.by_status[status]["dev"]
         assert flagged == 0, status
     for status in ("belief", "denial"):
-        flagged, total = report.by_status[status]
+        flagged, total = report.by_status[status]["dev"]
         assert flagged <= total // 4, status
+
+
+# status -> the most mentions of it the held-out part may have taken for facts (as measured once)
+HELD_NON_FACTUAL = {"negated": 2, "enquiry": 5, "prevention": 2, "hypothetical": 3, "belief": 12,
+                    "denial": 10}  # fmt: skip
+
+
+def test_held_out_non_factual_mentions_stay_as_few_as_measured() -> None:
+    _needs("held")
+    report = quality.evaluate_cues()
+    for status, most in HELD_NON_FACTUAL.items():
+        flagged, total = report.by_status[status]["held"]
+        assert flagged <= most, (status, flagged, total)
 
 
 def test_the_figures_the_rule_pages_show_are_the_figures_of_today() -> None:
