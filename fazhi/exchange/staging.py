@@ -23,9 +23,11 @@ version of the record, if any, stays).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
@@ -150,6 +152,9 @@ class _Table:
             if spec.kind is Kind.REF or spec.name in _CHECKED_COLUMNS.get(rt.name, ())
         ]
         self.kept = kept
+        self.pick: Callable[[Sequence[Any]], Sequence[Any]] = (
+            itemgetter(*kept) if len(kept) > 1 else lambda values: [values[i] for i in kept]
+        )
         self.main_rows: list[tuple[Any, ...]] = []
         self.link_rows: list[list[tuple[str, str, int]]] = [[] for _ in self.links]
 
@@ -268,8 +273,9 @@ class Staging:
             table.main_rows.append((rid, *values[:n], record.extra, self.stamp))
             for rows, text in zip(table.link_rows, values[n:], strict=True):
                 if text != "[]":
-                    rows.extend((rid, target, i) for i, target in enumerate(orjson.loads(text)))
-            table.rows.append((seq, "u", src, line, rid, *[values[i] for i in table.kept]))
+                    # (owner, officer, position) rows, built in C rather than a generator
+                    rows += zip(itertools.repeat(rid), orjson.loads(text), itertools.count())
+            table.rows.append((seq, "u", src, line, rid, *table.pick(values)))
             table.upserts += 1
         elif type(record) is Upsert:
             table = self.tables[record.rt.name]
