@@ -35,7 +35,6 @@ import gzip
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -132,8 +131,7 @@ def import_bundle(
     staging = Staging(decoder.codecs.values(), adapter)
     try:
         with transaction.atomic():
-            direct_at = _first_load_time(staging) if not skip_invalid else None
-            staging.create(direct_at=direct_at)
+            staging.create()
             report.total = _stage_bundle(bundle, decoder, staging, problems, progress)
             duplicates = staging.finish()
             _report_duplicates(duplicates, bundle, problems)
@@ -144,7 +142,7 @@ def import_bundle(
             # Writes queue behind a running patrol, and the stamp is taken under the lock, so a
             # patrol's watermark separates exactly what it saw (see core.locks).
             lock_store()
-            now = direct_at or timezone.now()
+            now = timezone.now()
             for name, counts in staging.apply(now).items():
                 report.created[name] = counts.created
                 report.updated[name] = counts.updated
@@ -162,21 +160,6 @@ def import_bundle(
     if report.ok:
         _refresh_statistics(report)
     return report
-
-
-def _first_load_time(staging: Staging) -> datetime | None:
-    """On PostgreSQL, when the store is empty: take the store lock and return the import's
-    time, for a direct load (``Staging.create``); None for an ordinary import.
-
-    The lock, taken before looking again, keeps the store empty until the import commits; it is
-    held while the bundle is read, which only delays patrols of an empty store.
-    """
-    if not staging.postgres or not staging.store_is_empty():
-        return None
-    lock_store()
-    if not staging.store_is_empty():
-        return None  # filled meanwhile: an ordinary import, the lock already held
-    return timezone.now()
 
 
 # Rows written by one import beyond which the planner's statistics are refreshed.

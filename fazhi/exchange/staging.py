@@ -23,14 +23,11 @@ version of the record, if any, stays).
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any, NamedTuple
 
-import orjson
 from django.db import IntegrityError, connection, models, transaction
 
 from fazhi.exchange.fzx import DbAdapter, Decoded, Delete, TypeCodec, Upsert, model_field
@@ -44,8 +41,6 @@ STAGE_PREFIX = "fzx_stage_"
 # several times slower (a first load of a million records with ids in no particular order
 # spends ~13 s writing instead of ~55 s).
 BULK_LOAD_MIN_ROWS = 20_000
-# Columns besides the references that the checks read from the stage tables (the unit tree).
-_CHECKED_COLUMNS = {"unit": ("kind",)}
 # SQLite page cache for the import (main and temporary tables, each; SQLite's sorter takes as
 # much again), in KiB. The default 2 MiB makes nearly every index insert a read; a fixed cache
 # keeps memory flat whatever the bundle size (~120 MB peak RSS at 1 M and at 3 M records).
@@ -139,30 +134,10 @@ class _Table:
         self.quoted = [q(c) for c in self.columns]
         # every column a staged row carries after its place in the bundle
         self.staged = ["id", *self.quoted, *(link.column for link in self.links), "extra"]
-        self.stage_types = [*self.db_types, *("text" for _ in self.links), "text"]
         self.nulls: tuple[None, ...] = (None,) * (len(self.staged) - 1)
         self.upserts = 0  # rows staged, before duplicates are dropped
         self.deletes = 0
         self.rows: list[tuple[Any, ...]] = []
-        # A direct load (see ``Staging.create``) stages only the columns the checks read: the
-        # references and what the unit-tree check needs; the records go to the main tables.
-        kept = [
-            i
-            for i, spec in enumerate(codec.scalars)
-            if spec.kind is Kind.REF or spec.name in _CHECKED_COLUMNS.get(rt.name, ())
-        ]
-        self.kept = kept
-        self.pick: Callable[[Sequence[Any]], Sequence[Any]] = (
-            itemgetter(*kept) if len(kept) > 1 else lambda values: [values[i] for i in kept]
-        )
-        self.main_rows: list[tuple[Any, ...]] = []
-        self.link_rows: list[list[tuple[str, str, int]]] = [[] for _ in self.links]
-
-    def stage_directly(self) -> None:
-        """Stage the checked columns only (a direct load)."""
-        self.staged = ["id", *(self.quoted[i] for i in self.kept)]
-        self.stage_types = [self.db_types[i] for i in self.kept]
-        self.nulls = (None,) * len(self.kept)
 
 
 class Staging:
@@ -175,11 +150,6 @@ class Staging:
         self.ordered = [self.tables[name] for name in TYPE_ORDER]
         self.pending = 0
         self._cache_sizes: dict[str, int] = {}
-        # A direct load writes the records straight into the (empty) main tables; ``stamp`` is
-        # their changed_at, ``_restore`` what puts the main tables' constraints and indexes back.
-        self.direct = False
-        self.stamp: Any = None
-        self._restore: list[str] = []
         # referrers[target type] = (referring table, reference) pairs, for deletion checks
         self.referrers: dict[str, list[tuple[_Table, _Ref]]] = {name: [] for name in TYPE_ORDER}
         for table in self.ordered:
@@ -204,36 +174,7 @@ class Staging:
 
     # -- loading -------------------------------------------------------------------------------
 
-    def store_is_empty(self) -> bool:
-        """Whether every record table and officer list of the store is empty."""
-        with connection.cursor() as cursor:
-            for table in self.ordered:
-                for main in [table.main, *(link.main for link in table.links)]:
-                    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {main})")
-                    if cursor.fetchone()[0]:
-                        return False
-        return True
-
-    def create(self, *, direct_at: datetime | None = None) -> None:
-        """Create the stage tables; with ``direct_at`` (PostgreSQL, an empty store under the
-        store lock, an all-or-nothing import) prepare a direct load instead.
-
-        A direct load is a first load's fast path: every record is COPYed straight into the main
-        tables (stamped ``direct_at``) and its officer lists into the link tables, with their
-        constraints, indexes and foreign keys dropped, while the stage tables receive only what
-        the checks read (place in the bundle, id, references). The checks are those of an
-        ordinary import into an empty store, so they find and word the same problems; a refused
-        bundle rolls the main tables back with everything else. This skips writing each record
-        twice (stage, then ``INSERT … SELECT``, which writes WAL row by row where COPY writes
-        it page by page) and the sorts before the inserts.
-        """
-        if direct_at is not None:
-            if not self.postgres:
-                raise ValueError("a direct load needs PostgreSQL")
-            self.direct = True
-            self.stamp = self.adapter.time(direct_at)
-            for table in self.ordered:
-                table.stage_directly()
+    def create(self) -> None:
         with connection.cursor() as cursor:
             if not self.postgres:
                 self._cache_sizes = {}
@@ -242,18 +183,19 @@ class Staging:
                     self._cache_sizes[schema] = cursor.fetchone()[0]
                     cursor.execute(f"PRAGMA {schema}.cache_size = -{SQLITE_CACHE_KIB}")
             for table in self.ordered:
-                columns = "".join(
-                    f", {name} {db_type}"
-                    for name, db_type in zip(table.staged[1:], table.stage_types, strict=True)
+                columns = ", ".join(
+                    [
+                        f"{name} {db_type}"
+                        for name, db_type in zip(table.quoted, table.db_types, strict=True)
+                    ]
+                    + [f"{link.column} text" for link in table.links]
                 )
                 cursor.execute(f"DROP TABLE IF EXISTS {table.stage}")
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {table.stage} (seq bigint NOT NULL, "
                     "op char(1) NOT NULL, src integer NOT NULL, line bigint NOT NULL, "
-                    f"id varchar({m.ID_LENGTH}) NOT NULL{columns})"
+                    f"id varchar({m.ID_LENGTH}) NOT NULL, {columns}, extra text)"
                 )
-                if self.direct:
-                    continue
                 for link in table.links:
                     cursor.execute(f"DROP TABLE IF EXISTS {link.stage}")
                     cursor.execute(
@@ -261,23 +203,10 @@ class Staging:
                         f"NOT NULL, target_id varchar({m.ID_LENGTH}) NOT NULL, "
                         "position integer NOT NULL)"
                     )
-            if self.direct:
-                self._restore = self._suspend_all(cursor)
 
     def add(self, seq: int, src: int, line: int, record: Decoded) -> None:
         """Queue one decoded record (an Invalid one only if it has a valid type and id)."""
-        if self.direct and type(record) is Upsert:
-            table = self.tables[record.rt.name]
-            rid, values = record.id, record.values
-            n = len(table.columns)
-            table.main_rows.append((rid, *values[:n], record.extra, self.stamp))
-            for rows, text in zip(table.link_rows, values[n:], strict=True):
-                if text != "[]":
-                    # (owner, officer, position) rows, built in C rather than a generator
-                    rows += zip(itertools.repeat(rid), orjson.loads(text), itertools.count())
-            table.rows.append((seq, "u", src, line, rid, *table.pick(values)))
-            table.upserts += 1
-        elif type(record) is Upsert:
+        if type(record) is Upsert:
             table = self.tables[record.rt.name]
             table.rows.append((seq, "u", src, line, record.id, *record.values, record.extra))
             table.upserts += 1
@@ -293,15 +222,6 @@ class Staging:
     def flush(self) -> None:
         with connection.cursor() as cursor:
             for table in self.ordered:
-                if table.main_rows:
-                    columns = ["id", *table.quoted, "extra", "changed_at"]
-                    self._load(cursor, table.main, columns, table.main_rows)
-                    table.main_rows.clear()
-                for link, rows in zip(table.links, table.link_rows, strict=True):
-                    if rows:
-                        columns = [link.owner, link.target, "position"]
-                        self._load(cursor, link.main, columns, rows)
-                        rows.clear()
                 if table.rows:
                     columns = ["seq", "op", "src", "line", *table.staged]
                     self._load(cursor, table.stage, columns, table.rows)
@@ -309,7 +229,7 @@ class Staging:
         self.pending = 0
 
     def _load(
-        self, cursor: Any, stage: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+        self, cursor: Any, stage: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
         names = ", ".join(columns)
         if self.postgres:
@@ -337,7 +257,7 @@ class Staging:
                 except IntegrityError:
                     cursor.execute(f"CREATE INDEX {index} ON {stage} (id, seq)")
                     duplicates += self._refuse_duplicates(cursor, table)
-                for link in [] if self.direct else table.links:
+                for link in table.links:
                     if table.upserts:
                         # One row per officer of each list, set-based rather than from Python.
                         cursor.execute(
@@ -405,8 +325,7 @@ class Staging:
                     for ref in table.refs:
                         problems += self._dangling(cursor, table, ref, report_refused_targets)
             for table in self.ordered:
-                # Only a stored record's deletion can be blocked: none in a direct load.
-                if table.deletes and not self.direct:
+                if table.deletes:
                     problems += self._blocked_deletions(cursor, table)
         return problems
 
@@ -415,13 +334,10 @@ class Staging:
     ) -> list[StageProblem]:
         target = self.tables[ref.target]
         missing = (
-            f"NOT EXISTS (SELECT 1 FROM {target.stage} g WHERE g.id = {{value}} AND g.op = 'u')"
+            f"NOT EXISTS (SELECT 1 FROM {target.main} t WHERE t.id = {{value}}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {target.stage} g WHERE g.id = {{value}} "
+            "AND g.op = 'u')"
         )
-        if not self.direct:
-            # (In a direct load the store was empty: the main tables hold the bundle itself.)
-            missing = f"NOT EXISTS (SELECT 1 FROM {target.main} t WHERE t.id = {{value}}) AND "
-            missing += f"NOT EXISTS (SELECT 1 FROM {target.stage} g WHERE g.id = {{value}} "
-            missing += "AND g.op = 'u')"
         if ref.link is None:
             value = f"s.{ref.column}"
             cursor.execute(
@@ -433,16 +349,9 @@ class Staging:
             # The owners are looked up only for the (few) dangling rows found: joining every
             # list element to its owner's wide stage row is what would cost.
             link = ref.link
-            # A direct load has the lists in the link tables only, those of records refused as
-            # named twice too: joining the owner's stage row (op 'u') leaves those out.
-            lists = (
-                f"(SELECT {link.owner} AS owner_id, {link.target} AS target_id FROM {link.main})"
-                if self.direct
-                else link.stage
-            )
             cursor.execute(
                 f"SELECT s.src, s.line, s.id, m.target_id FROM (SELECT l.owner_id, "
-                f"l.target_id FROM {lists} l WHERE {missing.format(value='l.target_id')}) "
+                f"l.target_id FROM {link.stage} l WHERE {missing.format(value='l.target_id')}) "
                 f"m JOIN {table.stage} s ON s.id = m.owner_id WHERE s.op = 'u'"
             )
             rows = cursor.fetchall()
@@ -538,8 +447,6 @@ class Staging:
         """Write the staged records; every written row gets ``changed_at = now``."""
         stamp = self.adapter.time(now)
         counts = {table.rtype: Counts() for table in self.ordered}
-        if self.direct:
-            return self._finish_direct(counts)
         with connection.cursor() as cursor:
             # Referenced types first, so that PostgreSQL can check foreign keys early (below).
             for table in self.ordered:
@@ -549,69 +456,6 @@ class Staging:
                 if table.deletes:
                     counts[table.rtype].deleted = self._delete(cursor, table, stamp)
         return counts
-
-    def _finish_direct(self, counts: dict[str, Counts]) -> dict[str, Counts]:
-        """A direct load that passed its checks: put the constraints and indexes back.
-
-        Every staged record is new and was written (the bundle was refused otherwise, so
-        nothing was refused or named twice); deleting what an empty store lacks is a no-op.
-        """
-        with connection.cursor() as cursor:
-            for sql in self._restore:
-                cursor.execute(sql)
-            for table in self.ordered:
-                if table.upserts:
-                    cursor.execute(f"SELECT count(*) FROM {table.stage} WHERE op = 'u'")
-                    counts[table.rtype].created = cursor.fetchone()[0]
-        self._restore = []
-        return counts
-
-    def _suspend_all(self, cursor: Any) -> list[str]:
-        """Drop every constraint, index and foreign key of the main and link tables (before a
-        direct load); returns the SQL that puts them back, checking every row."""
-        q = connection.ops.quote_name
-        # As in ``_suspend``: run the deferred checks of earlier writes of this transaction.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        names = [t.main_name for t in self.ordered]
-        names += [link.main_name for t in self.ordered for link in t.links]
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' AND (c.conrelid = ANY(%(t)s::regclass[]) "
-            "OR c.confrelid = ANY(%(t)s::regclass[])) ORDER BY 1, 2",
-            {"t": names},
-        )
-        foreign_keys = cursor.fetchall()
-        for relation, constraint, _ in foreign_keys:
-            cursor.execute(f"ALTER TABLE {relation} DROP CONSTRAINT {q(constraint)}")
-        keys: list[str] = []
-        indexes: list[str] = []
-        for name in names:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = to_regclass(%s) AND contype IN ('p', 'u') ORDER BY contype",
-                [name],
-            )
-            for constraint, definition in cursor.fetchall():
-                cursor.execute(f"ALTER TABLE {q(name)} DROP CONSTRAINT {q(constraint)}")
-                keys.append(f"ALTER TABLE {q(name)} ADD CONSTRAINT {q(constraint)} {definition}")
-            cursor.execute(
-                "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-                "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = to_regclass(%s)",
-                [name],
-            )
-            for index, definition in cursor.fetchall():
-                cursor.execute(f"DROP INDEX {q(index)}")
-                indexes.append(definition)
-        # Keys first: the foreign keys need the referenced primary keys.
-        return (
-            keys
-            + indexes
-            + [
-                f"ALTER TABLE {relation} ADD CONSTRAINT {q(constraint)} {definition}"
-                for relation, constraint, definition in foreign_keys
-            ]
-        )
 
     def _differs(self, table: _Table, stage_row: str) -> str:
         """SQL: the stored record ``t`` differs from the staged one (columns or lists)."""

@@ -59,15 +59,10 @@ def _path(ids: Sequence[str]) -> str:
 
 def unit_tree_problems(staging: Staging) -> list[StageProblem]:
     """Every way the staged units would break the unit tree, blamed on bundle records."""
-    # A direct load started on an empty store, whose unit table now holds the bundle's units.
-    stored: dict[str, tuple[str | None, str]] = (
-        {}
-        if staging.direct
-        else {
-            rid: (parent, kind)
-            for rid, parent, kind in m.Unit.objects.values_list("id", "parent_id", "kind")
-        }
-    )
+    stored: dict[str, tuple[str | None, str]] = {
+        rid: (parent, kind)
+        for rid, parent, kind in m.Unit.objects.values_list("id", "parent_id", "kind").iterator()
+    }
     return UnitTree(stored, staging.unit_rows()).problems()
 
 

@@ -130,9 +130,7 @@ def index_definitions() -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_a_bulk_load_rebuilds_every_index_it_dropped(clean, bundle, monkeypatch) -> None:
-    # given an empty store, and a threshold low enough that every table is bulk-loaded (by
-    # an ordinary import: test_first_load covers PostgreSQL's direct load into an empty store)
-    monkeypatch.setattr(staging.Staging, "store_is_empty", lambda self: False)
+    # given an empty store, and a threshold low enough that every table is bulk-loaded
     monkeypatch.setattr(staging, "BULK_LOAD_MIN_ROWS", 1)
     indexes = index_definitions()
     # when the example is imported
@@ -149,9 +147,7 @@ def test_a_bulk_load_rebuilds_every_index_it_dropped(clean, bundle, monkeypatch)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_bulk_load_keeps_the_indexes(clean, bundle, monkeypatch) -> None:
-    # given a bulk load (ordinary, not direct) that fails after dropping the indexes of the
-    # incident table
-    monkeypatch.setattr(staging.Staging, "store_is_empty", lambda self: False)
+    # given a bulk load that fails after dropping the indexes of the incident table
     monkeypatch.setattr(staging, "BULK_LOAD_MIN_ROWS", 1)
     indexes = index_definitions()
     real = staging.Staging._suspend
@@ -171,15 +167,13 @@ def test_a_failed_bulk_load_keeps_the_indexes(clean, bundle, monkeypatch) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("load", ["incremental", "bulk", "direct"])
+@pytest.mark.parametrize("bulk", [False, True], ids=["incremental", "bulk"])
 def test_the_database_still_refuses_a_dangling_reference_the_checks_missed(
-    clean, bundle, changed, monkeypatch, load
+    clean, bundle, changed, monkeypatch, bulk
 ) -> None:
     # given reference checks that (wrongly) find nothing, and a case naming a missing unit
     monkeypatch.setattr(staging.Staging, "reference_problems", lambda self, **kw: [])
-    if load != "direct":  # (on SQLite every import is ordinary)
-        monkeypatch.setattr(staging.Staging, "store_is_empty", lambda self: False)
-    if load == "bulk":
+    if bulk:
         monkeypatch.setattr(staging, "BULK_LOAD_MIN_ROWS", 1)
     records = changed(clean, "C-OK", unit_id="U9")
     # when imported, the database's own foreign keys stop the commit
