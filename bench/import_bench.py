@@ -5,6 +5,7 @@
     uv run python bench/import_bench.py --scale county --seed 1       # via `fazhi generate`
     uv run python bench/import_bench.py --records 200000 \\
         --database postgres://postgres@127.0.0.1:5432/postgres        # PostgreSQL
+        [--scratch-prefix h_me_bench]     # the scratch database's name (default fzx_bench_PID)
     uv run python bench/import_bench.py --records 100000 --profile    # cProfile top 30
 
 Without a bundle the script writes one by replicating the case records of the example bundle
