@@ -5,6 +5,7 @@
     uv run python bench/import_bench.py --scale county --seed 1       # via `fazhi generate`
     uv run python bench/import_bench.py --records 200000 \\
         --database postgres://postgres@127.0.0.1:5432/postgres        # PostgreSQL
+        [--scratch-prefix h_me_bench]     # the scratch database's name (default fzx_bench_PID)
     uv run python bench/import_bench.py --records 100000 --profile    # cProfile top 30
 
 Without a bundle the script writes one by replicating the case records of the example bundle
@@ -88,12 +89,12 @@ def synthesize(out: Path, records: int, *, sequential: bool = False) -> int:
     return written
 
 
-def scratch_postgres(url: str) -> tuple[str, str]:
+def scratch_postgres(url: str, prefix: str = "fzx_bench") -> tuple[str, str]:
     """Create a scratch database on the server of ``url``; returns (its URL, its name)."""
     import psycopg
 
     parts = urlsplit(url)
-    name = f"fzx_bench_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}")), name
@@ -120,6 +121,9 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--database", help="postgres://… (default: SQLite in a temp folder)")
+    parser.add_argument(
+        "--scratch-prefix", default="fzx_bench", help="name of the scratch database, before _PID"
+    )
     parser.add_argument("--profile", action="store_true", help="print the cProfile top 30")
     parser.add_argument("--twice", action="store_true", help="import again (all unchanged)")
     parser.add_argument("--export", action="store_true", help="then time `fazhi export`")
@@ -128,7 +132,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="fzx-bench-"))
     pg_name = ""
     if args.database:
-        db_url, pg_name = scratch_postgres(args.database)
+        db_url, pg_name = scratch_postgres(args.database, args.scratch_prefix)
     else:
         db_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["DATABASE_URL"] = db_url
