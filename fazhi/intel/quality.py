@@ -305,9 +305,9 @@ def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
         tail = f"  held P {h.precision:.2f} R {h.recall:.2f}" if held else ""
         yield f"  {cls:14} {a.row()}  dev P {d.precision:.2f} R {d.recall:.2f}{tail}"
     yield "mentions reported as a cue, by status (flagged / all; dev, held):"
-    for status, splits in sorted(cues.by_status.items()):
-        parts = [f"{s} {splits[s][0]}/{splits[s][1]}" for s in ("dev", "held") if s in splits]
-        flagged, total = splits["all"]
+    for status, shares in sorted(cues.by_status.items()):
+        parts = [f"{s} {shares[s][0]}/{shares[s][1]}" for s in ("dev", "held") if s in shares]
+        flagged, total = shares["all"]
         yield f"  {status:12} {flagged}/{total}  ({', '.join(parts)})"
 
 
