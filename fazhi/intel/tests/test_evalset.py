@@ -28,7 +28,7 @@ CUE_FLOORS = {
     ("ZN-JQ-01", "dev"): (0.89, 0.80),
 }
 # split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed)
-BL01_RECALL = {"dev": 0.83}
+BL01_RECALL = {"dev": 0.86}
 
 
 def _needs(split: str) -> None:
