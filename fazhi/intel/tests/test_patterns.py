@@ -196,6 +196,9 @@ def test_a_broken_pattern_file_stops_with_a_message(
     ("text", "category", "subcategory"),
     [
         ("晾在院里的两只羊让人半夜牵走了。", "offence", "theft"),
+        # fourth pass: 遭 as the passive, siphoning as a way of taking
+        ("工地上一捆电线前天夜里遭人剪走。", "offence", "theft"),
+        ("停在村口的拖拉机，油箱里的油被人抽走了一半。", "offence", "theft"),
         ("男子把一瓶洗发水塞进裤兜里往外走。", "offence", "theft"),
         ("趁老板不注意拿走了柜台上的充电宝。", "offence", "theft"),
         ("在生鲜区拿了一盒牛排没付钱就出了门。", "offence", "theft"),
