@@ -74,7 +74,7 @@ _CHUNK = 1000
 MIN_SCORE = 0.3
 # What a signature is made of; part of the boilerplate version, so that signatures made
 # otherwise are re-signed (``sync_index`` rebuilds when the stored version is not this one's).
-SCHEME = "norm5+seed+synonyms+stock+clauses/4"
+SCHEME = "norm5+seed+synonyms+stock2+clauses/4"
 # Sentence alignment: a sentence of one transcript is matched when its character bigrams and
 # those of some sentence of the other agree at this Dice coefficient or more; sentences shorter
 # than ALIGN_MIN_CHARS (答:没有) say nothing about copying and are left out.
@@ -93,6 +93,11 @@ SKETCH_BANDS = 4
 SKETCH_ROWS = 2
 STOCK_DF = MIN_DF
 STOCK_PREFIX = "≈"
+# A sentence is stock when at least STOCK_MIN_KEYS of its SKETCH_BANDS keys are stock keys: one
+# key is shared by chance by short clauses of one genre (their bigrams agree at J ≈ 0.4 one time
+# in two: "他让我下载了一个叫…的APP" in five statements about five different scams), two only by
+# near-twins (J = 0.8: 0.86; J = 0.4: 0.12). Until issue 17's fourth pass: one key.
+STOCK_MIN_KEYS = 2
 ALIGN_MIN_KEPT = 40
 # Candidates beyond the LSH bands: rare sentence sketches. A copy whose Jaccard an edit pulled
 # below the LSH threshold still keeps most of its sentences near-twins of the original's (the
@@ -175,6 +180,12 @@ def segments(text: str, folded: str | None = None) -> list[Segment]:
 # A clause is stock when its own sketch or its whole sentence's is (a template sentence with
 # slots filled in differently has clauses that differ, and is stock all the same).
 _UNIT_END = re.compile(r"[，,；;。！？!?\n]+")
+
+
+def is_stock(own: Sequence[int], parent: Sequence[int], stock: frozenset[int]) -> bool:
+    """Whether a clause (its own sketch keys, its whole sentence's) is a stock sentence of the
+    store: ``STOCK_MIN_KEYS`` of either sketch's keys are stock keys."""
+    return len(stock.intersection(own)) >= STOCK_MIN_KEYS or not stock.isdisjoint(parent)
 
 
 def units(segment: str) -> list[str]:
@@ -512,7 +523,7 @@ def sign(transcript_id: str, text: str, boilerplate: Boilerplate) -> Signed:
     ]
     stock = boilerplate.stock
     keys = sorted({key for _, own, parent, _ in units_
-                   if stock.isdisjoint(own) and stock.isdisjoint(parent)
+                   if not is_stock(own, parent, stock)
                    for key in own[:SK_INDEX_KEYS]})  # fmt: skip
     return Signed(transcript_id, hashes, minhash_values(hashes), kept, units_, keys)
 
@@ -556,7 +567,7 @@ def _sentences(signed: Signed, stock: frozenset[int]) -> list[tuple[int, frozens
     no part of the statement, so it is left out altogether."""
     out: list[tuple[int, frozenset[str] | None]] = []
     for clause, own, parent, question in signed.sentences:
-        if stock.isdisjoint(own) and stock.isdisjoint(parent):
+        if not is_stock(own, parent, stock):
             out.append((len(clause), _bigrams(clause)))
         elif not question:
             out.append((len(clause), None))

@@ -59,10 +59,14 @@ CONTEXT_LABELS = {
     "negated": "否定", "belief": "误认", "enquiry": "咨询", "prevention": "防范提醒",
     "hypothetical": "假设担心", "denial": "经核不实",
 }  # fmt: skip
-_SCOPE_TABLES = ("before_clause", "before_sentence", "after_clause", "after_sentence")
-# scope.toml tables that are not context kinds: [finding] markers (the officer's own finding)
-# and [reported] markers (reported speech: what follows is what someone said happened)
-_SCOPE_OTHER = ("finding", "reported")
+_SCOPE_TABLES = (
+    "before_clause", "before_sentence", "after_clause", "after_sentence", "after_report"
+)  # fmt: skip
+# scope.toml tables that are not context kinds: [finding] markers (the officer's own finding),
+# [reported] markers (reported speech: what follows is what someone said happened) and
+# [confirmed] markers (a later finding that what was reported is so) and [follow_up] markers
+# (the checking that a later correction comes from: 民警到场, 经核实, 后来 …)
+_SCOPE_OTHER = ("finding", "reported", "confirmed", "follow_up", "asked_if")
 _SENTENCE_END = re.compile(r"[。！？!?\n\r]")
 _GAP_CLASS = r"[^，。；！？,;!?\n\r]"
 # the gap of a pattern whose ``span`` is "sentence": it may cross a comma, never a sentence end
@@ -92,6 +96,15 @@ class Scope:
     findings: tuple[str, ...] = ()
     # reported speech (称, 说 …): what follows is what someone said happened
     reported: tuple[str, ...] = ()
+    # a later finding that the report is so (属实, 证实 …): [after_report] markers do not hold
+    confirmed: tuple[str, ...] = ()
+    # a check after the report (民警到场, 经核实, 后来 …): an [after_report] marker counts only
+    # after one of these ("称车被盗。邻居的狗走丢了，原来是跑到了河边" corrects nothing)
+    follow_up: tuple[str, ...] = ()
+    # [asked_if]: (question markers, condition markers): a cue after a condition in a sentence
+    # that asks ("咨询：要是有人拿刀上门，…算不算正当防卫") is supposed, unless reported speech
+    # comes between ("咨询：对方说不还钱就打断他的腿，该怎么办" reports a threat made)
+    asked_if: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # category -> table -> kind -> markers: markers that hold for one category's cues only
     # ([offence.before_clause]: a wish or a condition is no offence, but it is a danger sign)
     by_category: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
@@ -273,7 +286,16 @@ def load_scope() -> Scope:
             raise ValueError(f"词库文件 scope.toml：未知的表 [{table}]")
     findings = tuple(words_of(data, "finding", "markers", "scope.toml"))
     reported = tuple(words_of(data, "reported", "markers", "scope.toml"))
-    return Scope(markers, findings=findings, reported=reported, by_category=by_category)
+    confirmed = tuple(words_of(data, "confirmed", "markers", "scope.toml"))
+    follow_up = tuple(words_of(data, "follow_up", "markers", "scope.toml"))
+    asked_if = (
+        tuple(words_of(data, "asked_if", "questions", "scope.toml")),
+        tuple(words_of(data, "asked_if", "conditions", "scope.toml")),
+    )
+    return Scope(
+        markers, findings=findings, reported=reported, confirmed=confirmed,
+        follow_up=follow_up, asked_if=asked_if, by_category=by_category,
+    )  # fmt: skip
 
 
 _lock = threading.Lock()
@@ -336,21 +358,47 @@ def context_of(text: str, start: int, end: int, corrected: bool = True, category
     c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
     s_low, s_high = _bounds(text, start, end, _SENTENCE_END)
     found = _found_by_officer(text[s_low:start], loaded)
+    # what follows the cue's sentence corrects it only when the cue is reported speech (称, 怀疑
+    # …, not the officer's own finding) and nothing later confirms it (属实, 证实 …)
+    later = text[s_high:]
+    checked = min((at for m in loaded.follow_up if (at := later.find(m)) >= 0), default=-1)
+    reported = (
+        checked >= 0
+        and not found
+        and any(marker in text[s_low:start] for marker in loaded.reported)
+        and not any(marker in later for marker in loaded.confirmed)
+    )
     windows = {
         "before_clause": text[c_low:start],
         "before_sentence": text[s_low:start],
         "after_clause": text[end : c_high + 1],
         "after_sentence": text[end:s_high],
+        "after_report": later[checked:] if checked >= 0 else "",
     }
     own = loaded.by_category.get(category, {})
+    if _asked_if(text[s_low:start], loaded):
+        return "hypothetical"
     for table in _SCOPE_TABLES:
         if (found or not corrected) and table == "after_sentence":
+            continue
+        if (not reported or not corrected) and table == "after_report":
             continue
         for source in (scope, own):
             for kind, markers in source.get(table, {}).items():
                 if any(marker in windows[table] for marker in markers):
                     return kind
     return ""
+
+
+def _asked_if(before: str, scope: Scope) -> bool:
+    """A question marker, then a condition marker, precede the cue in its sentence, with no
+    reported speech after the question marker: the cue is a supposition asked about."""
+    questions, conditions = scope.asked_if
+    at = max((before.rfind(marker) for marker in questions), default=-1)
+    if at < 0:
+        return False
+    rest = before[at:]
+    return any(m in rest for m in conditions) and not any(m in rest for m in scope.reported)
 
 
 def _found_by_officer(before: str, scope: Scope) -> bool:

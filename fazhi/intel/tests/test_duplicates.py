@@ -236,3 +236,40 @@ def test_the_alignment_does_not_depend_on_where_a_writer_ends_a_sentence() -> No
     assert d.alignment(a, b) >= 0.8
     assert d.alignment(a, c) >= 0.8
     assert abs(d.alignment(a, b) - d.alignment(a, c)) < 0.1
+
+
+def test_a_clause_sharing_one_sketch_key_with_the_stock_by_chance_is_still_matched() -> None:
+    # given a statement copied into another mouth (a few words changed), and a store whose
+    # stock holds one of the four sketch keys of (nearly) each of the copy's clauses (a key its
+    # whole sentence's sketch does not hold) — what short
+    # clauses of one genre share by chance ("他让我下载了一个叫…的APP" in statements about
+    # other scams) — and, of its stock sentences, every key
+    own = (
+        "答：上个月十号我在抖音上刷到一个招代理的视频，说在家剪辑短视频一条给八十块。\n"
+        "答：我加了对方的企业微信，对方让我先交三百九十八元的会员费，说能接到更多单子。\n"
+        "答：交完钱以后群里再也没人派单给我，我找客服问，客服把我删了。\n"
+    )
+    copied = (
+        "答：上个月十二号我在抖音上刷到一个招代理的视频，说在家里剪辑短视频一条给八十块钱。\n"
+        "答：我加了对方的企业微信，他让我先交三百九十八块的会员费，说这样能接到更多单子。\n"
+        "答：交了钱之后群里再也没人给我派单，我去问客服，客服直接把我删了。\n"
+    )
+    plate = d.boilerplate_of("v", ())
+    a, b = d.sign("A", own, plate), d.sign("B", copied, plate)
+    assert d.alignment(a, b) >= 0.8
+    units = a.sentences + b.sentences
+    wholes = {k for _, _, parent, _ in units for k in parent}
+    chance = frozenset(
+        next(k for k in own_keys if k not in wholes)
+        for _, own_keys, _, _ in units
+        if not wholes.issuperset(own_keys)
+    )
+    assert len(chance) >= 8
+    # when the pair is aligned with that stock
+    aligned = d.alignment(a, b, chance)
+    # then one shared key does not make a clause stock: the copy aligns nearly as without the
+    # stock (a clause whose chance key meets another clause's key may still be stock)
+    assert aligned >= 0.8
+    # and a clause whose sketch shares two keys with the stock is stock (never matched)
+    twice = frozenset(k for _, own_keys, _, _ in units for k in own_keys[:2])
+    assert d.alignment(a, b, twice) == 0.0

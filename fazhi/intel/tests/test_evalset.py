@@ -2,13 +2,15 @@
 
 The split is by folder (evalset/README.md "Split"): every file directly in ``evalset/`` is
 development, every file in ``evalset/heldout/`` held-out. The development floors are what the rules
-reach today (docs/benchmarks.md, "Text intelligence, third pass", gives the figures and the
-command); a change that makes a rule worse on text nobody here generated fails this test.
+reach today (docs/benchmarks.md, "Text intelligence, fourth pass", gives the figures and the
+command); a change that makes a rule worse on text nobody here generated fails this test. The
+development part holds the second writer's set since the fourth pass (it was the held-out part,
+measured once, then spent), so its floors are below the first writer's alone.
 
-The held-out floors are what the rules reached the one time the held-out part was measured
-(2026-12-07, written blind by another writer; docs/benchmarks.md, "Held-out, measured once"),
-below the issue's 0.9: they keep a change from making the rules worse on it, and are never
-raised by tuning against the held-out part. Without the folder those tests are skipped.
+There are no held-out floors now: the next blind set is dropped in as ``evalset/heldout/``,
+measured once by main's owner, and its floors (``("ZN-…", "held")`` keys below, ``"held"`` in
+``BL01_RECALL``) are set from that one measurement, never raised by tuning against it. Tests of
+the held-out split are skipped while the folder is absent.
 """
 
 from __future__ import annotations
@@ -22,13 +24,11 @@ from fazhi.intel import quality
 
 # (rule, split) -> (precision floor, recall floor)
 CUE_FLOORS = {
-    ("ZN-JF-02", "dev"): (0.98, 0.97),
-    ("ZN-JQ-01", "dev"): (0.95, 0.99),
-    ("ZN-JF-02", "held"): (0.84, 0.73),
-    ("ZN-JQ-01", "held"): (0.73, 0.65),
+    ("ZN-JF-02", "dev"): (0.96, 0.85),
+    ("ZN-JQ-01", "dev"): (0.89, 0.80),
 }
 # split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed)
-BL01_RECALL = {"dev": 0.95, "held": 0.85}
+BL01_RECALL = {"dev": 0.86}
 
 
 def _needs(split: str) -> None:
@@ -85,27 +85,18 @@ def test_cue_rule_floors(rule: str, split: str) -> None:
     assert counts.recall >= r_floor, counts.row()
 
 
+# status -> the most development mentions of it that may be taken for facts (as measured in the
+# fourth pass; before it, with the second writer's set folded in: 2, 5, 2, 3, 13 of 38, 11 of 30)
+DEV_NON_FACTUAL = {"negated": 2, "enquiry": 4, "prevention": 2, "hypothetical": 1, "belief": 5,
+                   "denial": 3}  # fmt: skip
+
+
 def test_non_factual_mentions_are_rarely_taken_for_facts() -> None:
     report = quality.evaluate_cues()
-    for status in ("negated", "enquiry", "prevention", "hypothetical"):
+    for status, most in DEV_NON_FACTUAL.items():
         flagged, total = report.by_status[status]["dev"]
-        assert flagged == 0, status
-    for status in ("belief", "denial"):
-        flagged, total = report.by_status[status]["dev"]
-        assert flagged <= total // 4, status
-
-
-# status -> the most mentions of it the held-out part may have taken for facts (as measured once)
-HELD_NON_FACTUAL = {"negated": 2, "enquiry": 5, "prevention": 2, "hypothetical": 3, "belief": 12,
-                    "denial": 10}  # fmt: skip
-
-
-def test_held_out_non_factual_mentions_stay_as_few_as_measured() -> None:
-    _needs("held")
-    report = quality.evaluate_cues()
-    for status, most in HELD_NON_FACTUAL.items():
-        flagged, total = report.by_status[status]["held"]
         assert flagged <= most, (status, flagged, total)
+        assert flagged <= total // 4, (status, flagged, total)
 
 
 def test_the_figures_the_rule_pages_show_are_the_figures_of_today() -> None:

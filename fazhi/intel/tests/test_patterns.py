@@ -196,6 +196,9 @@ def test_a_broken_pattern_file_stops_with_a_message(
     ("text", "category", "subcategory"),
     [
         ("晾在院里的两只羊让人半夜牵走了。", "offence", "theft"),
+        # fourth pass: 遭 as the passive, siphoning as a way of taking
+        ("工地上一捆电线前天夜里遭人剪走。", "offence", "theft"),
+        ("停在村口的拖拉机，油箱里的油被人抽走了一半。", "offence", "theft"),
         ("男子把一瓶洗发水塞进裤兜里往外走。", "offence", "theft"),
         ("趁老板不注意拿走了柜台上的充电宝。", "offence", "theft"),
         ("在生鲜区拿了一盒牛排没付钱就出了门。", "offence", "theft"),
@@ -294,6 +297,107 @@ def test_more_non_factual_phrasings(
     cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
     assert cues, text
     assert {c.context for c in cues} == {context}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "context"),
+    [
+        # fourth pass: a report corrected by a check in a later sentence (words written for
+        # this test)
+        (
+            "男子报称电瓶车被人偷了。民警陪同查看后，车原来是被物业挪到了地下车库。",
+            "offence",
+            "theft",
+            "belief",
+        ),
+        (
+            "女子称丈夫拿菜刀要砍她。民警到场询问邻居，确认系误会，丈夫手里是擀面杖。",
+            "escalation",
+            "weapon",
+            "belief",
+        ),
+        (
+            "业主怀疑金项链被保姆偷了。随后业主来电，说项链已找到，掉在了沙发缝里。",
+            "offence",
+            "theft",
+            "belief",
+        ),
+        (
+            "来电称有人在楼道里殴打老人。民警赶到后调取楼道监控，双方并无肢体接触。",
+            "offence",
+            "assault",
+            "denial",
+        ),
+        (
+            "报称被网友骗走五千元。经核实，双方系借贷关系，属民事纠纷。",
+            "offence",
+            "fraud",
+            "denial",
+        ),
+        (
+            "报警人说前夫扬言要报复她。民警电话联系其前夫，前夫否认说过此话。",
+            "escalation",
+            "revenge",
+            "denial",
+        ),
+    ],
+)
+def test_a_report_corrected_by_a_later_check(
+    text: str, category: str, subcategory: str, context: str
+) -> None:
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    assert cues, text
+    assert {c.context for c in cues} == {context}, text
+    assert subcategory not in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # no check: the later correction is about something else
+        ("报警人称车被偷了。邻居家的猫丢了，原来是钻进了车库。", "offence", "theft"),
+        # a later finding confirms the report: the denial of the accused does not undo it
+        (
+            "报警人称被前男友打伤。民警到场，嫌疑人否认动手，后调取监控证实其殴打报警人。",
+            "offence",
+            "assault",
+        ),
+        # "did not strike" denies an assault, not the threat that was made
+        ("称对方说要一把火烧了他的店。民警到场时对方没有动手。", "escalation", "threat"),
+        # the officer's own finding is no report, whatever the accused says later
+        ("经查，李某盗窃电动车一辆。民警讯问时李某否认。", "offence", "theft"),
+    ],
+)
+def test_a_report_not_corrected_later_stays_a_fact(
+    text: str, category: str, subcategory: str
+) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "supposed"),
+    [
+        # fourth pass: a condition inside a question is a supposition (words written for this
+        # test) …
+        (
+            "市民来电咨询：假如小偷半夜翻进院子，我用棍子把他打伤了要不要负责？",
+            "offence",
+            "assault",
+            True,
+        ),
+        ("女子来电咨询：要是前夫拿着菜刀堵门，她报警后民警多久能到", "escalation", "weapon", True),
+        # … but a threat that was made and is reported inside the question stays a fact
+        ("女子咨询：丈夫说如果她敢回娘家就弄死她，该怎么办？", "escalation", "threat", False),
+        # … and a condition outside any question is how threats are made
+        ("男子扬言要是拿不到工钱就砍死老板。", "escalation", "threat", False),
+    ],
+)
+def test_a_condition_asked_about_is_supposed(
+    text: str, category: str, subcategory: str, supposed: bool
+) -> None:
+    facts = {c.subcategory for c in positive_cues(text, category)}
+    assert (subcategory not in facts) == supposed, text
+    assert subcategory in {c.subcategory for c in find_cues(text, category)}, text
 
 
 def test_a_sentence_pattern_reaches_across_a_comma_and_a_clause_pattern_does_not() -> None:
