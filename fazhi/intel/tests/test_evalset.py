@@ -7,10 +7,12 @@ command); a change that makes a rule worse on text nobody here generated fails t
 development part holds the second writer's set since the fourth pass (it was the held-out part,
 measured once, then spent), so its floors are below the first writer's alone.
 
-There are no held-out floors now: the next blind set is dropped in as ``evalset/heldout/``,
-measured once by main's owner, and its floors (``("ZN-…", "held")`` keys below, ``"held"`` in
-``BL01_RECALL``) are set from that one measurement, never raised by tuning against it. Tests of
-the held-out split are skipped while the folder is absent.
+The held-out part is the third writer's blind set (``evalset/heldout/``), measured once on
+2026-12-07 after the fourth pass (docs/benchmarks.md, "The third writer's set, measured once").
+Its floors are that measurement: ZN-BL-01 meets the issue's 0.9, the cue rules do not. They keep
+a change from making the rules worse on it and are never raised by tuning against it; when its
+errors are read it is spent, folded into development, and the next blind set takes its place.
+Tests of the held-out split are skipped while the folder is absent.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from fazhi.intel import quality
 CUE_FLOORS = {
     ("ZN-JF-02", "dev"): (0.96, 0.85),
     ("ZN-JQ-01", "dev"): (0.89, 0.80),
+    ("ZN-JF-02", "held"): (0.84, 0.70),
+    ("ZN-JQ-01", "held"): (0.78, 0.63),
 }
 # split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed)
-BL01_RECALL = {"dev": 0.86}
+BL01_RECALL = {"dev": 0.86, "held": 0.9}
 
 
 def _needs(split: str) -> None:
@@ -97,6 +101,19 @@ def test_non_factual_mentions_are_rarely_taken_for_facts() -> None:
         flagged, total = report.by_status[status]["dev"]
         assert flagged <= most, (status, flagged, total)
         assert flagged <= total // 4, (status, flagged, total)
+
+
+# the same for the held-out part, as measured the one time
+HELD_NON_FACTUAL = {"negated": 6, "enquiry": 5, "prevention": 5, "hypothetical": 3, "belief": 10,
+                    "denial": 7}  # fmt: skip
+
+
+def test_held_out_non_factual_mentions_stay_as_few_as_measured() -> None:
+    _needs("held")
+    report = quality.evaluate_cues()
+    for status, most in HELD_NON_FACTUAL.items():
+        flagged, total = report.by_status[status]["held"]
+        assert flagged <= most, (status, flagged, total)
 
 
 def test_the_figures_the_rule_pages_show_are_the_figures_of_today() -> None:
