@@ -21,12 +21,12 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from _common import fresh_database, truth_header  # noqa: E402
+from _common import fresh_database, moved_events, truth_header  # noqa: E402
 
 
 def main() -> None:
@@ -52,7 +52,6 @@ def main() -> None:
     from fazhi.patrol.models import Finding
     from fazhi.patrol.pack import load_pack
     from fazhi.patrol.services import run_patrol
-    from fazhi.records import models as m
 
     call_command("migrate", verbosity=0)
     as_of = datetime.fromisoformat(truth_header(args.bundle)["as_of"])
@@ -83,29 +82,8 @@ def main() -> None:
         figures["queries_per_rule_run"] = counts
 
     # change N records through a real import: move events by 30 hours (some become late)
-    events = list(
-        m.Event.objects.filter(case__isnull=False)
-        .order_by("pk")[: args.changes]
-        .values("pk", "kind", "at", "case_id", "person_id", "measure_id", "property_id", "note")
-    )
-    links: dict[str, list[str]] = {}
-    for eid, oid in (
-        m.EventOfficer.objects.filter(event_id__in=[e["pk"] for e in events])
-        .order_by("event_id", "position")
-        .values_list("event_id", "officer_id")
-    ):
-        links.setdefault(eid, []).append(oid)
     changed = workdir / "changes.jsonl"
-    with changed.open("w", encoding="utf-8") as out:
-        for e in events:
-            record = {
-                "type": "event", "id": e["pk"], "kind": e["kind"],
-                "at": (e["at"] + timedelta(hours=30)).isoformat(), "case_id": e["case_id"],
-                "person_id": e["person_id"], "measure_id": e["measure_id"],
-                "property_id": e["property_id"], "note": e["note"],
-                "officer_ids": links.get(e["pk"], []),
-            }  # fmt: skip
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    moved_events(changed, args.changes)
     assert import_bundle([changed], actor="bench").ok
     t0 = time.perf_counter()
     inc = run_patrol(as_of=as_of, actor="bench", mode="incremental")

@@ -39,11 +39,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from _common import moved_events  # noqa: E402
+
 QUEUE = "province-bench"
 _MAXRSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
@@ -184,35 +187,12 @@ def cmd_patrol(args: argparse.Namespace, logdir: Path) -> dict[str, Any]:
 
 
 def cmd_incremental(args: argparse.Namespace, logdir: Path) -> dict[str, Any]:
-    from fazhi.records import models as m
-
-    events = list(
-        m.Event.objects.filter(case__isnull=False)
-        .order_by("pk")[: args.changes]
-        .values("pk", "kind", "at", "case_id", "person_id", "measure_id", "property_id", "note")
-    )
-    links: dict[str, list[str]] = {}
-    for eid, oid in (
-        m.EventOfficer.objects.filter(event_id__in=[e["pk"] for e in events])
-        .order_by("event_id", "position")
-        .values_list("event_id", "officer_id")
-    ):
-        links.setdefault(eid, []).append(oid)
     changed = logdir / "changes.jsonl"
-    with changed.open("w", encoding="utf-8") as out:
-        for e in events:
-            record = {
-                "type": "event", "id": e["pk"], "kind": e["kind"],
-                "at": (e["at"] + timedelta(hours=30)).isoformat(), "case_id": e["case_id"],
-                "person_id": e["person_id"], "measure_id": e["measure_id"],
-                "property_id": e["property_id"], "note": e["note"],
-                "officer_ids": links.get(e["pk"], []),
-            }  # fmt: skip
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    count = moved_events(changed, args.changes)
     import_seconds, _, _ = _timed(
         [*_fazhi(), "import", str(changed)], dict(os.environ), logdir / "import.log"
     )
-    figures = {"changed_records": len(events), "import_seconds": round(import_seconds, 1)}
+    figures = {"changed_records": count, "import_seconds": round(import_seconds, 1)}
     figures.update(_run_patrol(args, "incremental", logdir))
     figures["open_findings_by_rule"] = _snapshot(args.snapshot)
     return figures
