@@ -52,8 +52,7 @@ def has_heldout() -> bool:
     return any(row["split"] == "held" for row in transcripts() + incidents())
 
 
-def transcripts() -> list[dict[str, Any]]:
-    rows = _read("transcripts_*.jsonl")
+def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for row in rows:
         if row["id"] in seen:
@@ -62,13 +61,13 @@ def transcripts() -> list[dict[str, Any]]:
     return rows
 
 
+def transcripts() -> list[dict[str, Any]]:
+    return _unique(_read("transcripts_*.jsonl"))
+
+
 def incidents() -> list[dict[str, Any]]:
-    rows = _read("incidents_*.jsonl")
-    seen: set[str] = set()
+    rows = _unique(_read("incidents_*.jsonl"))
     for row in rows:
-        if row["id"] in seen:
-            raise ValueError(f"{row['id']}：编号重复")
-        seen.add(row["id"])
         for cls, status in row["labels"].items():
             if cls not in ESCALATION + OFFENCE or status not in STATUSES:
                 raise ValueError(f"{row['id']}：未知的标注 {cls}={status}")

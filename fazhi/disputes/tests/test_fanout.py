@@ -6,14 +6,12 @@ The store is the generated 市局 of two small county bureaus (``pair_bundle``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test import override_settings
 
 from fazhi.accounts.services import system_user
@@ -28,6 +26,7 @@ from fazhi.notifications.models import Notification
 from fazhi.patrol.models import Finding
 from fazhi.records.bureaus import county_bureaus
 from fazhi.rectification.models import Problem
+from fazhi.testing.savepoints import in_savepoint
 
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")  # the bundle's (``PAIR_AS_OF``)
 NEXT_DAY = AS_OF + timedelta(days=1, minutes=5)  # the first tick of a day regrades every open one
@@ -75,14 +74,6 @@ def scenario(fanned: bool) -> dict[str, Any]:
         after_first = state()
         second = services.tick_disputes(NEXT_DAY, actor)
     return {"first": after_first, "second": state(), "outcomes": [first, second]}
-
-
-def in_savepoint(fn: Callable[[], Any]) -> Any:
-    sid = transaction.savepoint()
-    try:
-        return fn()
-    finally:
-        transaction.savepoint_rollback(sid)
 
 
 def totals(outcome: dict[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,12 @@ eager mode (``eager``), in this process."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test import override_settings
 
 from fazhi.accounts.services import system_user
@@ -29,6 +27,7 @@ from fazhi.exchange.services import import_bundle
 from fazhi.patrol.services import run_patrol
 from fazhi.records.bureaus import county_bureaus
 from fazhi.rectification.services.tick import tick_rectification
+from fazhi.testing.savepoints import in_savepoint
 
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")  # the bundle's (``PAIR_AS_OF``)
 COMPUTED = AS_OF + timedelta(days=9)
@@ -55,14 +54,6 @@ def computed(fanned: bool) -> dict[str, Any]:
     with override_settings(FANOUT=fanned):
         compute_month(OCTOBER, actor=system_user(), as_of=COMPUTED)
     return stored()
-
-
-def in_savepoint(fn: Callable[[], Any]) -> Any:
-    sid = transaction.savepoint()
-    try:
-        return fn()
-    finally:
-        transaction.savepoint_rollback(sid)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from fazhi.records import models as m
 from fazhi.records.bureaus import county_bureaus
 from fazhi.rectification.models import Problem
 from fazhi.rectification.services.tick import tick_rectification
+from fazhi.testing.savepoints import in_savepoint
 
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")
 LATER = AS_OF + timedelta(days=3)
@@ -95,15 +95,6 @@ def scenario(patrol: Any) -> dict[str, Any]:
         },
         "problems": problems(),
     }
-
-
-def in_savepoint(fn: Any) -> Any:
-    """``fn()`` inside a savepoint that is then rolled back: the store is as it was."""
-    sid = transaction.savepoint()
-    try:
-        return fn()
-    finally:
-        transaction.savepoint_rollback(sid)
 
 
 @pytest.mark.slow
