@@ -4,6 +4,14 @@
     uv run python bench/text_eval.py --errors        # and every misjudged incident class
     uv run python bench/text_eval.py --write         # record the figures the rule pages show
     uv run python bench/text_eval.py --punctuation commas   # copies retyped: see below
+    uv run python bench/text_eval.py --writers       # leave one writer out (below)
+
+``--writers`` is the generalisation measure that spends no blind set: each development writer's
+texts are scored twice, with the lexicon files as they stand and with the lexicon files as they
+were before that writer's texts were read (``git show`` of ``fazhi/intel/lexicons/`` at the commit
+in ``SNAPSHOTS``, today's matching code). The second is what the rules did on words they had never
+seen; the true positives the first finds and the second does not are found only by entries and
+patterns added after reading that writer — recall that a new writer would not get.
 
 The set is ``fazhi/intel/evalset/`` (its README gives the labels and the split: every file
 directly in it is development, every file in ``evalset/heldout/`` held-out; without that folder
@@ -15,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,7 +35,64 @@ import django
 
 django.setup()
 
-from fazhi.intel import quality  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from fazhi.intel import lexicon, quality  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+# writer -> (commit, what the lexicon files at that commit had seen): the lexicon before the
+# writer's texts were read. Writer 1's texts were written while the cue patterns were built (the
+# lexicon before them is the generator's fixed words); writer 2 was measured blind after the
+# third pass and read from 40c3360 on; writer 3 was measured blind at 913e52b and read in the
+# fifth pass.
+SNAPSHOTS = {
+    "w1": ("ce85b6e", "before writer 1: the generator-era word lists, no patterns or scope"),
+    "w2": ("5b8bc15", "before writer 2: third pass, tuned on writer 1"),
+    "w3": ("913e52b", "before writer 3: fourth pass, tuned on writers 1 and 2"),
+}
+LEXICON_FILES = ("offence.toml", "escalation.toml", "negation.toml", "patterns.toml", "scope.toml")
+
+
+def _snapshot(commit: str, dest: Path) -> None:
+    """The lexicon files at ``commit`` into ``dest`` (a file that did not exist yet is empty)."""
+    for name in LEXICON_FILES:
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:fazhi/intel/lexicons/{name}"],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        (dest / name).write_text(shown.stdout if shown.returncode == 0 else "", encoding="utf-8")
+
+
+def _cues_with(commit: str) -> quality.CueReport:
+    with tempfile.TemporaryDirectory() as tmp:
+        _snapshot(commit, Path(tmp))
+        settings.FAZHI_LEXICON_DIR = tmp
+        lexicon.reload()
+        try:
+            return quality.evaluate_cues()
+        finally:
+            del settings.FAZHI_LEXICON_DIR
+            lexicon.reload()
+
+
+def writers_report(now: quality.CueReport) -> list[str]:
+    """Each development writer's P/R with the lexicon now and before the writer was read, and
+    the true positives found only by what was added after reading the writer."""
+    rows = quality.incidents()
+    ids = {w: {r["id"] for r in rows if r["writer"] == w} for w in SNAPSHOTS}
+    lines = ["leave one writer out (each writer's texts; lexicon now vs before the writer was read)"]
+    for writer, (commit, said) in SNAPSHOTS.items():
+        then = _cues_with(commit)
+        lines.append(f"  {writer} {said} ({commit})")
+        for rule in now.by_writer:
+            a, b = now.by_writer[rule][writer], then.by_writer[rule][writer]
+            only = (now.hits.get(rule, set()) - then.hits.get(rule, set())) & ids[writer]
+            positives = a.tp + a.fn
+            lines.append(f"    {rule} now    {a.row()}")
+            lines.append(f"    {rule} before {b.row()}")
+            lines.append(f"    {rule} found only by later entries: {len(only)} of {positives} "
+                         f"positives ({len(only) / max(positives, 1):.0%})")  # fmt: skip
+    return lines
 
 
 def main() -> None:
@@ -38,6 +105,9 @@ def main() -> None:
         help="record the figures at the pack's settings for the rule pages "
         "(fazhi/intel/evalset/figures.json)",
     )  # fmt: skip
+    parser.add_argument("--writers", action="store_true",
+                        help="leave one writer out: each writer's texts with the lexicon before "
+                        "that writer was read")  # fmt: skip
     parser.add_argument("--punctuation", choices=sorted(quality.RETYPE),
                         help="score ZN-BL-01 with every copy retyped (commas throughout, or cut "
                         "at every comma)")  # fmt: skip
@@ -54,6 +124,8 @@ def main() -> None:
         print(f"{part}: {n_docs} transcripts, {n_rows} incidents")
     for line in quality.format_report(dup, cues):
         print(line)
+    if args.writers:
+        print("\n".join(writers_report(cues)))
     if args.errors:
         print("\n".join(cues.errors))
     if args.write:

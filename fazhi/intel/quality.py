@@ -27,6 +27,18 @@ SPLITS = ("dev", "held", "all")
 # The held-out part: the files of this folder, written apart by someone who never saw the rules'
 # patterns; every file directly in ``evalset/`` is development (README "Split").
 HELDOUT = "heldout"
+# Who wrote which development file (evalset/README.md "Who wrote which files"): writer 1 wrote
+# the first files while the rules were tuned (never blind), writers 2 and 3 wrote blind and were
+# measured once as held-out before their files were read. Persons, families and events are named
+# per writer (writer 3's ``F-01`` is not writer 1's ``F01``; two writers both invented a 蒋涛), so
+# pairs compare them within a writer. A development file not listed is a writer of its own (its
+# stem); every held-out file is the writer ``held``.
+WRITERS = {
+    "transcripts_1": "w1", "transcripts_2": "w1", "transcripts_3": "w1",
+    "incidents_1": "w1", "incidents_2": "w1", "incidents_3": "w1", "incidents_4": "w1",
+    "transcripts_4": "w2", "incidents_5": "w2",
+    "transcripts_5": "w3", "incidents_6": "w3",
+}  # fmt: skip
 SPLIT_LABELS = {"dev": "开发部分", "held": "留出部分", "all": "全部"}
 
 
@@ -43,6 +55,7 @@ def _read(pattern: str) -> list[dict[str, Any]]:
                     except ValueError as exc:
                         raise ValueError(f"{path.name} 第 {number} 行：{exc}") from exc
                     row["split"] = split
+                    row["writer"] = WRITERS.get(path.stem, path.stem) if split == "dev" else split
                     rows.append(row)
     return rows
 
@@ -121,16 +134,20 @@ class LabelledPair:
 
 def labelled_pairs(docs: list[dict[str, Any]]) -> list[LabelledPair]:
     """Every unordered pair of documents of different persons within one part (persons,
-    families and events are named per part: the held-out writer's ``F-01`` is not ours)."""
+    families and events are named per writer: the held-out writer's ``F-01`` is not ours, and two
+    writers' 蒋涛 are two people)."""
     out: list[LabelledPair] = []
     for x, y in itertools.combinations(docs, 2):
-        if x["split"] != y["split"] or x["person"] == y["person"]:
+        if x["split"] != y["split"]:
             continue
-        copy = x["family"] == y["family"]
+        same_writer = x.get("writer") == y.get("writer")
+        if same_writer and x["person"] == y["person"]:
+            continue
+        copy = same_writer and x["family"] == y["family"]
         split = x["split"]
         out.append(LabelledPair(
             x["id"], y["id"], copy, frozenset(x["edits"]) | frozenset(y["edits"]) if copy
-            else frozenset(), max(x["edit_rate"], y["edit_rate"]), x["event"] == y["event"], split,
+            else frozenset(), max(x["edit_rate"], y["edit_rate"]), same_writer and x["event"] == y["event"], split,
         ))  # fmt: skip
     return out
 
@@ -231,6 +248,10 @@ class CueReport:
     # per status: how many mentions of that status were reported as a cue (for factual: recall)
     # status -> split (and "all") -> [flagged, total]
     by_status: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # rule -> writer (w1, w2, w3 …, held) -> counts: how the rules do on each writer's words
+    by_writer: dict[str, dict[str, Counts]] = field(default_factory=dict)
+    # rule -> ids of the texts the rule found and should have (true positives)
+    hits: dict[str, set[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -262,6 +283,10 @@ def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> Cue
             gold_rule = any(labels.get(c) == "factual" for c in classes)
             for s in (split, "all"):
                 report.by_rule.setdefault(rule, defaultdict(Counts))[s].add(gold_rule, bool(found))
+            writer = row.get("writer", split)
+            report.by_writer.setdefault(rule, defaultdict(Counts))[writer].add(gold_rule, bool(found))
+            if gold_rule and found:
+                report.hits.setdefault(rule, set()).add(row["id"])
     return report
 
 
@@ -269,7 +294,7 @@ def _measured(counts: Counts) -> bool:
     return counts.tp + counts.fp + counts.fn + counts.tn > 0
 
 
-NO_HELDOUT = "held-out: none yet (no evalset/heldout/ folder) — to be measured by main's owner"
+NO_HELDOUT = "held-out: none yet (no texts in evalset/heldout/) — to be measured by main's owner"
 
 
 def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
@@ -298,6 +323,10 @@ def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
             if s == "held" and not held:
                 continue
             yield f"  {s:5} {splits[s].row()}"
+    yield "cue rules by writer (each writer's texts, the lexicon as it stands):"
+    for rule, writers in cues.by_writer.items():
+        for writer, c in sorted(writers.items()):
+            yield f"  {rule} {writer:5} {c.row()}"
     yield "cue classes (all parts; dev / held recall and precision):"
     for cls, splits in cues.by_class.items():
         a, d, h = splits["all"], splits["dev"], splits["held"]

@@ -37,7 +37,7 @@ BL01_RECALL = {"dev": 0.86, "held": 0.9}
 
 def _needs(split: str) -> None:
     if split == "held" and not quality.has_heldout():
-        pytest.skip("no evalset/heldout/ folder yet")
+        pytest.skip("no texts in evalset/heldout/ yet")
 
 
 def test_the_set_is_large_varied_and_well_labelled() -> None:
