@@ -50,7 +50,9 @@ SNAPSHOTS = {
     "w2": ("5b8bc15", "before writer 2: third pass, tuned on writer 1"),
     "w3": ("913e52b", "before writer 3: fourth pass, tuned on writers 1 and 2"),
 }
-LEXICON_FILES = ("offence.toml", "escalation.toml", "negation.toml", "patterns.toml", "scope.toml")
+LEXICON_FILES = (
+    "offence.toml", "escalation.toml", "negation.toml", "patterns.toml", "scope.toml", "fold.toml"
+)  # fmt: skip
 
 
 def _snapshot(commit: str, dest: Path) -> None:

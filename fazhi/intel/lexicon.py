@@ -298,6 +298,31 @@ def load_scope() -> Scope:
     )  # fmt: skip
 
 
+# full-width digits and Latin letters (０-９, Ａ-Ｚ, ａ-ｚ) to half-width
+_FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+              for c in range(r[0], r[1] + 1)}  # fmt: skip
+
+
+@cache
+def _fold_table() -> dict[int, int]:
+    """fold.toml as a ``str.translate`` table: one character for one, so positions hold."""
+    data = _read("fold.toml").get("fold", {})
+    source = "".join(str(data.get("from", "")).split())
+    target = "".join(str(data.get("to", "")).split())
+    if len(source) != len(target):
+        raise ValueError("词库文件 fold.toml：from 与 to 的字数须相同")
+    table = {ord(a): ord(b) for a, b in zip(source, target, strict=True)}
+    if data.get("fullwidth", False):
+        table.update(_FULLWIDTH)
+    return table
+
+
+def fold(text: str) -> str:
+    """``text`` with traditional characters simplified and full-width letters and digits made
+    half-width (fold.toml), one character for one: a cue's offsets hold in the typed text."""
+    return text.translate(_fold_table())
+
+
 _lock = threading.Lock()
 
 
@@ -331,6 +356,7 @@ def reload() -> None:
     load_scope.cache_clear()
     tokenizer.cache_clear()
     _prefilter.cache_clear()
+    _fold_table.cache_clear()
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -427,6 +453,7 @@ def find_cues(text: str, category: str) -> list[Cue]:
     that are not facts marked (``Cue.negated``, ``Cue.context``)."""
     if not text:
         return []
+    text = fold(text)
     lex = load_lexicon(category)
     negation = load_negation()
     found: list[Cue] = []
@@ -512,13 +539,14 @@ def _prefilter(category: str) -> re.Pattern[str]:
 def may_contain(text: str | None, category: str) -> bool:
     """A cheap test (one compiled regex, in C) that ``text`` may hold a cue of ``category``:
     only texts that pass are segmented."""
-    return bool(text) and _prefilter(category).search(text or "") is not None
+    return bool(text) and _prefilter(category).search(fold(text or "")) is not None
 
 
 __all__ = [
     "CATEGORIES",
     "Cue",
     "find_cues",
+    "fold",
     "load_lexicon",
     "load_negation",
     "may_contain",
