@@ -258,7 +258,7 @@ def _scope_tables(data: dict[str, Any], prefix: str) -> dict[str, dict[str, tupl
     for table in _SCOPE_TABLES:
         kinds = data.get(table, {})
         for kind in kinds:
-            if kind not in CONTEXTS[1:]:
+            if kind not in CONTEXTS:
                 raise ValueError(f"词库文件 scope.toml：[{prefix}{table}] 的语境 {kind} 未知")
         markers[table] = {
             str(kind): tuple(words_of(data, table, str(kind), "scope.toml")) for kind in kinds
@@ -405,11 +405,13 @@ def context_of(text: str, start: int, end: int, corrected: bool = True, category
     if _asked_if(text[s_low:start], loaded):
         return "hypothetical"
     for table in _SCOPE_TABLES:
-        if (found or not corrected) and table == "after_sentence":
-            continue
         if (not reported or not corrected) and table == "after_report":
             continue
         for source in (scope, own):
+            # a category's own [after_sentence] markers (an attempt that failed: 挂断电话, 未转账)
+            # reach a pattern of pretence too: a failed attempt corrects nothing that was said
+            if table == "after_sentence" and (found or (not corrected and source is scope)):
+                continue
             for kind, markers in source.get(table, {}).items():
                 if any(marker in windows[table] for marker in markers):
                     return kind
