@@ -2,17 +2,17 @@
 
 The split is by folder (evalset/README.md "Split"): every file directly in ``evalset/`` is
 development, every file in ``evalset/heldout/`` held-out. The development floors are what the rules
-reach today (docs/benchmarks.md, "Text intelligence, fourth pass", gives the figures and the
+reach today (docs/benchmarks.md, "Text intelligence, fifth pass", gives the figures and the
 command); a change that makes a rule worse on text nobody here generated fails this test. The
-development part holds the second writer's set since the fourth pass (it was the held-out part,
-measured once, then spent), so its floors are below the first writer's alone.
+development part holds three writers' sets since the fifth pass (the second and third were each
+the held-out part, measured once, then spent). Development figures are figures after reading the
+errors: what a writer nobody has read gets is the held-out measurement and, without spending a
+blind set, ``bench/text_eval.py --writers`` (each writer before it was read).
 
-The held-out part is the third writer's blind set (``evalset/heldout/``), measured once on
-2026-12-07 after the fourth pass (docs/benchmarks.md, "The third writer's set, measured once").
-Its floors are that measurement: ZN-BL-01 meets the issue's 0.9, the cue rules do not. They keep
-a change from making the rules worse on it and are never raised by tuning against it; when its
-errors are read it is spent, folded into development, and the next blind set takes its place.
-Tests of the held-out split are skipped while the folder is absent.
+The held-out folder holds only its README now: a fourth blind writer's set is being written.
+Tests of the held-out split are skipped while it holds no texts; the held-out floors below are the
+third writer's measurement (docs/benchmarks.md, "The third writer's set, measured once"), kept
+for the fourth set until main's owner sets them from its one measurement.
 """
 
 from __future__ import annotations
@@ -26,13 +26,18 @@ from fazhi.intel import quality
 
 # (rule, split) -> (precision floor, recall floor)
 CUE_FLOORS = {
-    ("ZN-JF-02", "dev"): (0.96, 0.85),
-    ("ZN-JQ-01", "dev"): (0.89, 0.80),
+    ("ZN-JF-02", "dev"): (0.96, 0.97),
+    ("ZN-JQ-01", "dev"): (0.94, 0.97),
+    # the third writer's measurement, kept for the fourth writer's set until the owner sets them
     ("ZN-JF-02", "held"): (0.84, 0.70),
     ("ZN-JQ-01", "held"): (0.78, 0.63),
 }
-# split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed)
-BL01_RECALL = {"dev": 0.86, "held": 0.9}
+# split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed); the development
+# store holds three writers' transcripts since the fifth pass (90 of 106 copies: more clauses are
+# stock in the larger store; each writer's part scored alone found 93)
+BL01_RECALL = {"dev": 0.84, "held": 0.9}
+# development copies retyped (commas throughout: 90 of 106 as typed; cut at every comma: 88)
+RETYPED_RECALL = 0.83
 
 
 def _needs(split: str) -> None:
@@ -73,10 +78,10 @@ def test_bl01_finds_copies_retyped_with_other_punctuation(kind: str) -> None:
     report = quality.evaluate_duplicates(
         quality.default_threshold(), quality.default_alignment(), quality.retyped_scorer(kind)
     )
-    # then the copies are found as when typed as written, and nothing else is
+    # then the copies are found about as when typed as written, and nothing else is
     counts = report.by_split["dev"]
     assert counts.precision >= 0.95, (kind, counts.row())
-    assert counts.recall >= BL01_RECALL["dev"], (kind, counts.row())
+    assert counts.recall >= RETYPED_RECALL, (kind, counts.row())
 
 
 @pytest.mark.parametrize(("rule", "split"), sorted(CUE_FLOORS))
@@ -90,8 +95,9 @@ def test_cue_rule_floors(rule: str, split: str) -> None:
 
 
 # status -> the most development mentions of it that may be taken for facts (as measured in the
-# fourth pass; before it, with the second writer's set folded in: 2, 5, 2, 3, 13 of 38, 11 of 30)
-DEV_NON_FACTUAL = {"negated": 2, "enquiry": 4, "prevention": 2, "hypothetical": 1, "belief": 5,
+# fifth pass, with the third writer's set folded in; before it: 8 of 59, 9 of 34, 7 of 45, 4 of
+# 33, 15 of 60, 10 of 51)
+DEV_NON_FACTUAL = {"negated": 2, "enquiry": 4, "prevention": 3, "hypothetical": 5, "belief": 8,
                    "denial": 3}  # fmt: skip
 
 
@@ -212,3 +218,32 @@ def test_without_a_heldout_folder_the_held_out_figures_say_so(
     assert not any(line.strip().startswith("held ") for line in lines)
     assert all(figures[rule]["held"] is None for rule in quality.RULES)
     assert figures["ZN-JQ-01"]["dev"]["tp"] == 1
+
+
+def test_each_development_file_has_its_writer_and_names_are_per_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two writers who both invented a 蒋涛 and both named a family F1
+    _write_set(tmp_path, "transcripts_1.jsonl", [
+        _doc("T-001", "蒋涛", "F1", COPIED),
+        _doc("T-002", "乙", "F2", "答：我当时在家里睡觉，什么都不知道。"),
+    ])  # fmt: skip
+    _write_set(tmp_path, "transcripts_4.jsonl", [_doc("HT-001", "蒋涛", "F1", COPIED)])
+    monkeypatch.setattr(quality, "EVALSET", tmp_path)
+    # when the set is read and paired
+    docs = quality.transcripts()
+    pairs = {(p.a, p.b): p.copy for p in quality.labelled_pairs(docs)}
+    # then each file's writer is the README's, and the two 蒋涛 are two people of two families
+    assert {d["id"]: d["writer"] for d in docs} == {"T-001": "w1", "T-002": "w1", "HT-001": "w2"}
+    assert pairs[("T-001", "HT-001")] is False
+    assert len(pairs) == 3
+
+
+def test_the_writers_of_the_development_set_are_the_readme_s() -> None:
+    # every development file is attributed (a new file without a writer would be its own)
+    writers = {row["writer"] for row in quality.transcripts() + quality.incidents()}
+    assert writers == {"w1", "w2", "w3"}
+    report = quality.evaluate_cues()
+    for rule in ("ZN-JF-02", "ZN-JQ-01"):
+        per_writer = report.by_writer[rule]
+        assert sum(c.tp for c in per_writer.values()) == report.by_rule[rule]["all"].tp

@@ -509,3 +509,98 @@ def test_a_synonym_listed_under_two_words_stops_with_a_message(
         monkeypatch.delenv("FAZHI_LEXICON_DIR")
         lexicon.reload()
         duplicates.load_seed.cache_clear()
+
+
+# --- fifth pass -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # own phrasings of the fifth pass's classes (none is a sentence of the evaluation set)
+        ("男子在微信上说要把她的私密照片发给她单位领导。", "escalation", "threat"),
+        ("他扬言：“这个仇我记下了，早晚十倍奉还。”", "escalation", "revenge"),
+        ("女子抱着女儿说要一起去死。", "escalation", "self_harm"),
+        ("其子有思觉失调，近日又没吃药。", "escalation", "mental_illness"),
+        ("邻居扛起一把铁锨冲出来。", "escalation", "weapon"),
+        ("店主在饭馆门口让人薅住头发打了一顿。", "offence", "assault"),
+        ("小区车棚里的电瓶车畀人偷咗。", "offence", "theft"),
+        ("加完油没付钱直接开走。", "offence", "theft"),
+        ("工头把三个工人关在仓库里不让走。", "offence", "other"),
+        ("有人在地铁上摸一名女乘客的大腿。", "offence", "sexual"),
+        ("捡到一张信用卡后在便利店刷了两千元。", "offence", "fraud"),
+    ],
+)
+def test_fifth_pass_classes_find_new_phrasings(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("父亲有老年痴呆，出门散步走丢了。", "escalation"),  # dementia is no psychiatric danger
+        ("钥匙锁在屋里了，请求开锁。", "offence"),
+        ("孩子把自己锁在房间里不出来。", "offence"),
+        ("网友在群里辱骂她。", "offence"),  # an insult is not an offence here
+        ("拍照时脸上带着笑。", "offence"),
+    ],
+)
+def test_fifth_pass_classes_leave_look_alikes(text: str, category: str) -> None:
+    assert positive_cues(text, category) == [], text
+
+
+def test_a_failed_attempt_reaches_a_pretence_and_a_held_weapon_stays_a_danger() -> None:
+    # given a caller who hung up on someone claiming to be a shop's service desk
+    text = "事主接到自称淘宝客服的电话要求退款，事主当即挂断电话，未转账。"
+    # then the pretence is no fraud (the after-sentence correction of a pretence does not apply,
+    # the offence's own failed-attempt markers do)
+    assert positive_cues(text, "offence") == []
+    # given two sides facing off with tools, no blow struck
+    text = "双方手持铁锹对峙，尚未动手。"
+    # then the tools are a danger sign, and no assault is reported
+    assert "weapon" in {c.subcategory for c in positive_cues(text, "escalation")}
+    assert "assault" not in {c.subcategory for c in positive_cues(text, "offence")}
+
+
+def test_traditional_and_full_width_text_is_folded_one_character_for_one() -> None:
+    # given a text typed in traditional characters with full-width digits
+    text = "來電者稱：付了訂金５０００元後對方就失聯了。"
+    # when cues are looked for
+    cues = positive_cues(text, "offence")
+    # then the fraud is found, and its span is where the words stand in the typed text
+    assert [c.subcategory for c in cues] == ["fraud"]
+    assert text[cues[0].start : cues[0].end].startswith("付了")
+    assert lexicon.fold(text) == "来电者称：付了订金5000元后对方就失联了。"
+    assert len(lexicon.fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    "words", [["跳", "跳下", "跳下去"], ["被盗", "被偷", "被骗", "被"], ["ab", "abcd", "ac", "a", "b"]]
+)
+def test_a_trie_regex_finds_what_longest_first_alternatives_find(words: list[str]) -> None:
+    import itertools
+    import re
+
+    trie = re.compile(lexicon.trie_regex(words))
+    flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    alphabet = sorted({c for w in words for c in w}) + ["x"]
+    for n in range(1, 6):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert [m.span() for m in trie.finditer(text)] == [
+                m.span() for m in flat.finditer(text)
+            ], text
+
+
+def test_a_fold_file_of_unequal_halves_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "fold.toml").write_text('[fold]\nfrom = "稱報"\nto = "称"\n', encoding="utf-8")
+    monkeypatch.setenv("FAZHI_LEXICON_DIR", str(tmp_path))
+    lexicon.reload()
+    try:
+        with pytest.raises(ValueError, match="fold.toml"):
+            lexicon.fold("稱")
+    finally:
+        monkeypatch.delenv("FAZHI_LEXICON_DIR")
+        lexicon.reload()
