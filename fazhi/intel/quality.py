@@ -252,6 +252,8 @@ class CueReport:
     by_writer: dict[str, dict[str, Counts]] = field(default_factory=dict)
     # rule -> ids of the texts the rule found and should have (true positives)
     hits: dict[str, set[str]] = field(default_factory=dict)
+    # rule -> ids of the texts the rule flagged (true or false positives)
+    flagged: dict[str, set[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -285,8 +287,10 @@ def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> Cue
                 report.by_rule.setdefault(rule, defaultdict(Counts))[s].add(gold_rule, bool(found))
             writer = row.get("writer", split)
             report.by_writer.setdefault(rule, defaultdict(Counts))[writer].add(gold_rule, bool(found))
-            if gold_rule and found:
-                report.hits.setdefault(rule, set()).add(row["id"])
+            if found:
+                report.flagged.setdefault(rule, set()).add(row["id"])
+                if gold_rule:
+                    report.hits.setdefault(rule, set()).add(row["id"])
     return report
 
 
