@@ -85,7 +85,9 @@ def writers_report(now: quality.CueReport) -> list[str]:
     the true positives found only by what was added after reading the writer."""
     rows = quality.incidents()
     ids = {w: {r["id"] for r in rows if r["writer"] == w} for w, _, _ in SNAPSHOTS}
-    lines = ["leave one writer out (each writer's texts; lexicon now vs before the writer was read)"]
+    lines = [
+        "leave one writer out (each writer's texts; lexicon now vs before the writer was read)"
+    ]
     measured: dict[str, quality.CueReport] = {}
     for writer, commit, said in SNAPSHOTS:
         then = measured.get(commit) or measured.setdefault(commit, _cues_with(commit))
@@ -96,8 +98,9 @@ def writers_report(now: quality.CueReport) -> list[str]:
             positives = a.tp + a.fn
             lines.append(f"    {rule} now    {a.row()}")
             lines.append(f"    {rule} then   {b.row()}")
-            lines.append(f"    {rule} found only by entries added since: {len(only)} of {positives} "
-                         f"positives ({len(only) / max(positives, 1):.0%})")  # fmt: skip
+            share = f"{len(only) / max(positives, 1):.0%}"
+            lines.append(f"    {rule} found only by entries added since: {len(only)} of "
+                         f"{positives} positives ({share})")  # fmt: skip
     return lines
 
 

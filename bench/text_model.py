@@ -11,8 +11,8 @@ factual; ZN-JQ-01: any offence class factual). The text is folded first (``lexic
 
 Beside them, the lexicon as it was before that writer was read (``bench/text_eval.py``'s
 ``SNAPSHOTS``: the honest, blind figure) and the union "lexicon or model": a text is flagged when
-either flags it (the model at 0.5, and at 0.8 to keep precision). The model is not wired into any rule; this script only says whether it would
-help on a writer nobody read.
+either flags it (the model at 0.5, and at 0.8 to keep precision). The model is not wired into
+any rule; this script only says whether it would help on a writer nobody read.
 """
 
 from __future__ import annotations

@@ -452,7 +452,7 @@ def context_of(text: str, start: int, end: int, corrected: bool = True, category
     return ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _markers(markers: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled trie for a kind's markers (the same as ``any(m in window …)``, in C)."""
     return re.compile(trie_regex(set(markers)))

@@ -147,7 +147,8 @@ def labelled_pairs(docs: list[dict[str, Any]]) -> list[LabelledPair]:
         split = x["split"]
         out.append(LabelledPair(
             x["id"], y["id"], copy, frozenset(x["edits"]) | frozenset(y["edits"]) if copy
-            else frozenset(), max(x["edit_rate"], y["edit_rate"]), same_writer and x["event"] == y["event"], split,
+            else frozenset(), max(x["edit_rate"], y["edit_rate"]),
+            same_writer and x["event"] == y["event"], split,
         ))  # fmt: skip
     return out
 
@@ -286,7 +287,9 @@ def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> Cue
             for s in (split, "all"):
                 report.by_rule.setdefault(rule, defaultdict(Counts))[s].add(gold_rule, bool(found))
             writer = row.get("writer", split)
-            report.by_writer.setdefault(rule, defaultdict(Counts))[writer].add(gold_rule, bool(found))
+            report.by_writer.setdefault(rule, defaultdict(Counts))[writer].add(
+                gold_rule, bool(found)
+            )
             if found:
                 report.flagged.setdefault(rule, set()).add(row["id"])
                 if gold_rule:

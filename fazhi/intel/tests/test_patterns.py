@@ -575,7 +575,8 @@ def test_traditional_and_full_width_text_is_folded_one_character_for_one() -> No
 
 
 @pytest.mark.parametrize(
-    "words", [["跳", "跳下", "跳下去"], ["被盗", "被偷", "被骗", "被"], ["ab", "abcd", "ac", "a", "b"]]
+    "words",
+    [["跳", "跳下", "跳下去"], ["被盗", "被偷", "被骗", "被"], ["ab", "abcd", "ac", "a", "b"]],
 )
 def test_a_trie_regex_finds_what_longest_first_alternatives_find(words: list[str]) -> None:
     import itertools
@@ -583,7 +584,7 @@ def test_a_trie_regex_finds_what_longest_first_alternatives_find(words: list[str
 
     trie = re.compile(lexicon.trie_regex(words))
     flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    alphabet = sorted({c for w in words for c in w}) + ["x"]
+    alphabet = [*sorted({c for w in words for c in w}), "x"]
     for n in range(1, 6):
         for chars in itertools.product(alphabet, repeat=n):
             text = "".join(chars)
@@ -599,7 +600,7 @@ def test_a_fold_file_of_unequal_halves_stops_with_a_message(
     monkeypatch.setenv("FAZHI_LEXICON_DIR", str(tmp_path))
     lexicon.reload()
     try:
-        with pytest.raises(ValueError, match="fold.toml"):
+        with pytest.raises(ValueError, match=r"fold\.toml"):
             lexicon.fold("稱")
     finally:
         monkeypatch.delenv("FAZHI_LEXICON_DIR")
