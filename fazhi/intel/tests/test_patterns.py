@@ -529,6 +529,18 @@ def test_a_synonym_listed_under_two_words_stops_with_a_message(
         ("工头把三个工人关在仓库里不让走。", "offence", "other"),
         ("有人在地铁上摸一名女乘客的大腿。", "offence", "sexual"),
         ("捡到一张信用卡后在便利店刷了两千元。", "offence", "fraud"),
+        # the helper's two probes of own phrasings (docs/benchmarks.md, fifth pass)
+        ("女子发朋友圈说累了，想永远睡过去。", "escalation", "self_harm"),
+        ("老太太说想去铁轨上躺着，被家人拦下。", "escalation", "self_harm"),
+        ("他说这笔账早晚要跟我算清楚。", "escalation", "revenge"),
+        ("她老公说要是离婚就跟她拼个你死我活。", "escalation", "threat"),
+        ("醉汉手持啤酒瓶在店门口乱挥。", "escalation", "weapon"),
+        ("他上来就给了我两个大嘴巴子。", "offence", "assault"),
+        ("一伙人拿着棍子把我弟弟打进了医院。", "offence", "assault"),
+        ("对方收了定金以后就把我删了。", "offence", "fraud"),
+        ("有个男的假装是燃气公司的上门收费。", "offence", "fraud"),
+        ("我家三轮车一晚上就没影了。", "offence", "theft"),
+        ("邻居把我家的车胎全扎了。", "offence", "other"),
     ],
 )
 def test_fifth_pass_classes_find_new_phrasings(text: str, category: str, subcategory: str) -> None:
@@ -543,6 +555,9 @@ def test_fifth_pass_classes_find_new_phrasings(text: str, category: str, subcate
         ("孩子把自己锁在房间里不出来。", "offence"),
         ("网友在群里辱骂她。", "offence"),  # an insult is not an offence here
         ("拍照时脸上带着笑。", "offence"),
+        ("来电咨询电动车被偷了去哪里报案，其车尚在。", "offence"),
+        ("她想了解如果以后真出现精神问题该去哪里就诊。", "escalation"),
+        ("两伙人约架，现在还没打起来。", "offence"),
     ],
 )
 def test_fifth_pass_classes_leave_look_alikes(text: str, category: str) -> None:
