@@ -35,7 +35,7 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from fazhi.intel import lexicon, quality  # noqa: E402
 
@@ -74,13 +74,12 @@ def _snapshot(commit: str, dest: Path) -> None:
 def _cues_with(commit: str) -> quality.CueReport:
     with tempfile.TemporaryDirectory() as tmp:
         _snapshot(commit, Path(tmp))
-        settings.FAZHI_LEXICON_DIR = tmp
-        lexicon.reload()
-        try:
-            return quality.evaluate_cues()
-        finally:
-            del settings.FAZHI_LEXICON_DIR
+        with override_settings(FAZHI_LEXICON_DIR=tmp):
             lexicon.reload()
+            try:
+                return quality.evaluate_cues()
+            finally:
+                lexicon.reload()
 
 
 def writers_report(now: quality.CueReport) -> list[str]:
