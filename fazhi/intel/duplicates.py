@@ -45,7 +45,7 @@ from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 from datasketch.minhash import _fmix
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fazhi.intel import lexicon
@@ -677,12 +677,12 @@ class BuildReport:
     stock: int = 0  # sketch keys of stock sentences learned
 
 
-def rebuild() -> BuildReport:
-    """Relearn the boilerplate from the whole corpus and re-sign every transcript.
-    Call through ``fazhi.intel.services.rebuild_index`` (audited)."""
+def learn() -> BuildReport:
+    """Relearn the boilerplate from the whole corpus, store it as the current version and empty
+    the index: the first half of ``rebuild``, which a fanned-out patrol runs as a part of its
+    own before signing each county's transcripts in parts (``sign_stale``)."""
     clock = time.perf_counter()
     corpus, min_df, learned = learn_boilerplate(_texts())
-    learned_at = time.perf_counter()
     version = version_of(learned)
     with transaction.atomic():
         BoilerplateVersion.objects.exclude(version=version).delete()
@@ -700,16 +700,88 @@ def rebuild() -> BuildReport:
         BoilerplateVersion.objects.create(
             version=version, corpus_size=corpus, min_df=min_df, sentences=len(learned) - stock
         )
-        TranscriptBand.objects.all().delete()
-        TranscriptSignature.objects.all().delete()
-        boilerplate = boilerplate_of(version, (key for key, _ in learned.values()))
-        ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
-        signed = _sign_ids(ids, boilerplate, fresh=True)
-    done = time.perf_counter()
+        _clear_index()
     return BuildReport(
-        version, corpus, min_df, len(learned) - stock, signed, round(done - clock, 3),
-        {"learn": round(learned_at - clock, 3), "sign": round(done - learned_at, 3)}, stock,
+        version, corpus, min_df, len(learned) - stock, 0, round(time.perf_counter() - clock, 3),
+        {"learn": round(time.perf_counter() - clock, 3)}, stock,
     )  # fmt: skip
+
+
+def _clear_index() -> None:
+    if connection.vendor == "postgresql":
+        # a province's index is tens of millions of band rows: TRUNCATE (transactional in
+        # PostgreSQL) instead of deleting them row by row
+        tables = ", ".join(
+            connection.ops.quote_name(t._meta.db_table)
+            for t in (TranscriptBand, TranscriptSignature)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables}")
+        return
+    TranscriptBand.objects.all().delete()
+    TranscriptSignature.objects.all().delete()
+
+
+def rebuild() -> BuildReport:
+    """Relearn the boilerplate from the whole corpus and re-sign every transcript.
+    Call through ``fazhi.intel.services.rebuild_index`` (audited)."""
+    clock = time.perf_counter()
+    with transaction.atomic():
+        report = learn()
+        learned_at = time.perf_counter()
+        boilerplate = current_boilerplate()
+        assert boilerplate is not None
+        ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
+        report.signed = _sign_ids(ids, boilerplate, fresh=True)
+    done = time.perf_counter()
+    report.seconds = round(done - clock, 3)
+    report.timings["sign"] = round(done - learned_at, 3)
+    return report
+
+
+def stale_ids(boilerplate: Boilerplate, within: Q | None = None) -> set[str]:
+    """The transcripts (of ``within``, a condition on ``Transcript``) whose signature is
+    missing, older than the transcript or of another boilerplate version."""
+    transcripts = (
+        m.Transcript.objects.all() if within is None else m.Transcript.objects.filter(within)
+    )
+    stale = set(transcripts.filter(signature__isnull=True).values_list("pk", flat=True))
+    stale.update(
+        transcripts.filter(changed_at__gt=F("signature__source_changed_at")).values_list(
+            "pk", flat=True
+        )
+    )
+    stale.update(
+        transcripts.filter(signature__isnull=False)
+        .exclude(signature__version=boilerplate.version)
+        .values_list("pk", flat=True)
+    )
+    return stale
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the index needs before ZN-BL-01 can match: the boilerplate learned (``learn``),
+    and how many transcripts to sign (``stale``; every one when it must be learned)."""
+
+    learn: bool
+    stale: int
+
+
+def index_state() -> IndexState:
+    boilerplate = current_boilerplate()
+    if boilerplate is None or boilerplate.stale:
+        return IndexState(True, m.Transcript.objects.count())
+    return IndexState(False, len(stale_ids(boilerplate)))
+
+
+def sign_stale(within: Q) -> int:
+    """Sign the stale transcripts of one part of the store (``within``), under the current
+    boilerplate: a fanned-out patrol's signing parts, one per county, after ``learn``."""
+    boilerplate = current_boilerplate()
+    if boilerplate is None:
+        raise RuntimeError("the boilerplate is not learned: learn() first")
+    return _sign_ids(sorted(stale_ids(boilerplate, within)), boilerplate)
 
 
 def sync_index() -> dict[str, Any]:
@@ -719,17 +791,7 @@ def sync_index() -> dict[str, Any]:
     if boilerplate is None or boilerplate.stale:
         report = rebuild()
         return {"rebuilt": True, "signed": report.signed}
-    stale = set(m.Transcript.objects.filter(signature__isnull=True).values_list("pk", flat=True))
-    stale.update(
-        m.Transcript.objects.filter(changed_at__gt=F("signature__source_changed_at")).values_list(
-            "pk", flat=True
-        )
-    )
-    stale.update(
-        TranscriptSignature.objects.exclude(version=boilerplate.version).values_list(
-            "transcript_id", flat=True
-        )
-    )
+    stale = stale_ids(boilerplate)
     vanished = list(
         TranscriptSignature.objects.exclude(
             transcript_id__in=m.Transcript.objects.values("pk")
