@@ -197,7 +197,7 @@ def cmd_incremental(args: argparse.Namespace, logdir: Path) -> dict[str, Any]:
     import_seconds, _, _ = _timed(
         [*_fazhi(), "import", str(changed)], dict(os.environ), logdir / "import.log"
     )
-    figures = {"changed_records": count, "import_seconds": round(import_seconds, 1)}
+    figures: dict[str, Any] = {"changed_records": count, "import_seconds": round(import_seconds, 1)}
     figures.update(_run_patrol(args, "incremental", logdir))
     figures["open_findings_by_rule"] = _snapshot(args.snapshot)
     return figures
