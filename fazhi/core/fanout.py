@@ -65,11 +65,26 @@ def make_app() -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         timezone="Asia/Shanghai",
-        # Redis hands an unacknowledged task to another worker after this long: longer than
-        # any part runs (a county's patrol takes minutes), so a slow part is not sent twice.
-        broker_transport_options={"visibility_timeout": settings.FANOUT_TIMEOUT},
+        broker_transport_options=transport_options(),
     )
     return app
+
+
+def transport_options() -> dict[str, Any]:
+    """How Redis holds the tasks. A task a worker took is kept aside, unacknowledged, until the
+    part is done; when the worker vanishes with it (killed with its children, the machine lost),
+    every other worker looks for such tasks older than ``FAZHI_FANOUT_REDELIVER`` s — at start
+    and then every tenth of that (at most a minute) — and puts them back in the queue. Longer
+    than any part runs (a county's patrol takes minutes, ZN-BL-01 on a province 23), or a part
+    still running is sent again (harmless: the copy waits for it and does nothing); much shorter
+    than ``FAZHI_FANOUT_TIMEOUT``, or the waiting run gives up before the part is done again."""
+    redeliver = settings.FANOUT_REDELIVER
+    return {
+        "visibility_timeout": redeliver,
+        "unacked_restore_interval": max(1, min(60, redeliver // 10)),
+        "unacked_restore_throttle": 1,
+        "global_keyprefix": settings.FANOUT_BROKER_PREFIX,
+    }
 
 
 celery_app = make_app()
