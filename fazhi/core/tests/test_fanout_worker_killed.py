@@ -73,7 +73,21 @@ def holding(params, key):
 fanout.fanout_parts = lambda: {**parts, "patrol": holding}
 main(["fazhi", *sys.argv[1:]])
 """
-WORKER = "import sys; from fazhi.cli import main; main(['fazhi', *sys.argv[1:]])"
+# ``fazhi worker`` as it is, started only once FAZHI_TEST_GO exists: Python and Django, which take
+# a loaded machine longer to load than the rest of the test, are loaded while the test prepares.
+WAITING_WORKER = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
+import django
+django.setup()
+from pathlib import Path
+from fazhi.cli import main
+import fazhi.core.management.commands.worker
+go = Path(os.environ["FAZHI_TEST_GO"])
+while not go.exists():
+    time.sleep(0.05)
+main(["fazhi", *sys.argv[1:]])
+"""
 
 
 def findings() -> list[tuple[Any, ...]]:
@@ -214,32 +228,38 @@ def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_an
         client.ping()
     except redis.ConnectionError:
         pytest.fail("Redis 未运行（127.0.0.1:6379）：请先 redis-server --daemonize yes")
-    # given a 市局 of two county bureaus, and what one process finds in it (rolled back)
+    # given a 市局 of two county bureaus
     actor = system_user()
     assert import_bundle([pair_bundle], actor=actor).ok
-    with transaction.atomic():
-        run_patrol(as_of=AS_OF, actor=actor, now=AS_OF, pack_code=PACK)
-        expected = findings()
-        transaction.set_rollback(True)
-    assert expected
-    assert not Finding.objects.exists()
     held = "county:" + sorted(county_bureaus())[0]
-    # and a worker that, in the part of the first county, has written that county's findings
-    # and not committed them (a slow part, caught in the middle)
     tag = uuid.uuid4().hex[:8]
     prefix, queue = f"fazhi-test-{tag}:", f"fazhi-test-{tag}"
     env = {**subprocess_env, "FAZHI_BROKER_PREFIX": prefix}
-    marker = tmp_path / "held"
+    marker, go = tmp_path / "held", tmp_path / "go"
     workers = Workers(env, queue)
-    audits_before = AuditEvent.objects.filter(action="patrol.run").count()
     run: Future[PatrolRun] | None = None
     try:
+        # and a worker that, in the part of the first county, will write that county's findings
+        # and not commit them (a slow part, caught in the middle); the second worker waits
+        first = workers.start(
+            HOLDING_WORKER, tmp_path / "first.log", FAZHI_TEST_HOLD=held,
+            FAZHI_TEST_MARKER=str(marker), PGAPPNAME=HELD_APP_NAME,
+        )  # fmt: skip
+        second = workers.start(
+            WAITING_WORKER, tmp_path / "second.log", FAZHI_TEST_GO=str(go),
+            FAZHI_FANOUT_REDELIVER=str(REDELIVER),
+        )  # fmt: skip
+        # and what one process finds in the store (rolled back)
+        with transaction.atomic():
+            run_patrol(as_of=AS_OF, actor=actor, now=AS_OF, pack_code=PACK)
+            expected = findings()
+            transaction.set_rollback(True)
+        assert expected
+        assert not Finding.objects.exists()
+        audits_before = AuditEvent.objects.filter(action="patrol.run").count()
         # (the run gives up before the test does: its thread always ends, with its connection)
         with broker_of_this_test(prefix, queue), override_settings(FANOUT_TIMEOUT=2 * PATIENCE):
-            first = workers.start(
-                HOLDING_WORKER, tmp_path / "first.log", FAZHI_TEST_HOLD=held,
-                FAZHI_TEST_MARKER=str(marker), PGAPPNAME=HELD_APP_NAME,
-            )  # fmt: skip
+            # when the patrol is fanned out, and the first worker is in the held part
             run = in_thread(lambda: tasks.fanned_patrol(as_of=AS_OF, actor=actor, pack_code=PACK,
                                                         now=AS_OF))  # fmt: skip
             poll("the held part to have done its work", marker.exists)
@@ -247,7 +267,7 @@ def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_an
             assert part.attempts == 1
             assert part.finished_at is None
             poll("the held part's transaction", held_transaction_open)
-            # when the whole worker is killed (main process and children, SIGKILL)
+            # and the whole worker is killed (main process and children, SIGKILL)
             workers.kill(first)
             assert first.returncode == -signal.SIGKILL
             poll("the killed worker's sessions to end", held_sessions_gone)
@@ -258,10 +278,8 @@ def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_an
             assert not Finding.objects.filter(rule_id__in=sliced, unit_id__in=units).exists()
             assert FanoutPart.objects.get(pk=part.pk).finished_at is None
             assert not run.done()
-            # and when another worker starts (it sees tasks unacknowledged for REDELIVER s)
-            second = workers.start(
-                WORKER, tmp_path / "second.log", FAZHI_FANOUT_REDELIVER=str(REDELIVER)
-            )
+            # and when another worker starts (it takes up tasks unacknowledged for REDELIVER s)
+            go.touch()
             patrol = run.result(timeout=3 * PATIENCE)
             # then the run completes, the held part done on its second attempt, the others once
             attempts = dict(
