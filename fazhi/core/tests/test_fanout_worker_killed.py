@@ -1,7 +1,9 @@
 """A ``fazhi worker`` killed in the middle of a part (SIGKILL to the whole worker, main process and
 children, as when its machine is lost) leaves nothing of that part, the part is handed to another
 worker once Redis's visibility timeout (``FAZHI_FANOUT_REDELIVER``) has passed, and the run
-completes with every finding exactly once.
+completes with every finding exactly once. And when only the worker's process doing the part
+is killed (a prefork child: out of memory), the worker hands the task back at once
+(``reject_on_worker_lost``) and does the part again in a new process.
 
 The workers are real ``fazhi worker`` processes on the test's database (committed data only:
 ``subprocess_env``, SQLite in a file) fed through Redis (127.0.0.1:6379) under a key prefix and a
@@ -9,7 +11,8 @@ queue of this test's own, so that neither they nor their short visibility timeou
 of anything else using that Redis (another test run, a benchmark's workers). The first worker is
 started through a launcher that wraps the patrol's part function: after the held part's rules
 have written their findings (uncommitted, in the part's transaction) it writes a marker file and
-sleeps. Nothing of this is in fazhi itself; the second worker is ``fazhi worker`` unchanged.
+sleeps, the first time. Nothing of this is in fazhi itself; the second worker is ``fazhi worker``
+unchanged.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ REDELIVER = 2
 HELD_APP_NAME = "fazhi-test-held-worker"
 
 # ``fazhi worker``, with the patrol's part function wrapped: the part FAZHI_TEST_HOLD does all its
-# work, then writes FAZHI_TEST_MARKER and sleeps inside its open transaction until it is killed.
+# work, then writes its process id to FAZHI_TEST_MARKER and sleeps inside its open transaction
+# until it is killed (the first time only).
 HOLDING_WORKER = """
 import os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
@@ -66,8 +70,9 @@ parts = fanout.fanout_parts()
 real = parts["patrol"]
 def holding(params, key):
     result = real(params, key)
-    if key == os.environ["FAZHI_TEST_HOLD"]:
-        Path(os.environ["FAZHI_TEST_MARKER"]).write_text(f"{os.getpid()} {key}")
+    marker = Path(os.environ["FAZHI_TEST_MARKER"])
+    if key == os.environ["FAZHI_TEST_HOLD"] and not marker.exists():
+        marker.write_text(str(os.getpid()))
         time.sleep(3600)
     return result
 fanout.fanout_parts = lambda: {**parts, "patrol": holding}
@@ -218,8 +223,18 @@ def held_sessions_gone() -> bool:
     return count == 0
 
 
+@pytest.mark.parametrize(
+    "killed",
+    [
+        # the machine lost: nobody hands the task back, another worker takes it after REDELIVER
+        "worker",
+        # a worker's process (out of memory): the worker hands the task back at once, and does
+        # it again in a new process
+        "process",
+    ],
+)
 def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_another(
-    pair_bundle: Path, subprocess_env: dict[str, str], tmp_path: Path
+    killed: str, pair_bundle: Path, subprocess_env: dict[str, str], tmp_path: Path
 ) -> None:
     import redis
 
@@ -245,10 +260,11 @@ def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_an
             HOLDING_WORKER, tmp_path / "first.log", FAZHI_TEST_HOLD=held,
             FAZHI_TEST_MARKER=str(marker), PGAPPNAME=HELD_APP_NAME,
         )  # fmt: skip
-        second = workers.start(
-            WAITING_WORKER, tmp_path / "second.log", FAZHI_TEST_GO=str(go),
-            FAZHI_FANOUT_REDELIVER=str(REDELIVER),
-        )  # fmt: skip
+        if killed == "worker":
+            second = workers.start(
+                WAITING_WORKER, tmp_path / "second.log", FAZHI_TEST_GO=str(go),
+                FAZHI_FANOUT_REDELIVER=str(REDELIVER),
+            )  # fmt: skip
         # and what one process finds in the store (rolled back)
         with transaction.atomic():
             run_patrol(as_of=AS_OF, actor=actor, now=AS_OF, pack_code=PACK)
@@ -267,19 +283,26 @@ def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_an
             assert part.attempts == 1
             assert part.finished_at is None
             poll("the held part's transaction", held_transaction_open)
-            # and the whole worker is killed (main process and children, SIGKILL)
-            workers.kill(first)
-            assert first.returncode == -signal.SIGKILL
-            poll("the killed worker's sessions to end", held_sessions_gone)
-            # then nothing of the held part is stored, and the part is not finished
-            sliced = part.job.params["sliced_rules"]
-            units = part.job.params["counties"][held.removeprefix(tasks.COUNTY)]
-            assert Finding.objects.exists(), "the analysis parts before it have committed"
-            assert not Finding.objects.filter(rule_id__in=sliced, unit_id__in=units).exists()
-            assert FanoutPart.objects.get(pk=part.pk).finished_at is None
-            assert not run.done()
-            # and when another worker starts (it takes up tasks unacknowledged for REDELIVER s)
-            go.touch()
+            if killed == "worker":
+                # and the whole worker is killed (main process and children, SIGKILL)
+                workers.kill(first)
+                assert first.returncode == -signal.SIGKILL
+                poll("the killed worker's sessions to end", held_sessions_gone)
+                # then nothing of the held part is stored, and the part is not finished
+                sliced = part.job.params["sliced_rules"]
+                units = part.job.params["counties"][held.removeprefix(tasks.COUNTY)]
+                assert Finding.objects.exists(), "the analysis parts before it have committed"
+                assert not Finding.objects.filter(rule_id__in=sliced, unit_id__in=units).exists()
+                assert FanoutPart.objects.get(pk=part.pk).finished_at is None
+                assert not run.done()
+                # and when another worker starts (it takes up tasks unacknowledged for
+                # REDELIVER s)
+                go.touch()
+                remaining = second
+            else:
+                # and the worker's process doing the part is killed (SIGKILL), the worker lives
+                os.kill(int(marker.read_text()), signal.SIGKILL)
+                remaining = first
             patrol = run.result(timeout=3 * PATIENCE)
             # then the run completes, the held part done on its second attempt, the others once
             attempts = dict(
@@ -293,10 +316,11 @@ def test_a_worker_killed_mid_part_leaves_nothing_and_the_part_is_done_once_by_an
             assert patrol.stats["created"] == len(expected) == Finding.objects.count()
             assert PatrolRun.objects.count() == 1
             assert AuditEvent.objects.filter(action="patrol.run").count() == audits_before + 1
-            # and the second worker stops cleanly
-            second.send_signal(signal.SIGTERM)
-            second.wait(timeout=PATIENCE)
-            assert second.returncode == 0, (tmp_path / "second.log").read_text()[-2000:]
+            # and the worker that is left stops cleanly
+            remaining.send_signal(signal.SIGTERM)
+            remaining.wait(timeout=PATIENCE)
+            log = tmp_path / ("second.log" if killed == "worker" else "first.log")
+            assert remaining.returncode == 0, log.read_text()[-2000:]
     finally:
         workers.kill_all()
         if run is not None:
