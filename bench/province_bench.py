@@ -110,19 +110,22 @@ def _env(workers: int) -> dict[str, str]:
     return env
 
 
-def _parts(job_id: int | None) -> list[dict[str, Any]]:
+def _parts(job_ids: list[int]) -> list[dict[str, Any]]:
     from fazhi.core.models import FanoutPart
 
-    if job_id is None:
-        return []
     rows = []
-    for part in FanoutPart.objects.filter(job_id=job_id):
+    for part in FanoutPart.objects.filter(job_id__in=job_ids):
         if part.started_at and part.finished_at:
             seconds = (part.finished_at - part.started_at).total_seconds()
         else:
             seconds = -1.0
         rows.append({"key": part.key, "seconds": round(seconds, 1), "attempts": part.attempts})
     return sorted(rows, key=lambda r: -r["seconds"])
+
+
+def _stage(job: Any) -> dict[str, Any]:
+    seconds = (job.finished_at - job.created_at).total_seconds() if job.finished_at else -1.0
+    return {"parts": job.parts.count(), "seconds": round(seconds, 1)}
 
 
 def _snapshot(path: Path | None) -> dict[str, int]:
@@ -154,7 +157,8 @@ def _run_patrol(args: argparse.Namespace, mode: str, logdir: Path) -> dict[str, 
         )  # fmt: skip
     finally:
         worker_rss = worker.stop() if worker else None
-    job = FanoutJob.objects.filter(pk__gt=last_job or 0, kind="patrol").order_by("-pk").first()
+    # a run with ZN-BL-01's index to build goes in stages, one job each (``patrol.tasks.plan``)
+    jobs = list(FanoutJob.objects.filter(pk__gt=last_job or 0, kind="patrol").order_by("pk"))
     run = PatrolRun.objects.order_by("-pk").first()
     assert run is not None
     return {
@@ -167,7 +171,8 @@ def _run_patrol(args: argparse.Namespace, mode: str, logdir: Path) -> dict[str, 
         "found": run.stats.get("found"),
         "peak_rss_mib_command": rss,
         "peak_rss_mib_worker": worker_rss,
-        "parts": _parts(job.pk if job else None),
+        "stages": [_stage(job) for job in jobs],
+        "parts": _parts([job.pk for job in jobs]),
         "rule_seconds": {
             code: r.get("seconds") for code, r in sorted(run.stats.get("rules", {}).items())
         },
@@ -192,7 +197,7 @@ def cmd_incremental(args: argparse.Namespace, logdir: Path) -> dict[str, Any]:
     import_seconds, _, _ = _timed(
         [*_fazhi(), "import", str(changed)], dict(os.environ), logdir / "import.log"
     )
-    figures = {"changed_records": count, "import_seconds": round(import_seconds, 1)}
+    figures: dict[str, Any] = {"changed_records": count, "import_seconds": round(import_seconds, 1)}
     figures.update(_run_patrol(args, "incremental", logdir))
     figures["open_findings_by_rule"] = _snapshot(args.snapshot)
     return figures

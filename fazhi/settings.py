@@ -251,6 +251,10 @@ REPORT_UNITS = env_bool("FAZHI_REPORT_UNITS", True)
 # through the broker FAZHI_BROKER_URL (CELERY_BROKER_URL is read too); off (the default), or with
 # an empty broker URL, everything runs in the calling process as before. A part is tried
 # FAZHI_FANOUT_RETRIES more times after a failure; the run gives up after FAZHI_FANOUT_TIMEOUT s.
+# A part whose worker vanished (killed, its machine lost) is handed to another worker after
+# FAZHI_FANOUT_REDELIVER s (Redis's visibility timeout): longer than the longest part runs, much
+# shorter than FAZHI_FANOUT_TIMEOUT, so that the waiting run still completes. FAZHI_BROKER_PREFIX
+# is put before every key fazhi uses in Redis (several installations on one Redis).
 FANOUT_BROKER_URL = env_str(
     "FAZHI_BROKER_URL", env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 )
@@ -258,6 +262,8 @@ FANOUT = env_bool("FAZHI_FANOUT", False) and bool(FANOUT_BROKER_URL)
 FANOUT_QUEUE = env_str("FAZHI_FANOUT_QUEUE", "fazhi")
 FANOUT_RETRIES = env_int("FAZHI_FANOUT_RETRIES", 3)
 FANOUT_TIMEOUT = env_int("FAZHI_FANOUT_TIMEOUT", 6 * 3600)
+FANOUT_REDELIVER = env_int("FAZHI_FANOUT_REDELIVER", 3600)
+FANOUT_BROKER_PREFIX = env_str("FAZHI_BROKER_PREFIX", "")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ from fazhi.core.scope import has_scope_resolver
 def register() -> None:
     checks.register(check_app_registry, "fazhi")
     checks.register(shipped_secret_key, checks.Tags.security, deploy=True)
+    checks.register(fanout_redelivery, "fazhi")
 
 
 def _module_file(config: FazhiAppConfig, name: str) -> bool:
@@ -116,5 +117,23 @@ def shipped_secret_key(
             "任何人都能伪造会话和表单令牌。",
             hint="设置环境变量 FAZHI_SECRET_KEY 为本单位自己的随机密钥，并去掉 FAZHI_DEBUG。",
             id="fazhi.W001",
+        )
+    ]
+
+
+def fanout_redelivery(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """A part whose worker vanished comes back after ``FAZHI_FANOUT_REDELIVER`` s; a caller
+    that waits no longer than that gives the run up before the part is done again."""
+    if settings.FANOUT_REDELIVER < settings.FANOUT_TIMEOUT:
+        return []
+    return [
+        checks.Warning(
+            f"FAZHI_FANOUT_REDELIVER（{settings.FANOUT_REDELIVER} 秒）不小于 FAZHI_FANOUT_TIMEOUT"
+            f"（{settings.FANOUT_TIMEOUT} 秒）：后台进程意外退出时，其分片要等巡查放弃后才会重做。",
+            hint="FAZHI_FANOUT_REDELIVER 应长于最慢的分片、远短于 FAZHI_FANOUT_TIMEOUT"
+            "（默认 3600 与 21600）。",
+            id="fazhi.W002",
         )
     ]

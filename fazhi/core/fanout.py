@@ -15,7 +15,14 @@ work and marks it finished, so:
   is rolled back, and Celery sends the task again (``acks_late``, ``reject_on_worker_lost``;
   a failure is retried ``FAZHI_FANOUT_RETRIES`` times with backoff);
 - a part sent twice (redelivered while the first worker still ran, or after it finished) is
-  done once: the second waits on the row lock, then finds it finished and returns its result.
+  done once: the second waits on the row lock, then finds it finished and returns its result;
+- a part that comes after the caller gave the job up (a part failed on every attempt, or the
+  wait ran out) is not done: its job is marked ``given_up_at``, which the part checks, under the
+  job row's lock, before it commits.
+
+A worker that vanishes with a part (killed with its children, its machine lost) cannot hand the
+task back: Redis gives it to another worker after ``FAZHI_FANOUT_REDELIVER`` s
+(``transport_options``), well within the caller's wait ``FAZHI_FANOUT_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -65,11 +72,26 @@ def make_app() -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         timezone="Asia/Shanghai",
-        # Redis hands an unacknowledged task to another worker after this long: longer than
-        # any part runs (a county's patrol takes minutes), so a slow part is not sent twice.
-        broker_transport_options={"visibility_timeout": settings.FANOUT_TIMEOUT},
+        broker_transport_options=transport_options(),
     )
     return app
+
+
+def transport_options() -> dict[str, Any]:
+    """How Redis holds the tasks. A task a worker took is kept aside, unacknowledged, until the
+    part is done; when the worker vanishes with it (killed with its children, the machine lost),
+    every other worker looks for such tasks older than ``FAZHI_FANOUT_REDELIVER`` s — at start
+    and then every tenth of that (at most a minute) — and puts them back in the queue. Longer
+    than any part runs (a county's patrol takes minutes, ZN-BL-01 on a province 23), or a part
+    still running is sent again (harmless: the copy waits for it and does nothing); much shorter
+    than ``FAZHI_FANOUT_TIMEOUT``, or the waiting run gives up before the part is done again."""
+    redeliver = settings.FANOUT_REDELIVER
+    return {
+        "visibility_timeout": redeliver,
+        "unacked_restore_interval": max(1, min(60, redeliver // 10)),
+        "unacked_restore_throttle": 1,
+        "global_keyprefix": settings.FANOUT_BROKER_PREFIX,
+    }
 
 
 celery_app = make_app()
@@ -80,26 +102,45 @@ def enabled() -> bool:
     return bool(settings.FANOUT)
 
 
-def run_part(job_id: int, key: str) -> dict[str, Any]:
-    """Do one part, or return what it did when it is already finished."""
-    FanoutPart.objects.filter(job_id=job_id, key=key, finished_at__isnull=True).update(
-        attempts=F("attempts") + 1, started_at=timezone.now()
-    )
-    with transaction.atomic():
-        # the part's row only (``of``): locking the job's row too would make the parts of a
-        # job wait for one another
-        part = (
-            FanoutPart.objects.select_for_update(of=("self",))
-            .select_related("job")
-            .get(job_id=job_id, key=key)
-        )
-        if part.finished_at is not None:
-            return part.result
-        result = fanout_parts()[part.job.kind](part.job.params, key)
-        part.result = result
-        part.finished_at = timezone.now()
-        part.error = ""
-        part.save(update_fields=["result", "finished_at", "error"])
+class _GivenUp(Exception):
+    """The caller gave the job up while this part ran: its work is rolled back."""
+
+
+def run_part(job_id: int, key: str) -> dict[str, Any] | None:
+    """Do one part, or return what it did when it is already finished; ``None`` (and nothing
+    done) when the caller has given the job up: a part that comes late (redelivered after the
+    run failed, or left in the queue) must not write a stale moment's work over a later run's."""
+    FanoutPart.objects.filter(
+        job_id=job_id, key=key, finished_at__isnull=True, job__given_up_at__isnull=True
+    ).update(attempts=F("attempts") + 1, started_at=timezone.now())
+    try:
+        with transaction.atomic():
+            # the part's row only (``of``): locking the job's row too would make the parts of a
+            # job wait for one another
+            part = (
+                FanoutPart.objects.select_for_update(of=("self",))
+                .select_related("job")
+                .get(job_id=job_id, key=key)
+            )
+            if part.finished_at is not None:
+                return part.result
+            if part.job.given_up_at is not None:
+                raise _GivenUp
+            result = fanout_parts()[part.job.kind](part.job.params, key)
+            # the job's row, for the moment of the commit only: the caller gives up by updating
+            # it, so a part either commits before that (and counts among the finished parts)
+            # or sees it and leaves nothing
+            job = FanoutJob.objects.select_for_update().only("given_up_at").get(pk=job_id)
+            if job.given_up_at is not None:
+                raise _GivenUp
+            part.result = result
+            part.finished_at = timezone.now()
+            part.error = ""
+            part.save(update_fields=["result", "finished_at", "error"])
+    except _GivenUp:
+        log.warning("fan-out part %s of job %s comes after the job was given up: not done", key,
+                    job_id)  # fmt: skip
+        return None
     return result
 
 
@@ -148,7 +189,11 @@ def fan_out(
     FanoutPart.objects.bulk_create([FanoutPart(job=job, key=key) for key in keys])
     for key in keys:
         part_task.apply_async((job.pk, key))
-    _wait(job, timeout if timeout is not None else settings.FANOUT_TIMEOUT)
+    try:
+        _wait(job, timeout if timeout is not None else settings.FANOUT_TIMEOUT)
+    except FanoutFailed:
+        FanoutJob.objects.filter(pk=job.pk).update(given_up_at=timezone.now())
+        raise
     FanoutJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
     parts = FanoutPart.objects.filter(job=job)
     return {part.key: part.result for part in parts}

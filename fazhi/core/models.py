@@ -137,6 +137,9 @@ class FanoutJob(models.Model):
     params = models.JSONField("参数", default=dict)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # set when the caller gave up (a part failed on every attempt, or the wait ran out): a part
+    # of the job delivered after that is not done (``fazhi.core.fanout.run_part``)
+    given_up_at = models.DateTimeField("放弃时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "分片任务"

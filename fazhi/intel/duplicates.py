@@ -45,7 +45,7 @@ from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 from datasketch.minhash import _fmix
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fazhi.intel import lexicon
@@ -116,6 +116,16 @@ SK_BAND = 1002
 SK_INDEX_KEYS = 2
 SK_MIN_SHARED = 2
 SK_MAX_DF = 50
+# A pair sharing an LSH band is a candidate only when its stored MinHash signatures agree on at
+# least BAND_MIN_ESTIMATE of their values (the estimated Jaccard). The bands are drawn for a
+# Jaccard of LSH_THRESHOLD, and by chance they also join pairs far below it: a county of 17,680
+# generated statements made 980 band pairs, and chance pairs grow with the square of the store
+# (a province's 1.77 M statements, every pair verified by signing both texts again, did not
+# finish in an hour). Checking the stored signatures costs a comparison of 128 numbers per pair.
+# What the floor can lose is small: a pair at the floor's Jaccard shares a band with probability
+# 1 − (1 − 0.45⁹)¹⁴ ≈ 0.011, so the bands hardly ever proposed such a pair before; and a copy
+# whose edits pulled its Jaccard that low is found by its rare sentences (the sketch keys).
+BAND_MIN_ESTIMATE = 0.45
 
 _SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
 _FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
@@ -677,12 +687,12 @@ class BuildReport:
     stock: int = 0  # sketch keys of stock sentences learned
 
 
-def rebuild() -> BuildReport:
-    """Relearn the boilerplate from the whole corpus and re-sign every transcript.
-    Call through ``fazhi.intel.services.rebuild_index`` (audited)."""
+def learn() -> BuildReport:
+    """Relearn the boilerplate from the whole corpus, store it as the current version and empty
+    the index: the first half of ``rebuild``, which a fanned-out patrol runs as a part of its
+    own before signing each county's transcripts in parts (``sign_stale``)."""
     clock = time.perf_counter()
     corpus, min_df, learned = learn_boilerplate(_texts())
-    learned_at = time.perf_counter()
     version = version_of(learned)
     with transaction.atomic():
         BoilerplateVersion.objects.exclude(version=version).delete()
@@ -700,16 +710,88 @@ def rebuild() -> BuildReport:
         BoilerplateVersion.objects.create(
             version=version, corpus_size=corpus, min_df=min_df, sentences=len(learned) - stock
         )
-        TranscriptBand.objects.all().delete()
-        TranscriptSignature.objects.all().delete()
-        boilerplate = boilerplate_of(version, (key for key, _ in learned.values()))
-        ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
-        signed = _sign_ids(ids, boilerplate, fresh=True)
-    done = time.perf_counter()
+        _clear_index()
     return BuildReport(
-        version, corpus, min_df, len(learned) - stock, signed, round(done - clock, 3),
-        {"learn": round(learned_at - clock, 3), "sign": round(done - learned_at, 3)}, stock,
+        version, corpus, min_df, len(learned) - stock, 0, round(time.perf_counter() - clock, 3),
+        {"learn": round(time.perf_counter() - clock, 3)}, stock,
     )  # fmt: skip
+
+
+def _clear_index() -> None:
+    if connection.vendor == "postgresql":
+        # a province's index is tens of millions of band rows: TRUNCATE (transactional in
+        # PostgreSQL) instead of deleting them row by row
+        tables = ", ".join(
+            connection.ops.quote_name(t._meta.db_table)
+            for t in (TranscriptBand, TranscriptSignature)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables}")
+        return
+    TranscriptBand.objects.all().delete()
+    TranscriptSignature.objects.all().delete()
+
+
+def rebuild() -> BuildReport:
+    """Relearn the boilerplate from the whole corpus and re-sign every transcript.
+    Call through ``fazhi.intel.services.rebuild_index`` (audited)."""
+    clock = time.perf_counter()
+    with transaction.atomic():
+        report = learn()
+        learned_at = time.perf_counter()
+        boilerplate = current_boilerplate()
+        assert boilerplate is not None
+        ids = list(m.Transcript.objects.order_by("pk").values_list("pk", flat=True))
+        report.signed = _sign_ids(ids, boilerplate, fresh=True)
+    done = time.perf_counter()
+    report.seconds = round(done - clock, 3)
+    report.timings["sign"] = round(done - learned_at, 3)
+    return report
+
+
+def stale_ids(boilerplate: Boilerplate, within: Q | None = None) -> set[str]:
+    """The transcripts (of ``within``, a condition on ``Transcript``) whose signature is
+    missing, older than the transcript or of another boilerplate version."""
+    transcripts = (
+        m.Transcript.objects.all() if within is None else m.Transcript.objects.filter(within)
+    )
+    stale = set(transcripts.filter(signature__isnull=True).values_list("pk", flat=True))
+    stale.update(
+        transcripts.filter(changed_at__gt=F("signature__source_changed_at")).values_list(
+            "pk", flat=True
+        )
+    )
+    stale.update(
+        transcripts.filter(signature__isnull=False)
+        .exclude(signature__version=boilerplate.version)
+        .values_list("pk", flat=True)
+    )
+    return stale
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the index needs before ZN-BL-01 can match: the boilerplate learned (``learn``),
+    and how many transcripts to sign (``stale``; every one when it must be learned)."""
+
+    learn: bool
+    stale: int
+
+
+def index_state() -> IndexState:
+    boilerplate = current_boilerplate()
+    if boilerplate is None or boilerplate.stale:
+        return IndexState(True, m.Transcript.objects.count())
+    return IndexState(False, len(stale_ids(boilerplate)))
+
+
+def sign_stale(within: Q) -> int:
+    """Sign the stale transcripts of one part of the store (``within``), under the current
+    boilerplate: a fanned-out patrol's signing parts, one per county, after ``learn``."""
+    boilerplate = current_boilerplate()
+    if boilerplate is None:
+        raise RuntimeError("the boilerplate is not learned: learn() first")
+    return _sign_ids(sorted(stale_ids(boilerplate, within)), boilerplate)
 
 
 def sync_index() -> dict[str, Any]:
@@ -719,17 +801,7 @@ def sync_index() -> dict[str, Any]:
     if boilerplate is None or boilerplate.stale:
         report = rebuild()
         return {"rebuilt": True, "signed": report.signed}
-    stale = set(m.Transcript.objects.filter(signature__isnull=True).values_list("pk", flat=True))
-    stale.update(
-        m.Transcript.objects.filter(changed_at__gt=F("signature__source_changed_at")).values_list(
-            "pk", flat=True
-        )
-    )
-    stale.update(
-        TranscriptSignature.objects.exclude(version=boilerplate.version).values_list(
-            "transcript_id", flat=True
-        )
-    )
+    stale = stale_ids(boilerplate)
     vanished = list(
         TranscriptSignature.objects.exclude(
             transcript_id__in=m.Transcript.objects.values("pk")
@@ -757,10 +829,12 @@ _KEY = '"key"'  # quoted: KEY is a keyword in some SQL dialects
 
 
 def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str]]:
-    """Pairs ``(a, b)``, ``a < b``, of indexed transcripts sharing at least one LSH band or
-    ``SK_MIN_SHARED`` rare sentence keys: all of them, or those involving ``subjects``."""
+    """Pairs ``(a, b)``, ``a < b``, of indexed transcripts sharing ``SK_MIN_SHARED`` rare
+    sentence keys, or an LSH band with signatures that agree (``BAND_MIN_ESTIMATE``): all of
+    them, or those involving ``subjects``."""
     table = _band_table()
-    pairs: set[tuple[str, str]] = set()
+    banded: set[tuple[str, str]] = set()
+    sketched: set[tuple[str, str]] = set()
     # sentence keys held by 2..SK_MAX_DF transcripts; pairs sharing SK_MIN_SHARED of them
     rare = (
         f"SELECT {_KEY} FROM {table} WHERE band = %s GROUP BY {_KEY} "
@@ -781,12 +855,12 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
                 "AND a.transcript_id < b.transcript_id WHERE a.band < %s",
                 [BANDS],
             )
-            pairs.update(cursor.fetchall())
+            banded.update(cursor.fetchall())
             cursor.execute(
                 shared.format(op="<", where=""), [SK_BAND, SK_MAX_DF, SK_BAND, SK_MIN_SHARED]
             )
-            pairs.update(cursor.fetchall())
-            return pairs
+            sketched.update(cursor.fetchall())
+            return sketched | agreeing(banded - sketched)
         ids = sorted(set(subjects))
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
@@ -798,31 +872,72 @@ def candidate_pairs(subjects: Iterable[str] | None = None) -> set[tuple[str, str
                 f"WHERE a.band < %s AND a.transcript_id IN ({marks})",
                 [BANDS, *chunk],
             )
-            pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
+            banded.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
             cursor.execute(
                 shared.format(op="<>", where=f" AND a.transcript_id IN ({marks})"),
                 [SK_BAND, SK_MAX_DF, SK_BAND, *chunk, SK_MIN_SHARED],
             )
-            pairs.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
-    return pairs
+            sketched.update((min(a, b), max(a, b)) for a, b in cursor.fetchall())
+    return sketched | agreeing(banded - sketched)
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The share of equal values of MinHash signatures, row by row (the Jaccard estimate)."""
+    return np.asarray((a == b).mean(axis=-1))
+
+
+def _stored_minhashes(ids: Sequence[str]) -> np.ndarray:
+    """The stored signatures of ``ids``, one row each in their order (zeros where none)."""
+    row = {tid: i for i, tid in enumerate(ids)}
+    matrix = np.zeros((len(ids), NUM_PERM), dtype="<u4")
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for tid, values in TranscriptSignature.objects.filter(transcript_id__in=chunk).values_list(
+            "transcript_id", "minhash"
+        ):
+            matrix[row[tid]] = np.frombuffer(bytes(values), dtype="<u4")
+    return matrix
+
+
+_ESTIMATE_BATCH = 200_000  # pairs compared at once (200,000 × 128 bytes of comparisons)
+
+
+def agreeing(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The band pairs whose stored signatures agree on ``BAND_MIN_ESTIMATE`` of their values."""
+    if not pairs:
+        return set()
+    ids = sorted({t for pair in pairs for t in pair})
+    row = {tid: i for i, tid in enumerate(ids)}
+    matrix = _stored_minhashes(ids)
+    ordered = sorted(pairs)
+    kept: set[tuple[str, str]] = set()
+    for start in range(0, len(ordered), _ESTIMATE_BATCH):
+        part = ordered[start : start + _ESTIMATE_BATCH]
+        left = np.fromiter((row[a] for a, _ in part), dtype=np.int64, count=len(part))
+        right = np.fromiter((row[b] for _, b in part), dtype=np.int64, count=len(part))
+        estimate = estimated_jaccard(matrix[left], matrix[right])
+        kept.update(pair for pair, e in zip(part, estimate.tolist(), strict=True)
+                    if e >= BAND_MIN_ESTIMATE)  # fmt: skip
+    return kept
 
 
 def _candidates_of(signed: Signed) -> list[str]:
-    """The transcripts sharing an LSH band or ``SK_MIN_SHARED`` rare sentence keys with
-    ``signed``: one query, both look-ups on the (band, key) index. Its own rows are in the index
-    too, so a key is rare when at most ``SK_MAX_DF`` transcripts hold it, this one included."""
+    """The transcripts sharing ``SK_MIN_SHARED`` rare sentence keys with ``signed``, or an LSH
+    band with a signature that agrees (``BAND_MIN_ESTIMATE``): one query, both look-ups on the
+    (band, key) index, and the band partners' signatures. Its own rows are in the index too, so
+    a key is rare when at most ``SK_MAX_DF`` transcripts hold it, this one included."""
     if not signed.indexed:
         return []
     table = _band_table()
     bands = " OR ".join([f"(band = %s AND {_KEY} = %s)"] * BANDS)
     params: list[Any] = [v for pair in enumerate(band_keys(signed.minhash)) for v in pair]
-    sql = f"SELECT transcript_id FROM {table} WHERE ({bands}) AND transcript_id <> %s"
+    sql = f"SELECT transcript_id, 0 FROM {table} WHERE ({bands}) AND transcript_id <> %s"
     params.append(signed.transcript_id)
     if signed.sentence_keys:
         marks = ", ".join(["%s"] * len(signed.sentence_keys))
         # the holders of this transcript's sentence keys with each key's count, in one pass
         sql += (
-            f" UNION SELECT transcript_id FROM (SELECT transcript_id, COUNT(*) OVER "
+            f" UNION SELECT transcript_id, 1 FROM (SELECT transcript_id, COUNT(*) OVER "
             f"(PARTITION BY {_KEY}) AS holders FROM {table} "
             f"WHERE band = %s AND {_KEY} IN ({marks})) held "
             "WHERE holders <= %s AND transcript_id <> %s "
@@ -832,7 +947,14 @@ def _candidates_of(signed: Signed) -> list[str]:
                        SK_MIN_SHARED])  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return sorted({row[0] for row in cursor.fetchall()})
+        rows = cursor.fetchall()
+    sketched = {tid for tid, source in rows if source == 1}
+    banded = sorted({tid for tid, source in rows if source == 0} - sketched)
+    if banded:
+        estimate = estimated_jaccard(_stored_minhashes(banded), signed.minhash.astype("<u4"))
+        sketched.update(t for t, e in zip(banded, estimate.tolist(), strict=True)
+                        if e >= BAND_MIN_ESTIMATE)  # fmt: skip
+    return sorted(sketched)
 
 
 @dataclass(frozen=True)
@@ -1041,7 +1163,10 @@ def score_corpus(
     for a, b in pairs:
         if a not in bands or b not in bands:
             continue
-        if bands[a] & bands[b] or len(rare[a] & rare[b]) >= SK_MIN_SHARED:
+        if len(rare[a] & rare[b]) >= SK_MIN_SHARED or (
+            bands[a] & bands[b]
+            and estimated_jaccard(signed[a].minhash, signed[b].minhash) >= BAND_MIN_ESTIMATE
+        ):
             out[(a, b)] = similarity(signed[a], signed[b], boilerplate.stock)
     return out
 

@@ -40,10 +40,11 @@ from fazhi.core import fanout
 from fazhi.core.locks import lock_store
 from fazhi.core.models import Lease
 from fazhi.core.tick import claim, describe, release
+from fazhi.intel import duplicates
 from fazhi.patrol.engine import EvalContext, Scope
 from fazhi.patrol.error_codes import ErrorCode, PatrolError
 from fazhi.patrol.models import PatrolRun, Rule, RuleKind, RunMode
-from fazhi.patrol.pack import load_pack
+from fazhi.patrol.pack import Pack, load_pack
 from fazhi.patrol.periods import HolidayCalendar
 from fazhi.patrol.services import (
     Slice,
@@ -56,26 +57,40 @@ from fazhi.patrol.services import (
     sync_rules,
 )
 from fazhi.records import models as m
-from fazhi.records.bureaus import county_bureaus
+from fazhi.records.bureaus import county_bureaus, unit_filter
 
 KIND = "patrol"
 PATROL_LEASE = "patrol"
-COUNTY, REST, RULE = "county:", "rest", "rule:"
+COUNTY, REST, RULE, INDEX, LEARN = "county:", "rest", "rule:", "index:", "learn"
+# below this many transcripts to sign, ZN-BL-01's own part signs them (a county part's worth)
+SIGN_SPLIT = 20_000
 _TOTALS = ("found", "created", "updated", "closed")
 
 
-def plan(params: dict[str, Any]) -> list[str]:
-    """The parts of a run: one per analysis rule, one per county bureau, the rest; parts with
-    nothing to do are left out.
+def plan(params: dict[str, Any]) -> list[list[str]]:
+    """The parts of a run in stages, each stage sent when the one before has finished: one part
+    per analysis rule, one per county bureau, the rest; parts with nothing to do are left out.
 
     The workers take parts in the order they are sent, so the analysis rules go first: each is
-    one part over the whole store (ZN-BL-01 building its index took 23 min of a province's
-    run), and sent last it ran alone after every county part had finished, doubling the run."""
-    keys = [RULE + code for code in params["whole_rules"]]
-    if params["sliced_rules"]:
-        keys += [COUNTY + bureau for bureau in sorted(params["counties"])]
-        keys.append(REST)
-    return keys
+    one part over the whole store, and sent last one ran alone after every county part had
+    finished, doubling the run. ZN-BL-01 needs its index of signed transcripts, which one part
+    built for 44 min on a province: when much is to be signed (``params["index"]``) the signing
+    is cut per county (``index:county:…``, ``index:rest``), after the boilerplate is learned
+    (``index:learn``, beside the other rules), and ZN-BL-01 matches in a last stage."""
+    whole = [RULE + code for code in params["whole_rules"]]
+    units: list[str] = []
+    if params["sliced_rules"] or params.get("index"):
+        units = [COUNTY + bureau for bureau in sorted(params["counties"])] + [REST]
+    index = params.get("index")
+    if not index:
+        return [whole + (units if params["sliced_rules"] else [])]
+    matcher = RULE + index["rule"]
+    others = [key for key in whole if key != matcher]
+    sliced = units if params["sliced_rules"] else []
+    signing = [INDEX + key for key in units]
+    if index["learn"]:
+        return [[INDEX + LEARN, *others, *sliced], signing, [matcher]]
+    return [[*others, *signing, *sliced], [matcher]]
 
 
 def patrol_part(params: dict[str, Any], key: str) -> dict[str, Any]:
@@ -84,6 +99,12 @@ def patrol_part(params: dict[str, Any], key: str) -> dict[str, Any]:
     as_of = datetime.fromisoformat(params["as_of"])
     stamp = datetime.fromisoformat(params["stamp"])
     scope = _scope(params["scope"])
+    if key == INDEX + LEARN:
+        report = duplicates.learn()
+        return {"rules": {}, "index": {"learned": report.version, "corpus": report.corpus}}
+    if key.startswith(INDEX):
+        within = unit_filter(params, key.removeprefix(INDEX), "case__unit_id")
+        return {"rules": {}, "index": {"signed": duplicates.sign_stale(within)}}
     if key.startswith(RULE):
         codes, part = [key.removeprefix(RULE)], None
     elif key.startswith(COUNTY):
@@ -164,12 +185,16 @@ def fanned_patrol(
                 "rest_units": sorted(
                     set(m.Unit.objects.values_list("pk", flat=True)).difference(*counties.values())
                 ),
+                "index": _index_plan(pack, whole),
             }
-        keys = plan(params)
+        stages = plan(params)
+        results: dict[str, dict[str, Any]] = {}
         try:
-            results = fanout.fan_out(KIND, params, keys)
+            for keys in stages:
+                results.update(fanout.fan_out(KIND, params, keys))
         except fanout.FanoutFailed as exc:
             raise PatrolError(ErrorCode.FANOUT_FAILED, f"巡查未完成：{exc}") from exc
+        keys = [key for stage in stages for key in stage]
         totals = dict.fromkeys(_TOTALS, 0)
         for rdef in pack.rules:
             parts = [r["rules"][rdef.code] for r in results.values() if rdef.code in r["rules"]]
@@ -185,7 +210,13 @@ def fanned_patrol(
         stats["calendar_unknown_years"] = HolidayCalendar.from_database().unknown_years(
             as_of.year - 1, as_of.year + 1
         )
-        stats["fanout"] = {"parts": len(keys), "counties": len(counties)}
+        stats["fanout"] = {"parts": len(keys), "counties": len(counties), "stages": len(stages)}
+        indexed = [r["index"] for r in results.values() if "index" in r]
+        if indexed:
+            stats["index"] = {
+                "learned": next((i["learned"] for i in indexed if "learned" in i), None),
+                "signed": sum(i.get("signed", 0) for i in indexed),
+            }
         with transaction.atomic():
             run = record_run(
                 actor=actor, as_of=as_of, started=started, mode=effective, stats=stats,
@@ -195,6 +226,18 @@ def fanned_patrol(
         release(PATROL_LEASE, holder, {"parts": stats.get("fanout", {}).get("parts")})
     refresh_statistics(totals)
     return run
+
+
+def _index_plan(pack: Pack, whole: list[str]) -> dict[str, Any] | None:
+    """Whether ZN-BL-01's index is built in parts before it runs: when its boilerplate must be
+    learned or at least ``SIGN_SPLIT`` transcripts are to be signed (else its part signs them)."""
+    matcher = next((c for c in whole if pack.rule(c).check.name == "transcript_duplicate"), None)
+    if matcher is None:
+        return None
+    state = duplicates.index_state()
+    if not state.learn and state.stale < SIGN_SPLIT:
+        return None
+    return {"rule": matcher, "learn": state.learn, "stale": state.stale}
 
 
 def _scope_json(scope: Scope | None) -> dict[str, Any] | None:

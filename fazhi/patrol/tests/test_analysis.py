@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 
 from fazhi.accounts.models import Role
@@ -436,3 +437,27 @@ def test_bl01_pairs_verified_one_batch_at_a_time_find_the_same(
     assert verified == [1, 1, 1]
     assert keys(findings) == {("ZN-BL-01", "transcript", tid) for tid in ("T-W1", "T-W2", "T-W3")}
     assert all(f["score"] >= 0.8 for f in findings)
+
+
+def test_bl01_a_band_shared_by_chance_is_no_candidate(clean_records: Records) -> None:
+    from fazhi.intel import duplicates
+    from fazhi.intel.models import TranscriptBand, TranscriptSignature
+
+    # given the witness's statement and its copy, indexed, with the copy's rare sentence keys
+    # taken out of the index, so that only the MinHash bands join them
+    load_records(_witness_transcripts(clean_records))
+    duplicates.rebuild()
+    TranscriptBand.objects.filter(transcript_id="T-W2", band=duplicates.SK_BAND).delete()
+    assert duplicates.candidate_pairs(["T-W2"]) == {("T-W1", "T-W2")}
+    # when the copy's stored signature agrees with the original's in its first band's values
+    # only (a pair the bands join by chance: 9 of 128 values, an estimated Jaccard of 0.07)
+    signature = TranscriptSignature.objects.get(transcript_id="T-W2")
+    values = np.frombuffer(bytes(signature.minhash), dtype="<u4").copy()
+    values[duplicates.ROWS :] += 1
+    signature.minhash = values.tobytes()
+    signature.save()
+    # then the pair is no candidate, looked up from either side or over the whole index
+    assert TranscriptBand.objects.filter(transcript_id="T-W2", band=0).exists()
+    assert duplicates.candidate_pairs(["T-W2"]) == set()
+    assert duplicates.candidate_pairs(["T-W1"]) == set()
+    assert ("T-W1", "T-W2") not in duplicates.candidate_pairs()

@@ -26,6 +26,8 @@ from fazhi.core import fanout
 from fazhi.core.models import FanoutPart, Lease
 from fazhi.core.tick import claim
 from fazhi.exchange.services import import_bundle
+from fazhi.intel import duplicates
+from fazhi.intel.models import TranscriptBand, TranscriptSignature
 from fazhi.patrol import tasks
 from fazhi.patrol.error_codes import PatrolError
 from fazhi.patrol.models import Finding, PatrolRun, RunMode
@@ -39,6 +41,7 @@ from fazhi.testing.savepoints import in_savepoint
 
 AS_OF = datetime.fromisoformat("2026-11-01T00:00:00+08:00")
 LATER = AS_OF + timedelta(days=3)
+EDITED_AT = datetime.fromisoformat("2030-01-01T00:00:00+08:00")  # after any import
 
 FINDING_FIELDS = [
     "rule_id", "subject_type", "subject_id", "status", "severity", "unit_id", "officer_id",
@@ -249,12 +252,121 @@ def test_the_worker_command_refuses_to_start_without_a_broker(db: Any) -> None:
 
 
 def test_the_whole_store_rules_are_sent_before_the_county_parts() -> None:
-    # given a run with two analysis rules over the whole store and three county bureaus
+    # given a run with two analysis rules over the whole store and three county bureaus, and
+    # ZN-BL-01's index up to date
     params = {"sliced_rules": ["XS-JL-01"], "whole_rules": ["ZN-BL-01", "ZN-JQ-01"],
-              "counties": {"Q002-U00": [], "Q001-U00": [], "Q003-U00": []}}  # fmt: skip
+              "counties": {"Q002-U00": [], "Q001-U00": [], "Q003-U00": []},
+              "index": None}  # fmt: skip
     # when the run is split into parts
-    keys = tasks.plan(params)
+    stages = tasks.plan(params)
     # then the long single parts go to the workers first, the counties (in order) and the rest
     # after them, so that a worker busy with a whole-store rule leaves the counties to the others
-    assert keys == ["rule:ZN-BL-01", "rule:ZN-JQ-01", "county:Q001-U00", "county:Q002-U00",
-                    "county:Q003-U00", "rest"]  # fmt: skip
+    assert stages == [["rule:ZN-BL-01", "rule:ZN-JQ-01", "county:Q001-U00", "county:Q002-U00",
+                       "county:Q003-U00", "rest"]]  # fmt: skip
+
+
+def test_an_index_to_learn_is_learned_beside_the_rules_signed_per_county_then_matched() -> None:
+    # given a run whose ZN-BL-01 index must be learned (a first patrol after an import)
+    params = {"sliced_rules": ["XS-JL-01"], "whole_rules": ["ZN-BL-01", "ZN-JQ-01"],
+              "counties": {"Q002-U00": [], "Q001-U00": []},
+              "index": {"rule": "ZN-BL-01", "learn": True, "stale": 30_000}}  # fmt: skip
+    # when the run is split into parts
+    stages = tasks.plan(params)
+    # then the boilerplate is learned first beside the other rules, each county's transcripts
+    # are signed when it is learned, and ZN-BL-01 matches on the whole index last
+    assert stages == [
+        ["index:learn", "rule:ZN-JQ-01", "county:Q001-U00", "county:Q002-U00", "rest"],
+        ["index:county:Q001-U00", "index:county:Q002-U00", "index:rest"],
+        ["rule:ZN-BL-01"],
+    ]
+    # and with the boilerplate learned but many transcripts changed, the signing parts go beside
+    # the rules and the matching after them
+    params["index"] = {"rule": "ZN-BL-01", "learn": False, "stale": 30_000}
+    assert tasks.plan(params) == [
+        ["rule:ZN-JQ-01", "index:county:Q001-U00", "index:county:Q002-U00", "index:rest",
+         "county:Q001-U00", "county:Q002-U00", "rest"],
+        ["rule:ZN-BL-01"],
+    ]  # fmt: skip
+    # and a run of ZN-BL-01 alone still signs per county
+    params.update(sliced_rules=[], whole_rules=["ZN-BL-01"])
+    assert tasks.plan(params) == [
+        ["index:county:Q001-U00", "index:county:Q002-U00", "index:rest"],
+        ["rule:ZN-BL-01"],
+    ]
+
+
+def index_rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    signatures = [
+        (t, v, bytes(h), n, at)
+        for t, v, h, n, at in TranscriptSignature.objects.order_by("transcript_id").values_list(
+            "transcript_id", "version", "minhash", "shingle_count", "source_changed_at"
+        )
+    ]
+    bands = sorted(TranscriptBand.objects.values_list("transcript_id", "band", "key"))
+    return signatures, bands
+
+
+@pytest.mark.slow
+def test_the_index_signed_in_county_parts_is_the_index_one_process_builds(
+    pair_bundle: Path, eager: None, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a 市局 of two county bureaus, its ZN-BL-01 index never built
+    assert import_bundle([pair_bundle], actor=system_user()).ok
+    assert m.Transcript.objects.count() > 100
+
+    def built_in_one_process() -> Any:
+        duplicates.rebuild()
+        return index_rows()
+
+    def built_in_parts() -> Any:
+        run = fanned_patrol(pack_code="cn-police-2026", as_of=AS_OF, actor=system_user(),
+                            codes=["ZN-BL-01"], now=AS_OF)  # fmt: skip
+        keys = set(FanoutPart.objects.values_list("key", flat=True))
+        return run.stats["index"], keys, index_rows()
+
+    # when one process rebuilds the index, and a fanned-out patrol of ZN-BL-01 builds it
+    one = in_savepoint(built_in_one_process)
+    index, keys, parts = in_savepoint(built_in_parts)
+    # then the boilerplate was learned in a part, each county's transcripts signed in its own,
+    # and the signatures and index rows are the ones one process writes
+    assert {"index:learn", "index:rest", "rule:ZN-BL-01"} <= keys
+    assert {k for k in keys if k.startswith("index:county:")} == {
+        "index:county:" + c for c in county_bureaus()
+    }
+    assert index["signed"] == m.Transcript.objects.count()
+    assert one[0], "the index must hold signatures to compare"
+    assert one[1], "the index must hold band rows to compare"
+    assert parts == one
+
+    # given the index built, then a few transcripts edited (an import's changes)
+    monkeypatch.setattr(tasks, "SIGN_SPLIT", 3)
+
+    def edited_and_signed(patrol: Any) -> Any:
+        patrol()
+        edited = list(m.Transcript.objects.order_by("pk")[:3])
+        for transcript in edited:
+            transcript.text += "\n问：还有什么补充的吗？答：没有了。"
+            transcript.changed_at = EDITED_AT  # one stamp for both runs: it is signed with it
+        m.Transcript.objects.bulk_update(edited, ["text", "changed_at"])
+        FanoutPart.objects.all().delete()
+        second = patrol()
+        keys = set(FanoutPart.objects.values_list("key", flat=True))
+        return second, keys, index_rows(), findings()
+
+    def fanned() -> Any:
+        return fanned_patrol(pack_code="cn-police-2026", as_of=AS_OF, actor=system_user(),
+                             codes=["ZN-BL-01"], now=AS_OF)  # fmt: skip
+
+    def in_process() -> Any:
+        return run_patrol(as_of=AS_OF, actor=system_user(), codes=["ZN-BL-01"], now=AS_OF)
+
+    # when the patrol runs again, fanned out and in one process
+    run, keys, rows, found = in_savepoint(lambda: edited_and_signed(fanned))
+    _, _, one_rows, one_found = in_savepoint(lambda: edited_and_signed(in_process))
+    # then the three are signed in the county parts, not learned again, and the index and the
+    # findings are those of one process
+    assert run.stats["index"] == {"learned": None, "signed": 3}
+    assert "index:learn" not in keys
+    assert "index:rest" in keys
+    assert rows == one_rows
+    assert found == one_found
