@@ -254,7 +254,7 @@ def test_the_worker_command_refuses_to_start_without_a_broker(db: Any) -> None:
 def test_the_whole_store_rules_are_sent_before_the_county_parts() -> None:
     # given a run with two analysis rules over the whole store and three county bureaus, and
     # ZN-BL-01's index up to date
-    params = {"sliced_rules": ["XS-JL-01"], "whole_rules": ["ZN-BL-01", "ZN-JQ-01"],
+    params: dict[str, Any] = {"sliced_rules": ["XS-JL-01"], "whole_rules": ["ZN-BL-01", "ZN-JQ-01"],
               "counties": {"Q002-U00": [], "Q001-U00": [], "Q003-U00": []},
               "index": None}  # fmt: skip
     # when the run is split into parts
