@@ -105,8 +105,10 @@ class Scope:
     # that asks ("咨询：要是有人拿刀上门，…算不算正当防卫") is supposed, unless reported speech
     # comes between ("咨询：对方说不还钱就打断他的腿，该怎么办" reports a threat made)
     asked_if: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    # category -> table -> kind -> markers: markers that hold for one category's cues only
-    # ([offence.before_clause]: a wish or a condition is no offence, but it is a danger sign)
+    # category or subcategory -> table -> kind -> markers: markers that hold for one category's
+    # or one class's cues only ([offence.before_clause]: a wish or a condition is no offence, but
+    # it is a danger sign; [mental_illness.after_sentence]: "家属称其没有精神病" corrects the
+    # illness, not the knife or the jump told before it in the sentence)
     by_category: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
 
 
@@ -297,8 +299,12 @@ def load_scope() -> Scope:
     data = _read("scope.toml")
     markers = _scope_tables(data, "")
     by_category: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    subcategories = {
+        sub for cat in CATEGORIES
+        for sub in {*load_lexicon(cat).terms.values(), *load_lexicon(cat).weights}
+    }  # fmt: skip
     for table in data:
-        if table in CATEGORIES:
+        if table in CATEGORIES or table in subcategories:
             inner = data[table]
             unknown = [t for t in inner if t not in _SCOPE_TABLES]
             if not isinstance(inner, dict) or unknown:
@@ -409,10 +415,14 @@ def _bounds(text: str, start: int, end: int, stop: re.Pattern[str]) -> tuple[int
     return low, high
 
 
-def context_of(text: str, start: int, end: int, corrected: bool = True, category: str = "") -> str:
+def context_of(
+    text: str, start: int, end: int, corrected: bool = True, category: str = "",
+    subcategory: str = "",
+) -> str:  # fmt: skip
     """The non-factual context of the cue at ``text[start:end]`` by scope.toml ("" if none);
     ``corrected`` False leaves the after-sentence markers out (a pattern of pretence);
-    ``category``'s own tables ([offence.before_clause] …) hold beside the common ones."""
+    ``category``'s and ``subcategory``'s own tables ([offence.before_clause],
+    [assault.after_sentence] …) hold beside the common ones."""
     loaded = load_scope()
     scope = loaded.markers
     c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
@@ -436,12 +446,13 @@ def context_of(text: str, start: int, end: int, corrected: bool = True, category
         "after_report": later[checked:] if checked >= 0 else "",
     }
     own = loaded.by_category.get(category, {})
+    own_class = loaded.by_category.get(subcategory, {}) if subcategory else {}
     if _asked_if(text[s_low:start], loaded):
         return "hypothetical"
     for table in _SCOPE_TABLES:
         if (not reported or not corrected) and table == "after_report":
             continue
-        for source in (scope, own):
+        for source in (scope, own, own_class):
             # a category's own [after_sentence] markers (an attempt that failed: 挂断电话, 未转账)
             # reach a pattern of pretence too: a failed attempt corrects nothing that was said
             if table == "after_sentence" and (found or (not corrected and source is scope)):
@@ -538,7 +549,7 @@ def find_cues(text: str, category: str) -> list[Cue]:
         corrected = uncorrected.get(cue.pattern) is None
         context = (
             "negated" if cue.negated
-            else context_of(text, cue.start, cue.end, corrected, category)
+            else context_of(text, cue.start, cue.end, corrected, category, cue.subcategory)
         )  # fmt: skip
         if not context and _denied_later(text, cue, found):
             context = "denial"
