@@ -25,6 +25,7 @@ and the thresholds are ``text_model.py``'s, fixed before this pass.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -46,7 +47,9 @@ from text_eval import SNAPSHOTS, _snapshot  # noqa: E402
 from scipy import sparse  # noqa: E402
 from text_model import MIN_DF, counts  # noqa: E402
 
-from fazhi.intel import lexicon, quality  # noqa: E402
+from fazhi.intel import learned, lexicon, quality  # noqa: E402
+
+scoped = learned.scoped
 
 RULES = {"ZN-JF-02": ("escalation", quality.ESCALATION), "ZN-JQ-01": ("offence", quality.OFFENCE)}
 SURE = (0.8, 0.9)
@@ -88,25 +91,6 @@ def grams_of(t: str) -> set[str]:
     return {t[i : i + n] for n in (1, 2, 3) for i in range(len(t) - n + 1)}
 
 
-def scoped(text: str, cues: list[lexicon.Cue]) -> str:
-    """``text`` folded, without the clauses the scope model marks non-factual."""
-    t = lexicon.fold(text)
-    negators = lexicon.load_negation().negators
-    kept: list[str] = []
-    low = 0
-    bounds = [m.start() for m in lexicon._CLAUSE_END.finditer(t)] + [len(t)]
-    for high in bounds:
-        clause = t[low:high]
-        drop = any(c.negated and low <= c.start < high for c in cues)
-        drop = drop or any(word in negators for word, _, _ in lexicon.tokens(clause))
-        if not drop and clause.strip() and high > low:
-            drop = bool(lexicon.context_of(t, max(high - 1, low), high))
-        if not drop:
-            kept.append(clause)
-        low = high + 1
-    return "，".join(kept)
-
-
 def blind_view(commit: str, rows: list[dict]) -> dict[str, dict]:
     """Per text, with the lexicon files at ``commit``: the classes found as facts, the classes
     with any cue at all, and the scoped text."""
@@ -129,7 +113,43 @@ def blind_view(commit: str, rows: list[dict]) -> dict[str, dict]:
     return out
 
 
+def write_model() -> None:
+    """Train on every development writer (the scope model in front is today's lexicon's) and
+    write ``fazhi/intel/models/cue_model.json``."""
+    rows = [r for r in quality.incidents() if r["split"] == "dev"]
+    texts = [grams_of(learned.scoped(r["text"], [c for cat in lexicon.CATEGORIES
+                                                  for c in lexicon.find_cues(r["text"], cat)]))
+             for r in rows]  # fmt: skip
+    df = Counter(g for gs in texts for g in gs)
+    vocab = {g: i for i, g in enumerate(sorted(g for g, n in df.items() if n >= MIN_DF))}
+    x = matrix(texts, vocab)
+    names = sorted(vocab, key=vocab.__getitem__)
+    categories: dict[str, tuple[float, dict[str, float]]] = {}
+    for rule, (category, classes) in RULES.items():
+        y = np.array([any(r["labels"].get(c) == "factual" for c in classes) for r in rows],
+                     dtype=np.float64)  # fmt: skip
+        w = logistic(x, y)
+        weights = {g: round(float(w[i]), 4) for i, g in enumerate(names) if abs(w[i]) >= 1e-4}
+        categories[category] = (round(float(w[-1]), 4), weights)
+        print(f"{rule}: {len(weights)} n-grams, bias {w[-1]:.3f}")
+    writers = Counter(r["writer"] for r in rows)
+    trained_on = {"texts": len(rows), "writers": dict(sorted(writers.items())),
+                  "min_df": MIN_DF, "l2": 1e-3, "steps": 400, "labels": "rule level",
+                  "command": "bench/text_model_scope.py --write"}  # fmt: skip
+    data = learned.build(trained_on, SURE[0], categories)
+    learned.MODEL_FILE.parent.mkdir(exist_ok=True)
+    learned.MODEL_FILE.write_text(
+        json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+        encoding="utf-8",
+    )
+    learned.reload()
+    print(f"written: {learned.MODEL_FILE} (version {data['version']})")
+
+
 def main() -> None:
+    if "--write" in sys.argv[1:]:
+        write_model()
+        return
     rows = [r for r in quality.incidents() if r["split"] == "dev"]
     writers = np.array([r["writer"] for r in rows])
     first: dict[str, str] = {}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fazhi.intel import duplicates, lexicon
+from fazhi.intel import duplicates, learned, lexicon
 
 EVALSET = Path(__file__).resolve().parent / "evalset"
 ESCALATION = ("weapon", "self_harm", "threat", "revenge", "mental_illness")
@@ -257,10 +257,28 @@ class CueReport:
     # rule -> ids of the texts the rule flagged (true or false positives)
     flagged: dict[str, set[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # rule -> split -> the texts flagged by the learned suggestion alone (tp and fp)
+    learned: dict[str, dict[str, Counts]] = field(default_factory=dict)
+
+
+# the pseudo-class of a learned suggestion (``learned.suggest``): it counts for the rule (the
+# rule flags the text), never for a cue class
+LEARNED = "learned"
+
+
+def lexicon_classes(text: str, category: str) -> set[str]:
+    """The classes the lexicon finds as facts (no learned suggestion)."""
+    return {cue.subcategory for cue in lexicon.positive_cues(text, category)}
 
 
 def found_classes(text: str, category: str) -> set[str]:
-    return {cue.subcategory for cue in lexicon.positive_cues(text, category)}
+    """What the rules find: the lexicon's classes, or, where the lexicon finds no cue of the
+    category at all, the learned model's suggestion (``LEARNED``)."""
+    cues = lexicon.find_cues(text, category)
+    found = {cue.subcategory for cue in cues if not cue.negated}
+    if not cues and learned.suggest(text, category, cues) is not None:
+        found.add(LEARNED)
+    return found
 
 
 def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> CueReport:
@@ -291,6 +309,10 @@ def evaluate_cues(finder: Callable[[str, str], set[str]] = found_classes) -> Cue
             report.by_writer.setdefault(rule, defaultdict(Counts))[writer].add(
                 gold_rule, bool(found)
             )
+            if found == {LEARNED}:
+                learned_only = report.learned.setdefault(rule, defaultdict(Counts))
+                for s in (split, "all"):
+                    learned_only[s].add(gold_rule, True)
             if found:
                 report.flagged.setdefault(rule, set()).add(row["id"])
                 if gold_rule:
@@ -331,7 +353,10 @@ def format_report(dup: DuplicateReport, cues: CueReport) -> Iterable[str]:
             if s == "held" and not held:
                 continue
             yield f"  {s:5} {splits[s].row()}"
-    yield "cue rules by writer (each writer's texts, the lexicon as it stands):"
+        for s, c in sorted(cues.learned.get(rule, {}).items()):
+            if s != "all":
+                yield f"  {s:5} flagged by the learned suggestion alone: {c.tp} right, {c.fp} wrong"
+    yield "cue rules by writer (each writer's texts, the rules as they stand):"
     for rule, writers in cues.by_writer.items():
         for writer, c in sorted(writers.items()):
             yield f"  {rule} {writer:5} {c.row()}"

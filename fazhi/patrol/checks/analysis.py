@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fazhi.core.timezones import SHANGHAI
-from fazhi.intel import duplicates, lexicon
+from fazhi.intel import duplicates, learned, lexicon
 from fazhi.intel.addresses import jurisdictions, place_key
 from fazhi.intel.models import BoilerplateVersion
 from fazhi.patrol.checks.common import first_incident_officer
@@ -91,6 +91,16 @@ def _incident_suspicion(
     )
 
 
+def _learned_fact(suggestion: learned.Suggestion) -> Fact:
+    """What the learned model said, for the finding's facts: its probability, the n-grams that
+    pushed it and the model's version."""
+    return Fact("analysis.learned", "学习模型提示", {
+        "probability": suggestion.probability,
+        "ngrams": [g for g, _ in suggestion.pushed_by],
+        "version": suggestion.version,
+    })  # fmt: skip
+
+
 def _incident_facts(row: dict[str, Any]) -> list[Fact]:
     return [
         Fact("incident.category", "接警类别", row["category"]),
@@ -116,12 +126,15 @@ class CaselessParams:
     kind=RuleKind.ANALYSIS,
     subject="incident",
     params=CaselessParams,
-    settings={"use_cues": "bool", "category_score": "number", "cue_score": "number"},
-)
+    settings={"use_cues": "bool", "use_learned": "bool", "category_score": "number",
+              "cue_score": "number"},
+)  # fmt: skip
 def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
     """Incidents of an offence category, or whose text carries offence cues (negation-aware),
-    disposed of without a case."""
+    disposed of without a case. Where the lexicon finds no offence cue at all, the learned model
+    (``fazhi.intel.learned``) may suggest one: it counts as one class of cue and says so."""
     use_cues = bool(ctx.settings.get("use_cues", True))
+    use_learned = use_cues and bool(ctx.settings.get("use_learned", True))
     category_score = float(ctx.settings.get("category_score", 0.6))
     cue_score = float(ctx.settings.get("cue_score", 0.3))
     _check_range("category_score", category_score, 0, 1)
@@ -143,19 +156,28 @@ def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
             if use_cues and lexicon.may_contain(row["description"], "offence"):
                 cues = lexicon.find_cues(row["description"], "offence")
             positive = [c for c in cues if not c.negated]
-            if not in_category and not positive:
+            suggestion = (
+                learned.suggest(row["description"], "offence", cues)
+                if use_learned and not cues else None
+            )  # fmt: skip
+            if not in_category and not positive and suggestion is None:
                 continue
             subs = sorted({c.subcategory for c in positive})
-            score = min(1.0, (category_score if in_category else 0.0) + cue_score * len(subs))
+            classes = len(subs) + (suggestion is not None)
+            score = min(1.0, (category_score if in_category else 0.0) + cue_score * classes)
             reasons = []
             if in_category:
                 reasons.append(f"接警类别为“{row['category']}”")
             if positive:
                 kinds = "、".join(SUBCATEGORY_LABELS.get(s, s) for s in subs)
                 reasons.append(f"警情内容含违法犯罪线索词：{_cue_list(positive)}（{kinds}）")
+            if suggestion is not None:
+                reasons.append("学习模型提示警情内容可能涉及违法犯罪（非词库命中）")
             negated = [c for c in cues if c.negated]
             facts = _incident_facts(row)
             facts.append(Fact("analysis.cues", "线索词", [c.term for c in positive]))
+            if suggestion is not None:
+                facts.append(_learned_fact(suggestion))
             lines = [
                 "疑似有案不立："
                 + "；".join(reasons)
@@ -163,6 +185,8 @@ def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
             ]
             if negated:
                 lines.append(f"已排除否定表述中的词：{_cue_list(negated)}")
+            if suggestion is not None:
+                lines.append(suggestion.explanation())
             lines.append(f"研判分值 {score:.2f}（类别 {category_score}，每类线索 {cue_score}）")
             yield _incident_suspicion(row, facts, "\n".join(lines), score)
 
@@ -177,19 +201,41 @@ def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
     "dispute_escalation",
     kind=RuleKind.ANALYSIS,
     subject="incident",
-    settings={"min_score": "number"},
+    settings={"min_score": "number", "use_learned": "bool", "learned_score": "number"},
 )
 def dispute_escalation(params: Any, ctx: EvalContext) -> AnalysisQuery:
     """Dispute incidents whose text carries escalation cues (negation-aware), scored by the
-    weights of the cue subcategories (``escalation.toml``)."""
+    weights of the cue subcategories (``escalation.toml``). Where the lexicon finds no
+    escalation cue at all, the learned model (``fazhi.intel.learned``) may suggest a danger,
+    scored ``learned_score`` and said to be a learned suggestion."""
     min_score = float(ctx.settings.get("min_score", 0.2))
+    use_learned = bool(ctx.settings.get("use_learned", True))
+    learned_score = float(ctx.settings.get("learned_score", 0.25))
     _check_range("min_score", min_score, 0, 1)
+    _check_range("learned_score", learned_score, 0, 1)
 
     def run(ctx: EvalContext) -> Iterator[Result]:
         for row in _chunked(_incident_rows(_disputes(ctx.as_of)), ctx.subjects):
-            if not lexicon.may_contain(row["description"], "escalation"):
+            cues = (
+                lexicon.find_cues(row["description"], "escalation")
+                if lexicon.may_contain(row["description"], "escalation") else []
+            )  # fmt: skip
+            if not cues:
+                suggestion = (
+                    learned.suggest(row["description"], "escalation", [])
+                    if use_learned else None
+                )  # fmt: skip
+                if suggestion is not None and learned_score >= min_score:
+                    facts = _incident_facts(row)
+                    facts.append(Fact("incident.dispute_type", "纠纷类型", row["dispute_type"]))
+                    facts.append(_learned_fact(suggestion))
+                    lines = [
+                        "纠纷警情内容可能含升级信号（学习模型提示，非词库命中）",
+                        suggestion.explanation(),
+                        f"研判分值 {learned_score:.2f}（学习模型提示的分值）",
+                    ]
+                    yield _incident_suspicion(row, facts, "\n".join(lines), learned_score)
                 continue
-            cues = lexicon.find_cues(row["description"], "escalation")
             positive = [c for c in cues if not c.negated]
             subs = sorted({c.subcategory for c in positive})
             weights = {s: lexicon.weight_of("escalation", s) for s in subs}

@@ -461,3 +461,49 @@ def test_bl01_a_band_shared_by_chance_is_no_candidate(clean_records: Records) ->
     assert duplicates.candidate_pairs(["T-W2"]) == set()
     assert duplicates.candidate_pairs(["T-W1"]) == set()
     assert ("T-W1", "T-W2") not in duplicates.candidate_pairs()
+
+
+# ------------------------------------------------------------------ learned suggestions (ZN)
+
+# texts the lexicon does not read (no cue of the category at all) and the learned model does
+HEALTH_SCAM = "报警人称家里老人被人哄着买了三万块的保健品，说能治癌症。"
+BROKEN_BOTTLE = "俩人在烧烤摊吵起来了，其中一个把啤酒瓶子敲碎了拿着比划，还没动手，快来人。"
+
+
+def test_jq01_learned_suggestion_says_it_is_one_and_why(clean_records: Records) -> None:
+    # given a help call whose fraud the lexicon has no words for, handled on the spot
+    findings = zn(_help(clean_records, HEALTH_SCAM))
+    # then it is a suspicion scored as one class of cue, and the explanation says it is the
+    # learned model's suggestion, with the n-grams that pushed it and the model's version
+    assert keys(findings) == {("ZN-JQ-01", "incident", "I-H")}
+    f = findings[0]
+    assert f["score"] == pytest.approx(0.3)
+    assert "学习模型提示" in f["explanation"] and "非词库命中" in f["explanation"]
+    learned_fact = f["facts"]["analysis.learned"]
+    assert learned_fact["probability"] >= 0.8
+    assert learned_fact["ngrams"] and all(g in HEALTH_SCAM for g in learned_fact["ngrams"])
+    assert learned_fact["version"] in f["explanation"]
+    assert f["facts"]["analysis.cues"] == []
+
+
+def test_jf02_learned_suggestion_scored_apart(clean_records: Records) -> None:
+    findings = zn(_dispute(clean_records, "I-D", BROKEN_BOTTLE))
+    assert keys(findings) == {("ZN-JF-02", "incident", "I-D")}
+    f = findings[0]
+    assert f["score"] == pytest.approx(0.25)
+    assert "学习模型提示" in f["explanation"]
+    assert "analysis.signals" not in f["facts"]
+
+
+def test_learned_suggestions_can_be_switched_off(clean_records: Records) -> None:
+    from fazhi.patrol.models import Rule
+    from fazhi.patrol.pack import load_pack
+    from fazhi.patrol.services import change_rule, sync_rules
+
+    sync_rules(load_pack())
+    for code, settings in (("ZN-JF-02", {"min_score": 0.2, "use_learned": False}),
+                           ("ZN-JQ-01", {"use_cues": True, "use_learned": False})):  # fmt: skip
+        change_rule(Rule.objects.get(code=code), actor=named_user("zhou"), reason="只看词库",
+                    settings=settings)  # fmt: skip
+    records = _dispute(_help(clean_records, HEALTH_SCAM), "I-D", BROKEN_BOTTLE)
+    assert zn(records) == []
