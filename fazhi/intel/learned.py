@@ -175,7 +175,12 @@ def suggest(text: str | None, category: str, cues: list[lexicon.Cue]) -> Suggest
     if not text or cues or model is None or category not in model.categories:
         return None
     own = model.categories[category]
-    text_grams = grams(scoped(text))
+    # the clauses of the other category's non-factual cues are dropped too, as in training
+    others = [
+        cue for other in lexicon.CATEGORIES if other != category
+        if lexicon.may_contain(text, other) for cue in lexicon.find_cues(text, other)
+    ]  # fmt: skip
+    text_grams = grams(scoped(text, others))
     p = probability(own, text_grams)
     if p < model.threshold:
         return None
