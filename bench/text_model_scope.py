@@ -43,8 +43,8 @@ import django
 django.setup()
 
 from django.test.utils import override_settings  # noqa: E402
-from text_eval import SNAPSHOTS, _snapshot  # noqa: E402
 from scipy import sparse  # noqa: E402
+from text_eval import SNAPSHOTS, _snapshot  # noqa: E402
 from text_model import MIN_DF, counts  # noqa: E402
 
 from fazhi.intel import learned, lexicon, quality  # noqa: E402
@@ -66,7 +66,9 @@ def matrix(texts: list[set[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(texts), len(vocab) + 1))
 
 
-def logistic(xb: sparse.csr_matrix, y: np.ndarray, l2: float = 1e-3, steps: int = 400) -> np.ndarray:
+def logistic(
+    xb: sparse.csr_matrix, y: np.ndarray, l2: float = 1e-3, steps: int = 400
+) -> np.ndarray:
     """``text_model.logistic`` (the same L2 logistic regression by Adam, the same settings) on a
     sparse matrix with its bias column."""
     w = np.zeros(xb.shape[1], dtype=np.float64)

@@ -114,7 +114,9 @@ def parse(data: Any) -> Model:
         raise _fail(f"格式或方案不符（须为 format {FORMAT}、scheme {SCHEME}）")
     body = {k: v for k, v in data.items() if k != "version"}
     if data.get("version") != _digest(body):
-        raise _fail("版本号与内容不符（文件被改动过，须用 bench/text_model_scope.py --write 重新生成）")
+        raise _fail(
+            "版本号与内容不符（文件被改动过，须用 bench/text_model_scope.py --write 重新生成）"
+        )
     threshold = data.get("threshold")
     if not isinstance(threshold, float) or not 0.5 < threshold < 1:
         raise _fail("阈值须在 0.5 与 1 之间")
@@ -148,7 +150,9 @@ def load_model() -> Model | None:
 
 
 def build(
-    trained_on: dict[str, Any], threshold: float, categories: dict[str, tuple[float, dict[str, float]]]
+    trained_on: dict[str, Any],
+    threshold: float,
+    categories: dict[str, tuple[float, dict[str, float]]],
 ) -> dict[str, Any]:
     """The file's content for trained parameters (its version the hash of the rest)."""
     body: dict[str, Any] = {

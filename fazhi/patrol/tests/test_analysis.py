@@ -478,10 +478,12 @@ def test_jq01_learned_suggestion_says_it_is_one_and_why(clean_records: Records) 
     assert keys(findings) == {("ZN-JQ-01", "incident", "I-H")}
     f = findings[0]
     assert f["score"] == pytest.approx(0.3)
-    assert "学习模型提示" in f["explanation"] and "非词库命中" in f["explanation"]
+    assert "学习模型提示" in f["explanation"]
+    assert "非词库命中" in f["explanation"]
     learned_fact = f["facts"]["analysis.learned"]
     assert learned_fact["probability"] >= 0.8
-    assert learned_fact["ngrams"] and all(g in HEALTH_SCAM for g in learned_fact["ngrams"])
+    assert learned_fact["ngrams"]
+    assert all(g in HEALTH_SCAM for g in learned_fact["ngrams"])
     assert learned_fact["version"] in f["explanation"]
     assert f["facts"]["analysis.cues"] == []
 
