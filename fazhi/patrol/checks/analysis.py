@@ -92,12 +92,12 @@ def _incident_suspicion(
 
 
 def _learned_fact(suggestion: learned.Suggestion) -> Fact:
-    """What the learned model said, for the finding's facts: its probability, the n-grams that
-    pushed it and the model's version."""
+    """What the learned model said, for the finding's facts (keys as the page prints them): its
+    probability, the n-grams that pushed it and the model's version."""
     return Fact("analysis.learned", "学习模型提示", {
-        "probability": suggestion.probability,
-        "ngrams": [g for g, _ in suggestion.pushed_by],
-        "version": suggestion.version,
+        "概率": suggestion.probability,
+        "依据字串": [g for g, _ in suggestion.pushed_by],
+        "模型版本": suggestion.version,
     })  # fmt: skip
 
 

@@ -481,10 +481,10 @@ def test_jq01_learned_suggestion_says_it_is_one_and_why(clean_records: Records) 
     assert "学习模型提示" in f["explanation"]
     assert "非词库命中" in f["explanation"]
     learned_fact = f["facts"]["analysis.learned"]
-    assert learned_fact["probability"] >= 0.8
-    assert learned_fact["ngrams"]
-    assert all(g in HEALTH_SCAM for g in learned_fact["ngrams"])
-    assert learned_fact["version"] in f["explanation"]
+    assert learned_fact["概率"] >= 0.8
+    assert learned_fact["依据字串"]
+    assert all(g in HEALTH_SCAM for g in learned_fact["依据字串"])
+    assert learned_fact["模型版本"] in f["explanation"]
     assert f["facts"]["analysis.cues"] == []
 
 
