@@ -89,9 +89,7 @@ ALIGN_MIN_CHARS = 6
 # its character bigrams under SKETCH_ROWS permutations (two sentences whose bigram sets agree at
 # Jaccard J share a key with probability 1 − (1 − J²)⁴: 0.94 at J = 0.8, 0.18 at J = 0.3). The
 # keys held by STOCK_DF or more transcripts are learned with the boilerplate and stored beside
-# it (``BoilerplateSentence`` rows whose text is STOCK_PREFIX + key). Like a boilerplate segment,
-# a key is stock in at least ``max(STOCK_DF, DF_FRACTION × corpus)`` transcripts (until issue
-# 17's sixth pass: STOCK_DF alone, which made more ordinary sentences stock as the store grew).
+# it (``BoilerplateSentence`` rows whose text is STOCK_PREFIX + key).
 SKETCH_BANDS = 4
 SKETCH_ROWS = 2
 STOCK_DF = MIN_DF
@@ -327,8 +325,7 @@ class Kept:
 def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[str, int]]]:
     """``(corpus size, min_df, {digest: (segment key, document frequency)})`` of the segments
     that recur in at least ``max(MIN_DF, DF_FRACTION × corpus)`` transcripts, and of the sentence
-    sketch keys held by as many (at least ``STOCK_DF``; stock sentences, keyed ``STOCK_PREFIX`` +
-    key)."""
+    sketch keys held by at least ``STOCK_DF`` (stock sentences, keyed ``STOCK_PREFIX`` + key)."""
     df: Counter[str] = Counter()
     sketch_df: Counter[int] = Counter()
     n = 0
@@ -353,12 +350,8 @@ def learn_boilerplate(texts: Iterable[str]) -> tuple[int, int, dict[str, tuple[s
         if count >= threshold:
             digest = digest_of(key)
             learned[digest] = (key, count)
-    # a share of the store, like a boilerplate segment, never a fixed count: with a fixed five,
-    # a store of four writers' transcripts (247) made ordinary sentences of the copies stock and
-    # found 117 of 149 copies where each writer's part alone found 135 (issue 17, sixth pass)
-    stock_threshold = max(STOCK_DF, threshold)
     for sketch, count in sketch_df.items():
-        if count >= stock_threshold:
+        if count >= STOCK_DF:
             key = f"{STOCK_PREFIX}{sketch}"
             learned[digest_of(key)] = (key, count)
     return n, threshold, learned

