@@ -195,32 +195,30 @@ def in_thread(fn: Callable[[], Any]) -> Future[Any]:
     return future
 
 
-def held_transaction_open() -> bool:
-    """On PostgreSQL, that the held worker's session is inside its open transaction (its
-    findings written, not committed); SQLite cannot tell, the marker file has to do."""
+def held_sessions(*, idle_in_transaction: bool = False) -> int | None:
+    """On PostgreSQL, the held worker's sessions (those inside an open transaction only, when
+    asked); ``None`` on SQLite, which cannot tell (the marker file has to do)."""
     if connection.vendor != "postgresql":
-        return True
+        return None
+    state = " AND state = 'idle in transaction'" if idle_in_transaction else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND application_name = %s AND state = 'idle in transaction'",
+            f"AND application_name = %s{state}",
             [HELD_APP_NAME],
         )
         (count,) = cursor.fetchone()
-    return count == 1
+    return int(count)
+
+
+def held_transaction_open() -> bool:
+    """That the held worker's session is inside its open transaction (its findings written, not
+    committed)."""
+    return held_sessions(idle_in_transaction=True) in (None, 1)
 
 
 def held_sessions_gone() -> bool:
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND application_name = %s",
-            [HELD_APP_NAME],
-        )
-        (count,) = cursor.fetchone()
-    return count == 0
+    return held_sessions() in (None, 0)
 
 
 @pytest.mark.parametrize(
