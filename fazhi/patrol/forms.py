@@ -40,6 +40,8 @@ SETTING_LABELS = {
     "cue_score": "升级迹象分值",
     "category_score": "类别分值",
     "use_cues": "使用升级迹象",
+    "use_learned": "使用学习模型提示",
+    "learned_score": "学习模型提示分值",
     "by_phone": "按电话归并",
     "by_address": "按地址归并",
 }

@@ -4,13 +4,16 @@ change, and adopts it with the trial as its justification; others are refused.""
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from fazhi.patrol.models import Rule, RuleChange, WhatIfRun
 
 pytestmark = pytest.mark.django_db
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def test_the_legal_brigade_tries_reads_and_adopts_a_setting(scene: Any) -> None:
@@ -18,9 +21,14 @@ def test_the_legal_brigade_tries_reads_and_adopts_a_setting(scene: Any) -> None:
     client = scene.client("zhou")
     page = client.get("/rules/XS-JL-04/").content.decode()
     assert 'id="whatif-form"' in page
-    # when zhou tries a limit of 2 days
+    # when zhou tries a limit of 2 days, at 3 hours before the 3 days end (periods in days end at
+    # 24:00 Beijing time, so "now" is a warning only at some hours of the day: the test fixes the
+    # moment instead of reading the clock)
+    started = scene.measure.started_at.astimezone(BEIJING).date()
+    due = datetime.combine(started + timedelta(days=4), time(0), BEIJING)
+    as_of = (due - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
     response = client.post(
-        "/rules/XS-JL-04/whatif/", {"setting_limit": "2日", "setting_custody": "on", "as_of": ""}
+        "/rules/XS-JL-04/whatif/", {"setting_limit": "2日", "setting_custody": "on", "as_of": as_of}
     )
     # then he is taken to the trial's page: the warning would be overdue
     assert response.status_code == 302
