@@ -129,7 +129,9 @@ class Bundle:
             path = Path(raw)
             if path.is_dir():
                 kind: str | None = "csv-folder"
-            elif path.is_file():
+            elif path.is_file() or path.is_fifo():
+                # A named pipe lets an operator stream a bundle (from zcat, ssh or the
+                # generator) without a second copy on disk; JSON Lines read it front to back.
                 kind = _file_kind(path)
                 if kind is None:
                     raise SourceError(

@@ -53,6 +53,7 @@ from fazhi.intel.models import (
     BoilerplateSentence,
     BoilerplateVersion,
     TranscriptBand,
+    TranscriptPairScore,
     TranscriptSignature,
 )
 from fazhi.records import models as m
@@ -123,9 +124,13 @@ SK_MAX_DF = 50
 # (a province's 1.77 M statements, every pair verified by signing both texts again, did not
 # finish in an hour). Checking the stored signatures costs a comparison of 128 numbers per pair.
 # What the floor can lose is small: a pair at the floor's Jaccard shares a band with probability
-# 1 − (1 − 0.45⁹)¹⁴ ≈ 0.011, so the bands hardly ever proposed such a pair before; and a copy
-# whose edits pulled its Jaccard that low is found by its rare sentences (the sketch keys).
-BAND_MIN_ESTIMATE = 0.45
+# 1 − (1 − 0.55⁹)¹⁴ ≈ 0.063, so the bands seldom proposed such a pair before; a pair at the
+# bands' own LSH_THRESHOLD (0.7) estimates below 0.55 with probability ≈ 1e-4 (128 values, a
+# standard error of 0.04); and a copy whose edits pulled its Jaccard low is found by its rare
+# sentences (the sketch keys). At 0.45 (session 9) a generated county kept 188 of its 980 band
+# pairs, of which 16 were copies: about 1.9 M pairs to verify on a province; at 0.55 it keeps
+# about a quarter of them.
+BAND_MIN_ESTIMATE = 0.55
 
 _SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
 _FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
@@ -628,6 +633,9 @@ def _store(
         ids = [s.transcript_id for s in signed]
         TranscriptBand.objects.filter(transcript_id__in=ids).delete()
         TranscriptSignature.objects.filter(transcript_id__in=ids).delete()
+        # their pairs' scores no longer hold (the signature stamps would tell, but a pair that
+        # stops being a candidate would keep its stale row forever)
+        TranscriptPairScore.objects.filter(Q(a_id__in=ids) | Q(b_id__in=ids)).delete()
     now = timezone.now()
     prep = TranscriptSignature._meta.get_field("changed_at")
     stamp = prep.get_db_prep_save(now, connection)
@@ -723,13 +731,14 @@ def _clear_index() -> None:
         # PostgreSQL) instead of deleting them row by row
         tables = ", ".join(
             connection.ops.quote_name(t._meta.db_table)
-            for t in (TranscriptBand, TranscriptSignature)
+            for t in (TranscriptBand, TranscriptSignature, TranscriptPairScore)
         )
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {tables}")
         return
     TranscriptBand.objects.all().delete()
     TranscriptSignature.objects.all().delete()
+    TranscriptPairScore.objects.all().delete()
 
 
 def rebuild() -> BuildReport:
@@ -812,6 +821,7 @@ def sync_index() -> dict[str, Any]:
             chunk = vanished[start : start + _CHUNK]
             TranscriptBand.objects.filter(transcript_id__in=chunk).delete()
             TranscriptSignature.objects.filter(transcript_id__in=chunk).delete()
+            TranscriptPairScore.objects.filter(Q(a_id__in=chunk) | Q(b_id__in=chunk)).delete()
     stale -= set(vanished)
     signed = _sign_ids(sorted(stale), boilerplate)
     return {"rebuilt": False, "signed": signed, "dropped": len(vanished)}
@@ -1061,15 +1071,98 @@ def verify(
     """The candidate pairs that hold: different persons, exact Jaccard ≥ ``min_jaccard`` or
     (when ``min_alignment`` > 0) sentence alignment ≥ ``min_alignment``.
 
+    A pair scored before from the signatures both transcripts have now is decided from its
+    stored scores (``TranscriptPairScore``); only the pairs that hold are read and signed again
+    (for their shared passages and the persons, who may have changed without the text). New
+    pairs, re-signed ones, and pairs whose alignment the thresholds now need are scored, and
+    their scores stored.
+
     In batches of ``VERIFY_BATCH`` pairs: the texts and signatures of every candidate at once
     grew past 10 GB on a province (1.77 M transcripts); a transcript in pairs of two batches is
     read and signed twice instead."""
-    ordered = sorted(pairs)
+    ordered = sorted(set(pairs))
+    stored = stored_scores(ordered, boilerplate.version)
+    scoring: list[tuple[str, str]] = []
+    holding: list[tuple[str, str]] = []
+    for pair in ordered:
+        score = stored.get(pair)
+        if score is None:
+            scoring.append(pair)
+            continue
+        j, al = score
+        if j < min_jaccard and min_alignment > 0 and al is None:
+            scoring.append(pair)
+        elif verdict(j, al or 0.0, min_jaccard, min_alignment) is not None:
+            holding.append(pair)
     out: list[Pair] = []
-    for start in range(0, len(ordered), VERIFY_BATCH):
-        out += _verify_batch(ordered[start : start + VERIFY_BATCH], boilerplate, min_jaccard,
-                             min_alignment, with_officers)  # fmt: skip
+    for todo, store in ((scoring, True), (holding, False)):
+        for start in range(0, len(todo), VERIFY_BATCH):
+            out += _verify_batch(todo[start : start + VERIFY_BATCH], boilerplate, min_jaccard,
+                                 min_alignment, with_officers, store=store)  # fmt: skip
+    return sorted(out, key=lambda p: (p.a.id, p.b.id))
+
+
+# Above this many pairs the stored scores are read in one pass rather than by their first ids.
+_WHOLE_SCAN = 50_000
+
+
+def stored_scores(
+    pairs: Sequence[tuple[str, str]], version: str
+) -> dict[tuple[str, str], tuple[float, float | None]]:
+    """``{pair: (jaccard, alignment or None)}`` of the ``pairs`` whose stored score was computed
+    under ``version`` from the signatures both transcripts have now."""
+    if not pairs:
+        return {}
+    wanted = set(pairs)
+    rows = TranscriptPairScore.objects.filter(version=version).values_list(
+        "a_id", "b_id", "a_signed_at", "b_signed_at", "jaccard", "alignment"
+    )
+    if len(wanted) > _WHOLE_SCAN:
+        found = [r for r in rows.iterator(10_000) if (r[0], r[1]) in wanted]
+    else:
+        firsts = sorted({a for a, _ in wanted})
+        found = []
+        for start in range(0, len(firsts), _CHUNK):
+            found += [r for r in rows.filter(a_id__in=firsts[start : start + _CHUNK])
+                      if (r[0], r[1]) in wanted]  # fmt: skip
+    signed_at = _signed_at({t for r in found for t in r[:2]})
+    return {
+        (a, b): (j, al)
+        for a, b, a_at, b_at, j, al in found
+        if signed_at.get(a) == a_at and signed_at.get(b) == b_at
+    }
+
+
+def _signed_at(ids: Iterable[str]) -> dict[str, datetime]:
+    wanted = sorted(ids)
+    out: dict[str, datetime] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        out.update(
+            TranscriptSignature.objects.filter(
+                transcript_id__in=wanted[start : start + _CHUNK]
+            ).values_list("transcript_id", "changed_at")
+        )
     return out
+
+
+def _store_scores(scores: list[tuple[str, str, float, float | None]], version: str) -> None:
+    """Store the scores of pairs just computed, stamped with both signatures' times."""
+    if not scores:
+        return
+    signed_at = _signed_at({t for a, b, _, _ in scores for t in (a, b)})
+    rows = [
+        TranscriptPairScore(a_id=a, b_id=b, version=version, a_signed_at=signed_at[a],
+                            b_signed_at=signed_at[b], jaccard=j, alignment=al)
+        for a, b, j, al in scores
+        if a in signed_at and b in signed_at
+    ]  # fmt: skip
+    TranscriptPairScore.objects.bulk_create(
+        rows,
+        batch_size=_CHUNK,
+        update_conflicts=True,
+        unique_fields=["a", "b"],
+        update_fields=["version", "a_signed_at", "b_signed_at", "jaccard", "alignment"],
+    )
 
 
 def _verify_batch(
@@ -1078,6 +1171,8 @@ def _verify_batch(
     min_jaccard: float,
     min_alignment: float,
     with_officers: bool,
+    *,
+    store: bool = True,
 ) -> list[Pair]:
     infos = _infos((t for pair in pairs for t in pair), with_officers)
     signed: dict[str, Signed] = {}
@@ -1088,6 +1183,7 @@ def _verify_batch(
         return signed[info.id]
 
     out: list[Pair] = []
+    scores: list[tuple[str, str, float, float | None]] = []
     for a_id, b_id in pairs:
         a, b = infos.get(a_id), infos.get(b_id)
         if a is None or b is None or not different_persons(a, b):
@@ -1097,10 +1193,13 @@ def _verify_batch(
             continue
         j = jaccard(sa.hashes, sb.hashes)
         # the alignment costs a sentence-by-sentence comparison: only when it can decide
-        al = alignment(sa, sb, boilerplate.stock) if min_alignment > 0 and j < min_jaccard else 0.0
-        score = verdict(j, al, min_jaccard, min_alignment)
+        al = alignment(sa, sb, boilerplate.stock) if min_alignment > 0 and j < min_jaccard else None
+        scores.append((a_id, b_id, j, al))
+        score = verdict(j, al or 0.0, min_jaccard, min_alignment)
         if score is not None:
             out.append(Pair(a, b, round(score, 4), shared_passages(sa.kept, sb.kept)))
+    if store:
+        _store_scores(scores, boilerplate.version)
     return out
 
 

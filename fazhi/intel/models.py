@@ -6,6 +6,8 @@
   the boilerplate removed, under the boilerplate version it was computed with.
 - ``TranscriptBand``: the LSH bands of each signature (band number, hash of the band's rows),
   indexed so that the candidates of a new transcript are one indexed look-up.
+- ``TranscriptPairScore``: the scores of a candidate pair, kept while both signatures are the
+  ones it was scored with, so that a full run verifies only new and changed pairs.
 
 Transcripts are referenced without a database constraint: imports delete records with plain SQL,
 and an index row whose transcript vanished is simply dropped at the next synchronisation.
@@ -99,3 +101,34 @@ class TranscriptBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transcript_id} #{self.band}"
+
+
+class TranscriptPairScore(models.Model):
+    """The similarity of one candidate pair, as last computed from both signatures. A full
+    ZN-BL-01 run verifies every candidate pair by signing both texts again (a province's half a
+    million candidate pairs are most of its daily patrol); a pair whose two signatures are the
+    ones it was scored with keeps its score, whatever thresholds the rule is run with: the
+    alignment is stored when it was computed, and a threshold that needs it recomputes it."""
+
+    a = models.ForeignKey(
+        records.Transcript, models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name="笔录甲",
+    )  # fmt: skip
+    b = models.ForeignKey(
+        records.Transcript, models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name="笔录乙",
+    )  # fmt: skip
+    version = models.CharField("套话版本", max_length=16)
+    # the two signatures' changed_at when scored: a re-signed transcript no longer matches
+    a_signed_at = models.DateTimeField("笔录甲指纹时间")
+    b_signed_at = models.DateTimeField("笔录乙指纹时间")
+    jaccard = models.FloatField("相似度")
+    alignment = models.FloatField("逐句对齐比例", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "笔录相似度"
+        constraints = [models.UniqueConstraint(fields=["a", "b"], name="uniq_pair_score")]
+        indexes = [models.Index(fields=["b"], name="intel_pair_score_b")]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} ~ {self.b_id}"

@@ -66,6 +66,28 @@ def test_a_gzipped_bundle_imports_like_the_plain_one(clean, tmp_path) -> None:
 
 
 @pytest.mark.django_db
+def test_a_bundle_streamed_through_a_named_pipe_imports_like_the_file(clean, tmp_path) -> None:
+    import os
+    import threading
+
+    # given the example gzip-compressed, and a named pipe that a writer (zcat, ssh, the
+    # generator) fills only once the import opens it
+    data = write_jsonl(tmp_path / "clean.jsonl.gz", clean).read_bytes()
+    pipe = tmp_path / "stream.jsonl.gz"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_bytes, args=(data,), daemon=True)
+    writer.start()
+    # when the pipe is imported
+    try:
+        report = import_bundle([pipe])
+    finally:
+        writer.join(timeout=30)
+    # then it is read in full, front to back, as the file is
+    assert report.ok
+    assert sum(report.created.values()) == 48
+
+
+@pytest.mark.django_db
 def test_a_csv_folder_gives_the_same_store_as_json_lines(clean, tmp_path) -> None:
     # given the example as one CSV file per type (lists ;-separated, null as empty cell)
     folder = write_csv_folder(tmp_path / "csv", clean)

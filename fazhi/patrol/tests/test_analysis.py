@@ -16,7 +16,7 @@ import pytest
 from fazhi.accounts.models import Role
 from fazhi.accounts.services import provision_user, system_user
 from fazhi.intel import duplicates
-from fazhi.intel.models import BoilerplateVersion, TranscriptSignature
+from fazhi.intel.models import BoilerplateVersion, TranscriptPairScore, TranscriptSignature
 from fazhi.patrol.services import run_patrol
 from fazhi.patrol.tests.conftest import (
     AS_OF,
@@ -425,9 +425,9 @@ def test_bl01_pairs_verified_one_batch_at_a_time_find_the_same(
     verified: list[int] = []
     batch = duplicates._verify_batch
 
-    def counted(pairs: list[tuple[str, str]], *rest: Any) -> list[duplicates.Pair]:
+    def counted(pairs: list[tuple[str, str]], *rest: Any, **kw: Any) -> list[duplicates.Pair]:
         verified.append(len(pairs))
-        return batch(pairs, *rest)
+        return batch(pairs, *rest, **kw)
 
     monkeypatch.setattr(duplicates, "_verify_batch", counted)
     # when the ZN rules run
@@ -437,6 +437,93 @@ def test_bl01_pairs_verified_one_batch_at_a_time_find_the_same(
     assert verified == [1, 1, 1]
     assert keys(findings) == {("ZN-BL-01", "transcript", tid) for tid in ("T-W1", "T-W2", "T-W3")}
     assert all(f["score"] >= 0.8 for f in findings)
+
+
+def _three_copies(clean_records: Records) -> Records:
+    records = _witness_transcripts(clean_records)
+    add(records, person("W-3", "C-OK", name="吴某", role="证人",
+                        id_number=id_number("1993-07-08"), birth_date="1993-07-08"))  # fmt: skip
+    third = HEADER.format(name="吴某") + NARRATIVE.format(colleague="小王")
+    add(records, transcript("T-W3", t("2026-09-04 17:00"), t("2026-09-04 18:00"),
+                            person_id="W-3", kind="询问", text=third))  # fmt: skip
+    return records
+
+
+def _count_batches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[str, str], bool]]:
+    """The pairs ``_verify_batch`` is given, each with whether its scores are to be stored
+    (scored afresh) or not (decided from stored scores, signed again for its passages)."""
+    seen: list[tuple[tuple[str, str], bool]] = []
+    batch = duplicates._verify_batch
+
+    def counted(pairs: list[tuple[str, str]], *rest: Any, store: bool = True) -> Any:
+        seen.extend((pair, store) for pair in pairs)
+        return batch(pairs, *rest, store=store)
+
+    monkeypatch.setattr(duplicates, "_verify_batch", counted)
+    return seen
+
+
+def test_bl01_a_second_full_run_decides_from_stored_scores(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given three copies of one statement, patrolled once: their three pairs scored and stored
+    first = zn(_three_copies(clean_records))
+    assert TranscriptPairScore.objects.count() == 3
+    seen = _count_batches(monkeypatch)
+    # when the ZN rules run again over the whole store, nothing having changed
+    again = patrol_store(AS_OF, codes=ZN)
+    # then no pair is scored afresh: the three that hold are read again only for their
+    # passages, and the findings are the first run's
+    assert sorted(seen) == [(("T-W1", "T-W2"), False), (("T-W1", "T-W3"), False),
+                            (("T-W2", "T-W3"), False)]  # fmt: skip
+    assert keys(again) == keys(first)
+    assert [f["score"] for f in again] == [f["score"] for f in first]
+
+
+def test_bl01_an_edited_transcript_is_scored_again(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from fazhi.records.models import Transcript
+
+    # given three copies patrolled once, and then the third rewritten into a statement of its
+    # own (an import replaced it)
+    zn(_three_copies(clean_records))
+    Transcript.objects.filter(pk="T-W3").update(
+        text=HEADER.format(name="吴某") + "问：你看到了什么？\n答：我那天在外地出差，"
+        "什么都没有看到，是听邻居说的，具体情况不清楚，也不认识打架的两个人。\n",
+        changed_at=timezone.now(),
+    )
+    seen = _count_batches(monkeypatch)
+    # when the ZN rules run again over the whole store
+    findings = patrol_store(AS_OF, codes=ZN)
+    # then the untouched pair is decided from its stored score, a pair of the rewritten
+    # statement that is still a candidate is scored afresh, and only the two copies are found
+    assert (("T-W1", "T-W2"), False) in seen
+    assert all(store for pair, store in seen if "T-W3" in pair)
+    assert keys(findings) == {("ZN-BL-01", "transcript", tid) for tid in ("T-W1", "T-W2")}
+    assert not TranscriptPairScore.objects.filter(b_id="T-W3", jaccard__gte=0.6).exists()
+
+
+def test_bl01_a_stored_pair_needing_its_alignment_is_scored_again(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given three copies patrolled once with the alignment off: their pairs stored with a
+    # Jaccard and no alignment
+    zn(_three_copies(clean_records))
+    assert set(TranscriptPairScore.objects.values_list("alignment", flat=True)) == {None}
+    boilerplate = duplicates.current_boilerplate()
+    assert boilerplate is not None
+    pairs = [("T-W1", "T-W2"), ("T-W1", "T-W3"), ("T-W2", "T-W3")]
+    seen = _count_batches(monkeypatch)
+    # when the pairs are verified with a Jaccard threshold above every pair's and the alignment
+    # on (a pack's settings, or a what-if)
+    held = duplicates.verify(pairs, boilerplate, min_jaccard=0.99, min_alignment=0.35)
+    # then every pair is scored again for its alignment, and the alignment stored
+    assert sorted(seen) == [(p, True) for p in pairs]
+    assert len(held) == 3
+    assert None not in set(TranscriptPairScore.objects.values_list("alignment", flat=True))
 
 
 def test_bl01_a_band_shared_by_chance_is_no_candidate(clean_records: Records) -> None:
