@@ -526,6 +526,25 @@ def test_bl01_a_stored_pair_needing_its_alignment_is_scored_again(
     assert None not in set(TranscriptPairScore.objects.values_list("alignment", flat=True))
 
 
+def test_bl01_index_state_counts_what_is_to_be_signed(clean_records: Records) -> None:
+    from django.utils import timezone
+
+    from fazhi.records.models import Transcript
+
+    # given three statements indexed under the learned boilerplate
+    load_records(_three_copies(clean_records))
+    duplicates.rebuild()
+    assert duplicates.index_state() == duplicates.IndexState(learn=False, stale=0)
+    # when one is changed by an import after it was signed, and another's signature is lost
+    Transcript.objects.filter(pk="T-W3").update(changed_at=timezone.now())
+    TranscriptSignature.objects.filter(transcript_id="T-W2").delete()
+    # then both are counted as to be signed, and they are the ones the signing parts sign
+    assert duplicates.index_state() == duplicates.IndexState(learn=False, stale=2)
+    boilerplate = duplicates.current_boilerplate()
+    assert boilerplate is not None
+    assert duplicates.stale_ids(boilerplate) == {"T-W2", "T-W3"}
+
+
 def test_bl01_a_band_shared_by_chance_is_no_candidate(clean_records: Records) -> None:
     from fazhi.intel import duplicates
     from fazhi.intel.models import TranscriptBand, TranscriptSignature
