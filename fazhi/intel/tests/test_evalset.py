@@ -46,9 +46,18 @@ BL01_RECALL = {"dev": 0.78, "held": 0.86}
 RETYPED_RECALL = 0.76
 
 
-def _needs(split: str) -> None:
-    if split == "held" and not quality.has_heldout():
-        pytest.skip("no texts in evalset/heldout/ yet")
+def _needs(split: str, kind: str) -> None:
+    """Skip a held-out check when ``evalset/heldout/`` has no file of ``kind``: a floor measured
+    on no texts would pass (or fail) for nothing. Since the seventh pass the folder holds only
+    its README (the fifth writer is development) until a sixth writer's files arrive."""
+    if split != "held":
+        return
+    rows = quality.transcripts() if kind == "transcripts" else quality.incidents()
+    if not any(row["split"] == "held" for row in rows):
+        pytest.skip(
+            f"held-out not measured: no {kind} in evalset/heldout/ (the fifth writer's set is "
+            "development since the seventh pass; a sixth writer's is measured once by main's owner)"
+        )
 
 
 def test_the_set_is_large_varied_and_well_labelled() -> None:
@@ -69,7 +78,7 @@ def test_the_set_is_large_varied_and_well_labelled() -> None:
 def test_bl01_floors(split: str) -> None:
     # at the pack's settings (Jaccard 0.6 or alignment 0.35, stock sentences never matched), and
     # no statement of another witness of the same event taken for a copy
-    _needs(split)
+    _needs(split, "transcripts")
     report = quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment())
     counts = report.by_split[split]
     assert counts.precision >= 0.95, (split, counts.row())
@@ -92,7 +101,7 @@ def test_bl01_finds_copies_retyped_with_other_punctuation(kind: str) -> None:
 
 @pytest.mark.parametrize(("rule", "split"), sorted(CUE_FLOORS))
 def test_cue_rule_floors(rule: str, split: str) -> None:
-    _needs(split)
+    _needs(split, "incidents")
     report = quality.evaluate_cues()
     counts = report.by_rule[rule][split]
     p_floor, r_floor = CUE_FLOORS[(rule, split)]
@@ -122,7 +131,7 @@ HELD_NON_FACTUAL = {"negated": 5, "enquiry": 6, "prevention": 1, "hypothetical":
 
 
 def test_held_out_non_factual_mentions_stay_as_few_as_measured() -> None:
-    _needs("held")
+    _needs("held", "incidents")
     report = quality.evaluate_cues()
     for status, most in HELD_NON_FACTUAL.items():
         flagged, total = report.by_status[status]["held"]
@@ -249,10 +258,37 @@ def test_each_development_file_has_its_writer_and_names_are_per_writer(
 def test_the_writers_of_the_development_set_are_the_readme_s() -> None:
     # every development file is attributed (a new file without a writer would be its own)
     rows = quality.transcripts() + quality.incidents()
-    assert {row["writer"] for row in rows if row["split"] == "dev"} == {"w1", "w2", "w3", "w4"}
+    writers = {row["writer"] for row in rows if row["split"] == "dev"}
+    assert writers == {"w1", "w2", "w3", "w4", "w5"}
     # and the held-out part is its own writer, whoever wrote it
     assert {row["writer"] for row in rows if row["split"] != "dev"} <= {"held"}
     report = quality.evaluate_cues()
     for rule in ("ZN-JF-02", "ZN-JQ-01"):
         per_writer = report.by_writer[rule]
         assert sum(c.tp for c in per_writer.values()) == report.by_rule[rule]["all"].tp
+
+
+def test_held_out_checks_skip_saying_why_when_the_part_has_no_texts_of_their_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a held-out folder with transcripts but no incidents
+    _write_set(tmp_path, "transcripts_1.jsonl", [_doc("T-001", "甲", "F1", "答：我不知道。")])
+    _write_set(tmp_path / quality.HELDOUT, "transcripts_1.jsonl", [
+        _doc("HT-001", "乙", "F1", COPIED),
+    ])  # fmt: skip
+    _write_set(
+        tmp_path,
+        "incidents_1.jsonl",
+        [{"id": "J-001", "text": "手机被偷。", "labels": {"theft": "factual"}}],
+    )
+    monkeypatch.setattr(quality, "EVALSET", tmp_path)
+    # then a held-out cue floor is skipped, not scored on no incidents, and says why
+    with pytest.raises(pytest.skip.Exception, match="held-out not measured: no incidents"):
+        _needs("held", "incidents")
+    # and the copy floor is measured (there are held-out transcripts), as is development
+    _needs("held", "transcripts")
+    _needs("dev", "incidents")
+    # and without the folder at all both are skipped
+    monkeypatch.setattr(quality, "HELDOUT", "nowhere")
+    with pytest.raises(pytest.skip.Exception, match="no transcripts in evalset/heldout/"):
+        _needs("held", "transcripts")
