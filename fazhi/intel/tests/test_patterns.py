@@ -643,6 +643,16 @@ def test_a_fold_file_of_unequal_halves_stops_with_a_message(
          "self_harm", "denial"),
         # … the officer quotes the claim to judge it (经核实，报警人所称…)
         ("经核实，报警人所称“被人砍伤”系其自己摔倒所致。", "offence", "assault", "denial"),
+        # a check's verdict names what it rules out: the offence word in it is negated too
+        ("店主称货架上少了两瓶酒，经查系店员自己记错了账，非盗窃。", "offence", "theft",
+         "negated"),
+        ("报警人称被网店骗了，经了解系快递延误，商家已退款，不属于诈骗。", "offence", "fraud",
+         "negated"),
+        ("邻居称李某有精神病，经向医院核实，李某从未有过精神病诊断。", "escalation",
+         "mental_illness", "negated"),
+        # a routine visit to patients' families is prevention
+        ("社区民警走访辖区精神分裂症患者家庭，叮嘱家属督促服药，防止病情复发。", "escalation",
+         "mental_illness", "prevention"),
         # a fraud tried and failed: nothing lost or paid, seen through, stopped
         ("老人称接到冒充儿子的电话要钱，到银行汇款时被柜员拦下，没转成。", "offence", "fraud",
          "negated"),
@@ -674,6 +684,11 @@ def test_seventh_pass_reports_corrected_by_a_check_and_failed_frauds(
         ("经核实，张某盗窃邻居电瓶车一辆，车已找到。", "offence", "theft"),
         # a fraud that happened, then the money stopped: still a fraud
         ("报警人称被冒充客服的人骗走三千元，民警指导其联系银行。", "offence", "fraud"),
+        # 非 inside a word is no negator
+        ("报警人称被人非法拘禁在出租屋内两天。", "offence", "other"),
+        ("男子非要打他，被路人拉开前已打了两拳。", "offence", "assault"),
+        # an illness that broke out for want of the medicine stays a fact
+        ("其子患精神分裂症，近一周未按时服药，今日发病砸东西。", "escalation", "mental_illness"),
         # nothing lost in a break-in is a theft tried, not a fraud failed
         ("报警人称家门被撬，屋内被翻乱，暂无损失。", "offence", "theft"),
     ],
