@@ -483,7 +483,10 @@ def _asked_if(before: str, scope: Scope) -> bool:
     if at < 0:
         return False
     rest = before[at:]
-    return any(m in rest for m in conditions) and not any(m in rest for m in scope.reported)
+    first = min((i for m in conditions if (i := rest.find(m)) >= 0), default=-1)
+    # reported speech before the condition reports a threat that was made ("咨询：丈夫说如果她
+    # 敢回娘家就弄死她"); after it, the speech is supposed too ("咨询：如果有人在网上说要轻生")
+    return first >= 0 and not any(m in rest[:first] for m in scope.reported)
 
 
 def _examined(before: str, scope: Scope) -> bool:

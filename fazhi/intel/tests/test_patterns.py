@@ -388,6 +388,17 @@ def test_a_report_not_corrected_later_stays_a_fact(
         ("女子来电咨询：要是前夫拿着菜刀堵门，她报警后民警多久能到", "escalation", "weapon", True),
         # … but a threat that was made and is reported inside the question stays a fact
         ("女子咨询：丈夫说如果她敢回娘家就弄死她，该怎么办？", "escalation", "threat", False),
+        # seventh pass: a condition first, then someone's words, both supposed …
+        ("市民咨询：要是邻居在群里说要放火烧他家，他能不能先报警？", "escalation", "threat", True),
+        # … what is only heard of, asked about, is supposed …
+        ("老人来所咨询：听说最近有人冒充医保局打电话，接到了该怎么办。", "offence", "fraud", True),
+        # … as is a condition asked straight after 想知道 or 询问
+        (
+            "女子称想知道要是前男友拿刀上门，她用防狼喷雾算不算正当防卫。",
+            "escalation",
+            "weapon",
+            True,
+        ),
         # … and a condition outside any question is how threats are made
         ("男子扬言要是拿不到工钱就砍死老板。", "escalation", "threat", False),
     ],
