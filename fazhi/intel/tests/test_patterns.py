@@ -664,6 +664,11 @@ def test_a_fold_file_of_unequal_halves_stops_with_a_message(
         # a routine visit to patients' families is prevention
         ("社区民警走访辖区精神分裂症患者家庭，叮嘱家属督促服药，防止病情复发。", "escalation",
          "mental_illness", "prevention"),
+        # an offence after a condition in its own clause is supposed
+        ("店主称要是明天那伙人还来店门口堵门，他就直接报警。", "offence", "other",
+         "hypothetical"),
+        ("女孩称周末去见网友，要是对方动手动脚，她会马上报警。", "offence", "sexual",
+         "hypothetical"),
         # a fraud tried and failed: nothing lost or paid, seen through, stopped
         ("老人称接到冒充儿子的电话要钱，到银行汇款时被柜员拦下，没转成。", "offence", "fraud",
          "negated"),
@@ -695,6 +700,8 @@ def test_seventh_pass_reports_corrected_by_a_check_and_failed_frauds(
         ("经核实，张某盗窃邻居电瓶车一辆，车已找到。", "offence", "theft"),
         # a fraud that happened, then the money stopped: still a fraud
         ("报警人称被冒充客服的人骗走三千元，民警指导其联系银行。", "offence", "fraud"),
+        # a condition makes a threat, not a supposition, for the danger rule
+        ("男子扬言如果拿不到钱就拿刀砍了老板。", "escalation", "threat"),
         # 非 inside a word is no negator
         ("报警人称被人非法拘禁在出租屋内两天。", "offence", "other"),
         ("男子非要打他，被路人拉开前已打了两拳。", "offence", "assault"),
