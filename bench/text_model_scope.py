@@ -2,11 +2,12 @@
 
     nice -n 19 .venv/bin/python bench/text_model_scope.py
 
-Sixth pass of issue 17 (docs/benchmarks.md, "Text intelligence, sixth pass"). For each of the
-four development writers, the character-gram logistic regression of ``text_model.py`` is trained
-on the other three writers' incident texts and scored on the one left out. Everything lexical —
-the lexicon's cues and its scope model — is taken **blind** for the writer left out: the lexicon
-files as they were before that writer was read (``text_eval.SNAPSHOTS``). Variants:
+Sixth pass of issue 17 (docs/benchmarks.md, "Text intelligence, sixth pass"; five writers since
+the seventh pass). For each development writer, the character-gram logistic regression of
+``text_model.py`` is trained on the other writers' incident texts and scored on the one left
+out. Everything lexical — the lexicon's cues and its scope model — is taken **blind** for the
+writer left out: the lexicon files as they were before that writer was read
+(``text_eval.SNAPSHOTS``). Variants:
 
 (a) ``scoped``: the model sees only the clauses the scope model leaves factual: a clause is
     dropped when it holds a negator, when a blind lexicon cue in it is non-factual, or when

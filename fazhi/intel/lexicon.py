@@ -428,10 +428,16 @@ def context_of(
     c_low, c_high = _bounds(text, start, end, _CLAUSE_END)
     s_low, s_high = _bounds(text, start, end, _SENTENCE_END)
     found = _found_by_officer(text[s_low:start], loaded)
-    # what follows the cue's sentence corrects it only when the cue is reported speech (称, 怀疑
-    # …, not the officer's own finding) and nothing later confirms it (属实, 证实 …)
-    later = text[s_high:]
+    # what follows a check corrects the cue only when the cue is reported speech (称, 怀疑 …, not
+    # the officer's own finding) and nothing later confirms it (属实, 证实 …). The check may come
+    # in a later clause of the cue's own sentence: a dispatcher types the report, the visit and
+    # its result with commas ("报警人称被人打了，民警到场后对方称只是推了一下，没打")
+    later = text[c_high:]
     checked = min((at for m in loaded.follow_up if (at := later.find(m)) >= 0), default=-1)
+    if _examined(text[s_low:start], loaded):
+        # the check comes first and quotes the claim to judge it ("经核实，报警人所称“被人砍伤”
+        # 系其自己摔倒"): what follows the cue is the check's result
+        later, checked = text[end:], 0
     reported = (
         checked >= 0
         and not found
@@ -477,7 +483,17 @@ def _asked_if(before: str, scope: Scope) -> bool:
     if at < 0:
         return False
     rest = before[at:]
-    return any(m in rest for m in conditions) and not any(m in rest for m in scope.reported)
+    first = min((i for m in conditions if (i := rest.find(m)) >= 0), default=-1)
+    # reported speech before the condition reports a threat that was made ("咨询：丈夫说如果她
+    # 敢回娘家就弄死她"); after it, the speech is supposed too ("咨询：如果有人在网上说要轻生")
+    return first >= 0 and not any(m in rest[:first] for m in scope.reported)
+
+
+def _examined(before: str, scope: Scope) -> bool:
+    """A finding marker (经核实 …) and then reported speech (所称, 称 …) precede the cue in its
+    sentence: the officer quotes what someone claimed in order to judge it."""
+    at = max((before.rfind(marker) for marker in scope.findings), default=-1)
+    return at >= 0 and any(marker in before[at:] for marker in scope.reported)
 
 
 def _found_by_officer(before: str, scope: Scope) -> bool:
@@ -564,12 +580,25 @@ def _denied_later(text: str, cue: Cue, found: list[Cue]) -> bool:
     无报复想法". Only the same word: another word negated later ("男方持刀，女方未持刀") is a
     different fact."""
     s_low, s_high = _bounds(text, cue.start, cue.end, _SENTENCE_END)
-    if not any(marker in text[s_low : cue.start] for marker in load_scope().reported):
+    scope = load_scope()
+    if not any(marker in text[s_low : cue.start] for marker in scope.reported):
         return False
-    return any(
+    if any(
         other.negated and other.term == cue.term and cue.end <= other.start < s_high
         for other in found
-    )
+    ):
+        return True
+    # a check after the report (民警到场后, 经核实 …) that finds no such thing, said in other
+    # words of the same class: "称有人要跳楼，民警联系到本人，无轻生意图", "称有学生要打群架，民警
+    # 到场后未发现打架情况" — unless something later confirms the report
+    if any(marker in text[cue.end :] for marker in scope.confirmed):
+        return False
+    examined = _examined(text[s_low : cue.start], scope)
+    return any(
+        other.negated and other.subcategory == cue.subcategory and cue.end <= other.start < s_high
+        and (examined or any(m in text[cue.end : other.start] for m in scope.follow_up))
+        for other in found
+    )  # fmt: skip
 
 
 def positive_cues(text: str, category: str) -> list[Cue]:

@@ -2,20 +2,20 @@
 
 The split is by folder (evalset/README.md "Split"): every file directly in ``evalset/`` is
 development, every file in ``evalset/heldout/`` held-out. The development floors are what the rules
-reach today (docs/benchmarks.md, "Text intelligence, sixth pass", gives the figures and the
+reach today (docs/benchmarks.md, "Text intelligence, seventh pass", gives the figures and the
 command); a change that makes a rule worse on text nobody here generated fails this test. The
-development part holds four writers' sets since the sixth pass (the second, third and fourth were
-each the held-out part, measured once, then spent). The cue rules' figures include the learned
+development part holds five writers' sets since the seventh pass (the second to fifth were each
+the held-out part, measured once, then spent). The cue rules' figures include the learned
 suggestion (``fazhi.intel.learned``), which was trained on these very texts: on development it is
 in-sample, and only leave-one-writer-out (``bench/text_model_scope.py``) and the next blind set
 say what it does for a new writer. Development figures are figures after reading the
 errors: what a writer nobody has read gets is the held-out measurement and, without spending a
 blind set, ``bench/text_eval.py --writers`` (each writer before it was read).
 
-The held-out folder holds the fifth writer's set (410 incidents, 54 transcripts), measured once
-on 2026-12-07 after the sixth pass (lexicon and learned model); the held-out floors below are
-that measurement (docs/benchmarks.md, "The fifth writer's set, measured once"). Tests of the
-held-out split are skipped while the folder holds no texts.
+Since the seventh pass ``evalset/heldout/`` holds only its README: the held-out figures read as
+not measured and the held-out checks below skip, saying why, until a sixth writer's files are
+dropped in and measured once. The held-out floors stay the fifth writer's one measurement (after
+the sixth pass) until main's owner sets them for the sixth.
 """
 
 from __future__ import annotations
@@ -29,26 +29,40 @@ from fazhi.intel import quality
 
 # (rule, split) -> (precision floor, recall floor)
 CUE_FLOORS = {
+    # five writers since the seventh pass: JF-02 0.953/0.984, JQ-01 0.941/0.981 (the JQ-01
+    # recall floor was 0.99 on four writers: the fifth writer's offences are the least found,
+    # 166 of 173 in-sample, and two of the first writer's texts label a fraud stopped before any
+    # money moved a fact, where three later writers label it negated)
     ("ZN-JF-02", "dev"): (0.95, 0.98),
-    ("ZN-JQ-01", "dev"): (0.94, 0.99),
+    ("ZN-JQ-01", "dev"): (0.94, 0.98),
     # the fifth writer's set, measured once (0.829/0.911 and 0.812/0.827; the fourth writer's,
-    # before the sixth pass: 0.866/0.764 and 0.831/0.684)
+    # before the sixth pass: 0.866/0.764 and 0.831/0.684); skipped while heldout/ is empty
     ("ZN-JF-02", "held"): (0.82, 0.91),
     ("ZN-JQ-01", "held"): (0.81, 0.82),
 }
 # split -> recall floor of ZN-BL-01 (precision floor 0.95 on every split listed); the development
-# store holds four writers' transcripts since the sixth pass: 117 of 149 copies (a writer's own
-# idioms recur in its other statements, and in five transcripts a sentence is stock; each
-# writer's part alone found 135); held: the fifth writer's set measured once, 33 of 38 copies
-# (0.868; the fourth writer's had given 38 of 43)
-BL01_RECALL = {"dev": 0.78, "held": 0.86}
-# development copies retyped (commas throughout: 114 of 149; cut at every comma: 115)
-RETYPED_RECALL = 0.76
+# store holds five writers' transcripts since the seventh pass: 136 of 187 copies (the four-writer
+# store found 117 of 149, the fifth writer's part alone 33 of 38; the floor was 0.78: with stock
+# sentences a fixed five transcripts, the larger the store the more of a copy's ordinary
+# sentences are stock — docs/benchmarks.md, sixth pass); held: the fifth writer's set measured
+# once, 33 of 38 copies (0.868), skipped while heldout/ is empty
+BL01_RECALL = {"dev": 0.72, "held": 0.86}
+# development copies retyped (commas throughout: 132 of 187; cut at every comma: 132)
+RETYPED_RECALL = 0.70
 
 
-def _needs(split: str) -> None:
-    if split == "held" and not quality.has_heldout():
-        pytest.skip("no texts in evalset/heldout/ yet")
+def _needs(split: str, kind: str) -> None:
+    """Skip a held-out check when ``evalset/heldout/`` has no file of ``kind``: a floor measured
+    on no texts would pass (or fail) for nothing. Since the seventh pass the folder holds only
+    its README (the fifth writer is development) until a sixth writer's files arrive."""
+    if split != "held":
+        return
+    rows = quality.transcripts() if kind == "transcripts" else quality.incidents()
+    if not any(row["split"] == "held" for row in rows):
+        pytest.skip(
+            f"held-out not measured: no {kind} in evalset/heldout/ (the fifth writer's set is "
+            "development since the seventh pass; a sixth writer's is measured once by main's owner)"
+        )
 
 
 def test_the_set_is_large_varied_and_well_labelled() -> None:
@@ -69,7 +83,7 @@ def test_the_set_is_large_varied_and_well_labelled() -> None:
 def test_bl01_floors(split: str) -> None:
     # at the pack's settings (Jaccard 0.6 or alignment 0.35, stock sentences never matched), and
     # no statement of another witness of the same event taken for a copy
-    _needs(split)
+    _needs(split, "transcripts")
     report = quality.evaluate_duplicates(quality.default_threshold(), quality.default_alignment())
     counts = report.by_split[split]
     assert counts.precision >= 0.95, (split, counts.row())
@@ -92,7 +106,7 @@ def test_bl01_finds_copies_retyped_with_other_punctuation(kind: str) -> None:
 
 @pytest.mark.parametrize(("rule", "split"), sorted(CUE_FLOORS))
 def test_cue_rule_floors(rule: str, split: str) -> None:
-    _needs(split)
+    _needs(split, "incidents")
     report = quality.evaluate_cues()
     counts = report.by_rule[rule][split]
     p_floor, r_floor = CUE_FLOORS[(rule, split)]
@@ -101,10 +115,10 @@ def test_cue_rule_floors(rule: str, split: str) -> None:
 
 
 # status -> the most development mentions of it that may be taken for facts (as measured in the
-# sixth pass, with the fourth writer's set folded in: 4 of 117, 5 of 53, 3 of 68, 6 of 46, 13 of
-# 90, 7 of 68; before the pass, on the same set: 9, 8, 5, 6, 19, 10)
-DEV_NON_FACTUAL = {"negated": 4, "enquiry": 5, "prevention": 3, "hypothetical": 6, "belief": 13,
-                   "denial": 7}  # fmt: skip
+# seventh pass, with the fifth writer's set folded in: 6 of 155, 5 of 68, 1 of 82, 8 of 60, 13 of
+# 119, 13 of 101; before the pass, on the same set: 9, 11, 4, 10, 24, 22)
+DEV_NON_FACTUAL = {"negated": 6, "enquiry": 5, "prevention": 1, "hypothetical": 8, "belief": 13,
+                   "denial": 13}  # fmt: skip
 
 
 def test_non_factual_mentions_are_rarely_taken_for_facts() -> None:
@@ -116,13 +130,13 @@ def test_non_factual_mentions_are_rarely_taken_for_facts() -> None:
 
 
 # the same for the held-out part, as measured the one time (the fifth writer: 5 of 38, 6 of 15,
-# 1 of 14, 4 of 14, 11 of 29, 15 of 33)
+# 1 of 14, 4 of 14, 11 of 29, 15 of 33); skipped while heldout/ is empty
 HELD_NON_FACTUAL = {"negated": 5, "enquiry": 6, "prevention": 1, "hypothetical": 4, "belief": 11,
                     "denial": 15}  # fmt: skip
 
 
 def test_held_out_non_factual_mentions_stay_as_few_as_measured() -> None:
-    _needs("held")
+    _needs("held", "incidents")
     report = quality.evaluate_cues()
     for status, most in HELD_NON_FACTUAL.items():
         flagged, total = report.by_status[status]["held"]
@@ -249,10 +263,37 @@ def test_each_development_file_has_its_writer_and_names_are_per_writer(
 def test_the_writers_of_the_development_set_are_the_readme_s() -> None:
     # every development file is attributed (a new file without a writer would be its own)
     rows = quality.transcripts() + quality.incidents()
-    assert {row["writer"] for row in rows if row["split"] == "dev"} == {"w1", "w2", "w3", "w4"}
+    writers = {row["writer"] for row in rows if row["split"] == "dev"}
+    assert writers == {"w1", "w2", "w3", "w4", "w5"}
     # and the held-out part is its own writer, whoever wrote it
     assert {row["writer"] for row in rows if row["split"] != "dev"} <= {"held"}
     report = quality.evaluate_cues()
     for rule in ("ZN-JF-02", "ZN-JQ-01"):
         per_writer = report.by_writer[rule]
         assert sum(c.tp for c in per_writer.values()) == report.by_rule[rule]["all"].tp
+
+
+def test_held_out_checks_skip_saying_why_when_the_part_has_no_texts_of_their_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a held-out folder with transcripts but no incidents
+    _write_set(tmp_path, "transcripts_1.jsonl", [_doc("T-001", "甲", "F1", "答：我不知道。")])
+    _write_set(tmp_path / quality.HELDOUT, "transcripts_1.jsonl", [
+        _doc("HT-001", "乙", "F1", COPIED),
+    ])  # fmt: skip
+    _write_set(
+        tmp_path,
+        "incidents_1.jsonl",
+        [{"id": "J-001", "text": "手机被偷。", "labels": {"theft": "factual"}}],
+    )
+    monkeypatch.setattr(quality, "EVALSET", tmp_path)
+    # then a held-out cue floor is skipped, not scored on no incidents, and says why
+    with pytest.raises(pytest.skip.Exception, match="held-out not measured: no incidents"):
+        _needs("held", "incidents")
+    # and the copy floor is measured (there are held-out transcripts), as is development
+    _needs("held", "transcripts")
+    _needs("dev", "incidents")
+    # and without the folder at all both are skipped
+    monkeypatch.setattr(quality, "HELDOUT", "nowhere")
+    with pytest.raises(pytest.skip.Exception, match="no transcripts in evalset/heldout/"):
+        _needs("held", "transcripts")

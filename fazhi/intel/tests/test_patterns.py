@@ -388,6 +388,17 @@ def test_a_report_not_corrected_later_stays_a_fact(
         ("女子来电咨询：要是前夫拿着菜刀堵门，她报警后民警多久能到", "escalation", "weapon", True),
         # … but a threat that was made and is reported inside the question stays a fact
         ("女子咨询：丈夫说如果她敢回娘家就弄死她，该怎么办？", "escalation", "threat", False),
+        # seventh pass: a condition first, then someone's words, both supposed …
+        ("市民咨询：要是邻居在群里说要放火烧他家，他能不能先报警？", "escalation", "threat", True),
+        # … what is only heard of, asked about, is supposed …
+        ("老人来所咨询：听说最近有人冒充医保局打电话，接到了该怎么办。", "offence", "fraud", True),
+        # … as is a condition asked straight after 想知道 or 询问
+        (
+            "女子称想知道要是前男友拿刀上门，她用防狼喷雾算不算正当防卫。",
+            "escalation",
+            "weapon",
+            True,
+        ),
         # … and a condition outside any question is how threats are made
         ("男子扬言要是拿不到工钱就砍死老板。", "escalation", "threat", False),
     ],
@@ -620,3 +631,85 @@ def test_a_fold_file_of_unequal_halves_stops_with_a_message(
     finally:
         monkeypatch.delenv("FAZHI_LEXICON_DIR")
         lexicon.reload()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "context"),
+    [
+        # seventh pass (words written for this test). A check in a later clause of the report's
+        # own sentence opens the correction, as a check in a later sentence does …
+        ("群众报称有人在菜场打人，民警赶到后双方均称只是拌嘴，没打。", "offence", "assault",
+         "denial"),
+        # … a check finds a show, a thing moved or put back, an object seen for what it was
+        ("报警人称小区里有人举着刀追人，民警到场发现是剧组在拍戏。", "escalation", "weapon",
+         "belief"),
+        ("车主称停在楼下的摩托车被偷了，民警查看后，车被保安挪到了后院。", "offence", "theft",
+         "belief"),
+        ("女子称前夫拿刀堵在门口，民警调看楼道录像，前夫手里拿的是一把雨伞。", "escalation",
+         "weapon", "belief"),
+        ("事主称行李箱在车站被人偷走，后在候车室座椅下找到。", "offence", "theft", "belief"),
+        ("店主称收银台的钱被盗，后经清点已找回，系店员收进了抽屉。", "offence", "theft", "belief"),
+        # … a check that finds no such thing, in other words of the same class
+        ("来电称网上有人直播要跳河，民警联系上本人，本人并无自杀念头。", "escalation",
+         "self_harm", "denial"),
+        # … the officer quotes the claim to judge it (经核实，报警人所称…)
+        ("经核实，报警人所称“被人砍伤”系其自己摔倒所致。", "offence", "assault", "denial"),
+        # a check's verdict names what it rules out: the offence word in it is negated too
+        ("店主称货架上少了两瓶酒，经查系店员自己记错了账，非盗窃。", "offence", "theft",
+         "negated"),
+        ("报警人称被网店骗了，经了解系快递延误，商家已退款，不属于诈骗。", "offence", "fraud",
+         "negated"),
+        ("邻居称李某有精神病，经向医院核实，李某从未有过精神病诊断。", "escalation",
+         "mental_illness", "negated"),
+        # a routine visit to patients' families is prevention
+        ("社区民警走访辖区精神分裂症患者家庭，叮嘱家属督促服药，防止病情复发。", "escalation",
+         "mental_illness", "prevention"),
+        # an offence after a condition in its own clause is supposed
+        ("店主称要是明天那伙人还来店门口堵门，他就直接报警。", "offence", "other",
+         "hypothetical"),
+        ("女孩称周末去见网友，要是对方动手动脚，她会马上报警。", "offence", "sexual",
+         "hypothetical"),
+        # a fraud tried and failed: nothing lost or paid, seen through, stopped
+        ("老人称接到冒充儿子的电话要钱，到银行汇款时被柜员拦下，没转成。", "offence", "fraud",
+         "negated"),
+        ("报警人称有人冒充快递员让其扫码退款，报警人察觉有诈，无损失。", "offence", "fraud",
+         "negated"),
+    ],
+)  # fmt: skip
+def test_seventh_pass_reports_corrected_by_a_check_and_failed_frauds(
+    text: str, category: str, subcategory: str, context: str
+) -> None:
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    assert cues, text
+    assert subcategory not in {c.subcategory for c in positive_cues(text, category)}, text
+    assert context in {c.context for c in cues}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # the thief caught and the goods found: confirmed, the theft stands
+        ("报警人称电动车被盗，民警调取监控后抓获嫌疑人，后在其家中找到车辆。", "offence",
+         "theft"),
+        # no check between: another person without a weapon is another fact, not a finding
+        ("报警人称男方拿着菜刀，女方手里没有拿刀。", "escalation", "weapon"),
+        # a check that finds something else missing says nothing of the report
+        ("报警人称被人持刀砍伤，民警到场后嫌疑人已逃离，现场未发现监控。", "escalation",
+         "weapon"),
+        # the officer's own finding is no quoted claim
+        ("经核实，张某盗窃邻居电瓶车一辆，车已找到。", "offence", "theft"),
+        # a fraud that happened, then the money stopped: still a fraud
+        ("报警人称被冒充客服的人骗走三千元，民警指导其联系银行。", "offence", "fraud"),
+        # a condition makes a threat, not a supposition, for the danger rule
+        ("男子扬言如果拿不到钱就拿刀砍了老板。", "escalation", "threat"),
+        # 非 inside a word is no negator
+        ("报警人称被人非法拘禁在出租屋内两天。", "offence", "other"),
+        ("男子非要打他，被路人拉开前已打了两拳。", "offence", "assault"),
+        # an illness that broke out for want of the medicine stays a fact
+        ("其子患精神分裂症，近一周未按时服药，今日发病砸东西。", "escalation", "mental_illness"),
+        # nothing lost in a break-in is a theft tried, not a fraud failed
+        ("报警人称家门被撬，屋内被翻乱，暂无损失。", "offence", "theft"),
+    ],
+)  # fmt: skip
+def test_seventh_pass_facts_stay_facts(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text

@@ -1,0 +1,137 @@
+"""A pass's lexicon additions measured on writers they were not read from.
+
+    nice -n 19 .venv/bin/python bench/text_lexicon_lowo.py bench/text_pass7_changes.json
+    nice -n 19 .venv/bin/python bench/text_lexicon_lowo.py CHANGES.json --now   # on today's files
+
+Seventh pass of issue 17 (docs/benchmarks.md, "Text intelligence, seventh pass"). A change read
+from one writer's errors is kept only when it also helps a writer it was not read from. Each
+change of the JSON file (``{name: [[table, kind, [words…]], …]}``; ``table`` a dotted table of
+scope.toml, or ``negation.toml|words`` for another file) is added, alone, to the lexicon files as
+they were before each writer was read (``text_eval.SNAPSHOTS``, today's matching code), and that
+writer's incidents are scored with the lexicon alone (the learned model was trained on every
+writer). ``--now`` adds it to today's files instead and scores every writer. Printed per writer:
+P/R before and with the change, and the texts it turned (false positives fixed or added, true
+positives lost or gained) for each rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings_test")
+
+import django
+
+django.setup()
+
+from django.test.utils import override_settings  # noqa: E402
+from text_eval import ROOT, SNAPSHOTS, _snapshot  # noqa: E402
+
+from fazhi.intel import lexicon, quality  # noqa: E402
+
+RULES = ("ZN-JF-02", "ZN-JQ-01")
+FILES = ("scope.toml", "negation.toml")
+
+
+def _dump(data: dict[str, Any], prefix: str = "") -> list[str]:
+    """A TOML text of tables of string lists (the shape of scope.toml and negation.toml)."""
+    out: list[str] = []
+    plain = {k: v for k, v in data.items() if not isinstance(v, dict)}
+    if plain and prefix:
+        out.append(f"[{prefix}]")
+    for key, value in plain.items():
+        items = value if isinstance(value, list) else [value]
+        out.append(f"{key} = [" + ", ".join(json.dumps(x, ensure_ascii=False) for x in items) + "]")
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.extend(_dump(value, f"{prefix}.{key}" if prefix else key))
+    return out
+
+
+def _score(folder: str) -> quality.CueReport:
+    with override_settings(FAZHI_LEXICON_DIR=folder):
+        lexicon.reload()
+        try:
+            return quality.evaluate_cues(quality.lexicon_classes)
+        finally:
+            lexicon.reload()
+
+
+def _row(report: quality.CueReport, writer: str) -> str:
+    return "  ".join(
+        f"{rule} {c.precision:.3f}/{c.recall:.3f} fp {c.fp} fn {c.fn}"
+        for rule in RULES
+        for c in [report.by_writer[rule][writer]]
+    )
+
+
+def _turned(before: quality.CueReport, after: quality.CueReport, ids: set[str]) -> str:
+    parts = []
+    for rule in RULES:
+        b, a = before.flagged.get(rule, set()) & ids, after.flagged.get(rule, set()) & ids
+        bh, ah = before.hits.get(rule, set()) & ids, after.hits.get(rule, set()) & ids
+        parts.append(
+            f"{rule} fp fixed {len((b - bh) - (a - ah))}, added {len((a - ah) - (b - bh))}; "
+            f"tp lost {len(bh - ah)}, gained {len(ah - bh)}"
+        )
+    return "; ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("changes", type=Path)
+    parser.add_argument("--now", action="store_true", help="add to today's files, every writer")
+    args = parser.parse_args()
+    changes: dict[str, list[list[Any]]] = json.loads(args.changes.read_text(encoding="utf-8"))
+    rows = quality.incidents()
+    firsts: dict[str, str] = {}
+    for writer, commit, _ in SNAPSHOTS:
+        firsts.setdefault(writer, commit)
+    targets = (
+        [(w, "now") for w in sorted({r["writer"] for r in rows if r["split"] == "dev"})]
+        if args.now
+        else [(w, c) for w, c in firsts.items() if w != "w1"]  # w1's: no scope file yet
+    )
+    for writer, commit in targets:
+        ids = {r["id"] for r in rows if r["writer"] == writer}
+        with tempfile.TemporaryDirectory() as tmp:
+            if commit == "now":
+                for path in (ROOT / "fazhi/intel/lexicons").glob("*.toml"):
+                    shutil.copy(path, tmp)
+            else:
+                _snapshot(commit, Path(tmp))
+            originals = {f: (Path(tmp) / f).read_text(encoding="utf-8") for f in FILES}
+            base = _score(tmp)
+            print(f"{writer} ({commit}) before  {_row(base, writer)}")
+            for name, additions in changes.items():
+                data = {f: tomllib.loads(text) if text else {} for f, text in originals.items()}
+                for where, kind, words in additions:
+                    file, table = where.split("|") if "|" in where else ("scope.toml", where)
+                    node = data[file]
+                    for part in table.split("."):
+                        node = node.setdefault(part, {})
+                    node[kind] = node.get(kind, []) + [
+                        w for w in words if w not in node.get(kind, [])
+                    ]
+                for file, content in data.items():
+                    (Path(tmp) / file).write_text(
+                        "\n".join(_dump(content)) + "\n", encoding="utf-8"
+                    )
+                report = _score(tmp)
+                print(f"  + {name}: {_row(report, writer)}\n      {_turned(base, report, ids)}")
+                for file, text in originals.items():
+                    (Path(tmp) / file).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
