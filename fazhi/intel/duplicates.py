@@ -767,9 +767,7 @@ def _stale(boilerplate: Boilerplate, within: Q | None = None) -> list[QuerySet[A
     return [
         transcripts.filter(signature__isnull=True),
         transcripts.filter(changed_at__gt=F("signature__source_changed_at")),
-        transcripts.filter(signature__isnull=False).exclude(
-            signature__version=boilerplate.version
-        ),
+        transcripts.filter(signature__isnull=False).exclude(signature__version=boilerplate.version),
     ]
 
 

@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -176,8 +177,15 @@ def suggest(text: str | None, category: str, cues: list[lexicon.Cue]) -> Suggest
     """The model's suggestion for ``text`` when the lexicon found no cue of ``category`` at all
     (``cues`` empty) and the scoped text scores at least the threshold; else ``None``."""
     model = load_model()
-    if not text or cues or model is None or category not in model.categories:
+    if cues or model is None or category not in model.categories:
         return None
+    return _suggest(text, category, model)[0]
+
+
+def _suggest(text: str | None, category: str, model: Model) -> tuple[Suggestion | None, float]:
+    """The suggestion for a text with no cue of ``category`` (or ``None``), and its probability."""
+    if not text:
+        return None, 0.0
     own = model.categories[category]
     # the clauses of the other category's non-factual cues are dropped too, as in training
     others = [
@@ -187,7 +195,7 @@ def suggest(text: str | None, category: str, cues: list[lexicon.Cue]) -> Suggest
     text_grams = grams(scoped(text, others))
     p = probability(own, text_grams)
     if p < model.threshold:
-        return None
+        return None, p
     # words, not single characters, are what an officer can read: n-grams of two or three
     # characters first, by weight, then single characters if too few
     pushed = sorted(
@@ -201,11 +209,86 @@ def suggest(text: str | None, category: str, cues: list[lexicon.Cue]) -> Suggest
             break
         if not any(g in longer for longer, _ in named):
             named.append((g, round(w, 3)))
-    return Suggestion(category, round(p, 4), model.version, tuple(named))
+    return Suggestion(category, round(p, 4), model.version, tuple(named)), p
+
+
+def basis() -> str:
+    """The version of what a suggestion depends on besides the text: the model, the lexicon
+    files as read (a bureau's own folder first), and the code that scopes and scores (a code
+    change invalidates what was stored under the old code)."""
+    model = load_model()
+    h = hashlib.sha1(usedforsecurity=False)
+    h.update((model.version if model else "-").encode())
+    for name in sorted(p.name for p in lexicon.PACKAGED.glob("*.toml")):
+        override = lexicon.lexicon_dir()
+        path = override / name if override is not None else None
+        if path is None or not path.exists():
+            path = lexicon.PACKAGED / name
+        h.update(name.encode() + b"\0" + path.read_bytes())
+    for module in (lexicon.__file__, __file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def suggest_many(
+    rows: list[tuple[str, str | None, datetime]], category: str
+) -> dict[str, Suggestion | None]:
+    """``suggest`` for incidents whose text has no cue of ``category`` (``rows``: id, text,
+    changed_at), read from ``IncidentSuggestion`` where the incident and the ``basis`` are
+    unchanged since, computed and stored otherwise."""
+    from fazhi.intel.models import IncidentSuggestion
+
+    model = load_model()
+    if model is None or category not in model.categories or not rows:
+        return {pk: None for pk, _, _ in rows}
+    version = basis()
+    stored = {
+        pk: (at, p, pushed)
+        for pk, at, p, pushed in IncidentSuggestion.objects.filter(
+            category=category, basis=version, incident_id__in=[pk for pk, _, _ in rows]
+        ).values_list("incident_id", "source_changed_at", "probability", "pushed_by")
+    }
+    out: dict[str, Suggestion | None] = {}
+    fresh: list[IncidentSuggestion] = []
+    for pk, text, changed_at in rows:
+        known = stored.get(pk)
+        if known is not None and known[0] == changed_at:
+            _, p, pushed = known
+            out[pk] = (
+                Suggestion(category, round(p, 4), model.version, tuple((g, w) for g, w in pushed))
+                if p >= model.threshold else None
+            )  # fmt: skip
+            continue
+        suggestion, p = _suggest(text, category, model)
+        out[pk] = suggestion
+        fresh.append(
+            IncidentSuggestion(
+                incident_id=pk, category=category, basis=version, source_changed_at=changed_at,
+                probability=p,
+                pushed_by=[list(gw) for gw in suggestion.pushed_by] if suggestion else [],
+            )
+        )  # fmt: skip
+    IncidentSuggestion.objects.bulk_create(
+        fresh,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["incident", "category"],
+        update_fields=["basis", "source_changed_at", "probability", "pushed_by"],
+    )
+    return out
 
 
 def reload() -> None:
     load_model.cache_clear()
 
 
-__all__ = ["Model", "Suggestion", "load_model", "parse", "scoped", "suggest"]
+__all__ = [
+    "Model",
+    "Suggestion",
+    "basis",
+    "load_model",
+    "parse",
+    "scoped",
+    "suggest",
+    "suggest_many",
+]

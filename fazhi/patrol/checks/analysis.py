@@ -61,8 +61,29 @@ def _by_incident(ctx: EvalContext) -> tuple[str, ...]:
 def _incident_rows(qs: QuerySet[m.Incident]) -> QuerySet[Any]:
     return qs.annotate(first_officer=first_incident_officer()).values(
         "pk", "category", "dispute_type", "description", "address", "reporter_phone",
-        "received_at", "disposition", "disposed_at", "unit_id", "first_officer",
+        "received_at", "disposition", "disposed_at", "unit_id", "first_officer", "changed_at",
     )  # fmt: skip
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int = _CHUNK) -> Iterator[list[dict[str, Any]]]:
+    """Rows in lists of ``size``: the learned model's stored readings are looked up and written
+    a batch at a time."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _suggestions(
+    rows: list[dict[str, Any]], silent: set[str], category: str
+) -> dict[str, learned.Suggestion | None]:
+    """The learned model's suggestions for the rows whose text has no cue (``silent``)."""
+    wanted = [(r["pk"], r["description"], r["changed_at"]) for r in rows if r["pk"] in silent]
+    return learned.suggest_many(wanted, category) if wanted else {}
 
 
 def _disputes(as_of: datetime) -> QuerySet[m.Incident]:
@@ -150,16 +171,26 @@ def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
         ).filter(~Exists(cases))
         if not use_cues:
             qs = qs.filter(category__in=list(categories))
-        for row in _chunked(_incident_rows(qs), ctx.subjects):
+        for batch in _batches(_chunked(_incident_rows(qs), ctx.subjects)):
+            found = {
+                row["pk"]: lexicon.find_cues(row["description"], "offence")
+                if use_cues and lexicon.may_contain(row["description"], "offence") else []
+                for row in batch
+            }  # fmt: skip
+            silent = {pk for pk, cues in found.items() if not cues} if use_learned else set()
+            suggestions = _suggestions(batch, silent, "offence")
+            yield from _caseless_results(batch, found, suggestions)
+
+    def _caseless_results(
+        batch: list[dict[str, Any]],
+        found: dict[str, list[lexicon.Cue]],
+        suggestions: dict[str, learned.Suggestion | None],
+    ) -> Iterator[Result]:
+        for row in batch:
             in_category = row["category"] in categories
-            cues: list[lexicon.Cue] = []
-            if use_cues and lexicon.may_contain(row["description"], "offence"):
-                cues = lexicon.find_cues(row["description"], "offence")
+            cues = found[row["pk"]]
             positive = [c for c in cues if not c.negated]
-            suggestion = (
-                learned.suggest(row["description"], "offence", cues)
-                if use_learned and not cues else None
-            )  # fmt: skip
+            suggestion = suggestions.get(row["pk"])
             if not in_category and not positive and suggestion is None:
                 continue
             subs = sorted({c.subcategory for c in positive})
@@ -215,16 +246,24 @@ def dispute_escalation(params: Any, ctx: EvalContext) -> AnalysisQuery:
     _check_range("learned_score", learned_score, 0, 1)
 
     def run(ctx: EvalContext) -> Iterator[Result]:
-        for row in _chunked(_incident_rows(_disputes(ctx.as_of)), ctx.subjects):
-            cues = (
-                lexicon.find_cues(row["description"], "escalation")
+        for batch in _batches(_chunked(_incident_rows(_disputes(ctx.as_of)), ctx.subjects)):
+            found = {
+                row["pk"]: lexicon.find_cues(row["description"], "escalation")
                 if lexicon.may_contain(row["description"], "escalation") else []
-            )  # fmt: skip
+                for row in batch
+            }  # fmt: skip
+            silent = {pk for pk, cues in found.items() if not cues} if use_learned else set()
+            yield from _escalation_results(batch, found, _suggestions(batch, silent, "escalation"))
+
+    def _escalation_results(
+        batch: list[dict[str, Any]],
+        found: dict[str, list[lexicon.Cue]],
+        suggestions: dict[str, learned.Suggestion | None],
+    ) -> Iterator[Result]:
+        for row in batch:
+            cues = found[row["pk"]]
             if not cues:
-                suggestion = (
-                    learned.suggest(row["description"], "escalation", [])
-                    if use_learned else None
-                )  # fmt: skip
+                suggestion = suggestions.get(row["pk"])
                 if suggestion is not None and learned_score >= min_score:
                     facts = _incident_facts(row)
                     facts.append(Fact("incident.dispute_type", "纠纷类型", row["dispute_type"]))

@@ -615,3 +615,87 @@ def test_learned_suggestions_can_be_switched_off(clean_records: Records) -> None
                     settings=settings)  # fmt: skip
     records = _dispute(_help(clean_records, HEALTH_SCAM), "I-D", BROKEN_BOTTLE)
     assert zn(records) == []
+
+
+def _count_readings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
+    """The texts the learned model actually reads (not taken from stored readings)."""
+    from fazhi.intel import learned
+
+    read: list[tuple[str | None, str]] = []
+    real = learned._suggest
+
+    def counted(text: str | None, category: str, model: Any) -> Any:
+        read.append((text, category))
+        return real(text, category, model)
+
+    monkeypatch.setattr(learned, "_suggest", counted)
+    return read
+
+
+def test_learned_readings_are_kept_between_full_runs(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a help call and a dispute only the learned model reads, patrolled once
+    first = zn(_dispute(_help(clean_records, HEALTH_SCAM), "I-D", BROKEN_BOTTLE))
+    assert keys(first) == {("ZN-JQ-01", "incident", "I-H"), ("ZN-JF-02", "incident", "I-D")}
+    read = _count_readings(monkeypatch)
+    # when every rule runs again over the whole store, nothing having changed
+    again = patrol_store(AS_OF, codes=ZN)
+    # then the model reads no text again, and the findings, explanations and scores are the
+    # first run's (the readings are stored with the n-grams that pushed them)
+    assert read == []
+    assert [(f["rule"], f["subject_id"], f["score"], f["explanation"]) for f in again] == [
+        (f["rule"], f["subject_id"], f["score"], f["explanation"]) for f in first
+    ]
+
+
+def test_an_edited_incident_is_read_again(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from fazhi.records.models import Incident
+
+    # given the help call patrolled once, and then its text replaced by an import
+    zn(_help(clean_records, HEALTH_SCAM))
+    plain = "报警人称家中水管爆裂，请求帮助联系物业维修。"
+    Incident.objects.filter(pk="I-H").update(description=plain, changed_at=timezone.now())
+    read = _count_readings(monkeypatch)
+    # when the rules run again
+    findings = patrol_store(AS_OF, codes=ZN)
+    # then the new text is read (for each category), and the suggestion it no longer earns
+    # is gone
+    assert {text for text, _ in read} == {plain}
+    assert findings == []
+
+
+def test_a_changed_lexicon_or_model_reads_every_text_again(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fazhi.intel import learned
+
+    # given the help call patrolled once
+    first = zn(_help(clean_records, HEALTH_SCAM))
+    # when the lexicon files, the model or the code that scopes the text change (their basis)
+    monkeypatch.setattr(learned, "basis", lambda: "another-basis")
+    read = _count_readings(monkeypatch)
+    again = patrol_store(AS_OF, codes=ZN)
+    # then the text is read again, and gives the same finding
+    assert (HEALTH_SCAM, "offence") in read
+    assert keys(again) == keys(first)
+
+
+def test_the_basis_follows_a_bureau_s_own_lexicon_folder(tmp_path: Any, settings: Any) -> None:
+    from fazhi.intel import learned, lexicon
+
+    # given the packaged lexicons' basis
+    packaged = learned.basis()
+    # when a bureau's own folder holds a changed negation file
+    (tmp_path / "negation.toml").write_bytes(
+        (lexicon.PACKAGED / "negation.toml").read_bytes() + b"\n# local\n"
+    )
+    settings.FAZHI_LEXICON_DIR = str(tmp_path)
+    # then the basis is another, and back without the folder
+    assert learned.basis() != packaged
+    settings.FAZHI_LEXICON_DIR = None
+    assert learned.basis() == packaged
