@@ -91,7 +91,7 @@ def _add_to_group(text: str, group: str, words: list[str]) -> str:
 def _add_to_part(text: str, where: str, words: list[str]) -> str:
     """``text`` with ``words`` added to part ``I`` of the pattern ``NAME`` (``where`` = NAME.I)."""
     name, index = where.rsplit(".", 1)
-    block = re.search(rf'^name = "{re.escape(name)}"$.*?^seq = (\[.*\])$', text, re.M | re.S)
+    block = re.search(rf'^name = "{re.escape(name)}"$.*?^seq = (\[[^\n]*\])$', text, re.M | re.S)
     if block is None:
         return text  # the snapshot has no such pattern yet
     seq: list[str] = json.loads(block.group(1))
@@ -140,13 +140,43 @@ def apply_changes(originals: dict[str, str], additions: list[list[Any]]) -> dict
     return out
 
 
-def _score(folder: str) -> quality.CueReport:
+Found = dict[tuple[str, str], set[str]]  # (text, category) -> the classes found as facts
+
+
+def _score(folder: str) -> tuple[quality.CueReport, Found]:
+    found: Found = {}
+
+    def finder(text: str, category: str) -> set[str]:
+        classes = quality.lexicon_classes(text, category)
+        found[(text, category)] = classes
+        return classes
+
     with override_settings(FAZHI_LEXICON_DIR=folder):
         lexicon.reload()
         try:
-            return quality.evaluate_cues(quality.lexicon_classes)
+            return quality.evaluate_cues(finder), found
         finally:
             lexicon.reload()
+
+
+def _classes_turned(before: Found, after: Found, rows: list[dict[str, Any]]) -> str:
+    """Per class, the factual labels newly found (tp +) or lost, and the non-facts newly taken
+    for facts (fp +) or no longer: a change may add a class to a text the rule flagged already."""
+    moves: dict[str, list[int]] = {}
+    for row in rows:
+        for category in ("escalation", "offence"):
+            key = (row["text"], category)
+            b, a = before.get(key, set()), after.get(key, set())
+            for cls in a ^ b:
+                gold = row["labels"].get(cls) == "factual"
+                counts = moves.setdefault(cls, [0, 0, 0, 0])
+                counts[(0 if gold else 2) + (0 if cls in a else 1)] += 1
+    return (
+        ", ".join(
+            f"{cls} tp +{c[0]}/-{c[1]} fp +{c[2]}/-{c[3]}" for cls, c in sorted(moves.items())
+        )
+        or "no class changed"
+    )
 
 
 def _row(report: quality.CueReport, writer: str) -> str:
@@ -190,13 +220,14 @@ def main() -> None:
     firsts: dict[str, str] = {}
     for writer, commit, _ in SNAPSHOTS:
         firsts.setdefault(writer, commit)
+    # (writers, commit): with --now every writer is scored in one pass over today's files
+    dev_writers = sorted({r["writer"] for r in rows if r["split"] == "dev"})
     targets = (
-        [(w, "now") for w in sorted({r["writer"] for r in rows if r["split"] == "dev"})]
+        [(dev_writers, "now")]
         if args.now
-        else [(w, c) for w, c in firsts.items() if w != "w1"]  # w1's: no scope file yet
+        else [([w], c) for w, c in firsts.items() if w != "w1"]  # w1's: no scope file yet
     )
-    for writer, commit in targets:
-        ids = {r["id"] for r in rows if r["writer"] == writer}
+    for writers, commit in targets:
         with tempfile.TemporaryDirectory() as tmp:
             if commit == "now":
                 for path in (ROOT / "fazhi/intel/lexicons").glob("*.toml"):
@@ -204,13 +235,21 @@ def main() -> None:
             else:
                 _snapshot(commit, Path(tmp))
             originals = {f: (Path(tmp) / f).read_text(encoding="utf-8") for f in FILES}
-            base = _score(tmp)
-            print(f"{writer} ({commit}) before  {_row(base, writer)}")
+            base, base_found = _score(tmp)
+            for writer in writers:
+                print(f"{writer} ({commit}) before  {_row(base, writer)}")
             for name, additions in changes.items():
                 for file, text in apply_changes(originals, additions).items():
                     (Path(tmp) / file).write_text(text, encoding="utf-8")
-                report = _score(tmp)
-                print(f"  + {name}: {_row(report, writer)}\n      {_turned(base, report, ids)}")
+                report, found = _score(tmp)
+                print(f"  + {name}:")
+                for writer in writers:
+                    ids = {r["id"] for r in rows if r["writer"] == writer}
+                    writer_rows = [r for r in rows if r["writer"] == writer]
+                    print(
+                        f"    {writer}: {_row(report, writer)}\n      {_turned(base, report, ids)}"
+                    )
+                    print(f"      classes: {_classes_turned(base_found, found, writer_rows)}")
                 for file, text in originals.items():
                     (Path(tmp) / file).write_text(text, encoding="utf-8")
 
