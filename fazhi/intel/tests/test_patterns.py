@@ -754,6 +754,8 @@ def test_eighth_pass_classes_find_new_phrasings(text: str, category: str, subcat
         ("超市依法销售烟酒。", "offence"),
         ("孩子踢倒了自己的积木。", "offence"),
         ("窗户晚上被人用弹弓打破了。", "escalation"),  # a stone on a window is no weapon
+        # a threat told between the tool and the deed is no deed (ZN-JQ-01 stays silent)
+        ("对方持刀扬言要砍人。", "offence"),
     ],
 )
 def test_eighth_pass_classes_leave_look_alikes(text: str, category: str) -> None:
