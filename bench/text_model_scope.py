@@ -2,8 +2,8 @@
 
     nice -n 19 .venv/bin/python bench/text_model_scope.py
 
-Sixth pass of issue 17 (docs/benchmarks.md, "Text intelligence, sixth pass"; five writers since
-the seventh pass). For each development writer, the character-gram logistic regression of
+Sixth pass of issue 17 (docs/benchmarks.md, "Text intelligence, sixth pass"; six writers since
+the eighth pass). For each development writer, the character-gram logistic regression of
 ``text_model.py`` is trained on the other writers' incident texts and scored on the one left
 out. Everything lexical — the lexicon's cues and its scope model — is taken **blind** for the
 writer left out: the lexicon files as they were before that writer was read

@@ -713,3 +713,64 @@ def test_seventh_pass_reports_corrected_by_a_check_and_failed_frauds(
 )  # fmt: skip
 def test_seventh_pass_facts_stay_facts(text: str, category: str, subcategory: str) -> None:
     assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+# --- eighth pass -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # own phrasings of the eighth pass's kept classes (none is a sentence of the evaluation
+        # set; each is found by no cue of the seventh pass's files)
+        # harm aimed at "you": a note tells deeds in the third person, "你" is the words quoted
+        ("前夫打电话说迟早要砸了你家的店。", "escalation", "threat"),
+        ("催债的人在电话里说再拖就捅你。", "escalation", "threat"),
+        # a living, a business or a name ruined
+        ("网友私信说要让你社死。", "escalation", "threat"),
+        ("说要让你这个店开不下去。", "escalation", "threat"),
+        # a warning aimed at one's family, or the family sought out
+        ("门上被贴了张字条：小心你儿子。", "escalation", "threat"),
+        ("催收员说钱不还上明天就去找你爸妈。", "escalation", "threat"),
+        # a tool turned on a person: the deed is an assault, not only a danger sign
+        ("有人拿酒瓶砸人，一名男子受伤。", "offence", "assault"),
+        ("两人争执中一方用铁锹把对方头打破了。", "offence", "assault"),
+        # tobacco sold to pupils; a stall or a shop's furniture overturned
+        ("有人在校门口向小学生兜售电子烟。", "offence", "other"),
+        ("一伙人冲进饭店把桌子全掀了。", "offence", "other"),
+        ("醉汉踢翻了路边的水果摊子。", "offence", "other"),
+    ],
+)
+def test_eighth_pass_classes_find_new_phrasings(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("民警帮你收拾好了行李。", "escalation"),  # 收拾 is tidying here
+        ("民警让他回家好好过日子。", "escalation"),
+        ("民警提醒市民小心你的钱包。", "escalation"),  # a warning, not a threat
+        ("超市依法销售烟酒。", "offence"),
+        ("孩子踢倒了自己的积木。", "offence"),
+        ("窗户晚上被人用弹弓打破了。", "escalation"),  # a stone on a window is no weapon
+        # a threat told between the tool and the deed is no deed (ZN-JQ-01 stays silent)
+        ("对方持刀扬言要砍人。", "offence"),
+    ],
+)
+def test_eighth_pass_classes_leave_look_alikes(text: str, category: str) -> None:
+    assert positive_cues(text, category) == [], text
+
+
+def test_a_window_broken_with_a_slingshot_is_damage_not_an_assault() -> None:
+    # given a window broken by a stone from a slingshot (no person struck)
+    found = {c.subcategory for c in positive_cues("窗户晚上被人用弹弓打破了。", "offence")}
+    # then it is damage to property, and "打破" after a tool is no blow to a person
+    assert found == {"other"}
+
+
+def test_traditional_characters_of_the_eighth_pass_are_folded() -> None:
+    # 囂, 別 and 講 were left as typed: "叫囂…誰也別想走" then matched no threat
+    assert lexicon.fold("叫囂誰也別想走，他講") == "叫嚣谁也别想走，他讲"
+    text = "對著攤主叫囂“今天不賠錢誰也別想走”"
+    assert "threat" in {c.subcategory for c in positive_cues(text, "escalation")}
