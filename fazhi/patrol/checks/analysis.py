@@ -78,12 +78,18 @@ def _batches(rows: Iterator[dict[str, Any]], size: int = _CHUNK) -> Iterator[lis
         yield batch
 
 
-def _suggestions(
-    rows: list[dict[str, Any]], silent: set[str], category: str
-) -> dict[str, learned.Suggestion | None]:
-    """The learned model's suggestions for the rows whose text has no cue (``silent``)."""
-    wanted = [(r["pk"], r["description"], r["changed_at"]) for r in rows if r["pk"] in silent]
-    return learned.suggest_many(wanted, category) if wanted else {}
+def _read_batch(
+    rows: list[dict[str, Any]], category: str, use_cues: bool, use_learned: bool
+) -> tuple[dict[str, list[lexicon.Cue]], dict[str, learned.Suggestion | None]]:
+    """The lexicon's cues of ``category`` in each row's text, and the learned model's
+    suggestions for the rows whose text has none."""
+    found = {
+        row["pk"]: lexicon.find_cues(row["description"], category)
+        if use_cues and lexicon.may_contain(row["description"], category) else []
+        for row in rows
+    }  # fmt: skip
+    wanted = [(r["pk"], r["description"], r["changed_at"]) for r in rows if not found[r["pk"]]]
+    return found, learned.suggest_many(wanted, category) if use_learned and wanted else {}
 
 
 def _disputes(as_of: datetime) -> QuerySet[m.Incident]:
@@ -172,14 +178,9 @@ def caseless_offence(params: CaselessParams, ctx: EvalContext) -> AnalysisQuery:
         if not use_cues:
             qs = qs.filter(category__in=list(categories))
         for batch in _batches(_chunked(_incident_rows(qs), ctx.subjects)):
-            found = {
-                row["pk"]: lexicon.find_cues(row["description"], "offence")
-                if use_cues and lexicon.may_contain(row["description"], "offence") else []
-                for row in batch
-            }  # fmt: skip
-            silent = {pk for pk, cues in found.items() if not cues} if use_learned else set()
-            suggestions = _suggestions(batch, silent, "offence")
-            yield from _caseless_results(batch, found, suggestions)
+            yield from _caseless_results(
+                batch, *_read_batch(batch, "offence", use_cues, use_learned)
+            )
 
     def _caseless_results(
         batch: list[dict[str, Any]],
@@ -247,13 +248,9 @@ def dispute_escalation(params: Any, ctx: EvalContext) -> AnalysisQuery:
 
     def run(ctx: EvalContext) -> Iterator[Result]:
         for batch in _batches(_chunked(_incident_rows(_disputes(ctx.as_of)), ctx.subjects)):
-            found = {
-                row["pk"]: lexicon.find_cues(row["description"], "escalation")
-                if lexicon.may_contain(row["description"], "escalation") else []
-                for row in batch
-            }  # fmt: skip
-            silent = {pk for pk, cues in found.items() if not cues} if use_learned else set()
-            yield from _escalation_results(batch, found, _suggestions(batch, silent, "escalation"))
+            yield from _escalation_results(
+                batch, *_read_batch(batch, "escalation", True, use_learned)
+            )
 
     def _escalation_results(
         batch: list[dict[str, Any]],

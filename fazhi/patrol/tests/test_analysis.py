@@ -409,18 +409,23 @@ def test_bl01_small_store_sharing_a_rights_notice(clean_records: Records) -> Non
     assert all(0.6 <= f["score"] < 1 for f in findings)
 
 
-def test_bl01_pairs_verified_one_batch_at_a_time_find_the_same(
-    clean_records: Records, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # given a statement copied into two other witnesses' mouths (three candidate pairs, each
-    # transcript in two of them), and candidate pairs verified one pair per batch (a province's
-    # are verified in batches so that their texts and signatures fit in memory)
+def _three_copies(clean_records: Records) -> Records:
     records = _witness_transcripts(clean_records)
     add(records, person("W-3", "C-OK", name="吴某", role="证人",
                         id_number=id_number("1993-07-08"), birth_date="1993-07-08"))  # fmt: skip
     third = HEADER.format(name="吴某") + NARRATIVE.format(colleague="小王")
     add(records, transcript("T-W3", t("2026-09-04 17:00"), t("2026-09-04 18:00"),
                             person_id="W-3", kind="询问", text=third))  # fmt: skip
+    return records
+
+
+def test_bl01_pairs_verified_one_batch_at_a_time_find_the_same(
+    clean_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a statement copied into two other witnesses' mouths (three candidate pairs, each
+    # transcript in two of them), and candidate pairs verified one pair per batch (a province's
+    # are verified in batches so that their texts and signatures fit in memory)
+    records = _three_copies(clean_records)
     monkeypatch.setattr(duplicates, "VERIFY_BATCH", 1)
     verified: list[int] = []
     batch = duplicates._verify_batch
@@ -437,16 +442,6 @@ def test_bl01_pairs_verified_one_batch_at_a_time_find_the_same(
     assert verified == [1, 1, 1]
     assert keys(findings) == {("ZN-BL-01", "transcript", tid) for tid in ("T-W1", "T-W2", "T-W3")}
     assert all(f["score"] >= 0.8 for f in findings)
-
-
-def _three_copies(clean_records: Records) -> Records:
-    records = _witness_transcripts(clean_records)
-    add(records, person("W-3", "C-OK", name="吴某", role="证人",
-                        id_number=id_number("1993-07-08"), birth_date="1993-07-08"))  # fmt: skip
-    third = HEADER.format(name="吴某") + NARRATIVE.format(colleague="小王")
-    add(records, transcript("T-W3", t("2026-09-04 17:00"), t("2026-09-04 18:00"),
-                            person_id="W-3", kind="询问", text=third))  # fmt: skip
-    return records
 
 
 def _count_batches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[str, str], bool]]:
