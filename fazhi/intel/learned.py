@@ -169,7 +169,9 @@ def build(
 
 
 def probability(model: CategoryModel, text_grams: set[str]) -> float:
-    z = model.bias + sum(model.weights.get(g, 0.0) for g in text_grams)
+    # fsum: exactly rounded whatever the order, and a set's order changes with each process's
+    # hash seed — a stored reading must be the same number in every worker
+    z = model.bias + math.fsum(model.weights.get(g, 0.0) for g in text_grams)
     return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -164,6 +164,10 @@ VOLATILE = {
     # a report's files are named with a random part; its rendering time and zipped sizes vary
     "reports.Report": {"docx_path", "xlsx_path", "docx_size", "xlsx_size", "seconds"},
     "intel.TranscriptSignature": {"changed_at"},
+    # a pair's score is stamped with its two signatures' clock times, a reading with its
+    # incident's changed_at
+    "intel.TranscriptPairScore": {"a_signed_at", "b_signed_at"},
+    "intel.IncidentSuggestion": {"source_changed_at"},
     # the patrol run it follows, by id (PostgreSQL's sequence moves on in a killed run too)
     "custody.Reconciled": {"patrol_run"},
 }
@@ -467,7 +471,8 @@ class Unit:
 TICK_UNITS = {
     "patrol": Unit(
         frozenset({"patrol.Rule", "patrol.Finding", "patrol.PatrolRun",
-                   "intel.TranscriptSignature", "intel.TranscriptBand"}),
+                   "intel.TranscriptSignature", "intel.TranscriptBand",
+                   "intel.TranscriptPairScore", "intel.IncidentSuggestion"}),
         frozenset({"patrol.run"}),
         whole=True,
     ),
