@@ -222,11 +222,7 @@ def basis() -> str:
     h = hashlib.sha1(usedforsecurity=False)
     h.update((model.version if model else "-").encode())
     for name in sorted(p.name for p in lexicon.PACKAGED.glob("*.toml")):
-        override = lexicon.lexicon_dir()
-        path = override / name if override is not None else None
-        if path is None or not path.exists():
-            path = lexicon.PACKAGED / name
-        h.update(name.encode() + b"\0" + path.read_bytes())
+        h.update(name.encode() + b"\0" + lexicon.source_path(name).read_bytes())
     for module in (lexicon.__file__, __file__):
         h.update(Path(module).read_bytes())
     return h.hexdigest()[:16]

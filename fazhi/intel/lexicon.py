@@ -139,11 +139,15 @@ def lexicon_dir() -> Path | None:
     return Path(raw).expanduser() if raw else None
 
 
-def _read(name: str) -> dict[str, Any]:
+def source_path(name: str) -> Path:
+    """The lexicon file ``name`` as read: the bureau's own folder first, else the packaged one."""
     override = lexicon_dir()
     path = override / name if override is not None else None
-    if path is None or not path.exists():
-        path = PACKAGED / name
+    return path if path is not None and path.exists() else PACKAGED / name
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = source_path(name)
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     if not isinstance(data, dict):
