@@ -53,6 +53,11 @@ class EvalContext:
     settings: Mapping[str, Any] = field(default_factory=dict)  # the rule's effective settings
     # incremental: the subject ids to re-check (computed once by ``subjects()``), else None
     subjects: tuple[str, ...] | None = None
+    # the units of the county part being evaluated (``services.Slice``), None for the whole
+    # store: a check whose subquery ranges over the whole store (an officer's other transcripts)
+    # keeps only the rows that can matter to the part's subjects, or every part costs as much as
+    # the whole store
+    units: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

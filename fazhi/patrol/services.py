@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Lookup, Q, QuerySet
 from django.utils import timezone
 
 from fazhi.core import fanout
@@ -67,6 +67,18 @@ class RuleOutcome:
     incremental: bool
 
 
+class _AnyOf(Lookup):
+    """``column = ANY(array)`` with the array as one parameter (PostgreSQL): a county's ids as
+    thousands of ``IN`` parameters cost more to send than the query takes to run."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
 @dataclass(frozen=True)
 class Slice:
     """The subjects of one part of a fanned-out patrol (``patrol.tasks``): those whose unit is
@@ -83,6 +95,27 @@ class Slice:
         the query itself: evaluated in SQL, on the unit's index."""
         within = Q(**{f"{path}__in": sorted(self.units)})
         return within | Q(**{f"{path}__isnull": True}) if self.rest else within
+
+    def narrow(self, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
+        """``queryset`` cut to this slice by the unit at ``path``. On PostgreSQL a path through a
+        relation (``case__unit_id``) becomes a filter on the subject's own key, with the related
+        rows' ids as constants: joined, the planner evaluates a check's correlated subqueries on
+        every subject of the store before the join drops the other counties' (on a city a county
+        part of XS-DB-01 took 4.7 s instead of 0.2 s), so each part would cost as much as the
+        whole store."""
+        if "__" not in path or connection.vendor != "postgresql":
+            return queryset.filter(self.q(path))
+        head, rest = path.split("__", 1)
+        related = queryset.model._meta.get_field(head)
+        ids = list(
+            related.related_model._default_manager.filter(self.q(rest))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        within: Q | _AnyOf = _AnyOf(F(related.attname), ids)
+        if self.rest:
+            within = Q(within) | Q(**{f"{related.attname}__isnull": True})
+        return queryset.filter(within)
 
     def findings(self) -> Q:
         """The findings of this slice by their stored unit (for the rest: every finding whose
@@ -506,14 +539,18 @@ def run_rule(
     """Evaluate one enabled rule (its subjects in ``part`` only, when given: the query is
     filtered by the slice's units in SQL) and reconcile its findings; ``base.scope`` None is a
     full evaluation. The same code runs in one process and in each part of a fanned-out run."""
-    ctx = replace(base, settings={**rdef.defaults, **rule.overrides})
+    ctx = replace(
+        base,
+        settings={**rdef.defaults, **rule.overrides},
+        units=part.units if part is not None and not part.rest else None,
+    )
     clock = time.perf_counter()
     outcome: dict[str, Any] = {"found": 0, "created": 0, "updated": 0, "closed": 0}
     for query in _queries(rdef, ctx):
         if part is not None:
             if not isinstance(query, RecordQuery):
                 raise TypeError(f"{rdef.code}: an analysis rule cannot be cut by county")
-            query = replace(query, queryset=query.queryset.filter(part.q(query.unit)))
+            query = replace(query, queryset=part.narrow(query.queryset, query.unit))
         if ctx.scope is None or query.narrow is None:
             # a query that cannot be narrowed is evaluated in full
             query_ctx = replace(ctx, scope=None)

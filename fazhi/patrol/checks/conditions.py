@@ -163,12 +163,19 @@ def minor_guardian(_p: object, ctx: EvalContext) -> RecordQuery:
     )
 
 
-def _overlapping_transcripts(scope: Scope | None) -> Any:
+def _overlapping_transcripts(scope: Scope | None, units: frozenset[str] | None = None) -> Any:
     order = [F("transcript__started_at").asc(), F("transcript_id").asc()]
     links = m.TranscriptOfficer.objects.all()
     if scope is not None:
         # whole partitions of the officers concerned: their overlaps are computed exactly
         links = links.filter(officer_id__in=_officers_concerned(scope))
+    if units is not None:
+        # a county part: whole partitions of the officers of its transcripts, not the store's
+        links = links.filter(
+            officer_id__in=m.TranscriptOfficer.objects.filter(
+                transcript__case__unit_id__in=sorted(units)
+            ).values("officer_id")
+        )
     links = links.annotate(
         start=F("transcript__started_at"),
         end=F("transcript__ended_at"),
@@ -249,7 +256,7 @@ def _same_officers(scope: Scope) -> Q:
 @register("officer_overlap", kind=CONDITION, subject="transcript")
 def officer_overlap(_p: object, ctx: EvalContext) -> RecordQuery:
     """One officer in two transcripts whose [start, end) overlap: he cannot have been present."""
-    qs = m.Transcript.objects.filter(pk__in=_overlapping_transcripts(ctx.scope))
+    qs = m.Transcript.objects.filter(pk__in=_overlapping_transcripts(ctx.scope, ctx.units))
     return _transcripts(
         qs,
         extra_facts=_overlap_partners,

@@ -977,3 +977,35 @@ def test_gf_aj_01_clean_case_is_watched_from_its_latest_activity(patrol, clean_r
     # then overdue since 11-24 24:00
     assert (f["status"], f["due_at"]) == ("overdue", t("2026-11-25 00:00"))
     assert f["trigger_at"] == t("2026-09-25 10:00")
+
+
+def test_gf_xw_03_a_county_part_sees_its_officers_transcripts_in_another_county(
+    db, clean_records
+) -> None:
+    # given P1 lent to a second county bureau (U9), where he takes a 讯问 in its case C-B
+    # that overlaps his 09:30–11:00 询问 T-A-OK in the first county
+    from fazhi.patrol.engine import EvalContext
+    from fazhi.patrol.pack import load_pack
+    from fazhi.patrol.periods import HolidayCalendar
+    from fazhi.patrol.services import Slice, run_rule, sync_rules
+
+    add(clean_records, {"type": "unit", "id": "U9", "name": "邻县公安局", "kind": "县局",
+                        "parent_id": None})  # fmt: skip
+    case_ok = next(r for r in clean_records if r["id"] == "C-OK")
+    add(clean_records, {**case_ok, "id": "C-B", "unit_id": "U9", "incident_id": None})
+    add(clean_records, transcript("T-B", t("2026-09-11 10:00"), t("2026-09-11 10:20"),
+                                  case_id="C-B"))  # fmt: skip
+    load_records(clean_records)
+    pack = load_pack()
+    rules = sync_rules(pack)
+    base = EvalContext(as_of=sh(2026, 10, 1, 0), calendar=HolidayCalendar.from_database())
+    found: dict[str, set[str]] = {}
+    # when each county's part of GF-XW-03 runs on its own
+    for county, units in (("U0", {"U0", "U1", "U2", "U3"}), ("U9", {"U9"})):
+        run_rule(pack.rule("GF-XW-03"), rules["GF-XW-03"], base, base.as_of,
+                 Slice(frozenset(units)))  # fmt: skip
+        found[county] = set(
+            Finding.objects.open().filter(rule_id="GF-XW-03").values_list("subject_id", flat=True)
+        ) - set().union(*[v for k, v in found.items() if k != county])
+    # then each part flags its own transcript, found through the other county's
+    assert found == {"U0": {"T-A-OK"}, "U9": {"T-B"}}
