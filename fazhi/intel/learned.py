@@ -76,7 +76,7 @@ def scoped(text: str, cues: list[lexicon.Cue] | None = None) -> str:
     a negator or a non-factual lexicon cue, or followed by a non-factual marker (``context_of``
     at its end). ``cues`` are the text's cues when known (found on the folded text)."""
     t = lexicon.fold(text)
-    negators = lexicon.load_negation().negators
+    contexts = lexicon.may_have_context(t)
     kept: list[str] = []
     low = 0
     ends = [m.start() for m in lexicon._CLAUSE_END.finditer(t)] + [len(t)]
@@ -84,8 +84,8 @@ def scoped(text: str, cues: list[lexicon.Cue] | None = None) -> str:
         clause = t[low:high]
         if clause.strip():
             drop = any(c.negated and low <= c.start < high for c in cues or ())
-            drop = drop or any(word in negators for word, _, _ in lexicon.tokens(clause))
-            drop = drop or bool(lexicon.context_of(t, max(high - 1, low), high))
+            drop = drop or lexicon.has_negator_word(clause)
+            drop = drop or (contexts and bool(lexicon.context_of(t, max(high - 1, low), high)))
             if not drop:
                 kept.append(clause)
         low = high + 1

@@ -395,6 +395,24 @@ def reload() -> None:
     _prefilter.cache_clear()
     _fold_table.cache_clear()
     _markers.cache_clear()
+    _common_markers.cache_clear()
+    _negators.cache_clear()
+
+
+@cache
+def _negators() -> re.Pattern[str] | None:
+    words = load_negation().negators
+    return re.compile(trie_regex(set(words))) if words else None
+
+
+def has_negator_word(clause: str) -> bool:
+    """Whether a token of ``clause`` is a negator: segmented only when a negator is a substring
+    of it at all (a token that is a negator is one)."""
+    found = _negators()
+    if found is None or found.search(clause) is None:
+        return False
+    negators = load_negation().negators
+    return any(word in negators for word, _, _ in tokens(clause))
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -471,6 +489,26 @@ def context_of(
                 if _markers(markers).search(windows[table]):
                     return kind
     return ""
+
+
+@cache
+def _common_markers() -> re.Pattern[str] | None:
+    """Every marker ``context_of`` can answer from for a cue of no category: the common tables'
+    markers and the question markers of [asked_if]."""
+    loaded = load_scope()
+    words = {m for table in loaded.markers.values() for ms in table.values() for m in ms}
+    words.update(m for table in loaded.by_category.get("", {}).values()
+                 for ms in table.values() for m in ms)  # fmt: skip
+    words.update(loaded.asked_if[0])
+    return re.compile(trie_regex(words)) if words else None
+
+
+def may_have_context(text: str) -> bool:
+    """Whether ``context_of`` (no category) can find a context for a cue in ``text``: every
+    window it reads lies in ``text``, so a text holding none of its markers has none. Reading a
+    text's clauses one by one costs a hundred times this test."""
+    found = _common_markers()
+    return found is not None and found.search(text) is not None
 
 
 @cache
