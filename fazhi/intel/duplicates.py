@@ -669,8 +669,13 @@ def _store(
 ) -> None:
     """Write the signatures and band keys of ``signed`` (replacing earlier ones unless the
     index was just emptied: ``fresh``)."""
-    if not fresh:
-        ids = [s.transcript_id for s in signed]
+    # only transcripts signed before have rows to replace: after ``learn`` emptied the index
+    # (a province's first patrol) none has, and the deletes were a quarter of the signing parts
+    ids = [] if fresh else list(
+        TranscriptSignature.objects.filter(transcript_id__in=[s.transcript_id for s in signed])
+        .values_list("transcript_id", flat=True)
+    )  # fmt: skip
+    if ids:
         TranscriptBand.objects.filter(transcript_id__in=ids).delete()
         TranscriptSignature.objects.filter(transcript_id__in=ids).delete()
         # their pairs' scores no longer hold (the signature stamps would tell, but a pair that
