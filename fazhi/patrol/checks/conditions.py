@@ -376,6 +376,10 @@ def arrival_recording(p: ArrivalRecordingParams, ctx: EvalContext) -> RecordQuer
         ended_at__gte=arrived,
     )
     recorded = m.IncidentOfficer.objects.filter(incident_id=OuterRef("pk")).filter(Exists(covering))
+    if ctx.units is not None:
+        # the same rows (the incident is the part's), said so that the planner does not hash
+        # every incident's officers of the store for one county's anti-join
+        recorded = recorded.filter(incident__unit_id__in=sorted(ctx.units))
     qs = (
         m.Incident.objects.filter(
             category__in=p.categories, arrived_at__isnull=False, arrived_at__lte=ctx.as_of
