@@ -774,3 +774,53 @@ def test_traditional_characters_of_the_eighth_pass_are_folded() -> None:
     assert lexicon.fold("叫囂誰也別想走，他講") == "叫嚣谁也别想走，他讲"
     text = "對著攤主叫囂“今天不賠錢誰也別想走”"
     assert "threat" in {c.subcategory for c in positive_cues(text, "escalation")}
+
+
+# --- ninth pass ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) a review note quotes the first record to judge it: a
+        # correction anywhere after the quotation makes every cue in it a belief
+        ("复核：原接警记录“持刀伤人”定性有误，经查伤者系自己摔倒。", "escalation", "weapon"),
+        ("复核：原接警记录“被人殴打致伤”定性有误，经查伤者系自己摔倒。", "offence", "assault"),
+        # … a label word right after the quotation (“…”一语) makes it a restated record too
+        ("复核：指挥中心摘要中“被人殴打”一语不准确，当事人系自己跌倒。", "offence", "assault"),
+        # … what a party claimed (所称“…”), found untrue later in another sentence
+        ("王某所称“被人抢走项链”，经调取监控，无证据支持。项链在其包内。", "offence", "robbery"),
+        # … corrected by the same class negated after it, not by a marker
+        ("复核：原报“扬言报复”，经查双方素不相识，无报复动机。", "escalation", "revenge"),
+        # a straight-quoted record, with a comma inside the quotation
+        ('警情复核：原记录"双方斗殴，一方持刀"。经查现场未发现刀具。', "escalation", "weapon"),
+    ],
+)  # fmt: skip
+def test_a_restated_record_corrected_later_is_a_belief(
+    text: str, category: str, subcategory: str
+) -> None:
+    # given a cue inside a quotation of an earlier record or claim, corrected after it
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    # then the cue is found and is no fact
+    assert cues, text
+    assert subcategory not in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # a restated record confirmed stays a fact
+        ("复核：原记录“持刀伤人”，经查属实，嫌疑人已刑事拘留。", "escalation", "weapon"),
+        # a threat quoted after 说 is said now: 说 is no record marker
+        ("对方说“再来就砍死你”，民警到场后未发现刀具。", "escalation", "threat"),
+        # a record restated and never corrected: the review says nothing against it
+        ("复核：原记录“被人殴打”，伤者左臂骨折，已立案侦查。", "offence", "assault"),
+        # the correction is of the quotation only: a fact told outside it stays
+        ("复核：原记录“抢劫”定性不当，陆某拿起水果刀指向黄某并打了黄某两拳。", "escalation",
+         "weapon"),
+    ],
+)  # fmt: skip
+def test_a_restated_record_not_corrected_or_a_threat_quoted_stays_a_fact(
+    text: str, category: str, subcategory: str
+) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
