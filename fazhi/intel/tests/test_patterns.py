@@ -824,3 +824,57 @@ def test_a_restated_record_not_corrected_or_a_threat_quoted_stays_a_fact(
     text: str, category: str, subcategory: str
 ) -> None:
     assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "context"),
+    [
+        # (words written for this test) "问：" opens a question as "询问：" does: a condition
+        # after it is supposed
+        ("村干部问：要是有人拿着刀来闹，村里能不能先把人控制住？", "escalation", "weapon",
+         "hypothetical"),
+        # a situation met, asked about, is supposed
+        ("一名司机来电咨询跑夜车碰到抢劫该怎么办。", "offence", "robbery", "hypothetical"),
+        # a drive named after the cue it is against
+        ("派出所开展打击非法持有枪支宣传，动员群众举报。", "escalation", "weapon", "prevention"),
+        ("联合市场监管部门开展管制刀具专项整治。", "escalation", "weapon", "prevention"),
+    ],
+)  # fmt: skip
+def test_ninth_pass_questions_and_drives_are_no_facts(
+    text: str, category: str, subcategory: str, context: str
+) -> None:
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    assert cues, text
+    assert subcategory not in {c.subcategory for c in positive_cues(text, category)}, text
+    assert context in {c.context for c in cues}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # a threat reported by someone questioned stays a fact: "问：" asks, the answer reports
+        ("问：他当时怎么说的？答：他说如果我再报警就砍死我。", "escalation", "threat"),
+        # a robbery met, told as it happened, is a fact (no question in the sentence)
+        ("报警人称下夜班时遇到抢劫，手机被抢走。", "offence", "robbery"),
+    ],
+)  # fmt: skip
+def test_ninth_pass_facts_stay_facts(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+def test_a_scam_s_name_is_no_threat() -> None:
+    # given "杀猪盘" (a romance-investment scam), whose first character is a kill word
+    text = "报警人称被“杀猪盘”骗了六万元。"
+    # then it is a fraud and no threat
+    assert positive_cues(text, "escalation") == []
+    assert "fraud" in {c.subcategory for c in positive_cues(text, "offence")}
+
+
+def test_whether_one_may_do_it_is_asked_and_what_follows_a_deed_is_reported() -> None:
+    # (words written for this test) asked whether one may carry a knife: enquiry
+    asked = [c for c in find_cues("摊主询问能不能在摊位上放一把砍刀防身。", "escalation")
+             if c.subcategory == "weapon"]  # fmt: skip
+    assert asked and all(c.context == "enquiry" for c in asked)
+    # asked what follows a beating that happened: the beating is reported, a fact
+    text = "报警人咨询被人打伤了能不能要求对方赔偿医药费。"
+    assert "assault" in {c.subcategory for c in positive_cues(text, "offence")}
