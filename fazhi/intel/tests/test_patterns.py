@@ -878,3 +878,16 @@ def test_whether_one_may_do_it_is_asked_and_what_follows_a_deed_is_reported() ->
     # asked what follows a beating that happened: the beating is reported, a fact
     text = "报警人咨询被人打伤了能不能要求对方赔偿医药费。"
     assert "assault" in {c.subcategory for c in positive_cues(text, "offence")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (words written for this test) harm promised to whoever does a thing
+        "男子举着铁锹站在田埂上喊谁敢动他的秧苗就砍谁。",
+        # a ban on the hearer's future, told to their face
+        "老板指着工人说你再去闹你就休想拿到一分钱。",
+    ],
+)
+def test_ninth_pass_threats_said_in_new_words(text: str) -> None:
+    assert "threat" in {c.subcategory for c in positive_cues(text, "escalation")}, text
