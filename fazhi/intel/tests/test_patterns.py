@@ -874,7 +874,8 @@ def test_whether_one_may_do_it_is_asked_and_what_follows_a_deed_is_reported() ->
     # (words written for this test) asked whether one may carry a knife: enquiry
     asked = [c for c in find_cues("摊主询问能不能在摊位上放一把砍刀防身。", "escalation")
              if c.subcategory == "weapon"]  # fmt: skip
-    assert asked and all(c.context == "enquiry" for c in asked)
+    assert asked
+    assert all(c.context == "enquiry" for c in asked)
     # asked what follows a beating that happened: the beating is reported, a fact
     text = "报警人咨询被人打伤了能不能要求对方赔偿医药费。"
     assert "assault" in {c.subcategory for c in positive_cues(text, "offence")}
