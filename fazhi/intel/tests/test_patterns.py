@@ -892,3 +892,25 @@ def test_whether_one_may_do_it_is_asked_and_what_follows_a_deed_is_reported() ->
 )
 def test_ninth_pass_threats_said_in_new_words(text: str) -> None:
     assert "threat" in {c.subcategory for c in positive_cues(text, "escalation")}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) explosives and home-made guns, found or held
+        ("民警在其柴房内查获炸药两公斤、雷管十枚。", "escalation", "weapon"),
+        ("男子背着一支土枪在村口转悠。", "escalation", "weapon"),
+        # taking from mines, waters and forests without leave
+        ("有人夜里在河里电鱼，被巡河员发现。", "offence", "other"),
+        ("护林员报称山上有人盗伐杉木十余棵。", "offence", "other"),
+    ],
+)  # fmt: skip
+def test_ninth_pass_weapons_and_offences_named_in_new_words(
+    text: str, category: str, subcategory: str
+) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+def test_a_ban_season_in_a_drive_is_no_offence() -> None:
+    # a drive named after what it is against: prevention, not illegal fishing
+    assert positive_cues("派出所开展禁渔期电鱼整治宣传。", "offence") == []
