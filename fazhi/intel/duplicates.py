@@ -76,7 +76,7 @@ VERIFY_BATCH = 20_000  # candidate pairs verified together (their texts and sign
 MIN_SCORE = 0.3
 # What a signature is made of; part of the boilerplate version, so that signatures made
 # otherwise are re-signed (``sync_index`` rebuilds when the stored version is not this one's).
-SCHEME = "norm5+seed+synonyms+stock2+clauses/4"
+SCHEME = "norm5+seed+synonyms+stock2+clauses/4+turns3"
 # Sentence alignment: a sentence of one transcript is matched when its character bigrams and
 # those of some sentence of the other agree at this Dice coefficient or more; sentences shorter
 # than ALIGN_MIN_CHARS (答:没有) say nothing about copying and are left out.
@@ -134,8 +134,14 @@ BAND_MIN_ESTIMATE = 0.55
 
 _SEGMENT = re.compile(r"[^。！？!?\s\u3000][^。！？!?\n\u3000]*[。！？!?]*")
 _FIELD = re.compile(r"^([^\W\d_]{1,8})[:：]")
+_LINE_LABEL = re.compile(r"^([^\W\d_]{1,8})[:：]", re.M)
 _DIGITS = re.compile(r"\d+")
 _NOT_FIELDS = {"问", "答"}
+# A label that starts this many lines of one transcript is a speaker's turn, not a header field:
+# a header names 被询问人 once, a statement written as "民警：… / 被询问人：…" turn by turn starts
+# every answer with it (issue 17, ninth pass: the seventh writer's frames; with 被询问人 a seed
+# field, every answer was dropped as boilerplate and the statement was left with nothing to sign).
+TURN_LINES = 3
 # Compared text: punctuation and spaces dropped, runs of digits and Chinese numerals one "0"
 # (a copy with its amounts, dates and counts changed is still a copy).
 _NOISE = re.compile(r"[\W_]+")
@@ -182,6 +188,8 @@ def segments(text: str, folded: str | None = None) -> list[Segment]:
     ASCII to half-width and collapse digit runs to "0" (dates and numbers vary, forms do not)."""
     if folded is None:
         folded = fold(text)
+    starts = Counter(m.group(1) for m in _LINE_LABEL.finditer(folded))
+    turns = {label for label, lines in starts.items() if lines >= TURN_LINES}
     out: list[Segment] = []
     for match in _SEGMENT.finditer(folded):
         start, end = match.span()
@@ -190,7 +198,8 @@ def segments(text: str, folded: str | None = None) -> list[Segment]:
         key = _DIGITS.sub("0", folded[start:end])
         if start == 0 or folded[start - 1] in "\n\u3000":
             field_match = _FIELD.match(key)
-            if field_match and field_match.group(1) not in _NOT_FIELDS:
+            label = field_match.group(1) if field_match else ""
+            if field_match and label not in _NOT_FIELDS and label not in turns:
                 out.append(Segment(start, end, field_match.group(1) + ":*", True))
                 continue
         out.append(Segment(start, end, key, False))

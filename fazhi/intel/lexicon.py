@@ -66,7 +66,7 @@ _SCOPE_TABLES = (
 # [reported] markers (reported speech: what follows is what someone said happened) and
 # [confirmed] markers (a later finding that what was reported is so) and [follow_up] markers
 # (the checking that a later correction comes from: 民警到场, 经核实, 后来 …)
-_SCOPE_OTHER = ("finding", "reported", "confirmed", "follow_up", "asked_if")
+_SCOPE_OTHER = ("finding", "reported", "confirmed", "follow_up", "asked_if", "restated")
 _SENTENCE_END = re.compile(r"[。！？!?\n\r]")
 _GAP_CLASS = r"[^，。；！？,;!?\n\r]"
 # the gap of a pattern whose ``span`` is "sentence": it may cross a comma, never a sentence end
@@ -105,6 +105,11 @@ class Scope:
     # that asks ("咨询：要是有人拿刀上门，…算不算正当防卫") is supposed, unless reported speech
     # comes between ("咨询：对方说不还钱就打断他的腿，该怎么办" reports a threat made)
     asked_if: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    # [restated]: (record markers, label words, corrections): a quotation of an earlier record or
+    # claim, opened right after a record marker (原记录“…”, 所报“…”) or closed right before a
+    # label word (“…”定性有误), is judged by what follows it ("复核：原记录“扬言报复”，调听录音，
+    # 系依法维权，不属威胁"); a correction after it makes every cue quoted a belief
+    restated: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
     # category or subcategory -> table -> kind -> markers: markers that hold for one category's
     # or one class's cues only ([offence.before_clause]: a wish or a condition is no offence, but
     # it is a danger sign; [mental_illness.after_sentence]: "家属称其没有精神病" corrects the
@@ -328,9 +333,14 @@ def load_scope() -> Scope:
         tuple(words_of(data, "asked_if", "questions", "scope.toml")),
         tuple(words_of(data, "asked_if", "conditions", "scope.toml")),
     )
+    restated = (
+        tuple(words_of(data, "restated", "records", "scope.toml")),
+        tuple(words_of(data, "restated", "labels", "scope.toml")),
+        tuple(words_of(data, "restated", "corrections", "scope.toml")),
+    )
     return Scope(
         markers, findings=findings, reported=reported, confirmed=confirmed,
-        follow_up=follow_up, asked_if=asked_if, by_category=by_category,
+        follow_up=follow_up, asked_if=asked_if, restated=restated, by_category=by_category,
     )  # fmt: skip
 
 
@@ -611,6 +621,8 @@ def find_cues(text: str, category: str) -> list[Cue]:
         )  # fmt: skip
         if not context and _denied_later(text, cue, found):
             context = "denial"
+        if not context and _restated_corrected(text, cue, found):
+            context = "belief"
         out.append(Cue(cue.term, cue.category, cue.subcategory, cue.start, cue.end,
                        bool(context), context, cue.pattern))  # fmt: skip
     return out
@@ -641,6 +653,63 @@ def _denied_later(text: str, cue: Cue, found: list[Cue]) -> bool:
         and (examined or any(m in text[cue.end : other.start] for m in scope.follow_up))
         for other in found
     )  # fmt: skip
+
+
+# Quotation marks: (opening, closing). A straight quote opens and closes alike: a cue is inside
+# one when an odd number of them precede it.
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'))
+# what may stand between a record marker and its quotation (处警反馈中“…”, 原记录：“…”)
+_RECORD_GAP = 2
+
+
+def _quotation(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the quotation holding ``text[start:end]`` (opening mark to closing mark), or
+    None when the cue is not quoted."""
+    for opening, closing in _QUOTES:
+        if opening == closing:
+            if text.count(opening, 0, start) % 2 == 0:
+                continue
+            low = text.rfind(opening, 0, start)
+        else:
+            low = text.rfind(opening, 0, start)
+            if low < 0 or text.rfind(closing, 0, start) > low:
+                continue
+        high = text.find(closing, end)
+        if low >= 0 and high >= 0:
+            return low, high + 1
+    return None
+
+
+def _restated_corrected(text: str, cue: Cue, found: list[Cue]) -> bool:
+    """A restated record corrected: the cue is quoted from an earlier record or claim (a record
+    marker just before the quotation, 原记录“…” / 所报“…” / 处警反馈中“…”, or a label word just
+    after it, “…”定性有误), what follows the quotation corrects it — a correction marker, or a
+    cue of the same class as one quoted, negated ("原报“持刀伤人”，经查…对方手中并无刀具") — and
+    nothing confirms it. The quotation is one claim: corrected as a whole. A review note (警情
+    复核) restates what the 110 record or the caller said in order to judge it; the first
+    record's words are no fact of their own."""
+    records, labels, corrections = load_scope().restated
+    if not records and not labels:
+        return False
+    quoted = _quotation(text, cue.start, cue.end)
+    if quoted is None:
+        return False
+    low, high = quoted
+    before = text[max(0, low - _RECORD_GAP - 8) : low]
+    after = text[high : high + 4]
+    if not any(
+        (at := before.rfind(marker)) >= 0 and len(before) - at - len(marker) <= _RECORD_GAP
+        for marker in records
+    ) and not any(after.startswith(label) for label in labels):
+        return False
+    rest = text[high:]
+    scope = load_scope()
+    if any(marker in rest for marker in scope.confirmed):
+        return False
+    if any(marker in rest for marker in corrections):
+        return True
+    inside = {c.subcategory for c in found if low <= c.start and c.end <= high}
+    return any(c.negated and c.subcategory in inside and c.start >= high for c in found)
 
 
 def positive_cues(text: str, category: str) -> list[Cue]:

@@ -29,6 +29,26 @@ def test_segments_split_sentences_and_header_fields() -> None:
         assert TEXT[seg.start : seg.end].strip() == TEXT[seg.start : seg.end]
 
 
+def test_a_label_that_starts_every_turn_is_a_speaker_not_a_header_field() -> None:
+    # given a statement written turn by turn as "民警：… / 被询问人：…" (被询问人 is a header
+    # label of the seed file: a header names the person once)
+    text = (
+        "询问笔录\n被询问人：刘某，女，1990年出生。\n"
+        "民警：你报警是什么事？\n被询问人：我在码头排队时发现后面一个男的偷拍我。\n"
+        "民警：你当时怎么做的？\n被询问人：我抓住他的手喊了起来，工作人员把他围住了。\n"
+        "民警：你有什么要求？\n被询问人：要求依法处理，把视频删除。\n"
+    )
+    keys = [s.key for s in d.segments(text)]
+    # then the answers are sentences of their own, kept for the comparison …
+    assert "被询问人:我在码头排队时发现后面一个男的偷拍我。" in keys
+    assert "民警:你当时怎么做的?" in keys
+    assert "被询问人:*" not in keys
+    # … and a label met once or twice is still a header field, whatever its value
+    assert "时间:*" in [s.key for s in d.segments("时间：2026年1月1日\n民警：问一句。\n")]
+    plate = d.boilerplate_of("v", [])
+    assert "偷拍我" in plate.kept(text).text
+
+
 def test_boilerplate_is_learned_by_document_frequency() -> None:
     stock = "问：你听清楚了吗？\n答：听清楚了。\n"
     names = "甲乙丙丁戊己庚辛壬癸"

@@ -774,3 +774,143 @@ def test_traditional_characters_of_the_eighth_pass_are_folded() -> None:
     assert lexicon.fold("叫囂誰也別想走，他講") == "叫嚣谁也别想走，他讲"
     text = "對著攤主叫囂“今天不賠錢誰也別想走”"
     assert "threat" in {c.subcategory for c in positive_cues(text, "escalation")}
+
+
+# --- ninth pass ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) a review note quotes the first record to judge it: a
+        # correction anywhere after the quotation makes every cue in it a belief
+        ("复核：原接警记录“持刀伤人”定性有误，经查伤者系自己摔倒。", "escalation", "weapon"),
+        ("复核：原接警记录“被人殴打致伤”定性有误，经查伤者系自己摔倒。", "offence", "assault"),
+        # … a label word right after the quotation (“…”一语) makes it a restated record too
+        ("复核：指挥中心摘要中“被人殴打”一语不准确，当事人系自己跌倒。", "offence", "assault"),
+        # … what a party claimed (所称“…”), found untrue later in another sentence
+        ("王某所称“被人抢走项链”，经调取监控，无证据支持。项链在其包内。", "offence", "robbery"),
+        # … corrected by the same class negated after it, not by a marker
+        ("复核：原报“扬言报复”，经查双方素不相识，无报复动机。", "escalation", "revenge"),
+        # a straight-quoted record, with a comma inside the quotation
+        ('警情复核：原记录"双方斗殴，一方持刀"。经查现场未发现刀具。', "escalation", "weapon"),
+    ],
+)  # fmt: skip
+def test_a_restated_record_corrected_later_is_a_belief(
+    text: str, category: str, subcategory: str
+) -> None:
+    # given a cue inside a quotation of an earlier record or claim, corrected after it
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    # then the cue is found and is no fact
+    assert cues, text
+    assert subcategory not in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # a restated record confirmed stays a fact
+        ("复核：原记录“持刀伤人”，经查属实，嫌疑人已刑事拘留。", "escalation", "weapon"),
+        # a threat quoted after 说 is said now: 说 is no record marker
+        ("对方说“再来就砍死你”，民警到场后未发现刀具。", "escalation", "threat"),
+        # a record restated and never corrected: the review says nothing against it
+        ("复核：原记录“被人殴打”，伤者左臂骨折，已立案侦查。", "offence", "assault"),
+        # the correction is of the quotation only: a fact told outside it stays
+        ("复核：原记录“抢劫”定性不当，陆某拿起水果刀指向黄某并打了黄某两拳。", "escalation",
+         "weapon"),
+    ],
+)  # fmt: skip
+def test_a_restated_record_not_corrected_or_a_threat_quoted_stays_a_fact(
+    text: str, category: str, subcategory: str
+) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory", "context"),
+    [
+        # (words written for this test) "问：" opens a question as "询问：" does: a condition
+        # after it is supposed
+        ("村干部问：要是有人拿着刀来闹，村里能不能先把人控制住？", "escalation", "weapon",
+         "hypothetical"),
+        # a situation met, asked about, is supposed
+        ("一名司机来电咨询跑夜车碰到抢劫该怎么办。", "offence", "robbery", "hypothetical"),
+        # a drive named after the cue it is against
+        ("派出所开展打击非法持有枪支宣传，动员群众举报。", "escalation", "weapon", "prevention"),
+        ("联合市场监管部门开展管制刀具专项整治。", "escalation", "weapon", "prevention"),
+    ],
+)  # fmt: skip
+def test_ninth_pass_questions_and_drives_are_no_facts(
+    text: str, category: str, subcategory: str, context: str
+) -> None:
+    cues = [c for c in find_cues(text, category) if c.subcategory == subcategory]
+    assert cues, text
+    assert subcategory not in {c.subcategory for c in positive_cues(text, category)}, text
+    assert context in {c.context for c in cues}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # a threat reported by someone questioned stays a fact: "问：" asks, the answer reports
+        ("问：他当时怎么说的？答：他说如果我再报警就砍死我。", "escalation", "threat"),
+        # a robbery met, told as it happened, is a fact (no question in the sentence)
+        ("报警人称下夜班时遇到抢劫，手机被抢走。", "offence", "robbery"),
+    ],
+)  # fmt: skip
+def test_ninth_pass_facts_stay_facts(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+def test_a_scam_s_name_is_no_threat() -> None:
+    # given "杀猪盘" (a romance-investment scam), whose first character is a kill word
+    text = "报警人称被“杀猪盘”骗了六万元。"
+    # then it is a fraud and no threat
+    assert positive_cues(text, "escalation") == []
+    assert "fraud" in {c.subcategory for c in positive_cues(text, "offence")}
+
+
+def test_whether_one_may_do_it_is_asked_and_what_follows_a_deed_is_reported() -> None:
+    # (words written for this test) asked whether one may carry a knife: enquiry
+    asked = [c for c in find_cues("摊主询问能不能在摊位上放一把砍刀防身。", "escalation")
+             if c.subcategory == "weapon"]  # fmt: skip
+    assert asked
+    assert all(c.context == "enquiry" for c in asked)
+    # asked what follows a beating that happened: the beating is reported, a fact
+    text = "报警人咨询被人打伤了能不能要求对方赔偿医药费。"
+    assert "assault" in {c.subcategory for c in positive_cues(text, "offence")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (words written for this test) harm promised to whoever does a thing
+        "男子举着铁锹站在田埂上喊谁敢动他的秧苗就砍谁。",
+        # a ban on the hearer's future, told to their face
+        "老板指着工人说你再去闹你就休想拿到一分钱。",
+    ],
+)
+def test_ninth_pass_threats_said_in_new_words(text: str) -> None:
+    assert "threat" in {c.subcategory for c in positive_cues(text, "escalation")}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) explosives and home-made guns, found or held
+        ("民警在其柴房内查获炸药两公斤、雷管十枚。", "escalation", "weapon"),
+        ("男子背着一支土枪在村口转悠。", "escalation", "weapon"),
+        # taking from mines, waters and forests without leave
+        ("有人夜里在河里电鱼，被巡河员发现。", "offence", "other"),
+        ("护林员报称山上有人盗伐杉木十余棵。", "offence", "other"),
+    ],
+)  # fmt: skip
+def test_ninth_pass_weapons_and_offences_named_in_new_words(
+    text: str, category: str, subcategory: str
+) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+def test_a_ban_season_in_a_drive_is_no_offence() -> None:
+    # a drive named after what it is against: prevention, not illegal fishing
+    assert positive_cues("派出所开展禁渔期电鱼整治宣传。", "offence") == []
