@@ -3,9 +3,9 @@
 # generation piped into the import, the first patrol after the import (ZN-BL-01's index built),
 # the daily full patrol (index, pair scores and learned readings kept), an incremental patrol
 # after 10,000 changed records, a tick, the pages' p95 with 10 users, then the full patrol with
-# one worker. Each step writes its JSON (or its log) into $OUT and a line into $OUT/steps.tsv
-# (step, start, end, seconds, exit status), so that a session that must stop early still has
-# every figure of the steps that finished. Figures go into docs/benchmarks.md by hand.
+# one worker. Each step writes its output (JSON for the patrols) and its log into $OUT, and a
+# line into $OUT/steps.tsv (step, start, end, seconds, exit status), so that a session that must
+# stop early still has every figure of the steps that finished (into docs/benchmarks.md by hand).
 #
 #   bash bench/province_run.sh /work/data/province-run      # about 3 to 4 hours on 2 cores
 #
@@ -33,7 +33,7 @@ step() {  # step NAME COMMAND...: run, time, record
     local start end status
     start=$(date +%s)
     echo "== $name $(date -u +%H:%M:%S)" >&2
-    "$@" >"$OUT/$name.json" 2>"$OUT/$name.log"
+    "$@" >"$OUT/$name.out" 2>"$OUT/$name.log"
     status=$?
     end=$(date +%s)
     printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(date -u -d @"$start" +%H:%M:%S)" \
