@@ -38,7 +38,7 @@ def test_narrow_keeps_what_the_join_keeps_for_a_county_and_for_the_rest(clean_re
     county = Slice(counties["U0"])
     rest = Slice(frozenset({"U-CITY"}), rest=True, outside=inside)
     # when each slice cuts the transcripts and the property movements by their case's unit
-    cuts: dict[str, Any] = {}
+    cuts: dict[tuple[str, str], set[Any]] = {}
     for name, part in (("county", county), ("rest", rest)):
         for model, path in ((m.Transcript, "case__unit_id"),
                             (m.PropertyMovement, "property__case__unit_id")):  # fmt: skip
