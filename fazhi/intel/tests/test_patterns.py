@@ -914,3 +914,21 @@ def test_ninth_pass_weapons_and_offences_named_in_new_words(
 def test_a_ban_season_in_a_drive_is_no_offence() -> None:
     # a drive named after what it is against: prevention, not illegal fishing
     assert positive_cues("派出所开展禁渔期电鱼整治宣传。", "offence") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # (words written for this test) witnesses bear out the opposite of the claim: no
+        # confirmation, the claim quoted and judged is denied
+        ("经查，王某所称“被人打伤”系其骑车摔伤，两名路人均证实无人动手。", False),
+        # witnesses bear the claim out: it stands
+        ("经查，王某所称“被人打伤”系其骑车摔伤，两名路人均证实确有人动手。", True),
+    ],
+)  # fmt: skip
+def test_a_confirmation_of_the_opposite_confirms_nothing(text: str, reported: bool) -> None:
+    # given a claim quoted by a check, then a confirmation marker (证实) in a later clause
+    # when the cues are read
+    facts = {c.subcategory for c in positive_cues(text, "offence")}
+    # then the claim is a fact only when the confirmation is not negated in its clause
+    assert ("assault" in facts) is reported, text
