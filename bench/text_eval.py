@@ -48,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # merged) and read in the sixth pass; writer 5 was measured blind at dc1777a (the sixth pass
 # merged, the learned model wired) and read in the seventh pass; writer 6 was measured blind at
 # 0290f2c (the seventh pass merged) and read in the eighth pass; writer 7 was measured blind at
-# 0e56b0d (the eighth pass merged) and read in the ninth pass. The second row of writer 2 is the
+# 0e56b0d (the eighth pass merged) and read in the ninth pass; writer 8 was measured blind at
+# 7158b6f (the ninth pass merged) and read in the tenth pass. The second row of writer 2 is the
 # fourth pass (writer 2 read, its errors mostly left as they were): what the fifth pass's classes,
 # drawn from writer 3's errors, did for writer 2's words.
 SNAPSHOTS = (
@@ -60,6 +61,7 @@ SNAPSHOTS = (
     ("w5", "dc1777a", "before writer 5: sixth pass, tuned on writers 1 to 4"),
     ("w6", "0290f2c", "before writer 6: seventh pass, tuned on writers 1 to 5"),
     ("w7", "0e56b0d", "before writer 7: eighth pass, tuned on writers 1 to 6"),
+    ("w8", "7158b6f", "before writer 8: ninth pass, tuned on writers 1 to 7"),
 )
 LEXICON_FILES = (
     "offence.toml", "escalation.toml", "negation.toml", "patterns.toml", "scope.toml", "fold.toml"

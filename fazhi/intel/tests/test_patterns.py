@@ -914,3 +914,56 @@ def test_ninth_pass_weapons_and_offences_named_in_new_words(
 def test_a_ban_season_in_a_drive_is_no_offence() -> None:
     # a drive named after what it is against: prevention, not illegal fishing
     assert positive_cues("派出所开展禁渔期电鱼整治宣传。", "offence") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # (words written for this test) witnesses bear out the opposite of the claim: no
+        # confirmation, the claim quoted and judged is denied
+        ("经查，王某所称“被人打伤”系其骑车摔伤，两名路人均证实无人动手。", False),
+        # witnesses bear the claim out: it stands
+        ("经查，王某所称“被人打伤”系其骑车摔伤，两名路人均证实确有人动手。", True),
+    ],
+)  # fmt: skip
+def test_a_confirmation_of_the_opposite_confirms_nothing(text: str, reported: bool) -> None:
+    # given a claim quoted by a check, then a confirmation marker (证实) in a later clause
+    # when the cues are read
+    facts = {c.subcategory for c in positive_cues(text, "offence")}
+    # then the claim is a fact only when the confirmation is not negated in its clause
+    assert ("assault" in facts) is reported, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) 没了 is "gone": the wish said after it is not negated
+        ("老人说存款没了不如死了算了。", "escalation", "self_harm"),
+        # a farewell: a letter left, "can't go on", "don't look for me", waiting for the train
+        ("妻子发现丈夫把遗书压在枕头下，人已出门。", "escalation", "self_harm"),
+        ("女儿发消息说撑不下去了，别找我了。", "escalation", "self_harm"),
+        ("一名男子坐在铁道边说要等火车来。", "escalation", "self_harm"),
+        # things taken off by someone (拉走, 锯走, 摘走, 拔走, 卸走)
+        ("村民称鱼塘边的两棵松树被人锯走。", "offence", "theft"),
+        ("停在楼下的电瓶车电瓶被人卸走了。", "offence", "theft"),
+        # drink-driving and fireworks kept without a licence
+        ("一名男子酒后开车撞上路边护栏。", "offence", "other"),
+        ("检查发现仓库内私藏烟花爆竹十余箱。", "offence", "other"),
+    ],
+)  # fmt: skip
+def test_tenth_pass_facts_named_in_new_words(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # (words written for this test) 没 still negates where it means "not"
+        ("民警到场，该男子没有要跳楼的意思。", "escalation"),
+        # a driver is no drink-driver, a child taken home no theft
+        ("驾驶员称刹车失灵，撞上护栏。", "offence"),
+        ("孩子放学后被人接走了。", "offence"),
+    ],
+)  # fmt: skip
+def test_tenth_pass_words_leave_look_alikes(text: str, category: str) -> None:
+    assert positive_cues(text, category) == [], text
