@@ -47,10 +47,10 @@ import_province() {
     rm -f "$OUT/gen.jsonl.gz"
     mkfifo "$OUT/gen.jsonl.gz"
     # the generator writes into the pipe the import reads: both at once, no 2.2 GB file
-    /usr/bin/time -v "${FAZHI[@]}" import "$OUT/gen.jsonl.gz" >"$OUT/import.out" 2>"$OUT/import.time" &
+    /usr/bin/time -v "${FAZHI[@]}" import "$OUT/gen.jsonl.gz" >"$OUT/importer.out" 2>"$OUT/importer.time" &
     local importer=$!
     /usr/bin/time -v "${FAZHI[@]}" generate --scale "$SCALE" --seed 1 --as-of "$AS_OF" \
-        --out "$OUT/gen.jsonl.gz" >"$OUT/generate.out" 2>"$OUT/generate.time"
+        --out "$OUT/gen.jsonl.gz" >"$OUT/generator.out" 2>"$OUT/generator.time"
     wait $importer
     local status=$?
     rm -f "$OUT/gen.jsonl.gz"

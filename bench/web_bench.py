@@ -65,7 +65,7 @@ def provision(count: int, password: str) -> list[str]:
     from django.db.models import Count
 
     from fazhi.accounts.models import Role
-    from fazhi.accounts.services import provision_user
+    from fazhi.accounts.services import provision_user, system_user
     from fazhi.records import models as m
 
     units = list(
@@ -79,18 +79,19 @@ def provision(count: int, password: str) -> list[str]:
     if not units or not officers:
         raise SystemExit("数据库里没有案件：请先导入数据（fazhi import）")
     names: list[str] = []
+    actor = system_user()
     for i in range(count):
         username = f"{BENCH_PREFIX}{i + 1:02d}"
         if i == 0:
-            provision_user(actor="bench", username=username, password=password,
+            provision_user(actor=actor, username=username, password=password,
                            role=Role.BUREAU_LEADER, unit=units[0].parent or units[0])  # fmt: skip
         elif i % 3 == 1:
             officer = officers[(i // 3) % len(officers)]
-            provision_user(actor="bench", username=username, password=password,
+            provision_user(actor=actor, username=username, password=password,
                            role=Role.OFFICER, officer=officer)  # fmt: skip
         else:
             unit = units[i % len(units)]
-            provision_user(actor="bench", username=username, password=password,
+            provision_user(actor=actor, username=username, password=password,
                            role=Role.LEGAL_OFFICER, unit=unit)  # fmt: skip
         names.append(username)
     return names
