@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -89,6 +89,12 @@ class Slice:
     units: frozenset[str]
     rest: bool = False
     outside: frozenset[str] = frozenset()
+    # the related rows' ids of ``narrow``, by model and path: a part's rules cut by the same
+    # relation (most by the case's unit) read the county's ids once, not once per query; a part
+    # runs in one transaction, so they cannot change under it
+    _ids: dict[tuple[str, str], list[Any]] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def q(self, path: str) -> Q:
         """The condition on the unit at ``path`` (a check's ``RecordQuery.unit``), a filter of
@@ -107,11 +113,13 @@ class Slice:
             return queryset.filter(self.q(path))
         head, rest = path.split("__", 1)
         related = queryset.model._meta.get_field(head)
-        ids = list(
-            related.related_model._default_manager.filter(self.q(rest))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        model = related.related_model
+        key = (model._meta.label, rest)
+        if key not in self._ids:
+            self._ids[key] = list(
+                model._default_manager.filter(self.q(rest)).order_by().values_list("pk", flat=True)
+            )
+        ids = self._ids[key]
         within: Q | _AnyOf = _AnyOf(F(related.attname), ids)
         if self.rest:
             within = Q(within) | Q(**{f"{related.attname}__isnull": True})
