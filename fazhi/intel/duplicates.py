@@ -200,7 +200,7 @@ def segments(text: str, folded: str | None = None) -> list[Segment]:
             field_match = _FIELD.match(key)
             label = field_match.group(1) if field_match else ""
             if field_match and label not in _NOT_FIELDS and label not in turns:
-                out.append(Segment(start, end, field_match.group(1) + ":*", True))
+                out.append(Segment(start, end, label + ":*", True))
                 continue
         out.append(Segment(start, end, key, False))
     return out
