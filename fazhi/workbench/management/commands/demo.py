@@ -12,9 +12,11 @@ real clock. Safe to run again: existing data is kept unless ``--reset``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import secrets
 import threading
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,8 +36,10 @@ from fazhi.disputes.models import ChecklistAnswer, Dispute, EscalationLetter, Fo
 from fazhi.exchange.services import import_bundle
 from fazhi.intel.models import TranscriptBand, TranscriptSignature
 from fazhi.notifications.models import Notification, WebhookDelivery
-from fazhi.patrol.models import Finding, FindingStatus, PatrolRun
+from fazhi.patrol import whatif
+from fazhi.patrol.models import Finding, FindingStatus, PatrolRun, Rule, RuleKind
 from fazhi.patrol.pack import DEFAULT_PACK, load_pack
+from fazhi.patrol.periods import HolidayCalendar
 from fazhi.patrol.services import run_patrol, sync_rules
 from fazhi.records import models as m
 from fazhi.records.enums import OfficerRole, UnitKind
@@ -66,6 +70,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-history", action="store_true", help="不回放一年的历史，只在截止时点巡查一次"
         )
+        parser.add_argument(
+            "--as-of",
+            type=_moment,
+            default=None,
+            help="演示县数据的截止时点（带时区的 ISO 时间，默认当前整点）",
+        )
         parser.add_argument("--addr", default="127.0.0.1:8000", help="服务地址（仅本机）")
         parser.add_argument(
             "--tick-seconds",
@@ -79,7 +89,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if options["reset"]:
             self._reset()
-        as_of, fresh = self._load(options["seed"])
+        as_of, fresh = self._load(options["seed"], options["as_of"])
         sync_rules(load_pack(DEFAULT_PACK))  # the standards name the pack's rules
         sync_pack_standards(actor=system_user())
         # the logins come first, so that the history's notifications reach them
@@ -161,22 +171,29 @@ class Command(BaseCommand):
             m.Unit.objects.update(parent=None)
             m.Unit.objects.all()._raw_delete(m.Unit.objects.db)
 
-    def _load(self, seed: int) -> tuple[datetime, bool]:
+    def _load(self, seed: int, cut: datetime | None) -> tuple[datetime, bool]:
         """The demo county's ``as_of``, and whether it was imported just now."""
         out_dir = Path(settings.DATA_DIR) / "demo"
         out_dir.mkdir(parents=True, exist_ok=True)
         bundle = out_dir / f"demo-{seed}.jsonl.gz"
         truth = out_dir / f"demo-{seed}.truth.jsonl"
-        if not bundle.exists() or not truth.exists():
+        made = _cut_of(truth) if bundle.exists() and truth.exists() else None
+        if cut is not None and made is not None and made != cut:
+            if m.Unit.objects.exists():
+                raise CommandError(
+                    f"已有截至 {timezone.localtime(made):%Y-%m-%d %H:%M} 的演示数据；"
+                    "换截止时点请加 --reset"
+                )
+            made = None
+        if made is None:
             # the county's year ends at the current hour: clocks and warnings are live
-            as_of = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            as_of = cut or timezone.localtime().replace(minute=0, second=0, microsecond=0)
             self.stdout.write(f"② 生成演示县数据（种子 {seed}，截至 {as_of:%Y-%m-%d %H:%M}）…")
             call_command(
                 "generate", scale="demo", seed=seed, out=str(bundle), as_of=as_of.isoformat(),
                 verbosity=0,
             )  # fmt: skip
-        header = json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
-        as_of = datetime.fromisoformat(header["as_of"])
+        as_of = _cut_of(truth)
         if m.Unit.objects.exists():
             self.stdout.write("② 已有数据，跳过生成和导入（--reset 可重新生成）")
             return as_of, False
@@ -191,18 +208,19 @@ class Command(BaseCommand):
 
     def _logins(self, as_of: datetime) -> list[tuple[str, str, str, str]]:
         legal_brigade = m.Unit.objects.filter(kind=UnitKind.LEGAL_BRIGADE).first()
-        # the 民警 with the most cases of the last days (work in hand at as_of), and the
-        # leaders of his 派出所
+        # the 民警 with the most clocks running at as_of (his workbench opens on warnings), then
+        # the most cases of the last days, and the leaders of his 派出所
+        running = _running_clocks(as_of)
         recent = Q(
             led_cases__accepted_at__gt=as_of - timedelta(days=3), led_cases__accepted_at__lte=as_of
         )
-        busiest = (
-            m.Officer.objects.filter(
-                active=True, role=OfficerRole.OFFICER, unit__kind=UnitKind.POLICE_STATION
-            )
-            .annotate(recent=Count("led_cases", filter=recent))
-            .order_by("-recent", "unit_id", "pk")
-            .first()
+        candidates = m.Officer.objects.filter(
+            active=True, role=OfficerRole.OFFICER, unit__kind=UnitKind.POLICE_STATION
+        ).annotate(recent=Count("led_cases", filter=recent))
+        busiest = min(
+            candidates,
+            key=lambda o: (-running[o.pk], -o.recent, o.unit_id, o.pk),
+            default=None,
         )
         station = busiest.unit_id if busiest else None
         printed = []
@@ -230,3 +248,43 @@ class Command(BaseCommand):
             who = f"{officer.unit.name} {officer.name}" if officer else ""
             printed.append((username, role.label, password, who))
         return printed
+
+
+def _running_clocks(as_of: datetime) -> Counter[str]:
+    """Officers by the legal periods of theirs still running at ``as_of``: the warnings the
+    year's last patrol will give them, read from the pack's deadline rules without writing.
+
+    Chosen before the replay, since the logins must exist for the year's notices; which
+    officer holds open clocks at the cut depends on the hour the county ends, not on the seed
+    alone, so guessing from recent cases left the 民警 with none at some hours."""
+    calendar = HolidayCalendar.from_database()
+    pack = load_pack(DEFAULT_PACK)
+    running: Counter[str] = Counter()
+    for rule in Rule.objects.filter(kind=RuleKind.DEADLINE, enabled=True, pack=DEFAULT_PACK):
+        rdef = pack.rule(rule.code)
+        settings_now = {**rdef.defaults, **rule.overrides}
+        for result in whatif.evaluate(rdef, settings_now, as_of=as_of, calendar=calendar).values():
+            if (
+                result.status == FindingStatus.WARNING
+                and result.officer_id
+                and result.due_at is not None
+                and result.due_at > as_of
+            ):
+                running[result.officer_id] += 1
+    return running
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"截止时点不是 ISO 时间：{text}") from None
+    if timezone.is_naive(moment):
+        raise argparse.ArgumentTypeError(f"截止时点必须带时区：{text}")
+    return moment
+
+
+def _cut_of(truth: Path) -> datetime:
+    """The ``as_of`` a generated demo bundle was cut at (its truth file's header)."""
+    header = json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
+    return datetime.fromisoformat(header["as_of"])
