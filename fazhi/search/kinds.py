@@ -10,7 +10,9 @@ Matching is the same on every database, and is what the docs (docs/search.md) pr
   from three characters on it matches anywhere in the field (幸福路 → 城东幸福路3号). Two
   characters anywhere in a field would match a large share of a city's addresses, and on
   PostgreSQL no trigram index can serve them (docs/search.md, "Speed");
-- numbers (案件编号, 警情编号, 警号) are matched as typed and in capitals (the FZX ids are).
+- numbers (案件编号, 警情编号, 警号) are matched in capitals, whatever the case they are typed in
+  (the FZX ids are capitals; their trigram indexes are on ``upper(id)``, so that the patrol's
+  lookups of many ids by key never take them).
 
 Every kind is narrowed by ``fazhi.core.scope.visible`` before it is matched, so a user never
 finds a row outside his data scope. The PostgreSQL indexes that make the matches fast are the
@@ -27,7 +29,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Upper
+from django.db.models.lookups import Contains, StartsWith
 from django.urls import reverse
 
 from fazhi.core.masking import is_id_number, mask_id_number
@@ -38,6 +42,9 @@ from fazhi.rectification.models import Problem
 
 _M = TypeVar("_M", bound=models.Model)
 
+# The FZX ids the search box matches (案件编号, 警情编号, 警号): compared in capitals, which is
+# the expression their trigram indexes are built on.
+ID_FIELDS = frozenset({"id"})
 # Below this length a query matches the start of a field only (see the module's docstring).
 SUBSTRING_MIN = 3
 # 整改问题 are numbered; "#12", "问题12" and "12" all name problem 12.
@@ -76,12 +83,17 @@ class Terms:
         )
 
     def matches(self, *fields: str) -> Q:
-        """Rows whose ``fields`` start with (short query) or contain the query."""
-        lookup = "startswith" if self.prefix_only else "contains"
+        """Rows whose ``fields`` start with (short query) or contain the query; an id field
+        (``ID_FIELDS``) in capitals, whatever the case the query was typed in."""
+        lookup = StartsWith if self.prefix_only else Contains
         found = Q(pk__in=[])
         for field in fields:
+            if field in ID_FIELDS:
+                # the trigram index is on upper(id), see search/migrations/0002
+                found |= Q(lookup(Upper(field), self.text.upper()))
+                continue
             for variant in self.variants:
-                found |= Q(**{f"{field}__{lookup}": variant})
+                found |= Q(lookup(F(field), variant))
         return found
 
     def exact(self, field: str = "pk") -> Case:
