@@ -994,6 +994,8 @@ def test_eleventh_pass_facts_named_in_new_words(text: str, category: str, subcat
         # a check that sees the thing for what it is, or learns otherwise, makes the report a belief
         ("保安报称有人腰间别着一把枪，民警到场检查，是一把手电筒。", "escalation"),
         ("报警人称楼上住户半夜大喊，怀疑有精神病，民警走访后得知是住户在看球赛。", "escalation"),
+        # the police asked by name about a supposition
+        ("一名司机问警察：如果有人拿刀拦车，能不能直接开走。", "escalation"),
     ],
 )  # fmt: skip
 def test_eleventh_pass_words_leave_look_alikes(text: str, category: str) -> None:
