@@ -30,7 +30,7 @@ from fazhi.intel import quality
 
 # (rule, split) -> (precision floor, recall floor)
 CUE_FLOORS = {
-    # nine writers since the eleventh pass: JF-02 0.908/0.960 (tp 995, fp 101, fn 41), JQ-01
+    # nine writers since the eleventh pass: JF-02 0.908/0.961 (tp 996, fp 101, fn 40), JQ-01
     # 0.912/0.962 (tp 1457, fp 141, fn 58). The precision floors were 0.91 and 0.92 on eight
     # writers: the ninth writer keeps 21 and 38 false positives in-sample (beliefs corrected
     # without a marker, denials voiced by the other party, questions and conditionals put to the

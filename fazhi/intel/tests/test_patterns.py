@@ -979,6 +979,8 @@ def test_tenth_pass_words_leave_look_alikes(text: str, category: str) -> None:
         ("男子临走时说：以后莫让我在村里碰到你。", "escalation", "threat"),
         # the head beaten against a wall
         ("醉酒男子在留置室里拿头撞墙，被民警制止。", "escalation", "self_harm"),
+        # pills by the bottle
+        ("家属称老人趁家人不在吃了一整瓶降压药。", "escalation", "self_harm"),
     ],
 )  # fmt: skip
 def test_eleventh_pass_facts_named_in_new_words(text: str, category: str, subcategory: str) -> None:
