@@ -967,3 +967,38 @@ def test_tenth_pass_facts_named_in_new_words(text: str, category: str, subcatego
 )  # fmt: skip
 def test_tenth_pass_words_leave_look_alikes(text: str, category: str) -> None:
     assert positive_cues(text, category) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) a keyboard or a steelyard weight turned on a person
+        ("两人在网吧争执，一人抄起键盘砸向对方。", "escalation", "weapon"),
+        ("摊主拿起秤砣砸伤了顾客的手。", "escalation", "weapon"),
+        # "don't let me see you again", the next meeting threatened
+        ("男子临走时说：以后莫让我在村里碰到你。", "escalation", "threat"),
+        # the head beaten against a wall
+        ("醉酒男子在留置室里拿头撞墙，被民警制止。", "escalation", "self_harm"),
+        # pills by the bottle
+        ("家属称老人趁家人不在吃了一整瓶降压药。", "escalation", "self_harm"),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_facts_named_in_new_words(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # (words written for this test) a keyboard typed on, a wall hit by a car
+        ("值班员用键盘录入了报警信息。", "escalation"),
+        ("货车倒车时撞墙，无人受伤。", "escalation"),
+        # a check that sees the thing for what it is, or learns otherwise, makes the report a belief
+        ("保安报称有人腰间别着一把枪，民警到场检查，是一把手电筒。", "escalation"),
+        ("报警人称楼上住户半夜大喊，怀疑有精神病，民警走访后得知是住户在看球赛。", "escalation"),
+        # the police asked by name about a supposition
+        ("一名司机问警察：如果有人拿刀拦车，能不能直接开走。", "escalation"),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_words_leave_look_alikes(text: str, category: str) -> None:
+    assert positive_cues(text, category) == [], text
