@@ -50,7 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # 0290f2c (the seventh pass merged) and read in the eighth pass; writer 7 was measured blind at
 # 0e56b0d (the eighth pass merged) and read in the ninth pass; writer 8 was measured blind at
 # 7158b6f (the ninth pass merged) and read in the tenth pass; writer 9 was measured blind at
-# ad21ee1 (the tenth pass merged) and read in the eleventh pass. The second row of writer 2 is the
+# ad21ee1 (the tenth pass merged) and read in the eleventh pass; writer 10 was measured blind at
+# 64f558d (the eleventh pass merged) and read in the twelfth pass. The second row of writer 2 is the
 # fourth pass (writer 2 read, its errors mostly left as they were): what the fifth pass's classes,
 # drawn from writer 3's errors, did for writer 2's words.
 SNAPSHOTS = (
@@ -64,6 +65,7 @@ SNAPSHOTS = (
     ("w7", "0e56b0d", "before writer 7: eighth pass, tuned on writers 1 to 6"),
     ("w8", "7158b6f", "before writer 8: ninth pass, tuned on writers 1 to 7"),
     ("w9", "ad21ee1", "before writer 9: tenth pass, tuned on writers 1 to 8"),
+    ("w10", "64f558d", "before writer 10: eleventh pass, tuned on writers 1 to 9"),
 )
 LEXICON_FILES = (
     "offence.toml", "escalation.toml", "negation.toml", "patterns.toml", "scope.toml", "fold.toml"
