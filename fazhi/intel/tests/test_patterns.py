@@ -1002,3 +1002,34 @@ def test_eleventh_pass_facts_named_in_new_words(text: str, category: str, subcat
 )  # fmt: skip
 def test_eleventh_pass_words_leave_look_alikes(text: str, category: str) -> None:
     assert positive_cues(text, category) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) harm promised to whoever does a thing, said without 就
+        ("男子站在院门口喊：谁过来我捅谁。", "escalation", "threat"),
+        # what is not contact with the body leaves a deed that is: a theft told with no blows
+        ("店员称货架上两瓶白酒被人偷走，小偷与店员没有肢体接触。", "offence", "theft"),
+    ],
+)  # fmt: skip
+def test_twelfth_pass_facts_named_in_new_words(text: str, category: str, subcategory: str) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # (words written for this test) who struck whom in a brawl told is no threat
+        ("两伙人在烧烤摊互殴，民警到场后双方都说不清谁打谁，无人受伤。", "escalation"),
+        # a check that finds no contact, the report taken back, the thing dropped by its owner
+        ("报警人称被门卫打了，民警调取监控，双方只有争吵，没有肢体接触。", "offence"),
+        ("老人称存折被儿媳偷了，民警到场后老人在抽屉里看到存折，撤回报警。", "offence"),
+        ("女子称手机被抢，民警查看监控，系其跑步时手机从口袋里自己掉落。", "offence"),
+        # a warning that opens with 提示：, a search named after what is searched for
+        ("派出所提示：陌生人以退款为由索要验证码的都是诈骗。", "offence"),
+        ("民警到辖区五金店开展管制刀具排查。", "escalation"),
+    ],
+)  # fmt: skip
+def test_twelfth_pass_words_leave_look_alikes(text: str, category: str) -> None:
+    assert positive_cues(text, category) == [], text
