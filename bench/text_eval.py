@@ -51,9 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # 0e56b0d (the eighth pass merged) and read in the ninth pass; writer 8 was measured blind at
 # 7158b6f (the ninth pass merged) and read in the tenth pass; writer 9 was measured blind at
 # ad21ee1 (the tenth pass merged) and read in the eleventh pass; writer 10 was measured blind at
-# 64f558d (the eleventh pass merged) and read in the twelfth pass. The second row of writer 2 is the
-# fourth pass (writer 2 read, its errors mostly left as they were): what the fifth pass's classes,
-# drawn from writer 3's errors, did for writer 2's words.
+# 64f558d (the eleventh pass merged) and read in the twelfth pass; writer 11 was measured blind at
+# 77ed6da (the twelfth pass merged; recorded at a90fdd6, whose lexicon is the same) and read in the
+# thirteenth pass. The second row of writer 2 is the fourth pass (writer 2 read, its errors
+# mostly left as they were): what the fifth pass's classes, drawn from writer 3's errors, did for
+# writer 2's words.
 SNAPSHOTS = (
     ("w1", "ce85b6e", "before writer 1: the generator-era word lists, no patterns or scope"),
     ("w2", "5b8bc15", "before writer 2: third pass, tuned on writer 1"),
@@ -66,6 +68,7 @@ SNAPSHOTS = (
     ("w8", "7158b6f", "before writer 8: ninth pass, tuned on writers 1 to 7"),
     ("w9", "ad21ee1", "before writer 9: tenth pass, tuned on writers 1 to 8"),
     ("w10", "64f558d", "before writer 10: eleventh pass, tuned on writers 1 to 9"),
+    ("w11", "a90fdd6", "before writer 11: twelfth pass, tuned on writers 1 to 10"),
 )
 LEXICON_FILES = (
     "offence.toml", "escalation.toml", "negation.toml", "patterns.toml", "scope.toml", "fold.toml"
