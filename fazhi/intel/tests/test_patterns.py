@@ -1033,3 +1033,42 @@ def test_twelfth_pass_facts_named_in_new_words(text: str, category: str, subcate
 )  # fmt: skip
 def test_twelfth_pass_words_leave_look_alikes(text: str, category: str) -> None:
     assert positive_cues(text, category) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subcategory"),
+    [
+        # (words written for this test) crops taken from the field, told as picked or broken off
+        ("村民称自家坡地上的苞米被人掰走了半亩。", "offence", "theft"),
+        # cures sold, an investment platform gone, shopping forced on a tour
+        ("一男子在集市上卖假药，称能治百病，已有三名老人买了。", "offence", "fraud"),
+        ("报警人称在一个理财群里投了五万，现在平台登录不上了。", "offence", "fraud"),
+        ("游客称旅行团到店后被强制购物，不买不让走。", "offence", "other"),
+        # a blow that missed names the assault it did not do, never a theft told beside it
+        ("店员称有人偷了收银台的两百元，追出去时对方挥拳没打到他。", "offence", "theft"),
+    ],
+)  # fmt: skip
+def test_thirteenth_pass_facts_named_in_new_words(
+    text: str, category: str, subcategory: str
+) -> None:
+    assert subcategory in {c.subcategory for c in positive_cues(text, category)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # (words written for this test) a check's finding said with 系
+        ("报警人称电动车被盗，经核实系其丈夫骑去上班了。", "offence"),
+        # the one accused says he did not take it; never, said as 从没
+        ("报警人称婆婆说她偷了金戒指，她说她没偷。", "offence"),
+        ("经询问，邻居称从没想过报复他，只是路过。", "escalation"),
+        # a blow that missed
+        ("报警人称丈夫喝醉后拿起衣架要打人，被她躲开了，没打到。", "offence"),
+        # a notice read out to everyone
+        ("社区广播：大家注意，近期有人冒充燃气公司上门收费。", "offence"),
+        # an illness ruled out by a later check
+        ("报警人称弟弟精神病犯了。民警联系医院，医生称其无精神病史，一切正常。", "escalation"),
+    ],
+)  # fmt: skip
+def test_thirteenth_pass_words_leave_look_alikes(text: str, category: str) -> None:
+    assert positive_cues(text, category) == [], text
