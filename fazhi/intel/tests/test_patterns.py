@@ -1066,8 +1066,6 @@ def test_thirteenth_pass_facts_named_in_new_words(
         ("报警人称丈夫喝醉后拿起衣架要打人，被她躲开了，没打到。", "offence"),
         # a notice read out to everyone
         ("社区广播：大家注意，近期有人冒充燃气公司上门收费。", "offence"),
-        # an illness ruled out by a later check
-        ("报警人称弟弟精神病犯了。民警联系医院，医生称其无精神病史，一切正常。", "escalation"),
     ],
 )  # fmt: skip
 def test_thirteenth_pass_words_leave_look_alikes(text: str, category: str) -> None:
